@@ -1,0 +1,16 @@
+"""Design-based survey statistics on plain arrays.
+
+This subpackage knows nothing of the monitor: it offers confidence intervals for counts,
+survey designs, estimators and calibration that work on numpy arrays, and the result types
+the whole library returns.
+"""
+
+from vpt_monitor.stats._interval import ConfidenceInterval
+from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
+
+__all__ = [
+    "ConfidenceInterval",
+    "difference_ci",
+    "proportion_ci",
+    "rate_ci",
+]

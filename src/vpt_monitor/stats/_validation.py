@@ -1,0 +1,109 @@
+"""Input checks shared by the public functions of :mod:`vpt_monitor.stats`.
+
+Every check raises at once with a message that names the argument, the offending value and,
+for arrays, the (first) index where it occurs. Checks run once, at the public edge; the private
+kernels trust their inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+def _where(mask: NDArray[np.bool_]) -> str:
+    """Describe the first position where ``mask`` is true (empty for scalars)."""
+    if mask.ndim == 0:
+        return ""
+    index = tuple(int(i) for i in np.argwhere(mask)[0])
+    return f" at index {index[0] if len(index) == 1 else index}"
+
+
+def _first(values: NDArray[Any], mask: NDArray[np.bool_]) -> Any:
+    """Return the first value of ``values`` where ``mask`` is true, as a Python scalar."""
+    return values[mask].ravel()[0].item() if mask.ndim else values.item()
+
+
+def as_float_array(name: str, value: ArrayLike) -> FloatArray:
+    """Convert ``value`` to a float array, refusing non-numeric input with a `TypeError`."""
+    array = np.asarray(value)
+    if array.dtype == np.bool_ or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(f"'{name}' must be numeric; got an array of dtype {array.dtype}")
+    return array.astype(np.float64, copy=False)
+
+
+def as_counts(name: str, value: ArrayLike) -> FloatArray:
+    """Check that ``value`` holds finite, non-negative whole numbers; return them as floats."""
+    array = as_float_array(name, value)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        raise ValueError(f"'{name}' must be finite; got {name}={_first(array, bad)}{_where(bad)}")
+    bad = array < 0
+    if bad.any():
+        raise ValueError(f"'{name}' must be >= 0; got {name}={_first(array, bad)}{_where(bad)}")
+    bad = array != np.floor(array)
+    if bad.any():
+        raise ValueError(
+            f"'{name}' must be a whole number (a count); got {name}={_first(array, bad)}"
+            f"{_where(bad)}"
+        )
+    return array
+
+
+def as_positive(name: str, value: ArrayLike) -> FloatArray:
+    """Check that ``value`` holds finite numbers > 0; return them as floats."""
+    array = as_float_array(name, value)
+    bad = ~(np.isfinite(array) & (array > 0))
+    if bad.any():
+        raise ValueError(
+            f"'{name}' must be finite and > 0; got {name}={_first(array, bad)}{_where(bad)}"
+        )
+    return array
+
+
+def check_not_above(small_name: str, small: FloatArray, large_name: str, large: FloatArray) -> None:
+    """Check ``small <= large`` element-wise (both already broadcast to one shape)."""
+    bad = small > large
+    if bad.any():
+        index = tuple(np.argwhere(bad)[0]) if bad.ndim else ()
+        s = small[index].item() if bad.ndim else small.item()
+        g = large[index].item() if bad.ndim else large.item()
+        raise ValueError(
+            f"'{large_name}' must be >= '{small_name}'; got {small_name}={s:g}, "
+            f"{large_name}={g:g}{_where(bad)}"
+        )
+
+
+def check_level(level: float) -> float:
+    """Check that the confidence level is a number strictly between 0 and 1."""
+    if isinstance(level, bool) or not isinstance(level, int | float | np.floating | np.integer):
+        raise TypeError(f"'level' must be a number in (0, 1); got {level!r}")
+    value = float(level)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"'level' must be strictly between 0 and 1; got level={level!r}")
+    return value
+
+
+def check_choice(name: str, value: object, valid: Iterable[str]) -> str:
+    """Check that ``value`` is one of ``valid`` (exact match, no prefixes)."""
+    options = tuple(valid)
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(option) for option in options)
+        raise ValueError(f"unknown {name} {value!r}; valid values are {listed}")
+    return value
+
+
+def broadcast(**arrays: FloatArray) -> tuple[FloatArray, ...]:
+    """Broadcast the named arrays together, naming them if their shapes do not fit."""
+    try:
+        return tuple(np.broadcast_arrays(*arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {np.shape(a)}" for name, a in arrays.items())
+        raise ValueError(f"the shapes of the arguments do not broadcast: {shapes}") from None

@@ -1,0 +1,14 @@
+"""Shared fixtures: reference values printed by the committed R scripts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+REFERENCE = Path(__file__).parent / "reference"
+
+
+def read_reference_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV fixture in ``tests/reference`` as dictionaries of strings."""
+    with open(REFERENCE / name, newline="") as handle:
+        return list(csv.DictReader(handle))
