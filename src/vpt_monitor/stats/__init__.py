@@ -6,11 +6,22 @@ the whole library returns.
 """
 
 from vpt_monitor.stats._interval import ConfidenceInterval
+from vpt_monitor.stats.design import SurveyDesign
+from vpt_monitor.stats.estimators import contrast, mean, proportion, ratio, total
 from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
+from vpt_monitor.stats.results import Estimate, EstimateTable
 
 __all__ = [
     "ConfidenceInterval",
+    "Estimate",
+    "EstimateTable",
+    "SurveyDesign",
+    "contrast",
     "difference_ci",
+    "mean",
+    "proportion",
     "proportion_ci",
     "rate_ci",
+    "ratio",
+    "total",
 ]

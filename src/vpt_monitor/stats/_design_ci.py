@@ -1,0 +1,90 @@
+"""Confidence intervals for design-based estimates, vectorised over domains.
+
+Two families: a Student-t interval for any estimate (mean, total, ratio, contrast), and the
+interval methods of R ``survey``'s ``svyciprop`` for a proportion, plus Wilson and
+Clopper-Pearson on the effective sample size. Where an estimated proportion is exactly 0 or
+1 the variance estimate is 0 and the usual intervals do not exist; there the one-sided exact
+(Clopper-Pearson) bound on Kish's effective sample size is returned and the estimate is
+flagged ``"boundary"``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special, stats
+
+from vpt_monitor.stats._validation import check_choice
+
+FloatArray = NDArray[np.float64]
+
+PROPORTION_METHODS = ("logit", "xlogit", "asin", "beta", "mean", "wilson", "clopper_pearson")
+ESTIMATE_METHODS = ("t", "normal")
+
+
+def t_quantile(level: float, df: FloatArray) -> FloatArray:
+    """Two-sided quantile of Student's t; the normal one where ``df`` is infinite."""
+    alpha = 1.0 - level
+    with np.errstate(invalid="ignore"):
+        q: FloatArray = np.where(
+            np.isinf(df), -special.ndtri(alpha / 2.0), stats.t.isf(alpha / 2.0, df)
+        )
+    return np.where(df > 0, q, np.nan)
+
+
+def estimate_ci(
+    estimate: FloatArray, se: FloatArray, df: FloatArray, level: float, method: str
+) -> tuple[FloatArray, FloatArray]:
+    """Symmetric interval ``estimate -/+ q se`` with a t (or normal) quantile."""
+    check_choice("method", method, ESTIMATE_METHODS)
+    q = t_quantile(level, np.full_like(se, np.inf) if method == "normal" else df)
+    return estimate - q * se, estimate + q * se
+
+
+def proportion_ci(
+    p: FloatArray,
+    se: FloatArray,
+    df: FloatArray,
+    n: FloatArray,
+    n_kish: FloatArray,
+    level: float,
+    method: str,
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Interval for a design-based proportion; returns ``(low, high, at_boundary)``."""
+    check_choice("method", method, PROPORTION_METHODS)
+    alpha = 1.0 - level
+    t = t_quantile(level, df)
+    boundary = (p <= 0.0) | (p >= 1.0)
+    inner = np.where(boundary, 0.5, p)
+    pq = inner * (1.0 - inner)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method in ("logit", "xlogit"):
+            centre = np.log(inner / (1.0 - inner))
+            half = t * se / pq
+            low, high = special.expit(centre - half), special.expit(centre + half)
+        elif method == "asin":
+            centre = np.arcsin(np.sqrt(inner))
+            half = t * se / (2.0 * np.sqrt(pq))
+            low = np.sin(np.clip(centre - half, 0.0, np.pi / 2)) ** 2
+            high = np.sin(np.clip(centre + half, 0.0, np.pi / 2)) ** 2
+        elif method == "mean":
+            low, high = inner - t * se, inner + t * se
+        else:
+            n_eff = pq / se**2
+            if method == "beta":
+                # Korn and Graubard (1998): effective n scaled by (t_{n-1} / t_df)^2
+                n_eff = n_eff * (t_quantile(level, n - 1.0) / t) ** 2
+            x = inner * n_eff
+            if method == "wilson":
+                t2 = t * t
+                centre = (x + t2 / 2.0) / (n_eff + t2)
+                half = t * np.sqrt(n_eff * pq + t2 / 4.0) / (n_eff + t2)
+                low, high = centre - half, centre + half
+            else:  # beta, clopper_pearson
+                low = stats.beta.ppf(alpha / 2.0, x, n_eff - x + 1.0)
+                high = stats.beta.isf(alpha / 2.0, x + 1.0, n_eff - x)
+        # one-sided exact bound at 0 or 1 on Kish's effective sample size
+        edge = 1.0 - alpha ** (1.0 / n_kish)
+    low = np.where(boundary, np.where(p <= 0.0, 0.0, 1.0 - edge), low)
+    high = np.where(boundary, np.where(p <= 0.0, edge, 1.0), high)
+    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0), boundary

@@ -1,0 +1,314 @@
+"""Survey designs: weights, strata, first-stage clusters and finite-population corrections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from vpt_monitor.stats._validation import as_float_array, check_choice
+
+__all__ = ["LONELY_PSU_POLICIES", "SurveyDesign"]
+
+LONELY_PSU_POLICIES = ("fail", "adjust", "certainty", "remove")
+
+IntArray = NDArray[np.intp]
+FloatArray = NDArray[np.float64]
+
+
+def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDArray[Any]]:
+    """Integer codes ``0..k-1`` for the labels in ``values`` and the sorted labels themselves."""
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(f"'{name}' must be one-dimensional; got shape {array.shape}")
+    if array.shape[0] != length:
+        raise ValueError(
+            f"'{name}' has {array.shape[0]} values but 'weights' has {length}; "
+            "all design arrays must have one value per row"
+        )
+    if array.dtype.kind == "f":
+        bad = np.isnan(array)
+        if bad.any():
+            raise ValueError(f"'{name}' has a missing value (NaN) at index {int(np.argmax(bad))}")
+    if array.dtype.kind == "O":
+        missing = np.fromiter((v is None for v in array), dtype=bool, count=length)
+        if missing.any():
+            raise ValueError(f"'{name}' has a missing value (None) at index {int(np.argmax(missing))}")
+    labels, codes = np.unique(array, return_inverse=True)
+    return codes.astype(np.intp, copy=False), labels
+
+
+def _read_only(array: NDArray[Any]) -> NDArray[Any]:
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+class SurveyDesign:
+    r"""A stratified, clustered, weighted sample, as R ``survey``'s ``svydesign``.
+
+    Parameters
+    ----------
+    weights : array_like of float
+        Sampling (or calibrated) weights, one per row, finite and ``> 0``.
+    strata : array_like, optional
+        Stratum label of each row. Without it the sample is one stratum.
+    clusters : array_like, optional
+        First-stage cluster (primary sampling unit, PSU) of each row. Without it every row is
+        its own PSU. Clusters must be nested in strata: a label that appears in two strata is
+        an error unless ``nest=True``, which makes labels unique within their stratum.
+    fpc : array_like of float, optional
+        Finite-population correction, as R's ``svydesign(fpc=)``: a value ``> 1`` is the
+        number of PSUs in the population of the row's stratum, a value ``<= 1`` the stratum's
+        sampling fraction. Constant within a stratum. Without it PSUs are taken to be drawn
+        with replacement.
+    lonely_psu : {"fail", "adjust", "certainty", "remove"}, default "fail"
+        What to do with a stratum that has only one PSU: refuse the design (``"fail"``);
+        centre its PSU total at zero, the grand mean of the linearised values, instead of at
+        the stratum mean (``"adjust"``); or let it add nothing to the variance (``"certainty"``
+        and ``"remove"``, which R ``survey`` treats alike for Taylor linearisation).
+    nest : bool, default False
+        Whether cluster labels are only unique within strata (R's ``nest=TRUE``).
+
+    Attributes
+    ----------
+    weights : numpy.ndarray
+        The weights, read-only.
+    n : int
+        Number of rows.
+    n_strata, n_psu : int
+        Number of strata and of PSUs.
+    df : int
+        Design degrees of freedom, PSUs minus strata (R's ``degf``).
+
+    Raises
+    ------
+    ValueError
+        For arrays of different lengths, weights that are negative, zero or NaN, clusters
+        in two strata, an fpc that varies within a stratum or is smaller than the sample,
+        and a stratum with one PSU under ``lonely_psu="fail"``.
+
+    Notes
+    -----
+    For an estimator linearised to values :math:`z_i` (already multiplied by the weights),
+    the Taylor variance is the sum over strata :math:`h` of
+
+    .. math::
+
+        (1 - f_h) \frac{n_h}{n_h - 1} \sum_{i=1}^{n_h} (z_{hi} - \bar z_h)^2,
+
+    where :math:`z_{hi}` is the total of PSU :math:`i` in stratum :math:`h`, :math:`n_h` the
+    number of PSUs sampled there and :math:`f_h = n_h / N_h` the sampling fraction
+    (:math:`f_h = 0` without fpc). This is the "ultimate cluster" estimator of R ``survey``
+    with one stage of clusters.
+
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from vpt_monitor.stats import SurveyDesign
+    >>> design = SurveyDesign(
+    ...     weights=[10.0, 10.0, 12.0, 12.0, 30.0, 30.0],
+    ...     strata=["gemeente", "gemeente", "gemeente", "gemeente", "provincie", "provincie"],
+    ...     clusters=[1, 1, 2, 3, 4, 5],
+    ...     fpc=[390, 390, 390, 390, 12, 12],
+    ... )
+    >>> design
+    SurveyDesign(n=6, strata=2, psu=5, df=3, fpc=yes, lonely_psu='fail')
+    """
+
+    __slots__ = (
+        "_fpc_rows",
+        "_psu",
+        "_psu_labels",
+        "_psu_scale",
+        "_psu_stratum",
+        "_strata",
+        "_strata_labels",
+        "_weights",
+        "lonely_psu",
+        "n",
+        "n_psu",
+        "n_strata",
+    )
+
+    def __init__(
+        self,
+        *,
+        weights: ArrayLike,
+        strata: ArrayLike | None = None,
+        clusters: ArrayLike | None = None,
+        fpc: ArrayLike | None = None,
+        lonely_psu: str = "fail",
+        nest: bool = False,
+    ) -> None:
+        w = as_float_array("weights", weights)
+        if w.ndim != 1:
+            raise ValueError(f"'weights' must be one-dimensional; got shape {w.shape}")
+        bad = ~(np.isfinite(w) & (w > 0))
+        if bad.any():
+            index = int(np.argmax(bad))
+            raise ValueError(
+                f"'weights' must be finite and > 0; got weights={w[index]!r} at index {index}"
+            )
+        n = w.shape[0]
+        if n == 0:
+            raise ValueError("'weights' is empty: a design needs at least one row")
+        self.lonely_psu = check_choice("lonely_psu", lonely_psu, LONELY_PSU_POLICIES)
+
+        if strata is None:
+            strata_codes = np.zeros(n, dtype=np.intp)
+            strata_labels: NDArray[Any] = np.array([0])
+        else:
+            strata_codes, strata_labels = factorize("strata", strata, n)
+        n_strata = len(strata_labels)
+
+        if clusters is None:
+            psu = np.arange(n, dtype=np.intp)
+            psu_labels: NDArray[Any] = np.arange(n)
+        else:
+            cluster_codes, cluster_labels = factorize("clusters", clusters, n)
+            if nest:
+                pair = strata_codes.astype(np.int64) * len(cluster_labels) + cluster_codes
+                unique_pairs, psu = np.unique(pair, return_inverse=True)
+                psu_labels = cluster_labels[unique_pairs % len(cluster_labels)]
+            else:
+                psu, psu_labels = cluster_codes, cluster_labels
+        n_psu = len(psu_labels)
+
+        # stratum of each PSU; a PSU in two strata breaks nesting
+        psu_stratum = np.full(n_psu, -1, dtype=np.intp)
+        psu_stratum[psu] = strata_codes
+        crossing = psu_stratum[psu] != strata_codes
+        if crossing.any():
+            row = int(np.argmax(crossing))
+            raise ValueError(
+                f"cluster {psu_labels[psu[row]]!r} appears in more than one stratum (e.g. "
+                f"{strata_labels[strata_codes[row]]!r} at index {row}): clusters must be nested "
+                "in strata; pass nest=True if cluster labels are only unique within strata"
+            )
+        psu_per_stratum = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
+
+        fraction = np.zeros(n_strata)
+        fpc_rows = None
+        if fpc is not None:
+            f = as_float_array("fpc", fpc)
+            if f.shape != (n,):
+                raise ValueError(
+                    f"'fpc' has shape {f.shape} but 'weights' has {n} values; give one per row"
+                )
+            bad = ~(np.isfinite(f) & (f > 0))
+            if bad.any():
+                index = int(np.argmax(bad))
+                raise ValueError(f"'fpc' must be finite and > 0; got fpc={f[index]!r} at index {index}")
+            first = np.zeros(n_strata)
+            first[strata_codes[::-1]] = f[::-1]
+            varies = f != first[strata_codes]
+            if varies.any():
+                row = int(np.argmax(varies))
+                raise ValueError(
+                    f"'fpc' must be constant within a stratum; stratum "
+                    f"{strata_labels[strata_codes[row]]!r} has fpc={first[strata_codes[row]]:g} "
+                    f"and fpc={f[row]:g} (index {row})"
+                )
+            population = np.where(first > 1, first, psu_per_stratum / first)
+            small = population < psu_per_stratum * (1 - 1e-12)
+            if small.any():
+                h = int(np.argmax(small))
+                raise ValueError(
+                    f"'fpc' is smaller than the sample in stratum {strata_labels[h]!r}: "
+                    f"{population[h]:g} PSUs in the population but {psu_per_stratum[h]:g} sampled"
+                )
+            fraction = np.minimum(psu_per_stratum / population, 1.0)
+            fpc_rows = f
+
+        lonely = psu_per_stratum == 1
+        if lonely.any() and self.lonely_psu == "fail":
+            # a stratum sampled completely (fraction 1) adds no variance and is not lonely
+            problem = lonely & (fraction < 1)
+            if problem.any():
+                h = int(np.argmax(problem))
+                raise ValueError(
+                    f"stratum {strata_labels[h]!r} has only one PSU, so its variance cannot be "
+                    "estimated; choose lonely_psu='adjust', 'certainty' or 'remove'"
+                )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(
+                lonely,
+                1.0 - fraction if self.lonely_psu == "adjust" else 0.0,
+                (1.0 - fraction) * psu_per_stratum / (psu_per_stratum - 1.0),
+            )
+
+        self.n = n
+        self.n_strata = n_strata
+        self.n_psu = n_psu
+        self._weights = _read_only(w)
+        self._strata = _read_only(strata_codes)
+        self._strata_labels = strata_labels
+        self._psu = _read_only(psu)
+        self._psu_labels = psu_labels
+        self._psu_stratum = _read_only(psu_stratum)
+        self._psu_scale = _read_only(scale[psu_stratum])
+        self._fpc_rows = None if fpc_rows is None else _read_only(fpc_rows)
+
+    # -- read-only views -----------------------------------------------------------------
+
+    @property
+    def weights(self) -> FloatArray:
+        """The weights, one per row (read-only)."""
+        return self._weights
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom: number of PSUs minus number of strata."""
+        return self.n_psu - self.n_strata
+
+    @property
+    def psu(self) -> IntArray:
+        """Integer code of each row's PSU, ``0 .. n_psu - 1`` (read-only)."""
+        return self._psu
+
+    @property
+    def strata(self) -> IntArray:
+        """Integer code of each row's stratum, ``0 .. n_strata - 1`` (read-only)."""
+        return self._strata
+
+    @property
+    def psu_stratum(self) -> IntArray:
+        """Stratum code of each PSU (read-only)."""
+        return self._psu_stratum
+
+    @property
+    def psu_scale(self) -> FloatArray:
+        """Variance factor of each PSU's stratum, ``(1 - f_h) n_h / (n_h - 1)``."""
+        return self._psu_scale
+
+    @property
+    def fpc(self) -> FloatArray | None:
+        """The fpc given, one per row, or None."""
+        return self._fpc_rows
+
+    def with_weights(self, weights: ArrayLike) -> SurveyDesign:
+        """Return the same design with other weights (strata, clusters and fpc unchanged)."""
+        return SurveyDesign(
+            weights=weights,
+            strata=self._strata,
+            clusters=self._psu,
+            fpc=self._fpc_rows,
+            lonely_psu=self.lonely_psu,
+        )
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __repr__(self) -> str:
+        return (
+            f"SurveyDesign(n={self.n}, strata={self.n_strata}, psu={self.n_psu}, df={self.df}, "
+            f"fpc={'yes' if self._fpc_rows is not None else 'no'}, "
+            f"lonely_psu={self.lonely_psu!r})"
+        )

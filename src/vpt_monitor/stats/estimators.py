@@ -1,0 +1,452 @@
+r"""Design-based estimators: mean, total, ratio, proportion and contrasts of domains.
+
+Every estimator takes ``(y, design)`` and a ``by=`` for domains, and returns an
+:class:`~vpt_monitor.stats.Estimate` (no ``by``) or an
+:class:`~vpt_monitor.stats.EstimateTable` (with ``by``). Domains are estimated on the full
+design: rows outside a domain count with weight zero, they are never dropped, so the
+variance reflects the whole sample as in R ``survey``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from vpt_monitor.stats import _design_ci, _taylor
+from vpt_monitor.stats._validation import as_float_array, check_choice, check_level
+from vpt_monitor.stats.design import SurveyDesign, factorize
+from vpt_monitor.stats.results import Estimate, EstimateTable
+
+__all__ = ["contrast", "mean", "proportion", "ratio", "total"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+By = ArrayLike | tuple[ArrayLike, ...] | None
+
+
+# ---- inputs ----------------------------------------------------------------------------
+
+
+def _response(name: str, values: ArrayLike, design: SurveyDesign, binary: bool = False) -> FloatArray:
+    """Validate an analysis variable: numeric (or boolean), one per row, finite."""
+    array = np.asarray(values)
+    if array.dtype == np.bool_:
+        array = array.astype(np.float64)
+    y = as_float_array(name, array)
+    if y.shape != (design.n,):
+        raise ValueError(
+            f"'{name}' has shape {y.shape} but the design has {design.n} rows; "
+            "give one value per row"
+        )
+    bad = ~np.isfinite(y)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"'{name}' must be finite; got {name}={y[i]!r} at index {i}")
+    if binary:
+        bad = (y != 0) & (y != 1)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"'{name}' must be 0 or 1 (or boolean); got {name}={y[i]!r} at index {i}")
+    return y
+
+
+def _label(value: Any) -> Hashable:
+    """Plain Python value for a numpy scalar label."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, ...]]:
+    """Domain code of every row, the domain labels, and the names of the ``by`` variables."""
+    if by is None:
+        return np.zeros(n, dtype=np.intp), ((),), ()
+    parts: Sequence[Any] = by if isinstance(by, tuple) else (by,)
+    if not parts:
+        raise ValueError("'by' is an empty tuple; give one array or a tuple of arrays")
+    names = tuple(
+        str(getattr(part, "name", None) or (f"by{i}" if len(parts) > 1 else "domain"))
+        for i, part in enumerate(parts)
+    )
+    coded = [
+        factorize("by" if len(parts) == 1 else f"by[{i}]", part, n) for i, part in enumerate(parts)
+    ]
+    if len(coded) == 1:
+        codes, labels = coded[0]
+        return codes, tuple(_label(v) for v in labels), names
+    sizes = tuple(len(labels) for _, labels in coded)
+    flat = np.ravel_multi_index(tuple(codes for codes, _ in coded), sizes)
+    present, codes = np.unique(flat, return_inverse=True)
+    combos = np.unravel_index(present, sizes)
+    labels_ = tuple(
+        tuple(_label(coded[j][1][combos[j][k]]) for j in range(len(coded)))
+        for k in range(len(present))
+    )
+    return codes.astype(np.intp, copy=False), labels_, names
+
+
+# ---- the engine -----------------------------------------------------------------------
+
+
+def _domain_df(design: SurveyDesign, codes: IntArray, n_domains: int) -> FloatArray:
+    """PSUs minus strata among each domain's rows (R's ``degf`` of the subset design)."""
+    psu_keys = design.psu.astype(np.int64) * n_domains + codes
+    if design.n_psu * n_domains <= _taylor.DENSE_LIMIT:
+        psu_present = np.flatnonzero(np.bincount(psu_keys, minlength=design.n_psu * n_domains))
+    else:
+        psu_present = np.unique(psu_keys)
+    strata_keys = design.strata.astype(np.int64) * n_domains + codes
+    strata_present = np.flatnonzero(
+        np.bincount(strata_keys, minlength=design.n_strata * n_domains)
+    )
+    psus = np.bincount(psu_present % n_domains, minlength=n_domains)
+    strata = np.bincount(strata_present % n_domains, minlength=n_domains)
+    return (psus - strata).astype(np.float64)
+
+
+def _estimate(
+    kind: str,
+    design: SurveyDesign,
+    y: FloatArray,
+    x: FloatArray | None,
+    by: By,
+    method: str | None = None,
+    level: float = 0.95,
+) -> Estimate | EstimateTable:
+    codes, labels, names = domains(by, design.n)
+    d = len(labels)
+    w = design.weights
+    count = np.bincount(codes, minlength=d)
+    weight_sum = np.bincount(codes, weights=w, minlength=d)
+    y_sum = np.bincount(codes, weights=w * y, minlength=d)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind in ("mean", "proportion"):
+            estimate = y_sum / weight_sum
+            residual = y - estimate[codes]
+            z = w * residual / weight_sum[codes]
+            spread = residual
+            srs_factor = (weight_sum - count) / (weight_sum * count)
+        elif kind == "total":
+            estimate = y_sum
+            z = w * y
+            spread = y - (y_sum / weight_sum)[codes]
+            srs_factor = weight_sum * (weight_sum - count) / count
+        else:  # ratio
+            assert x is not None
+            x_sum = np.bincount(codes, weights=w * x, minlength=d)
+            estimate = y_sum / x_sum
+            u = (y - estimate[codes] * x) / x_sum[codes]
+            z = w * u
+            spread = u - (np.bincount(codes, weights=w * u, minlength=d) / weight_sum)[codes]
+            srs_factor = weight_sum * (weight_sum - count) / count
+
+        cov = _taylor.covariance(design, z, codes, d)
+        se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+        # design effect against SRS without replacement of the same number of rows
+        spread_sum = np.bincount(codes, weights=w * spread * spread, minlength=d)
+        element_var = count / (count - 1.0) * spread_sum / weight_sum
+        srs = element_var * srs_factor
+        deff = np.where(srs > 0, np.diag(cov) / srs, np.nan)
+        n_kish = weight_sum**2 / np.bincount(codes, weights=w * w, minlength=d)
+    df = _domain_df(design, codes, d)
+
+    flags: list[tuple[str, ...]] = []
+    for i in range(d):
+        notes = []
+        if kind == "proportion" and estimate[i] in (0.0, 1.0):
+            notes.append("boundary")
+        if df[i] < 1:
+            notes.append("no_df")
+        flags.append(tuple(notes))
+
+    if by is None:
+        return Estimate(
+            estimate=estimate[0],
+            standard_error=se[0],
+            df=df[0],
+            n=count[0],
+            deff=deff[0],
+            n_effective=n_kish[0],
+            kind=kind,
+            flags=flags[0],
+            method=method,
+            level=level,
+        )
+    return EstimateTable(
+        domains=labels,
+        estimate=estimate,
+        standard_error=se,
+        df=df,
+        n=count,
+        deff=deff,
+        n_effective=n_kish,
+        covariance=cov,
+        kind=kind,
+        flags=tuple(flags),
+        by=names,
+        design_df=design.df,
+        method=method,
+        level=level,
+    )
+
+
+def _check_design(design: object) -> SurveyDesign:
+    if not isinstance(design, SurveyDesign):
+        raise TypeError(f"'design' must be a SurveyDesign; got {type(design).__name__}")
+    return design
+
+
+# ---- public estimators ---------------------------------------------------------------
+
+
+def mean(y: ArrayLike, design: SurveyDesign, *, by: By = None) -> Estimate | EstimateTable:
+    r"""Weighted mean of ``y`` with its Taylor-linearised standard error.
+
+    Parameters
+    ----------
+    y : array_like of float
+        Analysis variable, one finite value per row of ``design``.
+    design : SurveyDesign
+        The sample design.
+    by : array_like or tuple of array_like, optional
+        Domain labels, one per row; a tuple of arrays crosses them (labels become tuples).
+
+    Returns
+    -------
+    Estimate or EstimateTable
+        An :class:`Estimate` without ``by``, an :class:`EstimateTable` with it.
+
+    Notes
+    -----
+    In domain :math:`d` the estimate is :math:`\hat{\bar y}_d = \sum_{i \in d} w_i y_i /
+    \sum_{i \in d} w_i` and its linearised values are
+    :math:`z_i = w_i (y_i - \hat{\bar y}_d) / \hat W_d` for rows in the domain and 0 outside;
+    their variance is computed on the full design (see :class:`SurveyDesign`). This is R
+    ``survey``'s ``svymean`` and ``svyby(~y, ~g, design, svymean)``.
+
+    References
+    ----------
+    .. [1] Särndal, C.-E., Swensson, B. and Wretman, J. (1992). *Model Assisted Survey
+       Sampling*, section 10.3. Springer.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, mean
+    >>> design = SurveyDesign(weights=[2.0, 2.0, 1.0, 1.0], strata=[1, 1, 2, 2])
+    >>> est = mean([1.0, 3.0, 5.0, 7.0], design)
+    >>> round(est.estimate, 4), round(est.standard_error, 4)
+    (3.3333, 0.6086)
+    """
+    design = _check_design(design)
+    return _estimate("mean", design, _response("y", y, design), None, by)
+
+
+def total(y: ArrayLike, design: SurveyDesign, *, by: By = None) -> Estimate | EstimateTable:
+    r"""Weighted (population) total of ``y`` with its standard error.
+
+    Parameters
+    ----------
+    y : array_like of float
+        Analysis variable, one finite value per row.
+    design : SurveyDesign
+        The sample design.
+    by : array_like or tuple of array_like, optional
+        Domains, as in :func:`mean`.
+
+    Returns
+    -------
+    Estimate or EstimateTable
+
+    Notes
+    -----
+    :math:`\hat Y_d = \sum_{i \in d} w_i y_i`, linearised values :math:`z_i = w_i y_i` in the
+    domain (R's ``svytotal``).
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, total
+    >>> design = SurveyDesign(weights=[10.0, 10.0, 20.0, 20.0])
+    >>> total([1, 0, 1, 1], design).estimate
+    50.0
+    """
+    design = _check_design(design)
+    return _estimate("total", design, _response("y", y, design), None, by)
+
+
+def ratio(
+    numerator: ArrayLike, denominator: ArrayLike, design: SurveyDesign, *, by: By = None
+) -> Estimate | EstimateTable:
+    r"""Ratio of two weighted totals, such as incidents per respondent or per victim.
+
+    Parameters
+    ----------
+    numerator, denominator : array_like of float
+        One value of each per row.
+    design : SurveyDesign
+        The sample design.
+    by : array_like or tuple of array_like, optional
+        Domains, as in :func:`mean`.
+
+    Returns
+    -------
+    Estimate or EstimateTable
+        A domain whose denominator total is 0 has a NaN estimate.
+
+    Notes
+    -----
+    :math:`\hat R_d = \sum_{i \in d} w_i y_i / \sum_{i \in d} w_i x_i` with linearised values
+    :math:`z_i = w_i (y_i - \hat R_d x_i) / \hat X_d` (R's ``svyratio``). Because the
+    variance is computed between PSUs, several incidents of one person are not treated as
+    independent when a person is the unit of ``numerator`` and ``denominator``.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, ratio
+    >>> design = SurveyDesign(weights=[1.0, 1.0, 2.0])
+    >>> round(ratio([3, 0, 1], [2, 1, 1], design).estimate, 4)
+    1.0
+    """
+    design = _check_design(design)
+    y = _response("numerator", numerator, design)
+    x = _response("denominator", denominator, design)
+    return _estimate("ratio", design, y, x, by)
+
+
+def proportion(
+    y: ArrayLike,
+    design: SurveyDesign,
+    *,
+    by: By = None,
+    method: str = "logit",
+    level: float = 0.95,
+) -> Estimate | EstimateTable:
+    r"""Share of rows with ``y == 1``, with intervals as R ``survey``'s ``svyciprop``.
+
+    Parameters
+    ----------
+    y : array_like of {0, 1} or bool
+        Indicator, one per row.
+    design : SurveyDesign
+        The sample design.
+    by : array_like or tuple of array_like, optional
+        Domains, as in :func:`mean`.
+    method : str, default "logit"
+        Default interval method of the result: ``"logit"`` (and its synonym ``"xlogit"``),
+        ``"asin"``, ``"beta"`` (Korn-Graubard), ``"mean"``, ``"wilson"`` or
+        ``"clopper_pearson"`` (these two on the effective sample size).
+    level : float, default 0.95
+        Default confidence level of the result; any other can be asked of it later.
+
+    Returns
+    -------
+    Estimate or EstimateTable
+
+    Notes
+    -----
+    The estimate and its standard error are those of :func:`mean` of the indicator. With
+    :math:`t` the :math:`1 - \alpha/2` quantile of Student's t on the domain's degrees of
+    freedom, the logit interval is
+    :math:`\operatorname{expit}(\operatorname{logit}\hat p \pm t\,
+    \mathrm{se}/(\hat p(1 - \hat p)))`; ``"asin"`` transforms by
+    :math:`\arcsin\sqrt p`; ``"beta"`` is the Clopper-Pearson interval on the effective sample
+    size :math:`n^* = \hat p(1 - \hat p)/\mathrm{se}^2` scaled by
+    :math:`(t_{n - 1}/t_{df})^2` (Korn and Graubard 1998); ``"wilson"`` and
+    ``"clopper_pearson"`` apply those formulas to :math:`n^*` (with :math:`t` for the normal
+    quantile in Wilson's).
+
+    At :math:`\hat p = 0` or :math:`1` the standard error is 0 and none of these exist. The
+    result is then flagged ``"boundary"`` and its interval is the one-sided exact bound on
+    Kish's effective sample size :math:`n_K`: :math:`[0, 1 - \alpha^{1/n_K}]` at 0 (and the
+    mirror at 1), a statement of how large the share could plausibly be in a cell where no
+    one reported it.
+
+    References
+    ----------
+    .. [1] Korn, E. L. and Graubard, B. I. (1998). Confidence intervals for proportions with
+       small expected number of positive counts estimated from survey data. *Survey
+       Methodology* 24, 193-201.
+    .. [2] Lumley, T. (2010). *Complex Surveys*, section 2.3.1. Wiley.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, proportion
+    >>> design = SurveyDesign(weights=[1, 1, 2, 2, 1, 3], strata=[1, 1, 1, 2, 2, 2])
+    >>> est = proportion([1, 0, 0, 1, 1, 0], design)
+    >>> round(est.estimate, 4)
+    0.4
+    >>> ci = est.confidence_interval(method="beta")
+    >>> print(f"{ci.low:.3f} {ci.high:.3f}")
+    0.012 0.932
+    """
+    design = _check_design(design)
+    check_choice("method", method, _design_ci.PROPORTION_METHODS)
+    check_level(level)
+    return _estimate(
+        "proportion", design, _response("y", y, design, binary=True), None, by, method, level
+    )
+
+
+def contrast(table: EstimateTable, coefficients: Mapping[Hashable, float]) -> Estimate:
+    r"""Linear combination of domain estimates, with its standard error from the covariance.
+
+    Parameters
+    ----------
+    table : EstimateTable
+        Domain estimates from one design (and so with a covariance matrix).
+    coefficients : mapping
+        ``{domain label: coefficient}``; domains not named get 0. For a change between two
+        waves, ``{2016: 1, 2014: -1}``.
+
+    Returns
+    -------
+    Estimate
+        ``kind="contrast"``, with the whole design's degrees of freedom.
+
+    Raises
+    ------
+    ValueError
+        For a label that is not a domain of ``table``, or a non-finite coefficient.
+
+    Notes
+    -----
+    For coefficients :math:`c`, the estimate is :math:`c^\top \hat\theta` and its variance
+    :math:`c^\top \hat\Sigma c`, where :math:`\hat\Sigma` is the domain covariance matrix
+    (R's ``svycontrast``). Domains share PSUs, so the covariance is in general not zero.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, contrast, proportion
+    >>> design = SurveyDesign(weights=[1, 1, 1, 1, 1, 1], clusters=[1, 1, 2, 2, 3, 3])
+    >>> table = proportion([1, 0, 1, 1, 0, 0], design, by=[2014, 2016] * 3)
+    >>> change = contrast(table, {2016: 1, 2014: -1})
+    >>> round(change.estimate, 4)
+    -0.3333
+    """
+    if not isinstance(table, EstimateTable):
+        raise TypeError(f"'table' must be an EstimateTable; got {type(table).__name__}")
+    c = np.zeros(len(table))
+    for label, value in coefficients.items():
+        if label not in table.domains:
+            shown = ", ".join(repr(d) for d in table.domains[:12])
+            raise ValueError(
+                f"contrast names {label!r}, which is not a domain of the table; domains: {shown}"
+            )
+        coefficient = float(value)
+        if not np.isfinite(coefficient):
+            raise ValueError(f"the coefficient of {label!r} must be finite; got {value!r}")
+        c[table.index(label)] = coefficient
+    used = c != 0
+    estimate = float(c[used] @ table.estimate[used]) if used.any() else 0.0
+    variance = float(c @ table.covariance @ c)
+    flags = sorted({f for i in np.flatnonzero(used) for f in table.flags[i] if f != "boundary"})
+    return Estimate(
+        estimate=estimate,
+        standard_error=np.sqrt(max(variance, 0.0)),
+        df=table.design_df,
+        n=int(table.n[used].sum()),
+        kind="contrast",
+        flags=tuple(flags),
+        level=table.level,
+    )

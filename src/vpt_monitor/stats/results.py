@@ -1,0 +1,301 @@
+"""Result types of the design-based estimators: :class:`Estimate` and :class:`EstimateTable`."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from vpt_monitor.stats import _design_ci
+from vpt_monitor.stats._interval import ConfidenceInterval
+from vpt_monitor.stats._validation import check_level
+
+__all__ = ["ConfidenceInterval", "Estimate", "EstimateTable"]
+
+FloatArray = NDArray[np.float64]
+KINDS = ("mean", "total", "ratio", "proportion", "contrast")
+
+
+def _default_method(kind: str) -> str:
+    return "logit" if kind == "proportion" else "t"
+
+
+def _array(value: Any) -> FloatArray:
+    array = np.array(value, dtype=np.float64)
+    array.setflags(write=False)
+    return array
+
+
+@attrs.frozen(eq=False, repr=False)
+class Estimate:
+    r"""One design-based estimate with its standard error.
+
+    Attributes
+    ----------
+    estimate : float
+        The point estimate.
+    standard_error : float
+        Its Taylor-linearised (or replicate) standard error.
+    df : float
+        Degrees of freedom for intervals: PSUs minus strata among the rows that take part
+        (R's ``degf`` of the domain's subset design).
+    n : int
+        Number of sample rows in the estimate's domain.
+    deff : float
+        Design effect against simple random sampling without replacement of the same number
+        of rows (R's ``deff=TRUE``); NaN where it does not apply.
+    n_effective : float
+        Kish's effective sample size of the domain, :math:`(\sum w)^2 / \sum w^2`.
+    kind : str
+        What was estimated: ``"mean"``, ``"total"``, ``"ratio"``, ``"proportion"`` or
+        ``"contrast"``; it selects the interval methods.
+    flags : tuple of str
+        Warnings a reader needs: ``"boundary"`` (a proportion of exactly 0 or 1, whose
+        interval is the one-sided exact bound on the effective sample size), ``"no_df"``
+        (fewer than one degree of freedom: no interval), ``"empty"`` (no rows).
+    method : str or None
+        Interval method used when :meth:`confidence_interval` is not given one.
+    level : float
+        Confidence level used when :meth:`confidence_interval` is not given one.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, proportion
+    >>> design = SurveyDesign(weights=[1.0, 2.0, 1.0, 3.0], strata=[1, 1, 2, 2])
+    >>> est = proportion([1, 0, 1, 1], design)
+    >>> round(est.estimate, 4), round(est.standard_error, 4)
+    (0.7143, 0.2041)
+    >>> est.confidence_interval(level=0.9, method="mean").method
+    'mean'
+    """
+
+    estimate: float = attrs.field(converter=float)
+    standard_error: float = attrs.field(converter=float)
+    df: float = attrs.field(converter=float)
+    n: int = attrs.field(converter=int)
+    deff: float = attrs.field(converter=float, default=float("nan"))
+    n_effective: float = attrs.field(converter=float, default=float("nan"))
+    kind: str = attrs.field(default="mean")
+    flags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    method: str | None = attrs.field(default=None)
+    level: float = attrs.field(default=0.95, converter=float)
+
+    @property
+    def variance(self) -> float:
+        """Square of the standard error."""
+        return self.standard_error**2
+
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation, ``standard_error / |estimate|``."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.float64(self.standard_error) / abs(self.estimate))
+
+    def confidence_interval(
+        self, level: float | None = None, method: str | None = None
+    ) -> ConfidenceInterval:
+        """Confidence interval at ``level``, by ``method``.
+
+        Parameters
+        ----------
+        level : float, optional
+            Confidence level in (0, 1); by default the estimate's ``level`` (0.95).
+        method : str, optional
+            For a proportion: ``"logit"`` (default), ``"xlogit"``, ``"asin"``, ``"beta"``
+            (Korn-Graubard), ``"mean"``, ``"wilson"`` or ``"clopper_pearson"``; for other
+            estimates ``"t"`` (default, Student t with ``df``) or ``"normal"``.
+        """
+        ci = _interval(
+            self.kind,
+            np.float64(self.estimate),
+            np.float64(self.standard_error),
+            np.float64(self.df),
+            np.float64(self.n),
+            np.float64(self.n_effective),
+            self.level if level is None else level,
+            self.method if method is None else method,
+        )
+        return ConfidenceInterval(float(ci[0]), float(ci[1]), ci[3], ci[2])
+
+    def __repr__(self) -> str:
+        extra = f", flags={self.flags}" if self.flags else ""
+        return (
+            f"Estimate({self.kind}: {self.estimate:.6g}, se={self.standard_error:.4g}, "
+            f"df={self.df:g}, n={self.n}, deff={self.deff:.3g}{extra})"
+        )
+
+
+def _interval(
+    kind: str,
+    estimate: Any,
+    se: Any,
+    df: Any,
+    n: Any,
+    n_effective: Any,
+    level: float,
+    method: str | None,
+) -> tuple[FloatArray, FloatArray, str, float]:
+    check_level(level)
+    chosen = _default_method(kind) if method is None else method
+    if kind == "proportion":
+        low, high, _ = _design_ci.proportion_ci(
+            estimate, se, df, n, n_effective, level, chosen
+        )
+    else:
+        low, high = _design_ci.estimate_ci(estimate, se, df, level, chosen)
+    return low, high, chosen, level
+
+
+@attrs.frozen(eq=False, repr=False)
+class EstimateTable:
+    """Estimates for several domains, with the covariance between them.
+
+    Domains are estimated on the full design, so their covariance is known and a contrast
+    between them (a change between waves, a difference between offices) gets the right
+    standard error.
+
+    Attributes
+    ----------
+    domains : tuple
+        Domain labels, one per row of the table; tuples of labels when ``by`` was a tuple.
+    by : tuple of str
+        Names of the domain variables, where known.
+    estimate, standard_error, df, n, deff, n_effective : numpy.ndarray
+        One value per domain, as in :class:`Estimate`.
+    covariance : numpy.ndarray
+        ``D x D`` covariance matrix of the estimates.
+    kind : str
+        What was estimated.
+    flags : tuple of tuple of str
+        Flags per domain, as in :class:`Estimate`.
+    design_df : float
+        Degrees of freedom of the whole design, used for contrasts.
+    method, level
+        Interval method and level used when :meth:`confidence_interval` is not given them.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, mean
+    >>> design = SurveyDesign(weights=[1.0, 2.0, 1.0, 3.0, 2.0, 1.0])
+    >>> table = mean([3.0, 5.0, 2.0, 4.0, 6.0, 1.0], design, by=["a", "a", "b", "b", "b", "a"])
+    >>> table.domains
+    ('a', 'b')
+    >>> round(table["b"].estimate, 4)
+    4.3333
+    """
+
+    domains: tuple[Hashable, ...] = attrs.field(converter=tuple)
+    estimate: FloatArray = attrs.field(converter=_array)
+    standard_error: FloatArray = attrs.field(converter=_array)
+    df: FloatArray = attrs.field(converter=_array)
+    n: NDArray[np.int64] = attrs.field()
+    deff: FloatArray = attrs.field(converter=_array)
+    n_effective: FloatArray = attrs.field(converter=_array)
+    covariance: FloatArray = attrs.field(converter=_array)
+    kind: str = attrs.field(default="mean")
+    flags: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=tuple)
+    by: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    design_df: float = attrs.field(default=float("nan"), converter=float)
+    method: str | None = attrs.field(default=None)
+    level: float = attrs.field(default=0.95, converter=float)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.flags:
+            object.__setattr__(self, "flags", tuple(() for _ in self.domains))
+
+    def __len__(self) -> int:
+        return len(self.domains)
+
+    def index(self, label: Hashable) -> int:
+        """Position of domain ``label``; raises `KeyError` naming the known domains."""
+        try:
+            return self.domains.index(label)
+        except ValueError:
+            shown = ", ".join(repr(d) for d in self.domains[:12])
+            more = ", ..." if len(self.domains) > 12 else ""
+            raise KeyError(f"{label!r} is not a domain of this table; domains: {shown}{more}") from None
+
+    def __getitem__(self, label: Hashable) -> Estimate:
+        i = self.index(label)
+        return Estimate(
+            estimate=self.estimate[i],
+            standard_error=self.standard_error[i],
+            df=self.df[i],
+            n=self.n[i],
+            deff=self.deff[i],
+            n_effective=self.n_effective[i],
+            kind=self.kind,
+            flags=self.flags[i],
+            method=self.method,
+            level=self.level,
+        )
+
+    def __iter__(self) -> Iterator[tuple[Hashable, Estimate]]:
+        for label in self.domains:
+            yield label, self[label]
+
+    def confidence_interval(
+        self, level: float | None = None, method: str | None = None
+    ) -> ConfidenceInterval:
+        """Intervals for all domains at once; see :meth:`Estimate.confidence_interval`."""
+        low, high, chosen, chosen_level = _interval(
+            self.kind,
+            self.estimate,
+            self.standard_error,
+            self.df,
+            self.n.astype(np.float64),
+            self.n_effective,
+            self.level if level is None else level,
+            self.method if method is None else method,
+        )
+        return ConfidenceInterval(low, high, chosen_level, chosen)
+
+    def to_records(
+        self, level: float | None = None, method: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One dictionary per domain with the estimate, its interval and the counts."""
+        ci = self.confidence_interval(level, method)
+        names = self.by or ("domain",)
+        records = []
+        for i, label in enumerate(self.domains):
+            key = label if isinstance(label, tuple) and len(names) > 1 else (label,)
+            record: dict[str, Any] = dict(zip(names, key, strict=False))
+            record.update(
+                estimate=float(self.estimate[i]),
+                standard_error=float(self.standard_error[i]),
+                low=float(np.asarray(ci.low)[i]),
+                high=float(np.asarray(ci.high)[i]),
+                df=float(self.df[i]),
+                n=int(self.n[i]),
+                deff=float(self.deff[i]),
+                flags=",".join(self.flags[i]),
+            )
+            records.append(record)
+        return records
+
+    def to_pandas(self, level: float | None = None, method: str | None = None) -> Any:
+        """The table as a :class:`pandas.DataFrame` indexed by domain (needs pandas)."""
+        import pandas as pd
+
+        frame = pd.DataFrame.from_records(self.to_records(level, method))
+        return frame.set_index(list(self.by or ("domain",)))
+
+    def __repr__(self) -> str:
+        ci = self.confidence_interval()
+        header = (
+            f"EstimateTable({self.kind}, {len(self)} domains, "
+            f"{ci.method} {ci.level:.0%} intervals)"
+        )
+        rows = [header, f"  {'domain':<24}{'estimate':>12}{'se':>11}{'low':>11}{'high':>11}{'n':>8}"]
+        for i, label in enumerate(self.domains[:30]):
+            note = f"  [{','.join(self.flags[i])}]" if self.flags[i] else ""
+            rows.append(
+                f"  {str(label)[:23]:<24}{self.estimate[i]:12.5g}{self.standard_error[i]:11.4g}"
+                f"{np.asarray(ci.low)[i]:11.4g}{np.asarray(ci.high)[i]:11.4g}{self.n[i]:8d}{note}"
+            )
+        if len(self) > 30:
+            rows.append(f"  ... {len(self) - 30} more domains")
+        return "\n".join(rows)
