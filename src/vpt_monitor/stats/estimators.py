@@ -237,7 +237,7 @@ def mean(y: ArrayLike, design: SurveyDesign, *, by: By = None) -> Estimate | Est
     >>> design = SurveyDesign(weights=[2.0, 2.0, 1.0, 1.0], strata=[1, 1, 2, 2])
     >>> est = mean([1.0, 3.0, 5.0, 7.0], design)
     >>> round(est.estimate, 4), round(est.standard_error, 4)
-    (3.3333, 0.6086)
+    (3.3333, 0.7454)
     """
     design = _check_design(design)
     return _estimate("mean", design, _response("y", y, design), None, by)
@@ -378,7 +378,7 @@ def proportion(
     0.4
     >>> ci = est.confidence_interval(method="beta")
     >>> print(f"{ci.low:.3f} {ci.high:.3f}")
-    0.012 0.932
+    0.023 0.918
     """
     design = _check_design(design)
     check_choice("method", method, _design_ci.PROPORTION_METHODS)

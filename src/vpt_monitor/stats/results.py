@@ -67,7 +67,7 @@ class Estimate:
     >>> design = SurveyDesign(weights=[1.0, 2.0, 1.0, 3.0], strata=[1, 1, 2, 2])
     >>> est = proportion([1, 0, 1, 1], design)
     >>> round(est.estimate, 4), round(est.standard_error, 4)
-    (0.7143, 0.2041)
+    (0.7143, 0.2581)
     >>> est.confidence_interval(level=0.9, method="mean").method
     'mean'
     """
