@@ -187,6 +187,4 @@ def test_svyciprop_domains(name: str, method: str) -> None:
     for label in ("a", "b", "c"):
         i = table.index(label)
         key = (name, f"proportion_{method}_0.95", label)
-        assert_allclose(
-            [ci.low[i], ci.high[i]], [R[(*key, "low")], R[(*key, "high")]], rtol=RTOL
-        )
+        assert_allclose([ci.low[i], ci.high[i]], [R[(*key, "low")], R[(*key, "high")]], rtol=RTOL)

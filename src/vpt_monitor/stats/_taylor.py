@@ -40,14 +40,12 @@ def covariance(design: SurveyDesign, z: FloatArray, domain: IntArray, n_domains:
     n_psu, n_strata = design.n_psu, design.n_strata
     psu_stratum = design.psu_stratum
     scale = design.psu_scale
-    psu_count = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
+    psu_count: FloatArray = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
     # a lonely PSU under "adjust" is centred at zero rather than at its stratum mean
     centred_stratum = (psu_count > 1) | (design.lonely_psu != "adjust")
 
     if n_psu * n_domains <= DENSE_LIMIT:
-        totals = np.bincount(
-            design.psu * n_domains + domain, weights=z, minlength=n_psu * n_domains
-        ).reshape(n_psu, n_domains)
+        totals = _sum_by(design.psu * n_domains + domain, z, n_psu, n_domains)
         index = (psu_stratum[:, None] * n_domains + np.arange(n_domains)).ravel()
         sums = _sum_by(index, totals.ravel(), n_strata, n_domains)
         means = np.where(centred_stratum[:, None], sums / psu_count[:, None], 0.0)
@@ -57,9 +55,7 @@ def covariance(design: SurveyDesign, z: FloatArray, domain: IntArray, n_domains:
 
     # Sparse path for many PSUs times many domains (e.g. one PSU per row): expand the
     # centred cross product as sum_i s_i T_i T_i' - sum_h s_h n_h m_h m_h'.
-    table = sparse.csr_array(
-        (z, (design.psu, domain)), shape=(n_psu, n_domains)
-    )
+    table = sparse.csr_array((z, (design.psu, domain)), shape=(n_psu, n_domains))
     weighted = sparse.diags_array(scale) @ table
     first = (table.T @ weighted).toarray()
     sums = _sum_by(design.strata * n_domains + domain, z, n_strata, n_domains)
@@ -74,7 +70,5 @@ def covariance(design: SurveyDesign, z: FloatArray, domain: IntArray, n_domains:
 
 def _sum_by(index: IntArray, values: FloatArray, rows: int, columns: int) -> FloatArray:
     """Sum ``values`` into a ``rows x columns`` table at flat positions ``index``."""
-    table: FloatArray = np.bincount(index, weights=values, minlength=rows * columns).reshape(
-        rows, columns
-    )
-    return table
+    flat = np.bincount(index, weights=values, minlength=rows * columns)
+    return np.asarray(flat, dtype=np.float64).reshape(rows, columns)

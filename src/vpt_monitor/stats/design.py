@@ -34,9 +34,16 @@ def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDAr
     if array.dtype.kind == "O":
         missing = np.fromiter((v is None for v in array), dtype=bool, count=length)
         if missing.any():
-            raise ValueError(f"'{name}' has a missing value (None) at index {int(np.argmax(missing))}")
+            raise ValueError(
+                f"'{name}' has a missing value (None) at index {int(np.argmax(missing))}"
+            )
     labels, codes = np.unique(array, return_inverse=True)
     return codes.astype(np.intp, copy=False), labels
+
+
+def show(value: Any) -> str:
+    """``repr`` of a label as the plain Python value (no ``np.str_(...)`` wrapper)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _read_only(array: NDArray[Any]) -> NDArray[Any]:
@@ -154,7 +161,8 @@ class SurveyDesign:
         if bad.any():
             index = int(np.argmax(bad))
             raise ValueError(
-                f"'weights' must be finite and > 0; got weights={w[index]!r} at index {index}"
+                f"'weights' must be finite and > 0; got weights={w[index].item()!r} "
+                f"at index {index}"
             )
         n = w.shape[0]
         if n == 0:
@@ -188,9 +196,9 @@ class SurveyDesign:
         if crossing.any():
             row = int(np.argmax(crossing))
             raise ValueError(
-                f"cluster {psu_labels[psu[row]]!r} appears in more than one stratum (e.g. "
-                f"{strata_labels[strata_codes[row]]!r} at index {row}): clusters must be nested "
-                "in strata; pass nest=True if cluster labels are only unique within strata"
+                f"cluster {show(psu_labels[psu[row]])} appears in more than one stratum (e.g. "
+                f"{show(strata_labels[strata_codes[row]])} at index {row}): clusters must be "
+                "nested in strata; pass nest=True if cluster labels are only unique within strata"
             )
         psu_per_stratum = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
 
@@ -205,7 +213,9 @@ class SurveyDesign:
             bad = ~(np.isfinite(f) & (f > 0))
             if bad.any():
                 index = int(np.argmax(bad))
-                raise ValueError(f"'fpc' must be finite and > 0; got fpc={f[index]!r} at index {index}")
+                raise ValueError(
+                    f"'fpc' must be finite and > 0; got fpc={f[index].item()!r} at index {index}"
+                )
             first = np.zeros(n_strata)
             first[strata_codes[::-1]] = f[::-1]
             varies = f != first[strata_codes]
@@ -213,15 +223,15 @@ class SurveyDesign:
                 row = int(np.argmax(varies))
                 raise ValueError(
                     f"'fpc' must be constant within a stratum; stratum "
-                    f"{strata_labels[strata_codes[row]]!r} has fpc={first[strata_codes[row]]:g} "
-                    f"and fpc={f[row]:g} (index {row})"
+                    f"{show(strata_labels[strata_codes[row]])} has "
+                    f"fpc={first[strata_codes[row]]:g} and fpc={f[row]:g} (index {row})"
                 )
             population = np.where(first > 1, first, psu_per_stratum / first)
             small = population < psu_per_stratum * (1 - 1e-12)
             if small.any():
                 h = int(np.argmax(small))
                 raise ValueError(
-                    f"'fpc' is smaller than the sample in stratum {strata_labels[h]!r}: "
+                    f"'fpc' is smaller than the sample in stratum {show(strata_labels[h])}: "
                     f"{population[h]:g} PSUs in the population but {psu_per_stratum[h]:g} sampled"
                 )
             fraction = np.minimum(psu_per_stratum / population, 1.0)
@@ -234,7 +244,7 @@ class SurveyDesign:
             if problem.any():
                 h = int(np.argmax(problem))
                 raise ValueError(
-                    f"stratum {strata_labels[h]!r} has only one PSU, so its variance cannot be "
+                    f"stratum {show(strata_labels[h])} has only one PSU, so its variance cannot be "
                     "estimated; choose lonely_psu='adjust', 'certainty' or 'remove'"
                 )
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -266,7 +276,7 @@ class SurveyDesign:
     @property
     def df(self) -> int:
         """Design degrees of freedom: number of PSUs minus number of strata."""
-        return self.n_psu - self.n_strata
+        return int(self.n_psu - self.n_strata)
 
     @property
     def psu(self) -> IntArray:
@@ -304,7 +314,7 @@ class SurveyDesign:
         )
 
     def __len__(self) -> int:
-        return self.n
+        return int(self.n)
 
     def __repr__(self) -> str:
         return (

@@ -30,7 +30,9 @@ By = ArrayLike | tuple[ArrayLike, ...] | None
 # ---- inputs ----------------------------------------------------------------------------
 
 
-def _response(name: str, values: ArrayLike, design: SurveyDesign, binary: bool = False) -> FloatArray:
+def _response(
+    name: str, values: ArrayLike, design: SurveyDesign, binary: bool = False
+) -> FloatArray:
     """Validate an analysis variable: numeric (or boolean), one per row, finite."""
     array = np.asarray(values)
     if array.dtype == np.bool_:
@@ -44,18 +46,21 @@ def _response(name: str, values: ArrayLike, design: SurveyDesign, binary: bool =
     bad = ~np.isfinite(y)
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"'{name}' must be finite; got {name}={y[i]!r} at index {i}")
+        raise ValueError(f"'{name}' must be finite; got {name}={y[i].item()!r} at index {i}")
     if binary:
         bad = (y != 0) & (y != 1)
         if bad.any():
             i = int(np.argmax(bad))
-            raise ValueError(f"'{name}' must be 0 or 1 (or boolean); got {name}={y[i]!r} at index {i}")
+            raise ValueError(
+                f"'{name}' must be 0 or 1 (or boolean); got {name}={y[i].item()!r} at index {i}"
+            )
     return y
 
 
 def _label(value: Any) -> Hashable:
     """Plain Python value for a numpy scalar label."""
-    return value.item() if isinstance(value, np.generic) else value
+    plain: Hashable = value.item() if isinstance(value, np.generic) else value
+    return plain
 
 
 def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, ...]]:
@@ -97,9 +102,7 @@ def _domain_df(design: SurveyDesign, codes: IntArray, n_domains: int) -> FloatAr
     else:
         psu_present = np.unique(psu_keys)
     strata_keys = design.strata.astype(np.int64) * n_domains + codes
-    strata_present = np.flatnonzero(
-        np.bincount(strata_keys, minlength=design.n_strata * n_domains)
-    )
+    strata_present = np.flatnonzero(np.bincount(strata_keys, minlength=design.n_strata * n_domains))
     psus = np.bincount(psu_present % n_domains, minlength=n_domains)
     strata = np.bincount(strata_present % n_domains, minlength=n_domains)
     return (psus - strata).astype(np.float64)
@@ -129,7 +132,7 @@ def _estimate(
             spread = residual
             srs_factor = (weight_sum - count) / (weight_sum * count)
         elif kind == "total":
-            estimate = y_sum
+            estimate = np.asarray(y_sum, dtype=np.float64)
             z = w * y
             spread = y - (y_sum / weight_sum)[codes]
             srs_factor = weight_sum * (weight_sum - count) / count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -21,6 +21,10 @@ KINDS = ("mean", "total", "ratio", "proportion", "contrast")
 
 def _default_method(kind: str) -> str:
     return "logit" if kind == "proportion" else "t"
+
+
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
 
 
 def _array(value: Any) -> FloatArray:
@@ -79,7 +83,7 @@ class Estimate:
     deff: float = attrs.field(converter=float, default=float("nan"))
     n_effective: float = attrs.field(converter=float, default=float("nan"))
     kind: str = attrs.field(default="mean")
-    flags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    flags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     method: str | None = attrs.field(default=None)
     level: float = attrs.field(default=0.95, converter=float)
 
@@ -141,9 +145,7 @@ def _interval(
     check_level(level)
     chosen = _default_method(kind) if method is None else method
     if kind == "proportion":
-        low, high, _ = _design_ci.proportion_ci(
-            estimate, se, df, n, n_effective, level, chosen
-        )
+        low, high, _ = _design_ci.proportion_ci(estimate, se, df, n, n_effective, level, chosen)
     else:
         low, high = _design_ci.estimate_ci(estimate, se, df, level, chosen)
     return low, high, chosen, level
@@ -187,7 +189,7 @@ class EstimateTable:
     4.3333
     """
 
-    domains: tuple[Hashable, ...] = attrs.field(converter=tuple)
+    domains: tuple[Hashable, ...] = attrs.field(converter=_tuple)
     estimate: FloatArray = attrs.field(converter=_array)
     standard_error: FloatArray = attrs.field(converter=_array)
     df: FloatArray = attrs.field(converter=_array)
@@ -196,8 +198,8 @@ class EstimateTable:
     n_effective: FloatArray = attrs.field(converter=_array)
     covariance: FloatArray = attrs.field(converter=_array)
     kind: str = attrs.field(default="mean")
-    flags: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=tuple)
-    by: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    flags: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=_tuple)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     design_df: float = attrs.field(default=float("nan"), converter=float)
     method: str | None = attrs.field(default=None)
     level: float = attrs.field(default=0.95, converter=float)
@@ -216,7 +218,9 @@ class EstimateTable:
         except ValueError:
             shown = ", ".join(repr(d) for d in self.domains[:12])
             more = ", ..." if len(self.domains) > 12 else ""
-            raise KeyError(f"{label!r} is not a domain of this table; domains: {shown}{more}") from None
+            raise KeyError(
+                f"{label!r} is not a domain of this table; domains: {shown}{more}"
+            ) from None
 
     def __getitem__(self, label: Hashable) -> Estimate:
         i = self.index(label)
@@ -277,7 +281,7 @@ class EstimateTable:
         return records
 
     def to_pandas(self, level: float | None = None, method: str | None = None) -> Any:
-        """The table as a :class:`pandas.DataFrame` indexed by domain (needs pandas)."""
+        """Return the table as a :class:`pandas.DataFrame` indexed by domain (needs pandas)."""
         import pandas as pd
 
         frame = pd.DataFrame.from_records(self.to_records(level, method))
@@ -286,10 +290,12 @@ class EstimateTable:
     def __repr__(self) -> str:
         ci = self.confidence_interval()
         header = (
-            f"EstimateTable({self.kind}, {len(self)} domains, "
-            f"{ci.method} {ci.level:.0%} intervals)"
+            f"EstimateTable({self.kind}, {len(self)} domains, {ci.method} {ci.level:.0%} intervals)"
         )
-        rows = [header, f"  {'domain':<24}{'estimate':>12}{'se':>11}{'low':>11}{'high':>11}{'n':>8}"]
+        rows = [
+            header,
+            f"  {'domain':<24}{'estimate':>12}{'se':>11}{'low':>11}{'high':>11}{'n':>8}",
+        ]
         for i, label in enumerate(self.domains[:30]):
             note = f"  [{','.join(self.flags[i])}]" if self.flags[i] else ""
             rows.append(
