@@ -37,6 +37,18 @@ def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDAr
             raise ValueError(
                 f"'{name}' has a missing value (None) at index {int(np.argmax(missing))}"
             )
+    if array.dtype.kind in "iu" and length:
+        # integer labels with a modest range: one bincount instead of a sort
+        low = int(array.min())
+        span = int(array.max()) - low + 1
+        if span <= max(4 * length, 1 << 16):
+            shifted = (array - low).astype(np.intp, copy=False)
+            present = np.bincount(shifted, minlength=span) > 0
+            if low == 0 and present.all():  # already codes 0 .. k-1
+                return shifted, np.arange(span).astype(array.dtype)
+            position = np.cumsum(present, dtype=np.intp) - 1
+            labels = (np.flatnonzero(present) + low).astype(array.dtype)
+            return position[shifted], labels
     labels, codes = np.unique(array, return_inverse=True)
     return codes.astype(np.intp, copy=False), labels
 

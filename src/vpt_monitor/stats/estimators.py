@@ -94,20 +94,6 @@ def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, 
 # ---- the engine -----------------------------------------------------------------------
 
 
-def _domain_df(design: SurveyDesign, codes: IntArray, n_domains: int) -> FloatArray:
-    """PSUs minus strata among each domain's rows (R's ``degf`` of the subset design)."""
-    psu_keys = design.psu.astype(np.int64) * n_domains + codes
-    if design.n_psu * n_domains <= _taylor.DENSE_LIMIT:
-        psu_present = np.flatnonzero(np.bincount(psu_keys, minlength=design.n_psu * n_domains))
-    else:
-        psu_present = np.unique(psu_keys)
-    strata_keys = design.strata.astype(np.int64) * n_domains + codes
-    strata_present = np.flatnonzero(np.bincount(strata_keys, minlength=design.n_strata * n_domains))
-    psus = np.bincount(psu_present % n_domains, minlength=n_domains)
-    strata = np.bincount(strata_present % n_domains, minlength=n_domains)
-    return (psus - strata).astype(np.float64)
-
-
 def _estimate(
     kind: str,
     design: SurveyDesign,
@@ -120,40 +106,56 @@ def _estimate(
     codes, labels, names = domains(by, design.n)
     d = len(labels)
     w = design.weights
-    count = np.bincount(codes, minlength=d)
-    weight_sum = np.bincount(codes, weights=w, minlength=d)
-    y_sum = np.bincount(codes, weights=w * y, minlength=d)
+    table = _taylor.cells(design, codes, d)
+    cell = table.domain  # domain of each cell
+    cell_w = table.sum(w)
+    cell_wy = table.sum(w * y)
+    count = np.bincount(codes, minlength=d).astype(np.float64)
+    weight_sum = table.by_domain(cell_w)
+    y_sum = table.by_domain(cell_wy)
 
     with np.errstate(divide="ignore", invalid="ignore"):
+        # cell totals of the linearised values, and what the SRS variance needs
         if kind in ("mean", "proportion"):
             estimate = y_sum / weight_sum
-            residual = y - estimate[codes]
-            z = w * residual / weight_sum[codes]
-            spread = residual
+            totals = (cell_wy - estimate[cell] * cell_w) / weight_sum[cell]
             srs_factor = (weight_sum - count) / (weight_sum * count)
         elif kind == "total":
-            estimate = np.asarray(y_sum, dtype=np.float64)
-            z = w * y
-            spread = y - (y_sum / weight_sum)[codes]
+            estimate = y_sum
+            totals = cell_wy
             srs_factor = weight_sum * (weight_sum - count) / count
         else:  # ratio
             assert x is not None
-            x_sum = np.bincount(codes, weights=w * x, minlength=d)
+            cell_wx = table.sum(w * x)
+            x_sum = table.by_domain(cell_wx)
             estimate = y_sum / x_sum
-            u = (y - estimate[codes] * x) / x_sum[codes]
-            z = w * u
-            spread = u - (np.bincount(codes, weights=w * u, minlength=d) / weight_sum)[codes]
+            totals = (cell_wy - estimate[cell] * cell_wx) / x_sum[cell]
             srs_factor = weight_sum * (weight_sum - count) / count
 
-        cov = _taylor.covariance(design, z, codes, d)
-        se = np.sqrt(np.maximum(np.diag(cov), 0.0))
-        # design effect against SRS without replacement of the same number of rows
-        spread_sum = np.bincount(codes, weights=w * spread * spread, minlength=d)
+        cov = _taylor.covariance(design, table, totals)
+        variance = np.diag(cov)
+        se = np.sqrt(np.maximum(variance, 0.0))
+
+        # design effect against SRS without replacement of the same number of rows (R's
+        # deff=TRUE): the domain's element variance times the SRS factor
+        if kind == "proportion":  # sum of w (y - p)^2 for 0/1 values, without a pass
+            spread_sum = y_sum * (1.0 - estimate) ** 2 + (weight_sum - y_sum) * estimate**2
+        else:
+            if kind == "ratio":
+                assert x is not None
+                u = (y - (estimate * 1.0)[codes] * x) / x_sum[codes]
+            else:
+                u = y
+            u_mean = np.bincount(codes, weights=w * u, minlength=d) / weight_sum
+            spread = u - u_mean[codes]
+            spread_sum = np.asarray(
+                np.bincount(codes, weights=w * spread * spread, minlength=d), dtype=np.float64
+            )
         element_var = count / (count - 1.0) * spread_sum / weight_sum
         srs = element_var * srs_factor
-        deff = np.where(srs > 0, np.diag(cov) / srs, np.nan)
+        deff = np.where(srs > 0, variance / srs, np.nan)
         n_kish = weight_sum**2 / np.bincount(codes, weights=w * w, minlength=d)
-    df = _domain_df(design, codes, d)
+    df = _taylor.degrees_of_freedom(design, table, cell_w > 0)  # weights are > 0
 
     flags: list[tuple[str, ...]] = []
     for i in range(d):

@@ -27,6 +27,12 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def _counts(value: Any) -> NDArray[np.int64]:
+    array = np.rint(np.asarray(value, dtype=np.float64)).astype(np.int64)
+    array.setflags(write=False)
+    return array
+
+
 def _array(value: Any) -> FloatArray:
     array = np.array(value, dtype=np.float64)
     array.setflags(write=False)
@@ -193,7 +199,7 @@ class EstimateTable:
     estimate: FloatArray = attrs.field(converter=_array)
     standard_error: FloatArray = attrs.field(converter=_array)
     df: FloatArray = attrs.field(converter=_array)
-    n: NDArray[np.int64] = attrs.field()
+    n: NDArray[np.int64] = attrs.field(converter=_counts)
     deff: FloatArray = attrs.field(converter=_array)
     n_effective: FloatArray = attrs.field(converter=_array)
     covariance: FloatArray = attrs.field(converter=_array)

@@ -1,0 +1,198 @@
+"""Proportion with Taylor-linearised standard errors in domains: vpt_monitor against its peers.
+
+The workload of ``design.md``: 1,000,000 respondents, 50 strata, 2,000 PSUs (PSU ``i`` in
+stratum ``i % 50``), weights uniform on [1, 100], a 0/1 outcome with p = 0.27, 40 domains,
+fixed seed. Timed side by side in one run:
+
+- ``vpt_monitor``: ``proportion(y, design, by=g)`` and its logit intervals;
+- the numpy floor: two weighted ``bincount`` passes (the point estimates only);
+- ``svy`` (PyPI, Rust engine): ``Sample.estimation.prop("y", by="g")``, logit intervals;
+- R ``survey``: ``svyby(~y, ~g, design, svymean)``.
+
+Designs are built before the clock starts for every contender. Each is timed several times
+and the median is kept; the table reports ratios, which travel between machines better than
+seconds. Missing peers are installed (``pip install svy``; ``apt-get install r-cran-survey``
+when running as root) or reported as missing.
+
+Run:  python benchmarks/domain_proportions.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vpt_monitor.stats import EstimateTable, SurveyDesign, proportion
+
+SEED = 2016
+
+
+def workload(n: int = 1_000_000, n_domains: int = 40) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(SEED)
+    psu = rng.integers(0, 2000, n)
+    return {
+        "psu": psu,
+        "stratum": psu % 50,
+        "w": rng.uniform(1, 100, n),
+        "y": (rng.random(n) < 0.27).astype(np.float64),
+        "g": rng.integers(0, n_domains, n),
+    }
+
+
+def median_time(func: Callable[[], Any], repeat: int) -> float:
+    func()  # warm up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def ours(data: dict[str, np.ndarray]) -> Callable[[], EstimateTable]:
+    design = SurveyDesign(weights=data["w"], strata=data["stratum"], clusters=data["psu"])
+
+    def run() -> EstimateTable:
+        table = proportion(data["y"], design, by=data["g"])
+        assert isinstance(table, EstimateTable)
+        table.confidence_interval()
+        return table
+
+    return run
+
+
+def floor(data: dict[str, np.ndarray]) -> Callable[[], np.ndarray]:
+    g, w, y = data["g"], data["w"], data["y"]
+
+    def run() -> np.ndarray:
+        result: np.ndarray = np.bincount(g, weights=w * y) / np.bincount(g, weights=w)
+        return result
+
+    return run
+
+
+def svy_runner(data: dict[str, np.ndarray]) -> Callable[[], Any] | None:
+    if importlib.util.find_spec("svy") is None:
+        print("installing svy from PyPI ...", flush=True)
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "svy"], check=False)
+        if done.returncode != 0:
+            return None
+    import polars as pl
+    import svy
+
+    frame = pl.DataFrame({k: data[k] for k in ("stratum", "psu", "w", "y", "g")})
+    sample = svy.Sample(frame, svy.Design(stratum="stratum", psu="psu", wgt="w"))
+    return lambda: sample.estimation.prop("y", by="g")
+
+
+R_SCRIPT = r"""
+suppressPackageStartupMessages(library(survey))
+args <- commandArgs(TRUE); dir <- args[1]; n <- as.integer(args[2]); repeats <- as.integer(args[3])
+rd <- function(name, what = "double") readBin(file.path(dir, name), what, n = n, size = 8)
+dat <- data.frame(psu = rd("psu.bin"), stratum = rd("stratum.bin"), w = rd("w.bin"),
+                  y = rd("y.bin"), g = rd("g.bin"))
+d <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = dat)
+times <- replicate(repeats, system.time(r <- svyby(~y, ~g, d, svymean))[["elapsed"]])
+cat(median(times), "\n")
+cat(paste(sprintf("%.12g", SE(r)), collapse = ","), "\n")
+"""
+
+
+def r_time(data: dict[str, np.ndarray], repeat: int) -> tuple[float, np.ndarray] | None:
+    if shutil.which("Rscript") is None:
+        if shutil.which("apt-get") is None:
+            return None
+        print("installing R survey (apt-get install r-cran-survey) ...", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "r-cran-survey"], check=False)
+        if shutil.which("Rscript") is None:
+            return None
+    with tempfile.TemporaryDirectory() as tmp:
+        for key in ("psu", "stratum", "w", "y", "g"):
+            data[key].astype(np.float64).tofile(Path(tmp) / f"{key}.bin")
+        script = Path(tmp) / "bench.R"
+        script.write_text(R_SCRIPT)
+        done = subprocess.run(
+            ["Rscript", str(script), tmp, str(len(data["y"])), str(repeat)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        print(done.stderr)
+        return None
+    first, second = done.stdout.strip().splitlines()[:2]
+    return float(first), np.array([float(v) for v in second.split(",")])
+
+
+def peak_memory(data: dict[str, np.ndarray]) -> tuple[int, int]:
+    run = ours(data)
+    tracemalloc.start()
+    run()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    inputs = sum(data[k].nbytes for k in ("psu", "stratum", "w", "y", "g"))
+    return peak, inputs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="domain proportions against the peers")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, no R")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 7
+
+    data = workload()
+    print("workload: 1,000,000 rows, 50 strata, 2,000 PSUs, 40 domains")
+    run = ours(data)
+    table = run()
+    t_ours = median_time(run, repeat)
+    t_floor = median_time(floor(data), repeat)
+    rows = [("vpt_monitor proportion(..., by=g)", t_ours), ("numpy floor (2 bincounts)", t_floor)]
+
+    svy_run = svy_runner(data)
+    if svy_run is not None:
+        rows.append(("svy estimation.prop(by=g)", median_time(svy_run, repeat)))
+    else:
+        print("svy: not available")
+    if not args.quick:
+        r = r_time(data, 3)
+        if r is not None:
+            rows.append(("R survey svyby(svymean)", r[0]))
+            gap = np.max(np.abs(r[1] - table.standard_error) / r[1])
+            print(f"largest relative difference from R's standard errors: {gap:.2e}")
+        else:
+            print("R survey: not available")
+
+    print(f"\n{'contender':<38}{'median s':>10}{'vs vpt_monitor':>16}")
+    for name, seconds in rows:
+        print(f"{name:<38}{seconds:10.4f}{seconds / t_ours:15.1f}x")
+
+    print("\nscaling of vpt_monitor (median seconds; ratio to the 1M-row, 40-domain time)")
+    for n in (250_000, 500_000, 1_000_000):
+        t = median_time(ours(workload(n, 40)), repeat)
+        print(f"  rows {n:>9,}  domains  40  {t:8.4f}  {t / t_ours:5.2f}")
+    for d in (4, 40, 400):
+        t = median_time(ours(workload(1_000_000, d)), repeat)
+        print(f"  rows 1,000,000  domains {d:>3}  {t:8.4f}  {t / t_ours:5.2f}")
+
+    peak, inputs = peak_memory(data)
+    print(
+        f"\npeak memory of one call: {peak / 2**20:.0f} MiB, {peak / inputs:.1f}x the "
+        f"{inputs / 2**20:.0f} MiB of input columns"
+    )
+
+
+if __name__ == "__main__":
+    main()
