@@ -52,11 +52,14 @@ class Cells:
         return np.asarray(total, dtype=np.float64)
 
 
-def cells(design: SurveyDesign, domain: IntArray, n_domains: int) -> Cells:
-    """Cells of ``design`` crossed with the domain codes ``domain`` (``0 .. n_domains - 1``)."""
+def cells(design: SurveyDesign, domain: IntArray, n_domains: int, *, dense: bool = False) -> Cells:
+    """Cells of ``design`` crossed with the domain codes ``domain`` (``0 .. n_domains - 1``).
+
+    ``dense=True`` keeps every cell whatever the size (calibrated designs need it).
+    """
     key = design.psu * n_domains + domain
     n_cells = design.n_psu * n_domains
-    if n_cells <= DENSE_LIMIT:
+    if dense or n_cells <= DENSE_LIMIT:
         index = np.arange(n_cells, dtype=np.intp)
         return Cells(key, index // n_domains, index % n_domains, n_domains, dense=True)
     occupied, row_cell = np.unique(key, return_inverse=True)
@@ -69,8 +72,13 @@ def cells(design: SurveyDesign, domain: IntArray, n_domains: int) -> Cells:
     )
 
 
-def covariance(design: SurveyDesign, table: Cells, totals: FloatArray) -> FloatArray:
-    """Covariance matrix of the domain estimates whose cell totals are ``totals``.
+def covariance(
+    design: SurveyDesign, table: Cells, totals: FloatArray
+) -> tuple[FloatArray | None, FloatArray | None]:
+    """Covariance of the domain estimates whose cell totals are ``totals``.
+
+    Returns ``(factor, None)`` with ``covariance = factor.T @ factor`` for dense cells, and
+    ``(None, covariance)`` for occupied-only cells.
 
     Parameters
     ----------
@@ -92,11 +100,10 @@ def covariance(design: SurveyDesign, table: Cells, totals: FloatArray) -> FloatA
     means = np.where(centred[:, None], sums.reshape(n_strata, n_domains) / psu_count[:, None], 0)
 
     if table.dense:
-        deviations = (totals.reshape(n_psu, n_domains) - means[psu_stratum]) * np.sqrt(scale)[
-            :, None
-        ]
-        result: FloatArray = deviations.T @ deviations
-        return result
+        deviations: FloatArray = (totals.reshape(n_psu, n_domains) - means[psu_stratum]) * np.sqrt(
+            scale
+        )[:, None]
+        return deviations, None
 
     # occupied cells only: expand the centred cross product as
     # sum_i s_i T_i T_i' - sum_h s_h n_h m_h m_h'
@@ -106,7 +113,7 @@ def covariance(design: SurveyDesign, table: Cells, totals: FloatArray) -> FloatA
     stratum_scale[psu_stratum] = scale
     factor = stratum_scale * psu_count
     dense: FloatArray = first - means.T @ (means * factor[:, None])
-    return dense
+    return None, dense
 
 
 def degrees_of_freedom(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor.stats._validation import as_float_array, check_choice
+
+if TYPE_CHECKING:
+    from vpt_monitor.stats.replicate import ReplicateDesign
 
 __all__ = ["LONELY_PSU_POLICIES", "SurveyDesign"]
 
@@ -142,6 +145,7 @@ class SurveyDesign:
     """
 
     __slots__ = (
+        "_calibration",
         "_fpc_rows",
         "_psu",
         "_psu_labels",
@@ -277,6 +281,7 @@ class SurveyDesign:
         self._psu_stratum = _read_only(psu_stratum)
         self._psu_scale = _read_only(scale[psu_stratum])
         self._fpc_rows = None if fpc_rows is None else _read_only(fpc_rows)
+        self._calibration: tuple[Any, ...] = ()
 
     # -- read-only views -----------------------------------------------------------------
 
@@ -315,22 +320,109 @@ class SurveyDesign:
         """The fpc given, one per row, or None."""
         return self._fpc_rows
 
-    def with_weights(self, weights: ArrayLike) -> SurveyDesign:
-        """Return the same design with other weights (strata, clusters and fpc unchanged)."""
-        return SurveyDesign(
+    @property
+    def calibration(self) -> tuple[Any, ...]:
+        """Calibration steps applied to the weights, oldest first (empty when uncalibrated).
+
+        Each step records what the variance needs to account for it, and raking steps also
+        report their convergence (``iterations``, ``converged``, ``max_error``).
+        """
+        return self._calibration
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the weights were calibrated (post-stratified or raked)."""
+        return bool(self._calibration)
+
+    def with_weights(self, weights: ArrayLike, *, calibration_step: Any = None) -> SurveyDesign:
+        """Return the same design with other weights (strata, clusters and fpc unchanged).
+
+        Parameters
+        ----------
+        weights : array_like
+            The new weights, one per row.
+        calibration_step : optional
+            A calibration record to append (used by :func:`poststratify` and :func:`rake`);
+            without it the new design keeps this design's calibration steps.
+        """
+        design = SurveyDesign(
             weights=weights,
             strata=self._strata,
             clusters=self._psu,
             fpc=self._fpc_rows,
             lonely_psu=self.lonely_psu,
         )
+        steps = (
+            self._calibration
+            if calibration_step is None
+            else (
+                *self._calibration,
+                calibration_step,
+            )
+        )
+        design._calibration = steps
+        return design
+
+    def replicate(
+        self,
+        method: str,
+        *,
+        replicates: int = 500,
+        seed: int | None = None,
+        rho: float = 0.5,
+        hadamard: ArrayLike | None = None,
+        mse: bool = False,
+    ) -> ReplicateDesign:
+        """Replicate-weight version of this design, as R's ``as.svrepdesign``.
+
+        Parameters
+        ----------
+        method : {"jk1", "jkn", "brr", "fay", "bootstrap"}
+            ``"jk1"``: delete-one-PSU jackknife for an unstratified design; ``"jkn"``: the
+            stratified jackknife, one replicate per PSU, with each stratum's fpc and
+            lonely-PSU policy as R's ``jknweights``; ``"brr"``: balanced repeated replication
+            (exactly two PSUs per stratum); ``"fay"``: Fay's BRR with factor ``rho``;
+            ``"bootstrap"``: Rao and Wu's rescaling bootstrap (R's ``"subbootstrap"``).
+        replicates : int, default 500
+            Number of bootstrap replicates.
+        seed : int, optional
+            Seed of the bootstrap's random draws; the same seed gives the same replicates.
+        rho : float, default 0.5
+            Fay's factor, in (0, 1).
+        hadamard : array_like, optional
+            Hadamard matrix for BRR with at least ``n_strata + 1`` rows; by default
+            Sylvester's of the smallest fitting power of two. R ``survey`` picks its own
+            matrix unless given ``hadamard.matrix=``, so pass the same one to compare.
+        mse : bool, default False
+            Centre the replicate estimates on the full-sample estimate instead of their mean.
+
+        Returns
+        -------
+        ReplicateDesign
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> design = SurveyDesign(weights=[1, 2, 1, 2, 3, 1], strata=[1, 1, 1, 2, 2, 2])
+        >>> jk = design.replicate("jkn")
+        >>> jk
+        ReplicateDesign(method='jkn', n=6, replicates=6, df=4, mse=False)
+        >>> round(mean([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], jk).standard_error, 4)  # as R survey
+        0.3959
+        """
+        from vpt_monitor.stats.replicate import make
+
+        return make(
+            self, method, replicates=replicates, seed=seed, rho=rho, hadamard=hadamard, mse=mse
+        )
 
     def __len__(self) -> int:
         return int(self.n)
 
     def __repr__(self) -> str:
+        calibrated = f", calibration_steps={len(self._calibration)}" if self._calibration else ""
         return (
             f"SurveyDesign(n={self.n}, strata={self.n_strata}, psu={self.n_psu}, df={self.df}, "
             f"fpc={'yes' if self._fpc_rows is not None else 'no'}, "
-            f"lonely_psu={self.lonely_psu!r})"
+            f"lonely_psu={self.lonely_psu!r}{calibrated})"
         )

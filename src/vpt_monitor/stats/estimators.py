@@ -14,25 +14,27 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
 
 from vpt_monitor.stats import _design_ci, _taylor
 from vpt_monitor.stats._validation import as_float_array, check_choice, check_level
+from vpt_monitor.stats.calibration import adjust_totals
 from vpt_monitor.stats.design import SurveyDesign, factorize
-from vpt_monitor.stats.results import Estimate, EstimateTable
+from vpt_monitor.stats.replicate import ReplicateDesign
+from vpt_monitor.stats.results import FLAGS, Estimate, EstimateTable
 
 __all__ = ["contrast", "mean", "proportion", "ratio", "total"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 By = ArrayLike | tuple[ArrayLike, ...] | None
+AnyDesign = SurveyDesign | ReplicateDesign
 
 
 # ---- inputs ----------------------------------------------------------------------------
 
 
-def _response(
-    name: str, values: ArrayLike, design: SurveyDesign, binary: bool = False
-) -> FloatArray:
+def _response(name: str, values: ArrayLike, design: AnyDesign, binary: bool = False) -> FloatArray:
     """Validate an analysis variable: numeric (or boolean), one per row, finite."""
     array = np.asarray(values)
     if array.dtype == np.bool_:
@@ -57,12 +59,6 @@ def _response(
     return y
 
 
-def _label(value: Any) -> Hashable:
-    """Plain Python value for a numpy scalar label."""
-    plain: Hashable = value.item() if isinstance(value, np.generic) else value
-    return plain
-
-
 def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, ...]]:
     """Domain code of every row, the domain labels, and the names of the ``by`` variables."""
     if by is None:
@@ -79,61 +75,115 @@ def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, 
     ]
     if len(coded) == 1:
         codes, labels = coded[0]
-        return codes, tuple(_label(v) for v in labels), names
+        return codes, tuple(labels.tolist()), names
     sizes = tuple(len(labels) for _, labels in coded)
     flat = np.ravel_multi_index(tuple(codes for codes, _ in coded), sizes)
     present, codes = np.unique(flat, return_inverse=True)
     combos = np.unravel_index(present, sizes)
-    labels_ = tuple(
-        tuple(_label(coded[j][1][combos[j][k]]) for j in range(len(coded)))
-        for k in range(len(present))
-    )
-    return codes.astype(np.intp, copy=False), labels_, names
+    columns = [coded[j][1][combos[j]].tolist() for j in range(len(coded))]
+    return codes.astype(np.intp, copy=False), tuple(zip(*columns, strict=True)), names
 
 
 # ---- the engine -----------------------------------------------------------------------
 
 
+def _point(
+    kind: str, weight_sum: FloatArray, y_sum: FloatArray, x_sum: FloatArray | None
+) -> FloatArray:
+    """Estimate from domain sums (works on arrays of any shape, e.g. replicates x domains)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind in ("mean", "proportion"):
+            return y_sum / weight_sum
+        if kind == "total":
+            return np.asarray(y_sum, dtype=np.float64)
+        assert x_sum is not None
+        return y_sum / x_sum
+
+
+def _replicate_factor(
+    design: ReplicateDesign,
+    table: _taylor.Cells,
+    kind: str,
+    sums: list[FloatArray],
+    estimate: FloatArray,
+) -> FloatArray:
+    """Scaled replicate deviations ``F`` (replicates x domains) with ``cov = F.T @ F``."""
+    multipliers = design.multipliers
+    d = table.n_domains
+    if table.dense:
+        reps = [multipliers.T @ s.reshape(-1, d) for s in sums]
+    else:
+        shape = (design.base.n_psu, d)
+        reps = [
+            (sparse.csr_array((s, (table.psu, table.domain)), shape=shape).T @ multipliers).T
+            for s in sums
+        ]
+    theta = _point(kind, reps[0], reps[1], reps[2] if len(reps) > 2 else None)
+    if design.mse:
+        centre = estimate
+    else:
+        used = design.rscales > 0
+        centre = theta[used].mean(axis=0)
+    factor: FloatArray = (theta - centre) * np.sqrt(design.scale * design.rscales)[:, None]
+    return factor
+
+
 def _estimate(
     kind: str,
-    design: SurveyDesign,
+    design: SurveyDesign | ReplicateDesign,
     y: FloatArray,
     x: FloatArray | None,
     by: By,
     method: str | None = None,
     level: float = 0.95,
 ) -> Estimate | EstimateTable:
-    codes, labels, names = domains(by, design.n)
+    base = design.base if isinstance(design, ReplicateDesign) else design
+    codes, labels, names = domains(by, base.n)
     d = len(labels)
-    w = design.weights
-    table = _taylor.cells(design, codes, d)
+    w = base.weights
+    table = _taylor.cells(base, codes, d, dense=base.calibrated)
     cell = table.domain  # domain of each cell
     cell_w = table.sum(w)
     cell_wy = table.sum(w * y)
+    cell_wx = table.sum(w * x) if x is not None else None
     count = np.bincount(codes, minlength=d).astype(np.float64)
     weight_sum = table.by_domain(cell_w)
     y_sum = table.by_domain(cell_wy)
+    x_sum = table.by_domain(cell_wx) if cell_wx is not None else None
+    estimate = _point(kind, weight_sum, y_sum, x_sum)
 
+    factor: FloatArray | None
+    cov: FloatArray | None
     with np.errstate(divide="ignore", invalid="ignore"):
-        # cell totals of the linearised values, and what the SRS variance needs
-        if kind in ("mean", "proportion"):
-            estimate = y_sum / weight_sum
-            totals = (cell_wy - estimate[cell] * cell_w) / weight_sum[cell]
-            srs_factor = (weight_sum - count) / (weight_sum * count)
-        elif kind == "total":
-            estimate = y_sum
-            totals = cell_wy
-            srs_factor = weight_sum * (weight_sum - count) / count
-        else:  # ratio
-            assert x is not None
-            cell_wx = table.sum(w * x)
-            x_sum = table.by_domain(cell_wx)
-            estimate = y_sum / x_sum
-            totals = (cell_wy - estimate[cell] * cell_wx) / x_sum[cell]
-            srs_factor = weight_sum * (weight_sum - count) / count
-
-        cov = _taylor.covariance(design, table, totals)
-        variance = np.diag(cov)
+        if isinstance(design, ReplicateDesign):
+            sums = [cell_w, cell_wy] + ([cell_wx] if cell_wx is not None else [])
+            factor, cov = _replicate_factor(design, table, kind, sums, estimate), None
+            df = np.full(d, float(design.df))
+        else:
+            # cell totals of the linearised values w_i u_i
+            if kind in ("mean", "proportion"):
+                totals = (cell_wy - estimate[cell] * cell_w) / weight_sum[cell]
+            elif kind == "total":
+                totals = cell_wy
+            else:
+                assert cell_wx is not None
+                assert x_sum is not None
+                totals = (cell_wy - estimate[cell] * cell_wx) / x_sum[cell]
+            if base.calibrated:
+                totals = adjust_totals(
+                    base,
+                    totals,
+                    _residual(kind, y, x, codes, estimate, weight_sum, x_sum),
+                    codes,
+                    d,
+                ).ravel()
+            factor, cov = _taylor.covariance(base, table, totals)
+            df = _taylor.degrees_of_freedom(base, table, cell_w > 0)  # weights are > 0
+        if factor is not None:
+            variance = np.sum(factor**2, axis=0)
+        else:
+            assert cov is not None
+            variance = np.diag(cov)
         se = np.sqrt(np.maximum(variance, 0.0))
 
         # design effect against SRS without replacement of the same number of rows (R's
@@ -141,30 +191,25 @@ def _estimate(
         if kind == "proportion":  # sum of w (y - p)^2 for 0/1 values, without a pass
             spread_sum = y_sum * (1.0 - estimate) ** 2 + (weight_sum - y_sum) * estimate**2
         else:
-            if kind == "ratio":
-                assert x is not None
-                u = (y - (estimate * 1.0)[codes] * x) / x_sum[codes]
-            else:
-                u = y
+            u = _residual(kind, y, x, codes, estimate, weight_sum, x_sum) if kind == "ratio" else y
             u_mean = np.bincount(codes, weights=w * u, minlength=d) / weight_sum
             spread = u - u_mean[codes]
             spread_sum = np.asarray(
                 np.bincount(codes, weights=w * spread * spread, minlength=d), dtype=np.float64
             )
+        if kind == "mean" or kind == "proportion":
+            srs_factor = (weight_sum - count) / (weight_sum * count)
+        else:
+            srs_factor = weight_sum * (weight_sum - count) / count
         element_var = count / (count - 1.0) * spread_sum / weight_sum
         srs = element_var * srs_factor
         deff = np.where(srs > 0, variance / srs, np.nan)
         n_kish = weight_sum**2 / np.bincount(codes, weights=w * w, minlength=d)
-    df = _taylor.degrees_of_freedom(design, table, cell_w > 0)  # weights are > 0
 
-    flags: list[tuple[str, ...]] = []
-    for i in range(d):
-        notes = []
-        if kind == "proportion" and estimate[i] in (0.0, 1.0):
-            notes.append("boundary")
-        if df[i] < 1:
-            notes.append("no_df")
-        flags.append(tuple(notes))
+    flag_array = np.zeros((d, len(FLAGS)), dtype=bool)
+    if kind == "proportion":
+        flag_array[:, FLAGS.index("boundary")] = (estimate == 0.0) | (estimate == 1.0)
+    flag_array[:, FLAGS.index("no_df")] = df < 1
 
     if by is None:
         return Estimate(
@@ -175,7 +220,7 @@ def _estimate(
             deff=deff[0],
             n_effective=n_kish[0],
             kind=kind,
-            flags=flags[0],
+            flags=tuple(name for name, on in zip(FLAGS, flag_array[0], strict=True) if on),
             method=method,
             level=level,
         )
@@ -187,26 +232,48 @@ def _estimate(
         n=count,
         deff=deff,
         n_effective=n_kish,
-        covariance=cov,
         kind=kind,
-        flags=tuple(flags),
+        flag_array=flag_array,
         by=names,
-        design_df=design.df,
+        design_df=base.df if not isinstance(design, ReplicateDesign) else design.df,
         method=method,
         level=level,
+        covariance_factor=factor,
+        covariance=[] if cov is None else [cov],
     )
 
 
-def _check_design(design: object) -> SurveyDesign:
-    if not isinstance(design, SurveyDesign):
-        raise TypeError(f"'design' must be a SurveyDesign; got {type(design).__name__}")
+def _residual(
+    kind: str,
+    y: FloatArray,
+    x: FloatArray | None,
+    codes: IntArray,
+    estimate: FloatArray,
+    weight_sum: FloatArray,
+    x_sum: FloatArray | None,
+) -> FloatArray:
+    """Each row's unweighted linearised value for its own domain (weighted: ``w * u``)."""
+    if kind in ("mean", "proportion"):
+        return (y - estimate[codes]) / weight_sum[codes]
+    if kind == "total":
+        return y
+    assert x is not None
+    assert x_sum is not None
+    return (y - estimate[codes] * x) / x_sum[codes]
+
+
+def _check_design(design: object) -> AnyDesign:
+    if not isinstance(design, SurveyDesign | ReplicateDesign):
+        raise TypeError(
+            f"'design' must be a SurveyDesign or ReplicateDesign; got {type(design).__name__}"
+        )
     return design
 
 
 # ---- public estimators ---------------------------------------------------------------
 
 
-def mean(y: ArrayLike, design: SurveyDesign, *, by: By = None) -> Estimate | EstimateTable:
+def mean(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | EstimateTable:
     r"""Weighted mean of ``y`` with its Taylor-linearised standard error.
 
     Parameters
@@ -248,7 +315,7 @@ def mean(y: ArrayLike, design: SurveyDesign, *, by: By = None) -> Estimate | Est
     return _estimate("mean", design, _response("y", y, design), None, by)
 
 
-def total(y: ArrayLike, design: SurveyDesign, *, by: By = None) -> Estimate | EstimateTable:
+def total(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | EstimateTable:
     r"""Weighted (population) total of ``y`` with its standard error.
 
     Parameters
@@ -281,7 +348,7 @@ def total(y: ArrayLike, design: SurveyDesign, *, by: By = None) -> Estimate | Es
 
 
 def ratio(
-    numerator: ArrayLike, denominator: ArrayLike, design: SurveyDesign, *, by: By = None
+    numerator: ArrayLike, denominator: ArrayLike, design: AnyDesign, *, by: By = None
 ) -> Estimate | EstimateTable:
     r"""Ratio of two weighted totals, such as incidents per respondent or per victim.
 
@@ -321,7 +388,7 @@ def ratio(
 
 def proportion(
     y: ArrayLike,
-    design: SurveyDesign,
+    design: AnyDesign,
     *,
     by: By = None,
     method: str = "logit",
@@ -445,7 +512,9 @@ def contrast(table: EstimateTable, coefficients: Mapping[Hashable, float]) -> Es
     used = c != 0
     estimate = float(c[used] @ table.estimate[used]) if used.any() else 0.0
     variance = float(c @ table.covariance @ c)
-    flags = sorted({f for i in np.flatnonzero(used) for f in table.flags[i] if f != "boundary"})
+    assert table.flag_array is not None
+    raised = table.flag_array[used].any(axis=0)
+    flags = [name for name, on in zip(FLAGS, raised, strict=True) if on and name != "boundary"]
     return Estimate(
         estimate=estimate,
         standard_error=np.sqrt(max(variance, 0.0)),

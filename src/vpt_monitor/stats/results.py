@@ -13,10 +13,13 @@ from vpt_monitor.stats import _design_ci
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._validation import check_level
 
-__all__ = ["ConfidenceInterval", "Estimate", "EstimateTable"]
+__all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 
 FloatArray = NDArray[np.float64]
 KINDS = ("mean", "total", "ratio", "proportion", "contrast")
+
+#: Names of the flags an estimate can carry, in the column order of ``flag_array``.
+FLAGS = ("boundary", "no_df", "empty")
 
 
 def _default_method(kind: str) -> str:
@@ -174,15 +177,21 @@ class EstimateTable:
     estimate, standard_error, df, n, deff, n_effective : numpy.ndarray
         One value per domain, as in :class:`Estimate`.
     covariance : numpy.ndarray
-        ``D x D`` covariance matrix of the estimates.
+        ``D x D`` covariance matrix of the estimates, computed when first asked for (from
+        ``covariance_factor`` where the estimator left one).
     kind : str
         What was estimated.
     flags : tuple of tuple of str
-        Flags per domain, as in :class:`Estimate`.
+        Flags per domain, as in :class:`Estimate`, read from ``flag_array``.
+    flag_array : numpy.ndarray of bool
+        ``D x len(FLAGS)`` table of the flags, one column per name in :data:`FLAGS`.
     design_df : float
         Degrees of freedom of the whole design, used for contrasts.
     method, level
         Interval method and level used when :meth:`confidence_interval` is not given them.
+    covariance_factor : numpy.ndarray or None
+        A matrix ``X`` with ``covariance = X.T @ X`` (PSU deviations or scaled replicate
+        deviations), kept so that many domains cost no ``D x D`` product until needed.
 
     Examples
     --------
@@ -202,17 +211,44 @@ class EstimateTable:
     n: NDArray[np.int64] = attrs.field(converter=_counts)
     deff: FloatArray = attrs.field(converter=_array)
     n_effective: FloatArray = attrs.field(converter=_array)
-    covariance: FloatArray = attrs.field(converter=_array)
     kind: str = attrs.field(default="mean")
-    flags: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=_tuple)
+    flag_array: NDArray[np.bool_] | None = attrs.field(default=None)
     by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     design_df: float = attrs.field(default=float("nan"), converter=float)
     method: str | None = attrs.field(default=None)
     level: float = attrs.field(default=0.95, converter=float)
+    covariance_factor: FloatArray | None = attrs.field(default=None, repr=False)
+    _covariance: list[FloatArray] = attrs.field(factory=list, repr=False, alias="covariance")
 
     def __attrs_post_init__(self) -> None:
-        if not self.flags:
-            object.__setattr__(self, "flags", tuple(() for _ in self.domains))
+        if self.flag_array is None:
+            object.__setattr__(self, "flag_array", np.zeros((len(self.domains), len(FLAGS)), bool))
+        if not isinstance(self._covariance, list):
+            object.__setattr__(self, "_covariance", [_array(self._covariance)])
+        if not self._covariance and self.covariance_factor is None:
+            raise ValueError("an EstimateTable needs a covariance or a covariance_factor")
+
+    @property
+    def covariance(self) -> FloatArray:
+        """``D x D`` covariance matrix of the domain estimates."""
+        if not self._covariance:
+            assert self.covariance_factor is not None
+            factor = self.covariance_factor
+            self._covariance.append(_array(factor.T @ factor))
+        return self._covariance[0]
+
+    def _flags_of(self, i: int) -> tuple[str, ...]:
+        assert self.flag_array is not None
+        return tuple(name for name, on in zip(FLAGS, self.flag_array[i], strict=True) if on)
+
+    @property
+    def flags(self) -> tuple[tuple[str, ...], ...]:
+        """Flags per domain, such as ``("boundary",)``; see :class:`Estimate`."""
+        assert self.flag_array is not None
+        return tuple(
+            tuple(name for name, on in zip(FLAGS, row, strict=True) if on)
+            for row in self.flag_array.tolist()
+        )
 
     def __len__(self) -> int:
         return len(self.domains)
@@ -238,7 +274,7 @@ class EstimateTable:
             deff=self.deff[i],
             n_effective=self.n_effective[i],
             kind=self.kind,
-            flags=self.flags[i],
+            flags=self._flags_of(i),
             method=self.method,
             level=self.level,
         )
@@ -269,6 +305,7 @@ class EstimateTable:
         """One dictionary per domain with the estimate, its interval and the counts."""
         ci = self.confidence_interval(level, method)
         names = self.by or ("domain",)
+        flags = self.flags
         records = []
         for i, label in enumerate(self.domains):
             key = label if isinstance(label, tuple) and len(names) > 1 else (label,)
@@ -281,7 +318,7 @@ class EstimateTable:
                 df=float(self.df[i]),
                 n=int(self.n[i]),
                 deff=float(self.deff[i]),
-                flags=",".join(self.flags[i]),
+                flags=",".join(flags[i]),
             )
             records.append(record)
         return records
@@ -302,8 +339,9 @@ class EstimateTable:
             header,
             f"  {'domain':<24}{'estimate':>12}{'se':>11}{'low':>11}{'high':>11}{'n':>8}",
         ]
+        flags = self.flags
         for i, label in enumerate(self.domains[:30]):
-            note = f"  [{','.join(self.flags[i])}]" if self.flags[i] else ""
+            note = f"  [{','.join(flags[i])}]" if flags[i] else ""
             rows.append(
                 f"  {str(label)[:23]:<24}{self.estimate[i]:12.5g}{self.standard_error[i]:11.4g}"
                 f"{np.asarray(ci.low)[i]:11.4g}{np.asarray(ci.high)[i]:11.4g}{self.n[i]:8d}{note}"
