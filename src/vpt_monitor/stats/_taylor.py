@@ -15,6 +15,8 @@ otherwise (for example with one PSU per row and many domains).
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -31,25 +33,45 @@ DENSE_LIMIT = 1 << 22
 
 @attrs.frozen(eq=False)
 class Cells:
-    """The (PSU, domain) cells of a design and the map from rows to cells."""
+    """The (PSU, domain) cells of a design and the map from rows to cells.
+
+    Dense cells hold every PSU times every domain, and their sums are ``n_psu x D`` arrays;
+    sparse cells hold the occupied cells only, as 1-D arrays aligned with ``psu`` and
+    ``domain``. :meth:`spread` and :meth:`by_domain` hide the difference from the estimators.
+    """
 
     row_cell: IntArray
-    psu: IntArray
-    domain: IntArray
+    n_psu: int
     n_domains: int
     dense: bool
+    psu: IntArray | None = None  # sparse cells only
+    domain: IntArray | None = None  # sparse cells only
 
     def sum(self, values: ArrayLike | None = None) -> FloatArray:
         """Sum ``values`` (or count rows, without values) into the cells."""
-        total: FloatArray = np.bincount(
-            self.row_cell, weights=values, minlength=len(self.psu)
-        ).astype(np.float64, copy=False)
-        return total
+        size = self.n_psu * self.n_domains if self.dense else len(self._domain)
+        total = np.asarray(
+            np.bincount(self.row_cell, weights=values, minlength=size), dtype=np.float64
+        )
+        return total.reshape(self.n_psu, self.n_domains) if self.dense else total
 
-    def by_domain(self, cell_values: ArrayLike) -> FloatArray:
+    def by_domain(self, cell_values: FloatArray) -> FloatArray:
         """Add cell values up to one value per domain."""
-        total = np.bincount(self.domain, weights=cell_values, minlength=self.n_domains)
-        return np.asarray(total, dtype=np.float64)
+        if self.dense:
+            return np.asarray(cell_values.sum(axis=0), dtype=np.float64)
+        return np.asarray(
+            np.bincount(self._domain, weights=cell_values, minlength=self.n_domains),
+            dtype=np.float64,
+        )
+
+    def spread(self, per_domain: FloatArray) -> FloatArray:
+        """Per-domain values lined up with the cells (broadcast for dense cells)."""
+        return per_domain[None, :] if self.dense else per_domain[self._domain]
+
+    @property
+    def _domain(self) -> IntArray:
+        assert self.domain is not None
+        return self.domain
 
 
 def cells(design: SurveyDesign, domain: IntArray, n_domains: int, *, dense: bool = False) -> Cells:
@@ -58,18 +80,23 @@ def cells(design: SurveyDesign, domain: IntArray, n_domains: int, *, dense: bool
     ``dense=True`` keeps every cell whatever the size (calibrated designs need it).
     """
     key = design.psu * n_domains + domain
-    n_cells = design.n_psu * n_domains
-    if dense or n_cells <= DENSE_LIMIT:
-        index = np.arange(n_cells, dtype=np.intp)
-        return Cells(key, index // n_domains, index % n_domains, n_domains, dense=True)
+    if dense or design.n_psu * n_domains <= DENSE_LIMIT:
+        return Cells(key, design.n_psu, n_domains, dense=True)
     occupied, row_cell = np.unique(key, return_inverse=True)
     return Cells(
         row_cell.astype(np.intp, copy=False),
-        occupied // n_domains,
-        occupied % n_domains,
+        design.n_psu,
         n_domains,
         dense=False,
+        psu=occupied // n_domains,
+        domain=occupied % n_domains,
     )
+
+
+def _stratum_sums(design: SurveyDesign, per_psu: NDArray[Any]) -> FloatArray:
+    """Sum an ``n_psu x D`` table over the PSUs of each stratum (``n_strata x D``)."""
+    order, starts = design.psu_order
+    return np.asarray(np.add.reduceat(per_psu[order], starts, axis=0), dtype=np.float64)
 
 
 def covariance(
@@ -79,35 +106,29 @@ def covariance(
 
     Returns ``(factor, None)`` with ``covariance = factor.T @ factor`` for dense cells, and
     ``(None, covariance)`` for occupied-only cells.
-
-    Parameters
-    ----------
-    design : SurveyDesign
-        The full design (domains are never subset).
-    table : Cells
-        The cells the totals belong to.
-    totals : numpy.ndarray
-        Per cell, the sum of the weighted linearised values of its rows.
     """
-    n_psu, n_strata, n_domains = design.n_psu, design.n_strata, table.n_domains
+    n_strata, n_domains = design.n_strata, table.n_domains
     psu_stratum = design.psu_stratum
     scale = design.psu_scale
     psu_count: FloatArray = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
     # a lonely PSU under "adjust" is centred at zero rather than at its stratum mean
     centred = (psu_count > 1) | (design.lonely_psu != "adjust")
-    stratum_index = psu_stratum[table.psu] * n_domains + table.domain
-    sums = np.bincount(stratum_index, weights=totals, minlength=n_strata * n_domains)
-    means = np.where(centred[:, None], sums.reshape(n_strata, n_domains) / psu_count[:, None], 0)
+    if table.dense:
+        sums = _stratum_sums(design, totals)
+    else:
+        assert table.psu is not None
+        index = psu_stratum[table.psu] * n_domains + table._domain
+        flat = np.bincount(index, weights=totals, minlength=n_strata * n_domains)
+        sums = np.asarray(flat, dtype=np.float64).reshape(n_strata, n_domains)
+    means = np.where(centred[:, None], sums / psu_count[:, None], 0.0)
 
     if table.dense:
-        deviations: FloatArray = (totals.reshape(n_psu, n_domains) - means[psu_stratum]) * np.sqrt(
-            scale
-        )[:, None]
+        deviations: FloatArray = (totals - means[psu_stratum]) * np.sqrt(scale)[:, None]
         return deviations, None
 
     # occupied cells only: expand the centred cross product as
     # sum_i s_i T_i T_i' - sum_h s_h n_h m_h m_h'
-    matrix = sparse.csr_array((totals, (table.psu, table.domain)), shape=(n_psu, n_domains))
+    matrix = sparse.csr_array((totals, (table.psu, table._domain)), shape=(design.n_psu, n_domains))
     first = (matrix.T @ (sparse.diags_array(scale) @ matrix)).toarray()
     stratum_scale = np.zeros(n_strata)
     stratum_scale[psu_stratum] = scale
@@ -123,10 +144,14 @@ def degrees_of_freedom(
 
     ``present`` tells, per cell, whether any row lies in it.
     """
-    psus = table.by_domain(present)
     n_strata, n_domains = design.n_strata, table.n_domains
-    stratum_index = design.psu_stratum[table.psu] * n_domains + table.domain
-    in_stratum = np.bincount(stratum_index, weights=present, minlength=n_strata * n_domains) > 0
-    strata = in_stratum.reshape(n_strata, n_domains).sum(axis=0)
-    df: FloatArray = psus - strata
-    return df
+    if table.dense:
+        psus = present.sum(axis=0)
+        strata = (_stratum_sums(design, present) > 0).sum(axis=0)
+    else:
+        assert table.psu is not None
+        psus = np.bincount(table._domain, weights=present, minlength=n_domains)
+        index = design.psu_stratum[table.psu] * n_domains + table._domain
+        hit = np.bincount(index, weights=present, minlength=n_strata * n_domains) > 0
+        strata = hit.reshape(n_strata, n_domains).sum(axis=0)
+    return np.asarray(psus - strata, dtype=np.float64)

@@ -296,7 +296,7 @@ def adjust_totals(
     row's weighted value is ``w_i u_i``), zero outside it. A design carries at most one
     calibration step, so the step's weights are the design's weights.
     """
-    adjusted = totals.reshape(design.n_psu, n_domains).copy()
+    adjusted = np.array(totals, dtype=np.float64).reshape(design.n_psu, n_domains)
     for step in design.calibration:
         if isinstance(step, PostStratification):
             k = step.n_cells

@@ -149,6 +149,7 @@ class SurveyDesign:
         "_fpc_rows",
         "_psu",
         "_psu_labels",
+        "_psu_order",
         "_psu_scale",
         "_psu_stratum",
         "_strata",
@@ -280,6 +281,9 @@ class SurveyDesign:
         self._psu_labels = psu_labels
         self._psu_stratum = _read_only(psu_stratum)
         self._psu_scale = _read_only(scale[psu_stratum])
+        order = np.argsort(psu_stratum, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(psu_per_stratum)[:-1]]).astype(np.intp)
+        self._psu_order = (_read_only(order), _read_only(starts))
         self._fpc_rows = None if fpc_rows is None else _read_only(fpc_rows)
         self._calibration: tuple[Any, ...] = ()
 
@@ -314,6 +318,11 @@ class SurveyDesign:
     def psu_scale(self) -> FloatArray:
         """Variance factor of each PSU's stratum, ``(1 - f_h) n_h / (n_h - 1)``."""
         return self._psu_scale
+
+    @property
+    def psu_order(self) -> tuple[IntArray, IntArray]:
+        """PSU codes sorted by stratum, and where each stratum starts in that order."""
+        return self._psu_order
 
     @property
     def fpc(self) -> FloatArray | None:

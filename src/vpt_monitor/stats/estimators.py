@@ -109,11 +109,10 @@ def _replicate_factor(
 ) -> FloatArray:
     """Scaled replicate deviations ``F`` (replicates x domains) with ``cov = F.T @ F``."""
     multipliers = design.multipliers
-    d = table.n_domains
     if table.dense:
-        reps = [multipliers.T @ s.reshape(-1, d) for s in sums]
+        reps = [multipliers.T @ s for s in sums]
     else:
-        shape = (design.base.n_psu, d)
+        shape = (table.n_psu, table.n_domains)
         reps = [
             (sparse.csr_array((s, (table.psu, table.domain)), shape=shape).T @ multipliers).T
             for s in sums
@@ -142,7 +141,7 @@ def _estimate(
     d = len(labels)
     w = base.weights
     table = _taylor.cells(base, codes, d, dense=base.calibrated)
-    cell = table.domain  # domain of each cell
+    spread = table.spread  # per-domain values lined up with the cells
     cell_w = table.sum(w)
     cell_wy = table.sum(w * y)
     cell_wx = table.sum(w * x) if x is not None else None
@@ -162,25 +161,20 @@ def _estimate(
         else:
             # cell totals of the linearised values w_i u_i
             if kind in ("mean", "proportion"):
-                totals = (cell_wy - estimate[cell] * cell_w) / weight_sum[cell]
+                totals = (cell_wy - spread(estimate) * cell_w) / spread(weight_sum)
             elif kind == "total":
                 totals = cell_wy
             else:
                 assert cell_wx is not None
                 assert x_sum is not None
-                totals = (cell_wy - estimate[cell] * cell_wx) / x_sum[cell]
+                totals = (cell_wy - spread(estimate) * cell_wx) / spread(x_sum)
             if base.calibrated:
-                totals = adjust_totals(
-                    base,
-                    totals,
-                    _residual(kind, y, x, codes, estimate, weight_sum, x_sum),
-                    codes,
-                    d,
-                ).ravel()
+                residual = _residual(kind, y, x, codes, estimate, weight_sum, x_sum)
+                totals = adjust_totals(base, totals, residual, codes, d)
             factor, cov = _taylor.covariance(base, table, totals)
             df = _taylor.degrees_of_freedom(base, table, cell_w > 0)  # weights are > 0
         if factor is not None:
-            variance = np.sum(factor**2, axis=0)
+            variance = np.einsum("ij,ij->j", factor, factor)
         else:
             assert cov is not None
             variance = np.diag(cov)
@@ -193,9 +187,10 @@ def _estimate(
         else:
             u = _residual(kind, y, x, codes, estimate, weight_sum, x_sum) if kind == "ratio" else y
             u_mean = np.bincount(codes, weights=w * u, minlength=d) / weight_sum
-            spread = u - u_mean[codes]
+            deviation = u - u_mean[codes]
             spread_sum = np.asarray(
-                np.bincount(codes, weights=w * spread * spread, minlength=d), dtype=np.float64
+                np.bincount(codes, weights=w * deviation * deviation, minlength=d),
+                dtype=np.float64,
             )
         if kind == "mean" or kind == "proportion":
             srs_factor = (weight_sum - count) / (weight_sum * count)
