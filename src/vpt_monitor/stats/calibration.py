@@ -120,7 +120,8 @@ def poststratify(
     -------
     SurveyDesign
         The design with weights :math:`w_i N_g / \hat N_g` for row :math:`i` in cell
-        :math:`g`, and a :class:`PostStratification` step in ``design.calibration``.
+        :math:`g`, and a :class:`~vpt_monitor.stats.calibration.PostStratification` step in
+        ``design.calibration``.
 
     Notes
     -----
@@ -179,7 +180,8 @@ def rake(
     Returns
     -------
     SurveyDesign
-        The raked design; its last ``calibration`` step is a :class:`Raking` that reports
+        The raked design; its last ``calibration`` step is a
+        :class:`~vpt_monitor.stats.calibration.Raking` that reports
         ``iterations``, ``converged`` and ``max_error``.
 
     Raises

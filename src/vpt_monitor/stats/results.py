@@ -184,7 +184,8 @@ class EstimateTable:
     flags : tuple of tuple of str
         Flags per domain, as in :class:`Estimate`, read from ``flag_array``.
     flag_array : numpy.ndarray of bool
-        ``D x len(FLAGS)`` table of the flags, one column per name in :data:`FLAGS`.
+        ``D x len(FLAGS)`` table of the flags, one column per name in
+        :data:`vpt_monitor.stats.results.FLAGS`.
     design_df : float
         Degrees of freedom of the whole design, used for contrasts.
     method, level
