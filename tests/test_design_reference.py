@@ -162,7 +162,10 @@ def test_crossed_domains(name: str) -> None:
         assert_allclose(est.standard_error, R[(name, "mean", f"{g}:{g2}", "se")], rtol=RTOL)
 
 
-PROPORTION_METHODS = ("logit", "xlogit", "asin", "beta", "mean")
+PROPORTION_METHODS = ("logit", "xlogit", "likelihood", "asin", "beta", "mean")
+# R finds the likelihood interval by spline interpolation of a coarse profile of the
+# deviance; the library solves the same equation exactly, so they agree less closely.
+METHOD_RTOL = {"likelihood": 1e-4}
 
 
 @pytest.mark.parametrize("level", [0.95, 0.9])
@@ -173,7 +176,8 @@ def test_svyciprop_whole_sample(name: str, method: str, level: float) -> None:
     est = proportion(DATA["b"], DESIGNS[name]())
     ci = est.confidence_interval(level=level, method=method)
     key = (name, f"proportion_{method}_{level:g}", "")
-    assert_allclose([ci.low, ci.high], [R[(*key, "low")], R[(*key, "high")]], rtol=RTOL)
+    rtol = METHOD_RTOL.get(method, RTOL)
+    assert_allclose([ci.low, ci.high], [R[(*key, "low")], R[(*key, "high")]], rtol=rtol)
 
 
 @pytest.mark.parametrize("method", PROPORTION_METHODS)
@@ -187,4 +191,8 @@ def test_svyciprop_domains(name: str, method: str) -> None:
     for label in ("a", "b", "c"):
         i = table.index(label)
         key = (name, f"proportion_{method}_0.95", label)
-        assert_allclose([ci.low[i], ci.high[i]], [R[(*key, "low")], R[(*key, "high")]], rtol=RTOL)
+        assert_allclose(
+            [ci.low[i], ci.high[i]],
+            [R[(*key, "low")], R[(*key, "high")]],
+            rtol=METHOD_RTOL.get(method, RTOL),
+        )

@@ -25,7 +25,7 @@ designs <- list(
   fpc = list(lonely = "certainty", make = function() svydesign(ids = ~cluster, strata = ~stratum, fpc = ~fpc, weights = ~weight, data = dat)),
   fpc_frac = list(lonely = "adjust", make = function() svydesign(ids = ~cluster, strata = ~stratum, fpc = ~fpc_frac, weights = ~weight, data = dat))
 )
-methods <- c("logit", "xlogit", "asin", "beta", "mean")
+methods <- c("logit", "xlogit", "likelihood", "asin", "beta", "mean")
 
 cat("design,estimator,domain,quantity,value\n")
 for (name in names(designs)) {

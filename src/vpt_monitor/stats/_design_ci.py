@@ -14,11 +14,21 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special, stats
 
+from vpt_monitor.stats._roots import bisect
 from vpt_monitor.stats._validation import check_choice
 
 FloatArray = NDArray[np.float64]
 
-PROPORTION_METHODS = ("logit", "xlogit", "asin", "beta", "mean", "wilson", "clopper_pearson")
+PROPORTION_METHODS = (
+    "logit",
+    "xlogit",
+    "likelihood",
+    "asin",
+    "beta",
+    "mean",
+    "wilson",
+    "clopper_pearson",
+)
 ESTIMATE_METHODS = ("t", "normal")
 
 
@@ -69,6 +79,8 @@ def proportion_ci(
             high = np.sin(np.clip(centre + half, 0.0, np.pi / 2)) ** 2
         elif method == "mean":
             low, high = inner - t * se, inner + t * se
+        elif method == "likelihood":
+            low, high = _likelihood(inner, se, t, n)
         else:
             n_eff = pq / se**2
             if method == "beta":
@@ -88,3 +100,26 @@ def proportion_ci(
     low = np.where(boundary, np.where(p <= 0.0, 0.0, 1.0 - edge), low)
     high = np.where(boundary, np.where(p <= 0.0, edge, 1.0), high)
     return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0), boundary
+
+
+def _likelihood(
+    p: FloatArray, se: FloatArray, t: FloatArray, n: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Design-scaled likelihood-ratio interval of a proportion (R's svyciprop "likelihood").
+
+    R profiles the quasi-binomial deviance of ``svyglm(y ~ 1)`` with weights scaled to mean 1
+    and keeps the ``p`` whose deviance rise, divided by the dispersion ``n / (n - 1)``, stays
+    within ``t^2`` times the ratio of the design to the model-based variance. For one
+    proportion that is ``2 KL(p_hat || p) <= t^2 se^2 n / ((n - 1) p_hat (1 - p_hat))``,
+    solved here exactly (R interpolates a spline through a coarse profile).
+    """
+    limit = t * t * se * se * n / ((n - 1.0) * p * (1.0 - p)) / 2.0
+
+    def excess(q: FloatArray) -> FloatArray:
+        kl = special.xlogy(p, p / q) + special.xlogy(1.0 - p, (1.0 - p) / (1.0 - q))
+        value: FloatArray = kl - limit
+        return value
+
+    low = bisect(excess, np.zeros_like(p), p, increasing=False)
+    high = bisect(excess, p, np.ones_like(p), increasing=True)
+    return low, high
