@@ -268,3 +268,27 @@ def test_chunking_the_rows_changes_nothing(s: dict[str, np.ndarray], chunks: int
     a = proportion(s["b"], _design(s), by=(s["g"], s["strata"]))
     b = proportion(chunked["b"], _design(chunked), by=(chunked["g"], chunked["strata"]))
     assert_allclose(_all(a), _all(b), rtol=1e-9, atol=1e-12)
+
+
+def test_second_stage_refusals() -> None:
+    base = {"weights": np.ones(6), "strata": [1, 1, 1, 2, 2, 2], "clusters": [1, 1, 2, 3, 3, 4]}
+    with pytest.raises(ValueError, match="'ssu' needs 'fpc2'"):
+        SurveyDesign(**base, lonely_psu="certainty", ssu=[1, 2, 1, 1, 2, 1])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'fpc2' needs a first-stage 'fpc'"):
+        SurveyDesign(**base, fpc2=np.full(6, 10.0))  # type: ignore[arg-type]
+    fpc = np.full(6, 10.0)
+    with pytest.raises(ValueError, match="PSU number 1 has only one second-stage unit"):
+        SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 10.0))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'fpc2' must be constant within a PSU"):
+        SurveyDesign(**base, fpc=fpc, fpc2=[5, 6, 5, 5, 5, 5], lonely_psu="certainty")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'fpc2' is smaller than the sample in PSU number 0"):
+        SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 1.5), lonely_psu="certainty")  # type: ignore[arg-type]
+    design = SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 10.0), lonely_psu="certainty")  # type: ignore[arg-type]
+    assert design.second_stage is not None
+    assert design.second_stage.n_ssu == 6
+    with pytest.warns(UserWarning, match="second-stage fpc is dropped"):
+        design.replicate("jkn")
+    from vpt_monitor.stats import poststratify
+
+    with pytest.raises(ValueError, match="calibrating a design with a second-stage fpc"):
+        poststratify(design, ["a"] * 6, {"a": 100})

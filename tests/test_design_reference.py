@@ -196,3 +196,44 @@ def test_svyciprop_domains(name: str, method: str) -> None:
             [R[(*key, "low")], R[(*key, "high")]],
             rtol=METHOD_RTOL.get(method, RTOL),
         )
+
+
+def _two_stage(ssu: bool) -> SurveyDesign:
+    cluster = DATA["cluster"]
+    sizes = {c: int(np.sum(cluster == c)) for c in np.unique(cluster)}
+    return SurveyDesign(
+        weights=DATA["weight"],
+        strata=DATA["stratum"],
+        clusters=cluster,
+        fpc=DATA["fpc"],
+        lonely_psu="certainty",
+        ssu=DATA["g2"] if ssu else None,
+        fpc2=np.full(len(cluster), 4.0) if ssu else np.array([sizes[c] * 3.0 for c in cluster]),
+    )
+
+
+@pytest.mark.parametrize(("name", "ssu"), [("two_stage", False), ("two_stage_ssu", True)])
+def test_two_stage_designs(name: str, ssu: bool) -> None:
+    # R: svydesign(ids=~cluster+row, strata=~stratum, fpc=~fpc+fpc2, ...) (and ids=~cluster+ssu)
+    design = _two_stage(ssu)
+    est = mean(DATA["y"], design)
+    assert isinstance(est, Estimate)
+    assert_allclose(est.estimate, R[(name, "mean", "", "estimate")], rtol=RTOL)
+    assert_allclose(est.standard_error, R[(name, "mean", "", "se")], rtol=RTOL)
+    tot = total(DATA["y"], design)
+    rat = ratio(DATA["y"], DATA["x"], design)
+    assert isinstance(tot, Estimate)
+    assert isinstance(rat, Estimate)
+    assert_allclose(tot.standard_error, R[(name, "total", "", "se")], rtol=RTOL)
+    assert_allclose(rat.standard_error, R[(name, "ratio", "", "se")], rtol=RTOL)
+    table = mean(DATA["y"], design, by=DATA["g"])
+    assert isinstance(table, EstimateTable)
+    labels = table.domains
+    for label, dom in table:
+        assert_allclose(dom.standard_error, R[(name, "mean", str(label), "se")], rtol=RTOL)
+    expected = [[R[(name, "mean_cov", f"{a}:{b}", "value")] for b in labels] for a in labels]
+    assert_allclose(table.covariance, expected, rtol=RTOL, atol=1e-15)
+    # the second stage adds variance to the first
+    first_only = mean(DATA["y"], DESIGNS["fpc"]())
+    assert isinstance(first_only, Estimate)
+    assert est.standard_error > first_only.standard_error

@@ -82,3 +82,26 @@ for (name in names(designs)) {
     out(name, "mean", lab, "estimate", coef(bx)[i]); out(name, "mean", lab, "se", SE(bx)[i])
   }
 }
+
+# two-stage designs: persons (rows) within clusters, and groups within clusters
+dat$row <- seq_len(nrow(dat))
+dat$fpc2 <- ave(dat$cluster, dat$cluster, FUN = length) * 3
+dat$ssu <- paste(dat$cluster, dat$g2)
+dat$fpc2g <- 4
+twostage <- list(
+  two_stage = list(lonely = "certainty", make = function() svydesign(ids = ~cluster + row, strata = ~stratum, fpc = ~fpc + fpc2, weights = ~weight, data = dat)),
+  two_stage_ssu = list(lonely = "certainty", make = function() svydesign(ids = ~cluster + ssu, strata = ~stratum, fpc = ~fpc + fpc2g, weights = ~weight, data = dat))
+)
+for (name in names(twostage)) {
+  options(survey.lonely.psu = twostage[[name]]$lonely)
+  d <- twostage[[name]]$make()
+  m <- svymean(~y, d); out(name, "mean", "", "estimate", coef(m)); out(name, "mean", "", "se", SE(m))
+  t <- svytotal(~y, d); out(name, "total", "", "se", SE(t))
+  r <- svyratio(~y, ~x, d); out(name, "ratio", "", "se", SE(r))
+  bm <- svyby(~y, ~g, d, svymean, covmat = TRUE)
+  for (i in seq_along(levels(dat$g))) {
+    lev <- levels(dat$g)[i]
+    out(name, "mean", lev, "se", SE(bm)[i])
+    for (j in seq_along(levels(dat$g))) out(name, "mean_cov", paste(lev, levels(dat$g)[j], sep = ":"), "value", vcov(bm)[i, j])
+  }
+}

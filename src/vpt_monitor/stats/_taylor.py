@@ -155,3 +155,25 @@ def degrees_of_freedom(
         hit = np.bincount(index, weights=present, minlength=n_strata * n_domains) > 0
         strata = hit.reshape(n_strata, n_domains).sum(axis=0)
     return np.asarray(psus - strata, dtype=np.float64)
+
+
+def second_stage_covariance(
+    design: SurveyDesign, z: FloatArray, domain: IntArray, n_domains: int
+) -> FloatArray:
+    """Within-PSU (second-stage) covariance of the domain estimates, from row values ``z``.
+
+    Expands the centred sum as ``sum_k s Z_k Z_k' - sum_i s_i T_i T_i' / m_i`` over the
+    second-stage unit totals ``Z`` and PSU totals ``T``.
+    """
+    stage = design.second_stage
+    assert stage is not None
+    shape_units = (stage.n_ssu, n_domains)
+    units = sparse.csr_array((z, (stage.ssu, domain)), shape=shape_units)
+    unit_scale = sparse.diags_array(stage.psu_scale[stage.ssu_psu])
+    within = (units.T @ (unit_scale @ units)).toarray()
+    psus = sparse.csr_array((z, (design.psu, domain)), shape=(design.n_psu, n_domains))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_scale = np.where(stage.centred, stage.psu_scale / stage.ssu_count, 0.0)
+    between = (psus.T @ (sparse.diags_array(mean_scale) @ psus)).toarray()
+    result: FloatArray = within - between
+    return result

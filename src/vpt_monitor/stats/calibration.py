@@ -97,6 +97,11 @@ def _check_uncalibrated(design: object) -> None:
             "the design is calibrated already; calibrate the original design in one step "
             "(rake takes all margins at once)"
         )
+    if design.second_stage is not None:
+        raise ValueError(
+            "calibrating a design with a second-stage fpc is not supported; calibrate the "
+            "design without fpc2 (its first-stage variance is then the ultimate-cluster one)"
+        )
 
 
 def poststratify(

@@ -67,6 +67,91 @@ def _read_only(array: NDArray[Any]) -> NDArray[Any]:
     return array
 
 
+class SecondStage:
+    """Second-stage units within PSUs and the variance factor of each PSU's second stage."""
+
+    __slots__ = ("centred", "n_ssu", "psu_scale", "ssu", "ssu_count", "ssu_psu")
+
+    def __init__(
+        self,
+        ssu: IntArray,
+        ssu_psu: IntArray,
+        ssu_count: FloatArray,
+        psu_scale: FloatArray,
+        centred: NDArray[np.bool_],
+    ) -> None:
+        self.ssu = _read_only(ssu)
+        self.n_ssu = len(ssu_psu)
+        self.ssu_psu = _read_only(ssu_psu)
+        self.ssu_count = _read_only(ssu_count)
+        self.psu_scale = _read_only(psu_scale)
+        self.centred = _read_only(centred)
+
+    @classmethod
+    def build(
+        cls,
+        psu: IntArray,
+        first_fraction: FloatArray,
+        ssu: ArrayLike | None,
+        fpc2: ArrayLike,
+        n: int,
+        lonely_psu: str,
+    ) -> SecondStage:
+        """Code the second-stage units and work out each PSU's variance factor."""
+        n_psu = len(first_fraction)
+        if ssu is None:
+            unit = np.arange(n, dtype=np.intp)
+        else:
+            local, local_labels = factorize("ssu", ssu, n)
+            pair = psu.astype(np.int64) * max(len(local_labels), 1) + local
+            _, unit = np.unique(pair, return_inverse=True)
+            unit = unit.astype(np.intp)
+        n_ssu = int(unit.max()) + 1
+        ssu_psu = np.zeros(n_ssu, dtype=np.intp)
+        ssu_psu[unit] = psu
+        count = np.bincount(ssu_psu, minlength=n_psu).astype(np.float64)
+
+        f = as_float_array("fpc2", fpc2)
+        if f.shape != (n,):
+            raise ValueError(f"'fpc2' has shape {f.shape} but 'weights' has {n} values")
+        bad = ~(np.isfinite(f) & (f > 0))
+        if bad.any():
+            index = int(np.argmax(bad))
+            raise ValueError(
+                f"'fpc2' must be finite and > 0; got fpc2={f[index].item()!r} at index {index}"
+            )
+        first = np.zeros(n_psu)
+        first[psu[::-1]] = f[::-1]
+        varies = f != first[psu]
+        if varies.any():
+            row = int(np.argmax(varies))
+            raise ValueError(f"'fpc2' must be constant within a PSU; it varies at index {row}")
+        population = np.where(first > 1, first, count / first)
+        small = population < count * (1 - 1e-12)
+        if small.any():
+            i = int(np.argmax(small))
+            raise ValueError(
+                f"'fpc2' is smaller than the sample in PSU number {i}: {population[i]:g} units "
+                f"in its population but {count[i]:g} sampled"
+            )
+        fraction = np.minimum(count / population, 1.0)
+        lonely = (count == 1) & (fraction < 1) & (first_fraction > 0)
+        if lonely.any() and lonely_psu == "fail":
+            i = int(np.argmax(lonely))
+            raise ValueError(
+                f"PSU number {i} has only one second-stage unit, so its within-PSU variance "
+                "cannot be estimated; choose lonely_psu='adjust', 'certainty' or 'remove'"
+            )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(
+                count > 1,
+                first_fraction * (1 - fraction) * count / (count - 1),
+                first_fraction * (1 - fraction) if lonely_psu == "adjust" else 0.0,
+            )
+        centred = (count > 1) | (lonely_psu != "adjust")
+        return cls(unit, ssu_psu, count, scale, centred)
+
+
 class SurveyDesign:
     r"""A stratified, clustered, weighted sample, as R ``survey``'s ``svydesign``.
 
@@ -92,6 +177,15 @@ class SurveyDesign:
         and ``"remove"``, which R ``survey`` treats alike for Taylor linearisation).
     nest : bool, default False
         Whether cluster labels are only unique within strata (R's ``nest=TRUE``).
+    ssu : array_like, optional
+        Second-stage unit of each row, nested in its PSU (labels need only be unique within
+        the PSU). Without it, but with ``fpc2``, every row is its own second-stage unit (for
+        example the employees sampled within an organisation).
+    fpc2 : array_like of float, optional
+        Second-stage finite-population correction, constant within a PSU: a value ``> 1`` is
+        the number of second-stage units in the PSU's population, ``<= 1`` the fraction
+        sampled. With it (and a first-stage ``fpc``) the variance adds the within-PSU
+        component, as R's ``svydesign(ids=~psu+ssu, fpc=~fpc1+fpc2)``.
 
     Attributes
     ----------
@@ -123,7 +217,16 @@ class SurveyDesign:
     where :math:`z_{hi}` is the total of PSU :math:`i` in stratum :math:`h`, :math:`n_h` the
     number of PSUs sampled there and :math:`f_h = n_h / N_h` the sampling fraction
     (:math:`f_h = 0` without fpc). This is the "ultimate cluster" estimator of R ``survey``
-    with one stage of clusters.
+    with one stage of clusters. With ``fpc2`` a second-stage term is added, the within-PSU
+    variance of the second-stage unit totals :math:`z_{hik}` around their PSU mean,
+
+    .. math::
+
+        \sum_{h,i} f_h (1 - f_{hi}) \frac{m_{hi}}{m_{hi} - 1}
+        \sum_{k=1}^{m_{hi}} (z_{hik} - \bar z_{hi})^2,
+
+    with :math:`m_{hi}` second-stage units sampled in PSU :math:`i` and :math:`f_{hi}` their
+    sampling fraction (R's ``multistage``).
 
     References
     ----------
@@ -152,6 +255,7 @@ class SurveyDesign:
         "_psu_order",
         "_psu_scale",
         "_psu_stratum",
+        "_second",
         "_strata",
         "_strata_labels",
         "_weights",
@@ -170,6 +274,8 @@ class SurveyDesign:
         fpc: ArrayLike | None = None,
         lonely_psu: str = "fail",
         nest: bool = False,
+        ssu: ArrayLike | None = None,
+        fpc2: ArrayLike | None = None,
     ) -> None:
         w = as_float_array("weights", weights)
         if w.ndim != 1:
@@ -285,6 +391,21 @@ class SurveyDesign:
         starts = np.concatenate([[0], np.cumsum(psu_per_stratum)[:-1]]).astype(np.intp)
         self._psu_order = (_read_only(order), _read_only(starts))
         self._fpc_rows = None if fpc_rows is None else _read_only(fpc_rows)
+        self._second: SecondStage | None = None
+        if ssu is not None or fpc2 is not None:
+            if fpc2 is None:
+                raise ValueError(
+                    "'ssu' needs 'fpc2': without a second-stage fpc the ultimate-cluster "
+                    "variance already covers the second stage"
+                )
+            if fpc_rows is None:
+                raise ValueError(
+                    "'fpc2' needs a first-stage 'fpc': with PSUs drawn with replacement the "
+                    "ultimate-cluster variance already covers the second stage"
+                )
+            self._second = SecondStage.build(
+                psu, fraction[psu_stratum], ssu, fpc2, n, self.lonely_psu
+            )
         self._calibration: tuple[Any, ...] = ()
 
     # -- read-only views -----------------------------------------------------------------
@@ -318,6 +439,11 @@ class SurveyDesign:
     def psu_scale(self) -> FloatArray:
         """Variance factor of each PSU's stratum, ``(1 - f_h) n_h / (n_h - 1)``."""
         return self._psu_scale
+
+    @property
+    def second_stage(self) -> SecondStage | None:
+        """The second stage of sampling, when ``fpc2`` was given."""
+        return self._second
 
     @property
     def psu_order(self) -> tuple[IntArray, IntArray]:
@@ -361,6 +487,7 @@ class SurveyDesign:
             fpc=self._fpc_rows,
             lonely_psu=self.lonely_psu,
         )
+        design._second = self._second
         steps = (
             self._calibration
             if calibration_step is None

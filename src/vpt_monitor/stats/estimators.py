@@ -172,6 +172,11 @@ def _estimate(
                 residual = _residual(kind, y, x, codes, estimate, weight_sum, x_sum)
                 totals = adjust_totals(base, totals, residual, codes, d)
             factor, cov = _taylor.covariance(base, table, totals)
+            if base.second_stage is not None:
+                z = w * _residual(kind, y, x, codes, estimate, weight_sum, x_sum)
+                first = factor.T @ factor if factor is not None else cov
+                assert first is not None
+                factor, cov = None, first + _taylor.second_stage_covariance(base, z, codes, d)
             df = _taylor.degrees_of_freedom(base, table, cell_w > 0)  # weights are > 0
         if factor is not None:
             variance = np.einsum("ij,ij->j", factor, factor)

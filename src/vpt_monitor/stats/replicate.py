@@ -289,6 +289,13 @@ def make(
 ) -> ReplicateDesign:
     """Build the replicate design of ``method``; see :meth:`SurveyDesign.replicate`."""
     check_choice("method", method, REPLICATE_METHODS)
+    if design.second_stage is not None:
+        warnings.warn(
+            "replicate weights use the first stage only: the second-stage fpc is dropped "
+            "(as R's as.svrepdesign does)",
+            UserWarning,
+            stacklevel=3,
+        )
     if design.calibrated:
         raise ValueError(
             "replicate weights from a calibrated design would ignore the calibration; make "
