@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -24,6 +25,10 @@ FLAGS = ("boundary", "no_df", "empty")
 
 def _default_method(kind: str) -> str:
     return "logit" if kind == "proportion" else "t"
+
+
+def _readonly_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -73,6 +78,8 @@ class Estimate:
         Interval method used when :meth:`confidence_interval` is not given one.
     level : float
         Confidence level used when :meth:`confidence_interval` is not given one.
+    notes : mapping
+        What the estimator wants a reader to know, such as how many counts were capped.
 
     Examples
     --------
@@ -95,6 +102,7 @@ class Estimate:
     flags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     method: str | None = attrs.field(default=None)
     level: float = attrs.field(default=0.95, converter=float)
+    notes: Mapping[str, Any] = attrs.field(factory=dict, converter=_readonly_mapping, repr=False)
 
     @property
     def variance(self) -> float:
@@ -190,6 +198,8 @@ class EstimateTable:
         Degrees of freedom of the whole design, used for contrasts.
     method, level
         Interval method and level used when :meth:`confidence_interval` is not given them.
+    notes : mapping
+        What the estimator wants a reader to know, such as how many counts were capped.
     covariance_factor : numpy.ndarray or None
         A matrix ``X`` with ``covariance = X.T @ X`` (PSU deviations or scaled replicate
         deviations), kept so that many domains cost no ``D x D`` product until needed.
@@ -218,6 +228,7 @@ class EstimateTable:
     design_df: float = attrs.field(default=float("nan"), converter=float)
     method: str | None = attrs.field(default=None)
     level: float = attrs.field(default=0.95, converter=float)
+    notes: Mapping[str, Any] = attrs.field(factory=dict, converter=_readonly_mapping, repr=False)
     covariance_factor: FloatArray | None = attrs.field(default=None, repr=False)
     _covariance: list[FloatArray] = attrs.field(factory=list, repr=False, alias="covariance")
 
@@ -278,11 +289,60 @@ class EstimateTable:
             flags=self._flags_of(i),
             method=self.method,
             level=self.level,
+            notes=self.notes,
         )
 
     def __iter__(self) -> Iterator[tuple[Hashable, Estimate]]:
         for label in self.domains:
             yield label, self[label]
+
+    def reindex(self, labels: Sequence[Hashable]) -> EstimateTable:
+        """Return the table with exactly ``labels`` as domains, in that order.
+
+        Domains of this table keep their estimates and covariance; labels that are not
+        domains of it are added as empty domains (NaN estimate, ``n`` 0, flag ``"empty"``),
+        so that a table can list every office or layer even where nobody answered.
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> table = mean([1.0, 2.0, 4.0], SurveyDesign(weights=[1, 1, 1]), by=["a", "a", "b"])
+        >>> wide = table.reindex(["b", "c", "a"])
+        >>> wide.domains, wide.n.tolist(), wide.flags[1]
+        (('b', 'c', 'a'), [1, 0, 2], ('empty',))
+        """
+        wanted = tuple(labels)
+        where = {label: i for i, label in enumerate(self.domains)}
+        take = np.array([where.get(label, -1) for label in wanted], dtype=np.intp)
+        known = take >= 0
+        safe = np.where(known, take, 0)
+
+        def pick(values: NDArray[Any], fill: float) -> NDArray[Any]:
+            return np.where(known, values[safe], fill)
+
+        assert self.flag_array is not None
+        flags = np.where(known[:, None], self.flag_array[safe], False)
+        flags[:, FLAGS.index("empty")] |= ~known
+        factor = None
+        covariance: list[FloatArray] = []
+        if self.covariance_factor is not None:
+            factor = np.where(known[None, :], self.covariance_factor[:, safe], np.nan)
+        else:
+            both = known[:, None] & known[None, :]
+            covariance = [np.where(both, self.covariance[np.ix_(safe, safe)], np.nan)]
+        return attrs.evolve(
+            self,
+            domains=wanted,
+            estimate=pick(self.estimate, np.nan),
+            standard_error=pick(self.standard_error, np.nan),
+            df=pick(self.df, np.nan),
+            n=pick(self.n, 0),
+            deff=pick(self.deff, np.nan),
+            n_effective=pick(self.n_effective, 0.0),
+            flag_array=flags,
+            covariance_factor=factor,
+            covariance=covariance,
+        )
 
     def confidence_interval(
         self, level: float | None = None, method: str | None = None

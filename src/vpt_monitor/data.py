@@ -1,0 +1,716 @@
+"""Columnar, read-only monitor data: respondents, their incidents, and the survey design.
+
+:class:`MonitorData` holds one numpy array per field; enums are stored as small integer codes
+into the vocabularies (``tuple(Layer)``, ``tuple(Office)``, ...), yes/no answers as ``int8``
+with ``-1`` for a missing answer, and sets (channels, consequences, violations) as boolean
+matrices with one column per vocabulary member. The indicators work on these arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from vpt_monitor.records import WAVE_RANGE, Incident, Respondent
+from vpt_monitor.stats import SurveyDesign
+from vpt_monitor.stats.design import show
+from vpt_monitor.vocab import Channel, Consequence, Form, Group, Layer, Office, ViolationType
+
+__all__ = ["MonitorData", "MonitorDataError"]
+
+LAYERS = tuple(Layer)
+OFFICES = tuple(Office)
+FORMS = tuple(Form)
+CHANNELS = tuple(Channel)
+CONSEQUENCES = tuple(Consequence)
+VIOLATIONS = tuple(ViolationType)
+GROUPS = tuple(Group)
+
+#: Most bad rows listed in one error.
+ERROR_LIMIT = 20
+
+_OFFICE_IN_LAYER = np.array(
+    [[layer in office.layers for layer in LAYERS] for office in OFFICES], dtype=bool
+)
+_OFFICE_GROUP = np.array([GROUPS.index(office.group) for office in OFFICES], dtype=np.int8)
+
+_SETS: dict[str, tuple[StrEnum, ...]] = {
+    "channel": CHANNELS,
+    "consequence": CONSEQUENCES,
+    "violation": VIOLATIONS,
+}
+
+
+class MonitorDataError(ValueError):
+    """Bad input for :class:`MonitorData`; ``problems`` lists every one found (up to a limit)."""
+
+    def __init__(self, what: str, problems: Sequence[str], total: int | None = None) -> None:
+        self.problems = list(problems)
+        count = len(self.problems) if total is None else total
+        shown = "\n  ".join(self.problems[:ERROR_LIMIT])
+        more = f"\n  ... and {count - ERROR_LIMIT} more" if count > ERROR_LIMIT else ""
+        super().__init__(f"{what}: {count} problem(s)\n  {shown}{more}")
+
+
+def _frozen(array: ArrayLike, dtype: Any = None) -> NDArray[Any]:
+    result = np.array(array, dtype=dtype, copy=True)
+    result.setflags(write=False)
+    return result
+
+
+def _tri(values: Iterable[bool | None]) -> NDArray[np.int8]:
+    return np.fromiter((-1 if v is None else int(v) for v in values), dtype=np.int8)
+
+
+class MonitorData:
+    """Respondents and incidents of the monitor as read-only columns, with their design.
+
+    Build it with :meth:`from_records` or :meth:`from_columns`; get records back with
+    :meth:`to_records`. Arrays are attributes of ``respondents`` and ``incidents`` (see
+    :attr:`RESPONDENT_COLUMNS` and :attr:`INCIDENT_COLUMNS`).
+
+    Attributes
+    ----------
+    respondents : dict of str to numpy.ndarray
+        ``id`` (str), ``wave`` (int), ``layer``, ``office`` and ``group`` (codes into
+        ``tuple(Layer)``, ``tuple(Office)``, ``tuple(Group)``), ``weight``, ``stratum``,
+        ``cluster``, ``fpc`` (absent when not given), ``victimisations`` (rows x forms
+        counts), ``channels``, ``consequences``, ``perceived_violations`` (rows x members,
+        bool), ``aftercare`` and ``training`` (int8: 1 yes, 0 no, -1 missing).
+    incidents : dict of str to numpy.ndarray
+        ``respondent`` (row of the respondent), ``wave``, ``form``, ``channel`` (code, -1
+        missing), ``reported_internally``, ``police_report``, ``registered``, ``aftercare``
+        (int8 yes/no/missing), ``severity`` (0 missing) and ``consequences`` (bool matrix).
+    lonely_psu : str
+        Lonely-PSU policy of the design.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Incident, MonitorData, Respondent
+    >>> data = MonitorData.from_records(
+    ...     respondents=[Respondent("a", 2016, "gemeente", "burgemeester",
+    ...                             victimisations={"verbaal": 2}),
+    ...                  Respondent("b", 2016, "gemeente", "raadslid")],
+    ...     incidents=[Incident("a", 2016, "verbaal", reported_internally=True)],
+    ... )
+    >>> data
+    MonitorData(respondents=2, incidents=1, waves=(2016,))
+    >>> int(data.respondents["victimisations"].sum())
+    2
+    """
+
+    __slots__ = ("_design", "incidents", "lonely_psu", "respondents")
+
+    RESPONDENT_COLUMNS = (
+        "id",
+        "wave",
+        "layer",
+        "office",
+        "group",
+        "weight",
+        "stratum",
+        "cluster",
+        "fpc",
+        "victimisations",
+        "channels",
+        "consequences",
+        "perceived_violations",
+        "aftercare",
+        "training",
+    )
+    INCIDENT_COLUMNS = (
+        "respondent",
+        "wave",
+        "form",
+        "channel",
+        "reported_internally",
+        "police_report",
+        "registered",
+        "severity",
+        "aftercare",
+        "consequences",
+    )
+
+    def __init__(
+        self,
+        respondents: Mapping[str, NDArray[Any]],
+        incidents: Mapping[str, NDArray[Any]],
+        *,
+        lonely_psu: str = "fail",
+        design: SurveyDesign | None = None,
+    ) -> None:
+        self.respondents = {k: _frozen(v) for k, v in respondents.items()}
+        self.incidents = {k: _frozen(v) for k, v in incidents.items()}
+        self.lonely_psu = lonely_psu
+        self._design = design
+        if design is not None and design.n != len(self):
+            raise ValueError(
+                f"'design' has {design.n} rows but the data has {len(self)} respondents"
+            )
+
+    # ---- construction ----------------------------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls,
+        respondents: Iterable[Respondent],
+        incidents: Iterable[Incident] = (),
+        *,
+        lonely_psu: str = "fail",
+    ) -> MonitorData:
+        """Build the columns from records, checking what no single record can.
+
+        Parameters
+        ----------
+        respondents : iterable of Respondent
+            The respondents; identifiers must be unique.
+        incidents : iterable of Incident
+            Incidents; each must belong to a respondent of the same wave.
+        lonely_psu : str, default "fail"
+            Lonely-PSU policy of the design (see :class:`~vpt_monitor.stats.SurveyDesign`).
+
+        Raises
+        ------
+        MonitorDataError
+            Listing every duplicate identifier, incident of an unknown respondent, incident
+            whose wave differs from its respondent's, and design field given for some
+            respondents but not others (up to 20 in the message; all in ``problems``).
+        TypeError
+            For an element that is not a record.
+        """
+        people = list(respondents)
+        events = list(incidents)
+        for i, r in enumerate(people):
+            if not isinstance(r, Respondent):
+                raise TypeError(f"respondents[{i}] is a {type(r).__name__}, not a Respondent")
+        for i, e in enumerate(events):
+            if not isinstance(e, Incident):
+                raise TypeError(f"incidents[{i}] is a {type(e).__name__}, not an Incident")
+        problems: list[str] = []
+        position: dict[str, int] = {}
+        for i, r in enumerate(people):
+            if r.id in position:
+                problems.append(
+                    f"respondents[{i}]: id {r.id!r} is used already by "
+                    f"respondents[{position[r.id]}]"
+                )
+            else:
+                position[r.id] = i
+        for field in ("stratum", "cluster", "fpc"):
+            given = [getattr(r, field) is not None for r in people]
+            if any(given) and not all(given):
+                missing = [people[i].id for i, g in enumerate(given) if not g]
+                problems.append(
+                    f"{field}: given for some respondents but not for {len(missing)} others "
+                    f"(e.g. {missing[0]!r}); give it for all or none"
+                )
+        index = np.empty(len(events), dtype=np.intp)
+        for j, e in enumerate(events):
+            found = position.get(e.respondent_id)
+            if found is None:
+                problems.append(f"incidents[{j}]: respondent_id {e.respondent_id!r} is unknown")
+                continue
+            if people[found].wave != e.wave:
+                problems.append(
+                    f"incidents[{j}]: wave {e.wave} differs from respondent "
+                    f"{e.respondent_id!r}'s wave {people[found].wave}"
+                )
+            index[j] = found
+        if problems:
+            raise MonitorDataError("MonitorData.from_records", problems)
+
+        resp: dict[str, Any] = {
+            "id": np.array([r.id for r in people], dtype=object),
+            "wave": np.array([r.wave for r in people], dtype=np.int64),
+            "layer": np.array([LAYERS.index(r.layer) for r in people], dtype=np.int8),
+            "office": np.array([OFFICES.index(r.office) for r in people], dtype=np.int8),
+            "weight": np.array([r.weight for r in people], dtype=np.float64),
+            "victimisations": np.array(
+                [[r.victimisations.get(f, 0) for f in FORMS] for r in people], dtype=np.int64
+            ).reshape(len(people), len(FORMS)),
+            "channels": _membership([r.channels for r in people], CHANNELS),
+            "consequences": _membership([r.consequences for r in people], CONSEQUENCES),
+            "perceived_violations": _membership(
+                [r.perceived_violations for r in people], VIOLATIONS
+            ),
+            "aftercare": _tri(r.aftercare for r in people),
+            "training": _tri(r.training for r in people),
+        }
+        resp["group"] = _OFFICE_GROUP[resp["office"]]
+        for field in ("stratum", "cluster"):
+            if people and getattr(people[0], field) is not None:
+                resp[field] = np.array([getattr(r, field) for r in people], dtype=object)
+        if people and people[0].fpc is not None:
+            resp["fpc"] = np.array([r.fpc for r in people], dtype=np.float64)
+        inc: dict[str, Any] = {
+            "respondent": index,
+            "wave": np.array([e.wave for e in events], dtype=np.int64),
+            "form": np.array([FORMS.index(e.form) for e in events], dtype=np.int8),
+            "channel": np.array(
+                [-1 if e.channel is None else CHANNELS.index(e.channel) for e in events],
+                dtype=np.int8,
+            ),
+            "reported_internally": _tri(e.reported_internally for e in events),
+            "police_report": _tri(e.police_report for e in events),
+            "registered": _tri(e.registered for e in events),
+            "severity": np.array([e.severity or 0 for e in events], dtype=np.int8),
+            "aftercare": _tri(e.aftercare for e in events),
+            "consequences": _membership([e.consequences for e in events], CONSEQUENCES),
+        }
+        return cls(resp, inc, lonely_psu=lonely_psu)
+
+    @classmethod
+    def from_columns(
+        cls,
+        respondents: Mapping[str, ArrayLike] | Any,
+        incidents: Mapping[str, ArrayLike] | Any | None = None,
+        *,
+        lonely_psu: str = "fail",
+    ) -> MonitorData:
+        """Build the data from columns (a mapping of arrays or a DataFrame), row checks vectorised.
+
+        Parameters
+        ----------
+        respondents : mapping or pandas.DataFrame
+            Columns ``id``, ``wave``, ``layer``, ``office`` (Dutch codes) and optionally
+            ``weight``, ``stratum``, ``cluster``, ``fpc``, ``aftercare``, ``training``; one
+            count column per form named ``incidents:<code>`` (``incidents:verbaal``); and
+            0/1 columns ``channel:<code>``, ``consequence:<code>``, ``violation:<code>``.
+            Missing yes/no answers are NaN or None.
+        incidents : mapping or pandas.DataFrame, optional
+            Columns ``respondent_id``, ``wave``, ``form`` and optionally ``channel``,
+            ``reported_internally``, ``police_report``, ``registered``, ``severity``,
+            ``aftercare`` and ``consequence:<code>``.
+        lonely_psu : str, default "fail"
+            Lonely-PSU policy of the design.
+
+        Raises
+        ------
+        MonitorDataError
+            Listing every bad row (row number, column, value, reason), up to 20 in the
+            message. Nothing is built when any row is bad.
+
+        Examples
+        --------
+        >>> from vpt_monitor import MonitorData
+        >>> data = MonitorData.from_columns({
+        ...     "id": ["a", "b", "c"], "wave": [2016, 2016, 2016],
+        ...     "layer": ["gemeente", "provincie", "rijk"],
+        ...     "office": ["wethouder", "statenlid", "ambtenaar"],
+        ...     "incidents:verbaal": [1, 0, 4],
+        ... })
+        >>> len(data), data.respondents["victimisations"][:, 0].tolist()
+        (3, [1, 0, 4])
+        """
+        return _build_from_columns(cls, respondents, incidents, lonely_psu)
+
+    # ---- views ---------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.respondents["wave"].shape[0])
+
+    @property
+    def n_incidents(self) -> int:
+        """Number of incident records."""
+        return int(self.incidents["wave"].shape[0])
+
+    @property
+    def waves(self) -> tuple[int, ...]:
+        """Waves present, in order."""
+        return tuple(int(w) for w in np.unique(self.respondents["wave"]))
+
+    @property
+    def design(self) -> SurveyDesign:
+        """The survey design built from the respondents' weight, stratum, cluster and fpc."""
+        if self._design is None:
+            r = self.respondents
+            self._design = SurveyDesign(
+                weights=r["weight"],
+                strata=r.get("stratum"),
+                clusters=r.get("cluster"),
+                fpc=r.get("fpc"),
+                lonely_psu=self.lonely_psu,
+            )
+        return self._design
+
+    def with_design(self, design: SurveyDesign) -> MonitorData:
+        """Return the same data with another design (for example a calibrated one)."""
+        return MonitorData(
+            self.respondents, self.incidents, lonely_psu=self.lonely_psu, design=design
+        )
+
+    def to_records(self) -> tuple[list[Respondent], list[Incident]]:
+        """Return the respondents and incidents as records (the inverse of :meth:`from_records`)."""
+        r = self.respondents
+        people = []
+        for i in range(len(self)):
+            people.append(
+                Respondent(
+                    str(r["id"][i]),
+                    int(r["wave"][i]),
+                    LAYERS[r["layer"][i]],
+                    OFFICES[r["office"][i]],
+                    weight=float(r["weight"][i]),
+                    stratum=_plain(r["stratum"][i]) if "stratum" in r else None,
+                    cluster=_plain(r["cluster"][i]) if "cluster" in r else None,
+                    fpc=float(r["fpc"][i]) if "fpc" in r else None,
+                    victimisations={
+                        FORMS[k]: int(c) for k, c in enumerate(r["victimisations"][i]) if c
+                    },
+                    channels={CHANNELS[k] for k in np.flatnonzero(r["channels"][i])},
+                    consequences={CONSEQUENCES[k] for k in np.flatnonzero(r["consequences"][i])},
+                    perceived_violations={
+                        VIOLATIONS[k] for k in np.flatnonzero(r["perceived_violations"][i])
+                    },
+                    aftercare=_untri(r["aftercare"][i]),
+                    training=_untri(r["training"][i]),
+                )
+            )
+        e = self.incidents
+        events = []
+        for j in range(self.n_incidents):
+            events.append(
+                Incident(
+                    str(r["id"][e["respondent"][j]]),
+                    int(e["wave"][j]),
+                    FORMS[e["form"][j]],
+                    channel=None if e["channel"][j] < 0 else CHANNELS[e["channel"][j]],
+                    reported_internally=_untri(e["reported_internally"][j]),
+                    police_report=_untri(e["police_report"][j]),
+                    registered=_untri(e["registered"][j]),
+                    severity=int(e["severity"][j]) or None,
+                    aftercare=_untri(e["aftercare"][j]),
+                    consequences={CONSEQUENCES[k] for k in np.flatnonzero(e["consequences"][j])},
+                )
+            )
+        return people, events
+
+    def __repr__(self) -> str:
+        return (
+            f"MonitorData(respondents={len(self)}, incidents={self.n_incidents}, "
+            f"waves={self.waves})"
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _untri(value: Any) -> bool | None:
+    return None if value < 0 else bool(value)
+
+
+def _membership(sets: Sequence[frozenset[Any]], members: tuple[Any, ...]) -> NDArray[np.bool_]:
+    table = np.zeros((len(sets), len(members)), dtype=bool)
+    for i, chosen in enumerate(sets):
+        for item in chosen:
+            table[i, members.index(item)] = True
+    return table
+
+
+# ---- from columns ------------------------------------------------------------------------
+
+
+class _Rows:
+    """Collects row problems for one table, so that all of them can be reported."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.problems: list[str] = []
+        self.total = 0
+
+    def flag(self, bad: NDArray[np.bool_], column: str, values: NDArray[Any], reason: str) -> None:
+        rows = np.flatnonzero(bad)
+        self.total += rows.size
+        for i in rows[: ERROR_LIMIT - len(self.problems)]:
+            self.problems.append(f"{self.table} row {int(i)}: {column}={show(values[i])}: {reason}")
+
+
+def _column(source: Any, name: str, n: int | None = None) -> NDArray[Any] | None:
+    if name not in source:
+        return None
+    values = np.asarray(source[name])
+    if values.ndim != 1:
+        raise ValueError(f"column {name!r} must be one-dimensional; got shape {values.shape}")
+    if n is not None and values.shape[0] != n:
+        raise ValueError(f"column {name!r} has {values.shape[0]} values, expected {n}")
+    return values
+
+
+def _missing(values: NDArray[Any]) -> NDArray[np.bool_]:
+    if values.dtype.kind == "f":
+        return np.asarray(np.isnan(values), dtype=bool)
+    if values.dtype.kind == "O":
+        return np.fromiter(
+            (v is None or (isinstance(v, float) and v != v) for v in values),
+            dtype=bool,
+            count=values.shape[0],
+        )
+    return np.zeros(values.shape, dtype=bool)
+
+
+def _codes(
+    rows: _Rows, values: NDArray[Any], column: str, members: tuple[StrEnum, ...], required: bool
+) -> NDArray[np.int8]:
+    """Codes into ``members`` (-1 missing, -2 unknown), looked up once per distinct value."""
+    missing = _missing(values)
+    text = np.where(missing, "", values.astype(str))
+    distinct, inverse = np.unique(text, return_inverse=True)
+    lookup = {m.value: k for k, m in enumerate(members)}
+    mapped = np.array([lookup.get(str(v), -2) for v in distinct], dtype=np.int8)
+    codes = np.where(missing, -1, mapped[inverse]).astype(np.int8)
+    valid = ", ".join(repr(m.value) for m in members)
+    rows.flag(codes == -2, column, values, f"not a valid code; valid codes are {valid}")
+    if required:
+        rows.flag(codes == -1, column, values, "missing")
+    return codes
+
+
+def _as_numbers(values: NDArray[Any]) -> NDArray[np.float64]:
+    if values.dtype.kind in "biuf":
+        return values.astype(np.float64)
+    return np.fromiter((_to_float(v) for v in values), dtype=np.float64, count=values.shape[0])
+
+
+def _numbers(
+    rows: _Rows,
+    values: NDArray[Any] | None,
+    column: str,
+    *,
+    whole: bool,
+    low: float | None,
+    high: float | None = None,
+    optional: bool = False,
+) -> NDArray[np.float64]:
+    """Numbers of a column (NaN where missing), flagging every bad row."""
+    assert values is not None
+    numbers = _as_numbers(values)
+    missing = _missing(values)
+    rows.flag(np.isnan(numbers) & ~missing, column, values, "not a number")
+    if not optional:
+        rows.flag(missing, column, values, "missing")
+    known = ~np.isnan(numbers)
+    if whole:
+        rows.flag(known & (numbers != np.floor(numbers)), column, values, "must be a whole number")
+    if low is not None:
+        rows.flag(known & (numbers < low), column, values, f"must be >= {low:g}")
+    if high is not None:
+        rows.flag(known & (numbers > high), column, values, f"must be <= {high:g}")
+    return numbers
+
+
+def _to_float(value: Any) -> float:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _yes_no(rows: _Rows, values: NDArray[Any] | None, column: str, n: int) -> NDArray[np.int8]:
+    if values is None:
+        return np.full(n, -1, dtype=np.int8)
+    numbers = _as_numbers(values)
+    missing = _missing(values)
+    bad = (~np.isnan(numbers) & (numbers != 0) & (numbers != 1)) | (np.isnan(numbers) & ~missing)
+    rows.flag(bad, column, values, "must be 0, 1 (or True/False), or missing")
+    return np.where(np.isnan(numbers) | bad, -1, numbers).astype(np.int8)
+
+
+def _build_from_columns(
+    cls: type[MonitorData], respondents: Any, incidents: Any, lonely_psu: str
+) -> MonitorData:
+    rows = _Rows("respondents")
+    ids = _column(respondents, "id")
+    if ids is None:
+        raise ValueError("respondent column 'id' is required")
+    n = ids.shape[0]
+    for required in ("wave", "layer", "office"):
+        if required not in respondents:
+            raise ValueError(f"respondent column {required!r} is required")
+    known = (
+        set(cls.RESPONDENT_COLUMNS)
+        | {f"incidents:{f.value}" for f in FORMS}
+        | {f"{prefix}:{m.value}" for prefix, members in _SETS.items() for m in members}
+    )
+    unknown = [c for c in respondents if c not in known]
+    if unknown:
+        raise ValueError(
+            f"unknown respondent column(s) {unknown}; known columns are id, wave, layer, office, "
+            "weight, stratum, cluster, fpc, aftercare, training, incidents:<form>, "
+            "channel:<code>, consequence:<code>, violation:<code>"
+        )
+    id_text = np.array([_id_text(v) for v in ids], dtype=object)
+    rows.flag(np.array([t is None for t in id_text]), "id", ids, "must be a non-empty id")
+    text = [t for t in id_text if t is not None]
+    unique, counts = (
+        np.unique(np.array(text, dtype=object), return_counts=True)
+        if text
+        else (np.array([]), np.array([]))
+    )
+    duplicated = set(unique[counts > 1].tolist())
+    rows.flag(np.array([t in duplicated for t in id_text]), "id", ids, "duplicate id")
+
+    wave = _numbers(
+        rows,
+        _column(respondents, "wave", n),
+        "wave",
+        whole=True,
+        low=WAVE_RANGE[0],
+        high=WAVE_RANGE[1],
+    )
+    layer_values = _column(respondents, "layer", n)
+    assert layer_values is not None
+    layer = _codes(rows, layer_values, "layer", LAYERS, True)
+    office_values = _column(respondents, "office", n)
+    assert office_values is not None
+    office = _codes(rows, office_values, "office", OFFICES, True)
+    ok = (layer >= 0) & (office >= 0)
+    mismatch = ok & ~_OFFICE_IN_LAYER[np.maximum(office, 0), np.maximum(layer, 0)]
+    rows.flag(mismatch, "office", office_values, "does not exist in the row's layer")
+    weight_values = _column(respondents, "weight", n)
+    weight = (
+        np.ones(n)
+        if weight_values is None
+        else _numbers(rows, weight_values, "weight", whole=False, low=None)
+    )
+    if weight_values is not None:
+        rows.flag(
+            ~(np.isfinite(weight) & (weight > 0)) & ~np.isnan(weight),
+            "weight",
+            weight_values,
+            "must be finite and > 0",
+        )
+    counts_matrix = np.zeros((n, len(FORMS)), dtype=np.int64)
+    for k, form in enumerate(FORMS):
+        values = _column(respondents, f"incidents:{form.value}", n)
+        if values is not None:
+            numbers = _numbers(
+                rows, values, f"incidents:{form.value}", whole=True, low=0, optional=True
+            )
+            counts_matrix[:, k] = np.nan_to_num(numbers, nan=0.0).astype(np.int64)
+    resp: dict[str, Any] = {
+        "id": id_text,
+        "wave": np.nan_to_num(wave, nan=0).astype(np.int64),
+        "layer": layer,
+        "office": office,
+        "group": _OFFICE_GROUP[np.maximum(office, 0)],
+        "weight": weight,
+        "victimisations": counts_matrix,
+        "aftercare": _yes_no(rows, _column(respondents, "aftercare", n), "aftercare", n),
+        "training": _yes_no(rows, _column(respondents, "training", n), "training", n),
+    }
+    for prefix, members in _SETS.items():
+        target = {
+            "channel": "channels",
+            "consequence": "consequences",
+            "violation": "perceived_violations",
+        }[prefix]
+        matrix = np.zeros((n, len(members)), dtype=bool)
+        for k, member in enumerate(members):
+            values = _column(respondents, f"{prefix}:{member.value}", n)
+            if values is not None:
+                matrix[:, k] = _yes_no(rows, values, f"{prefix}:{member.value}", n) == 1
+        resp[target] = matrix
+    for field in ("stratum", "cluster"):
+        values = _column(respondents, field, n)
+        if values is not None:
+            rows.flag(_missing(values), field, values, "missing (give it for all rows or none)")
+            resp[field] = np.array(values, dtype=object)
+    fpc_values = _column(respondents, "fpc", n)
+    if fpc_values is not None:
+        fpc = _numbers(rows, fpc_values, "fpc", whole=False, low=None)
+        rows.flag(~np.isnan(fpc) & ~(fpc > 0), "fpc", fpc_values, "must be > 0")
+        resp["fpc"] = fpc
+
+    problems, total = rows.problems, rows.total
+    inc_rows = _Rows("incidents")
+    inc = _incident_columns(inc_rows, incidents, id_text, resp["wave"])
+    problems += inc_rows.problems[: max(0, ERROR_LIMIT - len(problems))]
+    total += inc_rows.total
+    if total:
+        raise MonitorDataError("MonitorData.from_columns", problems, total)
+    return cls(resp, inc, lonely_psu=lonely_psu)
+
+
+def _id_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value.item() if isinstance(value, np.generic) else value).strip()
+    return text or None
+
+
+def _incident_columns(
+    rows: _Rows, incidents: Any, ids: NDArray[Any], waves: NDArray[np.int64]
+) -> dict[str, Any]:
+    if incidents is None:
+        return {
+            "respondent": np.zeros(0, dtype=np.intp),
+            "wave": np.zeros(0, dtype=np.int64),
+            "form": np.zeros(0, dtype=np.int8),
+            "channel": np.zeros(0, dtype=np.int8),
+            "reported_internally": np.zeros(0, dtype=np.int8),
+            "police_report": np.zeros(0, dtype=np.int8),
+            "registered": np.zeros(0, dtype=np.int8),
+            "severity": np.zeros(0, dtype=np.int8),
+            "aftercare": np.zeros(0, dtype=np.int8),
+            "consequences": np.zeros((0, len(CONSEQUENCES)), dtype=bool),
+        }
+    owner = _column(incidents, "respondent_id")
+    if owner is None:
+        raise ValueError("incident column 'respondent_id' is required")
+    m = owner.shape[0]
+    position = {text: i for i, text in enumerate(ids) if text is not None}
+    index = np.array([position.get(_id_text(v) or "", -1) for v in owner], dtype=np.intp)
+    rows.flag(index < 0, "respondent_id", owner, "no respondent has this id")
+    wave_values = _column(incidents, "wave", m)
+    if wave_values is None:
+        raise ValueError("incident column 'wave' is required")
+    wave = _numbers(rows, wave_values, "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1])
+    linked = index >= 0
+    rows.flag(
+        linked & ~np.isnan(wave) & (wave != waves[np.maximum(index, 0)]),
+        "wave",
+        wave_values,
+        "differs from the respondent's wave",
+    )
+    form_values = _column(incidents, "form", m)
+    if form_values is None:
+        raise ValueError("incident column 'form' is required")
+    channel_values = _column(incidents, "channel", m)
+    severity_values = _column(incidents, "severity", m)
+    severity = (
+        np.zeros(m)
+        if severity_values is None
+        else _numbers(rows, severity_values, "severity", whole=True, low=1, high=5, optional=True)
+    )
+    consequences = np.zeros((m, len(CONSEQUENCES)), dtype=bool)
+    for k, member in enumerate(CONSEQUENCES):
+        values = _column(incidents, f"consequence:{member.value}", m)
+        if values is not None:
+            consequences[:, k] = _yes_no(rows, values, f"consequence:{member.value}", m) == 1
+    return {
+        "respondent": np.maximum(index, 0),
+        "wave": np.nan_to_num(wave, nan=0).astype(np.int64),
+        "form": _codes(rows, form_values, "form", FORMS, True),
+        "channel": (
+            np.full(m, -1, dtype=np.int8)
+            if channel_values is None
+            else _codes(rows, channel_values, "channel", CHANNELS, False)
+        ),
+        "reported_internally": _yes_no(
+            rows, _column(incidents, "reported_internally", m), "reported_internally", m
+        ),
+        "police_report": _yes_no(rows, _column(incidents, "police_report", m), "police_report", m),
+        "registered": _yes_no(rows, _column(incidents, "registered", m), "registered", m),
+        "severity": np.nan_to_num(severity, nan=0).astype(np.int8),
+        "aftercare": _yes_no(rows, _column(incidents, "aftercare", m), "aftercare", m),
+        "consequences": consequences,
+    }

@@ -1,0 +1,387 @@
+r"""Aggression-and-violence indicators (Veilige Publieke Taak) of the monitor.
+
+Every function takes :class:`~vpt_monitor.MonitorData` and returns an
+:class:`~vpt_monitor.stats.Estimate`, or an :class:`~vpt_monitor.stats.EstimateTable` with
+``by=`` (any of ``"wave"``, ``"layer"``, ``"office"``, ``"group"`` or a tuple of them).
+Estimates are design-based: the weights, strata, clusters and fpc of ``data.design`` are
+respected and domains are estimated on the full design. Domains that contain no respondents
+are listed with the flag ``"empty"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vpt_monitor.data import CONSEQUENCES, FORMS, GROUPS, MonitorData
+from vpt_monitor.indicators._common import By, estimate
+from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion, ratio
+from vpt_monitor.stats._validation import check_choice
+from vpt_monitor.vocab import Channel, Consequence, Form, Group
+
+__all__ = [
+    "aftercare_share",
+    "consequence_share",
+    "decision_influence",
+    "incidence",
+    "reporting_propensity",
+    "victimisation",
+]
+
+Result = Estimate | EstimateTable
+
+
+def _victim(data: MonitorData) -> NDArray[np.bool_]:
+    return np.asarray(data.respondents["victimisations"].sum(axis=1) > 0)
+
+
+def victimisation(
+    data: MonitorData,
+    *,
+    form: Form | str | None = None,
+    channel: Channel | str | None = None,
+    by: By = None,
+    method: str = "logit",
+    level: float = 0.95,
+) -> Result:
+    r"""Share of respondents victimised in the past 12 months (slachtofferschap).
+
+    Parameters
+    ----------
+    data : MonitorData
+        The monitor data.
+    form : Form or str, optional
+        Only this form of aggression (``"verbaal"``, ``"bedreiging"``, ...); any form by
+        default.
+    channel : Channel or str, optional
+        Only aggression that came through this channel (``"sociale-media"`` gives the
+        letter's "via social media" figure). With ``form`` as well: victims of that form who
+        met aggression through the channel.
+    by : str or tuple of str, optional
+        Domains: ``"wave"``, ``"layer"``, ``"office"``, ``"group"`` or a tuple of them.
+    method : str, default "logit"
+        Interval method, as :func:`vpt_monitor.stats.proportion`.
+    level : float, default 0.95
+        Default confidence level of the result.
+
+    Returns
+    -------
+    Estimate or EstimateTable
+
+    Notes
+    -----
+    The indicator is the design-based proportion
+
+    .. math::
+
+        \hat p_d = \frac{\sum_{i \in d} w_i \, 1[x_i > 0]}{\sum_{i \in d} w_i},
+
+    where :math:`x_i` is respondent :math:`i`'s number of incidents (of the form, through the
+    channel) in the past 12 months. A domain with no victims is flagged ``"boundary"`` and gets
+    the one-sided exact interval.
+
+    References
+    ----------
+    .. [1] Ministerie van BZK (2016). Monitor Integriteit en Veiligheid, letter to parliament
+       of 29 November 2016 ("ruim een kwart van de politieke ambtsdragers").
+
+    Examples
+    --------
+    >>> from vpt_monitor import Respondent, MonitorData, victimisation
+    >>> data = MonitorData.from_records([
+    ...     Respondent("a", 2016, "gemeente", "burgemeester", victimisations={"verbaal": 2}),
+    ...     Respondent("b", 2016, "gemeente", "raadslid"),
+    ...     Respondent("c", 2016, "gemeente", "raadslid", victimisations={"bedreiging": 1}),
+    ...     Respondent("d", 2016, "gemeente", "wethouder"),
+    ... ])
+    >>> victimisation(data).estimate
+    0.5
+    >>> victimisation(data, form="bedreiging").estimate
+    0.25
+    """
+    counts = data.respondents["victimisations"]
+    if form is None:
+        y = counts.sum(axis=1) > 0
+    else:
+        y = counts[:, FORMS.index(Form.parse(form, field="form"))] > 0
+    if channel is not None:
+        column = tuple(Channel).index(Channel.parse(channel, field="channel"))
+        y = y & data.respondents["channels"][:, column]
+    return estimate(proportion, data, [y], by, method=method, level=level)
+
+
+def _weighted_quantile(values: NDArray[Any], weights: NDArray[Any], q: float) -> float:
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    position = int(np.searchsorted(cumulative, q * cumulative[-1], side="left"))
+    return float(values[order][min(position, len(values) - 1)])
+
+
+def incidence(
+    data: MonitorData,
+    *,
+    form: Form | str | None = None,
+    cap: int | str | None = None,
+    by: By = None,
+) -> Result:
+    r"""Incidents per respondent in the past 12 months (incidentie), with series capping.
+
+    Parameters
+    ----------
+    data : MonitorData
+        The monitor data.
+    form : Form or str, optional
+        Only this form; all forms (summed) by default.
+    cap : int or "p98", optional
+        Cap each respondent's count of each form: at a fixed number (the US NCVS caps series
+        at 10) or, with ``"p98"``, at the form's 98th percentile of the weighted counts among
+        its victims, pooled over the waves in ``data`` (as the Crime Survey for England and
+        Wales has done since 2019/20, over three years of data).
+    by : str or tuple of str, optional
+        Domains, as in :func:`victimisation`.
+
+    Returns
+    -------
+    Estimate or EstimateTable
+        The mean count; ``notes`` gives the cap used per form, how many respondents were
+        capped and how many incidents the caps removed.
+
+    Notes
+    -----
+    With capped counts :math:`\tilde x_{if} = \min(x_{if}, c_f)` the indicator is the ratio
+    of weighted totals :math:`\sum_i w_i \sum_f \tilde x_{if} / \sum_i w_i` in each domain,
+    a design-based mean. Repeat victimisation is common: a few respondents with dozens of
+    incidents can dominate the uncapped mean, hence the caps.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Respondent, MonitorData, incidence
+    >>> data = MonitorData.from_records([
+    ...     Respondent("a", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 40}),
+    ...     Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 2}),
+    ...     Respondent("c", 2016, "rijk", "ambtenaar"),
+    ... ])
+    >>> incidence(data).estimate
+    14.0
+    >>> capped = incidence(data, cap=10)
+    >>> capped.estimate, capped.notes["capped_respondents"], capped.notes["incidents_removed"]
+    (4.0, 1, 30)
+    """
+    counts = data.respondents["victimisations"].astype(np.float64)
+    columns = (
+        list(range(len(FORMS))) if form is None else [FORMS.index(Form.parse(form, field="form"))]
+    )
+    chosen = counts[:, columns]
+    notes: dict[str, Any] = {}
+    if cap is not None:
+        weights = data.respondents["weight"]
+        if cap == "p98":
+            limits = []
+            for k in range(chosen.shape[1]):
+                victims = chosen[:, k] > 0
+                limits.append(
+                    _weighted_quantile(chosen[victims, k], weights[victims], 0.98)
+                    if victims.any()
+                    else np.inf
+                )
+            limit = np.array(limits)
+        elif isinstance(cap, int) and not isinstance(cap, bool) and cap >= 1:
+            limit = np.full(chosen.shape[1], float(cap))
+        else:
+            raise ValueError(f"'cap' must be a whole number >= 1 or 'p98'; got {cap!r}")
+        over = chosen > limit[None, :]
+        capped = np.minimum(chosen, limit[None, :])
+        notes = {
+            "cap": {FORMS[c]: float(v) for c, v in zip(columns, limit, strict=True)},
+            "capped_respondents": int(over.any(axis=1).sum()),
+            "incidents_removed": int((chosen - capped).sum()),
+        }
+        chosen = capped
+    y = chosen.sum(axis=1)
+    return estimate(mean, data, [y], by, notes=notes)
+
+
+_TARGETS = {"employer": "reported_internally", "police": "police_report"}
+
+
+def reporting_propensity(
+    data: MonitorData,
+    *,
+    to: str = "employer",
+    unit: str = "incident",
+    by: By = None,
+    method: str = "logit",
+    level: float = 0.95,
+) -> Result:
+    r"""Share of incidents, or of victims, reported (meldings- en aangiftebereidheid).
+
+    Parameters
+    ----------
+    data : MonitorData
+        The monitor data, with incident records.
+    to : {"employer", "police"}, default "employer"
+        Reported or discussed within the organisation (melden, meldingsbereidheid), or
+        reported to the police (aangifte, aangiftebereidheid).
+    unit : {"incident", "victim"}, default "incident"
+        Per incident: the share of incidents reported. Per victim: the share of victims who
+        reported at least one of their incidents.
+    by : str or tuple of str, optional
+        Domains of respondents, as in :func:`victimisation`.
+    method, level
+        Interval method and level for ``unit="victim"`` (a proportion).
+
+    Returns
+    -------
+    Estimate or EstimateTable
+
+    Notes
+    -----
+    Incidents with no answer are left out. Per incident the indicator is a ratio estimator
+    on the respondent design,
+
+    .. math::
+
+        \hat R_d = \frac{\sum_{i \in d} w_i \, r_i}{\sum_{i \in d} w_i \, m_i},
+
+    with :math:`m_i` respondent :math:`i`'s incidents and :math:`r_i` how many of them were
+    reported. Its variance is taken between PSUs of respondents, so a person's incidents are
+    not treated as independent observations: one respondent who reports many incidents
+    cannot shrink the interval. Per victim it is the proportion
+    :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident record.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Incident, MonitorData, Respondent, reporting_propensity
+    >>> data = MonitorData.from_records(
+    ...     [Respondent("a", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 3}),
+    ...      Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1})],
+    ...     [Incident("a", 2016, "verbaal", reported_internally=True),
+    ...      Incident("a", 2016, "verbaal", reported_internally=True),
+    ...      Incident("a", 2016, "verbaal", reported_internally=False),
+    ...      Incident("b", 2016, "verbaal", reported_internally=False)])
+    >>> reporting_propensity(data).estimate
+    0.5
+    >>> reporting_propensity(data, unit="victim").estimate
+    0.5
+    """
+    check_choice("to", to, tuple(_TARGETS))
+    check_choice("unit", unit, ("incident", "victim"))
+    answers = data.incidents[_TARGETS[to]]
+    known = answers >= 0
+    owner = data.incidents["respondent"][known]
+    n = len(data)
+    reported = np.bincount(owner, weights=answers[known] == 1, minlength=n)
+    answered = np.bincount(owner, minlength=n).astype(np.float64)
+    among = answered > 0
+    if unit == "incident":
+        return estimate(ratio, data, [reported, answered], by, among=among)
+    return estimate(proportion, data, [reported > 0], by, among=among, method=method, level=level)
+
+
+def consequence_share(
+    data: MonitorData,
+    consequence: Consequence | str | None = None,
+    *,
+    by: By = None,
+    method: str = "logit",
+    level: float = 0.95,
+) -> Result:
+    r"""Share of victims with adverse consequences (gevolgen), or with one consequence.
+
+    Parameters
+    ----------
+    data : MonitorData
+        The monitor data.
+    consequence : Consequence or str, optional
+        One consequence (``"psychische-klachten"``, ...); by default any adverse one (less
+        work pleasure, mental-health complaints, changed behaviour, injury, absence).
+    by : str or tuple of str, optional
+        Domains, as in :func:`victimisation`.
+    method, level
+        Interval method and default level, as :func:`vpt_monitor.stats.proportion`.
+
+    Notes
+    -----
+    A proportion among victims (respondents with at least one incident in the past 12
+    months), estimated as a domain of the full design:
+    :math:`\sum_{i \in V \cap d} w_i \, 1[c_i] / \sum_{i \in V \cap d} w_i`.
+
+    Examples
+    --------
+    >>> from vpt_monitor import MonitorData, Respondent, consequence_share
+    >>> data = MonitorData.from_records([
+    ...     Respondent("a", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1},
+    ...                consequences={"minder-werkplezier"}),
+    ...     Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1}),
+    ...     Respondent("c", 2016, "rijk", "ambtenaar")])
+    >>> consequence_share(data).estimate
+    0.5
+    """
+    matrix = data.respondents["consequences"]
+    if consequence is None:
+        adverse = np.array([c.adverse for c in CONSEQUENCES])
+        y = np.asarray(matrix[:, adverse].any(axis=1))
+    else:
+        y = matrix[:, CONSEQUENCES.index(Consequence.parse(consequence, field="consequence"))]
+    return estimate(proportion, data, [y], by, among=_victim(data), method=method, level=level)
+
+
+def aftercare_share(
+    data: MonitorData, *, by: By = None, method: str = "logit", level: float = 0.95
+) -> Result:
+    r"""Share of victims who were offered aftercare (nazorg), among those who answered.
+
+    Notes
+    -----
+    A proportion among victims with a known answer,
+    :math:`\sum w_i 1[\text{aftercare}_i] / \sum w_i` over victims in the domain.
+
+    Examples
+    --------
+    >>> from vpt_monitor import MonitorData, Respondent, aftercare_share
+    >>> data = MonitorData.from_records([
+    ...     Respondent("a", 2016, "rijk", "ambtenaar", victimisations={"fysiek": 1},
+    ...                aftercare=True),
+    ...     Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1},
+    ...                aftercare=False),
+    ...     Respondent("c", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1})])
+    >>> aftercare_share(data).estimate
+    0.5
+    """
+    answer = data.respondents["aftercare"]
+    among = _victim(data) & (answer >= 0)
+    return estimate(proportion, data, [answer == 1], by, among=among, method=method, level=level)
+
+
+def decision_influence(
+    data: MonitorData, *, by: By = None, method: str = "logit", level: float = 0.95
+) -> Result:
+    r"""Share of political office holders whose decisions aggression influenced.
+
+    The letter of 2016 reports 9% (as in 2012); 8% in 2020 (invloed op besluitvorming).
+
+    Notes
+    -----
+    A proportion among political office holders (victims or not), estimated as a domain of
+    the full design: :math:`\sum_{i \in P \cap d} w_i 1[\text{influence}_i] /
+    \sum_{i \in P \cap d} w_i`.
+
+    Examples
+    --------
+    >>> from vpt_monitor import MonitorData, Respondent, decision_influence
+    >>> data = MonitorData.from_records([
+    ...     Respondent("a", 2016, "gemeente", "wethouder",
+    ...                consequences={"besluitvorming-beinvloed"}),
+    ...     Respondent("b", 2016, "gemeente", "raadslid"),
+    ...     Respondent("c", 2016, "gemeente", "raadslid"),
+    ...     Respondent("d", 2016, "gemeente", "ambtenaar",
+    ...                consequences={"besluitvorming-beinvloed"})])
+    >>> round(decision_influence(data).estimate, 4)
+    0.3333
+    """
+    column = CONSEQUENCES.index(Consequence.DECISION_INFLUENCE)
+    y = data.respondents["consequences"][:, column]
+    political = data.respondents["group"] == GROUPS.index(Group.POLITICAL)
+    return estimate(proportion, data, [y], by, among=political, method=method, level=level)

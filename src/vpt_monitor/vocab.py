@@ -1,0 +1,200 @@
+"""The monitor's vocabularies: government layers, offices, forms and channels of aggression.
+
+Every vocabulary is an :class:`enum.StrEnum` whose values are the Dutch codes used in data
+files, so ``Office("burgemeester") is Office.MAYOR`` and ``Office.MAYOR == "burgemeester"``.
+Each member also has an English ``label`` and a Dutch ``dutch`` label for tables.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+__all__ = ["Channel", "Consequence", "Form", "Group", "Layer", "Office", "ViolationType"]
+
+
+class _Labelled(StrEnum):
+    """A StrEnum with English and Dutch labels looked up in ``_LABELS``."""
+
+    @property
+    def label(self) -> str:
+        """English label."""
+        return _LABELS[self][0]
+
+    @property
+    def dutch(self) -> str:
+        """Dutch label, as the monitor's reports use it."""
+        return _LABELS[self][1]
+
+    @classmethod
+    def parse(cls, value: object, *, field: str = "value") -> Self:
+        """Return the member for a code or member; a `ValueError` names the field and codes."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        codes = ", ".join(repr(m.value) for m in cls)
+        raise ValueError(f"{field}: {value!r} is not a {cls.__name__}; valid codes are {codes}")
+
+
+class Layer(_Labelled):
+    """Government layer (bestuurslaag)."""
+
+    STATE = "rijk"
+    PROVINCE = "provincie"
+    MUNICIPALITY = "gemeente"
+    WATER_BOARD = "waterschap"
+
+
+class Group(_Labelled):
+    """The two populations of the monitor."""
+
+    POLITICAL = "politiek-ambtsdrager"
+    EMPLOYEE = "medewerker"
+
+
+class Office(_Labelled):
+    """Office of a respondent: civil servant or one of the political offices."""
+
+    CIVIL_SERVANT = "ambtenaar"
+    MAYOR = "burgemeester"
+    ALDERMAN = "wethouder"
+    COUNCILLOR = "raadslid"
+    KINGS_COMMISSIONER = "cdk"
+    PROVINCIAL_EXECUTIVE = "gedeputeerde"
+    PROVINCIAL_COUNCILLOR = "statenlid"
+    WATER_BOARD_CHAIR = "dijkgraaf"
+    WATER_BOARD_EXECUTIVE = "db-lid"
+    WATER_BOARD_MEMBER = "ab-lid"
+
+    @property
+    def layers(self) -> frozenset[Layer]:
+        """Layers in which the office exists (a mayor only in a municipality)."""
+        return _OFFICE_LAYERS[self]
+
+    @property
+    def political(self) -> bool:
+        """Whether the office is held by a political office holder."""
+        return self is not Office.CIVIL_SERVANT
+
+    @property
+    def group(self) -> Group:
+        """The population the office belongs to."""
+        return Group.POLITICAL if self.political else Group.EMPLOYEE
+
+
+class Form(_Labelled):
+    """Form of aggression and violence."""
+
+    VERBAL = "verbaal"
+    THREAT = "bedreiging"
+    PHYSICAL = "fysiek"
+    DISCRIMINATION = "discriminatie"
+    SEXUAL = "seksueel"
+
+
+class Channel(_Labelled):
+    """Channel through which aggression came."""
+
+    IN_PERSON = "persoonlijk"
+    PHONE_OR_MAIL = "telefoon-post"
+    SOCIAL_MEDIA = "sociale-media"
+
+
+class Consequence(_Labelled):
+    """Consequence of an incident for the victim."""
+
+    LESS_WORK_PLEASURE = "minder-werkplezier"
+    MENTAL_HEALTH = "psychische-klachten"
+    CHANGED_BEHAVIOUR = "gedrag-aangepast"
+    PHYSICAL_INJURY = "lichamelijk-letsel"
+    ABSENCE = "verzuim"
+    DECISION_INFLUENCE = "besluitvorming-beinvloed"
+
+    @property
+    def adverse(self) -> bool:
+        """Whether the consequence counts as an adverse effect on the victim."""
+        return self is not Consequence.DECISION_INFLUENCE
+
+
+class ViolationType(_Labelled):
+    """Type of integrity violation (integriteitsschending)."""
+
+    CONFLICT_OF_INTEREST = "belangenverstrengeling"
+    CONFIDENTIAL_INFORMATION = "vertrouwelijke-informatie"
+    VOTING_PERSONAL_INTEREST = "stemmen-eigen-belang"
+    ADVISER_IN_DISPUTE = "adviseur-geschil"
+    GIFTS = "geschenken"
+    SIDE_JOBS = "nevenfuncties"
+    FRAUD = "fraude"
+    MISUSE_OF_RESOURCES = "misbruik-middelen"
+    INAPPROPRIATE_BEHAVIOUR = "ongewenst-gedrag"
+
+
+_LABELS: dict[StrEnum, tuple[str, str]] = {
+    Layer.STATE: ("state", "Rijk"),
+    Layer.PROVINCE: ("province", "provincie"),
+    Layer.MUNICIPALITY: ("municipality", "gemeente"),
+    Layer.WATER_BOARD: ("water board", "waterschap"),
+    Group.POLITICAL: ("political office holders", "politieke ambtsdragers"),
+    Group.EMPLOYEE: ("employees", "overheidsmedewerkers"),
+    Office.CIVIL_SERVANT: ("civil servant", "ambtenaar"),
+    Office.MAYOR: ("mayor", "burgemeester"),
+    Office.ALDERMAN: ("alderman", "wethouder"),
+    Office.COUNCILLOR: ("municipal councillor", "gemeenteraadslid"),
+    Office.KINGS_COMMISSIONER: ("King's Commissioner", "Commissaris van de Koning"),
+    Office.PROVINCIAL_EXECUTIVE: ("provincial executive", "gedeputeerde"),
+    Office.PROVINCIAL_COUNCILLOR: ("provincial councillor", "Statenlid"),
+    Office.WATER_BOARD_CHAIR: ("water board chair", "dijkgraaf"),
+    Office.WATER_BOARD_EXECUTIVE: ("water board executive", "lid dagelijks bestuur"),
+    Office.WATER_BOARD_MEMBER: ("water board member", "lid algemeen bestuur"),
+    Form.VERBAL: ("verbal aggression", "verbale agressie"),
+    Form.THREAT: ("threats and intimidation", "bedreiging en intimidatie"),
+    Form.PHYSICAL: ("physical violence", "fysiek geweld"),
+    Form.DISCRIMINATION: ("discrimination", "discriminatie"),
+    Form.SEXUAL: ("sexual intimidation", "seksuele intimidatie"),
+    Channel.IN_PERSON: ("face to face", "persoonlijk"),
+    Channel.PHONE_OR_MAIL: ("phone, letter or e-mail", "telefoon, brief of e-mail"),
+    Channel.SOCIAL_MEDIA: ("social media and internet", "sociale media en internet"),
+    Consequence.LESS_WORK_PLEASURE: ("less pleasure in work", "minder werkplezier"),
+    Consequence.MENTAL_HEALTH: ("mental-health complaints", "psychische klachten"),
+    Consequence.CHANGED_BEHAVIOUR: ("changed behaviour", "gedrag aangepast"),
+    Consequence.PHYSICAL_INJURY: ("physical injury", "lichamelijk letsel"),
+    Consequence.ABSENCE: ("absence from work", "verzuim"),
+    Consequence.DECISION_INFLUENCE: ("influence on decisions", "invloed op besluitvorming"),
+    ViolationType.CONFLICT_OF_INTEREST: ("conflict of interest", "belangenverstrengeling"),
+    ViolationType.CONFIDENTIAL_INFORMATION: (
+        "careless handling of confidential information",
+        "onzorgvuldig omgaan met vertrouwelijke informatie",
+    ),
+    ViolationType.VOTING_PERSONAL_INTEREST: (
+        "voting on matters of personal interest",
+        "stemmen over zaken met een persoonlijk belang",
+    ),
+    ViolationType.ADVISER_IN_DISPUTE: (
+        "acting as adviser in a dispute with the organisation",
+        "optreden als adviseur in een geschil met de organisatie",
+    ),
+    ViolationType.GIFTS: ("accepting gifts or invitations", "aannemen van geschenken"),
+    ViolationType.SIDE_JOBS: ("undeclared side jobs", "niet gemelde nevenfuncties"),
+    ViolationType.FRAUD: ("fraud or theft", "fraude of diefstal"),
+    ViolationType.MISUSE_OF_RESOURCES: ("misuse of resources", "misbruik van middelen"),
+    ViolationType.INAPPROPRIATE_BEHAVIOUR: ("inappropriate behaviour", "ongewenst gedrag"),
+}
+
+_ALL_LAYERS = frozenset(Layer)
+_OFFICE_LAYERS: dict[Office, frozenset[Layer]] = {
+    Office.CIVIL_SERVANT: _ALL_LAYERS,
+    Office.MAYOR: frozenset({Layer.MUNICIPALITY}),
+    Office.ALDERMAN: frozenset({Layer.MUNICIPALITY}),
+    Office.COUNCILLOR: frozenset({Layer.MUNICIPALITY}),
+    Office.KINGS_COMMISSIONER: frozenset({Layer.PROVINCE}),
+    Office.PROVINCIAL_EXECUTIVE: frozenset({Layer.PROVINCE}),
+    Office.PROVINCIAL_COUNCILLOR: frozenset({Layer.PROVINCE}),
+    Office.WATER_BOARD_CHAIR: frozenset({Layer.WATER_BOARD}),
+    Office.WATER_BOARD_EXECUTIVE: frozenset({Layer.WATER_BOARD}),
+    Office.WATER_BOARD_MEMBER: frozenset({Layer.WATER_BOARD}),
+}
