@@ -71,7 +71,7 @@ class MonitorData:
 
     Build it with :meth:`from_records` or :meth:`from_columns`; get records back with
     :meth:`to_records`. Arrays are attributes of ``respondents`` and ``incidents`` (see
-    :attr:`RESPONDENT_COLUMNS` and :attr:`INCIDENT_COLUMNS`).
+    ``MonitorData.RESPONDENT_COLUMNS`` and ``MonitorData.INCIDENT_COLUMNS``).
 
     Attributes
     ----------
