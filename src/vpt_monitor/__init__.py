@@ -11,20 +11,47 @@ The generic statistics live in :mod:`vpt_monitor.stats`.
 from vpt_monitor import stats
 from vpt_monitor.data import MonitorData, MonitorDataError
 from vpt_monitor.indicators import (
+    AGGRESSION_SCHEME,
+    DEFAULT_SCHEME,
+    INTEGRITY_SCHEME,
+    MaturityScheme,
+    SensitivityResult,
     aftercare_share,
     consequence_share,
+    cronbach_alpha,
     decision_influence,
     incidence,
+    integrity_perception,
+    maturity_scores,
+    maturity_sensitivity,
+    policy_coverage,
+    policy_maturity,
     reporting_propensity,
     victimisation,
+    violation_rate,
 )
-from vpt_monitor.records import Incident, Respondent
+from vpt_monitor.records import Incident, Organisation, Respondent, Violation
 from vpt_monitor.stats import ConfidenceInterval, Estimate, EstimateTable
-from vpt_monitor.vocab import Channel, Consequence, Form, Group, Layer, Office, ViolationType
+from vpt_monitor.vocab import (
+    Area,
+    Channel,
+    Consequence,
+    Form,
+    Group,
+    Layer,
+    Measure,
+    Office,
+    ViolationStatus,
+    ViolationType,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AGGRESSION_SCHEME",
+    "DEFAULT_SCHEME",
+    "INTEGRITY_SCHEME",
+    "Area",
     "Channel",
     "ConfidenceInterval",
     "Consequence",
@@ -34,17 +61,30 @@ __all__ = [
     "Group",
     "Incident",
     "Layer",
+    "MaturityScheme",
+    "Measure",
     "MonitorData",
     "MonitorDataError",
     "Office",
+    "Organisation",
     "Respondent",
+    "SensitivityResult",
+    "Violation",
+    "ViolationStatus",
     "ViolationType",
     "__version__",
     "aftercare_share",
     "consequence_share",
+    "cronbach_alpha",
     "decision_influence",
     "incidence",
+    "integrity_perception",
+    "maturity_scores",
+    "maturity_sensitivity",
+    "policy_coverage",
+    "policy_maturity",
     "reporting_propensity",
     "stats",
     "victimisation",
+    "violation_rate",
 ]

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt_monitor.records import WAVE_RANGE, Incident, Respondent
+from vpt_monitor import _organisations
+from vpt_monitor.records import WAVE_RANGE, Incident, Organisation, Respondent, Violation
 from vpt_monitor.stats import SurveyDesign
 from vpt_monitor.stats.design import show
 from vpt_monitor.vocab import Channel, Consequence, Form, Group, Layer, Office, ViolationType
 
-__all__ = ["MonitorData", "MonitorDataError"]
+__all__ = ["MonitorData", "MonitorDataError", "Records"]
 
 LAYERS = tuple(Layer)
 OFFICES = tuple(Office)
@@ -66,8 +67,17 @@ def _tri(values: Iterable[bool | None]) -> NDArray[np.int8]:
     return np.fromiter((-1 if v is None else int(v) for v in values), dtype=np.int8)
 
 
+class Records(NamedTuple):
+    """The records of a :class:`MonitorData`, as :meth:`MonitorData.to_records` gives them."""
+
+    respondents: list[Respondent]
+    incidents: list[Incident]
+    organisations: list[Organisation]
+    violations: list[Violation]
+
+
 class MonitorData:
-    """Respondents and incidents of the monitor as read-only columns, with their design.
+    """Respondents, incidents and organisations as read-only columns, with their designs.
 
     Build it with :meth:`from_records` or :meth:`from_columns`; get records back with
     :meth:`to_records`. Arrays are attributes of ``respondents`` and ``incidents`` (see
@@ -85,8 +95,16 @@ class MonitorData:
         ``respondent`` (row of the respondent), ``wave``, ``form``, ``channel`` (code, -1
         missing), ``reported_internally``, ``police_report``, ``registered``, ``aftercare``
         (int8 yes/no/missing), ``severity`` (0 missing) and ``consequences`` (bool matrix).
+    organisations : dict of str to numpy.ndarray
+        The organisation survey: ``id``, ``wave``, ``layer`` (code), ``employees``,
+        ``measures`` (rows x ``tuple(Measure)``, bool), ``weight``, and ``stratum``, ``fpc``
+        when given.
+    violations : dict of str to numpy.ndarray
+        Registered violations: ``organisation`` (row of the organisation), ``wave``, ``kind``
+        (code into ``tuple(ViolationType)``) and ``status`` (code into
+        ``tuple(ViolationStatus)``).
     lonely_psu : str
-        Lonely-PSU policy of the design.
+        Lonely-PSU policy of the designs.
 
     Examples
     --------
@@ -103,7 +121,15 @@ class MonitorData:
     2
     """
 
-    __slots__ = ("_design", "incidents", "lonely_psu", "respondents")
+    __slots__ = (
+        "_design",
+        "_organisation_design",
+        "incidents",
+        "lonely_psu",
+        "organisations",
+        "respondents",
+        "violations",
+    )
 
     RESPONDENT_COLUMNS = (
         "id",
@@ -139,14 +165,21 @@ class MonitorData:
         self,
         respondents: Mapping[str, NDArray[Any]],
         incidents: Mapping[str, NDArray[Any]],
+        organisations: Mapping[str, NDArray[Any]] | None = None,
+        violations: Mapping[str, NDArray[Any]] | None = None,
         *,
         lonely_psu: str = "fail",
         design: SurveyDesign | None = None,
+        organisation_design: SurveyDesign | None = None,
     ) -> None:
+        no_orgs, no_violations = _organisations.empty()
         self.respondents = {k: _frozen(v) for k, v in respondents.items()}
         self.incidents = {k: _frozen(v) for k, v in incidents.items()}
+        self.organisations = {k: _frozen(v) for k, v in (organisations or no_orgs).items()}
+        self.violations = {k: _frozen(v) for k, v in (violations or no_violations).items()}
         self.lonely_psu = lonely_psu
         self._design = design
+        self._organisation_design = organisation_design
         if design is not None and design.n != len(self):
             raise ValueError(
                 f"'design' has {design.n} rows but the data has {len(self)} respondents"
@@ -159,6 +192,8 @@ class MonitorData:
         cls,
         respondents: Iterable[Respondent],
         incidents: Iterable[Incident] = (),
+        organisations: Iterable[Organisation] = (),
+        violations: Iterable[Violation] = (),
         *,
         lonely_psu: str = "fail",
     ) -> MonitorData:
@@ -170,6 +205,10 @@ class MonitorData:
             The respondents; identifiers must be unique.
         incidents : iterable of Incident
             Incidents; each must belong to a respondent of the same wave.
+        organisations : iterable of Organisation
+            The organisation survey; identifiers unique within a wave.
+        violations : iterable of Violation
+            Registered violations; each must belong to an organisation of the same wave.
         lonely_psu : str, default "fail"
             Lonely-PSU policy of the design (see :class:`~vpt_monitor.stats.SurveyDesign`).
 
@@ -220,6 +259,7 @@ class MonitorData:
                     f"{e.respondent_id!r}'s wave {people[found].wave}"
                 )
             index[j] = found
+        orgs, viols = _organisations.from_records(list(organisations), list(violations), problems)
         if problems:
             raise MonitorDataError("MonitorData.from_records", problems)
 
@@ -261,13 +301,15 @@ class MonitorData:
             "aftercare": _tri(e.aftercare for e in events),
             "consequences": _membership([e.consequences for e in events], CONSEQUENCES),
         }
-        return cls(resp, inc, lonely_psu=lonely_psu)
+        return cls(resp, inc, orgs, viols, lonely_psu=lonely_psu)
 
     @classmethod
     def from_columns(
         cls,
         respondents: Mapping[str, ArrayLike] | Any,
         incidents: Mapping[str, ArrayLike] | Any | None = None,
+        organisations: Mapping[str, ArrayLike] | Any | None = None,
+        violations: Mapping[str, ArrayLike] | Any | None = None,
         *,
         lonely_psu: str = "fail",
     ) -> MonitorData:
@@ -285,6 +327,11 @@ class MonitorData:
             Columns ``respondent_id``, ``wave``, ``form`` and optionally ``channel``,
             ``reported_internally``, ``police_report``, ``registered``, ``severity``,
             ``aftercare`` and ``consequence:<code>``.
+        organisations : mapping or pandas.DataFrame, optional
+            Columns ``id``, ``wave``, ``layer``, ``employees`` and optionally ``weight``,
+            ``stratum``, ``fpc`` and 0/1 columns ``measure:<code>``.
+        violations : mapping or pandas.DataFrame, optional
+            Columns ``organisation_id``, ``wave``, ``kind`` and optionally ``status``.
         lonely_psu : str, default "fail"
             Lonely-PSU policy of the design.
 
@@ -306,7 +353,9 @@ class MonitorData:
         >>> len(data), data.respondents["victimisations"][:, 0].tolist()
         (3, [1, 0, 4])
         """
-        return _build_from_columns(cls, respondents, incidents, lonely_psu)
+        return _build_from_columns(
+            cls, respondents, incidents, organisations, violations, lonely_psu
+        )
 
     # ---- views ---------------------------------------------------------------------
 
@@ -337,14 +386,55 @@ class MonitorData:
             )
         return self._design
 
-    def with_design(self, design: SurveyDesign) -> MonitorData:
-        """Return the same data with another design (for example a calibrated one)."""
-        return MonitorData(
-            self.respondents, self.incidents, lonely_psu=self.lonely_psu, design=design
-        )
+    @property
+    def organisation_design(self) -> SurveyDesign:
+        """The design of the organisation survey (weights, strata, fpc of the organisations)."""
+        if self._organisation_design is None:
+            o = self.organisations
+            if o["wave"].shape[0] == 0:
+                raise ValueError("the data has no organisations; add them to use policy indicators")
+            self._organisation_design = SurveyDesign(
+                weights=o["weight"],
+                strata=o.get("stratum"),
+                fpc=o.get("fpc"),
+                lonely_psu=self.lonely_psu,
+            )
+        return self._organisation_design
 
-    def to_records(self) -> tuple[list[Respondent], list[Incident]]:
-        """Return the respondents and incidents as records (the inverse of :meth:`from_records`)."""
+    @property
+    def organisation_waves(self) -> tuple[int, ...]:
+        """Waves of the organisation survey, in order."""
+        return tuple(int(w) for w in np.unique(self.organisations["wave"]))
+
+    def with_design(
+        self, design: SurveyDesign | None = None, *, organisations: SurveyDesign | None = None
+    ) -> MonitorData:
+        """Return the same data with other designs (for example calibrated ones).
+
+        Parameters
+        ----------
+        design : SurveyDesign, optional
+            Design of the respondents (one row per respondent).
+        organisations : SurveyDesign, optional
+            Design of the organisation survey.
+        """
+        new = MonitorData(
+            self.respondents,
+            self.incidents,
+            self.organisations,
+            self.violations,
+            lonely_psu=self.lonely_psu,
+            design=design if design is not None else self._design,
+            organisation_design=(
+                organisations if organisations is not None else self._organisation_design
+            ),
+        )
+        if organisations is not None and organisations.n != new.organisations["wave"].shape[0]:
+            raise ValueError("the organisation design does not have one row per organisation")
+        return new
+
+    def to_records(self) -> Records:
+        """Return all records again (the inverse of :meth:`from_records`)."""
         r = self.respondents
         people = []
         for i in range(len(self)):
@@ -387,12 +477,17 @@ class MonitorData:
                     consequences={CONSEQUENCES[k] for k in np.flatnonzero(e["consequences"][j])},
                 )
             )
-        return people, events
+        organisations, violations = _organisations.to_records(self.organisations, self.violations)
+        return Records(people, events, organisations, violations)
 
     def __repr__(self) -> str:
+        orgs = self.organisations["wave"].shape[0]
+        extra = (
+            f", organisations={orgs}, violations={self.violations['wave'].shape[0]}" if orgs else ""
+        )
         return (
             f"MonitorData(respondents={len(self)}, incidents={self.n_incidents}, "
-            f"waves={self.waves})"
+            f"waves={self.waves}{extra})"
         )
 
 
@@ -523,7 +618,12 @@ def _yes_no(rows: _Rows, values: NDArray[Any] | None, column: str, n: int) -> ND
 
 
 def _build_from_columns(
-    cls: type[MonitorData], respondents: Any, incidents: Any, lonely_psu: str
+    cls: type[MonitorData],
+    respondents: Any,
+    incidents: Any,
+    organisations: Any,
+    violations: Any,
+    lonely_psu: str,
 ) -> MonitorData:
     rows = _Rows("respondents")
     ids = _column(respondents, "id")
@@ -633,9 +733,117 @@ def _build_from_columns(
     inc = _incident_columns(inc_rows, incidents, id_text, resp["wave"])
     problems += inc_rows.problems[: max(0, ERROR_LIMIT - len(problems))]
     total += inc_rows.total
+    org_rows = _Rows("organisations")
+    viol_rows = _Rows("violations")
+    orgs, viols = _organisations.empty()
+    if organisations is not None:
+        orgs = _organisation_columns(org_rows, organisations)
+    if violations is not None:
+        viols = _violation_columns(viol_rows, violations, orgs)
+    for extra in (org_rows, viol_rows):
+        problems += extra.problems[: max(0, ERROR_LIMIT - len(problems))]
+        total += extra.total
     if total:
         raise MonitorDataError("MonitorData.from_columns", problems, total)
-    return cls(resp, inc, lonely_psu=lonely_psu)
+    return cls(resp, inc, orgs, viols, lonely_psu=lonely_psu)
+
+
+def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
+    for required in ("id", "wave", "layer", "employees"):
+        if required not in source:
+            raise ValueError(f"organisation column {required!r} is required")
+    measure_columns = {f"measure:{m.value}" for m in _organisations.MEASURES}
+    known = {"id", "wave", "layer", "employees", "weight", "stratum", "fpc"} | measure_columns
+    unknown = [c for c in source if c not in known]
+    if unknown:
+        raise ValueError(
+            f"unknown organisation column(s) {unknown}; known columns are id, wave, layer, "
+            "employees, weight, stratum, fpc and measure:<code>"
+        )
+    ids = _column(source, "id")
+    assert ids is not None
+    n = ids.shape[0]
+    id_text = np.array([_id_text(v) for v in ids], dtype=object)
+    rows.flag(
+        np.array([t is None for t in id_text], dtype=bool), "id", ids, "must be a non-empty id"
+    )
+    wave = _numbers(
+        rows, _column(source, "wave", n), "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1]
+    )
+    keys = np.array([f"{t}@{w}" for t, w in zip(id_text, wave, strict=True)], dtype=object)
+    distinct, counts = np.unique(keys, return_counts=True)
+    repeated = set(distinct[counts > 1].tolist())
+    rows.flag(
+        np.array([k in repeated for k in keys], dtype=bool), "id", ids, "used twice in one wave"
+    )
+    layer_values = _column(source, "layer", n)
+    assert layer_values is not None
+    employees = _numbers(rows, _column(source, "employees", n), "employees", whole=True, low=1)
+    weight_values = _column(source, "weight", n)
+    weight = np.ones(n)
+    if weight_values is not None:
+        weight = _numbers(rows, weight_values, "weight", whole=False, low=None)
+        rows.flag(~np.isnan(weight) & ~(weight > 0), "weight", weight_values, "must be > 0")
+    measures = np.zeros((n, len(_organisations.MEASURES)), dtype=bool)
+    for k, member in enumerate(_organisations.MEASURES):
+        values = _column(source, f"measure:{member.value}", n)
+        if values is not None:
+            measures[:, k] = _yes_no(rows, values, f"measure:{member.value}", n) == 1
+    result: dict[str, Any] = {
+        "id": id_text,
+        "wave": np.nan_to_num(wave, nan=0).astype(np.int64),
+        "layer": _codes(rows, layer_values, "layer", LAYERS, True),
+        "employees": np.nan_to_num(employees, nan=1).astype(np.int64),
+        "measures": measures,
+        "weight": weight,
+    }
+    stratum = _column(source, "stratum", n)
+    if stratum is not None:
+        rows.flag(_missing(stratum), "stratum", stratum, "missing (give it for all or none)")
+        result["stratum"] = np.array(stratum, dtype=object)
+    fpc_values = _column(source, "fpc", n)
+    if fpc_values is not None:
+        fpc = _numbers(rows, fpc_values, "fpc", whole=False, low=None)
+        rows.flag(~np.isnan(fpc) & ~(fpc > 0), "fpc", fpc_values, "must be > 0")
+        result["fpc"] = fpc
+    return result
+
+
+def _violation_columns(rows: _Rows, source: Any, orgs: Mapping[str, Any]) -> dict[str, Any]:
+    for required in ("organisation_id", "wave", "kind"):
+        if required not in source:
+            raise ValueError(f"violation column {required!r} is required")
+    owner = _column(source, "organisation_id")
+    assert owner is not None
+    m = owner.shape[0]
+    wave = _numbers(
+        rows, _column(source, "wave", m), "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1]
+    )
+    position = {
+        (str(i), int(w)): k for k, (i, w) in enumerate(zip(orgs["id"], orgs["wave"], strict=True))
+    }
+    index = np.array(
+        [
+            position.get((_id_text(o) or "", int(w) if w == w else -1), -1)
+            for o, w in zip(owner, wave, strict=True)
+        ],
+        dtype=np.intp,
+    )
+    rows.flag(index < 0, "organisation_id", owner, "no organisation has this id in this wave")
+    kind_values = _column(source, "kind", m)
+    assert kind_values is not None
+    status_values = _column(source, "status", m)
+    status = (
+        np.full(m, _organisations.CONFIRMED, dtype=np.int8)
+        if status_values is None
+        else _codes(rows, status_values, "status", _organisations.STATUSES, True)
+    )
+    return {
+        "organisation": np.maximum(index, 0),
+        "wave": np.nan_to_num(wave, nan=0).astype(np.int64),
+        "kind": _codes(rows, kind_values, "kind", _organisations.VIOLATION_TYPES, True),
+        "status": status,
+    }
 
 
 def _id_text(value: Any) -> str | None:

@@ -17,9 +17,19 @@ from typing import Any, TypeVar
 
 import attrs
 
-from vpt_monitor.vocab import Channel, Consequence, Form, Group, Layer, Office, ViolationType
+from vpt_monitor.vocab import (
+    Channel,
+    Consequence,
+    Form,
+    Group,
+    Layer,
+    Measure,
+    Office,
+    ViolationStatus,
+    ViolationType,
+)
 
-__all__ = ["WAVE_RANGE", "Incident", "Respondent"]
+__all__ = ["WAVE_RANGE", "Incident", "Organisation", "Respondent", "Violation"]
 
 #: Waves accepted by the records (inclusive).
 WAVE_RANGE = (2000, 2100)
@@ -86,6 +96,18 @@ def _to_violations(value: Any) -> Any:
     return _to_enum_set(ViolationType)(value)
 
 
+def _to_measures(value: Any) -> Any:
+    return _to_enum_set(Measure)(value)
+
+
+def _to_violation_type(value: Any) -> Any:
+    return _to_enum(ViolationType)(value)
+
+
+def _to_status(value: Any) -> Any:
+    return _to_enum(ViolationStatus)(value)
+
+
 def _to_counts(value: Any) -> Any:
     if not isinstance(value, Mapping):
         return value
@@ -103,7 +125,11 @@ def _to_id(value: Any) -> Any:
 
 
 def _fail(instance: Any, attribute: attrs.Attribute[Any], message: str) -> ValueError:
-    ident = getattr(instance, "id", None) or getattr(instance, "respondent_id", None)
+    ident = (
+        getattr(instance, "id", None)
+        or getattr(instance, "respondent_id", None)
+        or getattr(instance, "organisation_id", None)
+    )
     owner = f"{type(instance).__name__} {ident!r}" if ident is not None else type(instance).__name__
     return ValueError(f"{owner}: {attribute.name}: {message}")
 
@@ -182,6 +208,11 @@ def _counts(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
                 attribute,
                 f"the count of {form.value!r} must be a whole number >= 0; got {count!r}",
             )
+
+
+def _employees(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _fail(instance, attribute, f"must be a whole number >= 1; got {value!r}")
 
 
 def _severity(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -358,4 +389,84 @@ class Incident:
         kw_only=True,
         converter=_to_consequences,
         validator=_members(Consequence),
+    )
+
+
+@attrs.frozen
+class Organisation:
+    """An organisation in the monitor's survey of organisations, with its policy measures.
+
+    Parameters
+    ----------
+    id : str or int
+        Organisation identifier, unique within a wave.
+    wave : int
+        Year of the wave, 2000-2100.
+    layer : Layer or str
+        Government layer of the organisation.
+    employees : int
+        Number of employees, ``>= 1`` (the exposure of violation rates).
+    measures : set of Measure, default empty
+        Policy measures in place (Dutch codes or members).
+    weight : float, default 1.0
+        Survey weight of the organisation.
+    stratum : str or int, optional
+        Design stratum (typically the layer).
+    fpc : float, optional
+        Finite-population correction: organisations in the stratum's population (12
+        provinces, 390 municipalities) or the sampling fraction.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Organisation
+    >>> org = Organisation("utrecht", 2016, "provincie", employees=900,
+    ...                    measures={"gedragscode", "vertrouwenspersoon"}, fpc=12)
+    >>> sorted(m.label for m in org.measures)
+    ['code of conduct', 'confidential adviser']
+    """
+
+    id: str = attrs.field(converter=_to_id, validator=_identifier)
+    wave: int = attrs.field(validator=_wave)
+    layer: Layer = attrs.field(converter=_to_layer, validator=_member(Layer))
+    employees: int = attrs.field(kw_only=True, validator=_employees)
+    measures: frozenset[Measure] = attrs.field(
+        factory=frozenset, kw_only=True, converter=_to_measures, validator=_members(Measure)
+    )
+    weight: float = attrs.field(default=1.0, kw_only=True, validator=_positive(False))
+    stratum: str | int | None = attrs.field(default=None, kw_only=True, validator=_label)
+    fpc: float | None = attrs.field(default=None, kw_only=True, validator=_positive(True))
+
+
+@attrs.frozen
+class Violation:
+    """A registered integrity violation (geregistreerde integriteitsschending).
+
+    Parameters
+    ----------
+    organisation_id : str or int
+        The organisation that registered it.
+    wave : int
+        Year of the wave (the registration year).
+    kind : ViolationType or str
+        Type of violation.
+    status : ViolationStatus or str, default "vastgesteld"
+        Suspected, investigated or confirmed.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Violation
+    >>> Violation("utrecht", 2016, "fraude").status.label
+    'confirmed'
+    """
+
+    organisation_id: str = attrs.field(converter=_to_id, validator=_identifier)
+    wave: int = attrs.field(validator=_wave)
+    kind: ViolationType = attrs.field(
+        converter=_to_violation_type, validator=_member(ViolationType)
+    )
+    status: ViolationStatus = attrs.field(
+        default=ViolationStatus.CONFIRMED,
+        kw_only=True,
+        converter=_to_status,
+        validator=_member(ViolationStatus),
     )

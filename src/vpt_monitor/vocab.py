@@ -10,7 +10,18 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
-__all__ = ["Channel", "Consequence", "Form", "Group", "Layer", "Office", "ViolationType"]
+__all__ = [
+    "Area",
+    "Channel",
+    "Consequence",
+    "Form",
+    "Group",
+    "Layer",
+    "Measure",
+    "Office",
+    "ViolationStatus",
+    "ViolationType",
+]
 
 
 class _Labelled(StrEnum):
@@ -134,6 +145,63 @@ class ViolationType(_Labelled):
     INAPPROPRIATE_BEHAVIOUR = "ongewenst-gedrag"
 
 
+class ViolationStatus(_Labelled):
+    """Stage of a registered integrity violation."""
+
+    SUSPECTED = "vermoeden"
+    INVESTIGATED = "onderzocht"
+    CONFIRMED = "vastgesteld"
+
+
+class Area(_Labelled):
+    """Policy area of a measure."""
+
+    INTEGRITY = "integriteit"
+    AGGRESSION = "agressie-geweld"
+
+
+class Measure(_Labelled):
+    """Policy measure of an organisation, in the integrity or the aggression area."""
+
+    INTEGRITY_POLICY = "integriteitsbeleid"
+    CODE_OF_CONDUCT = "gedragscode"
+    OATH = "eed-belofte"
+    VULNERABLE_FUNCTIONS = "kwetsbare-functies"
+    RISK_ANALYSIS = "risicoanalyse"
+    FUNCTION_SEPARATION = "functiescheiding"
+    CERTIFICATE_OF_CONDUCT = "vog"
+    SIDE_JOBS_REGISTER = "nevenwerkzaamheden"
+    FINANCIAL_INTERESTS = "financiele-belangen"
+    CONFIDENTIAL_ADVISER = "vertrouwenspersoon"
+    REPORTING_PROCEDURE = "meldprocedure"
+    VIOLATION_REGISTRATION = "registratie-schendingen"
+    INTEGRITY_TRAINING = "training-integriteit"
+    AGGRESSION_POLICY = "agressiebeleid"
+    NORM_COMMUNICATED = "norm-gecommuniceerd"
+    INCIDENT_REGISTRATION = "registratie-incidenten"
+    EMPLOYER_POLICE_REPORT = "aangifte-werkgever"
+    AFTERCARE = "nazorg"
+    AGGRESSION_TRAINING = "training-agressie"
+    DAMAGE_RECOVERY = "schadeverhaal"
+
+    @property
+    def area(self) -> Area:
+        """The policy area the measure belongs to."""
+        return Area.AGGRESSION if self in _AGGRESSION_MEASURES else Area.INTEGRITY
+
+
+_AGGRESSION_MEASURES = frozenset(
+    {
+        Measure.AGGRESSION_POLICY,
+        Measure.NORM_COMMUNICATED,
+        Measure.INCIDENT_REGISTRATION,
+        Measure.EMPLOYER_POLICE_REPORT,
+        Measure.AFTERCARE,
+        Measure.AGGRESSION_TRAINING,
+        Measure.DAMAGE_RECOVERY,
+    }
+)
+
 _LABELS: dict[StrEnum, tuple[str, str]] = {
     Layer.STATE: ("state", "Rijk"),
     Layer.PROVINCE: ("province", "provincie"),
@@ -183,6 +251,43 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
     ViolationType.FRAUD: ("fraud or theft", "fraude of diefstal"),
     ViolationType.MISUSE_OF_RESOURCES: ("misuse of resources", "misbruik van middelen"),
     ViolationType.INAPPROPRIATE_BEHAVIOUR: ("inappropriate behaviour", "ongewenst gedrag"),
+    ViolationStatus.SUSPECTED: ("suspected", "vermoeden"),
+    ViolationStatus.INVESTIGATED: ("investigated", "onderzocht"),
+    ViolationStatus.CONFIRMED: ("confirmed", "vastgesteld"),
+    Area.INTEGRITY: ("integrity", "integriteit"),
+    Area.AGGRESSION: ("aggression and violence", "agressie en geweld"),
+    Measure.INTEGRITY_POLICY: ("integrity policy in place", "integriteitsbeleid"),
+    Measure.CODE_OF_CONDUCT: ("code of conduct", "gedragscode"),
+    Measure.OATH: ("oath or affirmation", "eed of belofte"),
+    Measure.VULNERABLE_FUNCTIONS: (
+        "vulnerable functions designated",
+        "kwetsbare functies aangewezen",
+    ),
+    Measure.RISK_ANALYSIS: ("vulnerable processes analysed", "risicoanalyse kwetsbare processen"),
+    Measure.FUNCTION_SEPARATION: ("separation of functions", "functiescheiding"),
+    Measure.CERTIFICATE_OF_CONDUCT: (
+        "certificate of conduct required",
+        "verklaring omtrent het gedrag (VOG)",
+    ),
+    Measure.SIDE_JOBS_REGISTER: ("side jobs registered", "registratie nevenwerkzaamheden"),
+    Measure.FINANCIAL_INTERESTS: ("financial interests reported", "melding financiele belangen"),
+    Measure.CONFIDENTIAL_ADVISER: ("confidential adviser", "vertrouwenspersoon"),
+    Measure.REPORTING_PROCEDURE: ("procedure for reporting misconduct", "meldprocedure"),
+    Measure.VIOLATION_REGISTRATION: (
+        "violations always registered",
+        "registratie van schendingen",
+    ),
+    Measure.INTEGRITY_TRAINING: ("integrity training", "training integriteit"),
+    Measure.AGGRESSION_POLICY: ("aggression policy in place", "beleid agressie en geweld"),
+    Measure.NORM_COMMUNICATED: ("norm set and communicated", "norm gesteld en gecommuniceerd"),
+    Measure.INCIDENT_REGISTRATION: ("incidents always registered", "incidenten altijd registreren"),
+    Measure.EMPLOYER_POLICE_REPORT: (
+        "employer reports serious cases to the police",
+        "aangifte door de werkgever",
+    ),
+    Measure.AFTERCARE: ("aftercare for victims", "nazorg"),
+    Measure.AGGRESSION_TRAINING: ("training in handling aggression", "training agressie"),
+    Measure.DAMAGE_RECOVERY: ("damages recovered from offenders", "schadeverhaal"),
 }
 
 _ALL_LAYERS = frozenset(Layer)

@@ -8,12 +8,37 @@ from vpt_monitor.indicators.aggression import (
     reporting_propensity,
     victimisation,
 )
+from vpt_monitor.indicators.integrity import integrity_perception, violation_rate
+from vpt_monitor.indicators.policy import (
+    AGGRESSION_SCHEME,
+    DEFAULT_SCHEME,
+    INTEGRITY_SCHEME,
+    MaturityScheme,
+    SensitivityResult,
+    cronbach_alpha,
+    maturity_scores,
+    maturity_sensitivity,
+    policy_coverage,
+    policy_maturity,
+)
 
 __all__ = [
+    "AGGRESSION_SCHEME",
+    "DEFAULT_SCHEME",
+    "INTEGRITY_SCHEME",
+    "MaturityScheme",
+    "SensitivityResult",
     "aftercare_share",
     "consequence_share",
+    "cronbach_alpha",
     "decision_influence",
     "incidence",
+    "integrity_perception",
+    "maturity_scores",
+    "maturity_sensitivity",
+    "policy_coverage",
+    "policy_maturity",
     "reporting_propensity",
     "victimisation",
+    "violation_rate",
 ]

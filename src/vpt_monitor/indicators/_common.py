@@ -21,37 +21,50 @@ from vpt_monitor.data import GROUPS, LAYERS, OFFICES, MonitorData
 from vpt_monitor.stats import Estimate, EstimateTable
 
 BY_NAMES = ("wave", "layer", "office", "group")
+ORGANISATION_BY_NAMES = ("wave", "layer")
 
 By = str | Sequence[str] | None
 Estimator = Callable[..., Estimate | EstimateTable]
 
 
-def _names(by: By) -> tuple[str, ...]:
+def _names(by: By, allowed: tuple[str, ...] = BY_NAMES) -> tuple[str, ...]:
     if by is None:
         return ()
     names = (by,) if isinstance(by, str) else tuple(by)
     if not names:
         raise ValueError("'by' is empty; give a name or a tuple of names")
     for name in names:
-        if name not in BY_NAMES:
-            valid = ", ".join(repr(n) for n in BY_NAMES)
+        if name not in allowed:
+            valid = ", ".join(repr(n) for n in allowed)
             raise ValueError(f"unknown by {name!r}; valid values are {valid}")
     if len(set(names)) != len(names):
         raise ValueError(f"'by' names a variable twice: {names}")
     return names
 
 
-def _labels(data: MonitorData, name: str) -> tuple[Any, ...]:
-    if name == "wave":
-        return data.waves
-    return {"layer": LAYERS, "office": OFFICES, "group": GROUPS}[name]
+class Unit:
+    """Which table of the data an indicator is about: respondents or organisations."""
 
+    def __init__(self, data: MonitorData, organisations: bool = False) -> None:
+        self.organisations = organisations
+        self.columns = data.organisations if organisations else data.respondents
+        self.waves = data.organisation_waves if organisations else data.waves
+        self.allowed = ORGANISATION_BY_NAMES if organisations else BY_NAMES
+        self._data = data
 
-def _column(data: MonitorData, name: str) -> NDArray[Any]:
-    if name == "wave":
-        waves = np.asarray(data.waves)
-        return np.searchsorted(waves, data.respondents["wave"]).astype(np.intp)
-    return data.respondents[name].astype(np.intp)
+    @property
+    def design(self) -> Any:
+        return self._data.organisation_design if self.organisations else self._data.design
+
+    def labels(self, name: str) -> tuple[Any, ...]:
+        if name == "wave":
+            return self.waves
+        return {"layer": LAYERS, "office": OFFICES, "group": GROUPS}[name]
+
+    def column(self, name: str) -> NDArray[Any]:
+        if name == "wave":
+            return np.searchsorted(np.asarray(self.waves), self.columns["wave"]).astype(np.intp)
+        return np.asarray(self.columns[name]).astype(np.intp)
 
 
 def _possible(combination: dict[str, Any]) -> bool:
@@ -66,9 +79,9 @@ def _possible(combination: dict[str, Any]) -> bool:
     )
 
 
-def universe(data: MonitorData, names: tuple[str, ...]) -> list[Any]:
+def universe(unit: Unit, names: tuple[str, ...]) -> list[Any]:
     """Every possible domain label for ``names`` (a scalar label, or a tuple of them)."""
-    combos = itertools.product(*(_labels(data, n) for n in names))
+    combos = itertools.product(*(unit.labels(n) for n in names))
     labels = [c for c in combos if _possible(dict(zip(names, c, strict=True)))]
     return [c[0] for c in labels] if len(names) == 1 else labels
 
@@ -81,24 +94,27 @@ def estimate(
     *,
     among: NDArray[np.bool_] | None = None,
     notes: dict[str, Any] | None = None,
+    organisations: bool = False,
     **options: Any,
 ) -> Estimate | EstimateTable:
     """Run ``estimator(*arrays, design, by=...)`` and shape the result for the monitor.
 
     ``among`` restricts the estimate to a sub-population, estimated as a domain of the
-    full design. The result lists every possible domain of ``by``.
+    full design. The result lists every possible domain of ``by``. With
+    ``organisations=True`` the rows are the organisation survey's.
     """
-    names = _names(by)
-    codes = [_column(data, n) for n in names]
+    unit = Unit(data, organisations)
+    names = _names(by, unit.allowed)
+    codes = [unit.column(n) for n in names]
     if among is not None:
         codes = [among.astype(np.intp), *codes]
     if not codes:
-        result = estimator(*arrays, data.design, **options)
+        result = estimator(*arrays, unit.design, **options)
         assert isinstance(result, Estimate)
         return attrs.evolve(result, notes=notes or {})
-    table = estimator(*arrays, data.design, by=tuple(codes), **options)
+    table = estimator(*arrays, unit.design, by=tuple(codes), **options)
     assert isinstance(table, EstimateTable)
-    value_sets = [_labels(data, n) for n in names]
+    value_sets = [unit.labels(n) for n in names]
     relabelled: list[Hashable] = []
     keep = []
     for label in table.domains:
@@ -116,7 +132,7 @@ def estimate(
         if selected.domains:
             return selected["all"]
         return _empty(selected.kind, notes)
-    return selected.reindex(universe(data, names))
+    return selected.reindex(universe(unit, names))
 
 
 def _empty(kind: str, notes: dict[str, Any] | None) -> Estimate:

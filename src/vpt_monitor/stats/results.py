@@ -10,21 +10,21 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.stats import _design_ci
+from vpt_monitor.stats import _design_ci, _reliability
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._validation import check_level
 
 __all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 
 FloatArray = NDArray[np.float64]
-KINDS = ("mean", "total", "ratio", "proportion", "contrast")
+KINDS = ("mean", "total", "ratio", "proportion", "contrast", "rate")
 
 #: Names of the flags an estimate can carry, in the column order of ``flag_array``.
 FLAGS = ("boundary", "no_df", "empty")
 
 
 def _default_method(kind: str) -> str:
-    return "logit" if kind == "proportion" else "t"
+    return {"proportion": "logit", "rate": "exact"}.get(kind, "t")
 
 
 def _readonly_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -68,8 +68,9 @@ class Estimate:
     n_effective : float
         Kish's effective sample size of the domain, :math:`(\sum w)^2 / \sum w^2`.
     kind : str
-        What was estimated: ``"mean"``, ``"total"``, ``"ratio"``, ``"proportion"`` or
-        ``"contrast"``; it selects the interval methods.
+        What was estimated: ``"mean"``, ``"total"``, ``"ratio"``, ``"proportion"``,
+        ``"contrast"`` or ``"rate"``; it selects the interval methods. For a Poisson
+        ``"rate"``, ``n`` is the number of events and ``exposure`` the denominator.
     flags : tuple of str
         Warnings a reader needs: ``"boundary"`` (a proportion of exactly 0 or 1, whose
         interval is the one-sided exact bound on the effective sample size), ``"no_df"``
@@ -99,6 +100,7 @@ class Estimate:
     deff: float = attrs.field(converter=float, default=float("nan"))
     n_effective: float = attrs.field(converter=float, default=float("nan"))
     kind: str = attrs.field(default="mean")
+    exposure: float = attrs.field(converter=float, default=float("nan"), kw_only=True)
     flags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     method: str | None = attrs.field(default=None)
     level: float = attrs.field(default=0.95, converter=float)
@@ -108,6 +110,35 @@ class Estimate:
     def variance(self) -> float:
         """Square of the standard error."""
         return self.standard_error**2
+
+    @property
+    def reliable(self) -> bool:
+        """Whether the estimate meets the publication rules (see :meth:`reliability`)."""
+        return self.reliability()[0]
+
+    def reliability(self) -> tuple[bool, tuple[str, ...]]:
+        """Check the publication rules; return ``(reliable, reasons it is not)``.
+
+        The rules (after the NCHS data presentation standards): for a proportion, a
+        Korn-Graubard effective sample size of at least 30, a 95% Korn-Graubard interval at
+        most 0.30 wide and, where wider than 0.05, at most 130% of the estimate, and 8 or more
+        degrees of freedom; for a rate at least 20 events and a relative standard error of
+        at most 30%; for other estimates a relative standard error of at most 30% and 8 or
+        more degrees of freedom.
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, proportion
+        >>> small = proportion([1, 0, 0, 1, 0], SurveyDesign(weights=[1] * 5))
+        >>> small.reliable
+        False
+        >>> small.reliability()[1][0]
+        'effective sample size below 30'
+        """
+        ok, reasons = _reliability.assess(
+            self.kind, self.estimate, self.standard_error, self.df, self.n, self.n_effective
+        )
+        return bool(ok[0]), reasons[0]
 
     @property
     def cv(self) -> float:
@@ -125,8 +156,10 @@ class Estimate:
         level : float, optional
             Confidence level in (0, 1); by default the estimate's ``level`` (0.95).
         method : str, optional
-            For a proportion: ``"logit"`` (default), ``"xlogit"``, ``"asin"``, ``"beta"``
-            (Korn-Graubard), ``"mean"``, ``"wilson"`` or ``"clopper_pearson"``; for other
+            For a proportion: ``"logit"`` (default), ``"xlogit"``, ``"likelihood"``,
+            ``"asin"``, ``"beta"`` (Korn-Graubard), ``"mean"``, ``"wilson"`` or
+            ``"clopper_pearson"``; for a rate the methods of
+            :func:`~vpt_monitor.stats.rate_ci` (``"exact"`` by default); for other
             estimates ``"t"`` (default, Student t with ``df``) or ``"normal"``.
         """
         ci = _interval(
@@ -138,6 +171,7 @@ class Estimate:
             np.float64(self.n_effective),
             self.level if level is None else level,
             self.method if method is None else method,
+            np.float64(self.exposure),
         )
         return ConfidenceInterval(float(ci[0]), float(ci[1]), ci[3], ci[2])
 
@@ -158,10 +192,18 @@ def _interval(
     n_effective: Any,
     level: float,
     method: str | None,
+    exposure: Any = np.nan,
 ) -> tuple[FloatArray, FloatArray, str, float]:
     check_level(level)
     chosen = _default_method(kind) if method is None else method
-    if kind == "proportion":
+    if kind == "rate":
+        from vpt_monitor.stats.intervals import rate_ci
+
+        positive = np.asarray(exposure) > 0
+        ci = rate_ci(n, np.where(positive, exposure, 1.0), method=chosen, level=level)
+        low = np.where(positive, ci.low, np.nan)
+        high = np.where(positive, ci.high, np.nan)
+    elif kind == "proportion":
         low, high, _ = _design_ci.proportion_ci(estimate, se, df, n, n_effective, level, chosen)
     else:
         low, high = _design_ci.estimate_ci(estimate, se, df, level, chosen)
@@ -189,6 +231,8 @@ class EstimateTable:
         ``covariance_factor`` where the estimator left one).
     kind : str
         What was estimated.
+    exposure : numpy.ndarray or None
+        For rates, the denominator of each domain (``n`` is then the number of events).
     flags : tuple of tuple of str
         Flags per domain, as in :class:`Estimate`, read from ``flag_array``.
     flag_array : numpy.ndarray of bool
@@ -223,6 +267,7 @@ class EstimateTable:
     deff: FloatArray = attrs.field(converter=_array)
     n_effective: FloatArray = attrs.field(converter=_array)
     kind: str = attrs.field(default="mean")
+    exposure: FloatArray | None = attrs.field(default=None, kw_only=True)
     flag_array: NDArray[np.bool_] | None = attrs.field(default=None)
     by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     design_df: float = attrs.field(default=float("nan"), converter=float)
@@ -230,7 +275,9 @@ class EstimateTable:
     level: float = attrs.field(default=0.95, converter=float)
     notes: Mapping[str, Any] = attrs.field(factory=dict, converter=_readonly_mapping, repr=False)
     covariance_factor: FloatArray | None = attrs.field(default=None, repr=False)
-    _covariance: list[FloatArray] = attrs.field(factory=list, repr=False, alias="covariance")
+    _covariance: list[FloatArray] | FloatArray = attrs.field(
+        factory=list, repr=False, alias="covariance"
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.flag_array is None:
@@ -243,11 +290,24 @@ class EstimateTable:
     @property
     def covariance(self) -> FloatArray:
         """``D x D`` covariance matrix of the domain estimates."""
-        if not self._covariance:
+        cache = self._covariance
+        assert isinstance(cache, list)
+        if not cache:
             assert self.covariance_factor is not None
             factor = self.covariance_factor
-            self._covariance.append(_array(factor.T @ factor))
-        return self._covariance[0]
+            cache.append(_array(factor.T @ factor))
+        return cache[0]
+
+    @property
+    def reliable(self) -> NDArray[np.bool_]:
+        """Per domain, whether the estimate meets the publication rules."""
+        return self.reliability()[0]
+
+    def reliability(self) -> tuple[NDArray[np.bool_], list[tuple[str, ...]]]:
+        """Check the publication rules per domain; see :meth:`Estimate.reliability`."""
+        return _reliability.assess(
+            self.kind, self.estimate, self.standard_error, self.df, self.n, self.n_effective
+        )
 
     def _flags_of(self, i: int) -> tuple[str, ...]:
         assert self.flag_array is not None
@@ -286,6 +346,7 @@ class EstimateTable:
             deff=self.deff[i],
             n_effective=self.n_effective[i],
             kind=self.kind,
+            exposure=np.nan if self.exposure is None else self.exposure[i],
             flags=self._flags_of(i),
             method=self.method,
             level=self.level,
@@ -339,6 +400,7 @@ class EstimateTable:
             n=pick(self.n, 0),
             deff=pick(self.deff, np.nan),
             n_effective=pick(self.n_effective, 0.0),
+            exposure=None if self.exposure is None else pick(self.exposure, 0.0),
             flag_array=flags,
             covariance_factor=factor,
             covariance=covariance,
@@ -357,6 +419,7 @@ class EstimateTable:
             self.n_effective,
             self.level if level is None else level,
             self.method if method is None else method,
+            np.nan if self.exposure is None else self.exposure,
         )
         return ConfidenceInterval(low, high, chosen_level, chosen)
 
@@ -367,6 +430,7 @@ class EstimateTable:
         ci = self.confidence_interval(level, method)
         names = self.by or ("domain",)
         flags = self.flags
+        reliable = self.reliable
         records = []
         for i, label in enumerate(self.domains):
             key = label if isinstance(label, tuple) and len(names) > 1 else (label,)
@@ -379,6 +443,7 @@ class EstimateTable:
                 df=float(self.df[i]),
                 n=int(self.n[i]),
                 deff=float(self.deff[i]),
+                reliable=bool(reliable[i]),
                 flags=",".join(flags[i]),
             )
             records.append(record)
