@@ -8,6 +8,13 @@ from vpt_monitor.indicators.aggression import (
     reporting_propensity,
     victimisation,
 )
+from vpt_monitor.indicators.change import (
+    METHOD_BREAKS,
+    ChangeTable,
+    TrendTable,
+    change,
+    trend,
+)
 from vpt_monitor.indicators.integrity import integrity_perception, violation_rate
 from vpt_monitor.indicators.policy import (
     AGGRESSION_SCHEME,
@@ -26,9 +33,13 @@ __all__ = [
     "AGGRESSION_SCHEME",
     "DEFAULT_SCHEME",
     "INTEGRITY_SCHEME",
+    "METHOD_BREAKS",
+    "ChangeTable",
     "MaturityScheme",
     "SensitivityResult",
+    "TrendTable",
     "aftercare_share",
+    "change",
     "consequence_share",
     "cronbach_alpha",
     "decision_influence",
@@ -39,6 +50,7 @@ __all__ = [
     "policy_coverage",
     "policy_maturity",
     "reporting_propensity",
+    "trend",
     "victimisation",
     "violation_rate",
 ]

@@ -176,14 +176,14 @@ class MaturityScheme:
         return np.asarray(measures[:, columns], dtype=np.float64)
 
     def score(self, measures: Any) -> NDArray[np.float64]:
-        """Scores of rows given as a membership matrix or as lists of measures."""
-        matrix = np.asarray(measures)
-        if matrix.dtype != bool or matrix.ndim != 2:
-            table = np.zeros((len(measures), len(MEASURES)), dtype=bool)
+        """Return the scores of rows given as a membership matrix or as lists of measures."""
+        if isinstance(measures, np.ndarray) and measures.dtype == bool and measures.ndim == 2:
+            matrix = measures
+        else:  # rows given as collections of measures or codes
+            matrix = np.zeros((len(measures), len(MEASURES)), dtype=bool)
             for i, row in enumerate(measures):
                 for m in row:
-                    table[i, MEASURES.index(Measure.parse(m, field="measures"))] = True
-            matrix = table
+                    matrix[i, MEASURES.index(Measure.parse(m, field="measures"))] = True
         w = np.array(list(self.weights.values()))
         result: NDArray[np.float64] = 100.0 * self.item_matrix(matrix) @ w / w.sum()
         return result
