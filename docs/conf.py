@@ -46,3 +46,4 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
 }
+autodoc_preserve_defaults = True

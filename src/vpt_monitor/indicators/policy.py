@@ -265,7 +265,8 @@ def policy_maturity(
     data : MonitorData
         The monitor data with its organisation survey.
     scheme : MaturityScheme, default DEFAULT_SCHEME
-        The score (:data:`INTEGRITY_SCHEME` by default, or :data:`AGGRESSION_SCHEME`).
+        The score: :data:`~vpt_monitor.INTEGRITY_SCHEME` by default, or
+        :data:`~vpt_monitor.AGGRESSION_SCHEME`.
     by : str or tuple of str, optional
         ``"wave"``, ``"layer"`` or both.
 
