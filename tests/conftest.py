@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from hypothesis import settings
+
 REFERENCE = Path(__file__).parent / "reference"
 
 
@@ -12,3 +14,9 @@ def read_reference_csv(name: str) -> list[dict[str, str]]:
     """Rows of a CSV fixture in ``tests/reference`` as dictionaries of strings."""
     with open(REFERENCE / name, newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+# Property tests check correctness, not speed: no per-example deadline, so that a busy
+# machine (CI shares two cores) cannot turn a slow example into a failure.
+settings.register_profile("vpt", deadline=None)
+settings.load_profile("vpt")

@@ -1,7 +1,7 @@
-"""Command line of vpt_monitor: ``python -m vpt_monitor`` or ``vpt-monitor``.
+"""Command line of vpt_monitor: ``vpt-monitor`` or ``python -m vpt_monitor``.
 
-For now one command, ``demo``, prints the interval methods on the monitor's own examples; the
-headline report (``report``) arrives with the indicators.
+``vpt-monitor report`` writes the headline report, on a default simulation or on real data;
+``vpt-monitor demo`` prints the interval methods on the monitor's own examples.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -40,6 +41,61 @@ def _demo() -> str:
     return "\n".join(lines)
 
 
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _find(folder: Path, stem: str) -> Path | None:
+    for suffix in (".csv", ".parquet", ".sav"):
+        candidate = folder / f"{stem}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from vpt_monitor.data import MonitorDataError
+    from vpt_monitor.io import read_monitor
+    from vpt_monitor.report import ReportError, build_report
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        print(f"vpt-monitor: error: {out} exists; use --force to replace it", file=sys.stderr)
+        return 2
+    try:
+        files = {
+            "respondents": args.respondents,
+            "incidents": args.incidents,
+            "organisations": args.organisations,
+            "violations": args.violations,
+        }
+        codebook = args.codebook
+        if args.data is not None:
+            folder = Path(args.data)
+            if not folder.is_dir():
+                raise FileNotFoundError(f"--data {folder} is not a folder")
+            for table in files:
+                files[table] = files[table] or _find(folder, table)
+            if codebook is None and (folder / "codebook.toml").exists():
+                codebook = folder / "codebook.toml"
+        if any(files.values()) or codebook is not None:
+            _progress(f"[  0.0s] reading {', '.join(str(p) for p in files.values() if p)} ...")
+            data = read_monitor(**files, codebook=codebook, lonely_psu=args.lonely_psu)
+        else:
+            from vpt_monitor.synth import simulate
+
+            _progress(
+                f"[  0.0s] simulating monitor waves (seed {args.seed}, scale {args.scale}) ..."
+            )
+            data = simulate(seed=args.seed, scale=args.scale)
+        build_report(data, out, force=args.force, progress=_progress)
+    except (MonitorDataError, ReportError, FileNotFoundError, ValueError, ImportError) as error:
+        print(f"vpt-monitor: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{out / 'index.html'}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(
@@ -48,10 +104,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="print confidence intervals on the monitor's examples")
+    report = commands.add_parser(
+        "report",
+        help="write the headline report (HTML, figures, CSV tables, summary)",
+        description="Write the headline report. Without data it runs on a default simulation.",
+    )
+    report.add_argument("--out", default="report", help="folder to write (default: report)")
+    report.add_argument("--force", action="store_true", help="replace an existing folder")
+    report.add_argument(
+        "--data",
+        help="folder with respondents/incidents/organisations/violations"
+        " files (.csv, .parquet or .sav) and optionally codebook.toml",
+    )
+    for table in ("respondents", "incidents", "organisations", "violations"):
+        report.add_argument(f"--{table}", help=f"file of the {table}")
+    report.add_argument("--codebook", help="TOML codebook mapping columns and codes")
+    report.add_argument(
+        "--lonely-psu",
+        default="adjust",
+        choices=["fail", "adjust", "certainty", "remove"],
+        help="policy for strata with one PSU (default: adjust)",
+    )
+    report.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
+    report.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="size of the simulation (default 1.0, about 35,000 respondents)",
+    )
     args = parser.parse_args(argv)
     if args.command == "demo":
         print(_demo())
-    return 0
+        return 0
+    return _report(args)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ class MonitorDataError(ValueError):
     def __init__(self, what: str, problems: Sequence[str], total: int | None = None) -> None:
         self.problems = list(problems)
         count = len(self.problems) if total is None else total
+        self.total = count
         shown = "\n  ".join(self.problems[:ERROR_LIMIT])
         more = f"\n  ... and {count - ERROR_LIMIT} more" if count > ERROR_LIMIT else ""
         super().__init__(f"{what}: {count} problem(s)\n  {shown}{more}")

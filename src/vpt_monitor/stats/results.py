@@ -378,16 +378,28 @@ class EstimateTable:
         known = take >= 0
         safe = np.where(known, take, 0)
 
+        empty_table = len(self.domains) == 0
+
         def pick(values: NDArray[Any], fill: float) -> NDArray[Any]:
+            if empty_table:
+                return np.full(len(wanted), fill)
             return np.where(known, values[safe], fill)
 
         assert self.flag_array is not None
-        flags = np.where(known[:, None], self.flag_array[safe], False)
+        flags = np.zeros((len(wanted), len(FLAGS)), dtype=bool)
+        if not empty_table:
+            flags = np.where(known[:, None], self.flag_array[safe], False)
         flags[:, FLAGS.index("empty")] |= ~known
         factor = None
         covariance: list[FloatArray] = []
         if self.covariance_factor is not None:
-            factor = np.where(known[None, :], self.covariance_factor[:, safe], np.nan)
+            factor = (
+                np.full((self.covariance_factor.shape[0], len(wanted)), np.nan)
+                if empty_table
+                else np.where(known[None, :], self.covariance_factor[:, safe], np.nan)
+            )
+        elif empty_table:
+            covariance = [np.full((len(wanted), len(wanted)), np.nan)]
         else:
             both = known[:, None] & known[None, :]
             covariance = [np.where(both, self.covariance[np.ix_(safe, safe)], np.nan)]
@@ -461,16 +473,22 @@ class EstimateTable:
         header = (
             f"EstimateTable({self.kind}, {len(self)} domains, {ci.method} {ci.level:.0%} intervals)"
         )
+        texts = [
+            ", ".join(str(p) for p in label) if isinstance(label, tuple) else str(label)
+            for label in self.domains[:30]
+        ]
+        width = min(max([len("domain"), *(len(t) for t in texts)]) + 2, 42)
         rows = [
             header,
-            f"  {'domain':<24}{'estimate':>12}{'se':>11}{'low':>11}{'high':>11}{'n':>8}",
+            f"  {'domain':<{width}}{'estimate':>12}{'se':>11}{'low':>11}{'high':>11}{'n':>8}",
         ]
         flags = self.flags
-        for i, label in enumerate(self.domains[:30]):
+        for i, text in enumerate(texts):
             note = f"  [{','.join(flags[i])}]" if flags[i] else ""
             rows.append(
-                f"  {str(label)[:23]:<24}{self.estimate[i]:12.5g}{self.standard_error[i]:11.4g}"
-                f"{np.asarray(ci.low)[i]:11.4g}{np.asarray(ci.high)[i]:11.4g}{self.n[i]:8d}{note}"
+                f"  {text[: width - 1]:<{width}}{self.estimate[i]:12.5g}"
+                f"{self.standard_error[i]:11.4g}{np.asarray(ci.low)[i]:11.4g}"
+                f"{np.asarray(ci.high)[i]:11.4g}{self.n[i]:8d}{note}"
             )
         if len(self) > 30:
             rows.append(f"  ... {len(self) - 30} more domains")

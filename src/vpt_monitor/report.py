@@ -1,0 +1,535 @@
+"""The monitor's headline report: a self-contained HTML page, figures, CSV tables and a summary.
+
+:func:`build_report` computes the headline indicators of :class:`~vpt_monitor.MonitorData`
+with the library's own functions, draws the figures with matplotlib, and writes, into a new
+folder, ``index.html`` (figures embedded), one CSV per table in ``tables/`` and
+``summary.md``. The folder is written atomically: it appears complete or not at all, and an
+existing folder is replaced only with ``force=True``.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Hashable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vpt_monitor.data import MonitorData
+from vpt_monitor.indicators import (
+    AGGRESSION_SCHEME,
+    INTEGRITY_SCHEME,
+    change,
+    decision_influence,
+    integrity_perception,
+    policy_coverage,
+    policy_maturity,
+    reporting_propensity,
+    victimisation,
+    violation_rate,
+)
+from vpt_monitor.stats import Estimate, EstimateTable
+from vpt_monitor.vocab import Group, Measure
+
+__all__ = ["ReportError", "build_report"]
+
+Progress = Callable[[str], None]
+
+LETTER_MEASURES = (
+    Measure.RISK_ANALYSIS,
+    Measure.FUNCTION_SEPARATION,
+    Measure.CERTIFICATE_OF_CONDUCT,
+    Measure.VIOLATION_REGISTRATION,
+    Measure.SIDE_JOBS_REGISTER,
+)
+
+
+class ReportError(RuntimeError):
+    """The report cannot be written (for example, the output folder exists)."""
+
+
+class _Steps:
+    """Announce each step; report its time when it took more than a second."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.start = time.perf_counter()
+        self.current: tuple[str, float] | None = None
+
+    def __call__(self, name: str) -> None:
+        self.finish()
+        self.current = (name, time.perf_counter())
+        if self.progress:
+            self.progress(f"[{time.perf_counter() - self.start:5.1f}s] {name} ...")
+
+    def finish(self) -> None:
+        if self.current and self.progress:
+            name, began = self.current
+            took = time.perf_counter() - began
+            if took > 1.0:
+                self.progress(f"        {name}: {took:.1f}s")
+        self.current = None
+
+
+def _first(label: Hashable) -> Any:
+    """Return the first part of a tuple label (the wave, in the report's tables)."""
+    assert isinstance(label, tuple)
+    return label[0]
+
+
+def _text(label: Hashable) -> str:
+    if isinstance(label, tuple):
+        return ", ".join(_text(p) for p in label)
+    if isinstance(label, StrEnum) and hasattr(label, "label"):
+        return str(label.label)
+    return str(label)
+
+
+def _rows(result: EstimateTable | Estimate, name: str = "all") -> list[dict[str, Any]]:
+    """Return records of a result with readable labels and a mark for unreliable cells."""
+    if isinstance(result, Estimate):
+        interval = result.confidence_interval()
+        single_ok, single_why = result.reliability()
+        return [
+            {
+                "domain": name,
+                "estimate": result.estimate,
+                "low": interval.low,
+                "high": interval.high,
+                "n": result.n,
+                "reliable": single_ok,
+                "note": "; ".join(single_why),
+            }
+        ]
+    ci = result.confidence_interval()
+    ok, why = result.reliability()
+    rows = []
+    for i, label in enumerate(result.domains):
+        rows.append(
+            {
+                "domain": _text(label),
+                "estimate": float(result.estimate[i]),
+                "low": float(np.asarray(ci.low)[i]),
+                "high": float(np.asarray(ci.high)[i]),
+                "n": int(result.n[i]),
+                "reliable": bool(ok[i]),
+                "note": "; ".join(why[i]),
+            }
+        )
+    return rows
+
+
+def _figure_png(draw: Callable[[Any], None], size: tuple[float, float]) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=size, dpi=110)
+    draw(ax)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _trend_figure(table: EstimateTable, waves: Sequence[int]) -> bytes:
+    def draw(ax: Any) -> None:
+        ci = table.confidence_interval()
+        for group, colour in ((Group.POLITICAL, "#b03a2e"), (Group.EMPLOYEE, "#1f4e79")):
+            idx = [table.index((w, group)) for w in waves]
+            est = table.estimate[idx] * 100
+            low = np.asarray(ci.low)[idx] * 100
+            high = np.asarray(ci.high)[idx] * 100
+            ax.plot(waves, est, marker="o", color=colour, label=group.label)
+            ax.fill_between(waves, low, high, color=colour, alpha=0.18)
+        ax.set_ylabel("victimised in past 12 months (%)")
+        ax.set_xticks(list(waves))
+        ax.set_ylim(bottom=0)
+        ax.legend(frameon=False)
+        ax.set_title("Victimisation by group, with 95% intervals")
+
+    return _figure_png(draw, (6.4, 3.6))
+
+
+def _forest_figure(rows: list[dict[str, Any]], title: str, xlabel: str) -> bytes:
+    shown = [r for r in rows if r["n"] > 0]
+
+    def draw(ax: Any) -> None:
+        y = np.arange(len(shown))[::-1]
+        est = np.array([r["estimate"] for r in shown]) * 100
+        low = np.array([r["low"] for r in shown]) * 100
+        high = np.array([r["high"] for r in shown]) * 100
+        colours = ["#1f4e79" if r["reliable"] else "#9e9e9e" for r in shown]
+        ax.hlines(y, low, high, color=colours, lw=2)
+        ax.scatter(est, y, color=colours, zorder=3)
+        ax.set_yticks(y, [r["domain"] for r in shown])
+        ax.set_xlabel(xlabel)
+        ax.set_xlim(left=0)
+        ax.set_title(title)
+
+    return _figure_png(draw, (6.4, 0.45 * len(shown) + 1.2))
+
+
+def _grouped_bars(series: dict[str, list[dict[str, Any]]], title: str, ylabel: str) -> bytes:
+    def draw(ax: Any) -> None:
+        names = list(series)
+        groups = [r["domain"] for r in series[names[0]]]
+        width = 0.8 / len(names)
+        for k, name in enumerate(names):
+            rows = series[name]
+            x = np.arange(len(groups)) + k * width
+            est = np.array([r["estimate"] for r in rows]) * 100
+            err = np.array([[r["estimate"] - r["low"], r["high"] - r["estimate"]] for r in rows])
+            ax.bar(x, est, width, label=name, yerr=err.T * 100, capsize=3)
+        ax.set_xticks(np.arange(len(groups)) + 0.4 - width / 2, groups)
+        ax.set_ylabel(ylabel)
+        ax.legend(frameon=False)
+        ax.set_title(title)
+
+    return _figure_png(draw, (6.4, 3.6))
+
+
+def _maturity_figure(series: dict[str, list[dict[str, Any]]]) -> bytes:
+    def draw(ax: Any) -> None:
+        for k, (name, rows) in enumerate(series.items()):
+            shown = [r for r in rows if r["n"] > 0]
+            x = np.arange(len(shown)) + (k - 0.5) * 0.25
+            est = np.array([r["estimate"] for r in shown])
+            err = np.array([[r["estimate"] - r["low"], r["high"] - r["estimate"]] for r in shown])
+            ax.errorbar(x, est, yerr=err.T, fmt="o", capsize=4, label=name)
+            ax.set_xticks(np.arange(len(shown)), [r["domain"] for r in shown])
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("mean maturity score (0-100)")
+        ax.legend(frameon=False)
+        ax.set_title("Policy maturity by layer, with 95% intervals")
+
+    return _figure_png(draw, (6.4, 3.6))
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
+max-width:980px;color:#1d1d1d;line-height:1.45;padding:0 1rem}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;
+border-bottom:2px solid #1f4e79;padding-bottom:.2rem}
+.lead{color:#555}table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}
+th,td{padding:.25rem .6rem;text-align:right;border-bottom:1px solid #ddd}
+th:first-child,td:first-child{text-align:left}th{background:#f2f5f9}
+tr.unreliable td{color:#8a8a8a}tr.unreliable td:first-child::after{content:" \\2020"}
+.up{color:#b03a2e}.down{color:#2e7d32}figure{margin:1rem 0}figure img{max-width:100%}
+.note{font-size:.85rem;color:#555}.breaks{background:#fff6e0;padding:.4rem .8rem;
+border-left:4px solid #e0a800}
+"""
+
+
+def _percent(value: float) -> str:
+    return "-" if not np.isfinite(value) else f"{100 * value:.1f}"
+
+
+def _html_estimates(rows: list[dict[str, Any]], scale: str = "percent") -> str:
+    fmt = _percent if scale == "percent" else (lambda v: "-" if not np.isfinite(v) else f"{v:.1f}")
+    head = "<tr><th>domain</th><th>estimate</th><th>95% interval</th><th>n</th></tr>"
+    body = []
+    for r in rows:
+        cls = "" if r["reliable"] else ' class="unreliable"'
+        title = f' title="{html.escape(r["note"])}"' if r["note"] else ""
+        body.append(
+            f"<tr{cls}{title}><td>{html.escape(r['domain'])}</td><td>{fmt(r['estimate'])}</td>"
+            f"<td>{fmt(r['low'])} - {fmt(r['high'])}</td><td>{r['n']}</td></tr>"
+        )
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _html_change(table: Any) -> str:
+    ci = table.confidence_interval()
+    head = "<tr><th>domain</th><th>change (points)</th><th>95% interval</th><th>p (Holm)</th></tr>"
+    body = []
+    for i, row in enumerate(table.rows):
+        est = table.estimate[i]
+        significant = table.p_adjusted[i] < 0.05
+        cls = ("up" if est > 0 else "down") if significant else ""
+        arrow = ("&#9650; " if est > 0 else "&#9660; ") if significant else ""
+        body.append(
+            f'<tr><td>{html.escape(_text(row))}</td><td class="{cls}">{arrow}'
+            f"{_percent(est)}</td><td>{_percent(np.asarray(ci.low)[i])} - "
+            f"{_percent(np.asarray(ci.high)[i])}</td><td>{table.p_adjusted[i]:.3g}</td></tr>"
+        )
+    breaks = "".join(
+        f'<p class="breaks">Method break: {html.escape(b)}</p>' for b in table.method_breaks
+    )
+    return f"{breaks}<table>{head}{''.join(body)}</table>"
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def build_report(
+    data: MonitorData,
+    out: str | Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    title: str = "Monitor Integriteit en Veiligheid: headline report",
+) -> Path:
+    """Write the headline report of ``data`` into the folder ``out``.
+
+    Parameters
+    ----------
+    data : MonitorData
+        The monitor data (respondents with incidents, and the organisation survey).
+    out : path
+        Folder to create. It must not exist, unless ``force`` is true.
+    force : bool, default False
+        Replace an existing folder (only after the new report is complete).
+    progress : callable, optional
+        Called with a line of text for each step (for example ``print``).
+    title : str
+        Title of the page.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder written, with ``index.html``, ``summary.md`` and ``tables/*.csv``.
+
+    Raises
+    ------
+    ReportError
+        If ``out`` exists and ``force`` is false, or the data lack what the report needs.
+    """
+    target = Path(out)
+    if target.exists() and not force:
+        raise ReportError(f"{target} exists; choose another folder or pass force=True (--force)")
+    if target.exists() and not target.is_dir():
+        raise ReportError(f"{target} exists and is not a folder")
+    if len(data) == 0:
+        raise ReportError("the data have no respondents")
+    step = _Steps(progress)
+    waves = data.waves
+    last = waves[-1]
+    previous = waves[-2] if len(waves) > 1 else None
+    tables: dict[str, list[dict[str, Any]]] = {}
+    sections: list[str] = []
+    figures: dict[str, bytes] = {}
+
+    step("estimating victimisation by wave and group")
+    by_group = victimisation(data, by=("wave", "group"))
+    assert isinstance(by_group, EstimateTable)
+    tables["victimisation_by_wave_group"] = _rows(by_group)
+    figures["trend"] = _trend_figure(by_group, waves)
+    by_office = victimisation(data, by=("wave", "office"))
+    assert isinstance(by_office, EstimateTable)
+    office_rows = [
+        r
+        for r, label in zip(_rows(by_office), by_office.domains, strict=True)
+        if _first(label) == last
+    ]
+    for r in office_rows:
+        r["domain"] = r["domain"].split(", ", 1)[1]
+    tables["victimisation_by_office_latest"] = office_rows
+    figures["offices"] = _forest_figure(
+        office_rows, f"Victimisation by office, {last}", "victimised in past 12 months (%)"
+    )
+    social = victimisation(data, channel="sociale-media", by=("wave", "group"))
+    assert isinstance(social, EstimateTable)
+    tables["social_media_by_wave_group"] = _rows(social)
+
+    step("comparing with the previous wave")
+    changes = None
+    if previous is not None:
+        changes = change(by_group, between=(previous, last))
+        tables["change_by_group"] = [
+            {
+                "domain": _text(row),
+                "change": float(changes.estimate[i]),
+                "standard_error": float(changes.standard_error[i]),
+                "p_adjusted": float(changes.p_adjusted[i]),
+            }
+            for i, row in enumerate(changes.rows)
+        ]
+
+    step("estimating reporting, consequences and integrity")
+    reporting: dict[str, list[dict[str, Any]]] = {}
+    for to, name in (
+        ("employer", "reported internally (melden)"),
+        ("police", "police report (aangifte)"),
+    ):
+        result = reporting_propensity(data, to=to, by=("wave", "group"))
+        assert isinstance(result, EstimateTable)
+        rows = [
+            r
+            for r, label in zip(_rows(result), result.domains, strict=True)
+            if _first(label) == last
+        ]
+        for r in rows:
+            r["domain"] = r["domain"].split(", ", 1)[1]
+        reporting[name] = rows
+        tables[f"reporting_{to}_latest"] = rows
+    figures["reporting"] = _grouped_bars(
+        reporting, f"Reporting of incidents, {last} (per incident)", "% of incidents"
+    )
+    influence = decision_influence(data, by="wave")
+    assert isinstance(influence, EstimateTable)
+    tables["decision_influence_by_wave"] = _rows(influence)
+    perception = integrity_perception(data, by=("wave", "group"))
+    assert isinstance(perception, EstimateTable)
+    tables["perceived_violations_by_wave_group"] = _rows(perception)
+
+    has_orgs = data.organisations["wave"].shape[0] > 0
+    maturity_series: dict[str, list[dict[str, Any]]] = {}
+    if has_orgs:
+        step("estimating policy coverage and maturity")
+        org_last = data.organisation_waves[-1]
+        coverage_rows = []
+        for measure in LETTER_MEASURES:
+            share = policy_coverage(data, measure, by="wave")
+            assert isinstance(share, EstimateTable)
+            row = _rows(share[org_last], measure.label)[0]
+            coverage_rows.append(row)
+        tables["policy_coverage_latest"] = coverage_rows
+        for scheme in (INTEGRITY_SCHEME, AGGRESSION_SCHEME):
+            result = policy_maturity(data, scheme=scheme, by=("wave", "layer"))
+            assert isinstance(result, EstimateTable)
+            rows = [
+                r
+                for r, label in zip(_rows(result), result.domains, strict=True)
+                if _first(label) == org_last
+            ]
+            for r in rows:
+                r["domain"] = r["domain"].split(", ", 1)[1]
+            maturity_series[f"{scheme.name} scheme"] = rows
+            tables[f"maturity_{scheme.name}_by_layer_latest"] = rows
+        figures["maturity"] = _maturity_figure(maturity_series)
+        rate = violation_rate(data, by="layer")
+        assert isinstance(rate, EstimateTable)
+        tables["violations_per_1000_by_layer"] = [
+            {**r, "estimate": r["estimate"], "low": r["low"], "high": r["high"]}
+            for r in _rows(rate)
+        ]
+
+    step("writing the report")
+
+    def image(name: str, alt: str) -> str:
+        encoded = base64.b64encode(figures[name]).decode("ascii")
+        return (
+            f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}"></figure>'
+        )
+
+    def find(rows: list[dict[str, Any]], domain: str) -> dict[str, Any]:
+        return next(r for r in rows if r["domain"] == domain)
+
+    political_now = find(tables["victimisation_by_wave_group"], f"{last}, {Group.POLITICAL.label}")
+    employees_now = find(tables["victimisation_by_wave_group"], f"{last}, {Group.EMPLOYEE.label}")
+    lead = (
+        f"In {last}, {_percent(political_now['estimate'])}% of political office holders "
+        f"({_percent(political_now['low'])}-{_percent(political_now['high'])}%) and "
+        f"{_percent(employees_now['estimate'])}% of employees "
+        f"({_percent(employees_now['low'])}-{_percent(employees_now['high'])}%) met aggression "
+        "or violence in the past 12 months."
+    )
+    sections.append(
+        f"<h2>Aggression and violence</h2><p>{html.escape(lead)}</p>"
+        + image("trend", "victimisation by group over the waves")
+        + _html_estimates(tables["victimisation_by_wave_group"])
+    )
+    if changes is not None:
+        sections.append(f"<h2>Change since {previous}</h2>" + _html_change(changes))
+    sections.append(
+        f"<h2>Offices, {last}</h2>"
+        + image("offices", "victimisation by office")
+        + _html_estimates(office_rows)
+        + "<h3>Aggression via social media</h3>"
+        + _html_estimates(tables["social_media_by_wave_group"])
+    )
+    sections.append(
+        f"<h2>Reporting, {last}</h2>"
+        + image("reporting", "reporting propensities")
+        + "".join(f"<h3>{html.escape(n)}</h3>" + _html_estimates(r) for n, r in reporting.items())
+        + "<h3>Political office holders whose decisions aggression influenced</h3>"
+        + _html_estimates(tables["decision_influence_by_wave"])
+    )
+    sections.append(
+        "<h2>Integrity</h2><h3>Perceived or suspected violations</h3>"
+        + _html_estimates(tables["perceived_violations_by_wave_group"])
+    )
+    if has_orgs:
+        sections.append(
+            "<h2>Organisations' policy</h2><h3>Coverage of measures named in the 2016 letter</h3>"
+            + _html_estimates(tables["policy_coverage_latest"])
+            + image("maturity", "policy maturity by layer")
+            + "".join(
+                f"<h3>Maturity, {html.escape(n)}</h3>" + _html_estimates(r, "score")
+                for n, r in maturity_series.items()
+            )
+            + "<h3>Registered violations per 1,000 employees</h3>"
+            + _html_estimates(tables["violations_per_1000_by_layer"], "score")
+        )
+    notes = (
+        '<p class="note">Estimates are design-based: weights, strata, clusters and '
+        "finite-population corrections are respected; intervals are 95% (logit for shares, "
+        "Student t on the design's degrees of freedom). Rows marked &#8224; and grey do not meet "
+        "the publication rules (effective sample size, interval width, degrees of freedom; "
+        "hover for the reason). Produced by vpt_monitor.</p>"
+    )
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f'<h1>{html.escape(title)}</h1><p class="lead">Waves {", ".join(map(str, waves))}; '
+        f"{len(data):,} respondents, {data.n_incidents:,} incident records"
+        + (f", {data.organisations['wave'].shape[0]:,} organisations" if has_orgs else "")
+        + f".</p>{''.join(sections)}{notes}</body></html>"
+    )
+    summary = [f"# {title}", "", lead, ""]
+    if changes is not None:
+        for i, label in enumerate(changes.rows):
+            summary.append(
+                f"- Change {previous}-{last}, {_text(label)}: "
+                f"{_percent(changes.estimate[i])} points "
+                f"(adjusted p = {changes.p_adjusted[i]:.3g})"
+            )
+        summary += [f"- Method break: {b}" for b in changes.method_breaks]
+    summary += ["", "Tables: see `tables/`; figures: see `index.html`."]
+
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; a report is to be shared
+    try:
+        (staging / "tables").mkdir()
+        for name, rows in tables.items():
+            if rows:
+                _write_csv(staging / "tables" / f"{name}.csv", rows)
+        for name, png in figures.items():
+            (staging / f"{name}.png").write_bytes(png)
+        (staging / "index.html").write_text(page, encoding="utf-8")
+        (staging / "summary.md").write_text("\n".join(summary) + "\n", encoding="utf-8")
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=parent))
+            os.replace(target, old / target.name)
+            os.replace(staging, target)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    step.finish()
+    if progress:
+        progress(f"[{time.perf_counter() - step.start:5.1f}s] report written to {target}")
+    return target
