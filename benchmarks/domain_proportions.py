@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
+import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -181,11 +184,14 @@ def main() -> None:
         print(f"{name:<38}{seconds:10.4f}{seconds / t_ours:15.1f}x")
 
     print("\nscaling of vpt_monitor (median seconds; ratio to the 1M-row, 40-domain time)")
+    scaling = []
     for n in (250_000, 500_000, 1_000_000):
         t = median_time(ours(workload(n, 40)), repeat)
+        scaling.append({"rows": n, "domains": 40, "seconds": t})
         print(f"  rows {n:>9,}  domains  40  {t:8.4f}  {t / t_ours:5.2f}")
     for d in (4, 40, 400):
         t = median_time(ours(workload(1_000_000, d)), repeat)
+        scaling.append({"rows": 1_000_000, "domains": d, "seconds": t})
         print(f"  rows 1,000,000  domains {d:>3}  {t:8.4f}  {t / t_ours:5.2f}")
 
     peak, inputs = peak_memory(data)
@@ -193,6 +199,19 @@ def main() -> None:
         f"\npeak memory of one call: {peak / 2**20:.0f} MiB, {peak / inputs:.1f}x the "
         f"{inputs / 2**20:.0f} MiB of input columns"
     )
+    if not args.quick:
+        results = {
+            "workload": "1,000,000 rows, 50 strata, 2,000 PSUs, 40 domains",
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}",
+            "contenders": [{"name": n, "seconds": s, "ratio": s / t_ours} for n, s in rows],
+            "scaling": scaling,
+            "peak_memory_ratio": peak / inputs,
+        }
+        target = Path(__file__).parent / "results" / "domain_proportions.json"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

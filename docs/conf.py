@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import vpt_monitor
 
 project = "vpt_monitor"
@@ -17,13 +20,22 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    "sphinx.ext.intersphinx",
     "numpydoc",
-    "myst_parser",
+    "myst_nb",
 ]
 
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "_inventories"]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
+
+# Tutorials, the validation and the performance pages are notebooks (MyST text) that run at
+# every build; an error in a cell fails the build.
+nb_execution_mode = "force"
+nb_execution_timeout = 600
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
 
 autosummary_generate = True
 autodoc_typehints = "none"
@@ -31,8 +43,18 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = False
 
-# Names from other projects that appear in signatures and docstrings. The build machines
-# have no network, so they are not resolved against the projects' online inventories.
+# Links to other projects' documentation. The build machines have no network, so the
+# inventories are written here from the few objects these pages name (see
+# _inventories/README.md); the links point at the projects' real pages.
+sys.path.insert(0, str(Path(__file__).parent / "_inventories"))
+from make_inventories import write_inventories  # noqa: E402
+
+_INVENTORIES = write_inventories(Path(__file__).parent / "_build" / "inventories")
+intersphinx_mapping = {
+    name: (url, str(path)) for name, (url, path) in _INVENTORIES.items()
+}
+
+# Names from other projects that appear in type descriptions and are not linked.
 nitpick_ignore_regex = [
     ("py:.*", r"(numpy|np|scipy|pandas|attrs|collections|typing)(\..*)?"),
     ("py:.*", r"(array_like|ArrayLike|NDArray|optional|callable|default.*)"),

@@ -10,6 +10,12 @@ from hypothesis import settings
 REFERENCE = Path(__file__).parent / "reference"
 
 
+def read_reference_columns(name: str) -> dict[str, list[str]]:
+    """Columns of a CSV fixture in ``tests/reference`` as lists of strings."""
+    rows = read_reference_csv(name)
+    return {key: [row[key] for row in rows] for key in rows[0]}
+
+
 def read_reference_csv(name: str) -> list[dict[str, str]]:
     """Rows of a CSV fixture in ``tests/reference`` as dictionaries of strings."""
     with open(REFERENCE / name, newline="") as handle:

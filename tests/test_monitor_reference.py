@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
-from conftest import REFERENCE, read_reference_csv
+from conftest import read_reference_columns, read_reference_csv
 from numpy.testing import assert_allclose
 
 from vpt_monitor import (
@@ -29,15 +27,9 @@ R = {
 }
 
 
-def _read(name: str) -> dict[str, list[str]]:
-    with open(REFERENCE / name, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {key: [row[key] for row in rows] for key in rows[0]}
-
-
 def _load() -> MonitorData:
-    resp = _read("monitor_respondents.csv")
-    inc = _read("monitor_incidents.csv")
+    resp = read_reference_columns("monitor_respondents.csv")
+    inc = read_reference_columns("monitor_incidents.csv")
     columns: dict[str, object] = {}
     for key, values in resp.items():
         if key in ("id", "layer", "office", "stratum", "cluster"):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
-from conftest import REFERENCE, read_reference_csv
+from conftest import read_reference_columns, read_reference_csv
 from numpy.testing import assert_allclose
 from scipy import stats
 from test_monitor_reference import DATA as RESPONDENT_DATA
@@ -34,19 +32,13 @@ R = {
 }
 
 
-def _read(name: str) -> dict[str, list[str]]:
-    with open(REFERENCE / name, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {key: [row[key] for row in rows] for key in rows[0]}
-
-
 def _load() -> MonitorData:
-    orgs = _read("organisations.csv")
+    orgs = read_reference_columns("organisations.csv")
     columns: dict[str, object] = {
         key: (values if key in ("id", "layer", "stratum") else np.array(values, dtype=float))
         for key, values in orgs.items()
     }
-    viols = _read("violations.csv")
+    viols = read_reference_columns("violations.csv")
     violations = {**viols, "wave": np.array(viols["wave"], dtype=float)}
     respondents = {"id": [], "wave": [], "layer": [], "office": []}
     return MonitorData.from_columns(respondents, None, columns, violations)

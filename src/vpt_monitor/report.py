@@ -80,12 +80,6 @@ class _Steps:
         self.current = None
 
 
-def _first(label: Hashable) -> Any:
-    """Return the first part of a tuple label (the wave, in the report's tables)."""
-    assert isinstance(label, tuple)
-    return label[0]
-
-
 def _text(label: Hashable) -> str:
     if isinstance(label, tuple):
         return ", ".join(_text(p) for p in label)
@@ -125,6 +119,18 @@ def _rows(result: EstimateTable | Estimate, name: str = "all") -> list[dict[str,
                 "note": "; ".join(why[i]),
             }
         )
+    return rows
+
+
+def _wave_rows(table: EstimateTable, wave: int) -> list[dict[str, Any]]:
+    """Return the rows of one wave of a table by (wave, ...), labelled without the wave."""
+    rows = []
+    for row, label in zip(_rows(table), table.domains, strict=True):
+        assert isinstance(label, tuple)
+        if label[0] == wave:
+            rest = label[1:]
+            row["domain"] = _text(rest if len(rest) > 1 else rest[0])
+            rows.append(row)
     return rows
 
 
@@ -332,13 +338,7 @@ def build_report(
     figures["trend"] = _trend_figure(by_group, waves)
     by_office = victimisation(data, by=("wave", "office"))
     assert isinstance(by_office, EstimateTable)
-    office_rows = [
-        r
-        for r, label in zip(_rows(by_office), by_office.domains, strict=True)
-        if _first(label) == last
-    ]
-    for r in office_rows:
-        r["domain"] = r["domain"].split(", ", 1)[1]
+    office_rows = _wave_rows(by_office, last)
     tables["victimisation_by_office_latest"] = office_rows
     figures["offices"] = _forest_figure(
         office_rows, f"Victimisation by office, {last}", "victimised in past 12 months (%)"
@@ -369,13 +369,7 @@ def build_report(
     ):
         result = reporting_propensity(data, to=to, by=("wave", "group"))
         assert isinstance(result, EstimateTable)
-        rows = [
-            r
-            for r, label in zip(_rows(result), result.domains, strict=True)
-            if _first(label) == last
-        ]
-        for r in rows:
-            r["domain"] = r["domain"].split(", ", 1)[1]
+        rows = _wave_rows(result, last)
         reporting[name] = rows
         tables[f"reporting_{to}_latest"] = rows
     figures["reporting"] = _grouped_bars(
@@ -403,13 +397,7 @@ def build_report(
         for scheme in (INTEGRITY_SCHEME, AGGRESSION_SCHEME):
             result = policy_maturity(data, scheme=scheme, by=("wave", "layer"))
             assert isinstance(result, EstimateTable)
-            rows = [
-                r
-                for r, label in zip(_rows(result), result.domains, strict=True)
-                if _first(label) == org_last
-            ]
-            for r in rows:
-                r["domain"] = r["domain"].split(", ", 1)[1]
+            rows = _wave_rows(result, org_last)
             maturity_series[f"{scheme.name} scheme"] = rows
             tables[f"maturity_{scheme.name}_by_layer_latest"] = rows
         figures["maturity"] = _maturity_figure(maturity_series)

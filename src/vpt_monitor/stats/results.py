@@ -468,6 +468,15 @@ class EstimateTable:
         frame = pd.DataFrame.from_records(self.to_records(level, method))
         return frame.set_index(list(self.by or ("domain",)))
 
+    def _repr_html_(self) -> str | None:
+        """Show the table as HTML in notebooks (through pandas, when installed)."""
+        try:
+            frame = self.to_pandas()
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        html: str = frame._repr_html_()
+        return html
+
     def __repr__(self) -> str:
         ci = self.confidence_interval()
         header = (
