@@ -47,7 +47,25 @@ _SETS: dict[str, tuple[StrEnum, ...]] = {
 
 
 class MonitorDataError(ValueError):
-    """Bad input for :class:`MonitorData`; ``problems`` lists every one found (up to a limit)."""
+    """Bad input for :class:`MonitorData`; ``problems`` lists every one found.
+
+    Attributes
+    ----------
+    problems : list of str
+        One line per problem: table (or file), row (or line), column, value and reason.
+    total : int
+        Number of problems found (the message shows the first 20).
+
+    Examples
+    --------
+    >>> from vpt_monitor import MonitorData, MonitorDataError
+    >>> try:
+    ...     MonitorData.from_columns({"id": ["a", "a"], "wave": [2016, 1990],
+    ...                               "layer": ["rijk", "rijk"], "office": ["ambtenaar"] * 2})
+    ... except MonitorDataError as error:
+    ...     print(error.total, error.problems[0])
+    3 respondents row 0: id='a': duplicate id
+    """
 
     def __init__(self, what: str, problems: Sequence[str], total: int | None = None) -> None:
         self.problems = list(problems)

@@ -55,6 +55,14 @@ class Codebook:
         ``{table: {library field: {source code: library code}}}``.
     files : mapping
         ``{table: file path}`` where the codebook names the files.
+
+    Examples
+    --------
+    >>> from vpt_monitor.io import Codebook
+    >>> book = Codebook(columns={"respondents": {"id": "respnr"}},
+    ...                 codes={"respondents": {"layer": {"1": "rijk"}}})
+    >>> book.columns["respondents"]["id"]
+    'respnr'
     """
 
     columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
@@ -117,7 +125,17 @@ def read_codebook(path: str | Path) -> Codebook:
 
 
 def read_table(path: str | Path) -> Any:
-    """Read one CSV, Parquet or SPSS file into a :class:`pandas.DataFrame`."""
+    r"""Read one CSV, Parquet or SPSS file into a :class:`pandas.DataFrame`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from vpt_monitor.io import read_table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = path.write_text("id,wave\n1,2016\n")
+    >>> read_table(path).shape
+    (1, 2)
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist")

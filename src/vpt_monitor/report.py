@@ -54,7 +54,19 @@ LETTER_MEASURES = (
 
 
 class ReportError(RuntimeError):
-    """The report cannot be written (for example, the output folder exists)."""
+    """The report cannot be written (for example, the output folder exists).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from vpt_monitor.report import ReportError, build_report
+    >>> from vpt_monitor.synth import simulate
+    >>> try:
+    ...     build_report(simulate(waves=(2016,)), tempfile.mkdtemp())
+    ... except ReportError as error:
+    ...     print(str(error).endswith("pass force=True (--force)"))
+    True
+    """
 
 
 class _Steps:
@@ -315,6 +327,15 @@ def build_report(
     ------
     ReportError
         If ``out`` exists and ``force`` is false, or the data lack what the report needs.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from vpt_monitor.report import build_report
+    >>> from vpt_monitor.synth import simulate
+    >>> folder = build_report(simulate(), pathlib.Path(tempfile.mkdtemp()) / "report")
+    >>> sorted(p.name for p in folder.iterdir())[:3]
+    ['index.html', 'maturity.png', 'offices.png']
     """
     target = Path(out)
     if target.exists() and not force:

@@ -52,7 +52,14 @@ class _Labelled(StrEnum):
 
 
 class Layer(_Labelled):
-    """Government layer (bestuurslaag)."""
+    """Government layer (bestuurslaag).
+
+    Examples
+    --------
+    >>> from vpt_monitor import Layer
+    >>> Layer("gemeente") is Layer.MUNICIPALITY, Layer.MUNICIPALITY.label
+    (True, 'municipality')
+    """
 
     STATE = "rijk"
     PROVINCE = "provincie"
@@ -61,14 +68,29 @@ class Layer(_Labelled):
 
 
 class Group(_Labelled):
-    """The two populations of the monitor."""
+    """The two populations of the monitor.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Group
+    >>> Group.POLITICAL.dutch
+    'politieke ambtsdragers'
+    """
 
     POLITICAL = "politiek-ambtsdrager"
     EMPLOYEE = "medewerker"
 
 
 class Office(_Labelled):
-    """Office of a respondent: civil servant or one of the political offices."""
+    """Office of a respondent: civil servant or one of the political offices.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Office
+    >>> mayor = Office("burgemeester")
+    >>> mayor.label, mayor.political, sorted(layer.value for layer in mayor.layers)
+    ('mayor', True, ['gemeente'])
+    """
 
     CIVIL_SERVANT = "ambtenaar"
     MAYOR = "burgemeester"
@@ -98,7 +120,14 @@ class Office(_Labelled):
 
 
 class Form(_Labelled):
-    """Form of aggression and violence."""
+    """Form of aggression and violence.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Form
+    >>> [form.value for form in Form]
+    ['verbaal', 'bedreiging', 'fysiek', 'discriminatie', 'seksueel']
+    """
 
     VERBAL = "verbaal"
     THREAT = "bedreiging"
@@ -108,7 +137,14 @@ class Form(_Labelled):
 
 
 class Channel(_Labelled):
-    """Channel through which aggression came."""
+    """Channel through which aggression came.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Channel
+    >>> Channel.SOCIAL_MEDIA.label
+    'social media and internet'
+    """
 
     IN_PERSON = "persoonlijk"
     PHONE_OR_MAIL = "telefoon-post"
@@ -116,7 +152,14 @@ class Channel(_Labelled):
 
 
 class Consequence(_Labelled):
-    """Consequence of an incident for the victim."""
+    """Consequence of an incident for the victim.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Consequence
+    >>> Consequence.MENTAL_HEALTH.adverse, Consequence.DECISION_INFLUENCE.adverse
+    (True, False)
+    """
 
     LESS_WORK_PLEASURE = "minder-werkplezier"
     MENTAL_HEALTH = "psychische-klachten"
@@ -132,7 +175,14 @@ class Consequence(_Labelled):
 
 
 class ViolationType(_Labelled):
-    """Type of integrity violation (integriteitsschending)."""
+    """Type of integrity violation (integriteitsschending).
+
+    Examples
+    --------
+    >>> from vpt_monitor import ViolationType
+    >>> ViolationType.parse("belangenverstrengeling").label
+    'conflict of interest'
+    """
 
     CONFLICT_OF_INTEREST = "belangenverstrengeling"
     CONFIDENTIAL_INFORMATION = "vertrouwelijke-informatie"
@@ -146,7 +196,14 @@ class ViolationType(_Labelled):
 
 
 class ViolationStatus(_Labelled):
-    """Stage of a registered integrity violation."""
+    """Stage of a registered integrity violation.
+
+    Examples
+    --------
+    >>> from vpt_monitor import ViolationStatus
+    >>> ViolationStatus("vastgesteld").label
+    'confirmed'
+    """
 
     SUSPECTED = "vermoeden"
     INVESTIGATED = "onderzocht"
@@ -154,14 +211,28 @@ class ViolationStatus(_Labelled):
 
 
 class Area(_Labelled):
-    """Policy area of a measure."""
+    """Policy area of a measure.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Area, Measure
+    >>> Measure.AFTERCARE.area is Area.AGGRESSION
+    True
+    """
 
     INTEGRITY = "integriteit"
     AGGRESSION = "agressie-geweld"
 
 
 class Measure(_Labelled):
-    """Policy measure of an organisation, in the integrity or the aggression area."""
+    """Policy measure of an organisation, in the integrity or the aggression area.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Measure
+    >>> Measure("vertrouwenspersoon").label, Measure.CONFIDENTIAL_ADVISER.area.value
+    ('confidential adviser', 'integriteit')
+    """
 
     INTEGRITY_POLICY = "integriteitsbeleid"
     CODE_OF_CONDUCT = "gedragscode"

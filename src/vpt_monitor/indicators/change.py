@@ -120,6 +120,14 @@ class ChangeTable:
         Known method breaks between the two waves (also in ``notes``): compare with care.
     level : float
         Default confidence level.
+
+    Examples
+    --------
+    >>> from vpt_monitor import change, victimisation
+    >>> from vpt_monitor.synth import simulate
+    >>> result = change(victimisation(simulate(), by=("wave", "group")), between=(2014, 2016))
+    >>> result.rows[0].label, bool(result.significant()[0])
+    ('political office holders', True)
     """
 
     rows: tuple[Hashable, ...]
@@ -315,6 +323,14 @@ class TrendTable:
         ``"up"``, ``"down"`` or ``"no clear trend"`` at the table's level.
     method_breaks : tuple of str
         Known method breaks within the span of waves.
+
+    Examples
+    --------
+    >>> from vpt_monitor import trend, victimisation
+    >>> from vpt_monitor.synth import simulate
+    >>> result = trend(victimisation(simulate(), by=("wave", "group")))
+    >>> result.waves, len(result.method_breaks)
+    ((2010, 2012, 2014, 2016), 2)
     """
 
     rows: tuple[Hashable, ...]

@@ -372,6 +372,14 @@ class SensitivityResult:
         ``items x domains``: mean score with one item left out.
     items : tuple of Measure
         The items, in the order of ``drop_one``.
+
+    Examples
+    --------
+    >>> from vpt_monitor import AGGRESSION_SCHEME, maturity_sensitivity
+    >>> from vpt_monitor.synth import simulate
+    >>> result = maturity_sensitivity(simulate(waves=(2016,)), AGGRESSION_SCHEME, draws=100)
+    >>> result.rank_probabilities().shape, result.drop_one.shape
+    ((4, 4), (7, 4))
     """
 
     domains: tuple[Hashable, ...]

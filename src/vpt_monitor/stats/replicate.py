@@ -65,6 +65,16 @@ class ReplicateDesign:
         R's default).
     df : int
         Degrees of freedom: the rank of the replicate weights minus one, as R's ``degf``.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, total
+    >>> design = SurveyDesign(weights=[2, 2, 3, 3], strata=[1, 1, 2, 2])
+    >>> brr = design.replicate("brr")
+    >>> brr.replicates, brr.df
+    (4, 2)
+    >>> round(total([1.0, 3.0, 2.0, 6.0], brr).standard_error, 4)  # as Taylor for a total
+    12.6491
     """
 
     __slots__ = ("base", "df", "method", "mse", "multipliers", "rscales", "scale")
