@@ -288,3 +288,21 @@ def test_one_person_many_incidents_does_not_shrink_the_interval() -> None:
     assert est.df == 19
     naive_se = np.sqrt(est.estimate * (1 - est.estimate) / 69)
     assert est.standard_error > 2 * naive_se
+
+
+def test_with_design_takes_a_calibrated_design() -> None:
+    from vpt_monitor.stats import poststratify
+
+    design = DATA.design
+    offices = DATA.respondents["office"]
+    population = {int(code): 100.0 * (code + 1) for code in np.unique(offices)}
+    calibrated = DATA.with_design(poststratify(design, offices, population))
+    assert calibrated.design.calibrated
+    assert calibrated.design.weights.sum() == pytest.approx(sum(population.values()))
+    before = victimisation(DATA)
+    after = victimisation(calibrated)
+    assert isinstance(before, Estimate)
+    assert isinstance(after, Estimate)
+    assert after.estimate != pytest.approx(before.estimate)
+    with pytest.raises(ValueError, match="'design' has 3 rows but the data has 1960"):
+        DATA.with_design(__import__("vpt_monitor").stats.SurveyDesign(weights=[1, 1, 1]))

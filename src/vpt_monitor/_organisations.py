@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.records import WAVE_RANGE, Organisation, Violation
+from vpt_monitor.records import Organisation, Violation
 from vpt_monitor.vocab import Layer, Measure, ViolationStatus, ViolationType
 
 LAYERS = tuple(Layer)
@@ -131,8 +131,3 @@ def to_records(
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
-
-
-def check_waves(waves: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Rows whose wave lies outside the accepted range."""
-    return np.asarray((waves < WAVE_RANGE[0]) | (waves > WAVE_RANGE[1]))
