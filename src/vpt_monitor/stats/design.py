@@ -45,15 +45,23 @@ def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDAr
         low = int(array.min())
         span = int(array.max()) - low + 1
         if span <= max(4 * length, 1 << 16):
-            shifted = (array - low).astype(np.intp, copy=False)
-            present = np.bincount(shifted, minlength=span) > 0
-            if low == 0 and present.all():  # already codes 0 .. k-1
-                return shifted, np.arange(span).astype(array.dtype)
-            position = np.cumsum(present, dtype=np.intp) - 1
-            labels = (np.flatnonzero(present) + low).astype(array.dtype)
-            return position[shifted], labels
+            shifted = array if low == 0 else array - low
+            codes, present = compact(shifted.astype(np.intp, copy=False), span)
+            return codes, (present + low).astype(array.dtype)
     labels, codes = np.unique(array, return_inverse=True)
     return codes.astype(np.intp, copy=False), labels
+
+
+def compact(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """Renumber integers in ``0 .. size - 1`` to ``0 .. k - 1``, keeping their order.
+
+    Returns the new codes and the ``k`` values present; one ``bincount``, no sort.
+    """
+    present = np.bincount(values, minlength=size) > 0
+    if present.all():  # already 0 .. size - 1
+        return values, np.arange(size, dtype=np.intp)
+    position = np.cumsum(present, dtype=np.intp) - 1
+    return position[values], np.flatnonzero(present).astype(np.intp)
 
 
 def show(value: Any) -> str:

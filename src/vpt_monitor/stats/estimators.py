@@ -19,7 +19,7 @@ from scipy import sparse
 from vpt_monitor.stats import _design_ci, _taylor
 from vpt_monitor.stats._validation import as_float_array, check_choice, check_level
 from vpt_monitor.stats.calibration import adjust_totals
-from vpt_monitor.stats.design import SurveyDesign, factorize
+from vpt_monitor.stats.design import SurveyDesign, compact, factorize
 from vpt_monitor.stats.replicate import ReplicateDesign
 from vpt_monitor.stats.results import FLAGS, Estimate, EstimateTable
 
@@ -78,7 +78,11 @@ def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, 
         return codes, tuple(labels.tolist()), names
     sizes = tuple(len(labels) for _, labels in coded)
     flat = np.ravel_multi_index(tuple(codes for codes, _ in coded), sizes)
-    present, codes = np.unique(flat, return_inverse=True)
+    cells = int(np.prod(sizes))
+    if cells <= max(4 * n, 1 << 16):
+        codes, present = compact(flat.astype(np.intp, copy=False), cells)
+    else:
+        present, codes = np.unique(flat, return_inverse=True)
     combos = np.unravel_index(present, sizes)
     columns = [coded[j][1][combos[j]].tolist() for j in range(len(coded))]
     return codes.astype(np.intp, copy=False), tuple(zip(*columns, strict=True)), names
