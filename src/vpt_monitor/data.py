@@ -76,8 +76,8 @@ class MonitorDataError(ValueError):
         super().__init__(f"{what}: {count} problem(s)\n  {shown}{more}")
 
 
-def _frozen(array: ArrayLike, dtype: Any = None) -> NDArray[Any]:
-    result = np.array(array, dtype=dtype, copy=True)
+def _frozen(array: ArrayLike) -> NDArray[Any]:
+    result = np.array(array, copy=True)
     result.setflags(write=False)
     return result
 

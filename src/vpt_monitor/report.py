@@ -424,10 +424,7 @@ def build_report(
         figures["maturity"] = _maturity_figure(maturity_series)
         rate = violation_rate(data, by="layer")
         assert isinstance(rate, EstimateTable)
-        tables["violations_per_1000_by_layer"] = [
-            {**r, "estimate": r["estimate"], "low": r["low"], "high": r["high"]}
-            for r in _rows(rate)
-        ]
+        tables["violations_per_1000_by_layer"] = _rows(rate)
 
     step("writing the report")
 
