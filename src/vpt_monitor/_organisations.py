@@ -40,13 +40,7 @@ def empty() -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
 def from_records(
     organisations: Sequence[Organisation], violations: Sequence[Violation], problems: list[str]
 ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
-    """Columns from records; cross-record problems are appended to ``problems``."""
-    for i, o in enumerate(organisations):
-        if not isinstance(o, Organisation):
-            raise TypeError(f"organisations[{i}] is a {type(o).__name__}, not an Organisation")
-    for i, v in enumerate(violations):
-        if not isinstance(v, Violation):
-            raise TypeError(f"violations[{i}] is a {type(v).__name__}, not a Violation")
+    """Columns from (checked) records; cross-record problems are appended to ``problems``."""
     position: dict[tuple[str, int], int] = {}
     for i, o in enumerate(organisations):
         key = (o.id, o.wave)

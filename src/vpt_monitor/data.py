@@ -16,7 +16,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor import _organisations
-from vpt_monitor.records import WAVE_RANGE, Incident, Organisation, Respondent, Violation
+from vpt_monitor.records import (
+    WAVE_RANGE,
+    Incident,
+    Organisation,
+    Respondent,
+    Violation,
+    check_records,
+)
 from vpt_monitor.stats import SurveyDesign
 from vpt_monitor.stats.design import show
 from vpt_monitor.vocab import Channel, Consequence, Form, Group, Layer, Office, ViolationType
@@ -240,14 +247,8 @@ class MonitorData:
         TypeError
             For an element that is not a record.
         """
-        people = list(respondents)
-        events = list(incidents)
-        for i, r in enumerate(people):
-            if not isinstance(r, Respondent):
-                raise TypeError(f"respondents[{i}] is a {type(r).__name__}, not a Respondent")
-        for i, e in enumerate(events):
-            if not isinstance(e, Incident):
-                raise TypeError(f"incidents[{i}] is a {type(e).__name__}, not an Incident")
+        people = check_records(respondents, Respondent, "respondents")
+        events = check_records(incidents, Incident, "incidents")
         problems: list[str] = []
         position: dict[str, int] = {}
         for i, r in enumerate(people):
@@ -278,7 +279,11 @@ class MonitorData:
                     f"{e.respondent_id!r}'s wave {people[found].wave}"
                 )
             index[j] = found
-        orgs, viols = _organisations.from_records(list(organisations), list(violations), problems)
+        orgs, viols = _organisations.from_records(
+            check_records(organisations, Organisation, "organisations"),
+            check_records(violations, Violation, "violations"),
+            problems,
+        )
         if problems:
             raise MonitorDataError("MonitorData.from_records", problems)
 

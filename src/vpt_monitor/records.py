@@ -222,6 +222,18 @@ def _severity(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         raise _fail(instance, attribute, f"must be a whole number from 1 to 5; got {value!r}")
 
 
+def check_records(items: Iterable[Any], kind: type, name: str) -> list[Any]:
+    """Return ``items`` as a list, refusing any element that is not a ``kind`` record."""
+    result = list(items)
+    for i, item in enumerate(result):
+        if not isinstance(item, kind):
+            article = "an" if kind.__name__[0] in "AEIOU" else "a"
+            raise TypeError(
+                f"{name}[{i}] is a {type(item).__name__}, not {article} {kind.__name__}"
+            )
+    return result
+
+
 # ---- records ---------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt_monitor.stats._validation import as_float_array, check_choice
+from vpt_monitor.stats._validation import as_float_array, as_positive, check_choice
 
 if TYPE_CHECKING:
     from vpt_monitor.stats.replicate import ReplicateDesign
@@ -122,12 +122,7 @@ class SecondStage:
         f = as_float_array("fpc2", fpc2)
         if f.shape != (n,):
             raise ValueError(f"'fpc2' has shape {f.shape} but 'weights' has {n} values")
-        bad = ~(np.isfinite(f) & (f > 0))
-        if bad.any():
-            index = int(np.argmax(bad))
-            raise ValueError(
-                f"'fpc2' must be finite and > 0; got fpc2={f[index].item()!r} at index {index}"
-            )
+        f = as_positive("fpc2", f)
         first = np.zeros(n_psu)
         first[psu[::-1]] = f[::-1]
         varies = f != first[psu]
@@ -288,13 +283,7 @@ class SurveyDesign:
         w = as_float_array("weights", weights)
         if w.ndim != 1:
             raise ValueError(f"'weights' must be one-dimensional; got shape {w.shape}")
-        bad = ~(np.isfinite(w) & (w > 0))
-        if bad.any():
-            index = int(np.argmax(bad))
-            raise ValueError(
-                f"'weights' must be finite and > 0; got weights={w[index].item()!r} "
-                f"at index {index}"
-            )
+        w = as_positive("weights", w)
         n = w.shape[0]
         if n == 0:
             raise ValueError("'weights' is empty: a design needs at least one row")
@@ -341,12 +330,7 @@ class SurveyDesign:
                 raise ValueError(
                     f"'fpc' has shape {f.shape} but 'weights' has {n} values; give one per row"
                 )
-            bad = ~(np.isfinite(f) & (f > 0))
-            if bad.any():
-                index = int(np.argmax(bad))
-                raise ValueError(
-                    f"'fpc' must be finite and > 0; got fpc={f[index].item()!r} at index {index}"
-                )
+            f = as_positive("fpc", f)
             first = np.zeros(n_strata)
             first[strata_codes[::-1]] = f[::-1]
             varies = f != first[strata_codes]
