@@ -131,6 +131,11 @@ class MonitorData:
         ``tuple(ViolationStatus)``).
     lonely_psu : str
         Lonely-PSU policy of the designs.
+    synthetic : bool
+        Whether the data were simulated (:func:`vpt_monitor.synth.simulate`); every report
+        on synthetic data says so.
+    source : str
+        Where the data came from (the files read, or the simulation's settings).
 
     Examples
     --------
@@ -154,6 +159,8 @@ class MonitorData:
         "lonely_psu",
         "organisations",
         "respondents",
+        "source",
+        "synthetic",
         "violations",
     )
 
@@ -197,6 +204,8 @@ class MonitorData:
         lonely_psu: str = "fail",
         design: SurveyDesign | None = None,
         organisation_design: SurveyDesign | None = None,
+        synthetic: bool = False,
+        source: str = "",
     ) -> None:
         no_orgs, no_violations = _organisations.empty()
         self.respondents = {k: _frozen(v) for k, v in respondents.items()}
@@ -204,6 +213,8 @@ class MonitorData:
         self.organisations = {k: _frozen(v) for k, v in (organisations or no_orgs).items()}
         self.violations = {k: _frozen(v) for k, v in (violations or no_violations).items()}
         self.lonely_psu = lonely_psu
+        self.synthetic = bool(synthetic)
+        self.source = str(source)
         self._design = design
         self._organisation_design = organisation_design
         if design is not None and design.n != len(self):
@@ -452,6 +463,8 @@ class MonitorData:
             organisation_design=(
                 organisations if organisations is not None else self._organisation_design
             ),
+            synthetic=self.synthetic,
+            source=self.source,
         )
         if organisations is not None and organisations.n != new.organisations["wave"].shape[0]:
             raise ValueError("the organisation design does not have one row per organisation")

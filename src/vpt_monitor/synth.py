@@ -254,7 +254,15 @@ def simulate(
     )
     incidents = _incidents(rng, respondents)
     organisations, violations = _organisations(rng, waves, scale)
-    return MonitorData(respondents, incidents, organisations, violations, lonely_psu="adjust")
+    return MonitorData(
+        respondents,
+        incidents,
+        organisations,
+        violations,
+        lonely_psu="adjust",
+        synthetic=True,
+        source=f"vpt_monitor.synth.simulate(waves={waves}, seed={seed}, scale={scale})",
+    )
 
 
 def _respondents(rng: np.random.Generator, wave: int, scale: float) -> dict[str, Any]:
