@@ -61,7 +61,7 @@ def test_parse_names_the_field_and_lists_the_codes() -> None:
         ),
         (
             {"victimisations": {"verbaal": -2}},
-            "Respondent 'r1': victimisations: the count of 'verbaal' must be a whole number >= 0",
+            "Respondent 'r1': victimisations: the count of 'verbaal' must be a whole number from 0",
         ),
         ({"victimisations": {"shouting": 1}}, "victimisations: 'shouting' is not a Form"),
         ({"weight": 0.0}, "Respondent 'r1': weight: must be finite and > 0; got 0.0"),

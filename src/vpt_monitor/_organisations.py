@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor._answers import answer_matrix, answers_of
 from vpt_monitor.records import Organisation, Violation
 from vpt_monitor.vocab import Layer, Measure, ViolationStatus, ViolationType
 
@@ -25,7 +26,7 @@ def empty() -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
         "wave": np.zeros(0, dtype=np.int64),
         "layer": np.zeros(0, dtype=np.int8),
         "employees": np.zeros(0, dtype=np.int64),
-        "measures": np.zeros((0, len(MEASURES)), dtype=bool),
+        "measures": np.zeros((0, len(MEASURES)), dtype=np.int8),
         "weight": np.zeros(0),
     }
     viols: dict[str, NDArray[Any]] = {
@@ -68,10 +69,7 @@ def from_records(
             index[j] = found
     orgs, viols = empty()
     if organisations:
-        table = np.zeros((len(organisations), len(MEASURES)), dtype=bool)
-        for i, o in enumerate(organisations):
-            for m in o.measures:
-                table[i, MEASURES.index(m)] = True
+        table = answer_matrix([o.measures for o in organisations], MEASURES)
         orgs = {
             "id": np.array([o.id for o in organisations], dtype=object),
             "wave": np.array([o.wave for o in organisations], dtype=np.int64),
@@ -104,7 +102,7 @@ def to_records(
             int(orgs["wave"][i]),
             LAYERS[orgs["layer"][i]],
             employees=int(orgs["employees"][i]),
-            measures={MEASURES[k] for k in np.flatnonzero(orgs["measures"][i])},
+            measures=answers_of(orgs["measures"][i], MEASURES),
             weight=float(orgs["weight"][i]),
             stratum=_plain(orgs["stratum"][i]) if "stratum" in orgs else None,
             fpc=float(orgs["fpc"][i]) if "fpc" in orgs else None,

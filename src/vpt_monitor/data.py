@@ -10,12 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor import _organisations
+from vpt_monitor._answers import (
+    MISSING,
+    answer_matrix,
+    answers_of,
+    count_matrix,
+    counts_of,
+    from_yes_no,
+    yes_no,
+)
 from vpt_monitor.records import (
     WAVE_RANGE,
     Incident,
@@ -25,7 +35,7 @@ from vpt_monitor.records import (
     check_records,
 )
 from vpt_monitor.stats import SurveyDesign
-from vpt_monitor.stats.design import show
+from vpt_monitor.stats.design import factorize, show
 from vpt_monitor.vocab import Channel, Consequence, Form, Group, Layer, Office, ViolationType
 
 __all__ = ["MonitorData", "MonitorDataError", "Records"]
@@ -89,8 +99,9 @@ def _frozen(array: ArrayLike) -> NDArray[Any]:
     return result
 
 
-def _tri(values: Iterable[bool | None]) -> NDArray[np.int8]:
-    return np.fromiter((-1 if v is None else int(v) for v in values), dtype=np.int8)
+def _columns(columns: Mapping[str, ArrayLike]) -> Mapping[str, NDArray[Any]]:
+    """Read-only arrays in a read-only mapping."""
+    return MappingProxyType({k: _frozen(v) for k, v in columns.items()})
 
 
 class Records(NamedTuple):
@@ -111,21 +122,22 @@ class MonitorData:
 
     Attributes
     ----------
-    respondents : dict of str to numpy.ndarray
-        ``id`` (str), ``wave`` (int), ``layer``, ``office`` and ``group`` (codes into
-        ``tuple(Layer)``, ``tuple(Office)``, ``tuple(Group)``), ``weight``, ``stratum``,
-        ``cluster``, ``fpc`` (absent when not given), ``victimisations`` (rows x forms
-        counts), ``channels``, ``consequences``, ``perceived_violations`` (rows x members,
-        bool), ``aftercare`` and ``training`` (int8: 1 yes, 0 no, -1 missing).
-    incidents : dict of str to numpy.ndarray
+    respondents : mapping of str to numpy.ndarray
+        Read-only columns: ``id`` (str), ``wave`` (int), ``layer``, ``office`` and ``group``
+        (codes into ``tuple(Layer)``, ``tuple(Office)``, ``tuple(Group)``), ``weight`` (the
+        weights of :attr:`design`), ``stratum``, ``cluster``, ``fpc``, ``fpc2`` (absent when
+        not given), ``victimisations`` (rows x forms counts, -1 not answered), ``channels``,
+        ``consequences``, ``perceived_violations`` (rows x members, int8: 1 yes, 0 no, -1 not
+        answered), ``aftercare`` and ``training`` (int8 the same way).
+    incidents : mapping of str to numpy.ndarray
         ``respondent`` (row of the respondent), ``wave``, ``form``, ``channel`` (code, -1
         missing), ``reported_internally``, ``police_report``, ``registered``, ``aftercare``
-        (int8 yes/no/missing), ``severity`` (0 missing) and ``consequences`` (bool matrix).
-    organisations : dict of str to numpy.ndarray
+        (int8 yes/no/missing), ``severity`` (0 missing) and ``consequences`` (int8 matrix).
+    organisations : mapping of str to numpy.ndarray
         The organisation survey: ``id``, ``wave``, ``layer`` (code), ``employees``,
-        ``measures`` (rows x ``tuple(Measure)``, bool), ``weight``, and ``stratum``, ``fpc``
-        when given.
-    violations : dict of str to numpy.ndarray
+        ``measures`` (rows x ``tuple(Measure)``, int8: 1 in place, 0 not, -1 not answered),
+        ``weight``, and ``stratum``, ``fpc`` when given.
+    violations : mapping of str to numpy.ndarray
         Registered violations: ``organisation`` (row of the organisation), ``wave``, ``kind``
         (code into ``tuple(ViolationType)``) and ``status`` (code into
         ``tuple(ViolationStatus)``).
@@ -136,6 +148,9 @@ class MonitorData:
         on synthetic data says so.
     source : str
         Where the data came from (the files read, or the simulation's settings).
+    supplied : frozenset of str
+        The tables given (``"respondents"``, ``"incidents"``, and ``"organisations"``,
+        ``"violations"`` when given): a table not given is not measured, never empty.
 
     Examples
     --------
@@ -160,6 +175,7 @@ class MonitorData:
         "organisations",
         "respondents",
         "source",
+        "supplied",
         "synthetic",
         "violations",
     )
@@ -174,6 +190,7 @@ class MonitorData:
         "stratum",
         "cluster",
         "fpc",
+        "fpc2",
         "victimisations",
         "channels",
         "consequences",
@@ -206,15 +223,21 @@ class MonitorData:
         organisation_design: SurveyDesign | None = None,
         synthetic: bool = False,
         source: str = "",
+        supplied: Iterable[str] | None = None,
     ) -> None:
         no_orgs, no_violations = _organisations.empty()
-        self.respondents = {k: _frozen(v) for k, v in respondents.items()}
-        self.incidents = {k: _frozen(v) for k, v in incidents.items()}
-        self.organisations = {k: _frozen(v) for k, v in (organisations or no_orgs).items()}
-        self.violations = {k: _frozen(v) for k, v in (violations or no_violations).items()}
+        self.respondents = _columns(respondents)
+        self.incidents = _columns(incidents)
+        self.organisations = _columns(organisations or no_orgs)
+        self.violations = _columns(violations or no_violations)
         self.lonely_psu = lonely_psu
         self.synthetic = bool(synthetic)
         self.source = str(source)
+        self.supplied = (
+            _supplied(organisations is not None, violations is not None)
+            if supplied is None
+            else frozenset(supplied)
+        )
         self._design = design
         self._organisation_design = organisation_design
         if design is not None and design.n != len(self):
@@ -229,8 +252,8 @@ class MonitorData:
         cls,
         respondents: Iterable[Respondent],
         incidents: Iterable[Incident] = (),
-        organisations: Iterable[Organisation] = (),
-        violations: Iterable[Violation] = (),
+        organisations: Iterable[Organisation] | None = None,
+        violations: Iterable[Violation] | None = None,
         *,
         lonely_psu: str = "fail",
     ) -> MonitorData:
@@ -270,7 +293,7 @@ class MonitorData:
                 )
             else:
                 position[r.id] = i
-        for field in ("stratum", "cluster", "fpc"):
+        for field in ("stratum", "cluster", "fpc", "fpc2"):
             given = [getattr(r, field) is not None for r in people]
             if any(given) and not all(given):
                 missing = [people[i].id for i, g in enumerate(given) if not g]
@@ -291,8 +314,8 @@ class MonitorData:
                 )
             index[j] = found
         orgs, viols = _organisations.from_records(
-            check_records(organisations, Organisation, "organisations"),
-            check_records(violations, Violation, "violations"),
+            check_records(organisations or (), Organisation, "organisations"),
+            check_records(violations or (), Violation, "violations"),
             problems,
         )
         if problems:
@@ -304,23 +327,22 @@ class MonitorData:
             "layer": np.array([LAYERS.index(r.layer) for r in people], dtype=np.int8),
             "office": np.array([OFFICES.index(r.office) for r in people], dtype=np.int8),
             "weight": np.array([r.weight for r in people], dtype=np.float64),
-            "victimisations": np.array(
-                [[r.victimisations.get(f, 0) for f in FORMS] for r in people], dtype=np.int64
-            ).reshape(len(people), len(FORMS)),
-            "channels": _membership([r.channels for r in people], CHANNELS),
-            "consequences": _membership([r.consequences for r in people], CONSEQUENCES),
-            "perceived_violations": _membership(
+            "victimisations": count_matrix([r.victimisations for r in people], FORMS),
+            "channels": answer_matrix([r.channels for r in people], CHANNELS),
+            "consequences": answer_matrix([r.consequences for r in people], CONSEQUENCES),
+            "perceived_violations": answer_matrix(
                 [r.perceived_violations for r in people], VIOLATIONS
             ),
-            "aftercare": _tri(r.aftercare for r in people),
-            "training": _tri(r.training for r in people),
+            "aftercare": yes_no(r.aftercare for r in people),
+            "training": yes_no(r.training for r in people),
         }
         resp["group"] = _OFFICE_GROUP[resp["office"]]
         for field in ("stratum", "cluster"):
             if people and getattr(people[0], field) is not None:
                 resp[field] = np.array([getattr(r, field) for r in people], dtype=object)
-        if people and people[0].fpc is not None:
-            resp["fpc"] = np.array([r.fpc for r in people], dtype=np.float64)
+        for field in ("fpc", "fpc2"):
+            if people and getattr(people[0], field) is not None:
+                resp[field] = np.array([getattr(r, field) for r in people], dtype=np.float64)
         inc: dict[str, Any] = {
             "respondent": index,
             "wave": np.array([e.wave for e in events], dtype=np.int64),
@@ -329,14 +351,21 @@ class MonitorData:
                 [-1 if e.channel is None else CHANNELS.index(e.channel) for e in events],
                 dtype=np.int8,
             ),
-            "reported_internally": _tri(e.reported_internally for e in events),
-            "police_report": _tri(e.police_report for e in events),
-            "registered": _tri(e.registered for e in events),
+            "reported_internally": yes_no(e.reported_internally for e in events),
+            "police_report": yes_no(e.police_report for e in events),
+            "registered": yes_no(e.registered for e in events),
             "severity": np.array([e.severity or 0 for e in events], dtype=np.int8),
-            "aftercare": _tri(e.aftercare for e in events),
-            "consequences": _membership([e.consequences for e in events], CONSEQUENCES),
+            "aftercare": yes_no(e.aftercare for e in events),
+            "consequences": answer_matrix([e.consequences for e in events], CONSEQUENCES),
         }
-        return cls(resp, inc, orgs, viols, lonely_psu=lonely_psu)
+        return cls(
+            resp,
+            inc,
+            orgs,
+            viols,
+            lonely_psu=lonely_psu,
+            supplied=_supplied(organisations is not None, violations is not None),
+        )
 
     @classmethod
     def from_columns(
@@ -354,10 +383,12 @@ class MonitorData:
         ----------
         respondents : mapping or pandas.DataFrame
             Columns ``id``, ``wave``, ``layer``, ``office`` (Dutch codes) and optionally
-            ``weight``, ``stratum``, ``cluster``, ``fpc``, ``aftercare``, ``training``; one
-            count column per form named ``incidents:<code>`` (``incidents:verbaal``); and
-            0/1 columns ``channel:<code>``, ``consequence:<code>``, ``violation:<code>``.
-            Missing yes/no answers are NaN or None.
+            ``weight``, ``stratum``, ``cluster``, ``fpc``, ``fpc2``, ``aftercare``,
+            ``training``; one count column per form named ``incidents:<code>``
+            (``incidents:verbaal``); and 0/1 columns ``channel:<code>``,
+            ``consequence:<code>``, ``violation:<code>``. An empty cell (NaN or None) is an
+            unanswered question; a column that is not there is a question that was not
+            asked (not measured), never "no".
         incidents : mapping or pandas.DataFrame, optional
             Columns ``respondent_id``, ``wave``, ``form`` and optionally ``channel``,
             ``reported_internally``, ``police_report``, ``registered``, ``severity``,
@@ -409,31 +440,28 @@ class MonitorData:
 
     @property
     def design(self) -> SurveyDesign:
-        """The survey design built from the respondents' weight, stratum, cluster and fpc."""
+        """The survey design of the respondents, waves as independent samples.
+
+        Strata are the pairs (wave, stratum), clusters the pairs (wave, cluster), so labels
+        reused across waves never pool two waves into one stratum; the fpc applies per wave
+        and stratum. With ``fpc2`` the design has two stages, people sampled within their
+        cluster (each respondent a second-stage unit), as R's
+        ``svydesign(ids=~cluster+id, strata=~interaction(wave, stratum), fpc=~fpc+fpc2)``.
+        Without a stratum the waves are the strata; without a cluster every respondent is
+        a first-stage unit.
+        """
         if self._design is None:
-            r = self.respondents
-            self._design = SurveyDesign(
-                weights=r["weight"],
-                strata=r.get("stratum"),
-                clusters=r.get("cluster"),
-                fpc=r.get("fpc"),
-                lonely_psu=self.lonely_psu,
-            )
+            self._design = _wave_design(self.respondents, self.lonely_psu, "respondents")
         return self._design
 
     @property
     def organisation_design(self) -> SurveyDesign:
-        """The design of the organisation survey (weights, strata, fpc of the organisations)."""
+        """The design of the organisation survey: strata (wave, stratum), fpc per wave."""
         if self._organisation_design is None:
             o = self.organisations
             if o["wave"].shape[0] == 0:
                 raise ValueError("the data has no organisations; add them to use policy indicators")
-            self._organisation_design = SurveyDesign(
-                weights=o["weight"],
-                strata=o.get("stratum"),
-                fpc=o.get("fpc"),
-                lonely_psu=self.lonely_psu,
-            )
+            self._organisation_design = _wave_design(o, self.lonely_psu, "organisations")
         return self._organisation_design
 
     @property
@@ -446,6 +474,10 @@ class MonitorData:
     ) -> MonitorData:
         """Return the same data with other designs (for example calibrated ones).
 
+        The design's weights become the data's ``weight`` column, so that everything that
+        reads weights (the p98 cap of :func:`~vpt_monitor.incidence`,
+        :func:`~vpt_monitor.cronbach_alpha`, :meth:`to_records`) uses the calibrated ones.
+
         Parameters
         ----------
         design : SurveyDesign, optional
@@ -453,10 +485,18 @@ class MonitorData:
         organisations : SurveyDesign, optional
             Design of the organisation survey.
         """
+        respondents = dict(self.respondents)
+        organisation_columns = dict(self.organisations)
+        if design is not None:
+            respondents["weight"] = design.weights  # one source of weights: the design
+        if organisations is not None:
+            if organisations.n != organisation_columns["wave"].shape[0]:
+                raise ValueError("the organisation design does not have one row per organisation")
+            organisation_columns["weight"] = organisations.weights
         new = MonitorData(
-            self.respondents,
+            respondents,
             self.incidents,
-            self.organisations,
+            organisation_columns,
             self.violations,
             lonely_psu=self.lonely_psu,
             design=design if design is not None else self._design,
@@ -465,9 +505,8 @@ class MonitorData:
             ),
             synthetic=self.synthetic,
             source=self.source,
+            supplied=self.supplied,
         )
-        if organisations is not None and organisations.n != new.organisations["wave"].shape[0]:
-            raise ValueError("the organisation design does not have one row per organisation")
         return new
 
     def to_records(self) -> Records:
@@ -485,16 +524,13 @@ class MonitorData:
                     stratum=_plain(r["stratum"][i]) if "stratum" in r else None,
                     cluster=_plain(r["cluster"][i]) if "cluster" in r else None,
                     fpc=float(r["fpc"][i]) if "fpc" in r else None,
-                    victimisations={
-                        FORMS[k]: int(c) for k, c in enumerate(r["victimisations"][i]) if c
-                    },
-                    channels={CHANNELS[k] for k in np.flatnonzero(r["channels"][i])},
-                    consequences={CONSEQUENCES[k] for k in np.flatnonzero(r["consequences"][i])},
-                    perceived_violations={
-                        VIOLATIONS[k] for k in np.flatnonzero(r["perceived_violations"][i])
-                    },
-                    aftercare=_untri(r["aftercare"][i]),
-                    training=_untri(r["training"][i]),
+                    fpc2=float(r["fpc2"][i]) if "fpc2" in r else None,
+                    victimisations=counts_of(r["victimisations"][i], FORMS),
+                    channels=answers_of(r["channels"][i], CHANNELS),
+                    consequences=answers_of(r["consequences"][i], CONSEQUENCES),
+                    perceived_violations=answers_of(r["perceived_violations"][i], VIOLATIONS),
+                    aftercare=from_yes_no(r["aftercare"][i]),
+                    training=from_yes_no(r["training"][i]),
                 )
             )
         e = self.incidents
@@ -506,12 +542,12 @@ class MonitorData:
                     int(e["wave"][j]),
                     FORMS[e["form"][j]],
                     channel=None if e["channel"][j] < 0 else CHANNELS[e["channel"][j]],
-                    reported_internally=_untri(e["reported_internally"][j]),
-                    police_report=_untri(e["police_report"][j]),
-                    registered=_untri(e["registered"][j]),
+                    reported_internally=from_yes_no(e["reported_internally"][j]),
+                    police_report=from_yes_no(e["police_report"][j]),
+                    registered=from_yes_no(e["registered"][j]),
                     severity=int(e["severity"][j]) or None,
-                    aftercare=_untri(e["aftercare"][j]),
-                    consequences={CONSEQUENCES[k] for k in np.flatnonzero(e["consequences"][j])},
+                    aftercare=from_yes_no(e["aftercare"][j]),
+                    consequences=answers_of(e["consequences"][j], CONSEQUENCES),
                 )
             )
         organisations, violations = _organisations.to_records(self.organisations, self.violations)
@@ -532,16 +568,48 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _untri(value: Any) -> bool | None:
-    return None if value < 0 else bool(value)
+def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: str) -> SurveyDesign:
+    """Build the design of a table whose waves are independent samples.
 
+    Strata and clusters are labelled ``"wave/label"``, so that a label reused in another
+    wave is another stratum (or cluster) and error messages name both.
+    """
+    wave = columns["wave"]
+    n = wave.shape[0]
+    wave_codes, wave_labels = factorize("wave", wave, n)
 
-def _membership(sets: Sequence[frozenset[Any]], members: tuple[Any, ...]) -> NDArray[np.bool_]:
-    table = np.zeros((len(sets), len(members)), dtype=bool)
-    for i, chosen in enumerate(sets):
-        for item in chosen:
-            table[i, members.index(item)] = True
-    return table
+    def crossed(name: str) -> NDArray[Any] | None:
+        if name not in columns:
+            return None
+        codes, labels = factorize(name, columns[name], n)
+        pair = wave_codes.astype(np.int64) * max(len(labels), 1) + codes
+        present, inverse = np.unique(pair, return_inverse=True)
+        text = np.array(
+            [
+                f"{wave_labels[k // max(len(labels), 1)]}/{_plain(labels[k % max(len(labels), 1)])}"
+                for k in present.tolist()
+            ],
+            dtype=object,
+        )
+        result: NDArray[Any] = text[inverse]
+        return result
+
+    strata = crossed("stratum")
+    if strata is None:
+        strata = wave
+    try:
+        return SurveyDesign(
+            weights=columns["weight"],
+            strata=strata,
+            clusters=crossed("cluster"),
+            fpc=columns.get("fpc"),
+            fpc2=columns.get("fpc2"),
+            lonely_psu=lonely_psu,
+        )
+    except ValueError as error:
+        raise ValueError(
+            f"the {table}' design (strata and clusters are labelled wave/label): {error}"
+        ) from None
 
 
 # ---- from columns ------------------------------------------------------------------------
@@ -679,7 +747,7 @@ def _build_from_columns(
     if unknown:
         raise ValueError(
             f"unknown respondent column(s) {unknown}; known columns are id, wave, layer, office, "
-            "weight, stratum, cluster, fpc, aftercare, training, incidents:<form>, "
+            "weight, stratum, cluster, fpc, fpc2, aftercare, training, incidents:<form>, "
             "channel:<code>, consequence:<code>, violation:<code>"
         )
     id_text = np.array([_id_text(v) for v in ids], dtype=object)
@@ -723,14 +791,15 @@ def _build_from_columns(
             weight_values,
             "must be finite and > 0",
         )
-    counts_matrix = np.zeros((n, len(FORMS)), dtype=np.int64)
+    # a question the file does not hold is not measured: missing, never "none"
+    counts_matrix = np.full((n, len(FORMS)), MISSING, dtype=np.int64)
     for k, form in enumerate(FORMS):
         values = _column(respondents, f"incidents:{form.value}", n)
         if values is not None:
             numbers = _numbers(
                 rows, values, f"incidents:{form.value}", whole=True, low=0, optional=True
             )
-            counts_matrix[:, k] = np.nan_to_num(numbers, nan=0.0).astype(np.int64)
+            counts_matrix[:, k] = np.where(np.isfinite(numbers), numbers, MISSING).astype(np.int64)
     resp: dict[str, Any] = {
         "id": id_text,
         "wave": np.nan_to_num(wave, nan=0).astype(np.int64),
@@ -748,22 +817,23 @@ def _build_from_columns(
             "consequence": "consequences",
             "violation": "perceived_violations",
         }[prefix]
-        matrix = np.zeros((n, len(members)), dtype=bool)
+        matrix = np.full((n, len(members)), MISSING, dtype=np.int8)
         for k, member in enumerate(members):
             values = _column(respondents, f"{prefix}:{member.value}", n)
             if values is not None:
-                matrix[:, k] = _yes_no(rows, values, f"{prefix}:{member.value}", n) == 1
+                matrix[:, k] = _yes_no(rows, values, f"{prefix}:{member.value}", n)
         resp[target] = matrix
     for field in ("stratum", "cluster"):
         values = _column(respondents, field, n)
         if values is not None:
             rows.flag(_missing(values), field, values, "missing (give it for all rows or none)")
             resp[field] = np.array(values, dtype=object)
-    fpc_values = _column(respondents, "fpc", n)
-    if fpc_values is not None:
-        fpc = _numbers(rows, fpc_values, "fpc", whole=False, low=None)
-        rows.flag(~np.isnan(fpc) & ~(fpc > 0), "fpc", fpc_values, "must be > 0")
-        resp["fpc"] = fpc
+    for field in ("fpc", "fpc2"):
+        fpc_values = _column(respondents, field, n)
+        if fpc_values is not None:
+            fpc = _numbers(rows, fpc_values, field, whole=False, low=None)
+            rows.flag(~np.isnan(fpc) & ~(fpc > 0), field, fpc_values, "must be > 0")
+            resp[field] = fpc
 
     problems, total = rows.problems, rows.total
     inc_rows = _Rows("incidents")
@@ -777,12 +847,22 @@ def _build_from_columns(
         orgs = _organisation_columns(org_rows, organisations)
     if violations is not None:
         viols = _violation_columns(viol_rows, violations, orgs)
+    supplied = _supplied(organisations is not None, violations is not None)
     for extra in (org_rows, viol_rows):
         problems += extra.problems[: max(0, ERROR_LIMIT - len(problems))]
         total += extra.total
     if total:
         raise MonitorDataError("MonitorData.from_columns", problems, total)
-    return cls(resp, inc, orgs, viols, lonely_psu=lonely_psu)
+    return cls(resp, inc, orgs, viols, lonely_psu=lonely_psu, supplied=supplied)
+
+
+def _supplied(organisations: bool, violations: bool) -> frozenset[str]:
+    tables = {"respondents", "incidents"}
+    if organisations:
+        tables.add("organisations")
+    if violations:
+        tables.add("violations")
+    return frozenset(tables)
 
 
 def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
@@ -821,11 +901,11 @@ def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
     if weight_values is not None:
         weight = _numbers(rows, weight_values, "weight", whole=False, low=None)
         rows.flag(~np.isnan(weight) & ~(weight > 0), "weight", weight_values, "must be > 0")
-    measures = np.zeros((n, len(_organisations.MEASURES)), dtype=bool)
+    measures = np.full((n, len(_organisations.MEASURES)), MISSING, dtype=np.int8)
     for k, member in enumerate(_organisations.MEASURES):
         values = _column(source, f"measure:{member.value}", n)
         if values is not None:
-            measures[:, k] = _yes_no(rows, values, f"measure:{member.value}", n) == 1
+            measures[:, k] = _yes_no(rows, values, f"measure:{member.value}", n)
     result: dict[str, Any] = {
         "id": id_text,
         "wave": np.nan_to_num(wave, nan=0).astype(np.int64),
@@ -906,7 +986,7 @@ def _incident_columns(
             "registered": np.zeros(0, dtype=np.int8),
             "severity": np.zeros(0, dtype=np.int8),
             "aftercare": np.zeros(0, dtype=np.int8),
-            "consequences": np.zeros((0, len(CONSEQUENCES)), dtype=bool),
+            "consequences": np.zeros((0, len(CONSEQUENCES)), dtype=np.int8),
         }
     owner = _column(incidents, "respondent_id")
     if owner is None:
@@ -936,11 +1016,11 @@ def _incident_columns(
         if severity_values is None
         else _numbers(rows, severity_values, "severity", whole=True, low=1, high=5, optional=True)
     )
-    consequences = np.zeros((m, len(CONSEQUENCES)), dtype=bool)
+    consequences = np.full((m, len(CONSEQUENCES)), MISSING, dtype=np.int8)
     for k, member in enumerate(CONSEQUENCES):
         values = _column(incidents, f"consequence:{member.value}", m)
         if values is not None:
-            consequences[:, k] = _yes_no(rows, values, f"consequence:{member.value}", m) == 1
+            consequences[:, k] = _yes_no(rows, values, f"consequence:{member.value}", m)
     return {
         "respondent": np.maximum(index, 0),
         "wave": np.nan_to_num(wave, nan=0).astype(np.int64),

@@ -5,11 +5,24 @@ enum member, a list becomes a frozenset); validators judge, and a refused value 
 `ValueError` (or `TypeError`) that names the record, the field and the value::
 
     Respondent 'r7': office: 'burgemeester' does not exist in layer 'provincie'
+
+Values may come straight from numpy arrays or pandas rows: numpy scalars (``np.int64``,
+``np.float64``, ``np.bool_``) are taken as the Python values they hold, a whole-number float
+is a whole number, and a missing value (``None``, NaN, ``pandas.NA``) is an unanswered
+question.
+
+Missing is not "no". Every question field of a record is ``None`` when it was not asked or
+not answered, and an indicator leaves such a respondent out of its numerator and denominator
+(item non-response). A set-valued question (channels, consequences, perceived violations,
+policy measures) is answered by a set, whose members are "yes" and all others "no", or by a
+mapping ``{member: True | False | None}`` where a member not named is "no" and ``None`` is
+an unanswered part of the question.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -36,12 +49,56 @@ WAVE_RANGE = (2000, 2100)
 
 E = TypeVar("E", bound=StrEnum)
 
+#: A set-valued answer: the members that apply, ``{member: True | False | None}``, or None.
+Answers = frozenset[E] | Mapping[E, bool | None] | None
+
 
 # ---- converters: normalise only -------------------------------------------------------
 
 
+def is_missing(value: Any) -> bool:
+    """Whether ``value`` is a missing value: None, a float NaN or ``pandas.NA``."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is getattr(pandas, "NA", None)
+
+
+def plain(value: Any) -> Any:
+    """Normalise one value: numpy scalars to Python ones, missing values to None.
+
+    Whole-number floats stay floats here; :func:`_to_whole` turns them into integers where a
+    field wants a whole number.
+    """
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()
+    return None if is_missing(value) else value
+
+
+def _to_whole(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _to_number(value: Any) -> Any:
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return None if is_missing(value) and not isinstance(value, float) else value
+
+
+def _to_optional_number(value: Any) -> Any:
+    return _to_number(plain(value))
+
+
 def _to_enum(kind: type[E]) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
+        value = plain(value)
         if isinstance(value, str) and not isinstance(value, kind):
             try:
                 return kind(value)
@@ -61,11 +118,27 @@ def _to_enum_set(kind: type[E]) -> Callable[[Any], Any]:
     convert = _to_enum(kind)
 
     def to_set(value: Any) -> Any:
-        if isinstance(value, str) or not isinstance(value, Iterable):
+        value = plain(value)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, Mapping):
+            return MappingProxyType({convert(k): _to_answer(v) for k, v in value.items()})
+        if not isinstance(value, Iterable):
             return value
         return frozenset(convert(v) for v in value)
 
     return to_set
+
+
+def _to_answer(value: Any) -> Any:
+    return _to_bool(value)
+
+
+def _to_bool(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+        return bool(value)
+    return value
 
 
 def _to_layer(value: Any) -> Any:
@@ -109,16 +182,22 @@ def _to_status(value: Any) -> Any:
 
 
 def _to_counts(value: Any) -> Any:
+    value = plain(value)
     if not isinstance(value, Mapping):
         return value
     convert = _to_enum(Form)
-    return MappingProxyType({convert(k): v for k, v in value.items()})
+    return MappingProxyType({convert(k): _to_whole(v) for k, v in value.items()})
 
 
 def _to_id(value: Any) -> Any:
+    value = _to_whole(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value
+
+
+def _to_label(value: Any) -> Any:
+    return _to_whole(value)
 
 
 # ---- validators: judge, naming the record, the field and the value ---------------------
@@ -147,14 +226,30 @@ def _member(kind: type[StrEnum], optional: bool = False) -> Callable[..., None]:
 
 def _members(kind: type[StrEnum]) -> Callable[..., None]:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, frozenset):
-            raise _fail(instance, attribute, f"must be a set of {kind.__name__}; got {value!r}")
+        if value is None:
+            return
+        if not isinstance(value, frozenset | Mapping):
+            raise _fail(
+                instance,
+                attribute,
+                f"must be a set of {kind.__name__}, a mapping {{{kind.__name__}: True, False "
+                f"or None}}, or None (not answered); got {value!r}",
+            )
         for item in value:
             if not isinstance(item, kind):
                 codes = ", ".join(repr(m.value) for m in kind)
                 raise _fail(
                     instance, attribute, f"{item!r} is not a {kind.__name__}; codes: {codes}"
                 )
+        if isinstance(value, Mapping):
+            for item, answer in value.items():
+                if answer is not None and not isinstance(answer, bool):
+                    raise _fail(
+                        instance,
+                        attribute,
+                        f"the answer for {item.value!r} must be True, False or None; "
+                        f"got {answer!r}",
+                    )
 
     return check
 
@@ -195,18 +290,32 @@ def _optional_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         raise _fail(instance, attribute, f"must be True, False or None; got {value!r}")
 
 
+#: Most incidents of one form a respondent can report for one year; larger counts are
+#: errors in the data (a typing slip or a code for "unknown"), not answers.
+MAX_INCIDENTS = 100_000
+
+
 def _counts(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
     if not isinstance(value, Mapping):
-        raise _fail(instance, attribute, f"must be a mapping {{Form: count}}; got {value!r}")
+        raise _fail(
+            instance,
+            attribute,
+            f"must be a mapping {{Form: count or None}}, or None (not answered); got {value!r}",
+        )
     for form, count in value.items():
         if not isinstance(form, Form):
             codes = ", ".join(repr(m.value) for m in Form)
             raise _fail(instance, attribute, f"{form!r} is not a Form; codes: {codes}")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        if count is None:
+            continue
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_INCIDENTS:
             raise _fail(
                 instance,
                 attribute,
-                f"the count of {form.value!r} must be a whole number >= 0; got {count!r}",
+                f"the count of {form.value!r} must be a whole number from 0 to "
+                f"{MAX_INCIDENTS:,} (or None: not answered); got {count!r}",
             )
 
 
@@ -254,29 +363,52 @@ class Respondent:
     weight : float, default 1.0
         Survey weight, finite and ``> 0``.
     stratum, cluster : str or int, optional
-        Design stratum and first-stage cluster (the organisation).
+        Design stratum and first-stage cluster (the organisation, or the person where
+        people are sampled directly). Labels may repeat across waves: waves are independent
+        samples, so :class:`~vpt_monitor.MonitorData` crosses strata and clusters with the
+        wave.
     fpc : float, optional
-        Finite-population correction of the stratum, as :class:`~vpt_monitor.stats.SurveyDesign`.
-    victimisations : mapping, default {}
-        ``{Form: number of incidents in the past 12 months}``; forms not named had none.
-    channels : set of Channel, default empty
-        Channels through which any aggression came.
-    consequences : set of Consequence, default empty
-        Consequences the respondent reports (for victims: of the aggression).
-    perceived_violations : set of ViolationType, default empty
+        First-stage finite-population correction of the stratum in this wave, as
+        :class:`~vpt_monitor.stats.SurveyDesign`: the number of clusters in the stratum's
+        population (12 provinces), or the sampling fraction.
+    fpc2 : float, optional
+        Second-stage finite-population correction: the number of people in the
+        respondent's cluster in the population (the organisation's employees), or the
+        fraction of them sampled. Needed when whole strata of organisations are in the
+        sample (all 12 provinces): then the first stage has no variance and the sampling
+        of people within the organisations is all there is. A cluster that is one person
+        has ``fpc2=1``.
+    victimisations : mapping, optional
+        ``{Form: number of incidents in the past 12 months}``; forms not named had none,
+        a count of None was not answered. None (the default): not asked or not answered.
+    channels : set of Channel or mapping, optional
+        Channels through which any aggression came (asked of victims).
+    consequences : set of Consequence or mapping, optional
+        Consequences the respondent reports (for victims: of the aggression; influence on
+        decisions is asked of every political office holder).
+    perceived_violations : set of ViolationType or mapping, optional
         Integrity violations the respondent saw or suspected around them.
     aftercare : bool, optional
         Whether the victim was offered aftercare (None: not asked or not answered).
     training : bool, optional
         Whether the respondent received training in dealing with aggression.
 
+    Notes
+    -----
+    Every question field is None when the question was not asked or not answered; see the
+    module's notes for set-valued answers. Values may be numpy scalars or pandas missing
+    values.
+
     Examples
     --------
+    >>> import numpy as np
     >>> from vpt_monitor import Respondent
-    >>> r = Respondent("r1", 2016, "gemeente", "burgemeester", weight=2.5,
+    >>> r = Respondent("r1", np.int64(2016), "gemeente", "burgemeester", weight=2.5,
     ...                victimisations={"verbaal": 3}, channels={"sociale-media"})
-    >>> r.office.label, r.victimised, r.group.value
-    ('mayor', True, 'politiek-ambtsdrager')
+    >>> r.wave, r.office.label, r.victimised, r.group.value
+    (2016, 'mayor', True, 'politiek-ambtsdrager')
+    >>> Respondent("r3", 2016, "rijk", "ambtenaar").victimised is None  # not answered
+    True
     >>> Respondent("r2", 2016, "provincie", "burgemeester")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -284,36 +416,45 @@ class Respondent:
     """
 
     id: str = attrs.field(converter=_to_id, validator=_identifier)
-    wave: int = attrs.field(validator=_wave)
+    wave: int = attrs.field(converter=_to_whole, validator=_wave)
     layer: Layer = attrs.field(converter=_to_layer, validator=_member(Layer))
     office: Office = attrs.field(converter=_to_office, validator=_member(Office))
-    weight: float = attrs.field(default=1.0, kw_only=True, validator=_positive(False))
-    stratum: str | int | None = attrs.field(default=None, kw_only=True, validator=_label)
-    cluster: str | int | None = attrs.field(default=None, kw_only=True, validator=_label)
-    fpc: float | None = attrs.field(default=None, kw_only=True, validator=_positive(True))
-    victimisations: Mapping[Form, int] = attrs.field(
-        factory=dict, kw_only=True, converter=_to_counts, validator=_counts
+    weight: float = attrs.field(
+        default=1.0, kw_only=True, converter=_to_number, validator=_positive(False)
     )
-    channels: frozenset[Channel] = attrs.field(
-        factory=frozenset,
-        kw_only=True,
-        converter=_to_channels,
-        validator=_members(Channel),
+    stratum: str | int | None = attrs.field(
+        default=None, kw_only=True, converter=_to_label, validator=_label
     )
-    consequences: frozenset[Consequence] = attrs.field(
-        factory=frozenset,
-        kw_only=True,
-        converter=_to_consequences,
-        validator=_members(Consequence),
+    cluster: str | int | None = attrs.field(
+        default=None, kw_only=True, converter=_to_label, validator=_label
     )
-    perceived_violations: frozenset[ViolationType] = attrs.field(
-        factory=frozenset,
+    fpc: float | None = attrs.field(
+        default=None, kw_only=True, converter=_to_optional_number, validator=_positive(True)
+    )
+    fpc2: float | None = attrs.field(
+        default=None, kw_only=True, converter=_to_optional_number, validator=_positive(True)
+    )
+    victimisations: Mapping[Form, int | None] | None = attrs.field(
+        default=None, kw_only=True, converter=_to_counts, validator=_counts
+    )
+    channels: Answers[Channel] = attrs.field(
+        default=None, kw_only=True, converter=_to_channels, validator=_members(Channel)
+    )
+    consequences: Answers[Consequence] = attrs.field(
+        default=None, kw_only=True, converter=_to_consequences, validator=_members(Consequence)
+    )
+    perceived_violations: Answers[ViolationType] = attrs.field(
+        default=None,
         kw_only=True,
         converter=_to_violations,
         validator=_members(ViolationType),
     )
-    aftercare: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_bool)
-    training: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_bool)
+    aftercare: bool | None = attrs.field(
+        default=None, kw_only=True, converter=_to_bool, validator=_optional_bool
+    )
+    training: bool | None = attrs.field(
+        default=None, kw_only=True, converter=_to_bool, validator=_optional_bool
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.layer not in self.office.layers:
@@ -323,8 +464,9 @@ class Respondent:
                 f"{self.layer.value!r} (it exists in: {where})"
             )
         # counts of zero say nothing: drop them so that equal records compare equal
-        if any(count == 0 for count in self.victimisations.values()):
-            kept = {f: c for f, c in self.victimisations.items() if c}
+        counts = self.victimisations
+        if counts is not None and any(count == 0 for count in counts.values()):
+            kept = {f: c for f, c in counts.items() if c != 0}
             object.__setattr__(self, "victimisations", MappingProxyType(kept))
 
     def __hash__(self) -> int:
@@ -336,14 +478,26 @@ class Respondent:
         return self.office.group
 
     @property
-    def victimised(self) -> bool:
-        """Whether the respondent met any form of aggression in the past 12 months."""
-        return any(count > 0 for count in self.victimisations.values())
+    def victimised(self) -> bool | None:
+        """Whether the respondent met any form of aggression in the past 12 months.
+
+        None when that is unknown: the questions were not answered, or some were not and
+        the answered ones were all "none".
+        """
+        counts = self.victimisations
+        if counts is None:
+            return None
+        if any(count is not None and count > 0 for count in counts.values()):
+            return True
+        return None if any(count is None for count in counts.values()) else False
 
     @property
-    def incidents(self) -> int:
-        """Number of incidents of all forms in the past 12 months."""
-        return sum(self.victimisations.values())
+    def incidents(self) -> int | None:
+        """Number of incidents of all forms in the past 12 months (None if not all answered)."""
+        counts = self.victimisations
+        if counts is None or any(count is None for count in counts.values()):
+            return None
+        return sum(c for c in counts.values() if c is not None)
 
 
 @attrs.frozen
@@ -370,8 +524,8 @@ class Incident:
         Seriousness from 1 (minor) to 5 (very serious).
     aftercare : bool, optional
         Whether aftercare was offered after this incident.
-    consequences : set of Consequence, default empty
-        Consequences of this incident.
+    consequences : set of Consequence or mapping, optional
+        Consequences of this incident (None: not asked or not answered).
 
     Examples
     --------
@@ -381,7 +535,7 @@ class Incident:
     """
 
     respondent_id: str = attrs.field(converter=_to_id, validator=_identifier)
-    wave: int = attrs.field(validator=_wave)
+    wave: int = attrs.field(converter=_to_whole, validator=_wave)
     form: Form = attrs.field(converter=_to_form, validator=_member(Form))
     channel: Channel | None = attrs.field(
         default=None,
@@ -390,14 +544,22 @@ class Incident:
         validator=_member(Channel, optional=True),
     )
     reported_internally: bool | None = attrs.field(
-        default=None, kw_only=True, validator=_optional_bool
+        default=None, kw_only=True, converter=_to_bool, validator=_optional_bool
     )
-    police_report: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_bool)
-    registered: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_bool)
-    severity: int | None = attrs.field(default=None, kw_only=True, validator=_severity)
-    aftercare: bool | None = attrs.field(default=None, kw_only=True, validator=_optional_bool)
-    consequences: frozenset[Consequence] = attrs.field(
-        factory=frozenset,
+    police_report: bool | None = attrs.field(
+        default=None, kw_only=True, converter=_to_bool, validator=_optional_bool
+    )
+    registered: bool | None = attrs.field(
+        default=None, kw_only=True, converter=_to_bool, validator=_optional_bool
+    )
+    severity: int | None = attrs.field(
+        default=None, kw_only=True, converter=_to_whole, validator=_severity
+    )
+    aftercare: bool | None = attrs.field(
+        default=None, kw_only=True, converter=_to_bool, validator=_optional_bool
+    )
+    consequences: Answers[Consequence] = attrs.field(
+        default=None,
         kw_only=True,
         converter=_to_consequences,
         validator=_members(Consequence),
@@ -418,8 +580,9 @@ class Organisation:
         Government layer of the organisation.
     employees : int
         Number of employees, ``>= 1`` (the exposure of violation rates).
-    measures : set of Measure, default empty
-        Policy measures in place (Dutch codes or members).
+    measures : set of Measure or mapping, optional
+        Policy measures in place (Dutch codes or members); measures not named are not in
+        place. None: the questions on measures were not answered.
     weight : float, default 1.0
         Survey weight of the organisation.
     stratum : str or int, optional
@@ -438,15 +601,21 @@ class Organisation:
     """
 
     id: str = attrs.field(converter=_to_id, validator=_identifier)
-    wave: int = attrs.field(validator=_wave)
+    wave: int = attrs.field(converter=_to_whole, validator=_wave)
     layer: Layer = attrs.field(converter=_to_layer, validator=_member(Layer))
-    employees: int = attrs.field(kw_only=True, validator=_employees)
-    measures: frozenset[Measure] = attrs.field(
-        factory=frozenset, kw_only=True, converter=_to_measures, validator=_members(Measure)
+    employees: int = attrs.field(kw_only=True, converter=_to_whole, validator=_employees)
+    measures: Answers[Measure] = attrs.field(
+        default=None, kw_only=True, converter=_to_measures, validator=_members(Measure)
     )
-    weight: float = attrs.field(default=1.0, kw_only=True, validator=_positive(False))
-    stratum: str | int | None = attrs.field(default=None, kw_only=True, validator=_label)
-    fpc: float | None = attrs.field(default=None, kw_only=True, validator=_positive(True))
+    weight: float = attrs.field(
+        default=1.0, kw_only=True, converter=_to_number, validator=_positive(False)
+    )
+    stratum: str | int | None = attrs.field(
+        default=None, kw_only=True, converter=_to_label, validator=_label
+    )
+    fpc: float | None = attrs.field(
+        default=None, kw_only=True, converter=_to_optional_number, validator=_positive(True)
+    )
 
 
 @attrs.frozen
@@ -472,7 +641,7 @@ class Violation:
     """
 
     organisation_id: str = attrs.field(converter=_to_id, validator=_identifier)
-    wave: int = attrs.field(validator=_wave)
+    wave: int = attrs.field(converter=_to_whole, validator=_wave)
     kind: ViolationType = attrs.field(
         converter=_to_violation_type, validator=_member(ViolationType)
     )

@@ -354,12 +354,22 @@ def _respondents(rng: np.random.Generator, wave: int, scale: float) -> dict[str,
         "cluster": cols["cluster"],
         "fpc": cols["fpc"],
         "victimisations": counts,
-        "channels": channels,
-        "consequences": consequences,
-        "perceived_violations": perceived,
+        "channels": np.where(victim[:, None], channels, -1).astype(np.int8),
+        "consequences": _consequence_answers(consequences, victim, political),
+        "perceived_violations": perceived.astype(np.int8),
         "aftercare": aftercare.astype(np.int8),
         "training": training,
     }
+
+
+def _consequence_answers(
+    consequences: NDArray[np.bool_], victim: NDArray[np.bool_], political: NDArray[np.bool_]
+) -> NDArray[np.int8]:
+    """Victims answer the consequences; political office holders the influence question."""
+    answers = np.where(victim[:, None], consequences, -1).astype(np.int8)
+    column = CONSEQUENCES.index(Consequence.DECISION_INFLUENCE)
+    answers[:, column] = np.where(political, consequences[:, column], -1)
+    return answers
 
 
 def _office_share(
@@ -461,7 +471,7 @@ def _incidents(rng: np.random.Generator, respondents: dict[str, Any]) -> dict[st
         "registered": yes_no(0.4),
         "severity": np.where(serious, 4, rng.integers(1, 4, m)).astype(np.int8),
         "aftercare": yes_no(0.5),
-        "consequences": np.zeros((m, len(CONSEQUENCES)), dtype=bool),
+        "consequences": np.full((m, len(CONSEQUENCES)), -1, dtype=np.int8),
     }
 
 
@@ -496,7 +506,7 @@ def _organisations(
             parts["layer"].append(np.full(k, LAYERS.index(layer), dtype=np.int8))
             size = employees_per_org[layer] * rng.lognormal(0.0, 0.6, k)
             parts["employees"].append(np.maximum(1, np.round(size)).astype(np.int64))
-            parts["measures"].append(present)
+            parts["measures"].append(present.astype(np.int8))
             parts["weight"].append(np.full(k, population / k))
             parts["stratum"].append(np.full(k, f"{wave}-{layer.value}", dtype=object))
             parts["fpc"].append(np.full(k, float(population)))

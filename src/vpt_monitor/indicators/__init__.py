@@ -8,6 +8,7 @@ from vpt_monitor.indicators.aggression import (
     reporting_propensity,
     victimisation,
 )
+from vpt_monitor.indicators._common import NotMeasuredError
 from vpt_monitor.indicators.change import (
     METHOD_BREAKS,
     ChangeTable,
@@ -36,6 +37,7 @@ __all__ = [
     "METHOD_BREAKS",
     "ChangeTable",
     "MaturityScheme",
+    "NotMeasuredError",
     "SensitivityResult",
     "TrendTable",
     "aftercare_share",

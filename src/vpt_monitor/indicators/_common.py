@@ -1,10 +1,16 @@
-"""Shared machinery of the indicators: ``by=`` names, sub-populations and empty domains.
+"""Shared machinery of the indicators: waves, ``by=`` names, answers and empty domains.
 
 Indicators are thin: each turns monitor data into arrays and calls :mod:`vpt_monitor.stats`.
-This module resolves ``by=`` names ("wave", "layer", "office", "group") to code arrays, runs
-the estimator on the full design, restricts it to a sub-population (victims, political office
-holders) as one more domain dimension, and lists every possible domain, flagging the empty
-ones instead of dropping them.
+This module
+
+- resolves ``by=`` names ("wave", "layer", "office", "group") to code arrays;
+- keeps waves apart: on data with several waves an estimate must be by wave, or for one
+  ``wave=``, because waves are independent samples and a pooled figure describes no year;
+- leaves unanswered questions out (item non-response) and refuses questions the data do not
+  hold at all (:class:`NotMeasuredError`), flagging domains where nobody answered;
+- runs the estimator on the full design, restricting it to the sub-population that answered
+  (victims, political office holders) as one more domain dimension;
+- lists every possible domain, flagging the empty ones instead of dropping them.
 """
 
 from __future__ import annotations
@@ -19,12 +25,36 @@ from numpy.typing import NDArray
 
 from vpt_monitor.data import GROUPS, LAYERS, OFFICES, MonitorData
 from vpt_monitor.stats import Estimate, EstimateTable
+from vpt_monitor.stats.results import FLAGS
+
+_HINT = (
+    "no row holds an answer (the file has no such column, or every cell is empty). An unasked "
+    "question is not 'no': the estimate is refused rather than reported as 0"
+)
 
 BY_NAMES = ("wave", "layer", "office", "group")
 ORGANISATION_BY_NAMES = ("wave", "layer")
 
 By = str | Sequence[str] | None
 Estimator = Callable[..., Estimate | EstimateTable]
+Mask = NDArray[np.bool_]
+
+
+class NotMeasuredError(ValueError):
+    """The data do not hold the answers an indicator needs (the question was not asked).
+
+    Examples
+    --------
+    >>> from vpt_monitor import MonitorData, NotMeasuredError, integrity_perception
+    >>> data = MonitorData.from_columns({"id": ["a", "b"], "wave": [2016, 2016],
+    ...                                  "layer": ["rijk", "rijk"],
+    ...                                  "office": ["ambtenaar", "ambtenaar"]})
+    >>> try:
+    ...     integrity_perception(data)
+    ... except NotMeasuredError as error:
+    ...     print(str(error)[:62])
+    perceived violations (violation:<type>) are not measured in th
+    """
 
 
 def _names(by: By, allowed: tuple[str, ...] = BY_NAMES) -> tuple[str, ...]:
@@ -56,15 +86,96 @@ class Unit:
     def design(self) -> Any:
         return self._data.organisation_design if self.organisations else self._data.design
 
+    @property
+    def n(self) -> int:
+        return int(self.columns["wave"].shape[0])
+
     def labels(self, name: str) -> tuple[Any, ...]:
         if name == "wave":
             return self.waves
         return {"layer": LAYERS, "office": OFFICES, "group": GROUPS}[name]
 
-    def column(self, name: str) -> NDArray[Any]:
+    def column(self, name: str) -> NDArray[np.intp]:
         if name == "wave":
             return np.searchsorted(np.asarray(self.waves), self.columns["wave"]).astype(np.intp)
         return np.asarray(self.columns[name]).astype(np.intp)
+
+
+def wave_rows(unit: Unit, names: tuple[str, ...], wave: int | None) -> Mask | None:
+    """Rows of ``wave``; refuse an estimate that would pool several waves.
+
+    Returns None when every row takes part.
+    """
+    if wave is not None:
+        if "wave" in names:
+            raise ValueError("give either wave= or 'wave' in by=, not both")
+        if isinstance(wave, bool) or not isinstance(wave, int | np.integer):
+            raise TypeError(f"'wave' must be a year (int); got {wave!r}")
+        if int(wave) not in unit.waves:
+            raise ValueError(
+                f"wave {wave!r} is not in the data; waves: {', '.join(map(str, unit.waves))}"
+            )
+        return np.asarray(unit.columns["wave"] == int(wave))
+    if len(unit.waves) > 1 and "wave" not in names:
+        shown = ", ".join(map(str, unit.waves))
+        raise ValueError(
+            f"the data hold {len(unit.waves)} waves ({shown}), independent samples of "
+            "different years; an estimate over all of them describes no year. Add 'wave' to "
+            f"by= (by=('wave', ...)) or choose one with wave={unit.waves[-1]}"
+        )
+    return None
+
+
+def _asked_per_wave(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Waves x items: whether anyone of the wave answered the item (``known`` rows x items)."""
+    codes = unit.column("wave")
+    count = len(unit.waves)
+    return np.stack(
+        [
+            np.bincount(codes, weights=known[:, k], minlength=count) > 0
+            for k in range(known.shape[1])
+        ],
+        axis=1,
+    ).reshape(count, known.shape[1])
+
+
+def any_of(
+    unit: Unit, matrix: NDArray[Any], question: str, members: Sequence[Any]
+) -> tuple[Mask, Mask, dict[int, tuple[str, ...]]]:
+    """Return "yes to any member" of a set-valued question, with its answered mask.
+
+    ``matrix`` holds 1 yes, 0 no and -1 not answered, one column per member (or a count per
+    form, where > 0 is yes). A member is part of the question in a wave when someone of that
+    wave answered it; a row is "yes" when it says yes to any member, "no" when it answered
+    every member asked in its wave, and unanswered otherwise. Also returns, per wave, the
+    codes of the members not asked there.
+    """
+    known = np.asarray(matrix >= 0)
+    per_wave = _asked_per_wave(unit, known)
+    if not per_wave.any():
+        raise NotMeasuredError(f"{question} are not measured in these data: {_HINT}")
+    asked = per_wave[unit.column("wave")]
+    yes = np.asarray(((matrix > 0) & asked).any(axis=1))
+    complete = np.asarray((known | ~asked).all(axis=1) & asked.any(axis=1))
+    unasked = {
+        int(w): tuple(str(m) for m, on in zip(members, per_wave[k], strict=True) if not on)
+        for k, w in enumerate(unit.waves)
+        if not per_wave[k].all()
+    }
+    return yes, yes | complete, unasked
+
+
+def single(column: NDArray[Any], question: str) -> tuple[Mask, Mask]:
+    """One question's "yes" (> 0) and answered (>= 0) masks; refuse it if nobody answered."""
+    answered = np.asarray(column >= 0)
+    if not answered.any():
+        raise NotMeasuredError(f"{question} is not measured in these data: {_HINT}")
+    return np.asarray(column > 0), answered
+
+
+def asked_in_wave(unit: Unit, answered: Mask) -> Mask:
+    """Per row, whether anyone of its wave answered (a question asked in that wave)."""
+    return np.asarray(_asked_per_wave(unit, answered[:, None])[unit.column("wave"), 0])
 
 
 def _possible(combination: dict[str, Any]) -> bool:
@@ -86,56 +197,111 @@ def universe(unit: Unit, names: tuple[str, ...]) -> list[Any]:
     return [c[0] for c in labels] if len(names) == 1 else labels
 
 
+def _cell_counts(
+    unit: Unit, names: tuple[str, ...], labels: Sequence[Any], masks: Sequence[Mask]
+) -> list[NDArray[np.int64]]:
+    """Rows of each mask in each domain ``labels`` of ``names`` (one bincount a mask)."""
+    sizes = [len(unit.labels(n)) for n in names]
+    codes = [unit.column(n) for n in names]
+    flat = np.ravel_multi_index(codes, sizes) if codes else np.zeros(unit.n, dtype=np.intp)
+    cells = int(np.prod(sizes)) if sizes else 1
+    where = [{label: k for k, label in enumerate(unit.labels(n))} for n in names]
+    index = np.array(
+        [
+            np.ravel_multi_index(
+                tuple(
+                    w[p] for w, p in zip(where, label if len(names) > 1 else (label,), strict=True)
+                ),
+                sizes,
+            )
+            if names
+            else 0
+            for label in labels
+        ],
+        dtype=np.intp,
+    )
+    return [np.bincount(flat[m], minlength=cells)[index].astype(np.int64) for m in masks]
+
+
 def estimate(
     estimator: Estimator,
     data: MonitorData,
     arrays: Sequence[NDArray[Any]],
     by: By,
     *,
-    among: NDArray[np.bool_] | None = None,
+    among: Mask | None = None,
+    answered: Mask | None = None,
+    wave: int | None = None,
     notes: dict[str, Any] | None = None,
     organisations: bool = False,
     **options: Any,
 ) -> Estimate | EstimateTable:
     """Run ``estimator(*arrays, design, by=...)`` and shape the result for the monitor.
 
-    ``among`` restricts the estimate to a sub-population, estimated as a domain of the
-    full design. The result lists every possible domain of ``by``. With
-    ``organisations=True`` the rows are the organisation survey's.
+    ``among`` is the sub-population the indicator is about (victims, political office
+    holders); ``answered`` marks the rows with a known answer. The estimate is made among
+    the rows in both (and in ``wave``), as a domain of the full design; ``notes["missing"]``
+    counts the rows of the sub-population left out for lack of an answer. Domains with rows
+    of the sub-population but no answers are flagged ``"not_measured"``. The result lists
+    every possible domain of ``by``. With ``organisations=True`` the rows are the
+    organisation survey's.
     """
     unit = Unit(data, organisations)
     names = _names(by, unit.allowed)
+    in_wave = wave_rows(unit, names, wave)
+    population = np.ones(unit.n, dtype=bool) if among is None else np.asarray(among, bool)
+    if in_wave is not None:
+        population = population & in_wave
+    known = np.ones(unit.n, dtype=bool) if answered is None else np.asarray(answered, bool)
+    keep = population & known
+    restricted = among is not None or answered is not None or in_wave is not None
+    missing = population & ~known
+    result_notes: dict[str, Any] = dict(notes or {})
+    result_notes["missing"] = int(missing.sum())
+    if wave is not None:
+        result_notes["wave"] = int(wave)
+
     codes = [unit.column(n) for n in names]
-    if among is not None:
-        codes = [among.astype(np.intp), *codes]
+    if restricted:
+        codes = [keep.astype(np.intp), *codes]
     if not codes:
         result = estimator(*arrays, unit.design, **options)
         assert isinstance(result, Estimate)
-        return attrs.evolve(result, notes=notes or {})
+        return attrs.evolve(result, notes=result_notes)
     table = estimator(*arrays, unit.design, by=tuple(codes), **options)
     assert isinstance(table, EstimateTable)
     value_sets = [unit.labels(n) for n in names]
     relabelled: list[Hashable] = []
-    keep = []
+    kept = []
     for label in table.domains:
         parts = label if isinstance(label, tuple) else (label,)
-        if among is not None:
+        if restricted:
             if parts[0] != 1:
                 continue
             parts = parts[1:]
-        keep.append(label)
+        kept.append(label)
         mapped = tuple(values[int(p)] for values, p in zip(value_sets, parts, strict=True))
         relabelled.append(mapped[0] if len(mapped) == 1 else mapped if mapped else "all")
-    selected = table.reindex(keep)
-    selected = attrs.evolve(selected, domains=relabelled, by=names, notes=notes or {})
+    selected = table.reindex(kept)
+    selected = attrs.evolve(selected, domains=relabelled, by=names, notes=result_notes)
     if not names:  # a sub-population without domains: one estimate
         if selected.domains:
             return selected["all"]
-        return _empty(selected.kind, notes)
-    return selected.reindex(universe(unit, names))
+        return _empty(selected.kind, result_notes, not_measured=bool(population.any()))
+    full = selected.reindex(universe(unit, names))
+    if answered is None:
+        return full
+    rows, answers, lacking = _cell_counts(unit, names, full.domains, [population, keep, missing])
+    flags = np.array(full.flag_array, dtype=bool, copy=True)
+    unasked = (rows > 0) & (answers == 0)
+    flags[:, FLAGS.index("not_measured")] = unasked
+    flags[:, FLAGS.index("empty")] &= ~unasked
+    by_domain = {label: int(c) for label, c in zip(full.domains, lacking, strict=True) if c}
+    result_notes["missing_by_domain"] = by_domain
+    return attrs.evolve(full, flag_array=flags, notes=result_notes)
 
 
-def _empty(kind: str, notes: dict[str, Any] | None) -> Estimate:
+def _empty(kind: str, notes: dict[str, Any], *, not_measured: bool = False) -> Estimate:
     return Estimate(
         estimate=np.nan,
         standard_error=np.nan,
@@ -143,6 +309,6 @@ def _empty(kind: str, notes: dict[str, Any] | None) -> Estimate:
         n=0,
         n_effective=0.0,
         kind=kind,
-        flags=("empty",),
-        notes=notes or {},
+        flags=("not_measured",) if not_measured else ("empty",),
+        notes=notes,
     )

@@ -15,8 +15,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.data import CONSEQUENCES, FORMS, GROUPS, MonitorData
-from vpt_monitor.indicators._common import By, estimate
+from vpt_monitor.data import CHANNELS, CONSEQUENCES, FORMS, GROUPS, MonitorData
+from vpt_monitor.indicators._common import (
+    By,
+    NotMeasuredError,
+    Unit,
+    any_of,
+    asked_in_wave,
+    estimate,
+    single,
+)
 from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion, ratio
 from vpt_monitor.stats._validation import check_choice
 from vpt_monitor.vocab import Channel, Consequence, Form, Group
@@ -33,8 +41,17 @@ __all__ = [
 Result = Estimate | EstimateTable
 
 
-def _victim(data: MonitorData) -> NDArray[np.bool_]:
-    return np.asarray(data.respondents["victimisations"].sum(axis=1) > 0)
+def _victims(data: MonitorData) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Who was victimised (any form asked in the wave), and whose answer is known."""
+    yes, answered, _ = any_of(
+        Unit(data), data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
+    )
+    return yes, answered
+
+
+def _form_column(data: MonitorData, form: Form | str) -> tuple[Form, NDArray[np.int64]]:
+    chosen = Form.parse(form, field="form")
+    return chosen, data.respondents["victimisations"][:, FORMS.index(chosen)]
 
 
 def victimisation(
@@ -43,6 +60,7 @@ def victimisation(
     form: Form | str | None = None,
     channel: Channel | str | None = None,
     by: By = None,
+    wave: int | None = None,
     method: str = "logit",
     level: float = 0.95,
 ) -> Result:
@@ -60,7 +78,10 @@ def victimisation(
         letter's "via social media" figure). With ``form`` as well: victims of that form who
         met aggression through the channel.
     by : str or tuple of str, optional
-        Domains: ``"wave"``, ``"layer"``, ``"office"``, ``"group"`` or a tuple of them.
+        Domains: ``"wave"``, ``"layer"``, ``"office"``, ``"group"`` or a tuple of them. On
+        data with several waves, ``"wave"`` must be one of them unless ``wave`` is given.
+    wave : int, optional
+        Estimate for this wave only (a domain of the full design).
     method : str, default "logit"
         Interval method, as :func:`vpt_monitor.stats.proportion`.
     level : float, default 0.95
@@ -69,18 +90,31 @@ def victimisation(
     Returns
     -------
     Estimate or EstimateTable
+        ``notes["missing"]`` counts the respondents left out for lack of an answer, and
+        ``notes["not_asked"]`` lists, per wave, the forms the data do not hold.
+
+    Raises
+    ------
+    NotMeasuredError
+        If no respondent answered the question (the form's column is absent or empty).
 
     Notes
     -----
-    The indicator is the design-based proportion
+    Waves are independent samples: on data with several waves give ``"wave"`` in ``by``
+    or one ``wave``. A respondent is victimised if any form asked in their wave has a
+    count above 0, not victimised if every form asked was answered with 0, and left out
+    (item non-response, counted in ``notes["missing"]``) otherwise; forms not asked in a
+    wave are not read as "none". The indicator is the design-based proportion
 
     .. math::
 
         \hat p_d = \frac{\sum_{i \in d} w_i \, 1[x_i > 0]}{\sum_{i \in d} w_i},
 
-    where :math:`x_i` is respondent :math:`i`'s number of incidents (of the form, through the
-    channel) in the past 12 months. A domain with no victims is flagged ``"boundary"`` and gets
-    the one-sided exact interval.
+    over respondents :math:`i` with an answer, where :math:`x_i` is respondent :math:`i`'s
+    number of incidents (of the form, through the channel) in the past 12 months. With
+    ``channel`` a victim must also have answered the channel question; a non-victim met no
+    aggression through any channel. A domain with no victims is flagged ``"boundary"`` and
+    gets the one-sided exact interval.
 
     References
     ----------
@@ -92,24 +126,49 @@ def victimisation(
     >>> from vpt_monitor import Respondent, MonitorData, victimisation
     >>> data = MonitorData.from_records([
     ...     Respondent("a", 2016, "gemeente", "burgemeester", victimisations={"verbaal": 2}),
-    ...     Respondent("b", 2016, "gemeente", "raadslid"),
+    ...     Respondent("b", 2016, "gemeente", "raadslid", victimisations={}),
     ...     Respondent("c", 2016, "gemeente", "raadslid", victimisations={"bedreiging": 1}),
-    ...     Respondent("d", 2016, "gemeente", "wethouder"),
+    ...     Respondent("d", 2016, "gemeente", "wethouder", victimisations={}),
+    ...     Respondent("e", 2016, "gemeente", "wethouder"),  # did not answer
     ... ])
-    >>> victimisation(data).estimate
-    0.5
+    >>> result = victimisation(data)
+    >>> result.estimate, result.n, result.notes["missing"]
+    (0.5, 4, 1)
     >>> victimisation(data, form="bedreiging").estimate
     0.25
     """
-    counts = data.respondents["victimisations"]
+    unit = Unit(data)
+    notes: dict[str, Any] = {}
     if form is None:
-        y = counts.sum(axis=1) > 0
+        y, answered, unasked = any_of(
+            unit, data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
+        )
+        if unasked:
+            notes["not_asked"] = unasked
     else:
-        y = counts[:, FORMS.index(Form.parse(form, field="form"))] > 0
+        chosen, column = _form_column(data, form)
+        y, answered = single(column, f"victimisation by {chosen.value!r} (incidents:{chosen})")
     if channel is not None:
-        column = tuple(Channel).index(Channel.parse(channel, field="channel"))
-        y = y & data.respondents["channels"][:, column]
-    return estimate(proportion, data, [y], by, method=method, level=level)
+        medium = Channel.parse(channel, field="channel")
+        ways = data.respondents["channels"][:, CHANNELS.index(medium)]
+        if not (ways >= 0).any():
+            raise NotMeasuredError(
+                f"the channel {medium.value!r} (channel:{medium}) is not measured in these data"
+            )
+        told = asked_in_wave(unit, ways >= 0)
+        answered = answered & told & (~y | (ways >= 0))
+        y = y & (ways == 1)
+    return estimate(
+        proportion,
+        data,
+        [y],
+        by,
+        answered=answered,
+        wave=wave,
+        notes=notes,
+        method=method,
+        level=level,
+    )
 
 
 def _weighted_quantile(values: NDArray[Any], weights: NDArray[Any], q: float) -> float:
@@ -125,6 +184,7 @@ def incidence(
     form: Form | str | None = None,
     cap: int | str | None = None,
     by: By = None,
+    wave: int | None = None,
 ) -> Result:
     r"""Incidents per respondent in the past 12 months (incidentie), with series capping.
 
@@ -133,27 +193,32 @@ def incidence(
     data : MonitorData
         The monitor data.
     form : Form or str, optional
-        Only this form; all forms (summed) by default.
+        Only this form; all forms asked in a respondent's wave (summed) by default.
     cap : int or "p98", optional
         Cap each respondent's count of each form: at a fixed number (the US NCVS caps series
         at 10) or, with ``"p98"``, at the form's 98th percentile of the weighted counts among
         its victims, pooled over the waves in ``data`` (as the Crime Survey for England and
-        Wales has done since 2019/20, over three years of data).
+        Wales has done since 2019/20, over three years of data). The weights are those of
+        ``data.design`` (calibrated ones after :meth:`MonitorData.with_design`).
     by : str or tuple of str, optional
         Domains, as in :func:`victimisation`.
+    wave : int, optional
+        Estimate for this wave only.
 
     Returns
     -------
     Estimate or EstimateTable
         The mean count; ``notes`` gives the cap used per form, how many respondents were
-        capped and how many incidents the caps removed.
+        capped, how many incidents the caps removed, and how many respondents were left out
+        for lack of an answer (``"missing"``).
 
     Notes
     -----
     With capped counts :math:`\tilde x_{if} = \min(x_{if}, c_f)` the indicator is the ratio
     of weighted totals :math:`\sum_i w_i \sum_f \tilde x_{if} / \sum_i w_i` in each domain,
-    a design-based mean. Repeat victimisation is common: a few respondents with dozens of
-    incidents can dominate the uncapped mean, hence the caps.
+    a design-based mean over the respondents who answered every form asked in their wave.
+    Repeat victimisation is common: a few respondents with dozens of incidents can dominate
+    the uncapped mean, hence the caps.
 
     Examples
     --------
@@ -161,7 +226,7 @@ def incidence(
     >>> data = MonitorData.from_records([
     ...     Respondent("a", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 40}),
     ...     Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 2}),
-    ...     Respondent("c", 2016, "rijk", "ambtenaar"),
+    ...     Respondent("c", 2016, "rijk", "ambtenaar", victimisations={}),
     ... ])
     >>> incidence(data).estimate
     14.0
@@ -169,38 +234,51 @@ def incidence(
     >>> capped.estimate, capped.notes["capped_respondents"], capped.notes["incidents_removed"]
     (4.0, 1, 30)
     """
-    counts = data.respondents["victimisations"].astype(np.float64)
-    columns = (
-        list(range(len(FORMS))) if form is None else [FORMS.index(Form.parse(form, field="form"))]
-    )
-    chosen = counts[:, columns]
+    unit = Unit(data)
+    counts = data.respondents["victimisations"]
     notes: dict[str, Any] = {}
+    if form is None:
+        columns = list(range(len(FORMS)))
+        _, answered, unasked = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
+        if unasked:
+            notes["not_asked"] = unasked
+        known = counts >= 0
+        asked = np.stack([asked_in_wave(unit, known[:, k]) for k in columns], axis=1)
+        answered = np.asarray((known | ~asked).all(axis=1) & asked.any(axis=1))
+    else:
+        chosen, column = _form_column(data, form)
+        single(column, f"victimisation by {chosen.value!r} (incidents:{chosen})")
+        columns = [FORMS.index(chosen)]
+        answered = np.asarray(column >= 0)
+    values = np.maximum(counts[:, columns], 0).astype(np.float64)
     if cap is not None:
         weights = data.respondents["weight"]
         if cap == "p98":
             limits = []
-            for k in range(chosen.shape[1]):
-                victims = chosen[:, k] > 0
+            for k in range(values.shape[1]):
+                victims = values[:, k] > 0
                 limits.append(
-                    _weighted_quantile(chosen[victims, k], weights[victims], 0.98)
+                    _weighted_quantile(values[victims, k], weights[victims], 0.98)
                     if victims.any()
                     else np.inf
                 )
             limit = np.array(limits)
         elif isinstance(cap, int) and not isinstance(cap, bool) and cap >= 1:
-            limit = np.full(chosen.shape[1], float(cap))
+            limit = np.full(values.shape[1], float(cap))
         else:
             raise ValueError(f"'cap' must be a whole number >= 1 or 'p98'; got {cap!r}")
-        over = chosen > limit[None, :]
-        capped = np.minimum(chosen, limit[None, :])
-        notes = {
-            "cap": {FORMS[c]: float(v) for c, v in zip(columns, limit, strict=True)},
-            "capped_respondents": int(over.any(axis=1).sum()),
-            "incidents_removed": int((chosen - capped).sum()),
-        }
-        chosen = capped
-    y = chosen.sum(axis=1)
-    return estimate(mean, data, [y], by, notes=notes)
+        over = (values > limit[None, :]) & answered[:, None]
+        capped = np.minimum(values, limit[None, :])
+        notes.update(
+            {
+                "cap": {FORMS[c]: float(v) for c, v in zip(columns, limit, strict=True)},
+                "capped_respondents": int(over.any(axis=1).sum()),
+                "incidents_removed": int(((values - capped) * answered[:, None]).sum()),
+            }
+        )
+        values = capped
+    y = values.sum(axis=1)
+    return estimate(mean, data, [y], by, answered=answered, wave=wave, notes=notes)
 
 
 _TARGETS = {"employer": "reported_internally", "police": "police_report"}
@@ -212,6 +290,7 @@ def reporting_propensity(
     to: str = "employer",
     unit: str = "incident",
     by: By = None,
+    wave: int | None = None,
     method: str = "logit",
     level: float = 0.95,
 ) -> Result:
@@ -229,6 +308,8 @@ def reporting_propensity(
         reported at least one of their incidents.
     by : str or tuple of str, optional
         Domains of respondents, as in :func:`victimisation`.
+    wave : int, optional
+        Estimate for this wave only.
     method, level
         Interval method and level for ``unit="victim"`` (a proportion).
 
@@ -238,7 +319,8 @@ def reporting_propensity(
 
     Notes
     -----
-    Incidents with no answer are left out. Per incident the indicator is a ratio estimator
+    Incidents with no answer are left out, and so are victims none of whose incidents has an
+    answer (counted in ``notes["missing"]``). Per incident the indicator is a ratio estimator
     on the respondent design,
 
     .. math::
@@ -269,15 +351,35 @@ def reporting_propensity(
     check_choice("to", to, tuple(_TARGETS))
     check_choice("unit", unit, ("incident", "victim"))
     answers = data.incidents[_TARGETS[to]]
+    single(answers, f"reporting ({_TARGETS[to]})")
     known = answers >= 0
-    owner = data.incidents["respondent"][known]
+    every = data.incidents["respondent"]
+    owner = every[known]
     n = len(data)
     reported = np.bincount(owner, weights=answers[known] == 1, minlength=n)
     answered = np.bincount(owner, minlength=n).astype(np.float64)
-    among = answered > 0
+    described = np.bincount(every, minlength=n) > 0  # victims with an incident record
     if unit == "incident":
-        return estimate(ratio, data, [reported, answered], by, among=among)
-    return estimate(proportion, data, [reported > 0], by, among=among, method=method, level=level)
+        return estimate(
+            ratio,
+            data,
+            [reported, answered],
+            by,
+            among=described,
+            answered=answered > 0,
+            wave=wave,
+        )
+    return estimate(
+        proportion,
+        data,
+        [reported > 0],
+        by,
+        among=described,
+        answered=answered > 0,
+        wave=wave,
+        method=method,
+        level=level,
+    )
 
 
 def consequence_share(
@@ -285,6 +387,7 @@ def consequence_share(
     consequence: Consequence | str | None = None,
     *,
     by: By = None,
+    wave: int | None = None,
     method: str = "logit",
     level: float = 0.95,
 ) -> Result:
@@ -299,14 +402,18 @@ def consequence_share(
         work pleasure, mental-health complaints, changed behaviour, injury, absence).
     by : str or tuple of str, optional
         Domains, as in :func:`victimisation`.
+    wave : int, optional
+        Estimate for this wave only.
     method, level
         Interval method and default level, as :func:`vpt_monitor.stats.proportion`.
 
     Notes
     -----
     A proportion among victims (respondents with at least one incident in the past 12
-    months), estimated as a domain of the full design:
-    :math:`\sum_{i \in V \cap d} w_i \, 1[c_i] / \sum_{i \in V \cap d} w_i`.
+    months) who answered, estimated as a domain of the full design:
+    :math:`\sum_{i \in V \cap d} w_i \, 1[c_i] / \sum_{i \in V \cap d} w_i`. "Any adverse
+    consequence" is yes when one is reported and no when every adverse consequence asked in
+    the wave was answered "no".
 
     Examples
     --------
@@ -314,22 +421,45 @@ def consequence_share(
     >>> data = MonitorData.from_records([
     ...     Respondent("a", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1},
     ...                consequences={"minder-werkplezier"}),
-    ...     Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1}),
-    ...     Respondent("c", 2016, "rijk", "ambtenaar")])
+    ...     Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1},
+    ...                consequences=set()),
+    ...     Respondent("c", 2016, "rijk", "ambtenaar", victimisations={})])
     >>> consequence_share(data).estimate
     0.5
     """
     matrix = data.respondents["consequences"]
     if consequence is None:
-        adverse = np.array([c.adverse for c in CONSEQUENCES])
-        y = np.asarray(matrix[:, adverse].any(axis=1))
+        adverse = [c for c in CONSEQUENCES if c.adverse]
+        columns = [CONSEQUENCES.index(c) for c in adverse]
+        y, answered, _ = any_of(
+            Unit(data), matrix[:, columns], "adverse consequences (consequence:<code>)", adverse
+        )
     else:
-        y = matrix[:, CONSEQUENCES.index(Consequence.parse(consequence, field="consequence"))]
-    return estimate(proportion, data, [y], by, among=_victim(data), method=method, level=level)
+        chosen = Consequence.parse(consequence, field="consequence")
+        y, answered = single(
+            matrix[:, CONSEQUENCES.index(chosen)], f"the consequence {chosen.value!r}"
+        )
+    victim, _ = _victims(data)
+    return estimate(
+        proportion,
+        data,
+        [y],
+        by,
+        among=victim,
+        answered=answered,
+        wave=wave,
+        method=method,
+        level=level,
+    )
 
 
 def aftercare_share(
-    data: MonitorData, *, by: By = None, method: str = "logit", level: float = 0.95
+    data: MonitorData,
+    *,
+    by: By = None,
+    wave: int | None = None,
+    method: str = "logit",
+    level: float = 0.95,
 ) -> Result:
     r"""Share of victims who were offered aftercare (nazorg), among those who answered.
 
@@ -347,16 +477,32 @@ def aftercare_share(
     ...     Respondent("b", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1},
     ...                aftercare=False),
     ...     Respondent("c", 2016, "rijk", "ambtenaar", victimisations={"verbaal": 1})])
-    >>> aftercare_share(data).estimate
-    0.5
+    >>> result = aftercare_share(data)
+    >>> result.estimate, result.notes["missing"]
+    (0.5, 1)
     """
-    answer = data.respondents["aftercare"]
-    among = _victim(data) & (answer >= 0)
-    return estimate(proportion, data, [answer == 1], by, among=among, method=method, level=level)
+    y, answered = single(data.respondents["aftercare"], "aftercare")
+    victim, _ = _victims(data)
+    return estimate(
+        proportion,
+        data,
+        [y],
+        by,
+        among=victim,
+        answered=answered,
+        wave=wave,
+        method=method,
+        level=level,
+    )
 
 
 def decision_influence(
-    data: MonitorData, *, by: By = None, method: str = "logit", level: float = 0.95
+    data: MonitorData,
+    *,
+    by: By = None,
+    wave: int | None = None,
+    method: str = "logit",
+    level: float = 0.95,
 ) -> Result:
     r"""Share of political office holders whose decisions aggression influenced.
 
@@ -374,14 +520,27 @@ def decision_influence(
     >>> data = MonitorData.from_records([
     ...     Respondent("a", 2016, "gemeente", "wethouder",
     ...                consequences={"besluitvorming-beinvloed"}),
-    ...     Respondent("b", 2016, "gemeente", "raadslid"),
-    ...     Respondent("c", 2016, "gemeente", "raadslid"),
+    ...     Respondent("b", 2016, "gemeente", "raadslid", consequences=set()),
+    ...     Respondent("c", 2016, "gemeente", "raadslid", consequences=set()),
     ...     Respondent("d", 2016, "gemeente", "ambtenaar",
     ...                consequences={"besluitvorming-beinvloed"})])
     >>> round(decision_influence(data).estimate, 4)
     0.3333
     """
     column = CONSEQUENCES.index(Consequence.DECISION_INFLUENCE)
-    y = data.respondents["consequences"][:, column]
+    y, answered = single(
+        data.respondents["consequences"][:, column],
+        f"decision influence (consequence:{Consequence.DECISION_INFLUENCE})",
+    )
     political = data.respondents["group"] == GROUPS.index(Group.POLITICAL)
-    return estimate(proportion, data, [y], by, among=political, method=method, level=level)
+    return estimate(
+        proportion,
+        data,
+        [y],
+        by,
+        among=political,
+        answered=answered,
+        wave=wave,
+        method=method,
+        level=level,
+    )

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor.data import MonitorData
-from vpt_monitor.indicators._common import By
+from vpt_monitor.indicators._common import By, NotMeasuredError, Unit, single, wave_rows
 from vpt_monitor.indicators._common import estimate as _estimate
 from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion
 from vpt_monitor.vocab import Area, Measure
@@ -45,6 +45,7 @@ def policy_coverage(
     measure: Measure | str,
     *,
     by: By = None,
+    wave: int | None = None,
     method: str = "logit",
     level: float = 0.95,
 ) -> Estimate | EstimateTable:
@@ -60,15 +61,23 @@ def policy_coverage(
     measure : Measure or str
         The measure (``"functiescheiding"``, ``"vertrouwenspersoon"``, ...).
     by : str or tuple of str, optional
-        ``"wave"``, ``"layer"`` or both.
+        ``"wave"``, ``"layer"`` or both; on data with several waves ``"wave"`` or ``wave``.
+    wave : int, optional
+        Estimate for this wave only.
     method, level
         Interval method and default level, as :func:`vpt_monitor.stats.proportion`.
 
+    Raises
+    ------
+    NotMeasuredError
+        If no organisation answered the question on the measure.
+
     Notes
     -----
-    A design-based proportion on the organisation survey's design, whose finite-population
-    correction matters: 12 provinces are a small population, and answers from most of them
-    leave little sampling uncertainty.
+    A design-based proportion on the organisation survey's design (strata crossed with the
+    wave), over the organisations that answered. Its finite-population correction matters:
+    12 provinces are a small population, and answers from most of them leave little
+    sampling uncertainty.
 
     Examples
     --------
@@ -81,9 +90,22 @@ def policy_coverage(
     >>> share.estimate
     0.75
     """
-    column = MEASURES.index(Measure.parse(measure, field="measure"))
-    y = data.organisations["measures"][:, column]
-    return _estimate(proportion, data, [y], by, organisations=True, method=method, level=level)
+    chosen = Measure.parse(measure, field="measure")
+    y, answered = single(
+        data.organisations["measures"][:, MEASURES.index(chosen)],
+        f"the measure {chosen.value!r} (measure:{chosen})",
+    )
+    return _estimate(
+        proportion,
+        data,
+        [y],
+        by,
+        answered=answered,
+        wave=wave,
+        organisations=True,
+        method=method,
+        level=level,
+    )
 
 
 def _levels(value: Any) -> tuple[tuple[str, float], ...]:
@@ -170,14 +192,22 @@ class MaturityScheme:
         """Names of the levels, lowest first."""
         return tuple(name for name, _ in self.levels)
 
-    def item_matrix(self, measures: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """Return the scheme's columns of a ``rows x tuple(Measure)`` membership matrix."""
+    def item_matrix(self, measures: NDArray[Any]) -> NDArray[np.float64]:
+        """Return the scheme's columns of a ``rows x tuple(Measure)`` matrix, as floats.
+
+        The matrix holds booleans, or 1 (in place), 0 (not) and -1 (not answered); an
+        unanswered item becomes NaN.
+        """
         columns = [MEASURES.index(m) for m in self.items]
-        return np.asarray(measures[:, columns], dtype=np.float64)
+        items = np.asarray(measures[:, columns], dtype=np.float64)
+        return np.where(items < 0, np.nan, items)
 
     def score(self, measures: Any) -> NDArray[np.float64]:
-        """Return the scores of rows given as a membership matrix or as lists of measures."""
-        if isinstance(measures, np.ndarray) and measures.dtype == bool and measures.ndim == 2:
+        """Return the scores of rows given as a matrix or as lists of measures.
+
+        A row with an unanswered item of the scheme has no score (NaN).
+        """
+        if isinstance(measures, np.ndarray) and measures.ndim == 2:
             matrix = measures
         else:  # rows given as collections of measures or codes
             matrix = np.zeros((len(measures), len(MEASURES)), dtype=bool)
@@ -244,19 +274,26 @@ def maturity_scores(
 ) -> NDArray[np.float64]:
     """Return the maturity score of every organisation in the data, from 0 to 100.
 
+    An organisation that left an item of the scheme unanswered has no score (NaN).
+
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Organisation, maturity_scores, AGGRESSION_SCHEME
     >>> data = MonitorData.from_records([], organisations=[
-    ...     Organisation("a", 2016, "gemeente", employees=300, measures={"nazorg"})])
+    ...     Organisation("a", 2016, "gemeente", employees=300, measures={"nazorg"}),
+    ...     Organisation("b", 2016, "gemeente", employees=300)])
     >>> maturity_scores(data, AGGRESSION_SCHEME).round(2).tolist()
-    [18.18]
+    [18.18, nan]
     """
     return scheme.score(data.organisations["measures"])
 
 
 def policy_maturity(
-    data: MonitorData, *, scheme: MaturityScheme = DEFAULT_SCHEME, by: By = None
+    data: MonitorData,
+    *,
+    scheme: MaturityScheme = DEFAULT_SCHEME,
+    by: By = None,
+    wave: int | None = None,
 ) -> Estimate | EstimateTable:
     r"""Estimate the mean maturity score of organisations, with a design-based interval.
 
@@ -268,19 +305,28 @@ def policy_maturity(
         The score: :data:`~vpt_monitor.INTEGRITY_SCHEME` by default, or
         :data:`~vpt_monitor.AGGRESSION_SCHEME`.
     by : str or tuple of str, optional
-        ``"wave"``, ``"layer"`` or both.
+        ``"wave"``, ``"layer"`` or both; on data with several waves ``"wave"`` or ``wave``.
+    wave : int, optional
+        Estimate for this wave only.
 
     Returns
     -------
     Estimate or EstimateTable
         The mean score; ``notes["levels"]`` maps each level name to the share of
-        organisations at that level (an Estimate or EstimateTable of proportions).
+        organisations at that level (an Estimate or EstimateTable of proportions), and
+        ``notes["missing"]`` counts organisations without a score.
+
+    Raises
+    ------
+    NotMeasuredError
+        If no organisation answered every item of the scheme.
 
     Notes
     -----
-    The mean :math:`\sum_{o \in d} w_o S_o / \sum_{o \in d} w_o` on the organisation design,
-    with the finite-population correction of each stratum: with most of the 12 provinces
-    answering, most of the uncertainty is gone.
+    The mean :math:`\sum_{o \in d} w_o S_o / \sum_{o \in d} w_o` on the organisation design
+    over the organisations that answered every item of the scheme, with the
+    finite-population correction of each stratum in each wave: with most of the 12
+    provinces answering, most of the uncertainty is gone.
 
     Examples
     --------
@@ -296,23 +342,38 @@ def policy_maturity(
     1.0
     """
     scores = maturity_scores(data, scheme)
-    level = scheme.level(scores)
+    answered = np.isfinite(scores)
+    if not answered.any():
+        raise NotMeasuredError(
+            f"the {scheme.name} maturity score needs every item of the scheme "
+            f"({', '.join(m.value for m in scheme.items)}); no organisation answered them all"
+        )
+    filled = np.where(answered, scores, 0.0)
+    level = scheme.level(filled)
     levels: dict[str, Estimate | EstimateTable] = {
-        name: _estimate(proportion, data, [level == k], by, organisations=True)
+        name: _estimate(
+            proportion, data, [level == k], by, answered=answered, wave=wave, organisations=True
+        )
         for k, name in enumerate(scheme.level_names)
     }
     return _estimate(
         mean,
         data,
-        [scores],
+        [filled],
         by,
+        answered=answered,
+        wave=wave,
         organisations=True,
         notes={"scheme": scheme.name, "levels": levels},
     )
 
 
 def cronbach_alpha(
-    data: MonitorData, scheme: MaturityScheme = DEFAULT_SCHEME, *, weighted: bool = True
+    data: MonitorData,
+    scheme: MaturityScheme = DEFAULT_SCHEME,
+    *,
+    weighted: bool = True,
+    wave: int | None = None,
 ) -> float:
     r"""Cronbach's alpha of the scheme's items over the organisations.
 
@@ -320,7 +381,9 @@ def cronbach_alpha(
     -----
     :math:`\alpha = \frac{K}{K - 1}\left(1 - \frac{\sum_k s_k^2}{s_T^2}\right)` with item
     variances :math:`s_k^2` and the variance :math:`s_T^2` of the unweighted item sum,
-    computed with the survey weights (``weighted=True``) or without. Values above about 0.7
+    computed with the weights of ``data.organisation_design`` (``weighted=True``) or
+    without, over the organisations of one wave (``wave``, required when the data hold
+    several) that answered every item. Values above about 0.7
     are read as items measuring one underlying policy effort (Cronbach 1951); low values warn
     that a single score hides distinct dimensions.
 
@@ -338,7 +401,12 @@ def cronbach_alpha(
     k = items.shape[1]
     if k < 2:
         raise ValueError("Cronbach's alpha needs a scheme with at least two items")
-    w = data.organisations["weight"] if weighted else np.ones(items.shape[0])
+    rows = wave_rows(Unit(data, organisations=True), (), wave)
+    keep = np.isfinite(items).all(axis=1) & (True if rows is None else rows)
+    if keep.sum() < 2:
+        raise NotMeasuredError("Cronbach's alpha needs two organisations that answered every item")
+    items = items[keep]
+    w = data.organisations["weight"][keep] if weighted else np.ones(items.shape[0])
     w = w / w.sum()
 
     def variance(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -430,6 +498,7 @@ def maturity_sensitivity(
     scheme: MaturityScheme = DEFAULT_SCHEME,
     *,
     by: By = "layer",
+    wave: int | None = None,
     draws: int = 1000,
     spread: float = 0.5,
     seed: int | None = 0,
@@ -444,6 +513,9 @@ def maturity_sensitivity(
         The score to analyse.
     by : str or tuple of str, default "layer"
         Domains to compare.
+    wave : int, optional
+        Compare within this wave (required unless ``by`` has ``"wave"`` or the data hold
+        one wave).
     draws : int, default 1000
         Monte Carlo draws.
     spread : float, default 0.5
@@ -499,8 +571,13 @@ def maturity_sensitivity(
     if not (math.isfinite(spread) and spread >= 0):
         raise ValueError(f"'spread' must be a number >= 0; got {spread!r}")
     items = scheme.item_matrix(data.organisations["measures"])
+    answered = np.asarray(np.isfinite(items).all(axis=1))
+    if not answered.any():
+        raise NotMeasuredError(f"no organisation answered every item of the {scheme.name} scheme")
+    items = np.nan_to_num(items)
     tables = [
-        _estimate(mean, data, [items[:, k]], by, organisations=True) for k in range(items.shape[1])
+        _estimate(mean, data, [items[:, k]], by, answered=answered, wave=wave, organisations=True)
+        for k in range(items.shape[1])
     ]
     if not all(isinstance(t, EstimateTable) for t in tables):
         raise ValueError("'by' must name at least one domain to compare")

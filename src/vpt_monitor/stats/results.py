@@ -20,7 +20,7 @@ FloatArray = NDArray[np.float64]
 KINDS = ("mean", "total", "ratio", "proportion", "contrast", "rate")
 
 #: Names of the flags an estimate can carry, in the column order of ``flag_array``.
-FLAGS = ("boundary", "no_df", "empty")
+FLAGS = ("boundary", "no_df", "empty", "not_measured")
 
 
 def _default_method(kind: str) -> str:
@@ -74,7 +74,9 @@ class Estimate:
     flags : tuple of str
         Warnings a reader needs: ``"boundary"`` (a proportion of exactly 0 or 1, whose
         interval is the one-sided exact bound on the effective sample size), ``"no_df"``
-        (fewer than one degree of freedom: no interval), ``"empty"`` (no rows).
+        (fewer than one degree of freedom: no interval), ``"empty"`` (no rows),
+        ``"not_measured"`` (the domain has rows but none answered the question: it was not
+        asked there).
     method : str or None
         Interval method used when :meth:`confidence_interval` is not given one.
     level : float
