@@ -144,7 +144,7 @@ def test_report_on_the_default_simulation(
     page = (out / "index.html").read_text()
     assert "Monitor Integriteit en Veiligheid" in page
     assert "data:image/png;base64," in page
-    assert "Change since 2014" in page
+    assert "Change from 2014 to 2016" in page
     assert "Method break" not in page  # no registered break between 2014 and 2016
     assert (out / "summary.md").exists()
     tables = {p.name for p in (out / "tables").iterdir()}
@@ -211,7 +211,7 @@ def test_report_on_real_data_files(tmp_path: Path) -> None:
     assert main(["report", "--data", str(folder), "--out", str(out)]) == 0
     page = (out / "index.html").read_text()
     assert "Organisations' policy" not in page  # no organisation file given
-    assert "Change since 2014" in page
+    assert "Change from 2014 to 2016" in page
 
 
 def test_module_entry_point_writes_a_report(tmp_path: Path) -> None:

@@ -245,12 +245,18 @@ def test_trend_of_a_linear_series_and_its_flat_case() -> None:
     table = victimisation(MonitorData.from_records(people), by="wave")
     assert isinstance(table, EstimateTable)
     result = trend(table)
-    assert result.direction == ("down",)
+    # with the two method breaks only 2014-2016 informs the slope: too little to call it
+    assert result.direction == ("no clear trend",)
     assert result.slope[0] == pytest.approx(-0.05, rel=1e-9)  # 10 points per 2 years
     assert result.method_breaks == tuple(METHOD_BREAKS.values())
+    assert result.segments == ((2010,), (2012,), (2014, 2016))
     flat = trend(table, breaks={})
     assert flat.method_breaks == ()
-    assert "TrendTable(waves 2010-2016" in repr(result)
+    assert flat.segments == ((2010, 2012, 2014, 2016),)
+    assert flat.slope[0] == pytest.approx(-0.05, rel=1e-9)
+    assert flat.direction == ("down",)
+    assert flat.standard_error[0] < result.standard_error[0]
+    assert "TrendTable(segments 2010 | 2012 | 2014-2016" in repr(result)
 
 
 # ---- publication rules -------------------------------------------------------------------------

@@ -163,8 +163,8 @@ class MonitorData:
     ... )
     >>> data
     MonitorData(respondents=2, incidents=1, waves=(2016,))
-    >>> int(data.respondents["victimisations"].sum())
-    2
+    >>> data.respondents["victimisations"].tolist()  # b did not answer: -1
+    [[2, 0, 0, 0, 0], [-1, -1, -1, -1, -1]]
     """
 
     __slots__ = (

@@ -28,6 +28,7 @@ from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators import (
     AGGRESSION_SCHEME,
     INTEGRITY_SCHEME,
+    NotMeasuredError,
     change,
     decision_influence,
     integrity_perception,
@@ -100,13 +101,20 @@ def _text(label: Hashable) -> str:
     return str(label)
 
 
-def _rows(result: EstimateTable | Estimate, name: str = "all") -> list[dict[str, Any]]:
-    """Return records of a result with readable labels and a mark for unreliable cells."""
+def _rows(
+    result: EstimateTable | Estimate, name: str = "all", wave: int | None = None
+) -> list[dict[str, Any]]:
+    """Return records of a result with its wave, readable labels and a mark for unreliable cells.
+
+    A table by ``("wave", ...)`` gives each row its wave and the rest of the label as the
+    domain; otherwise ``wave`` is the wave of every row.
+    """
     if isinstance(result, Estimate):
         interval = result.confidence_interval()
         single_ok, single_why = result.reliability()
         return [
             {
+                "wave": wave,
                 "domain": name,
                 "estimate": result.estimate,
                 "low": interval.low,
@@ -118,11 +126,18 @@ def _rows(result: EstimateTable | Estimate, name: str = "all") -> list[dict[str,
         ]
     ci = result.confidence_interval()
     ok, why = result.reliability()
+    by_wave = bool(result.by) and result.by[0] == "wave"
     rows = []
     for i, label in enumerate(result.domains):
+        row_wave, rest = wave, label
+        if by_wave:
+            parts = label if isinstance(label, tuple) else (label,)
+            row_wave = int(parts[0])
+            rest = parts[1:] if len(parts) > 2 else parts[1] if len(parts) == 2 else "all"
         rows.append(
             {
-                "domain": _text(label),
+                "wave": row_wave,
+                "domain": _text(rest),
                 "estimate": float(result.estimate[i]),
                 "low": float(np.asarray(ci.low)[i]),
                 "high": float(np.asarray(ci.high)[i]),
@@ -135,15 +150,8 @@ def _rows(result: EstimateTable | Estimate, name: str = "all") -> list[dict[str,
 
 
 def _wave_rows(table: EstimateTable, wave: int) -> list[dict[str, Any]]:
-    """Return the rows of one wave of a table by (wave, ...), labelled without the wave."""
-    rows = []
-    for row, label in zip(_rows(table), table.domains, strict=True):
-        assert isinstance(label, tuple)
-        if label[0] == wave:
-            rest = label[1:]
-            row["domain"] = _text(rest if len(rest) > 1 else rest[0])
-            rows.append(row)
-    return rows
+    """Return the rows of one wave of a table by (wave, ...)."""
+    return [row for row in _rows(table) if row["wave"] == wave]
 
 
 def _figure_png(draw: Callable[[Any], None], size: tuple[float, float]) -> bytes:
@@ -256,13 +264,14 @@ def _percent(value: float) -> str:
 
 def _html_estimates(rows: list[dict[str, Any]], scale: str = "percent") -> str:
     fmt = _percent if scale == "percent" else (lambda v: "-" if not np.isfinite(v) else f"{v:.1f}")
-    head = "<tr><th>domain</th><th>estimate</th><th>95% interval</th><th>n</th></tr>"
+    head = "<tr><th>wave</th><th>domain</th><th>estimate</th><th>95% interval</th><th>n</th></tr>"
     body = []
     for r in rows:
         cls = "" if r["reliable"] else ' class="unreliable"'
         title = f' title="{html.escape(r["note"])}"' if r["note"] else ""
         body.append(
-            f"<tr{cls}{title}><td>{html.escape(r['domain'])}</td><td>{fmt(r['estimate'])}</td>"
+            f"<tr{cls}{title}><td>{r['wave']}</td><td>{html.escape(r['domain'])}</td>"
+            f"<td>{fmt(r['estimate'])}</td>"
             f"<td>{fmt(r['low'])} - {fmt(r['high'])}</td><td>{r['n']}</td></tr>"
         )
     return f"<table>{head}{''.join(body)}</table>"
@@ -353,27 +362,34 @@ def build_report(
     figures: dict[str, bytes] = {}
 
     step("estimating victimisation by wave and group")
-    by_group = victimisation(data, by=("wave", "group"))
+    try:
+        by_group = victimisation(data, by=("wave", "group"))
+    except NotMeasuredError as error:
+        raise ReportError(f"the headline report needs victimisation: {error}") from None
     assert isinstance(by_group, EstimateTable)
     tables["victimisation_by_wave_group"] = _rows(by_group)
     figures["trend"] = _trend_figure(by_group, waves)
     by_office = victimisation(data, by=("wave", "office"))
     assert isinstance(by_office, EstimateTable)
     office_rows = _wave_rows(by_office, last)
-    tables["victimisation_by_office_latest"] = office_rows
+    tables[f"victimisation_by_office_{last}"] = office_rows
     figures["offices"] = _forest_figure(
         office_rows, f"Victimisation by office, {last}", "victimised in past 12 months (%)"
     )
-    social = victimisation(data, channel="sociale-media", by=("wave", "group"))
-    assert isinstance(social, EstimateTable)
-    tables["social_media_by_wave_group"] = _rows(social)
+    try:
+        social = victimisation(data, channel="sociale-media", by=("wave", "group"))
+    except NotMeasuredError:
+        pass
+    else:
+        tables["social_media_by_wave_group"] = _rows(social)
 
     step("comparing with the previous wave")
     changes = None
     if previous is not None:
         changes = change(by_group, between=(previous, last))
-        tables["change_by_group"] = [
+        tables[f"change_by_group_{previous}_{last}"] = [
             {
+                "between": f"{previous}-{last}",
                 "domain": _text(row),
                 "change": float(changes.estimate[i]),
                 "standard_error": float(changes.standard_error[i]),
@@ -383,48 +399,70 @@ def build_report(
         ]
 
     step("estimating reporting, consequences and integrity")
+    absent: list[str] = []  # what the data do not measure: left out of the report, with a note
+
+    def measured(what: str, indicator: Callable[..., Any], **options: Any) -> Any:
+        try:
+            return indicator(data, **options)
+        except NotMeasuredError:
+            absent.append(what)
+            return None
+
     reporting: dict[str, list[dict[str, Any]]] = {}
     for to, name in (
         ("employer", "reported internally (melden)"),
         ("police", "police report (aangifte)"),
     ):
-        result = reporting_propensity(data, to=to, by=("wave", "group"))
-        assert isinstance(result, EstimateTable)
-        rows = _wave_rows(result, last)
-        reporting[name] = rows
-        tables[f"reporting_{to}_latest"] = rows
-    figures["reporting"] = _grouped_bars(
-        reporting, f"Reporting of incidents, {last} (per incident)", "% of incidents"
+        result = measured(f"reporting: {name}", reporting_propensity, to=to, by=("wave", "group"))
+        if result is not None:
+            rows = _wave_rows(result, last)
+            reporting[name] = rows
+            tables[f"reporting_{to}_{last}"] = rows
+    if reporting:
+        figures["reporting"] = _grouped_bars(
+            reporting, f"Reporting of incidents, {last} (per incident)", "% of incidents"
+        )
+    influence = measured("influence of aggression on decisions", decision_influence, by="wave")
+    if influence is not None:
+        tables["decision_influence_by_wave"] = _rows(influence)
+    perception = measured(
+        "perceived integrity violations", integrity_perception, by=("wave", "group")
     )
-    influence = decision_influence(data, by="wave")
-    assert isinstance(influence, EstimateTable)
-    tables["decision_influence_by_wave"] = _rows(influence)
-    perception = integrity_perception(data, by=("wave", "group"))
-    assert isinstance(perception, EstimateTable)
-    tables["perceived_violations_by_wave_group"] = _rows(perception)
+    if perception is not None:
+        tables["perceived_violations_by_wave_group"] = _rows(perception)
 
     has_orgs = data.organisations["wave"].shape[0] > 0
     maturity_series: dict[str, list[dict[str, Any]]] = {}
+    coverage_rows: list[dict[str, Any]] = []
+    violation_rows: list[dict[str, Any]] = []
+    org_last = data.organisation_waves[-1] if has_orgs else last
     if has_orgs:
         step("estimating policy coverage and maturity")
-        org_last = data.organisation_waves[-1]
-        coverage_rows = []
         for measure in LETTER_MEASURES:
-            share = policy_coverage(data, measure, by="wave")
-            assert isinstance(share, EstimateTable)
-            row = _rows(share[org_last], measure.label)[0]
-            coverage_rows.append(row)
-        tables["policy_coverage_latest"] = coverage_rows
+            share = measured(
+                f"policy measure: {measure.label}", policy_coverage, measure=measure, wave=org_last
+            )
+            if share is not None:
+                coverage_rows += _rows(share, measure.label, wave=org_last)
+        if coverage_rows:
+            tables[f"policy_coverage_{org_last}"] = coverage_rows
         for scheme in (INTEGRITY_SCHEME, AGGRESSION_SCHEME):
-            result = policy_maturity(data, scheme=scheme, by=("wave", "layer"))
-            assert isinstance(result, EstimateTable)
-            rows = _wave_rows(result, org_last)
-            maturity_series[f"{scheme.name} scheme"] = rows
-            tables[f"maturity_{scheme.name}_by_layer_latest"] = rows
-        figures["maturity"] = _maturity_figure(maturity_series)
-        rate = violation_rate(data, by="layer")
-        assert isinstance(rate, EstimateTable)
-        tables["violations_per_1000_by_layer"] = _rows(rate)
+            result = measured(
+                f"policy maturity, {scheme.name} scheme",
+                policy_maturity,
+                scheme=scheme,
+                by=("wave", "layer"),
+            )
+            if result is not None:
+                rows = _wave_rows(result, org_last)
+                maturity_series[f"{scheme.name} scheme"] = rows
+                tables[f"maturity_{scheme.name}_by_layer_{org_last}"] = rows
+        if maturity_series:
+            figures["maturity"] = _maturity_figure(maturity_series)
+        rate = measured("registered integrity violations", violation_rate, by=("wave", "layer"))
+        if rate is not None:
+            violation_rows = _wave_rows(rate, org_last)
+            tables[f"violations_per_1000_by_layer_{org_last}"] = violation_rows
 
     step("writing the report")
 
@@ -435,10 +473,10 @@ def build_report(
         )
 
     def find(rows: list[dict[str, Any]], domain: str) -> dict[str, Any]:
-        return next(r for r in rows if r["domain"] == domain)
+        return next(r for r in rows if r["domain"] == domain and r["wave"] == last)
 
-    political_now = find(tables["victimisation_by_wave_group"], f"{last}, {Group.POLITICAL.label}")
-    employees_now = find(tables["victimisation_by_wave_group"], f"{last}, {Group.EMPLOYEE.label}")
+    political_now = find(tables["victimisation_by_wave_group"], Group.POLITICAL.label)
+    employees_now = find(tables["victimisation_by_wave_group"], Group.EMPLOYEE.label)
     lead = (
         f"In {last}, {_percent(political_now['estimate'])}% of political office holders "
         f"({_percent(political_now['low'])}-{_percent(political_now['high'])}%) and "
@@ -447,41 +485,69 @@ def build_report(
         "or violence in the past 12 months."
     )
     sections.append(
-        f"<h2>Aggression and violence</h2><p>{html.escape(lead)}</p>"
+        f"<h2>Aggression and violence, {waves[0]}-{last}</h2><p>{html.escape(lead)}</p>"
         + image("trend", "victimisation by group over the waves")
         + _html_estimates(tables["victimisation_by_wave_group"])
     )
     if changes is not None:
-        sections.append(f"<h2>Change since {previous}</h2>" + _html_change(changes))
+        sections.append(f"<h2>Change from {previous} to {last}</h2>" + _html_change(changes))
     sections.append(
         f"<h2>Offices, {last}</h2>"
         + image("offices", "victimisation by office")
         + _html_estimates(office_rows)
-        + "<h3>Aggression via social media</h3>"
-        + _html_estimates(tables["social_media_by_wave_group"])
+        + (
+            f"<h3>Aggression via social media, {waves[0]}-{last}</h3>"
+            + _html_estimates(tables["social_media_by_wave_group"])
+            if "social_media_by_wave_group" in tables
+            else ""
+        )
     )
-    sections.append(
-        f"<h2>Reporting, {last}</h2>"
-        + image("reporting", "reporting propensities")
-        + "".join(f"<h3>{html.escape(n)}</h3>" + _html_estimates(r) for n, r in reporting.items())
-        + "<h3>Political office holders whose decisions aggression influenced</h3>"
-        + _html_estimates(tables["decision_influence_by_wave"])
-    )
-    sections.append(
-        "<h2>Integrity</h2><h3>Perceived or suspected violations</h3>"
-        + _html_estimates(tables["perceived_violations_by_wave_group"])
-    )
-    if has_orgs:
+    if reporting or influence is not None:
         sections.append(
-            "<h2>Organisations' policy</h2><h3>Coverage of measures named in the 2016 letter</h3>"
-            + _html_estimates(tables["policy_coverage_latest"])
-            + image("maturity", "policy maturity by layer")
+            f"<h2>Reporting, {last}</h2>"
+            + (image("reporting", "reporting propensities") if reporting else "")
             + "".join(
-                f"<h3>Maturity, {html.escape(n)}</h3>" + _html_estimates(r, "score")
+                f"<h3>{html.escape(n)}, {last}</h3>" + _html_estimates(r)
+                for n, r in reporting.items()
+            )
+            + (
+                "<h3>Political office holders whose decisions aggression influenced, "
+                f"{waves[0]}-{last}</h3>" + _html_estimates(tables["decision_influence_by_wave"])
+                if influence is not None
+                else ""
+            )
+        )
+    if perception is not None:
+        sections.append(
+            f"<h2>Integrity</h2><h3>Perceived or suspected violations, {waves[0]}-{last}</h3>"
+            + _html_estimates(tables["perceived_violations_by_wave_group"])
+        )
+    if has_orgs and (coverage_rows or maturity_series or violation_rows):
+        sections.append(
+            f"<h2>Organisations' policy, {org_last}</h2>"
+            + (
+                f"<h3>Coverage of measures named in the 2016 letter, {org_last}</h3>"
+                + _html_estimates(coverage_rows)
+                if coverage_rows
+                else ""
+            )
+            + (image("maturity", "policy maturity by layer") if maturity_series else "")
+            + "".join(
+                f"<h3>Maturity, {html.escape(n)}, {org_last}</h3>" + _html_estimates(r, "score")
                 for n, r in maturity_series.items()
             )
-            + "<h3>Registered violations per 1,000 employees</h3>"
-            + _html_estimates(tables["violations_per_1000_by_layer"], "score")
+            + (
+                f"<h3>Registered violations per 1,000 employees, {org_last}</h3>"
+                + _html_estimates(violation_rows, "score")
+                if violation_rows
+                else ""
+            )
+        )
+    if absent:
+        sections.append(
+            "<h2>Not in these data</h2><p>These questions were not asked (the files hold no "
+            "answers to them), so the report leaves them out rather than show them as 0:</p>"
+            "<ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in absent) + "</ul>"
         )
     notes = (
         '<p class="note">Estimates are design-based: weights, strata, clusters and '
@@ -508,6 +574,9 @@ def build_report(
                 f"(adjusted p = {changes.p_adjusted[i]:.3g})"
             )
         summary += [f"- Method break: {b}" for b in changes.method_breaks]
+    if absent:
+        summary += ["", "Not in these data (not asked; left out rather than shown as 0):"]
+        summary += [f"- {a}" for a in absent]
     summary += ["", "Tables: see `tables/`; figures: see `index.html`."]
 
     parent = target.resolve().parent

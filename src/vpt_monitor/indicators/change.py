@@ -8,7 +8,8 @@ once, and a warning where the questionnaire or fieldwork changed between the wav
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -32,11 +33,16 @@ __all__ = [
 ]
 
 #: Known changes of method between waves of the monitor: ``{(wave before, wave after): note}``.
-#: Add your own, or pass ``breaks=`` to :func:`change` and :func:`trend`.
-METHOD_BREAKS: dict[tuple[int, int], str] = {
-    (2010, 2012): "VPT questions changed from a frequency scale to yes/no per form (2011)",
-    (2012, 2014): "fieldwork by a new research agency (I&O Research) with a revised questionnaire",
-}
+#: Read-only; pass ``breaks=`` to :func:`change` and :func:`trend` to use others (for example
+#: ``{**METHOD_BREAKS, (2018, 2020): "..."}``).
+METHOD_BREAKS: Mapping[tuple[int, int], str] = MappingProxyType(
+    {
+        (2010, 2012): "VPT questions changed from a frequency scale to yes/no per form (2011)",
+        (2012, 2014): (
+            "fieldwork by a new research agency (I&O Research) with a revised questionnaire"
+        ),
+    }
+)
 
 ADJUSTMENTS = ("holm", "bonferroni", "benjamini-hochberg", "none")
 
@@ -100,24 +106,31 @@ def adjust_p_values(p: NDArray[np.float64], method: str = "holm") -> NDArray[np.
     return result
 
 
+CHANGE_KINDS = ("difference", "ratio")
+
+
 @attrs.frozen(eq=False, repr=False)
 class ChangeTable:
-    """Differences between two waves, one row per combination of the other domains.
+    """Changes between two waves, one row per combination of the other domains.
 
     Attributes
     ----------
     rows : tuple
         Labels of the other domains (``("all",)`` when the table was by wave only).
     between : tuple of int
-        The two waves; the difference is the second minus the first.
+        The two waves; the change is the second against the first.
+    kind : str
+        ``"difference"`` (later minus earlier) or ``"ratio"`` (later over earlier).
     estimate, standard_error, df : numpy.ndarray
-        The differences, their design-based standard errors and degrees of freedom.
+        The changes, their design-based standard errors (delta method for ratios) and
+        degrees of freedom: PSUs minus strata among the rows of the two domains compared.
     p_value, p_adjusted : numpy.ndarray
-        Two-sided t-test of no change, unadjusted and adjusted across the rows.
+        Two-sided t-test of no change (difference 0, ratio 1: on the log scale),
+        unadjusted and adjusted across the rows.
     adjust : str
         The adjustment used.
     method_breaks : tuple of str
-        Known method breaks between the two waves (also in ``notes``): compare with care.
+        Known method breaks between the two waves: compare with care.
     level : float
         Default confidence level.
 
@@ -140,11 +153,17 @@ class ChangeTable:
     adjust: str
     method_breaks: tuple[str, ...]
     level: float = 0.95
+    kind: str = "difference"
 
     def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
-        """Student-t intervals of the differences."""
+        """Student-t intervals of the changes; for ratios on the log scale, then exponentiated."""
         chosen = self.level if level is None else check_level(level)
         q = t_quantile(chosen, self.df)
+        if self.kind == "ratio":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                half = q * self.standard_error / self.estimate
+                log = np.log(self.estimate)
+            return ConfidenceInterval(np.exp(log - half), np.exp(log + half), chosen, "log")
         return ConfidenceInterval(
             self.estimate - q * self.standard_error,
             self.estimate + q * self.standard_error,
@@ -163,6 +182,7 @@ class ChangeTable:
         return {
             "estimate": float(self.estimate[i]),
             "standard_error": float(self.standard_error[i]),
+            "df": float(self.df[i]),
             "low": float(np.asarray(ci.low)[i]),
             "high": float(np.asarray(ci.high)[i]),
             "p_value": float(self.p_value[i]),
@@ -176,8 +196,9 @@ class ChangeTable:
         ci = self.confidence_interval(level)
         return pd.DataFrame(
             {
-                "change": self.estimate,
+                "change" if self.kind == "difference" else "ratio": self.estimate,
                 "standard_error": self.standard_error,
+                "df": self.df,
                 "low": ci.low,
                 "high": ci.high,
                 "p_value": self.p_value,
@@ -189,15 +210,16 @@ class ChangeTable:
 
     def __repr__(self) -> str:
         ci = self.confidence_interval()
+        sign = "-" if self.kind == "difference" else "/"
         lines = [
-            f"ChangeTable({self.between[1]} - {self.between[0]}, {len(self.rows)} rows, "
+            f"ChangeTable({self.between[1]} {sign} {self.between[0]}, {len(self.rows)} rows, "
             f"p adjusted by {self.adjust})"
         ]
         lines += [f"  method break: {note}" for note in self.method_breaks]
-        lines.append(f"  {'domain':<28}{'change':>10}{'low':>10}{'high':>10}{'p adj':>9}")
+        lines.append(f"  {'domain':<28}{self.kind:>11}{'low':>10}{'high':>10}{'p adj':>9}")
         for i, row in enumerate(self.rows[:30]):
             lines.append(
-                f"  {str(row)[:27]:<28}{self.estimate[i]:10.4g}{np.asarray(ci.low)[i]:10.4g}"
+                f"  {str(row)[:27]:<28}{self.estimate[i]:11.4g}{np.asarray(ci.low)[i]:10.4g}"
                 f"{np.asarray(ci.high)[i]:10.4g}{self.p_adjusted[i]:9.3g}"
             )
         return "\n".join(lines)
@@ -222,10 +244,33 @@ def _split(label: Hashable, axis: int, width: int) -> tuple[Any, Hashable]:
     return wave, (rest[0] if len(rest) == 1 else rest) if rest else "all"
 
 
+def _rows(table: EstimateTable) -> tuple[list[Hashable], dict[Hashable, dict[int, int]]]:
+    """Return the other domains of a table by wave, and the position of each (row, wave)."""
+    axis = _wave_axis(table)
+    width = len(table.by)
+    rows: list[Hashable] = []
+    positions: dict[Hashable, dict[int, int]] = {}
+    for i, label in enumerate(table.domains):
+        wave, rest = _split(label, axis, width)
+        if rest not in positions:
+            positions[rest] = {}
+            rows.append(rest)
+        positions[rest][int(wave)] = i
+    return rows, positions
+
+
+def _involved_df(table: EstimateTable, domains: Sequence[int]) -> float:
+    """Degrees of freedom of a comparison: PSUs minus strata among the domains' rows."""
+    # TEMPORARY-DF: sum of the domains' df (right for waves without shared PSUs) until the
+    # table can tell the df of a set of its domains
+    return float(np.sum(table.df[list(domains)]))
+
+
 def change(
     table: EstimateTable,
     *,
-    between: tuple[int, int] = (2014, 2016),
+    between: tuple[int, int] | None = None,
+    kind: str = "difference",
     adjust: str = "holm",
     breaks: Mapping[tuple[int, int], str] | None = None,
 ) -> ChangeTable:
@@ -235,8 +280,11 @@ def change(
     ----------
     table : EstimateTable
         Estimates by wave, or by wave and other domains (``by=("wave", "office")``).
-    between : tuple of int, default (2014, 2016)
-        The earlier and the later wave.
+    between : tuple of int, optional
+        The earlier and the later wave; by default the table's last two waves.
+    kind : {"difference", "ratio"}, default "difference"
+        The later estimate minus the earlier, or over it ("doubled via social media" is a
+        claim about a ratio).
     adjust : {"holm", "bonferroni", "benjamini-hochberg", "none"}, default "holm"
         Multiplicity adjustment across the rows.
     breaks : mapping, optional
@@ -251,7 +299,19 @@ def change(
     For each combination of the other domains, the difference
     :math:`\hat\theta_{w_2} - \hat\theta_{w_1}` has variance
     :math:`v_{22} + v_{11} - 2 v_{12}` from the table's covariance, which is not zero when
-    the waves share PSUs. The test is Student's t with the design's degrees of freedom.
+    the waves share PSUs (a panel of organisations). The ratio
+    :math:`r = \hat\theta_{w_2} / \hat\theta_{w_1}` has, by the delta method (R's
+    ``svycontrast(stat, quote(w2 / w1))``),
+
+    .. math::
+
+        \widehat{V}(r) = r^2 \left(\frac{v_{22}}{\hat\theta_{w_2}^2}
+        + \frac{v_{11}}{\hat\theta_{w_1}^2}
+        - \frac{2 v_{12}}{\hat\theta_{w_1}\hat\theta_{w_2}}\right),
+
+    and its interval is :math:`\exp(\log r \pm t\,\mathrm{se}(r)/r)`, which stays positive.
+    The tests are Student's t on the degrees of freedom of the two domains compared (PSUs
+    minus strata among their rows, as for a single domain), not the whole design's.
 
     Examples
     --------
@@ -259,43 +319,61 @@ def change(
     >>> people = [Respondent(f"{w}-{i}", w, "gemeente", "raadslid",
     ...                      victimisations={"verbaal": 1} if i < (3 if w == 2014 else 6) else {})
     ...           for w in (2014, 2016) for i in range(20)]
-    >>> shift = change(victimisation(MonitorData.from_records(people), by="wave"))
-    >>> round(shift["all"]["estimate"], 2)
-    0.15
+    >>> table = victimisation(MonitorData.from_records(people), by="wave")
+    >>> shift = change(table)
+    >>> round(shift["all"]["estimate"], 2), shift["all"]["df"]
+    (0.15, 38.0)
+    >>> round(change(table, kind="ratio")["all"]["estimate"], 2)
+    2.0
     """
-    axis = _wave_axis(table)
+    rows, positions = _rows(table)
     check_choice("adjust", adjust, ADJUSTMENTS)
-    first, last = between
-    width = len(table.by)
-    rows: list[Hashable] = []
-    positions: dict[Hashable, dict[Any, int]] = {}
-    for i, label in enumerate(table.domains):
-        wave, rest = _split(label, axis, width)
-        if rest not in positions:
-            positions[rest] = {}
-            rows.append(rest)
-        positions[rest][wave] = i
+    check_choice("kind", kind, CHANGE_KINDS)
+    waves = sorted({w for p in positions.values() for w in p})
+    if between is None:
+        if len(waves) < 2:
+            raise ValueError(f"a change needs two waves; the table has {waves}")
+        between = (waves[-2], waves[-1])
+    first, last = (int(w) for w in between)
     for wave in (first, last):
-        if not any(wave in p for p in positions.values()):
-            known = sorted({w for p in positions.values() for w in p})
-            raise ValueError(f"wave {wave} is not in the table; waves: {known}")
-    i1 = np.array([positions[r].get(first, -1) for r in rows])
-    i2 = np.array([positions[r].get(last, -1) for r in rows])
+        if wave not in waves:
+            raise ValueError(f"wave {wave} is not in the table; waves: {waves}")
+    i1 = np.array([positions[r].get(first, -1) for r in rows], dtype=np.intp)
+    i2 = np.array([positions[r].get(last, -1) for r in rows], dtype=np.intp)
     present = (i1 >= 0) & (i2 >= 0)
     a, b = np.where(present, i1, 0), np.where(present, i2, 0)
-    cov = table.covariance
-    with np.errstate(invalid="ignore"):
-        difference = np.where(present, table.estimate[b] - table.estimate[a], np.nan)
-        variance = cov[b, b] + cov[a, a] - 2 * cov[a, b]
-        se = np.where(present, np.sqrt(np.maximum(variance, 0.0)), np.nan)
-        df = np.full(len(rows), float(table.design_df))
-        t = difference / se
-        p = 2 * scipy_stats.t.sf(np.abs(t), df)
-    p = np.where(se > 0, p, np.nan)
+    used = np.unique(np.concatenate([a[present], b[present]]))
+    block = _covariance_of(table, used)
+    where = {int(k): j for j, k in enumerate(used)}
+    ja = np.array([where.get(int(k), 0) for k in a], dtype=np.intp)
+    jb = np.array([where.get(int(k), 0) for k in b], dtype=np.intp)
+    v11, v22, v12 = block[ja, ja], block[jb, jb], block[ja, jb]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        before, after = table.estimate[a], table.estimate[b]
+        if kind == "difference":
+            value = after - before
+            variance = v22 + v11 - 2 * v12
+            se = np.sqrt(np.maximum(variance, 0.0))
+            statistic = value / se
+        else:
+            value = after / before
+            relative = v22 / after**2 + v11 / before**2 - 2 * v12 / (before * after)
+            se = np.abs(value) * np.sqrt(np.maximum(relative, 0.0))
+            statistic = np.log(value) / (se / value)
+        value = np.where(present, value, np.nan)
+        se = np.where(present, se, np.nan)
+        df = np.array(
+            [
+                _involved_df(table, [int(x), int(y)]) if ok else np.nan
+                for x, y, ok in zip(a, b, present, strict=True)
+            ]
+        )
+        p = 2 * scipy_stats.t.sf(np.abs(statistic), df)
+    p = np.where(present & (se > 0) & (df > 0), p, np.nan)
     return ChangeTable(
         rows=tuple(rows),
         between=(first, last),
-        estimate=difference,
+        estimate=value,
         standard_error=se,
         df=df,
         p_value=p,
@@ -303,12 +381,23 @@ def change(
         adjust=adjust,
         method_breaks=method_breaks(first, last, breaks),
         level=table.level,
+        kind=kind,
     )
+
+
+def _covariance_of(table: EstimateTable, used: NDArray[np.intp]) -> NDArray[np.float64]:
+    """Covariance among the domains ``used`` only (never the whole D x D matrix)."""
+    factor = table.covariance_factor
+    if factor is not None:
+        part = np.nan_to_num(factor[:, used])
+        block: NDArray[np.float64] = part.T @ part
+        return block
+    return np.asarray(table.covariance[np.ix_(used, used)], dtype=np.float64)
 
 
 @attrs.frozen(eq=False, repr=False)
 class TrendTable:
-    """Linear trend per year over all waves, per combination of the other domains.
+    """Linear trend per year within the segments between method breaks.
 
     Attributes
     ----------
@@ -316,11 +405,17 @@ class TrendTable:
         Labels of the other domains.
     waves : tuple of int
         The waves used.
-    slope, standard_error, df, p_value : numpy.ndarray
-        Change per year (least-squares slope over the waves), its standard error, degrees of
-        freedom and two-sided p-value.
+    segments : tuple of tuple of int
+        The waves between method breaks; the slope is fitted within them, with a step at
+        every break.
+    slope, standard_error, df, p_value, p_adjusted : numpy.ndarray
+        Change per year, its standard error, degrees of freedom, and the two-sided p-value
+        unadjusted and adjusted across the rows.
     direction : tuple of str
-        ``"up"``, ``"down"`` or ``"no clear trend"`` at the table's level.
+        ``"up"``, ``"down"`` or ``"no clear trend"``, from the adjusted p-value at the
+        table's level.
+    adjust : str
+        The adjustment used.
     method_breaks : tuple of str
         Known method breaks within the span of waves.
 
@@ -329,37 +424,61 @@ class TrendTable:
     >>> from vpt_monitor import trend, victimisation
     >>> from vpt_monitor.synth import simulate
     >>> result = trend(victimisation(simulate(), by=("wave", "group")))
-    >>> result.waves, len(result.method_breaks)
-    ((2010, 2012, 2014, 2016), 2)
+    >>> result.segments, len(result.method_breaks)
+    (((2010,), (2012,), (2014, 2016)), 2)
     """
 
     rows: tuple[Hashable, ...]
     waves: tuple[int, ...]
+    segments: tuple[tuple[int, ...], ...]
     slope: NDArray[np.float64]
     standard_error: NDArray[np.float64]
     df: NDArray[np.float64]
     p_value: NDArray[np.float64]
+    p_adjusted: NDArray[np.float64]
     direction: tuple[str, ...]
+    adjust: str
     method_breaks: tuple[str, ...]
 
     def __repr__(self) -> str:
-        lines = [f"TrendTable(waves {self.waves[0]}-{self.waves[-1]}, {len(self.rows)} rows)"]
+        spans = " | ".join(
+            "-".join(map(str, s)) if len(s) > 1 else str(s[0]) for s in self.segments
+        )
+        lines = [
+            f"TrendTable(segments {spans}, {len(self.rows)} rows, p adjusted by {self.adjust})"
+        ]
         lines += [f"  method break: {note}" for note in self.method_breaks]
         for i, row in enumerate(self.rows[:30]):
             lines.append(
-                f"  {str(row)[:27]:<28}{self.slope[i]:+10.4g} per year  p={self.p_value[i]:.3g}"
-                f"  {self.direction[i]}"
+                f"  {str(row)[:27]:<28}{self.slope[i]:+10.4g} per year  "
+                f"p adj={self.p_adjusted[i]:.3g}  {self.direction[i]}"
             )
         return "\n".join(lines)
+
+
+def _segments(
+    waves: Sequence[int], breaks: Mapping[tuple[int, int], str]
+) -> tuple[tuple[int, ...], ...]:
+    """Split ordered waves at every method break that falls between two of them."""
+    segments: list[list[int]] = []
+    for wave in waves:
+        if segments and not any(
+            segments[-1][-1] <= before and after <= wave for before, after in breaks
+        ):
+            segments[-1].append(wave)
+        else:
+            segments.append([wave])
+    return tuple(tuple(s) for s in segments)
 
 
 def trend(
     table: EstimateTable,
     *,
     level: float | None = None,
+    adjust: str = "holm",
     breaks: Mapping[tuple[int, int], str] | None = None,
 ) -> TrendTable:
-    r"""Direction of an indicator over all waves, with a design-based test of the slope.
+    r"""Direction of an indicator over the waves, within the segments between method breaks.
 
     Parameters
     ----------
@@ -367,67 +486,91 @@ def trend(
         Estimates by wave, or by wave and other domains.
     level : float, optional
         Level for calling a direction; the table's level by default.
+    adjust : {"holm", "bonferroni", "benjamini-hochberg", "none"}, default "holm"
+        Multiplicity adjustment across the rows; directions are called on adjusted p-values.
     breaks : mapping, optional
-        Method breaks to report instead of :data:`METHOD_BREAKS`.
+        Method breaks instead of :data:`METHOD_BREAKS`; pass ``{}`` to fit one line through
+        all waves.
 
     Notes
     -----
-    With the waves :math:`x_j` of a row and their estimates :math:`\hat\theta_j`, the slope
-    is the contrast :math:`\sum_j c_j \hat\theta_j` with
-    :math:`c_j = (x_j - \bar x) / \sum_k (x_k - \bar x)^2`, whose variance
-    :math:`c^\top \hat\Sigma c` comes from the covariance of the table. A method break between
-    waves means part of the slope may be an artefact of the change.
+    A method break makes the waves on either side incomparable, so one line through all
+    waves would read an artefact as a trend. The model is one common slope :math:`\beta`
+    with its own level in each segment :math:`s` between breaks (a step per break):
+    :math:`\theta_j = \alpha_{s(j)} + \beta x_j`. Its least-squares slope is the contrast
+    :math:`\hat\beta = \sum_j c_j \hat\theta_j` with
+    :math:`c_j = (x_j - \bar x_{s(j)}) / \sum_k (x_k - \bar x_{s(k)})^2`, whose variance
+    :math:`c^\top \hat\Sigma c` comes from the covariance of the table. Segments of one wave
+    carry no information on the slope; with no segment of two waves there is no trend (NaN).
+    Degrees of freedom are those of the domains involved.
 
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Respondent, victimisation, trend
     >>> people = [Respondent(f"{w}-{i}", w, "rijk", "ambtenaar",
     ...                      victimisations={"verbaal": 1} if i < k else {})
-    ...           for w, k in ((2012, 16), (2014, 10), (2016, 5)) for i in range(40)]
+    ...           for w, k in ((2014, 16), (2016, 10), (2018, 5)) for i in range(40)]
     >>> result = trend(victimisation(MonitorData.from_records(people), by="wave"))
-    >>> result.direction
-    ('down',)
+    >>> result.direction, result.segments
+    (('down',), ((2014, 2016, 2018),))
     """
-    axis = _wave_axis(table)
+    rows, positions = _rows(table)
     chosen = table.level if level is None else check_level(level)
-    width = len(table.by)
-    rows: list[Hashable] = []
-    members: dict[Hashable, list[tuple[int, int]]] = {}
-    for i, label in enumerate(table.domains):
-        wave, rest = _split(label, axis, width)
-        if rest not in members:
-            members[rest] = []
-            rows.append(rest)
-        if np.isfinite(table.estimate[i]):
-            members[rest].append((int(wave), i))
+    check_choice("adjust", adjust, ADJUSTMENTS)
+    registry = METHOD_BREAKS if breaks is None else breaks
+    finite = np.isfinite(table.estimate)
+    waves = tuple(sorted({w for p in positions.values() for w, i in p.items() if finite[i]}))
+    segments = _segments(waves, registry)
+    segment_of = {w: k for k, seg in enumerate(segments) for w in seg}
     d = len(table.domains)
     contrasts = np.zeros((len(rows), d))
+    enough = np.zeros(len(rows), dtype=bool)
+    involved: list[list[int]] = []
     for r, row in enumerate(rows):  # one contrast vector per row of the result
-        if len(members[row]) >= 2:
-            x = np.array([w for w, _ in members[row]], dtype=np.float64)
-            idx = np.array([i for _, i in members[row]])
-            contrasts[r, idx] = (x - x.mean()) / ((x - x.mean()) ** 2).sum()
-    enough = np.array([len(members[row]) >= 2 for row in rows])
+        members = [(w, i) for w, i in positions[row].items() if finite[i]]
+        x = np.array([w for w, _ in members], dtype=np.float64)
+        idx = np.array([i for _, i in members], dtype=np.intp)
+        seg = np.array([segment_of[w] for w, _ in members], dtype=np.intp)
+        centred = x.copy()
+        for k in np.unique(seg):  # a handful of segments
+            centred[seg == k] -= x[seg == k].mean()
+        spread = float((centred**2).sum())
+        involved.append([int(i) for i in idx[centred != 0]])
+        if spread > 0:
+            enough[r] = True
+            contrasts[r, idx] = centred / spread
+    used = np.flatnonzero(contrasts.any(axis=0))
+    block = _covariance_of(table, used) if used.size else np.zeros((0, 0))
+    part = contrasts[:, used]
     estimate = np.nan_to_num(table.estimate)
     slope = np.where(enough, contrasts @ estimate, np.nan)
-    variance = np.einsum("rd,de,re->r", contrasts, np.nan_to_num(table.covariance), contrasts)
+    variance = np.einsum("rd,de,re->r", part, block, part)
     se = np.where(enough, np.sqrt(np.maximum(variance, 0.0)), np.nan)
-    df = np.full(len(rows), float(table.design_df))
+    df = np.array(
+        [
+            _involved_df(table, ids) if ok else np.nan
+            for ids, ok in zip(involved, enough, strict=True)
+        ]
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         p = 2 * scipy_stats.t.sf(np.abs(slope / se), df)
+    p = np.where(enough & (se > 0) & (df > 0), p, np.nan)
+    adjusted = adjust_p_values(p, adjust)
     alpha = 1 - chosen
     direction = tuple(
         "no clear trend" if not (pv < alpha) else ("up" if s > 0 else "down")
-        for s, pv in zip(slope, p, strict=True)
+        for s, pv in zip(slope, adjusted, strict=True)
     )
-    waves = tuple(sorted({w for row in rows for w, _ in members[row]}))
     return TrendTable(
         rows=tuple(rows),
         waves=waves,
+        segments=segments,
         slope=slope,
         standard_error=se,
         df=df,
         p_value=p,
+        p_adjusted=adjusted,
         direction=direction,
+        adjust=adjust,
         method_breaks=method_breaks(waves[0], waves[-1], breaks) if waves else (),
     )
