@@ -271,7 +271,15 @@ _RESPONSE = {
     Office.CIVIL_SERVANT: 0.35,
 }
 _RESPONSE_WAVE = {2010: 1.00, 2012: 1.04, 2014: 0.93, 2016: 0.97}
-_ORGANISATION_RESPONSE = {2010: 0.66, 2012: 0.72, 2014: 0.68, 2016: 0.70}
+# response of organisations by layer (the few provinces and water boards answer more
+# often), and a factor per wave: invented
+_ORGANISATION_RESPONSE = {
+    Layer.STATE: 0.75,
+    Layer.PROVINCE: 0.90,
+    Layer.MUNICIPALITY: 0.68,
+    Layer.WATER_BOARD: 0.85,
+}
+_ORGANISATION_RESPONSE_WAVE = {2010: 0.95, 2012: 1.03, 2014: 0.97, 2016: 1.00}
 # employees: organisations sampled per layer (provinces and water boards: all), and people
 # invited per sampled organisation (at most its employees): invented
 _EMPLOYEE_ORGANISATIONS = {Layer.STATE: 30, Layer.MUNICIPALITY: 120}
@@ -862,7 +870,8 @@ def _organisation_survey(
     for k, share in enumerate(target.tolist()):  # one pass per measure
         chosen = _choose(rng, everyone, np.array([round(share * n)]), weight=propensity)
         present[:, k] = chosen
-    respond = rng.random(n) < _ORGANISATION_RESPONSE[wave]
+    rate = np.array([_ORGANISATION_RESPONSE[member] for member in LAYERS])[layer]
+    respond = rng.random(n) < np.minimum(rate * _ORGANISATION_RESPONSE_WAVE[wave], 1.0)
     for code in range(len(LAYERS)):  # a layer without response keeps its first organisation
         if not respond[layer == code].any():
             respond[np.flatnonzero(layer == code)[0]] = True
