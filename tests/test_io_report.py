@@ -202,8 +202,13 @@ def test_report_on_real_data_files(tmp_path: Path) -> None:
             "stratum": r["stratum"],
             "cluster": r["cluster"],
             "fpc": r["fpc"],
-            "incidents:verbaal": r["victimisations"][:, 0],
-            "incidents:bedreiging": r["victimisations"][:, 1],
+            # a file holds an unanswered count as an empty cell, not as the code -1
+            "incidents:verbaal": np.where(
+                r["victimisations"][:, 0] < 0, np.nan, r["victimisations"][:, 0]
+            ),
+            "incidents:bedreiging": np.where(
+                r["victimisations"][:, 1] < 0, np.nan, r["victimisations"][:, 1]
+            ),
         }
     )
     frame.to_csv(folder / "respondents.csv", index=False)
