@@ -284,7 +284,7 @@ def change(
     present = (i1 >= 0) & (i2 >= 0)
     a, b = np.where(present, i1, 0), np.where(present, i2, 0)
     cov = table.covariance
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # se = 0: a census, no test
         difference = np.where(present, table.estimate[b] - table.estimate[a], np.nan)
         variance = cov[b, b] + cov[a, a] - 2 * cov[a, b]
         se = np.where(present, np.sqrt(np.maximum(variance, 0.0)), np.nan)
