@@ -422,7 +422,7 @@ def build_report(
             maturity_series[f"{scheme.name} scheme"] = rows
             tables[f"maturity_{scheme.name}_by_layer_latest"] = rows
         figures["maturity"] = _maturity_figure(maturity_series)
-        rate = violation_rate(data, by="layer")
+        rate = violation_rate(data, by=("wave", "layer"))
         assert isinstance(rate, EstimateTable)
         tables["violations_per_1000_by_layer"] = _rows(rate)
 
