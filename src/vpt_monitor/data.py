@@ -163,8 +163,8 @@ class MonitorData:
     ... )
     >>> data
     MonitorData(respondents=2, incidents=1, waves=(2016,))
-    >>> int(data.respondents["victimisations"].sum())
-    2
+    >>> data.respondents["victimisations"][:, 0].tolist()  # -1: "b" did not answer
+    [2, -1]
     """
 
     __slots__ = (

@@ -164,7 +164,7 @@ def violation_rate(
     ...     violations=[Violation("a", 2016, "fraude")] * 6 + [Violation("b", 2016, "fraude")])
     >>> rate = violation_rate(data)
     >>> round(rate.estimate, 3), round(rate.standard_error, 3)
-    (1.75, 0.584)
+    (1.75, 0.962)
     >>> exact = violation_rate(data, method="poisson")
     >>> exact.estimate, exact.n, round(exact.confidence_interval().high, 3)
     (1.75, 7, 3.606)
