@@ -1,5 +1,6 @@
 """The monitor's indicators, each a thin layer over :mod:`vpt_monitor.stats`."""
 
+from vpt_monitor.indicators._common import NotMeasuredError
 from vpt_monitor.indicators.aggression import (
     aftercare_share,
     consequence_share,
@@ -8,7 +9,6 @@ from vpt_monitor.indicators.aggression import (
     reporting_propensity,
     victimisation,
 )
-from vpt_monitor.indicators._common import NotMeasuredError
 from vpt_monitor.indicators.change import (
     METHOD_BREAKS,
     ChangeTable,
