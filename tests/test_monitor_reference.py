@@ -129,7 +129,13 @@ CASES: list[tuple[str, Indicator, dict[str, Any], tuple[tuple[str, ...], ...]]] 
         "victimisation",
         victimisation,
         {},
-        (("wave",), ("wave", "office"), ("wave", "layer"), ("wave", "group")),
+        (
+            ("wave",),
+            ("wave", "office"),
+            ("wave", "layer"),
+            ("wave", "group"),
+            ("wave", "layer", "office"),
+        ),
     ),
     *(
         (f"victimisation_{form}", victimisation, {"form": form}, (("wave",), ("wave", "group")))

@@ -88,7 +88,7 @@ one_domain <- function(key, label, kind, y, rows, x = NULL) {
   out(key, label, "df", df); out(key, label, "n", sum(answered))
   if (df < 1) return(invisible())
   if (kind == "prop") {
-    if (value > 1e-12 && value < 1 - 1e-12) {  # else R rounds a 0 or 1 of the data
+    if (value > 1e-12 && value < 1 - 1e-12) {  # a share of 0 or 1 has no logit interval
       ci <- logit_ci(y, sub, df)
       out(key, label, "low", ci[[1]]); out(key, label, "high", ci[[2]])
     }
