@@ -92,7 +92,7 @@ def test_scheme_refusals_and_levels() -> None:
 
 
 def test_level_distribution_adds_up_per_domain() -> None:
-    result = policy_maturity(DATA, by="layer")
+    result = policy_maturity(DATA, by=("wave", "layer"))
     assert isinstance(result, EstimateTable)
     shares = np.stack([t.estimate for t in result.notes["levels"].values()])
     assert_allclose(shares.sum(axis=0), 1.0, rtol=1e-12)
@@ -101,15 +101,15 @@ def test_level_distribution_adds_up_per_domain() -> None:
 
 
 def test_sensitivity_analysis() -> None:
-    result = maturity_sensitivity(DATA, INTEGRITY_SCHEME, draws=400, seed=1)
-    nominal = policy_maturity(DATA, by="layer")
+    result = maturity_sensitivity(DATA, INTEGRITY_SCHEME, wave=2016, draws=400, seed=1)
+    nominal = policy_maturity(DATA, by="layer", wave=2016)
     assert isinstance(nominal, EstimateTable)
     assert result.domains == nominal.domains
     assert_allclose(result.nominal, nominal.estimate, rtol=1e-10)
     # the sampling part alone reproduces the design-based standard errors (Monte Carlo)
     assert_allclose(result.sampling_only, nominal.standard_error, rtol=0.15)
     # with no weight spread, the scores vary by sampling alone
-    fixed = maturity_sensitivity(DATA, INTEGRITY_SCHEME, draws=400, seed=1, spread=0.0)
+    fixed = maturity_sensitivity(DATA, INTEGRITY_SCHEME, wave=2016, draws=400, seed=1, spread=0.0)
     assert_allclose(fixed.weights_only, 0.0, atol=1e-9)
     probabilities = result.rank_probabilities()
     assert_allclose(probabilities.sum(axis=0), 1.0)
@@ -278,7 +278,7 @@ def test_reliability_rules() -> None:
     noisy = mean(np.r_[np.zeros(98), [50.0, 60.0]], SurveyDesign(weights=np.ones(100)))
     assert isinstance(noisy, Estimate)
     assert noisy.reliability() == (False, ("relative standard error above 30%",))
-    table = victimisation(RESPONDENTS, by="office")
+    table = victimisation(RESPONDENTS, by="office", wave=2014)  # no cdk surveyed in 2014
     assert isinstance(table, EstimateTable)
     reliable, why = table.reliability()
     empty = table.index("cdk")

@@ -1,96 +1,167 @@
-# Reference values for the integrity and policy indicators and for change between waves.
+# Reference values for the organisation survey (policy coverage, maturity, Cronbach's alpha,
+# registered violations) and for change between waves, from R survey, one wave at a time.
 #
 # Run:  Rscript tests/reference/policy.R > tests/reference/policy.csv
-# Data: organisations.csv, violations.csv (make_organisation_data.py) and the monitor's
-# respondents (make_monitor_data.py). The maturity score is computed here from its published
-# definition (weights typed in below), independently of the Python code.
+# Data: organisations.csv and violations.csv (make_organisation_data.py).
+#
+# Independent of the Python code: the maturity schemes are typed in from their published
+# definition (the weights below), violations are counted per organisation here, and an
+# empty cell is NA: a score with an unanswered item is NA (R's own NA arithmetic), and every
+# estimate is made on subset(design, <domain> & !is.na(y)).
+#
+# The design: waves are independent samples whose stratum labels are reused, so the strata
+# are the pairs (wave, stratum) and the fpc is that wave's population of organisations:
+#   svydesign(ids = ~1, strata = ~stratum_w, fpc = ~fpc, weights = ~weight)
+#
+# Output: indicator,domain,quantity,value as monitor.R (domains "<wave>" and
+# "<wave>:<layer>"; estimate, se, df, n, low, high, missing, not_measured).
 suppressPackageStartupMessages(library(survey))
 options(digits = 17, survey.lonely.psu = "fail")
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
-o <- read.csv(file.path(here, "organisations.csv"), check.names = FALSE)
-v <- read.csv(file.path(here, "violations.csv"), check.names = FALSE)
+o <- read.csv(file.path(here, "organisations.csv"), check.names = FALSE, na.strings = "",
+              stringsAsFactors = FALSE)
+v <- read.csv(file.path(here, "violations.csv"), check.names = FALSE, na.strings = "",
+              stringsAsFactors = FALSE)
 fmt <- function(x) sprintf("%.17g", x)
 out <- function(indicator, domain, quantity, value) {
   cat(indicator, domain, quantity, fmt(value), sep = ","); cat("\n")
 }
+waves <- c(2014, 2016)
+layers <- c("rijk", "provincie", "gemeente", "waterschap")
 
+# ---- derived variables ---------------------------------------------------------------------
+
+measures <- c("integriteitsbeleid", "gedragscode", "eed-belofte", "kwetsbare-functies",
+              "risicoanalyse", "functiescheiding", "vog", "nevenwerkzaamheden",
+              "financiele-belangen", "vertrouwenspersoon", "meldprocedure",
+              "registratie-schendingen", "training-integriteit", "agressiebeleid",
+              "norm-gecommuniceerd", "registratie-incidenten", "aangifte-werkgever", "nazorg",
+              "training-agressie", "schadeverhaal")
 integrity <- c(gedragscode = 2, `eed-belofte` = 2, `kwetsbare-functies` = 2, nevenwerkzaamheden = 2,
                `financiele-belangen` = 2, meldprocedure = 2, vertrouwenspersoon = 1.5,
                `registratie-schendingen` = 1.5, integriteitsbeleid = 1, risicoanalyse = 1,
                functiescheiding = 1, vog = 1, `training-integriteit` = 1)
 aggression <- c(`norm-gecommuniceerd` = 2, `registratie-incidenten` = 2, `aangifte-werkgever` = 2,
                 nazorg = 2, agressiebeleid = 1, `training-agressie` = 1, schadeverhaal = 1)
-score <- function(w) 100 * as.matrix(o[, paste0("measure:", names(w))]) %*% w / sum(w)
-o$integrity <- as.vector(score(integrity))
-o$aggression <- as.vector(score(aggression))
-o$separation <- o[["measure:functiescheiding"]]
-o$adviser <- o[["measure:vertrouwenspersoon"]]
+schemes <- list(integrity = integrity, aggression = aggression)
+items <- function(w) as.matrix(o[, paste0("measure:", names(w))])
+for (name in names(schemes)) {
+  w <- schemes[[name]]
+  o[[paste0("score_", name)]] <- as.vector(100 * items(w) %*% w / sum(w))  # NA if any item is
+}
+for (m in measures) o[[paste0("m_", m)]] <- o[[paste0("measure:", m)]]
+key <- paste(o$wave, o$id)
+o$viol <- as.numeric(table(factor(paste(v$wave, v$organisation_id), levels = key)))
+confirmed <- v$status == "vastgesteld"
+o$viol_confirmed <- as.numeric(table(factor(paste(v$wave, v$organisation_id)[confirmed],
+                                            levels = key)))
+o$emp_k <- o$employees / 1000  # rates per 1,000 employees
+o$stratum_w <- paste(o$wave, o$stratum)
+d <- svydesign(ids = ~1, strata = ~stratum_w, fpc = ~fpc, weights = ~weight, data = o)
 
-d <- svydesign(ids = ~1, strata = ~stratum, fpc = ~fpc, weights = ~weight, data = o)
+# ---- estimates per wave and domain ---------------------------------------------------------
+
+# svyciprop(method = "logit") with the glm converged to 1e-12 (see monitor.R)
+logit_ci <- function(y, sub, df) {
+  m <- svyglm(as.formula(paste0("`", y, "` ~ 1")), sub, family = quasibinomial,
+              control = glm.control(epsilon = 1e-12, maxit = 50))
+  ci <- as.numeric(plogis(confint(m, 1, level = 0.95, method = "Wald", ddf = df)))
+  loose <- attr(svyciprop(as.formula(paste0("~`", y, "`")), sub, method = "logit"), "ci")
+  stopifnot(all(abs(ci / loose - 1) < 1e-6))
+  ci
+}
+
+one_domain <- function(key, label, kind, y, rows, x = NULL) {
+  if (!any(rows)) return(invisible())
+  answered <- rows & !is.na(o[[y]])
+  out(key, label, "missing", sum(rows & !answered))
+  if (!any(answered)) { out(key, label, "not_measured", 1); return(invisible()) }
+  sub <- d[answered, ]
+  df <- degf(sub)
+  if (kind == "ratio") {
+    e <- svyratio(as.formula(paste0("~`", y, "`")), as.formula(paste0("~`", x, "`")), sub)
+  } else {
+    e <- svymean(as.formula(paste0("~`", y, "`")), sub)
+  }
+  value <- coef(e)[[1]]; se <- SE(e)[[1]]
+  out(key, label, "estimate", value); out(key, label, "se", se)
+  out(key, label, "df", df); out(key, label, "n", sum(answered))
+  if (df < 1) return(invisible())
+  if (kind == "prop") {
+    if (value > 1e-12 && value < 1 - 1e-12) {  # a share of 0 or 1 has no logit interval
+      ci <- logit_ci(y, sub, df)
+      out(key, label, "low", ci[[1]]); out(key, label, "high", ci[[2]])
+    }
+  } else {
+    q <- qt(0.975, df)
+    out(key, label, "low", value - q * se); out(key, label, "high", value + q * se)
+  }
+}
+
+domains <- function(key, kind, y, x = NULL) {
+  for (w in waves) {
+    one_domain(key, w, kind, y, o$wave == w, x)
+    for (layer in layers) one_domain(key, paste(w, layer, sep = ":"), kind, y,
+                                     o$wave == w & o$layer == layer, x)
+  }
+}
+
 cat("indicator,domain,quantity,value\n")
-for (name in c("separation", "adviser")) {
-  p <- svyciprop(as.formula(paste0("~", name)), d, method = "logit")
-  out(paste0("coverage_", name), "", "estimate", coef(p)); out(paste0("coverage_", name), "", "se", SE(p))
-  ci <- attr(p, "ci"); out(paste0("coverage_", name), "", "low", ci[1]); out(paste0("coverage_", name), "", "high", ci[2])
-  b <- svyby(as.formula(paste0("~", name)), ~layer, d, svymean)
-  for (i in seq_len(nrow(b))) {
-    out(paste0("coverage_", name), b$layer[i], "estimate", coef(b)[i]); out(paste0("coverage_", name), b$layer[i], "se", SE(b)[i])
-  }
-}
-for (name in c("integrity", "aggression")) {
-  m <- svymean(as.formula(paste0("~", name)), d)
-  out(paste0("maturity_", name), "", "estimate", coef(m)); out(paste0("maturity_", name), "", "se", SE(m))
-  b <- svyby(as.formula(paste0("~", name)), ~wave + layer, d, svymean)
-  for (i in seq_len(nrow(b))) {
-    lab <- paste(b$wave[i], b$layer[i], sep = ":")
-    out(paste0("maturity_", name), lab, "estimate", coef(b)[i]); out(paste0("maturity_", name), lab, "se", SE(b)[i])
-  }
-  bw <- svyby(as.formula(paste0("~", name)), ~wave, d, svymean, covmat = TRUE)
-  k <- svycontrast(bw, c(`2014` = -1, `2016` = 1))
-  out(paste0("change_", name), "", "estimate", coef(k)); out(paste0("change_", name), "", "se", SE(k))
-  bl <- svyby(as.formula(paste0("~", name)), ~wave + layer, d, svymean, covmat = TRUE)
-  for (layer in c("rijk", "provincie", "gemeente", "waterschap")) {
-    contrast <- setNames(rep(0, nrow(bl)), rownames(bl))
-    contrast[paste0("2014.", layer)] <- -1; contrast[paste0("2016.", layer)] <- 1
-    k <- svycontrast(bl, contrast)
-    out(paste0("change_", name), layer, "estimate", coef(k)); out(paste0("change_", name), layer, "se", SE(k))
-  }
-}
-# Cronbach's alpha of the integrity items, unweighted and with the survey weights
-items <- as.matrix(o[, paste0("measure:", names(integrity))])
-alpha <- function(x, w) {
-  w <- w / sum(w)
-  wvar <- function(z) sum(w * (z - sum(w * z))^2)
+for (w in waves) out("design_df", w, "df", degf(subset(d, wave == w)))
+out("design_df", "", "df", degf(d))
+for (m in measures) domains(paste0("coverage_", m), "prop", paste0("m_", m))
+for (name in names(schemes)) domains(paste0("maturity_", name), "mean", paste0("score_", name))
+domains("violation_rate", "ratio", "viol", x = "emp_k")
+domains("violation_rate_confirmed", "ratio", "viol_confirmed", x = "emp_k")
+
+# Cronbach's alpha per wave over the organisations that answered every item of the scheme,
+# from R's own (weighted) covariance matrix: k / (k - 1) * (1 - trace(S) / sum(S))
+alpha <- function(x, weights) {
+  s <- cov.wt(x, wt = weights / sum(weights))$cov
   k <- ncol(x)
-  k / (k - 1) * (1 - sum(apply(x, 2, wvar)) / wvar(rowSums(x)))
+  k / (k - 1) * (1 - sum(diag(s)) / sum(s))
 }
-out("alpha_integrity", "", "unweighted", alpha(items, rep(1, nrow(items))))
-out("alpha_integrity", "", "weighted", alpha(items, o$weight))
-# registered violations per 1,000 employees by layer (all waves): Garwood via poisson.test
-for (layer in c("rijk", "provincie", "gemeente", "waterschap")) {
-  ids <- paste(o$id, o$wave)[o$layer == layer]
-  x <- sum(paste(v$organisation_id, v$wave) %in% ids)
-  t <- sum(o$employees[o$layer == layer]) / 1000
-  ci <- poisson.test(x, t)$conf.int
-  out("violation_rate", layer, "events", x); out("violation_rate", layer, "estimate", x / t)
-  out("violation_rate", layer, "low", ci[1]); out("violation_rate", layer, "high", ci[2])
+for (name in names(schemes)) for (w in waves) {
+  x <- items(schemes[[name]])
+  keep <- o$wave == w & complete.cases(x)
+  out(paste0("alpha_", name), w, "unweighted", alpha(x[keep, ], rep(1, sum(keep))))
+  out(paste0("alpha_", name), w, "weighted", alpha(x[keep, ], o$weight[keep]))
 }
 
-# change of victimisation between waves on the respondent survey
-r <- read.csv(file.path(here, "monitor_respondents.csv"), check.names = FALSE)
-counts <- as.matrix(r[, grep("^incidents:", names(r))])
-r$victim <- as.numeric(rowSums(counts) > 0)
-dr <- svydesign(ids = ~cluster, strata = ~stratum, fpc = ~fpc, weights = ~weight, data = r)
-bw <- svyby(~victim, ~wave, dr, svymean, covmat = TRUE)
-k <- svycontrast(bw, c(`2014` = -1, `2016` = 1))
-out("change_victimisation", "", "estimate", coef(k)); out("change_victimisation", "", "se", SE(k))
-bo <- svyby(~victim, ~wave + office, dr, svymean, covmat = TRUE)
-for (office in c("burgemeester", "raadslid", "wethouder")) {
-  contrast <- setNames(rep(0, nrow(bo)), rownames(bo))
-  contrast[paste0("2014.", office)] <- -1; contrast[paste0("2016.", office)] <- 1
-  k <- svycontrast(bo, contrast)
-  out("change_victimisation", office, "estimate", coef(k)); out("change_victimisation", office, "se", SE(k))
+# registered violations as Poisson counts over the organisations in the data (Garwood)
+poisson_rate <- function(key, count, label, rows) {
+  x <- sum(o[[count]][rows]); exposure <- sum(o$emp_k[rows])
+  ci <- poisson.test(x, exposure)$conf.int
+  out(key, label, "events", x); out(key, label, "exposure", exposure)
+  out(key, label, "estimate", x / exposure)
+  out(key, label, "low", ci[[1]]); out(key, label, "high", ci[[2]])
 }
+for (w in waves) {
+  poisson_rate("violation_poisson", "viol", w, o$wave == w)
+  poisson_rate("violation_poisson_confirmed", "viol_confirmed", w, o$wave == w)
+  for (layer in layers) poisson_rate("violation_poisson", "viol", paste(w, layer, sep = ":"),
+                                     o$wave == w & o$layer == layer)
+}
+
+# ---- change between the waves: svycontrast on svyby(..., covmat = TRUE) ----------------
+
+contrast_out <- function(key, label, b, names) {
+  contrast <- setNames(rep(0, nrow(b)), rownames(b))
+  contrast[names] <- c(-1, 1)
+  k <- svycontrast(b, contrast)
+  out(key, label, "estimate", coef(k)[[1]]); out(key, label, "se", SE(k)[[1]])
+}
+change <- function(key, y, fun = svymean, ...) {
+  sub <- d[!is.na(o[[y]]), ]
+  formula <- as.formula(paste0("~`", y, "`"))
+  b <- svyby(formula, ~wave, sub, fun, covmat = TRUE, ...)
+  contrast_out(key, "", b, c("2014", "2016"))
+  bl <- svyby(formula, ~wave + layer, sub, fun, covmat = TRUE, ...)
+  for (layer in layers) contrast_out(key, layer, bl, paste0(waves, ".", layer))
+}
+for (name in names(schemes)) change(paste0("change_maturity_", name), paste0("score_", name))
+change("change_coverage_functiescheiding", "m_functiescheiding")
+change("change_violation_rate", "viol", svyratio, denominator = ~emp_k)
 
 # multiplicity adjustment as R's p.adjust
 p <- c(0.01, 0.04, 0.03, 0.2, 0.005, 0.5)

@@ -20,10 +20,12 @@ from vpt_monitor.indicators._common import (
     By,
     NotMeasuredError,
     Unit,
+    _names,
     any_of,
     asked_in_wave,
     estimate,
     single,
+    wave_rows,
 )
 from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion, ratio
 from vpt_monitor.stats._validation import check_choice
@@ -267,13 +269,15 @@ def incidence(
             limit = np.full(values.shape[1], float(cap))
         else:
             raise ValueError(f"'cap' must be a whole number >= 1 or 'p98'; got {cap!r}")
-        over = (values > limit[None, :]) & answered[:, None]
+        rows = wave_rows(unit, _names(by), wave)  # the notes describe the wave estimated
+        counted = (answered if rows is None else answered & rows)[:, None]
+        over = (values > limit[None, :]) & counted
         capped = np.minimum(values, limit[None, :])
         notes.update(
             {
                 "cap": {FORMS[c]: float(v) for c, v in zip(columns, limit, strict=True)},
                 "capped_respondents": int(over.any(axis=1).sum()),
-                "incidents_removed": int(((values - capped) * answered[:, None]).sum()),
+                "incidents_removed": int(((values - capped) * counted).sum()),
             }
         )
         values = capped
