@@ -332,10 +332,17 @@ def test_change_between_independent_waves(key: str, function: Indicator, by: str
     overall = change(by_wave, between=WAVES)
     assert_allclose(overall.estimate[0], R[(key, "", "estimate")], rtol=RTOL)
     assert_allclose(overall.standard_error[0], R[(key, "", "se")], rtol=RTOL)
-    assert overall.df[0] == R[("design_df", "", "df")]  # degf(d) of the whole design
-    q = scipy_stats.t.ppf(0.975, overall.df[0])
+    # df of the comparison: PSUs minus strata among the rows of both domains, R's degf(sub),
+    # not the whole design's degf(d)
+    assert overall.df[0] == R[(key, "", "df")]
+    assert overall.df[0] < R[("design_df", "", "df")]
+    q = scipy_stats.t.ppf(0.975, R[(key, "", "df")])
     ci = overall.confidence_interval()
     assert_allclose(ci.low[0], R[(key, "", "estimate")] - q * R[(key, "", "se")], rtol=RTOL)
+    # the change as a ratio: R's svycontrast(b, quote(`2016` / `2014`))
+    ratio = change(by_wave, between=WAVES, kind="ratio")
+    assert_allclose(ratio.estimate[0], R[(f"{key}_ratio", "", "estimate")], rtol=RTOL)
+    assert_allclose(ratio.standard_error[0], R[(f"{key}_ratio", "", "se")], rtol=RTOL)
     table = function(DATA, by=("wave", by))
     assert isinstance(table, EstimateTable)
     cov = table.covariance
@@ -348,6 +355,7 @@ def test_change_between_independent_waves(key: str, function: Indicator, by: str
         if (*where, "estimate") in R:
             assert_allclose(rows.estimate[i], R[(*where, "estimate")], rtol=RTOL, atol=1e-15)
             assert_allclose(rows.standard_error[i], R[(*where, "se")], rtol=RTOL)
+            assert rows.df[i] == R[(*where, "df")]
         else:  # not in both waves (the King's Commissioner in 2016 only)
             assert np.isnan(rows.estimate[i])
             assert np.isnan(rows.p_adjusted[i])

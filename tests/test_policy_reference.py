@@ -236,7 +236,9 @@ def test_change_between_independent_waves(
     result = change(overall, between=WAVES)
     assert_allclose(result.estimate[0], R[(key, "", "estimate")], rtol=RTOL)
     assert_allclose(result.standard_error[0], R[(key, "", "se")], rtol=RTOL)
-    assert result.df[0] == R[("design_df", "", "df")]
+    # df of the comparison: PSUs minus strata among both waves' rows, R's degf(sub)
+    assert result.df[0] == R[(key, "", "df")]
+    assert result.df[0] < R[("design_df", "", "df")] or key == "change_violation_rate"
     t = result.estimate[0] / result.standard_error[0]
     assert_allclose(result.p_value[0], 2 * stats.t.sf(abs(t), result.df[0]), rtol=1e-12)
     layers = function(DATA, *args, by=("wave", "layer"), **options)
@@ -246,6 +248,7 @@ def test_change_between_independent_waves(
         where = (key, label_of(layer))
         assert_allclose(rows.estimate[i], R[(*where, "estimate")], rtol=RTOL, atol=1e-12)
         assert_allclose(rows.standard_error[i], R[(*where, "se")], rtol=RTOL, atol=1e-15)
+        assert rows.df[i] == R[(*where, "df")]
         if rows.standard_error[i] == 0:  # the census of provinces: no test, no adjustment
             assert np.isnan(rows.p_value[i])
 

@@ -205,6 +205,11 @@ change <- function(key, y, pop, by = NULL) {
   b <- svyby(formula, ~wave, sub, svymean, covmat = TRUE)
   k <- svycontrast(b, c(`2014` = -1, `2016` = 1))
   out(key, "", "estimate", coef(k)[[1]]); out(key, "", "se", SE(k)[[1]])
+  # degrees of freedom of the comparison: PSUs minus strata among the rows of both domains
+  out(key, "", "df", degf(sub))
+  # the change as a ratio, by the delta method
+  q <- svycontrast(b, quote(`2016` / `2014`))
+  out(paste0(key, "_ratio"), "", "estimate", coef(q)[[1]]); out(paste0(key, "_ratio"), "", "se", SE(q)[[1]])
   if (is.null(by)) return(invisible())
   bb <- svyby(formula, as.formula(paste0("~wave + ", by)), sub, svymean, covmat = TRUE)
   for (level in sort(unique(r[[by]]))) {
@@ -214,6 +219,7 @@ change <- function(key, y, pop, by = NULL) {
     contrast[names] <- c(-1, 1)
     k <- svycontrast(bb, contrast)
     out(key, level, "estimate", coef(k)[[1]]); out(key, level, "se", SE(k)[[1]])
+    out(key, level, "df", degf(sub[r[[by]][pop & !is.na(r[[y]])] == level, ]))
   }
 }
 change("change_victimisation", "victim", everyone, by = "office")

@@ -145,19 +145,23 @@ for (w in waves) {
 
 # ---- change between the waves: svycontrast on svyby(..., covmat = TRUE) ----------------
 
-contrast_out <- function(key, label, b, names) {
+contrast_out <- function(key, label, b, names, part) {
   contrast <- setNames(rep(0, nrow(b)), rownames(b))
   contrast[names] <- c(-1, 1)
   k <- svycontrast(b, contrast)
   out(key, label, "estimate", coef(k)[[1]]); out(key, label, "se", SE(k)[[1]])
+  # degrees of freedom of the comparison: PSUs minus strata among the rows of both domains
+  out(key, label, "df", degf(part))
 }
 change <- function(key, y, fun = svymean, ...) {
-  sub <- d[!is.na(o[[y]]), ]
+  keep <- !is.na(o[[y]])
+  sub <- d[keep, ]
   formula <- as.formula(paste0("~`", y, "`"))
   b <- svyby(formula, ~wave, sub, fun, covmat = TRUE, ...)
-  contrast_out(key, "", b, c("2014", "2016"))
+  contrast_out(key, "", b, c("2014", "2016"), sub)
   bl <- svyby(formula, ~wave + layer, sub, fun, covmat = TRUE, ...)
-  for (layer in layers) contrast_out(key, layer, bl, paste0(waves, ".", layer))
+  for (layer in layers) contrast_out(key, layer, bl, paste0(waves, ".", layer),
+                                     sub[o$layer[keep] == layer, ])
 }
 for (name in names(schemes)) change(paste0("change_maturity_", name), paste0("score_", name))
 change("change_coverage_functiescheiding", "m_functiescheiding")
