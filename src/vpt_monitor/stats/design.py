@@ -7,61 +7,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt_monitor.stats._labels import compact, factorize
 from vpt_monitor.stats._validation import as_float_array, as_positive, check_choice
 
 if TYPE_CHECKING:
     from vpt_monitor.stats.replicate import ReplicateDesign
 
-__all__ = ["LONELY_PSU_POLICIES", "SurveyDesign"]
+__all__ = ["LONELY_PSU_POLICIES", "SurveyDesign", "compact", "factorize"]
 
 LONELY_PSU_POLICIES = ("fail", "adjust", "certainty", "remove")
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
-
-
-def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDArray[Any]]:
-    """Integer codes ``0..k-1`` for the labels in ``values`` and the sorted labels themselves."""
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"'{name}' must be one-dimensional; got shape {array.shape}")
-    if array.shape[0] != length:
-        raise ValueError(
-            f"'{name}' has {array.shape[0]} values but 'weights' has {length}; "
-            "all design arrays must have one value per row"
-        )
-    if array.dtype.kind == "f":
-        bad = np.isnan(array)
-        if bad.any():
-            raise ValueError(f"'{name}' has a missing value (NaN) at index {int(np.argmax(bad))}")
-    if array.dtype.kind == "O":
-        missing = np.fromiter((v is None for v in array), dtype=bool, count=length)
-        if missing.any():
-            raise ValueError(
-                f"'{name}' has a missing value (None) at index {int(np.argmax(missing))}"
-            )
-    if array.dtype.kind in "iu" and length:
-        # integer labels with a modest range: one bincount instead of a sort
-        low = int(array.min())
-        span = int(array.max()) - low + 1
-        if span <= max(4 * length, 1 << 16):
-            shifted = array if low == 0 else array - low
-            codes, present = compact(shifted.astype(np.intp, copy=False), span)
-            return codes, (present + low).astype(array.dtype)
-    labels, codes = np.unique(array, return_inverse=True)
-    return codes.astype(np.intp, copy=False), labels
-
-
-def compact(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
-    """Renumber integers in ``0 .. size - 1`` to ``0 .. k - 1``, keeping their order.
-
-    Returns the new codes and the ``k`` values present; one ``bincount``, no sort.
-    """
-    present = np.bincount(values, minlength=size) > 0
-    if present.all():  # already 0 .. size - 1
-        return values, np.arange(size, dtype=np.intp)
-    position = np.cumsum(present, dtype=np.intp) - 1
-    return position[values], np.flatnonzero(present).astype(np.intp)
 
 
 def show(value: Any) -> str:
