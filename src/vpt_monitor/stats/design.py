@@ -365,6 +365,11 @@ class SurveyDesign:
         return self._weights
 
     @property
+    def strata_labels(self) -> NDArray[Any]:
+        """Label of each stratum, in the order of the stratum codes (see :attr:`strata`)."""
+        return self._strata_labels
+
+    @property
     def df(self) -> int:
         """Design degrees of freedom: number of PSUs minus number of strata."""
         return int(self.n_psu - self.n_strata)
@@ -437,6 +442,8 @@ class SurveyDesign:
             lonely_psu=self.lonely_psu,
         )
         design._second = self._second
+        design._strata_labels = self._strata_labels
+        design._psu_labels = self._psu_labels
         steps = (
             self._calibration
             if calibration_step is None
@@ -475,9 +482,15 @@ class SurveyDesign:
         rho : float, default 0.5
             Fay's factor, in (0, 1).
         hadamard : array_like, optional
-            Hadamard matrix for BRR with at least ``n_strata + 1`` rows; by default
-            Sylvester's of the smallest fitting power of two. R ``survey`` picks its own
-            matrix unless given ``hadamard.matrix=``, so pass the same one to compare.
+            Hadamard matrix for BRR with at least ``n_strata + 1`` rows, any two values (such
+            as +1/-1 or 1/0), used as R's ``hadamard.matrix=``. By default the matrix R
+            ``survey``'s ``as.svrepdesign`` chooses for the number of strata, with R's sign
+            rule for its own matrices, so that default BRR and Fay designs give R's
+            replicates without passing a matrix to either side (see
+            :mod:`vpt_monitor.stats._hadamard`; for 24-27 and 32-35 strata, and orders
+            doubled from those, R uses stored matrices that are not shipped here and a
+            `UserWarning` says so). Strata take the matrix rows in the order of their labels
+            as text (so stratum 10 comes before 2), as R's ``brrweights``.
         mse : bool, default False
             Centre the replicate estimates on the full-sample estimate instead of their mean.
 
