@@ -258,3 +258,22 @@ def test_log_interval() -> None:
     assert_allclose([ci.low, ci.high], [2.0 * np.exp(-t * 0.25), 2.0 * np.exp(t * 0.25)])
     negative = attrs.evolve(est, estimate=-1.0)
     assert np.isnan(negative.confidence_interval(method="log").low)
+
+
+# ---- 11.11: a rate whose bound overflows ---------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["exact", "mid_p", "byar", "wald", "score"])
+def test_rate_with_an_overflowing_exposure_is_refused_without_a_runtime_warning(
+    method: str,
+) -> None:
+    from vpt_monitor.stats import rate_ci
+
+    with pytest.raises(ValueError, match=r"'exposure' is too small .* exposure=1e-310 .*index 1"):
+        rate_ci([3, 1], [1.0, 1e-310], method=method)
+    with pytest.raises(ValueError, match=r"events=1 over exposure=9.99989e-321"):
+        rate_ci(1, 1e-320, method=method)
+    # a tiny exposure whose rate is still a float is answered
+    ci = rate_ci(5, 1e-300, method=method)
+    assert np.isfinite(ci.high)
+    assert ci.high > 1e300
