@@ -5,7 +5,9 @@
 #       svyglm(b ~ 1, family=quasibinomial) on every replicate, so its standard error is the
 #       replicate spread of the log-odds; "xlogit" is the delta method on the proportion.
 #       Only deterministic replicate types (no bootstrap). Domains: svyby(..., svyciprop)
-#       with df=degf(design), the whole design's degrees of freedom.
+#       with df=degf(design), the whole design's degrees of freedom. svyglm stops at glm's
+#       convergence tolerance, so "logit_exact" also gives the same interval from the exact
+#       log-odds of each replicate's share, through R's own svrVar.
 # Output lines: design,estimator,domain,quantity,value
 suppressPackageStartupMessages(library(survey))
 options(digits = 17)
@@ -40,6 +42,13 @@ for (name in names(make)) {
     out(name, paste0("proportion_", method, "_", level), "", "low", ci[1])
     out(name, paste0("proportion_", method, "_", level), "", "high", ci[2])
   }
+  W <- weights(d, "analysis")
+  shares <- colSums(W * d$variables$b) / colSums(W)
+  p <- sum(weights(d, "sampling") * d$variables$b) / sum(weights(d, "sampling"))
+  v <- svrVar(qlogis(shares), d$scale, d$rscales, mse = d$mse, coef = qlogis(p))
+  ci <- plogis(qlogis(p) + c(-1, 1) * qt(0.975, degf(d)) * sqrt(as.numeric(v)))
+  out(name, "proportion_logit_exact_0.95", "", "low", ci[1])
+  out(name, "proportion_logit_exact_0.95", "", "high", ci[2])
   for (method in c("logit", "xlogit")) {
     cp <- svyby(~b, ~dom, subset(d, dom != "d"), svyciprop, vartype = "ci", method = method, df = degf(d))
     for (lev in c("a", "b", "c")) {

@@ -161,9 +161,10 @@ class SurveyDesign:
     Raises
     ------
     ValueError
-        For arrays of different lengths, weights that are negative, zero or NaN, clusters
-        in two strata, an fpc that varies within a stratum or is smaller than the sample,
-        and a stratum with one PSU under ``lonely_psu="fail"``.
+        For arrays of different lengths, weights that are negative, zero or NaN, a missing
+        label (None, NaN, ``pandas.NA``, NaT) in ``strata`` or ``clusters``, clusters in two
+        strata, an fpc that varies within a stratum or is smaller than the sample, and a
+        stratum with one PSU under ``lonely_psu="fail"``.
 
     Notes
     -----
@@ -187,6 +188,12 @@ class SurveyDesign:
 
     with :math:`m_{hi}` second-stage units sampled in PSU :math:`i` and :math:`f_{hi}` their
     sampling fraction (R's ``multistage``).
+
+    Labels (of strata, clusters, and of domains and calibration cells elsewhere) are sorted:
+    numbers in numeric order, text in code-point order. A column that mixes kinds of labels
+    that do not compare, such as numbers and text, is accepted without comparing across
+    kinds: numbers come first, then text, then bytes, then other labels (those that cannot
+    be sorted among themselves in order of first appearance); every label keeps its value.
 
     References
     ----------

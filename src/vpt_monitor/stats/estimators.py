@@ -402,6 +402,8 @@ def mean(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | Estima
         The sample design.
     by : array_like or tuple of array_like, optional
         Domain labels, one per row; a tuple of arrays crosses them (labels become tuples).
+        Labels may mix numbers and text (numbers sort first, see :class:`SurveyDesign`); a
+        missing label is refused, naming the row.
 
     Returns
     -------
