@@ -277,3 +277,28 @@ def test_rate_with_an_overflowing_exposure_is_refused_without_a_runtime_warning(
     ci = rate_ci(5, 1e-300, method=method)
     assert np.isfinite(ci.high)
     assert ci.high > 1e300
+
+
+def test_zero_variance_causes_on_the_sparse_path() -> None:
+    from vpt_monitor.stats import _taylor
+
+    design, strata = _census_design()
+    y = np.tile([0.0, 1.0, 1.0, 0.0, 1.0], 14)
+    dense = proportion(y, design, by=strata)
+    limit = _taylor.DENSE_LIMIT
+    _taylor.DENSE_LIMIT = 0
+    try:
+        sparse = proportion(y, design, by=strata)
+        single = mean(
+            np.arange(6.0),
+            SurveyDesign(weights=np.ones(6), clusters=[1, 1, 2, 2, 3, 3]),
+            by=["a", "a", "b", "b", "b", "b"],
+        )
+    finally:
+        _taylor.DENSE_LIMIT = limit
+    assert isinstance(dense, EstimateTable)
+    assert isinstance(sparse, EstimateTable)
+    assert isinstance(single, EstimateTable)
+    assert sparse.flags == dense.flags
+    assert sparse.flag_detail == dense.flag_detail
+    assert single["a"].flag_detail == "all its rows lie in one PSU"

@@ -70,6 +70,24 @@ class DomainPSUs:
         mask[self.psu[np.isin(self.column, cols)]] = True
         return mask
 
+    def counts(self, positions: IntArray, among: BoolArray | None = None) -> IntArray:
+        """Per domain at ``positions``, how many PSUs it touches (only those in ``among``)."""
+        cols = self.columns[positions]
+        known = cols >= 0
+        safe = np.where(known, cols, 0)
+        if self.present is not None:
+            present = self.present if among is None else self.present & among[:, None]
+            per_column = present.sum(axis=0)
+        else:
+            assert self.psu is not None
+            assert self.column is not None
+            size = int(self.column.max()) + 1 if self.column.size else 1
+            hits = None if among is None else among[self.psu].astype(np.float64)
+            per_column = np.bincount(self.column, weights=hits, minlength=size)
+        if per_column.size == 0:
+            return np.zeros(len(positions), dtype=np.intp)
+        return np.where(known, per_column[safe], 0).astype(np.intp)
+
     def degrees_of_freedom(self, positions: Sequence[int] | IntArray) -> float:
         """PSUs minus strata among the rows of the domains at ``positions``."""
         if self.fixed_df is not None:

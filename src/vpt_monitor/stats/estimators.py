@@ -137,34 +137,34 @@ ZERO_VARIANCE = 1e-20
 
 
 def _zero_variance_causes(
-    design: SurveyDesign | ReplicateDesign, psus: DomainPSUs, domains_: IntArray
+    design: SurveyDesign | ReplicateDesign, psus: DomainPSUs, flagged: IntArray
 ) -> list[str]:
-    """Say why each domain in ``domains_`` has no variance (read from its PSUs)."""
+    """Say why each domain at ``flagged`` has no variance (read from the PSUs it touches)."""
     base = design.base if isinstance(design, ReplicateDesign) else design
     per_stratum = np.bincount(base.psu_stratum, minlength=base.n_strata)
-    lonely = per_stratum[base.psu_stratum] == 1
     silent = base.psu_scale == 0  # strata sampled completely, or lonely without "adjust"
-    causes = []
-    for d in domains_.tolist():  # only the (few) flagged domains
-        touched = psus.psus([d])
-        if touched.sum() == 1:
-            causes.append("all its rows lie in one PSU")
-        elif silent[touched].all() and not lonely[touched].any():
-            causes.append(
-                "all its PSUs lie in strata sampled completely (fpc equal to the PSUs sampled)"
-            )
-        elif silent[touched].all():
-            causes.append(
-                "all its PSUs lie in strata sampled completely or in single-PSU strata "
-                f"that add no variance (lonely_psu={base.lonely_psu!r})"
-            )
-        elif base.calibrated:
-            causes.append("it is fixed by the calibration of the weights")
-        elif isinstance(design, ReplicateDesign):
-            causes.append("every replicate gives the same estimate")
-        else:
-            causes.append("its PSU totals do not vary within strata")
-    return causes
+    lonely = silent & (per_stratum[base.psu_stratum] == 1)
+    touched = psus.counts(flagged)
+    all_silent = psus.counts(flagged, silent) == touched
+    some_lonely = psus.counts(flagged, lonely) > 0
+    otherwise = (
+        "it is fixed by the calibration of the weights"
+        if base.calibrated
+        else "every replicate gives the same estimate"
+        if isinstance(design, ReplicateDesign)
+        else "its PSU totals do not vary within strata"
+    )
+    census = "all its PSUs lie in strata sampled completely (fpc equal to the PSUs sampled)"
+    mixed = (
+        "all its PSUs lie in strata sampled completely or in single-PSU strata that add no "
+        f"variance (lonely_psu={base.lonely_psu!r})"
+    )
+    causes = np.select(
+        [touched == 1, all_silent & ~some_lonely, all_silent],
+        ["all its rows lie in one PSU", census, mixed],
+        otherwise,
+    )
+    return [str(cause) for cause in causes]
 
 
 def _estimate(

@@ -589,9 +589,8 @@ class EstimateTable:
         else:
             both = known[:, None] & known[None, :]
             covariance = [np.where(both, self.covariance[np.ix_(safe, safe)], np.nan)]
-        detail = tuple(
-            self.flag_detail[i] if ok else "" for i, ok in zip(safe.tolist(), known, strict=True)
-        )
+        details = np.array(("", *self.flag_detail), dtype=object)
+        detail = tuple(details[np.where(known, safe + 1, 0)].tolist())
         return attrs.evolve(
             self,
             domains=wanted,
