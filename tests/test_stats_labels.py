@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -100,7 +101,16 @@ ARGUMENTS: dict[str, Callable[[Any], object]] = {
     "labels": lambda labels: poststratify(
         SurveyDesign(weights=WEIGHTS), labels, {1: 30.0, 2: 20.0, "a": 25.0, "b": 25.0}
     ),
+    "margin 'cell'": lambda labels: rake(
+        SurveyDesign(weights=WEIGHTS), {"cell": (labels, {1: 30.0, 2: 20.0, "a": 25.0, "b": 25.0})}
+    ),
+    "by[1]": lambda labels: mean(Y, SurveyDesign(weights=WEIGHTS), by=(np.arange(N) % 2, labels)),
 }
+
+
+def _pattern(argument: str) -> str:
+    shown = f"'{argument}'" if argument.isidentifier() else argument
+    return re.escape(shown)
 
 
 @pytest.mark.parametrize("argument", ARGUMENTS)
@@ -111,7 +121,7 @@ def test_missing_labels_are_refused_with_name_and_index(
     labels = MIXED.copy()
     labels[7] = value
     with pytest.raises(
-        ValueError, match=rf"'{argument}' has a missing value \({shown}\) at index 7"
+        ValueError, match=rf"{_pattern(argument)} has a missing value \({shown}\) at index 7"
     ):
         ARGUMENTS[argument](labels)
 
@@ -121,11 +131,13 @@ def test_missing_labels_in_pandas_columns(argument: str) -> None:
     text = pd.Series(["a", "b"] * 6, dtype="string")
     text[4] = pd.NA
     with pytest.raises(
-        ValueError, match=rf"'{argument}' has a missing value \(pandas.NA\) at index 4"
+        ValueError, match=rf"{_pattern(argument)} has a missing value \(pandas.NA\) at index 4"
     ):
         ARGUMENTS[argument](text)
     category = pd.Categorical(["a", None] + ["b"] * 10)
-    with pytest.raises(ValueError, match=rf"'{argument}' has a missing value \(NaN\) at index 1"):
+    with pytest.raises(
+        ValueError, match=rf"{_pattern(argument)} has a missing value \(NaN\) at index 1"
+    ):
         ARGUMENTS[argument](category)
 
 

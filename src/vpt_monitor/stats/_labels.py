@@ -47,6 +47,11 @@ def _kind(value: Any) -> int:
     return OTHER
 
 
+def _shown(name: str) -> str:
+    """Quote an argument's name (``'strata'``); leave a description (``margin 'office'``)."""
+    return f"'{name}'" if name.isidentifier() else name
+
+
 def _describe_missing(value: Any) -> str:
     if value is None:
         return "None"
@@ -93,7 +98,7 @@ def _objects(name: str, array: NDArray[Any]) -> tuple[IntArray, NDArray[Any]]:
     if missing.any():
         i = int(np.argmax(missing))
         raise ValueError(
-            f"'{name}' has a missing value ({_describe_missing(array[i])}) at index {i}; "
+            f"{_shown(name)} has a missing value ({_describe_missing(array[i])}) at index {i}; "
             "every row needs a label"
         )
     present = np.flatnonzero(np.bincount(kinds, minlength=OTHER + 1))
@@ -127,24 +132,24 @@ def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDAr
             array = np.empty(len(given), dtype=object)
             array[:] = given
     if array.ndim != 1:
-        raise ValueError(f"'{name}' must be one-dimensional; got shape {array.shape}")
+        raise ValueError(f"{_shown(name)} must be one-dimensional; got shape {array.shape}")
     if array.shape[0] != length:
         raise ValueError(
-            f"'{name}' has {array.shape[0]} values but 'weights' has {length}; "
+            f"{_shown(name)} has {array.shape[0]} values but 'weights' has {length}; "
             "all design arrays must have one value per row"
         )
     if array.dtype.kind == "f":
         bad = np.isnan(array)
         if bad.any():
             raise ValueError(
-                f"'{name}' has a missing value (NaN) at index {int(np.argmax(bad))}; "
+                f"{_shown(name)} has a missing value (NaN) at index {int(np.argmax(bad))}; "
                 "every row needs a label"
             )
     if array.dtype.kind in "mM":
         bad = np.isnat(array)
         if bad.any():
             raise ValueError(
-                f"'{name}' has a missing value (NaT) at index {int(np.argmax(bad))}; "
+                f"{_shown(name)} has a missing value (NaT) at index {int(np.argmax(bad))}; "
                 "every row needs a label"
             )
     if array.dtype.kind == "O":
