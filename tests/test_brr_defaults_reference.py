@@ -112,3 +112,14 @@ def test_strata_where_r_uses_a_stored_matrix_warn_at_the_caller() -> None:
         brr = design.replicate("brr")
     assert record[0].filename == __file__
     assert brr.replicates == 28
+
+
+def test_every_default_matrix_is_hadamard_and_large_enough() -> None:
+    for n in range(1, 260):
+        matrix, _ = default_matrix(n)
+        order = matrix.shape[0]
+        assert order >= n + 1
+        assert order - (n + 1) <= max(8, order // 10)  # R's excess, as its documentation says
+        assert np.all(matrix[0] == 1)  # rows 2.. are balanced: each sums to zero
+        signs = matrix.astype(np.float64)
+        assert np.array_equal(signs @ signs.T, order * np.eye(order)), n

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from vpt_monitor.stats import (
@@ -19,6 +21,7 @@ from vpt_monitor.stats import (
     proportion,
     rake,
 )
+from vpt_monitor.stats._labels import factorize
 
 N = 12
 Y = np.arange(N, dtype=float) % 5
@@ -146,3 +149,31 @@ def test_missing_label_in_a_list_is_not_the_text_none() -> None:
         mean(Y[:3], SurveyDesign(weights=[1, 1, 1]), by=["a", "b", None])
     with pytest.raises(ValueError, match=r"'strata' has a missing value \(NaN\) at index 0"):
         SurveyDesign(weights=[1, 1, 1], strata=[np.nan, "a", "a"])
+
+
+# (booleans are left out: True == 1, so they share a label with 1, as dictionary keys do)
+label = st.one_of(
+    st.integers(-5, 5),
+    st.integers(-30, 30).map(lambda k: k / 10 + 0.05),
+    st.sampled_from(["a", "B", "10", "2", "é"]),
+)
+
+
+@settings(max_examples=100)
+@given(st.lists(label, min_size=1, max_size=30))
+def test_factorize_keeps_values_and_orders_numbers_before_text(values: list[Any]) -> None:
+    array = _objects(values)
+    codes, labels = factorize("by", array, len(values))
+    decoded = labels[codes].tolist()
+    assert decoded == values  # every row gets its own label back, value and type
+    assert [type(v) for v in decoded] == [type(v) for v in values]
+    listed = labels.tolist()
+    assert len(set(listed)) == len(listed)
+    numbers = [v for v in listed if not isinstance(v, str)]
+    text = [v for v in listed if isinstance(v, str)]
+    assert listed == numbers + text
+    assert numbers == sorted(numbers)
+    assert text == sorted(text)
+    # the order does not depend on the order of the rows
+    _, again = factorize("by", array[::-1].copy(), len(values))
+    assert again.tolist() == listed
