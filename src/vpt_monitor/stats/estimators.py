@@ -216,14 +216,14 @@ def _estimate(
             # denominator) leaves the domain without a replicate variance
             lost = ~np.isfinite(theta[design.rscales > 0]) & np.isfinite(estimate)
             if lost.any():
-                used_reps = np.flatnonzero(design.rscales > 0)
-                for j in np.flatnonzero(lost.any(axis=0)).tolist():
-                    r = int(used_reps[np.argmax(lost[:, j])])
+                gone = lost.any(axis=0)
+                first_lost = np.flatnonzero(design.rscales > 0)[np.argmax(lost, axis=0)]
+                lost_at = zip(np.flatnonzero(gone).tolist(), first_lost[gone].tolist(), strict=True)
+                for j, r in lost_at:
                     detail[j] = (
                         f"replicate {r} has no estimate for it (it drops all its PSUs or its "
-                        f"denominator), so there is no replicate variance"
+                        "denominator), so there is no replicate variance"
                     )
-                gone = lost.any(axis=0)
                 flag_array[gone, FLAGS.index("no_df")] = True
                 df = np.where(gone, 0.0, df)
             if kind == "proportion":
