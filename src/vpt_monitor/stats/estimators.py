@@ -484,7 +484,8 @@ def ratio(
     Returns
     -------
     Estimate or EstimateTable
-        A domain whose denominator total is 0 has a NaN estimate.
+        A domain whose denominator total is 0 has a NaN estimate and standard error (never
+        an infinite one) and is flagged ``"zero_denominator"``.
 
     Notes
     -----
