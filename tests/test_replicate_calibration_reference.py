@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from conftest import read_reference_csv
 from numpy.testing import assert_allclose
+from scipy.linalg import hadamard as sylvester
 from test_design_reference import DATA
 
 from vpt_monitor.stats import (
@@ -22,7 +23,6 @@ from vpt_monitor.stats import (
     ratio,
     total,
 )
-from vpt_monitor.stats.replicate import sylvester
 
 RTOL = 1e-8
 R = {

@@ -29,7 +29,7 @@ PROPORTION_METHODS = (
     "wilson",
     "clopper_pearson",
 )
-ESTIMATE_METHODS = ("t", "normal")
+ESTIMATE_METHODS = ("t", "normal", "log")
 
 
 def t_quantile(level: float, df: FloatArray) -> FloatArray:
@@ -45,9 +45,21 @@ def t_quantile(level: float, df: FloatArray) -> FloatArray:
 def estimate_ci(
     estimate: FloatArray, se: FloatArray, df: FloatArray, level: float, method: str
 ) -> tuple[FloatArray, FloatArray]:
-    """Symmetric interval ``estimate -/+ q se`` with a t (or normal) quantile."""
+    """Interval ``estimate -/+ q se`` with a t (or normal) quantile, or on the log scale.
+
+    ``"log"``: ``exp(log(estimate) -/+ q se / estimate)`` for a positive estimate (the delta
+    method's standard error of the log), NaN for an estimate that is not positive.
+    """
     check_choice("method", method, ESTIMATE_METHODS)
     q = t_quantile(level, np.full_like(se, np.inf) if method == "normal" else df)
+    if method == "log":
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            positive = estimate > 0
+            safe = np.where(positive, estimate, 1.0)
+            half = q * se / safe
+            low = np.where(positive, safe * np.exp(-half), np.nan)
+            high = np.where(positive, safe * np.exp(half), np.nan)
+        return low, high
     return estimate - q * se, estimate + q * se
 
 
@@ -59,8 +71,14 @@ def proportion_ci(
     n_kish: FloatArray,
     level: float,
     method: str,
+    logit_se: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
-    """Interval for a design-based proportion; returns ``(low, high, at_boundary)``."""
+    """Interval for a design-based proportion; returns ``(low, high, at_boundary)``.
+
+    ``logit_se``, where given and not NaN, is a replicate standard error of the log-odds that
+    the ``"logit"`` method uses instead of the delta method's (``"xlogit"`` always uses the
+    delta method).
+    """
     check_choice("method", method, PROPORTION_METHODS)
     alpha = 1.0 - level
     t = t_quantile(level, df)
@@ -71,6 +89,8 @@ def proportion_ci(
         if method in ("logit", "xlogit"):
             centre = np.log(inner / (1.0 - inner))
             half = t * se / pq
+            if method == "logit" and logit_se is not None:
+                half = np.where(np.isnan(logit_se), half, t * logit_se)
             low, high = special.expit(centre - half), special.expit(centre + half)
         elif method == "asin":
             centre = np.arcsin(np.sqrt(inner))

@@ -18,17 +18,29 @@ Rates
 Means, totals, ratios and contrasts
     - a relative standard error of at most 30% and at least 8 degrees of freedom.
 
+Every estimate
+    - it has observations, and its standard error is not zero where the estimator flagged
+      ``"zero_variance"`` (more than one row and an outcome that varies, yet no variance:
+      for example all its PSUs lie in strata sampled completely). A zero standard error
+      there says that the design cannot measure the uncertainty, not that there is none.
+
+The rules are declared as data (:data:`RULES`): each names the quantity it checks, the limit
+and the direction, so that a limit is stated once and tested at its boundary.
 An estimate that breaks a rule is not reliable; the reasons say which rules it broke.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor.stats import _design_ci
+
+FloatArray = NDArray[np.float64]
 
 MIN_EFFECTIVE_N = 30.0
 MAX_ABSOLUTE_WIDTH = 0.30
@@ -39,19 +51,56 @@ MAX_RSE = 0.30
 MIN_EVENTS = 20.0
 
 
-def rules(
+@attrs.frozen
+class Rule:
+    """One publication rule: ``quantity >= limit`` (``at_least``) or ``quantity <= limit``."""
+
+    quantity: str
+    limit: float
+    at_least: bool
+    kinds: frozenset[str]
+    reason: str
+
+    def broken(self, value: FloatArray) -> NDArray[np.bool_]:
+        """Where the rule is broken; a NaN quantity breaks it."""
+        with np.errstate(invalid="ignore"):
+            kept = value >= self.limit if self.at_least else value <= self.limit
+        return np.asarray(~kept)
+
+
+PROPORTION = frozenset({"proportion"})
+RATE = frozenset({"rate"})
+OTHER = frozenset({"mean", "total", "ratio", "contrast"})
+
+#: The publication rules, in the order their reasons are reported.
+RULES: tuple[Rule, ...] = (
+    Rule("effective_n", MIN_EFFECTIVE_N, True, PROPORTION, "effective sample size below 30"),
+    Rule("width", MAX_ABSOLUTE_WIDTH, False, PROPORTION, "interval wider than 0.30"),
+    Rule(
+        "relative_width",
+        MAX_RELATIVE_WIDTH,
+        False,
+        PROPORTION,
+        "interval wider than 130% of the estimate",
+    ),
+    Rule("df", MIN_DF, True, PROPORTION, "fewer than 8 degrees of freedom"),
+    Rule("rse", MAX_RSE, False, RATE | OTHER, "relative standard error above 30%"),
+    Rule("events", MIN_EVENTS, True, RATE, "fewer than 20 events"),
+    Rule("df", MIN_DF, True, OTHER, "fewer than 8 degrees of freedom"),
+)
+
+
+def quantities(
     kind: str,
-    estimate: NDArray[np.float64],
-    se: NDArray[np.float64],
-    df: NDArray[np.float64],
-    n: NDArray[np.float64],
-    n_kish: NDArray[np.float64],
-) -> list[tuple[NDArray[np.bool_], str]]:
-    """Return the broken-rule masks, each with its reason, for arrays of estimates."""
-    broken: list[tuple[NDArray[np.bool_], str]] = []
-    empty = n <= 0
-    broken.append((empty, "no observations"))
+    estimate: FloatArray,
+    se: FloatArray,
+    df: FloatArray,
+    n: FloatArray,
+    n_kish: FloatArray,
+) -> dict[str, FloatArray]:
+    """Compute the quantities the rules check, for arrays of estimates of one kind."""
     with np.errstate(divide="ignore", invalid="ignore"):
+        values = {"df": df, "rse": se / np.abs(estimate), "events": n}
         if kind == "proportion":
             low, high, boundary = _design_ci.proportion_ci(
                 estimate, se, df, n, n_kish, 0.95, "beta"
@@ -60,41 +109,65 @@ def rules(
             korn_graubard = (
                 estimate * (1 - estimate) / se**2 * (_design_ci.t_quantile(0.95, n - 1.0) / t) ** 2
             )
-            effective = np.where(boundary, n_kish, korn_graubard)
             width = high - low
-            broken.append(
-                (~empty & ~(effective >= MIN_EFFECTIVE_N), "effective sample size below 30")
-            )
-            broken.append((~empty & ~(width <= MAX_ABSOLUTE_WIDTH), "interval wider than 0.30"))
-            relative = width / estimate
-            broken.append(
-                (
-                    ~empty & (width > RELATIVE_WIDTH_FROM) & ~(relative <= MAX_RELATIVE_WIDTH),
-                    "interval wider than 130% of the estimate",
-                )
-            )
-            broken.append((~empty & ~(df >= MIN_DF), "fewer than 8 degrees of freedom"))
-        else:
-            rse = se / np.abs(estimate)
-            broken.append((~empty & ~(rse <= MAX_RSE), "relative standard error above 30%"))
-            if kind == "rate":
-                broken.append((~empty & (n < MIN_EVENTS), "fewer than 20 events"))
-            else:
-                broken.append((~empty & ~(df >= MIN_DF), "fewer than 8 degrees of freedom"))
+            values["effective_n"] = np.where(boundary, n_kish, korn_graubard)
+            values["width"] = width
+            # the relative rule applies only where the interval is wider than 0.05
+            values["relative_width"] = np.where(width > RELATIVE_WIDTH_FROM, width / estimate, 0.0)
+    return values
+
+
+def rules(
+    kind: str,
+    estimate: FloatArray,
+    se: FloatArray,
+    df: FloatArray,
+    n: FloatArray,
+    n_kish: FloatArray,
+    zero_variance: NDArray[np.bool_] | None = None,
+    detail: Sequence[str] = (),
+) -> list[tuple[NDArray[np.bool_], str | list[str]]]:
+    """Return the broken-rule masks, each with its reason, for arrays of estimates.
+
+    The reason of the zero-variance rule is a list, one text per estimate, that includes the
+    estimator's explanation from ``detail``.
+    """
+    empty = n <= 0
+    broken: list[tuple[NDArray[np.bool_], str | list[str]]] = [(empty, "no observations")]
+    if zero_variance is not None and zero_variance.any():
+        why = [
+            "zero standard error" + (f": {text}" if text else "")
+            for text in (detail or [""] * len(estimate))
+        ]
+        broken.append((~empty & zero_variance, why))
+    values = quantities(kind, estimate, se, df, n, n_kish)
+    for rule in RULES:
+        if kind in rule.kinds:
+            broken.append((~empty & rule.broken(values[rule.quantity]), rule.reason))
     return broken
 
 
 def assess(
-    kind: str, estimate: Any, se: Any, df: Any, n: Any, n_kish: Any
+    kind: str,
+    estimate: Any,
+    se: Any,
+    df: Any,
+    n: Any,
+    n_kish: Any,
+    zero_variance: Any = None,
+    detail: Sequence[str] = (),
 ) -> tuple[NDArray[np.bool_], list[tuple[str, ...]]]:
     """Reliable flags and the reasons per estimate."""
-    arrays = [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (estimate, se, df, n, n_kish)]
-    broken = rules(kind, *arrays)
-    size = arrays[0].shape[0]
+    e, s, d, m, k = (
+        np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (estimate, se, df, n, n_kish)
+    )
+    zero = None if zero_variance is None else np.atleast_1d(np.asarray(zero_variance, dtype=bool))
+    broken = rules(kind, e, s, d, m, k, zero_variance=zero, detail=detail)
+    size = e.shape[0]
     failed = np.zeros(size, dtype=bool)
     reasons: list[list[str]] = [[] for _ in range(size)]
     for mask, reason in broken:
         failed |= mask
         for i in np.flatnonzero(mask):
-            reasons[i].append(reason)
+            reasons[i].append(reason if isinstance(reason, str) else reason[i])
     return ~failed, [tuple(r) for r in reasons]

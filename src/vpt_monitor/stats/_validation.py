@@ -7,13 +7,37 @@ kernels trust their inputs.
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
+
+#: Folder of the vpt_monitor package; warnings point at the first frame outside it.
+_PACKAGE = str(Path(__file__).resolve().parent.parent) + os.sep
+
+
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """Issue a warning attributed to the code that called into the library.
+
+    The stack level is found by walking out of every frame that lies in the ``vpt_monitor``
+    package, so a warning raised deep inside points at the user's line however the call got
+    there (directly, or through the monitor's indicators).
+    """
+    frame = sys._getframe(1)
+    level = 2
+    while frame.f_back is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(
+        _PACKAGE
+    ):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def _where(mask: NDArray[np.bool_]) -> str:

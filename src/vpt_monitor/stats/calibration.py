@@ -10,7 +10,6 @@ a post-stratum has no sampling variance at all.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt_monitor.stats._validation import warn
 from vpt_monitor.stats.design import SurveyDesign, factorize, show
 
 __all__ = ["PostStratification", "Raking", "poststratify", "rake"]
@@ -260,11 +260,9 @@ def rake(
             break
     converged = error <= tol
     if not converged:
-        warnings.warn(
+        warn(
             f"raking did not converge in {max_iter} iterations: the largest relative margin "
-            f"error is {error:.3g} (tol={tol:g}); the weights are those of the last iteration",
-            UserWarning,
-            stacklevel=2,
+            f"error is {error:.3g} (tol={tol:g}); the weights are those of the last iteration"
         )
     sizes = tuple(len(c[1]) for c in cells)
     codes_all = tuple(c[0] for c in cells)

@@ -7,61 +7,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt_monitor.stats._labels import compact, factorize
 from vpt_monitor.stats._validation import as_float_array, as_positive, check_choice
 
 if TYPE_CHECKING:
     from vpt_monitor.stats.replicate import ReplicateDesign
 
-__all__ = ["LONELY_PSU_POLICIES", "SurveyDesign"]
+__all__ = ["LONELY_PSU_POLICIES", "SurveyDesign", "compact", "factorize"]
 
 LONELY_PSU_POLICIES = ("fail", "adjust", "certainty", "remove")
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
-
-
-def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDArray[Any]]:
-    """Integer codes ``0..k-1`` for the labels in ``values`` and the sorted labels themselves."""
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"'{name}' must be one-dimensional; got shape {array.shape}")
-    if array.shape[0] != length:
-        raise ValueError(
-            f"'{name}' has {array.shape[0]} values but 'weights' has {length}; "
-            "all design arrays must have one value per row"
-        )
-    if array.dtype.kind == "f":
-        bad = np.isnan(array)
-        if bad.any():
-            raise ValueError(f"'{name}' has a missing value (NaN) at index {int(np.argmax(bad))}")
-    if array.dtype.kind == "O":
-        missing = np.fromiter((v is None for v in array), dtype=bool, count=length)
-        if missing.any():
-            raise ValueError(
-                f"'{name}' has a missing value (None) at index {int(np.argmax(missing))}"
-            )
-    if array.dtype.kind in "iu" and length:
-        # integer labels with a modest range: one bincount instead of a sort
-        low = int(array.min())
-        span = int(array.max()) - low + 1
-        if span <= max(4 * length, 1 << 16):
-            shifted = array if low == 0 else array - low
-            codes, present = compact(shifted.astype(np.intp, copy=False), span)
-            return codes, (present + low).astype(array.dtype)
-    labels, codes = np.unique(array, return_inverse=True)
-    return codes.astype(np.intp, copy=False), labels
-
-
-def compact(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
-    """Renumber integers in ``0 .. size - 1`` to ``0 .. k - 1``, keeping their order.
-
-    Returns the new codes and the ``k`` values present; one ``bincount``, no sort.
-    """
-    present = np.bincount(values, minlength=size) > 0
-    if present.all():  # already 0 .. size - 1
-        return values, np.arange(size, dtype=np.intp)
-    position = np.cumsum(present, dtype=np.intp) - 1
-    return position[values], np.flatnonzero(present).astype(np.intp)
 
 
 def show(value: Any) -> str:
@@ -204,9 +161,10 @@ class SurveyDesign:
     Raises
     ------
     ValueError
-        For arrays of different lengths, weights that are negative, zero or NaN, clusters
-        in two strata, an fpc that varies within a stratum or is smaller than the sample,
-        and a stratum with one PSU under ``lonely_psu="fail"``.
+        For arrays of different lengths, weights that are negative, zero or NaN, a missing
+        label (None, NaN, ``pandas.NA``, NaT) in ``strata`` or ``clusters``, clusters in two
+        strata, an fpc that varies within a stratum or is smaller than the sample, and a
+        stratum with one PSU under ``lonely_psu="fail"``.
 
     Notes
     -----
@@ -230,6 +188,12 @@ class SurveyDesign:
 
     with :math:`m_{hi}` second-stage units sampled in PSU :math:`i` and :math:`f_{hi}` their
     sampling fraction (R's ``multistage``).
+
+    Labels (of strata, clusters, and of domains and calibration cells elsewhere) are sorted:
+    numbers in numeric order, text in code-point order. A column that mixes kinds of labels
+    that do not compare, such as numbers and text, is accepted without comparing across
+    kinds: numbers come first, then text, then bytes, then other labels (those that cannot
+    be sorted among themselves in order of first appearance); every label keeps its value.
 
     References
     ----------
@@ -408,6 +372,11 @@ class SurveyDesign:
         return self._weights
 
     @property
+    def strata_labels(self) -> NDArray[Any]:
+        """Label of each stratum, in the order of the stratum codes (see :attr:`strata`)."""
+        return self._strata_labels
+
+    @property
     def df(self) -> int:
         """Design degrees of freedom: number of PSUs minus number of strata."""
         return int(self.n_psu - self.n_strata)
@@ -480,6 +449,8 @@ class SurveyDesign:
             lonely_psu=self.lonely_psu,
         )
         design._second = self._second
+        design._strata_labels = self._strata_labels
+        design._psu_labels = self._psu_labels
         steps = (
             self._calibration
             if calibration_step is None
@@ -518,9 +489,15 @@ class SurveyDesign:
         rho : float, default 0.5
             Fay's factor, in (0, 1).
         hadamard : array_like, optional
-            Hadamard matrix for BRR with at least ``n_strata + 1`` rows; by default
-            Sylvester's of the smallest fitting power of two. R ``survey`` picks its own
-            matrix unless given ``hadamard.matrix=``, so pass the same one to compare.
+            Hadamard matrix for BRR with at least ``n_strata + 1`` rows, any two values (such
+            as +1/-1 or 1/0), used as R's ``hadamard.matrix=``. By default the matrix R
+            ``survey``'s ``as.svrepdesign`` chooses for the number of strata, with R's sign
+            rule for its own matrices, so that default BRR and Fay designs give R's
+            replicates without passing a matrix to either side (see
+            :mod:`vpt_monitor.stats._hadamard`; for 24-27 and 32-35 strata, and orders
+            doubled from those, R uses stored matrices that are not shipped here and a
+            `UserWarning` says so). Strata take the matrix rows in the order of their labels
+            as text (so stratum 10 comes before 2), as R's ``brrweights``.
         mse : bool, default False
             Centre the replicate estimates on the full-sample estimate instead of their mean.
 

@@ -9,7 +9,7 @@ variance reflects the whole sample as in R ``survey``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,8 +17,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
 from vpt_monitor.stats import _design_ci, _taylor
+from vpt_monitor.stats._incidence import DomainPSUs
 from vpt_monitor.stats._validation import as_float_array, check_choice, check_level
 from vpt_monitor.stats.calibration import adjust_totals
+from vpt_monitor.stats.contrasts import contrast
 from vpt_monitor.stats.design import SurveyDesign, compact, factorize
 from vpt_monitor.stats.replicate import ReplicateDesign
 from vpt_monitor.stats.results import FLAGS, Estimate, EstimateTable
@@ -94,24 +96,30 @@ def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, 
 def _point(
     kind: str, weight_sum: FloatArray, y_sum: FloatArray, x_sum: FloatArray | None
 ) -> FloatArray:
-    """Estimate from domain sums (works on arrays of any shape, e.g. replicates x domains)."""
+    """Estimate from domain sums (works on arrays of any shape, e.g. replicates x domains).
+
+    A mean over no weight and a ratio over a zero denominator are NaN (never infinite).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         if kind in ("mean", "proportion"):
             return y_sum / weight_sum
         if kind == "total":
             return np.asarray(y_sum, dtype=np.float64)
         assert x_sum is not None
-        return y_sum / x_sum
+        return np.where(x_sum != 0, y_sum / x_sum, np.nan)
 
 
-def _replicate_factor(
-    design: ReplicateDesign,
-    table: _taylor.Cells,
-    kind: str,
-    sums: list[FloatArray],
-    estimate: FloatArray,
-) -> FloatArray:
+def _spread(design: ReplicateDesign, theta: FloatArray, estimate: FloatArray) -> FloatArray:
     """Scaled replicate deviations ``F`` (replicates x domains) with ``cov = F.T @ F``."""
+    centre = estimate if design.mse else theta[design.rscales > 0].mean(axis=0)
+    factor: FloatArray = (theta - centre) * np.sqrt(design.scale * design.rscales)[:, None]
+    return factor
+
+
+def _replicates(
+    design: ReplicateDesign, table: _taylor.Cells, kind: str, sums: list[FloatArray]
+) -> FloatArray:
+    """Replicate estimates (replicates x domains) from the cell sums."""
     multipliers = design.multipliers
     if table.dense:
         reps = [multipliers.T @ s for s in sums]
@@ -121,14 +129,42 @@ def _replicate_factor(
             (sparse.csr_array((s, (table.psu, table.domain)), shape=shape).T @ multipliers).T
             for s in sums
         ]
-    theta = _point(kind, reps[0], reps[1], reps[2] if len(reps) > 2 else None)
-    if design.mse:
-        centre = estimate
-    else:
-        used = design.rscales > 0
-        centre = theta[used].mean(axis=0)
-    factor: FloatArray = (theta - centre) * np.sqrt(design.scale * design.rscales)[:, None]
-    return factor
+    return _point(kind, reps[0], reps[1], reps[2] if len(reps) > 2 else None)
+
+
+#: A variance at most this fraction of the with-replacement reference variance is zero.
+ZERO_VARIANCE = 1e-20
+
+
+def _zero_variance_causes(
+    design: SurveyDesign | ReplicateDesign, psus: DomainPSUs, flagged: IntArray
+) -> list[str]:
+    """Say why each domain at ``flagged`` has no variance (read from the PSUs it touches)."""
+    base = design.base if isinstance(design, ReplicateDesign) else design
+    per_stratum = np.bincount(base.psu_stratum, minlength=base.n_strata)
+    silent = base.psu_scale == 0  # strata sampled completely, or lonely without "adjust"
+    lonely = silent & (per_stratum[base.psu_stratum] == 1)
+    touched = psus.counts(flagged)
+    all_silent = psus.counts(flagged, silent) == touched
+    some_lonely = psus.counts(flagged, lonely) > 0
+    otherwise = (
+        "it is fixed by the calibration of the weights"
+        if base.calibrated
+        else "every replicate gives the same estimate"
+        if isinstance(design, ReplicateDesign)
+        else "its PSU totals do not vary within strata"
+    )
+    census = "all its PSUs lie in strata sampled completely (fpc equal to the PSUs sampled)"
+    mixed = (
+        "all its PSUs lie in strata sampled completely or in single-PSU strata that add no "
+        f"variance (lonely_psu={base.lonely_psu!r})"
+    )
+    causes = np.select(
+        [touched == 1, all_silent & ~some_lonely, all_silent],
+        ["all its rows lie in one PSU", census, mixed],
+        otherwise,
+    )
+    return [str(cause) for cause in causes]
 
 
 def _estimate(
@@ -141,6 +177,7 @@ def _estimate(
     level: float = 0.95,
 ) -> Estimate | EstimateTable:
     base = design.base if isinstance(design, ReplicateDesign) else design
+    replicated = isinstance(design, ReplicateDesign)
     codes, labels, names = domains(by, base.n)
     d = len(labels)
     w = base.weights
@@ -154,14 +191,51 @@ def _estimate(
     y_sum = table.by_domain(cell_wy)
     x_sum = table.by_domain(cell_wx) if cell_wx is not None else None
     estimate = _point(kind, weight_sum, y_sum, x_sum)
+    present = cell_w > 0  # weights are > 0: a cell is occupied when it has weight
+    psus = DomainPSUs(
+        psu_stratum=base.psu_stratum,
+        columns=np.arange(d, dtype=np.intp),
+        present=present if table.dense else None,
+        psu=None if table.dense else table.psu,
+        column=None if table.dense else table.domain,
+        fixed_df=float(design.df) if isinstance(design, ReplicateDesign) else None,
+    )
+    flag_array = np.zeros((d, len(FLAGS)), dtype=bool)
+    detail = [""] * d
 
     factor: FloatArray | None
     cov: FloatArray | None
+    logit_se: FloatArray | None = None
     with np.errstate(divide="ignore", invalid="ignore"):
         if isinstance(design, ReplicateDesign):
             sums = [cell_w, cell_wy] + ([cell_wx] if cell_wx is not None else [])
-            factor, cov = _replicate_factor(design, table, kind, sums, estimate), None
+            theta = _replicates(design, table, kind, sums)
+            factor, cov = _spread(design, theta, estimate), None
             df = np.full(d, float(design.df))
+            # a replicate without an estimate (it drops all the domain's PSUs, or its
+            # denominator) leaves the domain without a replicate variance
+            lost = ~np.isfinite(theta[design.rscales > 0]) & np.isfinite(estimate)
+            if lost.any():
+                gone = lost.any(axis=0)
+                first_lost = np.flatnonzero(design.rscales > 0)[np.argmax(lost, axis=0)]
+                lost_at = zip(np.flatnonzero(gone).tolist(), first_lost[gone].tolist(), strict=True)
+                for j, r in lost_at:
+                    detail[j] = (
+                        f"replicate {r} has no estimate for it (it drops all its PSUs or its "
+                        "denominator), so there is no replicate variance"
+                    )
+                flag_array[gone, FLAGS.index("no_df")] = True
+                df = np.where(gone, 0.0, df)
+            if kind == "proportion":
+                logit_theta = np.log(theta / (1.0 - theta))
+                logit_est = np.log(estimate / (1.0 - estimate))
+                logit_factor = _spread(design, logit_theta, logit_est)
+                logit_se = np.sqrt(np.einsum("ij,ij->j", logit_factor, logit_factor))
+                # a replicate share of 0 or 1 has an infinite log-odds: no logit interval
+                # beyond [0, 1]; at a share of 0 or 1 itself the boundary interval applies
+                infinite = (np.isinf(logit_theta) & (design.rscales > 0)[:, None]).any(axis=0)
+                logit_se = np.where(infinite, np.inf, logit_se)
+                logit_se = np.where((estimate > 0) & (estimate < 1), logit_se, np.nan)
         else:
             # cell totals of the linearised values w_i u_i
             if kind in ("mean", "proportion"):
@@ -181,7 +255,7 @@ def _estimate(
                 first = factor.T @ factor if factor is not None else cov
                 assert first is not None
                 factor, cov = None, first + _taylor.second_stage_covariance(base, z, codes, d)
-            df = _taylor.degrees_of_freedom(base, table, cell_w > 0)  # weights are > 0
+            df = _taylor.degrees_of_freedom(base, table, present)
         if factor is not None:
             variance = np.einsum("ij,ij->j", factor, factor)
         else:
@@ -208,12 +282,47 @@ def _estimate(
         element_var = count / (count - 1.0) * spread_sum / weight_sum
         srs = element_var * srs_factor
         deff = np.where(srs > 0, variance / srs, np.nan)
-        n_kish = weight_sum**2 / np.bincount(codes, weights=w * w, minlength=d)
+        square_sum = np.bincount(codes, weights=w * w, minlength=d)
+        n_kish = weight_sum**2 / square_sum
 
-    flag_array = np.zeros((d, len(FLAGS)), dtype=bool)
+        # zero variance although the outcome varies: compare with the variance the same
+        # values would have with every row its own PSU (with replacement, one stratum)
+        if kind == "proportion":
+            varies = (estimate > 0) & (estimate < 1)
+            reference = element_var * square_sum / weight_sum**2
+        elif kind == "mean":
+            varies = spread_sum > ZERO_VARIANCE * (spread_sum + weight_sum * estimate**2)
+            reference = element_var * square_sum / weight_sum**2
+        elif kind == "total":
+            second = (spread_sum + weight_sum * (y_sum / weight_sum) ** 2) / weight_sum
+            varies = second > 0
+            reference = second * square_sum
+        else:
+            assert x_sum is not None
+            scale = np.bincount(codes, weights=w * y * y, minlength=d) / x_sum**2
+            varies = spread_sum > ZERO_VARIANCE * scale
+            reference = element_var * square_sum
+        zero = (
+            (count > 1) & varies & np.isfinite(estimate) & (variance <= ZERO_VARIANCE * reference)
+        )
+
+    if kind == "ratio":
+        assert x_sum is not None
+        no_denominator = x_sum == 0
+        if no_denominator.any():
+            flag_array[:, FLAGS.index("zero_denominator")] = no_denominator
+            se = np.where(no_denominator, np.nan, se)
+            for j in np.flatnonzero(no_denominator).tolist():
+                detail[j] = "the denominator's total is zero"
     if kind == "proportion":
         flag_array[:, FLAGS.index("boundary")] = (estimate == 0.0) | (estimate == 1.0)
-    flag_array[:, FLAGS.index("no_df")] = df < 1
+    flag_array[:, FLAGS.index("no_df")] |= df < 1
+    if zero.any():
+        flag_array[:, FLAGS.index("zero_variance")] = zero
+        flagged = np.flatnonzero(zero)
+        causes = _zero_variance_causes(design, psus, flagged)
+        for j, cause in zip(flagged.tolist(), causes, strict=True):
+            detail[j] = "; ".join(filter(None, (detail[j], cause)))
 
     if by is None:
         return Estimate(
@@ -227,6 +336,8 @@ def _estimate(
             flags=tuple(name for name, on in zip(FLAGS, flag_array[0], strict=True) if on),
             method=method,
             level=level,
+            logit_standard_error=np.nan if logit_se is None else logit_se[0],
+            flag_detail=detail[0],
         )
     return EstimateTable(
         domains=labels,
@@ -239,11 +350,14 @@ def _estimate(
         kind=kind,
         flag_array=flag_array,
         by=names,
-        design_df=base.df if not isinstance(design, ReplicateDesign) else design.df,
+        design_df=design.df if replicated else base.df,
         method=method,
         level=level,
         covariance_factor=factor,
         covariance=[] if cov is None else [cov],
+        logit_standard_error=logit_se,
+        flag_detail=detail,
+        domain_psus=psus,
     )
 
 
@@ -288,6 +402,8 @@ def mean(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | Estima
         The sample design.
     by : array_like or tuple of array_like, optional
         Domain labels, one per row; a tuple of arrays crosses them (labels become tuples).
+        Labels may mix numbers and text (numbers sort first, see :class:`SurveyDesign`); a
+        missing label is refused, naming the row.
 
     Returns
     -------
@@ -368,7 +484,8 @@ def ratio(
     Returns
     -------
     Estimate or EstimateTable
-        A domain whose denominator total is 0 has a NaN estimate.
+        A domain whose denominator total is 0 has a NaN estimate and standard error (never
+        an infinite one) and is flagged ``"zero_denominator"``.
 
     Notes
     -----
@@ -465,70 +582,4 @@ def proportion(
     check_level(level)
     return _estimate(
         "proportion", design, _response("y", y, design, binary=True), None, by, method, level
-    )
-
-
-def contrast(table: EstimateTable, coefficients: Mapping[Hashable, float]) -> Estimate:
-    r"""Linear combination of domain estimates, with its standard error from the covariance.
-
-    Parameters
-    ----------
-    table : EstimateTable
-        Domain estimates from one design (and so with a covariance matrix).
-    coefficients : mapping
-        ``{domain label: coefficient}``; domains not named get 0. For a change between two
-        waves, ``{2016: 1, 2014: -1}``.
-
-    Returns
-    -------
-    Estimate
-        ``kind="contrast"``, with the whole design's degrees of freedom.
-
-    Raises
-    ------
-    ValueError
-        For a label that is not a domain of ``table``, or a non-finite coefficient.
-
-    Notes
-    -----
-    For coefficients :math:`c`, the estimate is :math:`c^\top \hat\theta` and its variance
-    :math:`c^\top \hat\Sigma c`, where :math:`\hat\Sigma` is the domain covariance matrix
-    (R's ``svycontrast``). Domains share PSUs, so the covariance is in general not zero.
-
-    Examples
-    --------
-    >>> from vpt_monitor.stats import SurveyDesign, contrast, proportion
-    >>> design = SurveyDesign(weights=[1, 1, 1, 1, 1, 1], clusters=[1, 1, 2, 2, 3, 3])
-    >>> table = proportion([1, 0, 1, 1, 0, 0], design, by=[2014, 2016] * 3)
-    >>> change = contrast(table, {2016: 1, 2014: -1})
-    >>> round(change.estimate, 4)
-    -0.3333
-    """
-    if not isinstance(table, EstimateTable):
-        raise TypeError(f"'table' must be an EstimateTable; got {type(table).__name__}")
-    c = np.zeros(len(table))
-    for label, value in coefficients.items():
-        if label not in table.domains:
-            shown = ", ".join(repr(d) for d in table.domains[:12])
-            raise ValueError(
-                f"contrast names {label!r}, which is not a domain of the table; domains: {shown}"
-            )
-        coefficient = float(value)
-        if not np.isfinite(coefficient):
-            raise ValueError(f"the coefficient of {label!r} must be finite; got {value!r}")
-        c[table.index(label)] = coefficient
-    used = c != 0
-    estimate = float(c[used] @ table.estimate[used]) if used.any() else 0.0
-    variance = float(c @ table.covariance @ c)
-    assert table.flag_array is not None
-    raised = table.flag_array[used].any(axis=0)
-    flags = [name for name, on in zip(FLAGS, raised, strict=True) if on and name != "boundary"]
-    return Estimate(
-        estimate=estimate,
-        standard_error=np.sqrt(max(variance, 0.0)),
-        df=table.design_df,
-        n=int(table.n[used].sum()),
-        kind="contrast",
-        flags=tuple(flags),
-        level=table.level,
     )

@@ -284,8 +284,11 @@ def rate_ci(
     Raises
     ------
     ValueError
-        For negative or non-whole event counts, exposure ``<= 0``, a level outside (0, 1) or
-        an unknown method.
+        For negative or non-whole event counts, exposure ``<= 0``, a level outside (0, 1),
+        an unknown method, or an exposure so small that a bound of the rate is beyond the
+        largest float (about 1.8e308): express the rate per a larger unit instead (a
+        rate per person rather than per thousand persons, say), because an infinite bound
+        says nothing.
 
     Notes
     -----
@@ -328,6 +331,15 @@ def rate_ci(
     t = as_positive("exposure", exposure)
     x, t = broadcast(events=x, exposure=t)
     low, high = kernel(x, 1.0 - level)
-    return ConfidenceInterval(
-        low=np.maximum(low, 0.0) / t, high=np.asarray(high) / t, level=level, method=method
-    )
+    with np.errstate(over="ignore"):
+        low, high = np.maximum(low, 0.0) / t, np.asarray(high) / t
+    overflow = np.isinf(high) & np.isfinite(t)
+    if overflow.any():
+        index = tuple(np.argwhere(overflow)[0])
+        where = f" at index {index[0] if len(index) == 1 else index}" if overflow.ndim else ""
+        raise ValueError(
+            f"'exposure' is too small for the rate to be represented: events="
+            f"{x[index].item():g} over exposure={t[index].item():g} has an upper bound beyond "
+            f"the largest float{where}; express the rate per a larger unit"
+        )
+    return ConfidenceInterval(low=low, high=high, level=level, method=method)

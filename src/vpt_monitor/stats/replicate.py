@@ -17,14 +17,14 @@ visited once per replicate.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt_monitor.stats._validation import check_choice
-from vpt_monitor.stats.design import SurveyDesign
+from vpt_monitor.stats._hadamard import default_matrix
+from vpt_monitor.stats._validation import check_choice, warn
+from vpt_monitor.stats.design import SurveyDesign, show
 
 __all__ = ["REPLICATE_METHODS", "ReplicateDesign"]
 
@@ -186,12 +186,32 @@ def jackknife(design: SurveyDesign, *, delete_one: bool, mse: bool) -> Replicate
     return ReplicateDesign(design, method, multipliers, 1.0, rscales, mse=mse, df=df)
 
 
-def sylvester(size: int) -> NDArray[np.int8]:
-    """Return Sylvester's Hadamard matrix of order ``size`` (a power of two), entries +/-1."""
-    matrix = np.ones((1, 1), dtype=np.int8)
-    while matrix.shape[0] < size:
-        matrix = np.block([[matrix, matrix], [matrix, -matrix]])
-    return matrix
+def _as_r_text(label: Any) -> str:
+    """Write a label as R's ``as.character`` does (R sorts strata as text for BRR)."""
+    value = label.item() if isinstance(label, np.generic) else label
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _check_hadamard(h: NDArray[Any], n_strata: int) -> None:
+    if h.ndim != 2 or h.shape[0] < n_strata + 1:
+        raise ValueError(
+            f"'hadamard' must be a matrix with at least {n_strata + 1} rows (strata + 1); "
+            f"got shape {h.shape}"
+        )
+    values = np.unique(h)
+    if values.size != 2:
+        raise ValueError(
+            f"'hadamard' must have exactly two distinct values; got {values.size}: "
+            f"{', '.join(repr(v.item()) for v in values[:5])}"
+        )
+    signed = np.where(h == h[0, 0], 1.0, -1.0)
+    gram = signed.T @ signed
+    if not np.allclose(gram, h.shape[0] * np.eye(h.shape[1])):
+        raise ValueError("'hadamard' is not a Hadamard matrix (its columns are not orthogonal)")
 
 
 def brr(
@@ -202,42 +222,44 @@ def brr(
     if np.any(count != 2):
         bad = int(np.argmax(count != 2))
         raise ValueError(
-            f"BRR needs exactly two PSUs in every stratum; stratum number {bad} (in label "
-            f"order) has {count[bad]}"
+            f"BRR needs exactly two PSUs in every stratum; stratum "
+            f"{show(design.strata_labels[bad])} has {count[bad]}"
         )
     if design.fpc is not None:
-        warnings.warn(
-            "BRR ignores the finite-population correction (as R survey does)",
-            UserWarning,
-            stacklevel=3,
-        )
+        warn("BRR ignores the finite-population correction (as R survey does)")
     n_strata = design.n_strata
+    # R's brrweights: stratum number j (strata sorted as text, as R sorts as.character)
+    # takes row j + 1 of the matrix (row 0 is skipped), one column per replicate; in each
+    # stratum the PSU that appears first in the data is the "first" of the pair
+    text = [_as_r_text(label) for label in design.strata_labels.tolist()]
+    rank = np.empty(n_strata, dtype=np.intp)
+    rank[sorted(range(n_strata), key=text.__getitem__)] = np.arange(n_strata)
     h: NDArray[Any]
     if hadamard is None:
-        size = 1 << int(np.ceil(np.log2(n_strata + 1)))
-        h = sylvester(size)
+        h, exact = default_matrix(n_strata)
+        if not exact:
+            warn(
+                f"for {n_strata} strata R survey's default Hadamard matrix is one it stores "
+                f"(order {h.shape[0]}) and vpt_monitor does not ship; a Paley matrix of the "
+                "same order is used, so replicate standard errors of nonlinear statistics "
+                "differ from R's; pass R's survey:::hadamard("
+                f"{n_strata}) as hadamard= to reproduce R"
+            )
+        # R's own matrices are 0/1 with 1 in the corner; where an entry is 1 the first PSU
+        # of the pair gets the high factor
+        first_high = h[1 + rank] == h[0, 0]
     else:
         h = np.asarray(hadamard)
-        if h.ndim != 2 or h.shape[0] < n_strata + 1:
-            raise ValueError(
-                f"'hadamard' must be a matrix with at least {n_strata + 1} rows (strata + 1); "
-                f"got shape {h.shape}"
-            )
-        values = np.unique(h)
-        if values.size != 2:
-            raise ValueError("'hadamard' must have exactly two distinct values")
-        signed = np.where(h == h[0, 0], 1.0, -1.0)
-        gram = signed.T @ signed
-        if not np.allclose(gram, h.shape[0] * np.eye(h.shape[1])):
-            raise ValueError("'hadamard' is not a Hadamard matrix (its columns are not orthogonal)")
-    # as R's brrweights: row 0 is skipped; in stratum k (label order) the PSU seen first in
-    # the data gets 2 - rho where the entry differs from the corner entry, rho otherwise
-    ones = h[1 : n_strata + 1] != h[0, 0]
+        _check_hadamard(h, n_strata)
+        # a matrix given by the user is recoded by R as 0 where it equals the corner entry
+        # and 1 elsewhere, and there the first PSU gets the high factor: the complement of
+        # the rule for R's own matrices
+        first_high = h[1 + rank] != h[0, 0]
     first = _first_appearance(design)
     order = np.lexsort((first, design.psu_stratum))  # PSUs by stratum, then appearance
     is_first = np.zeros(design.n_psu, dtype=bool)
     is_first[order[0::2]] = True
-    chosen = ones[design.psu_stratum]  # (n_psu, R)
+    chosen = first_high[design.psu_stratum]  # (n_psu, R)
     high = np.where(is_first[:, None], chosen, ~chosen)
     multipliers = np.where(high, 2.0 - rho, rho)
     replicates = multipliers.shape[1]
@@ -253,11 +275,7 @@ def bootstrap(
 ) -> ReplicateDesign:
     """Rao and Wu's rescaling bootstrap: ``n_h - 1`` PSUs drawn with replacement per stratum."""
     if design.fpc is not None:
-        warnings.warn(
-            "the Rao-Wu bootstrap ignores the finite-population correction",
-            UserWarning,
-            stacklevel=3,
-        )
+        warn("the Rao-Wu bootstrap ignores the finite-population correction")
     stratum = design.psu_stratum
     count = np.bincount(stratum, minlength=design.n_strata)
     rng = np.random.default_rng(seed)
@@ -300,11 +318,9 @@ def make(
     """Build the replicate design of ``method``; see :meth:`SurveyDesign.replicate`."""
     check_choice("method", method, REPLICATE_METHODS)
     if design.second_stage is not None:
-        warnings.warn(
+        warn(
             "replicate weights use the first stage only: the second-stage fpc is dropped "
-            "(as R's as.svrepdesign does)",
-            UserWarning,
-            stacklevel=3,
+            "(as R's as.svrepdesign does)"
         )
     if design.calibrated:
         raise ValueError(

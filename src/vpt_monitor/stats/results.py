@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor.stats import _design_ci, _reliability
+from vpt_monitor.stats._incidence import DomainPSUs
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._validation import check_level
 
@@ -19,8 +20,21 @@ __all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 FloatArray = NDArray[np.float64]
 KINDS = ("mean", "total", "ratio", "proportion", "contrast", "rate")
 
-#: Names of the flags an estimate can carry, in the column order of ``flag_array``.
-FLAGS = ("boundary", "no_df", "empty", "not_measured")
+#: Names of the flags an estimate can carry, in the column order of ``flag_array``:
+#:
+#: - ``"boundary"``: a proportion of exactly 0 or 1; its interval is the one-sided exact
+#:   bound on Kish's effective sample size;
+#: - ``"no_df"``: fewer than one degree of freedom, or a replicate design with a replicate
+#:   that has no estimate for the domain (it drops all the domain's PSUs): no interval;
+#: - ``"empty"``: no rows;
+#: - ``"zero_variance"``: more than one row and an outcome that varies, yet a standard error
+#:   of zero (all its PSUs in strata sampled completely, a single PSU, a total fixed by
+#:   calibration): never reliable, see ``flag_detail`` for the cause;
+#: - ``"zero_denominator"``: a ratio whose denominator total is zero; estimate and standard
+#:   error are NaN;
+#: - ``"not_measured"``: the domain has rows but none answered the question (it was not
+#:   asked there); estimate and standard error are NaN.
+FLAGS = ("boundary", "no_df", "empty", "zero_variance", "zero_denominator", "not_measured")
 
 
 def _default_method(kind: str) -> str:
@@ -45,6 +59,29 @@ def _array(value: Any) -> FloatArray:
     array = np.array(value, dtype=np.float64)
     array.setflags(write=False)
     return array
+
+
+def _optional_array(value: Any) -> FloatArray | None:
+    return None if value is None else _array(value)
+
+
+def _bounds(value: Any) -> tuple[float, float] | None:
+    """Check ``bounds``: None or a pair ``(low, high)`` of numbers with ``low < high``."""
+    if value is None:
+        return None
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise TypeError(f"'bounds' must be a pair (low, high) of numbers; got {value!r}") from None
+    if not low < high:  # also refuses NaN
+        raise ValueError(f"'bounds' must have low < high; got bounds={value!r}")
+    return low, high
+
+
+def _clip(low: Any, high: Any, bounds: tuple[float, float] | None) -> tuple[FloatArray, FloatArray]:
+    if bounds is None:
+        return low, high
+    return np.clip(low, *bounds), np.clip(high, *bounds)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -72,17 +109,29 @@ class Estimate:
         ``"contrast"`` or ``"rate"``; it selects the interval methods. For a Poisson
         ``"rate"``, ``n`` is the number of events and ``exposure`` the denominator.
     flags : tuple of str
-        Warnings a reader needs: ``"boundary"`` (a proportion of exactly 0 or 1, whose
-        interval is the one-sided exact bound on the effective sample size), ``"no_df"``
-        (fewer than one degree of freedom: no interval), ``"empty"`` (no rows),
-        ``"not_measured"`` (the domain has rows but none answered the question: it was not
-        asked there).
+        Warnings a reader needs, names from :data:`~vpt_monitor.stats.results.FLAGS`:
+        ``"boundary"`` (a proportion of exactly 0 or 1, whose interval is the one-sided exact
+        bound on the effective sample size), ``"no_df"`` (fewer than one degree of freedom,
+        or a replicate that drops all the domain's PSUs: no interval), ``"empty"`` (no
+        rows), ``"zero_variance"`` (a standard error of zero although the outcome varies:
+        never reliable), ``"zero_denominator"`` (a ratio over a zero total: NaN) and
+        ``"not_measured"`` (rows but no answers: the question was not asked there).
     method : str or None
         Interval method used when :meth:`confidence_interval` is not given one.
     level : float
         Confidence level used when :meth:`confidence_interval` is not given one.
     notes : mapping
         What the estimator wants a reader to know, such as how many counts were capped.
+    bounds : tuple of float or None
+        ``(low, high)`` range of a bounded quantity, such as ``(0, 100)`` for a maturity
+        score; intervals are clipped to it. None (the default) clips nothing.
+    logit_standard_error : float
+        For a proportion from a replicate design, the replicate standard error of
+        :math:`\operatorname{logit}\hat p` (the spread of the replicates' log-odds), which
+        the ``"logit"`` interval uses as R's ``svyciprop``; NaN otherwise.
+    flag_detail : str
+        Why the flags were raised, in words (for example which replicate dropped all the
+        domain's PSUs); empty when there is nothing to explain.
 
     Examples
     --------
@@ -107,6 +156,11 @@ class Estimate:
     method: str | None = attrs.field(default=None)
     level: float = attrs.field(default=0.95, converter=float)
     notes: Mapping[str, Any] = attrs.field(factory=dict, converter=_readonly_mapping, repr=False)
+    bounds: tuple[float, float] | None = attrs.field(default=None, converter=_bounds, kw_only=True)
+    logit_standard_error: float = attrs.field(
+        converter=float, default=float("nan"), kw_only=True, repr=False
+    )
+    flag_detail: str = attrs.field(default="", converter=str, kw_only=True, repr=False)
 
     @property
     def variance(self) -> float:
@@ -126,7 +180,8 @@ class Estimate:
         most 0.30 wide and, where wider than 0.05, at most 130% of the estimate, and 8 or more
         degrees of freedom; for a rate at least 20 events and a relative standard error of
         at most 30%; for other estimates a relative standard error of at most 30% and 8 or
-        more degrees of freedom.
+        more degrees of freedom. An estimate flagged ``"zero_variance"`` is never reliable,
+        whatever the other rules say: its reason gives the cause (``flag_detail``).
 
         Examples
         --------
@@ -138,7 +193,14 @@ class Estimate:
         'effective sample size below 30'
         """
         ok, reasons = _reliability.assess(
-            self.kind, self.estimate, self.standard_error, self.df, self.n, self.n_effective
+            self.kind,
+            self.estimate,
+            self.standard_error,
+            self.df,
+            self.n,
+            self.n_effective,
+            "zero_variance" in self.flags,
+            (self.flag_detail,),
         )
         return bool(ok[0]), reasons[0]
 
@@ -151,7 +213,7 @@ class Estimate:
     def confidence_interval(
         self, level: float | None = None, method: str | None = None
     ) -> ConfidenceInterval:
-        """Confidence interval at ``level``, by ``method``.
+        r"""Confidence interval at ``level``, by ``method``.
 
         Parameters
         ----------
@@ -162,7 +224,20 @@ class Estimate:
             ``"asin"``, ``"beta"`` (Korn-Graubard), ``"mean"``, ``"wilson"`` or
             ``"clopper_pearson"``; for a rate the methods of
             :func:`~vpt_monitor.stats.rate_ci` (``"exact"`` by default); for other
-            estimates ``"t"`` (default, Student t with ``df``) or ``"normal"``.
+            estimates ``"t"`` (default, Student t with ``df``), ``"normal"``, or ``"log"``
+            for a positive quantity such as a ratio of two waves:
+            :math:`\exp(\log\hat\theta \mp t\,\mathrm{se}/\hat\theta)`, the t interval
+            of :math:`\log\hat\theta` by the delta method, back-transformed (NaN where the
+            estimate is not positive).
+
+        Notes
+        -----
+        With ``bounds`` set, both ends are clipped to it. For a proportion from a replicate
+        design, ``"logit"`` uses the replicate standard error of the log-odds (R's
+        ``svyciprop(method="logit")``, which refits ``svyglm`` on every replicate) and
+        ``"xlogit"`` the delta method on :math:`\hat p`,
+        :math:`\mathrm{se}/(\hat p(1 - \hat p))` (R's ``"xlogit"``); for a Taylor design
+        the two coincide.
         """
         ci = _interval(
             self.kind,
@@ -174,8 +249,10 @@ class Estimate:
             self.level if level is None else level,
             self.method if method is None else method,
             np.float64(self.exposure),
+            np.float64(self.logit_standard_error),
         )
-        return ConfidenceInterval(float(ci[0]), float(ci[1]), ci[3], ci[2])
+        low, high = _clip(ci[0], ci[1], self.bounds)
+        return ConfidenceInterval(float(low), float(high), ci[3], ci[2])
 
     def __repr__(self) -> str:
         extra = f", flags={self.flags}" if self.flags else ""
@@ -195,6 +272,7 @@ def _interval(
     level: float,
     method: str | None,
     exposure: Any = np.nan,
+    logit_se: Any = None,
 ) -> tuple[FloatArray, FloatArray, str, float]:
     check_level(level)
     chosen = _default_method(kind) if method is None else method
@@ -206,7 +284,9 @@ def _interval(
         low = np.where(positive, ci.low, np.nan)
         high = np.where(positive, ci.high, np.nan)
     elif kind == "proportion":
-        low, high, _ = _design_ci.proportion_ci(estimate, se, df, n, n_effective, level, chosen)
+        low, high, _ = _design_ci.proportion_ci(
+            estimate, se, df, n, n_effective, level, chosen, logit_se
+        )
     else:
         low, high = _design_ci.estimate_ci(estimate, se, df, level, chosen)
     return low, high, chosen, level
@@ -249,6 +329,17 @@ class EstimateTable:
     covariance_factor : numpy.ndarray or None
         A matrix ``X`` with ``covariance = X.T @ X`` (PSU deviations or scaled replicate
         deviations), kept so that many domains cost no ``D x D`` product until needed.
+    bounds : tuple of float or None
+        ``(low, high)`` range of a bounded quantity; intervals are clipped to it.
+    logit_standard_error : numpy.ndarray or None
+        For proportions from a replicate design, the replicate standard errors of the
+        log-odds (see :class:`Estimate`).
+    flag_detail : tuple of str
+        Per domain, why its flags were raised, in words ("" when nothing to explain).
+    domain_psus : object or None
+        Which PSUs each domain touches and the stratum of each PSU, kept by the estimators
+        for :meth:`degrees_of_freedom`; it follows :meth:`reindex` and a relabelling with
+        ``attrs.evolve(table, domains=...)``. None for tables built by hand.
 
     Examples
     --------
@@ -280,14 +371,97 @@ class EstimateTable:
     _covariance: list[FloatArray] | FloatArray = attrs.field(
         factory=list, repr=False, alias="covariance"
     )
+    bounds: tuple[float, float] | None = attrs.field(default=None, converter=_bounds, kw_only=True)
+    logit_standard_error: FloatArray | None = attrs.field(
+        default=None, converter=_optional_array, kw_only=True, repr=False
+    )
+    flag_detail: tuple[str, ...] = attrs.field(
+        default=(), converter=_tuple, kw_only=True, repr=False
+    )
+    domain_psus: DomainPSUs | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        size = len(self.domains)
         if self.flag_array is None:
-            object.__setattr__(self, "flag_array", np.zeros((len(self.domains), len(FLAGS)), bool))
+            object.__setattr__(self, "flag_array", np.zeros((size, len(FLAGS)), bool))
         if not isinstance(self._covariance, list):
             object.__setattr__(self, "_covariance", [_array(self._covariance)])
         if not self._covariance and self.covariance_factor is None:
             raise ValueError("an EstimateTable needs a covariance or a covariance_factor")
+        if not self.flag_detail:
+            object.__setattr__(self, "flag_detail", ("",) * size)
+        for name, value in (("flag_detail", self.flag_detail), ("domain_psus", self.domain_psus)):
+            if value is not None and len(value) != size:
+                raise ValueError(
+                    f"'{name}' describes {len(value)} domains but the table has {size}; "
+                    "use reindex() to change the domains of a table"
+                )
+
+    def covariance_of(self, labels: Iterable[Hashable]) -> FloatArray:
+        """Covariance matrix of the estimates of the domains ``labels``, in that order.
+
+        Only the columns of those domains are used: nothing of size ``D x D`` is formed
+        when the table keeps a covariance factor, and empty domains elsewhere in the table
+        do not spill NaN into it.
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> design = SurveyDesign(weights=[1.0] * 6, clusters=[1, 1, 2, 2, 3, 3])
+        >>> table = mean([1.0, 2.0, 4.0, 3.0, 5.0, 6.0], design, by=[2014, 2016] * 3)
+        >>> table.reindex([2012, 2014, 2016]).covariance_of([2016, 2014]).round(4).tolist()
+        [[1.4444, 1.2222], [1.2222, 1.4444]]
+        """
+        positions = np.array([self.index(label) for label in labels], dtype=np.intp)
+        return self._covariance_at(positions)
+
+    def _covariance_at(self, positions: NDArray[np.intp]) -> FloatArray:
+        cache = self._covariance
+        assert isinstance(cache, list)
+        if not cache and self.covariance_factor is not None:
+            columns = self.covariance_factor[:, positions]
+            result: FloatArray = columns.T @ columns
+            return result
+        return np.asarray(self.covariance[np.ix_(positions, positions)], dtype=np.float64)
+
+    def degrees_of_freedom(self, labels: Iterable[Hashable]) -> float:
+        """Degrees of freedom of the domains ``labels`` taken together.
+
+        For a Taylor design, the PSUs minus the strata among the rows of the union of those
+        domains: R's ``degf(subset(design, domain %in% labels))``. This is the df for a
+        contrast of those domains, such as the change between two waves. For a replicate
+        design, the replicate design's degrees of freedom. A table built by hand, without
+        the record of which PSUs its domains touch, answers ``design_df``.
+
+        Parameters
+        ----------
+        labels : iterable
+            Domain labels of this table.
+
+        Returns
+        -------
+        float
+            Degrees of freedom; 0 when only empty domains are named.
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> design = SurveyDesign(weights=[1.0] * 8, strata=[1, 1, 1, 1, 2, 2, 2, 2],
+        ...                       clusters=[1, 1, 2, 3, 4, 5, 6, 6])
+        >>> y = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+        >>> table = mean(y, design, by=["a", "a", "b", "b", "c", "c", "c", "a"])
+        >>> table.df.tolist(), design.df
+        ([0.0, 1.0, 2.0], 4)
+        >>> table.degrees_of_freedom(["a", "b"]), table.degrees_of_freedom(["b", "c"])
+        (2.0, 3.0)
+        """
+        positions = np.array([self.index(label) for label in labels], dtype=np.intp)
+        return self._df_at(positions)
+
+    def _df_at(self, positions: NDArray[np.intp]) -> float:
+        if self.domain_psus is None:
+            return float(self.design_df)
+        return self.domain_psus.degrees_of_freedom(positions)
 
     @property
     def covariance(self) -> FloatArray:
@@ -307,8 +481,16 @@ class EstimateTable:
 
     def reliability(self) -> tuple[NDArray[np.bool_], list[tuple[str, ...]]]:
         """Check the publication rules per domain; see :meth:`Estimate.reliability`."""
+        assert self.flag_array is not None
         return _reliability.assess(
-            self.kind, self.estimate, self.standard_error, self.df, self.n, self.n_effective
+            self.kind,
+            self.estimate,
+            self.standard_error,
+            self.df,
+            self.n,
+            self.n_effective,
+            self.flag_array[:, FLAGS.index("zero_variance")],
+            self.flag_detail,
         )
 
     def _flags_of(self, i: int) -> tuple[str, ...]:
@@ -353,6 +535,11 @@ class EstimateTable:
             method=self.method,
             level=self.level,
             notes=self.notes,
+            bounds=self.bounds,
+            logit_standard_error=(
+                np.nan if self.logit_standard_error is None else self.logit_standard_error[i]
+            ),
+            flag_detail=self.flag_detail[i],
         )
 
     def __iter__(self) -> Iterator[tuple[Hashable, Estimate]]:
@@ -405,6 +592,8 @@ class EstimateTable:
         else:
             both = known[:, None] & known[None, :]
             covariance = [np.where(both, self.covariance[np.ix_(safe, safe)], np.nan)]
+        details = np.array(("", *self.flag_detail), dtype=object)
+        detail = tuple(details[np.where(known, safe + 1, 0)].tolist())
         return attrs.evolve(
             self,
             domains=wanted,
@@ -418,6 +607,17 @@ class EstimateTable:
             flag_array=flags,
             covariance_factor=factor,
             covariance=covariance,
+            logit_standard_error=(
+                None
+                if self.logit_standard_error is None
+                else pick(self.logit_standard_error, np.nan)
+            ),
+            flag_detail=detail,
+            domain_psus=(
+                None
+                if self.domain_psus is None
+                else self.domain_psus.take(np.where(known, take, -1))
+            ),
         )
 
     def confidence_interval(
@@ -434,7 +634,9 @@ class EstimateTable:
             self.level if level is None else level,
             self.method if method is None else method,
             np.nan if self.exposure is None else self.exposure,
+            self.logit_standard_error,
         )
+        low, high = _clip(low, high, self.bounds)
         return ConfidenceInterval(low, high, chosen_level, chosen)
 
     def to_records(
