@@ -105,6 +105,8 @@ def check_domain(key: str, label: str, est: Estimate, missing: int | None = None
     if (*where, "low") in R:
         ci = est.confidence_interval()
         expected = [R[(*where, "low")], R[(*where, "high")]]
+        if est.bounds is not None:  # R's t interval, clipped to the quantity's range
+            expected = list(np.clip(expected, *est.bounds))
         assert_allclose([ci.low, ci.high], expected, rtol=RTOL, err_msg=label)
     if est.kind == "proportion":
         p = R[(*where, "estimate")]

@@ -354,3 +354,35 @@ def test_organisation_weights_follow_the_organisation_design() -> None:
     assert policy_maturity(doubled, wave=2016).estimate == pytest.approx(
         policy_maturity(data, wave=2016).estimate
     )
+
+
+# ---- item 16: bounded quantities keep their intervals in range ------------------------------
+
+
+def test_maturity_intervals_stay_within_0_and_100() -> None:
+    from vpt_monitor import AGGRESSION_SCHEME
+
+    items = {m.value for m in AGGRESSION_SCHEME.items}
+    orgs = [
+        Organisation(
+            f"p{i}",
+            2016,
+            "provincie",
+            employees=500,
+            stratum="pv",
+            fpc=12,
+            measures=items if i else {"nazorg"},
+        )
+        for i in range(4)
+    ]
+    result = policy_maturity(
+        MonitorData.from_records([], organisations=orgs), scheme=AGGRESSION_SCHEME
+    )
+    unclipped_high = result.estimate + __import__("scipy").stats.t.ppf(0.975, 3) * (
+        result.standard_error
+    )
+    assert unclipped_high > 100  # a plain t interval would pass 100
+    ci = result.confidence_interval()
+    assert ci.high == 100.0
+    assert 0.0 <= ci.low < result.estimate
+    assert result.bounds == (0.0, 100.0)

@@ -234,6 +234,7 @@ def estimate(
     wave: int | None = None,
     notes: dict[str, Any] | None = None,
     organisations: bool = False,
+    bounds: tuple[float, float] | None = None,
     **options: Any,
 ) -> Estimate | EstimateTable:
     """Run ``estimator(*arrays, design, by=...)`` and shape the result for the monitor.
@@ -244,8 +245,37 @@ def estimate(
     counts the rows of the sub-population left out for lack of an answer. Domains with rows
     of the sub-population but no answers are flagged ``"not_measured"``. The result lists
     every possible domain of ``by``. With ``organisations=True`` the rows are the
-    organisation survey's.
+    organisation survey's. ``bounds`` is the range of the quantity (a score from 0 to 100,
+    a share of incidents from 0 to 1); intervals are clipped to it.
     """
+    result = _estimate(
+        estimator,
+        data,
+        arrays,
+        by,
+        among=among,
+        answered=answered,
+        wave=wave,
+        notes=notes,
+        organisations=organisations,
+        **options,
+    )
+    return result if bounds is None else attrs.evolve(result, bounds=bounds)
+
+
+def _estimate(
+    estimator: Estimator,
+    data: MonitorData,
+    arrays: Sequence[NDArray[Any]],
+    by: By,
+    *,
+    among: Mask | None,
+    answered: Mask | None,
+    wave: int | None,
+    notes: dict[str, Any] | None,
+    organisations: bool,
+    **options: Any,
+) -> Estimate | EstimateTable:
     unit = Unit(data, organisations)
     names = _names(by, unit.allowed)
     in_wave = wave_rows(unit, names, wave)

@@ -282,7 +282,9 @@ def incidence(
         )
         values = capped
     y = values.sum(axis=1)
-    return estimate(mean, data, [y], by, answered=answered, wave=wave, notes=notes)
+    return estimate(
+        mean, data, [y], by, answered=answered, wave=wave, notes=notes, bounds=(0.0, np.inf)
+    )
 
 
 _TARGETS = {"employer": "reported_internally", "police": "police_report"}
@@ -372,6 +374,7 @@ def reporting_propensity(
             among=described,
             answered=answered > 0,
             wave=wave,
+            bounds=(0.0, 1.0),
         )
     return estimate(
         proportion,

@@ -261,9 +261,7 @@ def _rows(table: EstimateTable) -> tuple[list[Hashable], dict[Hashable, dict[int
 
 def _involved_df(table: EstimateTable, domains: Sequence[int]) -> float:
     """Degrees of freedom of a comparison: PSUs minus strata among the domains' rows."""
-    # TEMPORARY-DF: sum of the domains' df (right for waves without shared PSUs) until the
-    # table can tell the df of a set of its domains
-    return float(np.sum(table.df[list(domains)]))
+    return table.degrees_of_freedom([table.domains[i] for i in domains])
 
 
 def change(
@@ -387,12 +385,7 @@ def change(
 
 def _covariance_of(table: EstimateTable, used: NDArray[np.intp]) -> NDArray[np.float64]:
     """Covariance among the domains ``used`` only (never the whole D x D matrix)."""
-    factor = table.covariance_factor
-    if factor is not None:
-        part = np.nan_to_num(factor[:, used])
-        block: NDArray[np.float64] = part.T @ part
-        return block
-    return np.asarray(table.covariance[np.ix_(used, used)], dtype=np.float64)
+    return table.covariance_of([table.domains[i] for i in used])
 
 
 @attrs.frozen(eq=False, repr=False)

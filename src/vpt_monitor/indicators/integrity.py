@@ -198,6 +198,7 @@ def violation_rate(
             wave=wave,
             organisations=True,
             notes={"per": per},
+            bounds=(0.0, np.inf),
         )
     in_wave = wave_rows(unit, names, wave)
     codes = [unit.column(n) for n in names]

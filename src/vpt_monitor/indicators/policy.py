@@ -326,7 +326,8 @@ def policy_maturity(
     The mean :math:`\sum_{o \in d} w_o S_o / \sum_{o \in d} w_o` on the organisation design
     over the organisations that answered every item of the scheme, with the
     finite-population correction of each stratum in each wave: with most of the 12
-    provinces answering, most of the uncertainty is gone.
+    provinces answering, most of the uncertainty is gone. The Student-t interval is clipped
+    to the score's range, 0 to 100.
 
     Examples
     --------
@@ -365,6 +366,7 @@ def policy_maturity(
         wave=wave,
         organisations=True,
         notes={"scheme": scheme.name, "levels": levels},
+        bounds=(0.0, 100.0),
     )
 
 
