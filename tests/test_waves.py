@@ -127,6 +127,10 @@ def _census(fpc2: bool) -> MonitorData:
 def test_a_census_of_provinces_keeps_the_second_stage_variance() -> None:
     one_stage = victimisation(_census(fpc2=False))
     assert one_stage.standard_error == 0.0  # the first stage alone: a census, no variance
+    assert "zero_variance" in one_stage.flags  # item 3: never reliable, and says why
+    ok, reasons = one_stage.reliability()
+    assert not ok
+    assert any("strata sampled completely" in r for r in reasons)
     two_stage = victimisation(_census(fpc2=True))
     assert two_stage.standard_error > 0.01
     assert np.isfinite(two_stage.confidence_interval(method="wilson").low)
