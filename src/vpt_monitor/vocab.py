@@ -11,14 +11,19 @@ from enum import StrEnum
 from typing import Self
 
 __all__ = [
+    "AgeBand",
     "Area",
     "Channel",
     "Consequence",
+    "ContactFrequency",
     "Form",
+    "Gender",
     "Group",
     "Layer",
     "Measure",
+    "MunicipalitySize",
     "Office",
+    "Province",
     "ViolationStatus",
     "ViolationType",
 ]
@@ -273,6 +278,95 @@ _AGGRESSION_MEASURES = frozenset(
     }
 )
 
+class Gender(_Labelled):
+    """Gender of a respondent, as the monitor asks it since 2016 (m, v, x).
+
+    Examples
+    --------
+    >>> from vpt_monitor import Gender
+    >>> Gender("v").label, Gender.WOMAN.dutch
+    ('women', 'vrouwen')
+    """
+
+    MAN = "m"
+    WOMAN = "v"
+    OTHER = "x"
+
+
+class AgeBand(_Labelled):
+    """Age band of a respondent.
+
+    Examples
+    --------
+    >>> from vpt_monitor import AgeBand
+    >>> [band.value for band in AgeBand]
+    ['tot-35', '35-44', '45-54', '55-64', '65-plus']
+    """
+
+    UNDER_35 = "tot-35"
+    FROM_35_TO_44 = "35-44"
+    FROM_45_TO_54 = "45-54"
+    FROM_55_TO_64 = "55-64"
+    FROM_65 = "65-plus"
+
+
+class Province(_Labelled):
+    """The twelve provinces (BZK publishes one factsheet for each).
+
+    Examples
+    --------
+    >>> from vpt_monitor import Province
+    >>> len(Province), Province("fryslan").dutch
+    (12, 'Fryslân')
+    """
+
+    GRONINGEN = "groningen"
+    FRYSLAN = "fryslan"
+    DRENTHE = "drenthe"
+    OVERIJSSEL = "overijssel"
+    FLEVOLAND = "flevoland"
+    GELDERLAND = "gelderland"
+    UTRECHT = "utrecht"
+    NOORD_HOLLAND = "noord-holland"
+    ZUID_HOLLAND = "zuid-holland"
+    ZEELAND = "zeeland"
+    NOORD_BRABANT = "noord-brabant"
+    LIMBURG = "limburg"
+
+
+class MunicipalitySize(_Labelled):
+    """Size class of a municipality by its inhabitants.
+
+    Examples
+    --------
+    >>> from vpt_monitor import MunicipalitySize
+    >>> MunicipalitySize("50-100k").dutch
+    '50.000 tot 100.000 inwoners'
+    """
+
+    UNDER_20K = "tot-20k"
+    FROM_20K_TO_50K = "20-50k"
+    FROM_50K_TO_100K = "50-100k"
+    FROM_100K = "100k-plus"
+
+
+class ContactFrequency(_Labelled):
+    """How often a respondent deals with citizens in person, by phone or online.
+
+    Examples
+    --------
+    >>> from vpt_monitor import ContactFrequency
+    >>> ContactFrequency.DAILY.value, ContactFrequency.DAILY.label
+    ('dagelijks', 'daily')
+    """
+
+    DAILY = "dagelijks"
+    WEEKLY = "wekelijks"
+    MONTHLY = "maandelijks"
+    LESS_OFTEN = "minder-vaak"
+    NEVER = "nooit"
+
+
 _LABELS: dict[StrEnum, tuple[str, str]] = {
     Layer.STATE: ("state", "Rijk"),
     Layer.PROVINCE: ("province", "provincie"),
@@ -327,6 +421,41 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
     ViolationStatus.CONFIRMED: ("confirmed", "vastgesteld"),
     Area.INTEGRITY: ("integrity", "integriteit"),
     Area.AGGRESSION: ("aggression and violence", "agressie en geweld"),
+    Gender.MAN: ("men", "mannen"),
+    Gender.WOMAN: ("women", "vrouwen"),
+    Gender.OTHER: ("other", "anders"),
+    AgeBand.UNDER_35: ("under 35", "jonger dan 35"),
+    AgeBand.FROM_35_TO_44: ("35 to 44", "35 tot 45"),
+    AgeBand.FROM_45_TO_54: ("45 to 54", "45 tot 55"),
+    AgeBand.FROM_55_TO_64: ("55 to 64", "55 tot 65"),
+    AgeBand.FROM_65: ("65 and over", "65 en ouder"),
+    Province.GRONINGEN: ("Groningen", "Groningen"),
+    Province.FRYSLAN: ("Friesland", "Fryslân"),
+    Province.DRENTHE: ("Drenthe", "Drenthe"),
+    Province.OVERIJSSEL: ("Overijssel", "Overijssel"),
+    Province.FLEVOLAND: ("Flevoland", "Flevoland"),
+    Province.GELDERLAND: ("Gelderland", "Gelderland"),
+    Province.UTRECHT: ("Utrecht", "Utrecht"),
+    Province.NOORD_HOLLAND: ("North Holland", "Noord-Holland"),
+    Province.ZUID_HOLLAND: ("South Holland", "Zuid-Holland"),
+    Province.ZEELAND: ("Zeeland", "Zeeland"),
+    Province.NOORD_BRABANT: ("North Brabant", "Noord-Brabant"),
+    Province.LIMBURG: ("Limburg", "Limburg"),
+    MunicipalitySize.UNDER_20K: ("under 20,000 inhabitants", "minder dan 20.000 inwoners"),
+    MunicipalitySize.FROM_20K_TO_50K: (
+        "20,000 to 50,000 inhabitants",
+        "20.000 tot 50.000 inwoners",
+    ),
+    MunicipalitySize.FROM_50K_TO_100K: (
+        "50,000 to 100,000 inhabitants",
+        "50.000 tot 100.000 inwoners",
+    ),
+    MunicipalitySize.FROM_100K: ("100,000 inhabitants or more", "100.000 inwoners of meer"),
+    ContactFrequency.DAILY: ("daily", "dagelijks"),
+    ContactFrequency.WEEKLY: ("weekly", "wekelijks"),
+    ContactFrequency.MONTHLY: ("monthly", "maandelijks"),
+    ContactFrequency.LESS_OFTEN: ("less often", "minder vaak"),
+    ContactFrequency.NEVER: ("never", "nooit"),
     Measure.INTEGRITY_POLICY: ("integrity policy in place", "integriteitsbeleid"),
     Measure.CODE_OF_CONDUCT: ("code of conduct", "gedragscode"),
     Measure.OATH: ("oath or affirmation", "eed of belofte"),
