@@ -125,11 +125,13 @@ def test_reader_refusals(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"unknown file type '\.xlsx'"):
         read_monitor(tmp_path / "r.xlsx")
     (tmp_path / "book.toml").write_text("[people]\nfile = 'x.csv'\n")
-    with pytest.raises(ValueError, match=r"unknown section \[people\]"):
+    with pytest.raises(ValueError, match=r"book.toml \[people\]: unknown section"):
         read_codebook(tmp_path / "book.toml")
     (tmp_path / "book.toml").write_text("[respondents.columns]\nid = 'nr'\n")
     RESPONDENTS.to_csv(tmp_path / "respondents.csv", index=False)
-    with pytest.raises(ValueError, match="the codebook maps columns that the file lacks"):
+    with pytest.raises(
+        ValueError, match=r"\[respondents.columns\] id = 'nr': respondents.csv line"
+    ):
         read_monitor(tmp_path / "respondents.csv", codebook=tmp_path / "book.toml")
 
 
