@@ -164,7 +164,8 @@ def test_report_on_the_default_simulation(
 def test_report_refuses_to_overwrite_and_replaces_with_force(tmp_path: Path) -> None:
     out = tmp_path / "report"
     out.mkdir()
-    (out / "old.txt").write_text("keep me")
+    for name in ("index.html", "summary.md", "old.txt"):  # an earlier report
+        (out / name).write_text("old")
     assert main(["report", "--out", str(out)]) == 2
     assert (out / "old.txt").exists()
     assert main(["report", "--out", str(out), "--force"]) == 0
@@ -172,6 +173,17 @@ def test_report_refuses_to_overwrite_and_replaces_with_force(tmp_path: Path) -> 
     assert (out / "index.html").exists()
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_force_never_replaces_a_folder_that_is_not_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.docx").write_text("keep me")
+    assert main(["report", "--out", str(out), "--force"]) == 2
+    assert (out / "thesis.docx").read_text() == "keep me"
+    assert "is not a report folder (it has thesis.docx" in capsys.readouterr().err
 
 
 def test_report_on_bad_data_fails_and_writes_nothing(
