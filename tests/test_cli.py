@@ -302,3 +302,20 @@ def test_a_codebook_naming_a_file_outside_needs_allow_outside(
     assert main(args) == 1
     assert "is outside the codebook's folder" in capsys.readouterr().err
     assert main([*args, "--allow-outside", *ADJUST]) == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--encoding", "klingon"], "--encoding 'klingon': unknown encoding"),
+        (["--delimiter", "ab"], "--delimiter 'ab': must be one character"),
+        (["--delimiter", ",", "--decimal", ","], "--decimal and --delimiter are both ','"),
+    ],
+)
+def test_bad_csv_options_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], expected: str
+) -> None:
+    args = ["report", "--respondents", str(tmp_path / "r.csv"), "--out", str(tmp_path / "o")]
+    assert main([*args, *options]) == 2
+    (line,) = _error_lines(capsys)
+    assert expected in line

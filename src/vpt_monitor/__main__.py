@@ -131,8 +131,17 @@ class _Plan(NamedTuple):
 
 def _plan(args: argparse.Namespace) -> _Plan:
     """Find the files the options name (reading only the codebook)."""
-    from vpt_monitor.io import read_codebook
+    from vpt_monitor.io import _check_format, read_codebook
 
+    for option in ("encoding", "delimiter"):
+        value = getattr(args, option)
+        if value is not None:
+            try:
+                _check_format(option, value)
+            except ValueError as error:
+                raise _UsageError(f"--{option} {value!r}: {error}") from None
+    if args.decimal is not None and args.decimal == args.delimiter:
+        raise _UsageError(f"--decimal and --delimiter are both {args.decimal!r}")
     files: dict[str, Path | None] = {
         t: None if getattr(args, t) is None else Path(getattr(args, t)) for t in TABLE_NAMES
     }

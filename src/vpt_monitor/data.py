@@ -647,21 +647,18 @@ def _numbers(
     rows.flag(infinite, column, values, "must be a finite number")
     numbers = np.where(infinite, np.nan, numbers)
     known = ~np.isnan(numbers)
+    fraction = known & (numbers != np.floor(numbers))
+    huge = known & (np.abs(numbers) > 2.0**53)
     if whole:
-        fraction = known & (numbers != np.floor(numbers))
         rows.flag(fraction, column, values, "must be a whole number")
         if high is None:
-            rows.flag(known & (np.abs(numbers) > 2.0**53), column, values, "is too large")
+            rows.flag(huge, column, values, "is too large")
     if low is not None:
         rows.flag(known & (numbers < low), column, values, f"must be >= {low:g}")
     if high is not None:
         rows.flag(known & (numbers > high), column, values, f"must be <= {high:g}{why_high}")
-    if whole:
-        bad = known & (
-            (numbers != np.floor(numbers))
-            | (np.abs(numbers) > (2.0**53 if high is None else max(abs(high), 2.0**53)))
-        )
-        numbers = np.where(bad, np.nan, numbers)
+    if whole:  # flagged above; NaN here, so that no conversion to int64 can wrap around
+        numbers = np.where(fraction | huge, np.nan, numbers)
     return numbers
 
 
