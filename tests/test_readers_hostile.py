@@ -476,6 +476,32 @@ def test_parquet_and_spss_problems_are_located_by_row(tmp_path: Path) -> None:
         assert problem.startswith(f"{name} row 3: wave=1899"), problem
 
 
+def test_empty_text_in_spss_and_parquet_files_is_missing(tmp_path: Path) -> None:
+    # SPSS stores a missing string answer as empty text
+    pyreadstat = pytest.importorskip("pyreadstat")
+    respondents = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "wave": [2016.0, 2016.0],
+            "layer": ["rijk", "rijk"],
+            "office": ["ambtenaar", "ambtenaar"],
+            "incidents:verbaal": [1.0, 0.0],
+        }
+    )
+    incidents = pd.DataFrame(
+        {
+            "respondent_id": [" a ", "a"],
+            "wave": [2016.0, 2016.0],
+            "form": ["verbaal"] * 2,
+            "channel": ["", "persoonlijk"],
+        }
+    )
+    respondents.to_parquet(tmp_path / "r.parquet")
+    pyreadstat.write_sav(incidents, str(tmp_path / "i.sav"))
+    data = read_monitor(tmp_path / "r.parquet", tmp_path / "i.sav", lonely_psu="adjust")
+    assert data.incidents["channel"].tolist() == [-1, 0]
+
+
 # ---- 8. every problem is kept; the message shows the first 20 ---------------------------------
 
 

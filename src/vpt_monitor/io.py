@@ -486,17 +486,19 @@ def _unreadable(label: str, kind: str, error: Exception) -> str:
 
 
 def _plain_column(series: Any) -> NDArray[Any]:
-    """Return a pandas column as numpy: numbers stay numeric, others object with None."""
+    """Return a pandas column as numpy: numbers stay numeric, others object, None missing."""
     import pandas as pd
 
     if series.dtype.kind in "biuf" and not isinstance(
         series.dtype, pd.api.extensions.ExtensionDtype
     ):
         return np.asarray(series.to_numpy())
-    values = series.to_numpy(dtype=object, na_value=None)
-    values = np.array(values, dtype=object)
-    missing = np.asarray(pd.isna(series), dtype=bool)
-    values[missing] = None
+    values = np.array(series.to_numpy(dtype=object, na_value=None), dtype=object)
+    values[np.asarray(pd.isna(series), dtype=bool)] = None
+    # text as in CSV files: surrounding spaces dropped, empty text missing (as SPSS stores it)
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            values[i] = value.strip() or None
     return values
 
 

@@ -566,7 +566,7 @@ def _remove(folder: Path, what: str) -> None:
         warnings.warn(
             f"could not remove {what} {folder}: {error}; remove it yourself",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=5,  # the caller of build_report
         )
 
 
