@@ -409,42 +409,6 @@ def check_target(out: str | Path, *, force: bool) -> Path:
     return target
 
 
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold back Ctrl-C and termination signals until the block is done (main thread only).
-
-    The renames that swap the report folders, and the clean-up after a failure, are short;
-    a signal that arrives meanwhile is recorded and raised again, with the handler it would
-    have met, right after the block, so that it cannot leave the folders half swapped. (A
-    signal mask would not do: the kernel may hand the signal to another thread, such as a
-    BLAS worker, which does not share the main thread's mask.)
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-
-    def hold(signum: int, frame: Any) -> None:
-        received.append(signum)
-
-    previous: dict[int, Any] = {}
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is None or signal.getsignal(number) is None:
-            continue  # absent here, or a handler set outside Python: leave it alone
-        previous[number] = signal.signal(number, hold)
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        # the ones that end the process first: an exception from the first stops the loop
-        for name in ("SIGTERM", "SIGHUP", "SIGINT"):
-            number = getattr(signal, name, None)
-            if number in received:
-                signal.raise_signal(number)
-
-
 class _Terminated(BaseException):
     """A termination signal turned into an exception, so that clean-up code runs first."""
 
@@ -453,38 +417,78 @@ class _Terminated(BaseException):
         self.signum = signum
 
 
-@contextlib.contextmanager
-def _terminate_after_cleanup() -> Iterator[None]:
-    """Let SIGTERM and SIGHUP end the process only after the block's clean-up has run.
+class _SignalGuard:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while folders are created, swapped and removed.
 
-    Applies only to signals whose handler is the default (which ends the process at once):
-    during the block they raise an exception, and once it has propagated out of the block,
-    the default handler is restored and the signal raised again, so that the process ends as
-    it would have, with no hidden folder left behind.
+    Installed once for the whole writing (main thread only), its handler records a signal,
+    except inside :meth:`live` (while the files are written), where it delivers the signal
+    at once as the handler it replaced would: a handler function is called (Python's own
+    for Ctrl-C raises :class:`KeyboardInterrupt`), and a signal whose default ends the
+    process raises :class:`_Terminated`, so that the hidden folder is removed before the
+    process ends by the same signal. Signals recorded meanwhile go to the replaced handlers
+    when they are put back. Holding back is the default, so that a signal arriving as a
+    block ends (where Python could skip a clean-up) is recorded, not raised. (A signal mask
+    would not do: the kernel may hand a signal to another thread, such as a BLAS worker,
+    that does not share the main thread's mask.)
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
-    def terminate(signum: int, frame: Any) -> None:
-        raise _Terminated(signum)
+    ORDER = ("SIGTERM", "SIGHUP", "SIGINT")  # delivered in this order: the ending ones first
 
-    previous: dict[int, Any] = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
-            previous[number] = signal.signal(number, terminate)
-    try:
-        yield
-    except _Terminated as stop:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        previous.clear()
-        signal.raise_signal(stop.signum)  # the default action: the process ends here
-        raise  # pragma: no cover - only when the default action does not end the process
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    def __init__(self) -> None:
+        self.original: dict[int, Any] = {}
+        self.holding = 1
+        self.received: list[int] = []
+        self.active = False
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self.active = True
+        for name in self.ORDER:
+            number = getattr(signal, name, None)
+            if number is None or signal.getsignal(number) is None:
+                continue  # absent here, or a handler set outside Python: leave it alone
+            self.original[number] = signal.getsignal(number)
+            signal.signal(number, self._handle)
+
+    def restore(self) -> None:
+        """Put the replaced handlers back, then give them the signals held back."""
+        self.holding += 1  # so that no signal can interrupt the loop half way
+        try:
+            for number, handler in self.original.items():
+                signal.signal(number, handler)
+        finally:
+            self.active = False
+            self.original = {}
+        received, self.received = set(self.received), []
+        for name in self.ORDER:
+            held = getattr(signal, name, None)
+            if held in received:
+                signal.raise_signal(held)  # to the handler just put back
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.holding or not self.active:
+            self.received.append(signum)
+            return
+        handler = self.original.get(signum, signal.SIG_DFL)
+        if callable(handler):
+            handler(signum, frame)
+        elif handler != signal.SIG_IGN:
+            raise _Terminated(signum)
+
+    @contextlib.contextmanager
+    def live(self) -> Iterator[None]:
+        """Deliver signals at once inside the block (and those held back until now)."""
+        self.holding -= 1
+        try:
+            received, self.received = set(self.received), []
+            for name in self.ORDER:
+                number = getattr(signal, name, None)
+                if number in received:
+                    self._handle(number, None)
+            yield
+        finally:
+            self.holding += 1
 
 
 _RENAME_NOREPLACE = 1
@@ -577,41 +581,48 @@ def _write_folder(target: Path, files: Mapping[str, bytes], *, force: bool) -> N
     moved into place only when complete; an existing report is swapped out in one step
     (``renameat2(RENAME_EXCHANGE)``) or, where the system lacks that, by two renames that are
     undone if the second fails. Ctrl-C and termination signals are held back during the
-    swap and the clean-up. After success or failure no hidden folder remains; the only
-    exceptions are a hidden folder the system refuses to delete (a warning names it), and a
-    process killed outright (SIGKILL, power loss), which can leave one (never instead of the
-    report at ``target``).
+    swap and the clean-up, and a termination signal ends the process only after the
+    clean-up. After success or failure no hidden folder remains; the only exceptions are a
+    hidden folder the system refuses to delete (a warning names it), and a process killed
+    outright (SIGKILL, power loss), which can leave one (never instead of the report at
+    ``target``).
     """
     check_target(target, force=force)
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    with _terminate_after_cleanup():
-        _write_staged(target, files)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    guard = _SignalGuard()
+    try:
+        guard.install()
+        _write_staged(target, files, guard)
+    except _Terminated as stop:
+        guard.restore()
+        signal.raise_signal(stop.signum)  # the default action: the process ends here
+        raise  # pragma: no cover - only if the default action did not end the process
+    finally:
+        guard.restore()
 
 
-def _write_staged(target: Path, files: Mapping[str, bytes]) -> None:
+def _write_staged(target: Path, files: Mapping[str, bytes], guard: _SignalGuard) -> None:
+    """Write into a hidden folder, then swap it in; signals are held back but while writing."""
     parent = target.parent
     staging: Path | None = None
     try:
-        with _signals_deferred():
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=parent))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; a report is shared
-        for name, content in files.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        with _signals_deferred():
-            if target.exists():
-                old = _replace(staging, target)
-                _remove(old, "the old report, kept in")
-            else:
-                _move_new(staging, target)
+        with guard.live():
+            for name, content in files.items():
+                path = staging / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+        if target.exists():
+            old = _replace(staging, target)
+            _remove(old, "the old report, kept in")
+        else:
+            _move_new(staging, target)
     except BaseException:
-        with _signals_deferred():
-            if staging is not None and staging.exists():
-                _remove(staging, "the unfinished report in")
+        if staging is not None and staging.exists():
+            _remove(staging, "the unfinished report in")
         raise
 
 
