@@ -58,7 +58,7 @@ from vpt_monitor.indicators import (
 from vpt_monitor.stats import Estimate, EstimateTable
 from vpt_monitor.vocab import Group, Measure
 
-__all__ = ["ReportError", "build_report"]
+__all__ = ["ReportError", "build_report", "check_target"]
 
 Progress = Callable[[str], None]
 
