@@ -125,11 +125,13 @@ def test_reader_refusals(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"unknown file type '\.xlsx'"):
         read_monitor(tmp_path / "r.xlsx")
     (tmp_path / "book.toml").write_text("[people]\nfile = 'x.csv'\n")
-    with pytest.raises(ValueError, match=r"unknown section \[people\]"):
+    with pytest.raises(ValueError, match=r"book.toml \[people\]: unknown section"):
         read_codebook(tmp_path / "book.toml")
     (tmp_path / "book.toml").write_text("[respondents.columns]\nid = 'nr'\n")
     RESPONDENTS.to_csv(tmp_path / "respondents.csv", index=False)
-    with pytest.raises(ValueError, match="the codebook maps columns that the file lacks"):
+    with pytest.raises(
+        ValueError, match=r"\[respondents.columns\] id = 'nr': respondents.csv line"
+    ):
         read_monitor(tmp_path / "respondents.csv", codebook=tmp_path / "book.toml")
 
 
@@ -162,7 +164,8 @@ def test_report_on_the_default_simulation(
 def test_report_refuses_to_overwrite_and_replaces_with_force(tmp_path: Path) -> None:
     out = tmp_path / "report"
     out.mkdir()
-    (out / "old.txt").write_text("keep me")
+    for name in ("index.html", "summary.md", "old.txt"):  # an earlier report
+        (out / name).write_text("old")
     assert main(["report", "--out", str(out)]) == 2
     assert (out / "old.txt").exists()
     assert main(["report", "--out", str(out), "--force"]) == 0
@@ -170,6 +173,17 @@ def test_report_refuses_to_overwrite_and_replaces_with_force(tmp_path: Path) -> 
     assert (out / "index.html").exists()
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_force_never_replaces_a_folder_that_is_not_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.docx").write_text("keep me")
+    assert main(["report", "--out", str(out), "--force"]) == 2
+    assert (out / "thesis.docx").read_text() == "keep me"
+    assert "is not a report folder (it has thesis.docx" in capsys.readouterr().err
 
 
 def test_report_on_bad_data_fails_and_writes_nothing(

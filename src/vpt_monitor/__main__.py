@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -45,53 +47,218 @@ def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _find(folder: Path, stem: str) -> Path | None:
-    for suffix in (".csv", ".parquet", ".sav"):
-        candidate = folder / f"{stem}{suffix}"
-        if candidate.exists():
-            return candidate
-    return None
+def _say(kind: str, message: str) -> None:
+    print(f"vpt-monitor: {kind}: {message}", file=sys.stderr, flush=True)
+
+
+TABLE_NAMES = ("respondents", "incidents", "organisations", "violations")
+SUFFIXES = (".csv", ".parquet", ".sav")
+
+
+class _UsageError(Exception):
+    """The command cannot run as asked (exit status 2)."""
+
+
+def _os_message(error: OSError) -> str:
+    """One line for a file-system error: what, and which file."""
+    what = error.strerror or str(error)
+    names = [n for n in (error.filename, error.filename2) if n is not None]
+    return f"{what}: {' -> '.join(str(n) for n in names)}" if names else what
+
+
+def _found_files(
+    folder: Path, files: dict[str, Path | None], named: set[str]
+) -> dict[str, Path | None]:
+    """Look in ``--data`` for the tables not given otherwise; refuse ambiguity and nothing."""
+    found = dict(files)
+    for table in TABLE_NAMES:
+        if found[table] is not None or table in named:
+            continue
+        candidates = [folder / f"{table}{suffix}" for suffix in SUFFIXES]
+        present = [c for c in candidates if c.exists()]
+        if len(present) > 1:
+            raise _UsageError(
+                f"--data {folder} has {' and '.join(p.name for p in present)}; keep one, or "
+                f"choose with --{table}"
+            )
+        found[table] = present[0] if present else None
+    if not any(found[t] is not None or t in named for t in ("respondents", "organisations")):
+        entries = sorted(p.name for p in folder.iterdir())
+        has = (
+            f"it has {', '.join(entries[:20])}{', ...' if len(entries) > 20 else ''}"
+            if entries
+            else "it is empty"
+        )
+        looked = ", ".join(f"{t}{{{','.join(SUFFIXES)}}}" for t in TABLE_NAMES)
+        raise _UsageError(
+            f"--data {folder}: no respondents or organisations file found. Looked for "
+            f"{looked} and codebook.toml; {has}. Rename the files, or map them with a "
+            "codebook.toml (see the user guide, 'Reading your own data')"
+        )
+    return found
+
+
+def _check_out(out: Path, inputs: list[tuple[str, Path]], data_folder: Path | None) -> None:
+    """Refuse an output folder that is or contains an input, or lies in the data folder."""
+    target = out.resolve()
+    for what, path in inputs:
+        folder = path.resolve()
+        if target == folder or target in folder.parents:
+            relation = "is" if target == folder else "contains"
+            raise _UsageError(
+                f"--out {out} {relation} {what} ({path}); writing the "
+                "report there could replace the data. Choose an output folder elsewhere"
+            )
+    if data_folder is not None and data_folder.resolve() in target.parents:
+        raise _UsageError(
+            f"--out {out} lies inside the data folder {data_folder}; keep the delivery "
+            "unchanged and write the report elsewhere"
+        )
+
+
+class _Plan(NamedTuple):
+    """What the options ask to read."""
+
+    files: dict[str, Path | None]
+    codebook: Any  # a Codebook, or None
+    inputs: list[tuple[str, Path]]  # (what, folder) of every input
+    data_folder: Path | None
+
+    @property
+    def simulate(self) -> bool:
+        return not any(self.files.values()) and self.codebook is None
+
+
+def _plan(args: argparse.Namespace) -> _Plan:
+    """Find the files the options name (reading only the codebook)."""
+    from vpt_monitor.io import _check_format, read_codebook
+
+    for option in ("encoding", "delimiter"):
+        value = getattr(args, option)
+        if value is not None:
+            try:
+                _check_format(option, value)
+            except ValueError as error:
+                raise _UsageError(f"--{option} {value!r}: {error}") from None
+    if args.decimal is not None and args.decimal == args.delimiter:
+        raise _UsageError(f"--decimal and --delimiter are both {args.decimal!r}")
+    files: dict[str, Path | None] = {
+        t: None if getattr(args, t) is None else Path(getattr(args, t)) for t in TABLE_NAMES
+    }
+    codebook_path = None if args.codebook is None else Path(args.codebook)
+    folder = None if args.data is None else Path(args.data)
+    if folder is not None:
+        if not folder.is_dir():
+            raise _UsageError(f"--data {folder} is not a folder")
+        if codebook_path is None and (folder / "codebook.toml").exists():
+            codebook_path = folder / "codebook.toml"
+    book = None
+    if codebook_path is not None:
+        book = read_codebook(codebook_path, allow_outside=args.allow_outside)
+    if folder is not None:
+        files = _found_files(folder, files, set(book.files) if book is not None else set())
+    inputs = [] if folder is None else [("the data folder", folder)]
+    inputs += [(f"the folder of the {t} file", p.parent) for t, p in files.items() if p]
+    if book is not None and codebook_path is not None:
+        inputs.append(("the codebook's folder", codebook_path.parent))
+        inputs += [(f"the folder of the {t} file", p.parent) for t, p in book.files.items()]
+    return _Plan(files, book, inputs, folder)
+
+
+def _load(args: argparse.Namespace, plan: _Plan) -> Any:
+    """Read the data of the plan, or simulate when it names none."""
+    from vpt_monitor.io import read_monitor
+
+    if plan.simulate:
+        _say(
+            "note",
+            "no data given (--data, --respondents, ... or --codebook): the report is on "
+            "SIMULATED data, and says so on every page",
+        )
+        from vpt_monitor.synth import simulate
+
+        _progress(f"[  0.0s] simulating monitor waves (seed {args.seed}, scale {args.scale}) ...")
+        return simulate(seed=args.seed, scale=args.scale)
+    files = plan.files
+    shown = [str(p) for p in files.values() if p is not None]
+    if plan.codebook is not None:
+        shown += [str(p) for t, p in plan.codebook.files.items() if files.get(t) is None]
+    _progress(f"[  0.0s] reading {', '.join(shown)} ...")
+    data = read_monitor(
+        files["respondents"],
+        files["incidents"],
+        files["organisations"],
+        files["violations"],
+        codebook=plan.codebook,
+        lonely_psu=args.lonely_psu,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        decimal=args.decimal,
+    )
+    for what, design in (("respondents", "design"), ("organisations", "organisation_design")):
+        if what == "organisations" and data.organisations["wave"].shape[0] == 0:
+            continue
+        try:
+            getattr(data, design)
+        except ValueError as error:
+            if "lonely_psu" not in str(error):
+                raise ValueError(f"the {what}' survey design: {error}") from None
+            raise ValueError(
+                f"the {what}' survey design: {error}. On the command line: --lonely-psu "
+                "adjust, certainty or remove (the default, fail, refuses a stratum with one "
+                "PSU; see the user guide, 'Design-based estimation')"
+            ) from None
+    return data
 
 
 def _report(args: argparse.Namespace) -> int:
     from vpt_monitor.data import MonitorDataError
-    from vpt_monitor.io import read_monitor
-    from vpt_monitor.report import ReportError, build_report
+    from vpt_monitor.report import ReportError, build_report, check_target
 
     out = Path(args.out)
-    if out.exists() and not args.force:
-        print(f"vpt-monitor: error: {out} exists; use --force to replace it", file=sys.stderr)
-        return 2
+    stage = "find the data"
     try:
-        files = {
-            "respondents": args.respondents,
-            "incidents": args.incidents,
-            "organisations": args.organisations,
-            "violations": args.violations,
-        }
-        codebook = args.codebook
-        if args.data is not None:
-            folder = Path(args.data)
-            if not folder.is_dir():
-                raise FileNotFoundError(f"--data {folder} is not a folder")
-            for table in files:
-                files[table] = files[table] or _find(folder, table)
-            if codebook is None and (folder / "codebook.toml").exists():
-                codebook = folder / "codebook.toml"
-        if any(files.values()) or codebook is not None:
-            _progress(f"[  0.0s] reading {', '.join(str(p) for p in files.values() if p)} ...")
-            data = read_monitor(**files, codebook=codebook, lonely_psu=args.lonely_psu)
-        else:
-            from vpt_monitor.synth import simulate
-
-            _progress(
-                f"[  0.0s] simulating monitor waves (seed {args.seed}, scale {args.scale}) ..."
-            )
-            data = simulate(seed=args.seed, scale=args.scale)
-        build_report(data, out, force=args.force, progress=_progress)
-    except (MonitorDataError, ReportError, FileNotFoundError, ValueError, ImportError) as error:
-        print(f"vpt-monitor: error: {error}", file=sys.stderr)
+        plan = _plan(args)
+        stage = "check the output folder"
+        _check_out(out, plan.inputs, plan.data_folder)
+        check_target(out, force=args.force)
+        stage = "read the data"
+        data = _load(args, plan)
+        stage = "write the report"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            build_report(data, out, force=args.force, progress=_progress)
+        for warning in caught:
+            _say("warning", str(warning.message))
+    except KeyboardInterrupt:
+        kept = (
+            f"{out} holds the old report or the new one, complete"
+            if stage == "write the report"
+            else "nothing was written"
+        )
+        _say("error", f"interrupted while trying to {stage}; {kept}")
+        return 130
+    except _UsageError as error:
+        _say("error", str(error))
+        return 2
+    except ReportError as error:
+        _say("error", str(error))
+        return 2 if stage == "check the output folder" else 1
+    except MonitorDataError as error:
+        _say("error", str(error))
         return 1
+    except OSError as error:
+        _say("error", f"cannot {stage}: {_os_message(error)}")
+        return 2
+    except (ValueError, ImportError) as error:
+        _say("error", str(error))
+        return 1
+    except Exception as error:  # a bug: one line for the user, not a traceback
+        _say(
+            "internal error",
+            f"{type(error).__name__}: {error} (while trying to {stage}); please report it",
+        )
+        return 3
     print(f"{out / 'index.html'}")
     return 0
 
@@ -107,10 +274,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = commands.add_parser(
         "report",
         help="write the headline report (HTML, figures, CSV tables, summary)",
-        description="Write the headline report. Without data it runs on a default simulation.",
+        description="Write the headline report. Without any data option it runs on a "
+        "default simulation, and the report says so.",
+        epilog="Exit status: 0 written; 1 the data are bad; 2 the command cannot run as "
+        "asked (options, files, the output folder); 130 interrupted.",
     )
     report.add_argument("--out", default="report", help="folder to write (default: report)")
-    report.add_argument("--force", action="store_true", help="replace an existing folder")
+    report.add_argument("--force", action="store_true", help="replace an existing report folder")
     report.add_argument(
         "--data",
         help="folder with respondents/incidents/organisations/violations"
@@ -120,10 +290,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.add_argument(f"--{table}", help=f"file of the {table}")
     report.add_argument("--codebook", help="TOML codebook mapping columns and codes")
     report.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the codebook name files outside its own folder",
+    )
+    report.add_argument("--encoding", help="text encoding of CSV files (default utf-8)")
+    report.add_argument(
+        "--delimiter", help="field separator of CSV files (default: from the header)"
+    )
+    report.add_argument(
+        "--decimal",
+        choices=[".", ","],
+        help="decimal mark of CSV files (default ',' in ';'-separated files, else '.')",
+    )
+    report.add_argument(
         "--lonely-psu",
-        default="adjust",
+        default="fail",
         choices=["fail", "adjust", "certainty", "remove"],
-        help="policy for strata with one PSU (default: adjust)",
+        help="policy for strata with one PSU (default: fail)",
     )
     report.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
     report.add_argument(

@@ -8,6 +8,7 @@ matrices with one column per vocabulary member. The indicators work on these arr
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
@@ -48,8 +49,15 @@ CONSEQUENCES = tuple(Consequence)
 VIOLATIONS = tuple(ViolationType)
 GROUPS = tuple(Group)
 
-#: Most bad rows listed in one error.
+#: Most problems shown in the message of one error (``problems`` keeps all of them).
 ERROR_LIMIT = 20
+#: Largest number of incidents of one form that one respondent can report for a year: a count
+#: above it is refused as a data error (a code such as 99999 for "unknown", or a corrupt cell).
+MAX_INCIDENTS = 100_000
+#: Largest number of employees of one organisation (the whole Rijk has about 130,000).
+MAX_EMPLOYEES = 1_000_000
+#: Longest value shown in a problem; longer values are cut with "...".
+SHOWN_LENGTH = 60
 
 _OFFICE_IN_LAYER = np.array(
     [[layer in office.layers for layer in LAYERS] for office in OFFICES], dtype=bool
@@ -71,7 +79,8 @@ class MonitorDataError(ValueError):
     problems : list of str
         One line per problem: table (or file), row (or line), column, value and reason.
     total : int
-        Number of problems found (the message shows the first 20).
+        Number of problems found; ``problems`` holds all of them, the message the first 20
+        and the count of the others.
 
     Examples
     --------
@@ -608,7 +617,8 @@ def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: st
         )
     except ValueError as error:
         raise ValueError(
-            f"the {table}' design (strata and clusters are labelled wave/label): {error}"
+            f"{error} (in the {table}' design; waves are independent samples, so strata and "
+            "clusters are named wave/label)"
         ) from None
 
 
@@ -626,8 +636,11 @@ class _Rows:
     def flag(self, bad: NDArray[np.bool_], column: str, values: NDArray[Any], reason: str) -> None:
         rows = np.flatnonzero(bad)
         self.total += rows.size
-        for i in rows[: ERROR_LIMIT - len(self.problems)]:
-            self.problems.append(f"{self.table} row {int(i)}: {column}={show(values[i])}: {reason}")
+        for i in rows:
+            shown = show(values[i])
+            if len(shown) > SHOWN_LENGTH:
+                shown = shown[: SHOWN_LENGTH - 3] + "..."
+            self.problems.append(f"{self.table} row {int(i)}: {column}={shown}: {reason}")
 
 
 def _column(source: Any, name: str, n: int | None = None) -> NDArray[Any] | None:
@@ -685,21 +698,36 @@ def _numbers(
     low: float | None,
     high: float | None = None,
     optional: bool = False,
+    why_high: str = "",
 ) -> NDArray[np.float64]:
-    """Numbers of a column (NaN where missing), flagging every bad row."""
+    """Numbers of a column (NaN where missing or bad), flagging every bad row.
+
+    Infinite values are refused, and so are whole numbers beyond ``high`` (or beyond 2**53,
+    where floats stop counting exactly), so that no count can wrap around when the caller
+    converts it to int64.
+    """
     assert values is not None
     numbers = _as_numbers(values)
     missing = _missing(values)
     rows.flag(np.isnan(numbers) & ~missing, column, values, "not a number")
     if not optional:
         rows.flag(missing, column, values, "missing")
+    infinite = np.isinf(numbers)
+    rows.flag(infinite, column, values, "must be a finite number")
+    numbers = np.where(infinite, np.nan, numbers)
     known = ~np.isnan(numbers)
+    fraction = known & (numbers != np.floor(numbers))
+    huge = known & (np.abs(numbers) > 2.0**53)
     if whole:
-        rows.flag(known & (numbers != np.floor(numbers)), column, values, "must be a whole number")
+        rows.flag(fraction, column, values, "must be a whole number")
+        if high is None:
+            rows.flag(huge, column, values, "is too large")
     if low is not None:
         rows.flag(known & (numbers < low), column, values, f"must be >= {low:g}")
     if high is not None:
-        rows.flag(known & (numbers > high), column, values, f"must be <= {high:g}")
+        rows.flag(known & (numbers > high), column, values, f"must be <= {high:g}{why_high}")
+    if whole:  # flagged above; NaN here, so that no conversion to int64 can wrap around
+        numbers = np.where(fraction | huge, np.nan, numbers)
     return numbers
 
 
@@ -712,13 +740,39 @@ def _to_float(value: Any) -> float:
         return float("nan")
 
 
+#: Words accepted for yes and no (any case): Dutch, English, and Dutch Excel's WAAR/ONWAAR.
+_YES_NO_WORDS = {
+    "1": 1.0,
+    "true": 1.0,
+    "ja": 1.0,
+    "yes": 1.0,
+    "waar": 1.0,
+    "0": 0.0,
+    "false": 0.0,
+    "nee": 0.0,
+    "no": 0.0,
+    "onwaar": 0.0,
+}
+
+
 def _yes_no(rows: _Rows, values: NDArray[Any] | None, column: str, n: int) -> NDArray[np.int8]:
     if values is None:
         return np.full(n, -1, dtype=np.int8)
-    numbers = _as_numbers(values)
-    missing = _missing(values)
+    converted = values
+    if values.dtype.kind in "OUS":
+        converted = np.array(
+            [
+                (None if not v.strip() else _YES_NO_WORDS.get(v.strip().lower(), v))
+                if isinstance(v, str)
+                else v
+                for v in values
+            ],
+            dtype=object,
+        )
+    numbers = _as_numbers(converted)
+    missing = _missing(converted)
     bad = (~np.isnan(numbers) & (numbers != 0) & (numbers != 1)) | (np.isnan(numbers) & ~missing)
-    rows.flag(bad, column, values, "must be 0, 1 (or True/False), or missing")
+    rows.flag(bad, column, values, "must be 0, 1, true/false, ja/nee or yes/no, or missing")
     return np.where(np.isnan(numbers) | bad, -1, numbers).astype(np.int8)
 
 
@@ -743,13 +797,13 @@ def _build_from_columns(
         | {f"incidents:{f.value}" for f in FORMS}
         | {f"{prefix}:{m.value}" for prefix, members in _SETS.items() for m in members}
     )
-    unknown = [c for c in respondents if c not in known]
-    if unknown:
-        raise ValueError(
-            f"unknown respondent column(s) {unknown}; known columns are id, wave, layer, office, "
-            "weight, stratum, cluster, fpc, fpc2, aftercare, training, incidents:<form>, "
-            "channel:<code>, consequence:<code>, violation:<code>"
-        )
+    _refuse_unknown(
+        "respondents",
+        respondents,
+        known,
+        "id, wave, layer, office, weight, stratum, cluster, fpc, fpc2, aftercare, training, "
+        "incidents:<form>, channel:<code>, consequence:<code>, violation:<code>",
+    )
     id_text = np.array([_id_text(v) for v in ids], dtype=object)
     rows.flag(np.array([t is None for t in id_text]), "id", ids, "must be a non-empty id")
     text = [t for t in id_text if t is not None]
@@ -797,7 +851,14 @@ def _build_from_columns(
         values = _column(respondents, f"incidents:{form.value}", n)
         if values is not None:
             numbers = _numbers(
-                rows, values, f"incidents:{form.value}", whole=True, low=0, optional=True
+                rows,
+                values,
+                f"incidents:{form.value}",
+                whole=True,
+                low=0,
+                high=MAX_INCIDENTS,
+                optional=True,
+                why_high=" incidents a year (MAX_INCIDENTS); is it a missing-value code?",
             )
             counts_matrix[:, k] = np.where(np.isfinite(numbers), numbers, MISSING).astype(np.int64)
     resp: dict[str, Any] = {
@@ -838,7 +899,7 @@ def _build_from_columns(
     problems, total = rows.problems, rows.total
     inc_rows = _Rows("incidents")
     inc = _incident_columns(inc_rows, incidents, id_text, resp["wave"])
-    problems += inc_rows.problems[: max(0, ERROR_LIMIT - len(problems))]
+    problems += inc_rows.problems
     total += inc_rows.total
     org_rows = _Rows("organisations")
     viol_rows = _Rows("violations")
@@ -849,7 +910,7 @@ def _build_from_columns(
         viols = _violation_columns(viol_rows, violations, orgs)
     supplied = _supplied(organisations is not None, violations is not None)
     for extra in (org_rows, viol_rows):
-        problems += extra.problems[: max(0, ERROR_LIMIT - len(problems))]
+        problems += extra.problems
         total += extra.total
     if total:
         raise MonitorDataError("MonitorData.from_columns", problems, total)
@@ -871,12 +932,12 @@ def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
             raise ValueError(f"organisation column {required!r} is required")
     measure_columns = {f"measure:{m.value}" for m in _organisations.MEASURES}
     known = {"id", "wave", "layer", "employees", "weight", "stratum", "fpc"} | measure_columns
-    unknown = [c for c in source if c not in known]
-    if unknown:
-        raise ValueError(
-            f"unknown organisation column(s) {unknown}; known columns are id, wave, layer, "
-            "employees, weight, stratum, fpc and measure:<code>"
-        )
+    _refuse_unknown(
+        "organisations",
+        source,
+        known,
+        "id, wave, layer, employees, weight, stratum, fpc, measure:<code>",
+    )
     ids = _column(source, "id")
     assert ids is not None
     n = ids.shape[0]
@@ -895,7 +956,9 @@ def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
     )
     layer_values = _column(source, "layer", n)
     assert layer_values is not None
-    employees = _numbers(rows, _column(source, "employees", n), "employees", whole=True, low=1)
+    employees = _numbers(
+        rows, _column(source, "employees", n), "employees", whole=True, low=1, high=MAX_EMPLOYEES
+    )
     weight_values = _column(source, "weight", n)
     weight = np.ones(n)
     if weight_values is not None:
@@ -930,6 +993,12 @@ def _violation_columns(rows: _Rows, source: Any, orgs: Mapping[str, Any]) -> dic
     for required in ("organisation_id", "wave", "kind"):
         if required not in source:
             raise ValueError(f"violation column {required!r} is required")
+    _refuse_unknown(
+        "violations",
+        source,
+        {"organisation_id", "wave", "kind", "status"},
+        "organisation_id, wave, kind, status",
+    )
     owner = _column(source, "organisation_id")
     assert owner is not None
     m = owner.shape[0]
@@ -964,12 +1033,37 @@ def _violation_columns(rows: _Rows, source: Any, orgs: Mapping[str, Any]) -> dic
 
 
 def _id_text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or isinstance(value, bool):
+    if value is None or isinstance(value, bool | np.bool_) or _missing_scalar(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value.item() if isinstance(value, np.generic) else value).strip()
     return text or None
+
+
+def _missing_scalar(value: Any) -> bool:
+    """Whether a scalar is a missing value: NaN, or pandas' NA or NaT (without importing pandas)."""
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    kind = type(value)
+    return kind.__module__.startswith("pandas") and kind.__name__ in ("NAType", "NaTType")
+
+
+def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], listed: str) -> None:
+    """Raise one :class:`MonitorDataError` naming every unknown column and its closest match."""
+    names = sorted(known)
+    problems = []
+    for column in columns:
+        if column in names:
+            continue
+        close = difflib.get_close_matches(str(column), names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        problems.append(
+            f"{table} column {str(column)!r}: unknown {table[:-1]} column{hint}; "
+            f"known columns are {listed}"
+        )
+    if problems:
+        raise MonitorDataError("MonitorData.from_columns", problems)
 
 
 def _incident_columns(
@@ -991,6 +1085,24 @@ def _incident_columns(
     owner = _column(incidents, "respondent_id")
     if owner is None:
         raise ValueError("incident column 'respondent_id' is required")
+    _refuse_unknown(
+        "incidents",
+        incidents,
+        {
+            "respondent_id",
+            "wave",
+            "form",
+            "channel",
+            "reported_internally",
+            "police_report",
+            "registered",
+            "severity",
+            "aftercare",
+        }
+        | {f"consequence:{member.value}" for member in CONSEQUENCES},
+        "respondent_id, wave, form, channel, reported_internally, police_report, registered, "
+        "severity, aftercare, consequence:<code>",
+    )
     m = owner.shape[0]
     position = {text: i for i, text in enumerate(ids) if text is not None}
     index = np.array([position.get(_id_text(v) or "", -1) for v in owner], dtype=np.intp)
@@ -1000,8 +1112,10 @@ def _incident_columns(
         raise ValueError("incident column 'wave' is required")
     wave = _numbers(rows, wave_values, "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1])
     linked = index >= 0
+    respondent_wave = np.full(m, -1, dtype=np.int64)
+    respondent_wave[linked] = waves[index[linked]]
     rows.flag(
-        linked & ~np.isnan(wave) & (wave != waves[np.maximum(index, 0)]),
+        linked & ~np.isnan(wave) & (wave != respondent_wave),
         "wave",
         wave_values,
         "differs from the respondent's wave",

@@ -2,22 +2,40 @@
 
 :func:`build_report` computes the headline indicators of :class:`~vpt_monitor.MonitorData`
 with the library's own functions, draws the figures with matplotlib, and writes, into a new
-folder, ``index.html`` (figures embedded), one CSV per table in ``tables/`` and
-``summary.md``. The folder is written atomically: it appears complete or not at all, and an
-existing folder is replaced only with ``force=True``.
+folder, ``index.html`` (figures embedded), one CSV per table in ``tables/`` with
+``tables/metadata.json``, and ``summary.md``. A report on synthetic data says so on the page,
+in the summary, in a ``synthetic`` column of every table and in the metadata.
+
+The folder is written atomically: the report is written into a hidden folder beside ``out``
+and moved into place only when complete. An existing report is replaced only with
+``force=True``, by exchanging the two folders in one step where the system can
+(``renameat2(RENAME_EXCHANGE)`` on Linux), else by two renames that are undone when the second
+fails; at every moment either the old or the new report is at ``out``, and no hidden folder is
+left behind (see :func:`build_report`).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
+import ctypes
+import errno
+import functools
 import html
 import io
+import json
 import os
+import re
+import secrets
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Hashable, Sequence
+import warnings
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -41,7 +59,7 @@ from vpt_monitor.indicators import (
 from vpt_monitor.stats import Estimate, EstimateTable
 from vpt_monitor.vocab import Group, Measure
 
-__all__ = ["ReportError", "build_report"]
+__all__ = ["ReportError", "build_report", "check_target"]
 
 Progress = Callable[[str], None]
 
@@ -253,7 +271,8 @@ th,td{padding:.25rem .6rem;text-align:right;border-bottom:1px solid #ddd}
 th:first-child,td:first-child{text-align:left}th{background:#f2f5f9}
 tr.unreliable td{color:#8a8a8a}tr.unreliable td:first-child::after{content:" \\2020"}
 .up{color:#b03a2e}.down{color:#2e7d32}figure{margin:1rem 0}figure img{max-width:100%}
-.note{font-size:.85rem;color:#555}.breaks{background:#fff6e0;padding:.4rem .8rem;
+.note{font-size:.85rem;color:#555}.synthetic{background:#fde8e8;border:2px solid #b03a2e;
+padding:.6rem .9rem;font-weight:600}.breaks{background:#fff6e0;padding:.4rem .8rem;
 border-left:4px solid #e0a800}
 """
 
@@ -297,11 +316,323 @@ def _html_change(table: Any) -> str:
     return f"{breaks}<table>{head}{''.join(body)}</table>"
 
 
-def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+def _csv_bytes(rows: list[dict[str, Any]], synthetic: bool) -> bytes:
+    """Return a table as CSV; its first column says whether the data are synthetic."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=["synthetic", *rows[0]], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({"synthetic": synthetic, **row} for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!#$])")
+
+
+def _markdown(text: str) -> str:
+    r"""Escape text for Markdown: one line, and no character that starts markup or HTML.
+
+    Examples
+    --------
+    >>> from vpt_monitor.report import _markdown
+    >>> print(_markdown("<b>R&D</b> *1*\n# x"))
+    \<b\>R\&D\</b\> \*1\* \# x
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _synthetic_note(data: MonitorData) -> str:
+    return (
+        "Synthetic data: every figure in this report is computed from simulated respondents "
+        f"({data.source or 'vpt_monitor.synth.simulate'}), not from a survey. The report shows "
+        "what the monitor's report looks like; do not quote its numbers as findings."
+    )
+
+
+# ---- writing the folder -------------------------------------------------------------------
+
+
+def _version() -> str:
+    import vpt_monitor
+
+    return str(vpt_monitor.__version__)
+
+
+#: Files whose presence marks a folder as a report that ``force=True`` may replace.
+REPORT_MARKERS = ("index.html", "summary.md")
+
+
+def check_target(out: str | Path, *, force: bool) -> Path:
+    """Check that a report may be written to ``out``; return the folder's absolute path.
+
+    A folder that exists is replaced only with ``force``, and only when it is empty or is a
+    report (it has ``index.html`` and ``summary.md``): ``force`` never deletes a folder of
+    other files. The current folder and the folders above it are never replaced.
+
+    Parameters
+    ----------
+    out : path
+        The report folder.
+    force : bool
+        Whether an existing report may be replaced.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out`` made absolute, with links resolved (the folder actually written).
+
+    Raises
+    ------
+    ReportError
+        If the folder cannot or may not be replaced.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from vpt_monitor.report import check_target
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> check_target(folder / "report", force=False) == (folder / "report").resolve()
+    True
+    """
+    target = Path(out).resolve()
+    if target == Path.cwd() or target in Path.cwd().parents:
+        raise ReportError(
+            f"{out} is the current folder or one above it; a report is written into a new "
+            "folder of its own (for example --out report)"
+        )
+    if not target.exists():
+        if target.parent.exists() and not target.parent.is_dir():
+            raise ReportError(f"cannot write {out}: {target.parent} is a file, not a folder")
+        return target
+    if not target.is_dir():
+        raise ReportError(f"{out} exists and is not a folder; choose another --out")
+    if not force:
+        raise ReportError(f"{out} exists; choose another folder or pass force=True (--force)")
+    contents = {p.name for p in target.iterdir()}
+    if contents and not set(REPORT_MARKERS) <= contents:
+        shown = ", ".join(sorted(contents)[:5]) + (", ..." if len(contents) > 5 else "")
+        raise ReportError(
+            f"{out} is not a report folder (it has {shown}, but no "
+            f"{' and '.join(REPORT_MARKERS)}); force replaces only a report. Choose another "
+            "folder, or remove this one yourself"
+        )
+    return target
+
+
+class _Terminated(BaseException):
+    """A termination signal turned into an exception, so that clean-up code runs first."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _SignalGuard:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while folders are created, swapped and removed.
+
+    Installed once for the whole writing (main thread only), its handler records a signal,
+    except inside :meth:`live` (while the files are written), where it delivers the signal
+    at once as the handler it replaced would: a handler function is called (Python's own
+    for Ctrl-C raises :class:`KeyboardInterrupt`), and a signal whose default ends the
+    process raises :class:`_Terminated`, so that the hidden folder is removed before the
+    process ends by the same signal. Signals recorded meanwhile go to the replaced handlers
+    when they are put back. Holding back is the default, so that a signal arriving as a
+    block ends (where Python could skip a clean-up) is recorded, not raised. (A signal mask
+    would not do: the kernel may hand a signal to another thread, such as a BLAS worker,
+    that does not share the main thread's mask.)
+    """
+
+    ORDER = ("SIGTERM", "SIGHUP", "SIGINT")  # delivered in this order: the ending ones first
+
+    def __init__(self) -> None:
+        self.original: dict[int, Any] = {}
+        self.holding = 1
+        self.received: list[int] = []
+        self.active = False
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self.active = True
+        for name in self.ORDER:
+            number = getattr(signal, name, None)
+            if number is None or signal.getsignal(number) is None:
+                continue  # absent here, or a handler set outside Python: leave it alone
+            self.original[number] = signal.getsignal(number)
+            signal.signal(number, self._handle)
+
+    def restore(self) -> None:
+        """Put the replaced handlers back, then give them the signals held back."""
+        self.holding += 1  # so that no signal can interrupt the loop half way
+        try:
+            for number, handler in self.original.items():
+                signal.signal(number, handler)
+        finally:
+            self.active = False
+            self.original = {}
+        received, self.received = set(self.received), []
+        for name in self.ORDER:
+            held = getattr(signal, name, None)
+            if held in received:
+                signal.raise_signal(held)  # to the handler just put back
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.holding or not self.active:
+            self.received.append(signum)
+            return
+        handler = self.original.get(signum, signal.SIG_DFL)
+        if callable(handler):
+            handler(signum, frame)
+        elif handler != signal.SIG_IGN:
+            raise _Terminated(signum)
+
+    @contextlib.contextmanager
+    def live(self) -> Iterator[None]:
+        """Deliver signals at once inside the block (and those held back until now)."""
+        self.holding -= 1
+        try:
+            received, self.received = set(self.received), []
+            for name in self.ORDER:
+                number = getattr(signal, name, None)
+                if number in received:
+                    self._handle(number, None)
+            yield
+        finally:
+            self.holding += 1
+
+
+_RENAME_NOREPLACE = 1
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _renameat2_function() -> Any:
+    """Return libc's ``renameat2`` (Linux, glibc 2.28 or later), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no C library to load
+        return None
+    function = getattr(libc, "renameat2", None)
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+        function.argtypes.append(ctypes.c_uint)
+        function.restype = ctypes.c_int
+    return function
+
+
+def _renameat2(source: Path, destination: Path, flags: int) -> bool:
+    """Rename with ``renameat2`` flags; False when the system or file system lacks it."""
+    function = _renameat2_function()
+    if function is None:
+        return False
+    done = function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(destination), flags)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False  # not supported here: the caller falls back to plain renames
+    raise OSError(code, os.strerror(code), str(source), None, str(destination))
+
+
+def _exchange(staging: Path, target: Path) -> bool:
+    """Swap two folders in one atomic step; False when this system cannot."""
+    return _renameat2(staging, target, _RENAME_EXCHANGE)
+
+
+def _move_new(staging: Path, target: Path) -> None:
+    """Move the complete new report into place where no folder is."""
+    if not _renameat2(staging, target, _RENAME_NOREPLACE):
+        if target.exists():  # appeared meanwhile; os.rename would replace an empty folder
+            raise FileExistsError(errno.EEXIST, "the report folder appeared meanwhile", str(target))
+        os.rename(staging, target)
+
+
+def _replace(staging: Path, target: Path) -> Path:
+    """Put the new report (``staging``) at ``target``; return where the old one went."""
+    if _exchange(staging, target):
+        return staging
+    old = target.parent / f".{target.name}-old-{secrets.token_hex(6)}"
+    os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        try:
+            os.rename(old, target)
+        except BaseException as error:
+            raise ReportError(
+                f"the report folder could not be replaced, and the old report could not be "
+                f"put back: it is in {old}; rename it to {target} ({error})"
+            ) from error
+        raise
+    return old
+
+
+def _remove(folder: Path, what: str) -> None:
+    """Remove a hidden folder; warn (naming it) if the system refuses."""
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        warnings.warn(
+            f"could not remove {what} {folder}: {error}; remove it yourself",
+            RuntimeWarning,
+            stacklevel=5,  # the caller of build_report
+        )
+
+
+def _write_folder(target: Path, files: Mapping[str, bytes], *, force: bool) -> None:
+    """Write ``files`` ({relative path: content}) as the folder ``target``, atomically.
+
+    The new report is written into a hidden folder ``.NAME-new-XXXX`` beside ``target`` and
+    moved into place only when complete; an existing report is swapped out in one step
+    (``renameat2(RENAME_EXCHANGE)``) or, where the system lacks that, by two renames that are
+    undone if the second fails. Ctrl-C and termination signals are held back during the
+    swap and the clean-up, and a termination signal ends the process only after the
+    clean-up. After success or failure no hidden folder remains; the only exceptions are a
+    hidden folder the system refuses to delete (a warning names it), and a process killed
+    outright (SIGKILL, power loss), which can leave one (never instead of the report at
+    ``target``).
+    """
+    check_target(target, force=force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    guard = _SignalGuard()
+    try:
+        guard.install()
+        _write_staged(target, files, guard)
+    except _Terminated as stop:
+        guard.restore()
+        signal.raise_signal(stop.signum)  # the default action: the process ends here
+        raise  # pragma: no cover - only if the default action did not end the process
+    finally:
+        guard.restore()
+
+
+def _write_staged(target: Path, files: Mapping[str, bytes], guard: _SignalGuard) -> None:
+    """Write into a hidden folder, then swap it in; signals are held back but while writing."""
+    parent = target.parent
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; a report is shared
+        with guard.live():
+            for name, content in files.items():
+                path = staging / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+        if target.exists():
+            old = _replace(staging, target)
+            _remove(old, "the old report, kept in")
+        else:
+            _move_new(staging, target)
+    except BaseException:
+        if staging is not None and staging.exists():
+            _remove(staging, "the unfinished report in")
+        raise
 
 
 def build_report(
@@ -321,7 +652,8 @@ def build_report(
     out : path
         Folder to create. It must not exist, unless ``force`` is true.
     force : bool, default False
-        Replace an existing folder (only after the new report is complete).
+        Replace an existing report (only after the new one is complete). A folder that is
+        not a report (without ``index.html`` and ``summary.md``) is never replaced.
     progress : callable, optional
         Called with a line of text for each step (for example ``print``).
     title : str
@@ -330,12 +662,32 @@ def build_report(
     Returns
     -------
     pathlib.Path
-        The folder written, with ``index.html``, ``summary.md`` and ``tables/*.csv``.
+        The folder written (absolute), with ``index.html``, ``summary.md``, the figures,
+        ``tables/*.csv`` and ``tables/metadata.json``.
 
     Raises
     ------
     ReportError
-        If ``out`` exists and ``force`` is false, or the data lack what the report needs.
+        If ``out`` exists and ``force`` is false, is not a report folder, is the current
+        folder, or the data lack what the report needs.
+    OSError
+        If the file system refuses (permissions, a full disk); the old report, if any, is
+        then still at ``out``.
+
+    Notes
+    -----
+    The report is written into a hidden folder beside ``out`` and moved into place when
+    complete. With ``force``, the old and the new report are exchanged in one atomic step
+    where the system allows it (``renameat2(RENAME_EXCHANGE)``, Linux 3.15 and later on
+    local file systems), else by two renames, the first undone when the second fails. Either
+    way, at every moment either the old or the new report is at ``out``, Ctrl-C and
+    termination signals are held back during the exchange, and no hidden folder is left after
+    success or failure (unless the system refuses to delete it, which a warning reports, or
+    the process is killed outright).
+
+    A report on synthetic data (``data.synthetic``) says so in a banner on the page, in
+    ``summary.md``, in ``tables/metadata.json`` and in the ``synthetic`` column that leads
+    every table.
 
     Examples
     --------
@@ -346,11 +698,7 @@ def build_report(
     >>> sorted(p.name for p in folder.iterdir())[:3]
     ['index.html', 'maturity.png', 'offices.png']
     """
-    target = Path(out)
-    if target.exists() and not force:
-        raise ReportError(f"{target} exists; choose another folder or pass force=True (--force)")
-    if target.exists() and not target.is_dir():
-        raise ReportError(f"{target} exists and is not a folder")
+    target = check_target(out, force=force)
     if len(data) == 0:
         raise ReportError("the data have no respondents")
     step = _Steps(progress)
@@ -556,54 +904,73 @@ def build_report(
         "the publication rules (effective sample size, interval width, degrees of freedom; "
         "hover for the reason). Produced by vpt_monitor.</p>"
     )
+    banner = (
+        f'<p class="synthetic" role="alert">{html.escape(_synthetic_note(data))}</p>'
+        if data.synthetic
+        else ""
+    )
+    source = (
+        f'<p class="note">Data: {html.escape(data.source)}.</p>'
+        if data.source and not data.synthetic
+        else ""
+    )
     page = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f'<h1>{html.escape(title)}</h1><p class="lead">Waves {", ".join(map(str, waves))}; '
+        f'<h1>{html.escape(title)}</h1>{banner}<p class="lead">Waves '
+        f"{', '.join(map(str, waves))}; "
         f"{len(data):,} respondents, {data.n_incidents:,} incident records"
         + (f", {data.organisations['wave'].shape[0]:,} organisations" if has_orgs else "")
-        + f".</p>{''.join(sections)}{notes}</body></html>"
+        + f".</p>{''.join(sections)}{notes}{source}{banner}</body></html>"
     )
-    summary = [f"# {title}", "", lead, ""]
+    summary = [f"# {_markdown(title)}", ""]
+    if data.synthetic:
+        summary += [f"> **{_markdown(_synthetic_note(data))}**", ""]
+    summary += [_markdown(lead), ""]
     if changes is not None:
         for i, label in enumerate(changes.rows):
             summary.append(
-                f"- Change {previous}-{last}, {_text(label)}: "
+                f"- Change {previous}-{last}, {_markdown(_text(label))}: "
                 f"{_percent(changes.estimate[i])} points "
                 f"(adjusted p = {changes.p_adjusted[i]:.3g})"
             )
-        summary += [f"- Method break: {b}" for b in changes.method_breaks]
+        summary += [f"- Method break: {_markdown(b)}" for b in changes.method_breaks]
     if absent:
         summary += ["", "Not in these data (not asked; left out rather than shown as 0):"]
-        summary += [f"- {a}" for a in absent]
+        summary += [f"- {_markdown(a)}" for a in absent]
     summary += ["", "Tables: see `tables/`; figures: see `index.html`."]
+    if data.source and not data.synthetic:
+        summary += ["", f"Data: {_markdown(data.source)}"]
+    if data.synthetic:
+        summary += ["", f"**{_markdown(_synthetic_note(data))}**"]
+    metadata = {
+        "synthetic": data.synthetic,
+        "source": data.source,
+        "title": title,
+        "waves": list(waves),
+        "lonely_psu": data.lonely_psu,
+        "generator": f"vpt_monitor {_version()}",
+        "tables": sorted(f"{name}.csv" for name, rows in tables.items() if rows),
+        "columns": {
+            "synthetic": "true when the data are simulated (vpt_monitor.synth), not a survey",
+            "domain": "the group the row describes",
+            "estimate, low, high": "the estimate and its 95% confidence interval",
+            "n": "respondents (or incidents, organisations) in the domain",
+            "reliable": "whether the cell meets the publication rules; note says why not",
+        },
+    }
+    files: dict[str, bytes] = {
+        f"tables/{name}.csv": _csv_bytes(rows, data.synthetic)
+        for name, rows in tables.items()
+        if rows
+    }
+    files["tables/metadata.json"] = (json.dumps(metadata, indent=2) + "\n").encode("utf-8")
+    files.update({f"{name}.png": png for name, png in figures.items()})
+    files["index.html"] = page.encode("utf-8")
+    files["summary.md"] = ("\n".join(summary) + "\n").encode("utf-8")
+    _write_folder(target, files, force=force)
 
-    parent = target.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; a report is to be shared
-    try:
-        (staging / "tables").mkdir()
-        for name, rows in tables.items():
-            if rows:
-                _write_csv(staging / "tables" / f"{name}.csv", rows)
-        for name, png in figures.items():
-            (staging / f"{name}.png").write_bytes(png)
-        (staging / "index.html").write_text(page, encoding="utf-8")
-        (staging / "summary.md").write_text("\n".join(summary) + "\n", encoding="utf-8")
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=parent))
-            os.replace(target, old / target.name)
-            os.replace(staging, target)
-            shutil.rmtree(old)
-        else:
-            os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     step.finish()
     if progress:
         progress(f"[{time.perf_counter() - step.start:5.1f}s] report written to {target}")

@@ -278,6 +278,7 @@ _AGGRESSION_MEASURES = frozenset(
     }
 )
 
+
 class Gender(_Labelled):
     """Gender of a respondent, as the monitor asks it since 2016 (m, v, x).
 
