@@ -218,7 +218,7 @@ PUBLISHED: dict[str, dict[Any, float]] = {
     },
 }
 
-#: The ``(key, wave)`` entries of :data:`PUBLISHED` that are invented (plausible values the
+#: The ``(key, wave)`` entries of ``PUBLISHED`` that are invented (plausible values the
 #: letter does not give), so that tables can tell them from published figures.
 INVENTED: frozenset[tuple[str, int]] = frozenset(
     {
@@ -964,7 +964,7 @@ def simulate(waves: Sequence[int] = WAVES, *, seed: int = 0, scale: float = 1.0)
     Respondents are a random subset. Employees' victimisation follows a logistic model with
     a random organisation effect; the intercept is solved on the wave's organisations so
     that the expected population rate is the figure. See the module documentation for what
-    is published and what is invented, and :func:`population_values`.
+    is published and what is invented, and :func:`~vpt_monitor.synth.population_values`.
 
     Examples
     --------
@@ -1013,22 +1013,22 @@ def population_values(wave: int, *, seed: int = 0, scale: float = 1.0) -> dict[s
 
     For political office holders they are the shares in the finite population the sample
     of :func:`simulate` is drawn from; for employees the expected population shares given
-    the wave's organisations. They equal :data:`PUBLISHED` up to whole persons.
+    the wave's organisations. They equal ``PUBLISHED`` up to whole persons.
 
     Parameters
     ----------
     wave : int
-        One of :data:`WAVES`.
+        One of ``WAVES``.
     seed, scale
         As :func:`simulate`.
 
     Returns
     -------
     dict of str to float
-        Keyed as :data:`PUBLISHED` (not ``coverage_2016``): the figures of political office
+        Keyed as ``PUBLISHED`` (not ``coverage_2016``): the figures of political office
         holders (``"councillor"`` and ``"water_board_political"`` in every wave, also where
         they are residuals), ``"employee"``, and the perceived-violation figures in
-        :data:`INTEGRITY_WAVES`.
+        ``INTEGRITY_WAVES``.
 
     Examples
     --------
