@@ -24,7 +24,7 @@ from vpt_monitor import (
     policy_coverage,
     victimisation,
 )
-from vpt_monitor.data import CONSEQUENCES, GROUPS, LAYERS, OFFICES
+from vpt_monitor._codes import CONSEQUENCES, GROUPS, LAYERS, OFFICES
 from vpt_monitor.stats import proportion
 from vpt_monitor.synth import (
     INTEGRITY_WAVES,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from vpt_monitor import Area, Consequence, Group, Layer, Measure, Office
-from vpt_monitor.data import GROUPS, LAYERS, OFFICES
+from vpt_monitor._codes import GROUPS, LAYERS, OFFICES
 
 STATE, PROVINCE, MUNICIPALITY, WATER_BOARD = "rijk", "provincie", "gemeente", "waterschap"
 
@@ -101,14 +101,14 @@ def test_measure_area(measure: Measure) -> None:
 
 
 def test_the_column_tables_follow_the_vocabularies() -> None:
-    from vpt_monitor.data import _OFFICE_GROUP, _OFFICE_IN_LAYER
+    from vpt_monitor._codes import OFFICE_GROUP, OFFICE_IN_LAYER
 
     for i, office in enumerate(OFFICES):
-        assert GROUPS[_OFFICE_GROUP[i]] is (
+        assert GROUPS[OFFICE_GROUP[i]] is (
             Group.POLITICAL if office.value in POLITICAL else Group.EMPLOYEE
         )
         for j, layer in enumerate(LAYERS):
-            assert bool(_OFFICE_IN_LAYER[i, j]) is (layer.value in OFFICE_LAYERS[office.value])
+            assert bool(OFFICE_IN_LAYER[i, j]) is (layer.value in OFFICE_LAYERS[office.value])
 
 
 @pytest.mark.parametrize(("office", "layers"), sorted(OFFICE_LAYERS.items()))

@@ -86,16 +86,17 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from vpt_monitor.data import (
+from vpt_monitor._codes import (
     CHANNELS,
     CONSEQUENCES,
     FORMS,
     GROUPS,
     LAYERS,
+    MEASURES,
     OFFICES,
     VIOLATIONS,
-    MonitorData,
 )
+from vpt_monitor.data import MonitorData
 from vpt_monitor.vocab import (
     Channel,
     Consequence,
@@ -363,7 +364,7 @@ _SKIP_MEASURE = 0.04  # organisations leaving one or two measures unanswered
 
 _POLITICAL = tuple(o for o in OFFICES if o.political)
 _IS_POLITICAL = np.array([o.political for o in OFFICES])
-_OFFICE_GROUP = np.array([GROUPS.index(o.group) for o in OFFICES], dtype=np.int8)
+OFFICE_GROUP = np.array([GROUPS.index(o.group) for o in OFFICES], dtype=np.int8)
 _CODE = {Layer.STATE: "rk", Layer.PROVINCE: "pv", Layer.MUNICIPALITY: "gm", Layer.WATER_BOARD: "ws"}
 
 
@@ -781,7 +782,7 @@ def _answers(rng: np.random.Generator, wave: int, cols: dict[str, Any]) -> dict[
         "wave": np.full(n, wave, dtype=np.int64),
         "layer": cols["layer"],
         "office": office,
-        "group": _OFFICE_GROUP[office],
+        "group": OFFICE_GROUP[office],
         "weight": cols["weight"],
         "stratum": cols["stratum"],
         "cluster": cols["cluster"],
@@ -856,7 +857,7 @@ def _organisation_survey(
     exactly the target share of them (the 2016 letter's shares; the rest invented), more
     often in organisations with a higher propensity; the respondents are a random subset.
     """
-    measures = tuple(Measure)
+    measures = MEASURES
     coverage = {**_OTHER_COVERAGE, **PUBLISHED["coverage_2016"]}
     lift = (wave - 2016) * 0.025  # take-up grew a little each wave (invented)
     target = np.clip(np.array([coverage[m] for m in measures]) + lift, 0.02, 0.98)

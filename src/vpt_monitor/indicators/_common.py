@@ -23,7 +23,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.data import GROUPS, LAYERS, OFFICES, MonitorData
+from vpt_monitor._codes import GROUPS, LAYERS, OFFICES
+from vpt_monitor.data import MonitorData
 from vpt_monitor.stats import Estimate, EstimateTable
 from vpt_monitor.stats.results import FLAGS
 

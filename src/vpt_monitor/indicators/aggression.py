@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.data import CHANNELS, CONSEQUENCES, FORMS, GROUPS, MonitorData
+from vpt_monitor._codes import CHANNELS, CONSEQUENCES, FORMS, GROUPS
+from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import (
     By,
     NotMeasuredError,

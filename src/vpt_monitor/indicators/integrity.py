@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from vpt_monitor._codes import STATUSES, VIOLATIONS
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import (
     By,
@@ -21,9 +22,6 @@ from vpt_monitor.stats.results import FLAGS
 from vpt_monitor.vocab import ViolationStatus, ViolationType
 
 __all__ = ["integrity_perception", "violation_rate"]
-
-VIOLATION_TYPES = tuple(ViolationType)
-STATUSES = tuple(ViolationStatus)
 
 
 def integrity_perception(
@@ -81,12 +79,12 @@ def integrity_perception(
     matrix = data.respondents["perceived_violations"]
     if kind is None:
         y, answered, _ = any_of(
-            Unit(data), matrix, "perceived violations (violation:<type>)", VIOLATION_TYPES
+            Unit(data), matrix, "perceived violations (violation:<type>)", VIOLATIONS
         )
     else:
         chosen = ViolationType.parse(kind, field="kind")
         y, answered = single(
-            matrix[:, VIOLATION_TYPES.index(chosen)],
+            matrix[:, VIOLATIONS.index(chosen)],
             f"perceived violations of type {chosen.value!r} (violation:{chosen})",
         )
     return _estimate(

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor._codes import MEASURES
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import By, NotMeasuredError, Unit, single, wave_rows
 from vpt_monitor.indicators._common import estimate as _estimate
@@ -36,8 +37,6 @@ __all__ = [
     "policy_coverage",
     "policy_maturity",
 ]
-
-MEASURES = tuple(Measure)
 
 
 def policy_coverage(

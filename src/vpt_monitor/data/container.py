@@ -1,0 +1,397 @@
+"""The monitor's data: respondents, incidents and organisations as read-only columns.
+
+:class:`MonitorData` holds one numpy array per field; enums are stored as small integer codes
+into the vocabularies (``tuple(Layer)``, ``tuple(Office)``, ...), yes/no answers as ``int8``
+with ``-1`` for a missing answer, counts with ``-1`` where unanswered, and set-valued answers
+as ``int8`` matrices with one column per vocabulary member. It builds the survey designs,
+waves as independent samples. The indicators work on these arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from vpt_monitor.data import columns, convert
+from vpt_monitor.data.convert import Records
+from vpt_monitor.records import Incident, Organisation, Respondent, Violation
+from vpt_monitor.stats import SurveyDesign
+from vpt_monitor.stats.design import factorize
+
+__all__ = ["MonitorData"]
+
+
+def _frozen(array: ArrayLike) -> NDArray[Any]:
+    result = np.array(array, copy=True)
+    result.setflags(write=False)
+    return result
+
+
+def _columns(values: Mapping[str, ArrayLike]) -> Mapping[str, NDArray[Any]]:
+    """Read-only arrays in a read-only mapping."""
+    return MappingProxyType({k: _frozen(v) for k, v in values.items()})
+
+
+class MonitorData:
+    """Respondents, incidents and organisations as read-only columns, with their designs.
+
+    Build it with :meth:`from_records` or :meth:`from_columns`; get records back with
+    :meth:`to_records`. Arrays are attributes of ``respondents`` and ``incidents`` (see
+    ``MonitorData.RESPONDENT_COLUMNS`` and ``MonitorData.INCIDENT_COLUMNS``).
+
+    Attributes
+    ----------
+    respondents : mapping of str to numpy.ndarray
+        Read-only columns: ``id`` (str), ``wave`` (int), ``layer``, ``office`` and ``group``
+        (codes into ``tuple(Layer)``, ``tuple(Office)``, ``tuple(Group)``), ``weight`` (the
+        weights of :attr:`design`), ``stratum``, ``cluster``, ``fpc``, ``fpc2`` (absent when
+        not given), ``victimisations`` (rows x forms counts, -1 not answered), ``channels``,
+        ``consequences``, ``perceived_violations`` (rows x members, int8: 1 yes, 0 no, -1 not
+        answered), ``aftercare`` and ``training`` (int8 the same way).
+    incidents : mapping of str to numpy.ndarray
+        ``respondent`` (row of the respondent), ``wave``, ``form``, ``channel`` (code, -1
+        missing), ``reported_internally``, ``police_report``, ``registered``, ``aftercare``
+        (int8 yes/no/missing), ``severity`` (0 missing) and ``consequences`` (int8 matrix).
+    organisations : mapping of str to numpy.ndarray
+        The organisation survey: ``id``, ``wave``, ``layer`` (code), ``employees``,
+        ``measures`` (rows x ``tuple(Measure)``, int8: 1 in place, 0 not, -1 not answered),
+        ``weight``, and ``stratum``, ``fpc`` when given.
+    violations : mapping of str to numpy.ndarray
+        Registered violations: ``organisation`` (row of the organisation), ``wave``, ``kind``
+        (code into ``tuple(ViolationType)``) and ``status`` (code into
+        ``tuple(ViolationStatus)``).
+    lonely_psu : str
+        Lonely-PSU policy of the designs.
+    synthetic : bool
+        Whether the data were simulated (:func:`vpt_monitor.synth.simulate`); every report
+        on synthetic data says so.
+    source : str
+        Where the data came from (the files read, or the simulation's settings).
+    supplied : frozenset of str
+        The tables given (``"respondents"``, ``"incidents"``, and ``"organisations"``,
+        ``"violations"`` when given): a table not given is not measured, never empty.
+
+    Examples
+    --------
+    >>> from vpt_monitor import Incident, MonitorData, Respondent
+    >>> data = MonitorData.from_records(
+    ...     respondents=[Respondent("a", 2016, "gemeente", "burgemeester",
+    ...                             victimisations={"verbaal": 2}),
+    ...                  Respondent("b", 2016, "gemeente", "raadslid")],
+    ...     incidents=[Incident("a", 2016, "verbaal", reported_internally=True)],
+    ... )
+    >>> data
+    MonitorData(respondents=2, incidents=1, waves=(2016,))
+    >>> data.respondents["victimisations"].tolist()  # b did not answer: -1
+    [[2, 0, 0, 0, 0], [-1, -1, -1, -1, -1]]
+    """
+
+    __slots__ = (
+        "_design",
+        "_organisation_design",
+        "incidents",
+        "lonely_psu",
+        "organisations",
+        "respondents",
+        "source",
+        "supplied",
+        "synthetic",
+        "violations",
+    )
+
+    RESPONDENT_COLUMNS = columns.RESPONDENT_COLUMNS
+    INCIDENT_COLUMNS = (
+        "respondent",
+        "wave",
+        "form",
+        "channel",
+        "reported_internally",
+        "police_report",
+        "registered",
+        "severity",
+        "aftercare",
+        "consequences",
+    )
+
+    def __init__(
+        self,
+        respondents: Mapping[str, NDArray[Any]],
+        incidents: Mapping[str, NDArray[Any]],
+        organisations: Mapping[str, NDArray[Any]] | None = None,
+        violations: Mapping[str, NDArray[Any]] | None = None,
+        *,
+        lonely_psu: str = "fail",
+        design: SurveyDesign | None = None,
+        organisation_design: SurveyDesign | None = None,
+        synthetic: bool = False,
+        source: str = "",
+        supplied: Iterable[str] | None = None,
+    ) -> None:
+        _, _, no_orgs, no_violations, _ = columns.empty_tables()
+        self.respondents = _columns(respondents)
+        self.incidents = _columns(incidents)
+        self.organisations = _columns(organisations or no_orgs)
+        self.violations = _columns(violations or no_violations)
+        self.lonely_psu = lonely_psu
+        self.synthetic = bool(synthetic)
+        self.source = str(source)
+        self.supplied = (
+            columns.supplied_tables(organisations is not None, violations is not None)
+            if supplied is None
+            else frozenset(supplied)
+        )
+        self._design = design
+        self._organisation_design = organisation_design
+        if design is not None and design.n != len(self):
+            raise ValueError(
+                f"'design' has {design.n} rows but the data has {len(self)} respondents"
+            )
+
+    # ---- construction ----------------------------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls,
+        respondents: Iterable[Respondent],
+        incidents: Iterable[Incident] = (),
+        organisations: Iterable[Organisation] | None = None,
+        violations: Iterable[Violation] | None = None,
+        *,
+        lonely_psu: str = "fail",
+    ) -> MonitorData:
+        """Build the columns from records, checking what no single record can.
+
+        Parameters
+        ----------
+        respondents : iterable of Respondent
+            The respondents; identifiers must be unique.
+        incidents : iterable of Incident
+            Incidents; each must belong to a respondent of the same wave.
+        organisations : iterable of Organisation
+            The organisation survey; identifiers unique within a wave.
+        violations : iterable of Violation
+            Registered violations; each must belong to an organisation of the same wave.
+        lonely_psu : str, default "fail"
+            Lonely-PSU policy of the design (see :class:`~vpt_monitor.stats.SurveyDesign`).
+
+        Raises
+        ------
+        MonitorDataError
+            Listing every duplicate identifier, incident of an unknown respondent, incident
+            whose wave differs from its respondent's, and design field given for some
+            respondents but not others (up to 20 in the message; all in ``problems``).
+        TypeError
+            For an element that is not a record.
+        """
+        tables = convert.from_records(respondents, incidents, organisations, violations)
+        return cls(*tables[:4], lonely_psu=lonely_psu, supplied=tables.supplied)
+
+    @classmethod
+    def from_columns(
+        cls,
+        respondents: Mapping[str, ArrayLike] | Any,
+        incidents: Mapping[str, ArrayLike] | Any | None = None,
+        organisations: Mapping[str, ArrayLike] | Any | None = None,
+        violations: Mapping[str, ArrayLike] | Any | None = None,
+        *,
+        lonely_psu: str = "fail",
+    ) -> MonitorData:
+        """Build the data from columns (a mapping of arrays or a DataFrame), row checks vectorised.
+
+        Parameters
+        ----------
+        respondents : mapping or pandas.DataFrame
+            Columns ``id``, ``wave``, ``layer``, ``office`` (Dutch codes) and optionally
+            ``weight``, ``stratum``, ``cluster``, ``fpc``, ``fpc2``, ``aftercare``,
+            ``training``; one count column per form named ``incidents:<code>``
+            (``incidents:verbaal``); and 0/1 columns ``channel:<code>``,
+            ``consequence:<code>``, ``violation:<code>``. An empty cell (NaN or None) is an
+            unanswered question; a column that is not there is a question that was not
+            asked (not measured), never "no".
+        incidents : mapping or pandas.DataFrame, optional
+            Columns ``respondent_id``, ``wave``, ``form`` and optionally ``channel``,
+            ``reported_internally``, ``police_report``, ``registered``, ``severity``,
+            ``aftercare`` and ``consequence:<code>``.
+        organisations : mapping or pandas.DataFrame, optional
+            Columns ``id``, ``wave``, ``layer``, ``employees`` and optionally ``weight``,
+            ``stratum``, ``fpc`` and 0/1 columns ``measure:<code>``.
+        violations : mapping or pandas.DataFrame, optional
+            Columns ``organisation_id``, ``wave``, ``kind`` and optionally ``status``.
+        lonely_psu : str, default "fail"
+            Lonely-PSU policy of the design.
+
+        Raises
+        ------
+        MonitorDataError
+            Listing every bad row (row number, column, value, reason), up to 20 in the
+            message. Nothing is built when any row is bad.
+
+        Examples
+        --------
+        >>> from vpt_monitor import MonitorData
+        >>> data = MonitorData.from_columns({
+        ...     "id": ["a", "b", "c"], "wave": [2016, 2016, 2016],
+        ...     "layer": ["gemeente", "provincie", "rijk"],
+        ...     "office": ["wethouder", "statenlid", "ambtenaar"],
+        ...     "incidents:verbaal": [1, 0, 4],
+        ... })
+        >>> len(data), data.respondents["victimisations"][:, 0].tolist()
+        (3, [1, 0, 4])
+        """
+        tables = columns.build(respondents, incidents, organisations, violations)
+        return cls(*tables[:4], lonely_psu=lonely_psu, supplied=tables.supplied)
+
+    # ---- views ---------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.respondents["wave"].shape[0])
+
+    @property
+    def n_incidents(self) -> int:
+        """Number of incident records."""
+        return int(self.incidents["wave"].shape[0])
+
+    @property
+    def waves(self) -> tuple[int, ...]:
+        """Waves present, in order."""
+        return tuple(int(w) for w in np.unique(self.respondents["wave"]))
+
+    @property
+    def design(self) -> SurveyDesign:
+        """The survey design of the respondents, waves as independent samples.
+
+        Strata are the pairs (wave, stratum), clusters the pairs (wave, cluster), so labels
+        reused across waves never pool two waves into one stratum; the fpc applies per wave
+        and stratum. With ``fpc2`` the design has two stages, people sampled within their
+        cluster (each respondent a second-stage unit), as R's
+        ``svydesign(ids=~cluster+id, strata=~interaction(wave, stratum), fpc=~fpc+fpc2)``.
+        Without a stratum the waves are the strata; without a cluster every respondent is
+        a first-stage unit.
+        """
+        if self._design is None:
+            self._design = _wave_design(self.respondents, self.lonely_psu, "respondents")
+        return self._design
+
+    @property
+    def organisation_design(self) -> SurveyDesign:
+        """The design of the organisation survey: strata (wave, stratum), fpc per wave."""
+        if self._organisation_design is None:
+            o = self.organisations
+            if o["wave"].shape[0] == 0:
+                raise ValueError("the data has no organisations; add them to use policy indicators")
+            self._organisation_design = _wave_design(o, self.lonely_psu, "organisations")
+        return self._organisation_design
+
+    @property
+    def organisation_waves(self) -> tuple[int, ...]:
+        """Waves of the organisation survey, in order."""
+        return tuple(int(w) for w in np.unique(self.organisations["wave"]))
+
+    def with_design(
+        self, design: SurveyDesign | None = None, *, organisations: SurveyDesign | None = None
+    ) -> MonitorData:
+        """Return the same data with other designs (for example calibrated ones).
+
+        The design's weights become the data's ``weight`` column, so that everything that
+        reads weights (the p98 cap of :func:`~vpt_monitor.incidence`,
+        :func:`~vpt_monitor.cronbach_alpha`, :meth:`to_records`) uses the calibrated ones.
+
+        Parameters
+        ----------
+        design : SurveyDesign, optional
+            Design of the respondents (one row per respondent).
+        organisations : SurveyDesign, optional
+            Design of the organisation survey.
+        """
+        respondents = dict(self.respondents)
+        organisation_columns = dict(self.organisations)
+        if design is not None:
+            respondents["weight"] = design.weights  # one source of weights: the design
+        if organisations is not None:
+            if organisations.n != organisation_columns["wave"].shape[0]:
+                raise ValueError("the organisation design does not have one row per organisation")
+            organisation_columns["weight"] = organisations.weights
+        new = MonitorData(
+            respondents,
+            self.incidents,
+            organisation_columns,
+            self.violations,
+            lonely_psu=self.lonely_psu,
+            design=design if design is not None else self._design,
+            organisation_design=(
+                organisations if organisations is not None else self._organisation_design
+            ),
+            synthetic=self.synthetic,
+            source=self.source,
+            supplied=self.supplied,
+        )
+        return new
+
+    def to_records(self) -> Records:
+        """Return all records again (the inverse of :meth:`from_records`)."""
+        return convert.to_records(
+            self.respondents, self.incidents, self.organisations, self.violations
+        )
+
+    def __repr__(self) -> str:
+        orgs = self.organisations["wave"].shape[0]
+        extra = (
+            f", organisations={orgs}, violations={self.violations['wave'].shape[0]}" if orgs else ""
+        )
+        return (
+            f"MonitorData(respondents={len(self)}, incidents={self.n_incidents}, "
+            f"waves={self.waves}{extra})"
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: str) -> SurveyDesign:
+    """Build the design of a table whose waves are independent samples.
+
+    Strata and clusters are labelled ``"wave/label"``, so that a label reused in another
+    wave is another stratum (or cluster) and error messages name both.
+    """
+    wave = columns["wave"]
+    n = wave.shape[0]
+    wave_codes, wave_labels = factorize("wave", wave, n)
+
+    def crossed(name: str) -> NDArray[Any] | None:
+        if name not in columns:
+            return None
+        codes, labels = factorize(name, columns[name], n)
+        pair = wave_codes.astype(np.int64) * max(len(labels), 1) + codes
+        present, inverse = np.unique(pair, return_inverse=True)
+        text = np.array(
+            [
+                f"{wave_labels[k // max(len(labels), 1)]}/{_plain(labels[k % max(len(labels), 1)])}"
+                for k in present.tolist()
+            ],
+            dtype=object,
+        )
+        result: NDArray[Any] = text[inverse]
+        return result
+
+    strata = crossed("stratum")
+    if strata is None:
+        strata = wave
+    try:
+        return SurveyDesign(
+            weights=columns["weight"],
+            strata=strata,
+            clusters=crossed("cluster"),
+            fpc=columns.get("fpc"),
+            fpc2=columns.get("fpc2"),
+            lonely_psu=lonely_psu,
+        )
+    except ValueError as error:
+        raise ValueError(
+            f"{error} (in the {table}' design; waves are independent samples, so strata and "
+            "clusters are named wave/label)"
+        ) from None

@@ -1,0 +1,271 @@
+"""Records to columns and back: the typed records of :mod:`vpt_monitor.records` as arrays.
+
+:func:`from_records` checks what no single record can (unique identifiers, incidents of
+known respondents in their wave, design fields given for all or none) and codes the records
+as the columns of :class:`~vpt_monitor.MonitorData`; :func:`to_records` is its inverse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vpt_monitor._answers import (
+    answer_matrix,
+    answers_of,
+    count_matrix,
+    counts_of,
+    from_yes_no,
+    yes_no,
+)
+from vpt_monitor._codes import (
+    CHANNELS,
+    CONSEQUENCES,
+    FORMS,
+    LAYERS,
+    MEASURES,
+    OFFICE_GROUP,
+    OFFICES,
+    STATUSES,
+    VIOLATIONS,
+)
+from vpt_monitor.data.columns import Tables, empty_tables, supplied_tables
+from vpt_monitor.data.errors import MonitorDataError
+from vpt_monitor.records import Incident, Organisation, Respondent, Violation, check_records
+
+__all__ = ["Records", "from_records", "to_records"]
+
+
+class Records(NamedTuple):
+    """The records of a :class:`~vpt_monitor.MonitorData`, as its ``to_records`` gives them."""
+
+    respondents: list[Respondent]
+    incidents: list[Incident]
+    organisations: list[Organisation]
+    violations: list[Violation]
+
+
+def from_records(
+    respondents: Iterable[Respondent],
+    incidents: Iterable[Incident],
+    organisations: Iterable[Organisation] | None,
+    violations: Iterable[Violation] | None,
+) -> Tables:
+    """Code records as columns; raise MonitorDataError listing every cross-record problem."""
+    people = check_records(respondents, Respondent, "respondents")
+    events = check_records(incidents, Incident, "incidents")
+    problems: list[str] = []
+    position: dict[str, int] = {}
+    for i, r in enumerate(people):
+        if r.id in position:
+            problems.append(
+                f"respondents[{i}]: id {r.id!r} is used already by respondents[{position[r.id]}]"
+            )
+        else:
+            position[r.id] = i
+    for field in ("stratum", "cluster", "fpc", "fpc2"):
+        given = [getattr(r, field) is not None for r in people]
+        if any(given) and not all(given):
+            missing = [people[i].id for i, g in enumerate(given) if not g]
+            problems.append(
+                f"{field}: given for some respondents but not for {len(missing)} others "
+                f"(e.g. {missing[0]!r}); give it for all or none"
+            )
+    index = np.empty(len(events), dtype=np.intp)
+    for j, e in enumerate(events):
+        found = position.get(e.respondent_id)
+        if found is None:
+            problems.append(f"incidents[{j}]: respondent_id {e.respondent_id!r} is unknown")
+            continue
+        if people[found].wave != e.wave:
+            problems.append(
+                f"incidents[{j}]: wave {e.wave} differs from respondent "
+                f"{e.respondent_id!r}'s wave {people[found].wave}"
+            )
+        index[j] = found
+    orgs, viols = _organisation_columns(
+        check_records(organisations or (), Organisation, "organisations"),
+        check_records(violations or (), Violation, "violations"),
+        problems,
+    )
+    if problems:
+        raise MonitorDataError("MonitorData.from_records", problems)
+
+    resp: dict[str, Any] = {
+        "id": np.array([r.id for r in people], dtype=object),
+        "wave": np.array([r.wave for r in people], dtype=np.int64),
+        "layer": np.array([LAYERS.index(r.layer) for r in people], dtype=np.int8),
+        "office": np.array([OFFICES.index(r.office) for r in people], dtype=np.int8),
+        "weight": np.array([r.weight for r in people], dtype=np.float64),
+        "victimisations": count_matrix([r.victimisations for r in people], FORMS),
+        "channels": answer_matrix([r.channels for r in people], CHANNELS),
+        "consequences": answer_matrix([r.consequences for r in people], CONSEQUENCES),
+        "perceived_violations": answer_matrix([r.perceived_violations for r in people], VIOLATIONS),
+        "aftercare": yes_no(r.aftercare for r in people),
+        "training": yes_no(r.training for r in people),
+    }
+    resp["group"] = OFFICE_GROUP[resp["office"]]
+    for field in ("stratum", "cluster"):
+        if people and getattr(people[0], field) is not None:
+            resp[field] = np.array([getattr(r, field) for r in people], dtype=object)
+    for field in ("fpc", "fpc2"):
+        if people and getattr(people[0], field) is not None:
+            resp[field] = np.array([getattr(r, field) for r in people], dtype=np.float64)
+    inc: dict[str, Any] = {
+        "respondent": index,
+        "wave": np.array([e.wave for e in events], dtype=np.int64),
+        "form": np.array([FORMS.index(e.form) for e in events], dtype=np.int8),
+        "channel": np.array(
+            [-1 if e.channel is None else CHANNELS.index(e.channel) for e in events],
+            dtype=np.int8,
+        ),
+        "reported_internally": yes_no(e.reported_internally for e in events),
+        "police_report": yes_no(e.police_report for e in events),
+        "registered": yes_no(e.registered for e in events),
+        "severity": np.array([e.severity or 0 for e in events], dtype=np.int8),
+        "aftercare": yes_no(e.aftercare for e in events),
+        "consequences": answer_matrix([e.consequences for e in events], CONSEQUENCES),
+    }
+    return Tables(
+        resp, inc, orgs, viols, supplied_tables(organisations is not None, violations is not None)
+    )
+
+
+def to_records(
+    respondents: Mapping[str, NDArray[Any]],
+    incidents: Mapping[str, NDArray[Any]],
+    organisations: Mapping[str, NDArray[Any]],
+    violations: Mapping[str, NDArray[Any]],
+) -> Records:
+    """Return the records of the columns (the inverse of :func:`from_records`)."""
+    r = respondents
+    people = []
+    for i in range(r["wave"].shape[0]):
+        people.append(
+            Respondent(
+                str(r["id"][i]),
+                int(r["wave"][i]),
+                LAYERS[r["layer"][i]],
+                OFFICES[r["office"][i]],
+                weight=float(r["weight"][i]),
+                stratum=_plain(r["stratum"][i]) if "stratum" in r else None,
+                cluster=_plain(r["cluster"][i]) if "cluster" in r else None,
+                fpc=float(r["fpc"][i]) if "fpc" in r else None,
+                fpc2=float(r["fpc2"][i]) if "fpc2" in r else None,
+                victimisations=counts_of(r["victimisations"][i], FORMS),
+                channels=answers_of(r["channels"][i], CHANNELS),
+                consequences=answers_of(r["consequences"][i], CONSEQUENCES),
+                perceived_violations=answers_of(r["perceived_violations"][i], VIOLATIONS),
+                aftercare=from_yes_no(r["aftercare"][i]),
+                training=from_yes_no(r["training"][i]),
+            )
+        )
+    e = incidents
+    events = []
+    for j in range(e["wave"].shape[0]):
+        events.append(
+            Incident(
+                str(r["id"][e["respondent"][j]]),
+                int(e["wave"][j]),
+                FORMS[e["form"][j]],
+                channel=None if e["channel"][j] < 0 else CHANNELS[e["channel"][j]],
+                reported_internally=from_yes_no(e["reported_internally"][j]),
+                police_report=from_yes_no(e["police_report"][j]),
+                registered=from_yes_no(e["registered"][j]),
+                severity=int(e["severity"][j]) or None,
+                aftercare=from_yes_no(e["aftercare"][j]),
+                consequences=answers_of(e["consequences"][j], CONSEQUENCES),
+            )
+        )
+    organisations_out, violations_out = _organisation_records(organisations, violations)
+    return Records(people, events, organisations_out, violations_out)
+
+
+def _organisation_columns(
+    organisations: Sequence[Organisation], violations: Sequence[Violation], problems: list[str]
+) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+    """Columns from (checked) records; cross-record problems are appended to ``problems``."""
+    position: dict[tuple[str, int], int] = {}
+    for i, o in enumerate(organisations):
+        key = (o.id, o.wave)
+        if key in position:
+            problems.append(
+                f"organisations[{i}]: id {o.id!r} in wave {o.wave} is used already by "
+                f"organisations[{position[key]}]"
+            )
+        else:
+            position[key] = i
+    for field in ("stratum", "fpc"):
+        given = [getattr(o, field) is not None for o in organisations]
+        if any(given) and not all(given):
+            problems.append(
+                f"organisations: {field} is given for some organisations but not for all"
+            )
+    index = np.zeros(len(violations), dtype=np.intp)
+    for j, v in enumerate(violations):
+        found = position.get((v.organisation_id, v.wave))
+        if found is None:
+            problems.append(
+                f"violations[{j}]: no organisation {v.organisation_id!r} in wave {v.wave}"
+            )
+        else:
+            index[j] = found
+    _, _, orgs, viols, _ = empty_tables()
+    if organisations:
+        table = answer_matrix([o.measures for o in organisations], MEASURES)
+        orgs = {
+            "id": np.array([o.id for o in organisations], dtype=object),
+            "wave": np.array([o.wave for o in organisations], dtype=np.int64),
+            "layer": np.array([LAYERS.index(o.layer) for o in organisations], dtype=np.int8),
+            "employees": np.array([o.employees for o in organisations], dtype=np.int64),
+            "measures": table,
+            "weight": np.array([o.weight for o in organisations], dtype=np.float64),
+        }
+        if organisations[0].stratum is not None:
+            orgs["stratum"] = np.array([o.stratum for o in organisations], dtype=object)
+        if organisations[0].fpc is not None:
+            orgs["fpc"] = np.array([o.fpc for o in organisations], dtype=np.float64)
+    if violations:
+        viols = {
+            "organisation": index,
+            "wave": np.array([v.wave for v in violations], dtype=np.int64),
+            "kind": np.array([VIOLATIONS.index(v.kind) for v in violations], dtype=np.int8),
+            "status": np.array([STATUSES.index(v.status) for v in violations], dtype=np.int8),
+        }
+    return orgs, viols
+
+
+def _organisation_records(
+    orgs: Mapping[str, NDArray[Any]], viols: Mapping[str, NDArray[Any]]
+) -> tuple[list[Organisation], list[Violation]]:
+    """Return records from the columns (the inverse of :func:`from_records`)."""
+    organisations = [
+        Organisation(
+            str(orgs["id"][i]),
+            int(orgs["wave"][i]),
+            LAYERS[orgs["layer"][i]],
+            employees=int(orgs["employees"][i]),
+            measures=answers_of(orgs["measures"][i], MEASURES),
+            weight=float(orgs["weight"][i]),
+            stratum=_plain(orgs["stratum"][i]) if "stratum" in orgs else None,
+            fpc=float(orgs["fpc"][i]) if "fpc" in orgs else None,
+        )
+        for i in range(orgs["wave"].shape[0])
+    ]
+    violations = [
+        Violation(
+            str(orgs["id"][viols["organisation"][j]]),
+            int(viols["wave"][j]),
+            VIOLATIONS[viols["kind"][j]],
+            status=STATUSES[viols["status"][j]],
+        )
+        for j in range(viols["wave"].shape[0])
+    ]
+    return organisations, violations
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
