@@ -10,7 +10,7 @@ formatting only the bad rows. Problems read ``"{table} row {i}: {column}={value}
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -120,14 +120,23 @@ class _Rows:
         self.problems: list[str] = []
         self.total = 0
 
-    def flag(self, bad: NDArray[np.bool_], column: str, values: NDArray[Any], reason: str) -> None:
+    def flag(
+        self,
+        bad: NDArray[np.bool_],
+        column: str,
+        values: NDArray[Any],
+        reason: str | Callable[[int], str],
+    ) -> None:
+        """Record a problem for every row in ``bad``; ``reason`` may depend on the row."""
         rows = np.flatnonzero(bad)
         self.total += rows.size
         for i in rows:
-            shown = show(values[i])
+            value = values[i]
+            shown = "(empty)" if value is None or _missing_scalar(value) else show(value)
             if len(shown) > SHOWN_LENGTH:
                 shown = shown[: SHOWN_LENGTH - 3] + "..."
-            self.problems.append(f"{self.table} row {int(i)}: {column}={shown}: {reason}")
+            why = reason(int(i)) if callable(reason) else reason
+            self.problems.append(f"{self.table} row {int(i)}: {column}={shown}: {why}")
 
 
 def _column(source: Any, name: str, n: int | None = None) -> NDArray[Any] | None:
@@ -369,7 +378,13 @@ def build(
     office = _codes(rows, office_values, "office", OFFICES, True)
     ok = (layer >= 0) & (office >= 0)
     mismatch = ok & ~OFFICE_IN_LAYER[np.maximum(office, 0), np.maximum(layer, 0)]
-    rows.flag(mismatch, "office", office_values, "does not exist in the row's layer")
+
+    def where_office_is(i: int) -> str:
+        member = OFFICES[office[i]]
+        places = ", ".join(repr(m.value) for m in LAYERS if m in member.layers)
+        return f"does not exist in layer {LAYERS[layer[i]].value!r} (only in {places})"
+
+    rows.flag(mismatch, "office", office_values, where_office_is)
     weight_values = _column(respondents, "weight", n)
     weight = (
         np.ones(n)
