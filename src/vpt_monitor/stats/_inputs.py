@@ -74,6 +74,25 @@ def column(role: str, value: object, design: SurveyDesign) -> Any | None:
     return None
 
 
+def label_codes(role: str, value: object, design: SurveyDesign) -> tuple[IntArray, NDArray[Any]]:
+    """Codes ``0 .. k - 1`` and labels of a label variable (array or column); none missing."""
+    series = column(role, value, design)
+    if series is None:
+        return factorize(role, value, design.n)  # type: ignore[arg-type]
+    _length(role, series, design.n)
+    codes, labels = _frames.labels(series, role)
+    missing = codes < 0
+    if missing.any():
+        if not isinstance(value, str):  # a Series given directly: the message of an array
+            factorize(role, np.asarray(value), design.n)
+        raise ValueError(
+            _frames.missing_message(
+                _frames.describe(role, series), series, missing, "every row needs a label"
+            )
+        )
+    return codes, labels
+
+
 def _length(role: str, series: Any, n: int) -> None:
     if len(series) != n:
         raise ValueError(
