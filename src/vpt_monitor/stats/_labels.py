@@ -83,9 +83,15 @@ def _sorted_codes(values: NDArray[Any]) -> tuple[IntArray, NDArray[Any]]:
 def compact(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
     """Renumber integers in ``0 .. size - 1`` to ``0 .. k - 1``, keeping their order.
 
-    Returns the new codes and the ``k`` values present; one ``bincount``, no sort.
+    Returns the new codes and the ``k`` values present; one ``bincount``, no sort. Read-only
+    values (a frame's own memory) are marked by indexing instead, since numpy's ``bincount``
+    copies read-only input.
     """
-    present = np.bincount(values, minlength=size) > 0
+    if values.flags.writeable:
+        present = np.bincount(values, minlength=size) > 0
+    else:
+        present = np.zeros(size, dtype=bool)
+        present[values] = True
     if present.all():  # already 0 .. size - 1
         return values, np.arange(size, dtype=np.intp)
     position = np.cumsum(present, dtype=np.intp) - 1

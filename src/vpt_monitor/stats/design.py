@@ -486,7 +486,7 @@ class SurveyDesign:
         self.n = n
         self.n_strata = n_strata
         self.n_psu = n_psu
-        self._weights = _read_only(w)
+        self._weights = np.array(w, dtype=np.float64, copy=True)  # handed out read-only
         self._strata = _read_only(strata_codes)
         self._strata_labels = strata_labels
         self._psu = _read_only(psu)
@@ -522,7 +522,9 @@ class SurveyDesign:
     @property
     def weights(self) -> FloatArray:
         """The weights, one per row (read-only)."""
-        return self._weights
+        view = self._weights.view()
+        view.setflags(write=False)
+        return view
 
     @property
     def strata_labels(self) -> NDArray[Any]:

@@ -128,13 +128,13 @@ def _estimate(
     codes, labels, names = coded.codes, coded.labels, coded.names
     d = coded.total  # the domains, and the left-out rows when there are any
     kept = coded.size
-    w = base.weights
+    w = base._weights  # the design's own (writeable) array: bincount does not copy it
     table = _taylor.cells(base, codes, d, dense=base.calibrated)
     spread = table.spread  # per-domain values lined up with the cells
     cell_w = table.sum(w)
     cell_wy = table.sum(w * y)
     cell_wx = table.sum(w * x) if x is not None else None
-    count = np.bincount(codes, minlength=d).astype(np.float64)
+    count = table.domain_sum()
     weight_sum = table.by_domain(cell_w)
     y_sum = table.by_domain(cell_wy)
     x_sum = table.by_domain(cell_wx) if cell_wx is not None else None
@@ -217,12 +217,9 @@ def _estimate(
             spread_sum = y_sum * (1.0 - estimate) ** 2 + (weight_sum - y_sum) * estimate**2
         else:
             u = _residual(kind, y, x, codes, estimate, weight_sum, x_sum) if kind == "ratio" else y
-            u_mean = np.bincount(codes, weights=w * u, minlength=d) / weight_sum
+            u_mean = table.domain_sum(w * u) / weight_sum
             deviation = u - u_mean[codes]
-            spread_sum = np.asarray(
-                np.bincount(codes, weights=w * deviation * deviation, minlength=d),
-                dtype=np.float64,
-            )
+            spread_sum = table.domain_sum(w * deviation * deviation)
         if kind == "mean" or kind == "proportion":
             srs_factor = (weight_sum - count) / (weight_sum * count)
         else:
@@ -230,7 +227,7 @@ def _estimate(
         element_var = count / (count - 1.0) * spread_sum / weight_sum
         srs = element_var * srs_factor
         deff = np.where(srs > 0, variance / srs, np.nan)
-        square_sum = np.bincount(codes, weights=w * w, minlength=d)
+        square_sum = table.domain_sum(w * w)
         n_kish = weight_sum**2 / square_sum
 
         # zero variance although the outcome varies: compare with the variance the same
@@ -247,7 +244,7 @@ def _estimate(
             reference = second * square_sum
         else:
             assert x_sum is not None
-            scale = np.bincount(codes, weights=w * y * y, minlength=d) / x_sum**2
+            scale = table.domain_sum(w * y * y) / x_sum**2
             varies = spread_sum > ZERO_VARIANCE * scale
             reference = element_var * square_sum
         zero = (
