@@ -756,7 +756,7 @@ class SurveyDesign:
             ``survey``'s ``as.svrepdesign`` chooses for the number of strata, with R's sign
             rule for its own matrices, so that default BRR and Fay designs give R's
             replicates without passing a matrix to either side (see
-            :mod:`vpt_monitor.stats._hadamard`; for 24-27 and 32-35 strata, and orders
+            ``vpt_monitor.stats._hadamard``; for 24-27 and 32-35 strata, and orders
             doubled from those, R uses stored matrices that are not shipped here and a
             `UserWarning` says so). Strata take the matrix rows in the order of their labels
             as text (so stratum 10 comes before 2), as R's ``brrweights``.

@@ -35,8 +35,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
 REPLICATE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap")
-#: Kinds of replicate weights :meth:`ReplicateDesign.from_frame` takes (R's ``svrepdesign``
-#: types "JK1", "JKn", "BRR", "Fay", "bootstrap", "successive-difference", "JK2", "other").
+#: Kinds of replicate weights :meth:`~vpt_monitor.stats.ReplicateDesign.from_frame` takes
+#: (R's ``svrepdesign`` types "JK1", "JKn", "BRR", "Fay", "bootstrap",
+#: "successive-difference", "JK2" and "other").
 SUPPLIED_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "sdr", "jk2", "other")
 
 

@@ -678,7 +678,7 @@ class EstimateTable:
         return frame.set_index(list(self.by or ("domain",)))
 
     def to_polars(self, level: float | None = None, method: str | None = None) -> Any:
-        """Return the table as a :class:`polars.DataFrame` (needs polars).
+        """Return the table as a ``polars.DataFrame`` (needs polars).
 
         One column per domain variable, named as the variables of ``by``, then the columns
         of :meth:`to_records`. A domain variable whose labels mix types (numbers and text)
