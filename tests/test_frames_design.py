@@ -521,3 +521,43 @@ def test_missing_replicate_weights_are_refused() -> None:
         ValueError, match=r"column 'repw2' \('replicate_weights'\) has 1 missing value"
     ):
         ReplicateDesign.from_frame(frame, weights="weight", replicate_weights="repw", method="jk1")
+
+
+def test_a_by_without_any_label_is_refused_under_na_domain() -> None:
+    data = dict(DATA)
+    data["gender"] = [None] * 60
+    design = _design(pd.DataFrame(data))
+    with pytest.raises(ValueError, match=r"'by' leaves no domain: every row .* gender"):
+        mean("score", design, by="gender", na="domain")
+
+
+def test_a_ratio_domain_without_answers_is_not_measured_not_zero_denominator() -> None:
+    data = dict(DATA)
+    data["incidents"] = np.where(DATA["office"] == "mayor", np.nan, DATA["incidents"])
+    table = ratio("incidents", "respondents", _design(pl.DataFrame(data)), by="office", na="domain")
+    assert isinstance(table, EstimateTable)
+    assert "not_measured" in table["mayor"].flags
+    assert "zero_denominator" not in table["mayor"].flags
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_nullable_and_temporal_columns(library: str) -> None:
+    flags: Any = [True, None, False] * 20
+    counts: Any = [1, None, 2, 2] * 15
+    if library == "pandas":
+        extra = {
+            "flag": pd.array(flags, dtype="boolean"),
+            "count": pd.array(counts, dtype="Int64"),
+        }
+    else:
+        extra = {"flag": pl.Series(flags), "count": pl.Series(counts)}
+    design = _design(_frame(library, {**DATA, **extra}))
+    by_flag = mean("score", design, by="flag", na="domain")
+    assert by_flag.domains == (False, True)
+    assert by_flag.notes["missing"] == 20
+    share = proportion("flag", design, na="domain")
+    assert isinstance(share, Estimate)
+    assert share.n == 40
+    counted = mean("count", design, by="count", na="domain")
+    assert counted.domains == (1, 2)
+    assert type(counted.domains[0]) is int

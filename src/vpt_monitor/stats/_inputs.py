@@ -273,8 +273,16 @@ def domains(
                 # the message of an array, as factorize gives it
                 factorize(role, np.asarray(parts[i]), n)
             unlabelled = absent if unlabelled is None else unlabelled | absent
-        codes, labels = _combine(coded, n, unlabelled if inside is None else None, inside)
+        if any(len(part_labels) == 0 for _, part_labels, _, _ in coded):
+            labels = ()
+        else:
+            codes, labels = _combine(coded, n, unlabelled if inside is None else None, inside)
 
+    if not labels:  # only under na="domain": every row kept has a missing label
+        raise ValueError(
+            "'by' leaves no domain: every row (of the subset) has a missing label in "
+            f"{', '.join(names)}"
+        )
     left = None if inside is None else ~inside
     if unlabelled is not None:
         left = unlabelled if left is None else left | unlabelled

@@ -260,14 +260,15 @@ def _estimate(
         factor = None if factor is None else factor[:, :kept]
         cov = None if cov is None else cov[:kept, :kept]
         flag_array, detail = flag_array[:kept], detail[:kept]
-        unanswered = count == 0
-        if unanswered.any():  # rows in the domain, but none with a value
-            flag_array[:, FLAGS.index("not_measured")] = unanswered
-            for j in np.flatnonzero(unanswered).tolist():
-                detail[j] = "none of its rows has a value (all were left out as missing)"
+    # a domain of rows that all lack a value (na="domain") has nothing else to report
+    unanswered = count == 0
+    if unanswered.any():
+        flag_array[:, FLAGS.index("not_measured")] = unanswered
+        for j in np.flatnonzero(unanswered).tolist():
+            detail[j] = "none of its rows has a value (all were left out as missing)"
     if kind == "ratio":
         assert x_sum is not None
-        no_denominator = x_sum == 0
+        no_denominator = (x_sum == 0) & ~unanswered
         if no_denominator.any():
             flag_array[:, FLAGS.index("zero_denominator")] = no_denominator
             se = np.where(no_denominator, np.nan, se)
