@@ -81,6 +81,7 @@ DESIGN_FRAME = {k: v for k, v in DATA.items()}
 DESIGN_FRAME["row"] = np.arange(len(DATA["y"]))
 DESIGN_FRAME["fpc2_rows"] = np.array([np.sum(DATA["cluster"] == c) * 3.0 for c in DATA["cluster"]])
 DESIGN_FRAME["fpc2_ssu"] = np.full(len(DATA["y"]), 4.0)
+DESIGN_FRAME["sixty"] = np.full(len(DATA["y"]), 60.0)
 FRAMES_OF_DESIGN_DATA = {library: _frame(library, DESIGN_FRAME) for library in LIBRARIES}
 
 DESIGN_ARGUMENTS: dict[str, dict[str, Any]] = {
@@ -234,6 +235,19 @@ def _pairs(library: str) -> SurveyDesign:
 
 
 REPLICATE_CALIBRATION: dict[str, Callable[[str], SurveyDesign | ReplicateDesign]] = {
+    "jk1": lambda lib: SurveyDesign.from_frame(
+        FRAMES_OF_DESIGN_DATA[lib], weights="weight", clusters="cluster"
+    ).replicate("jk1"),
+    "jk1_fpc": lambda lib: SurveyDesign.from_frame(
+        FRAMES_OF_DESIGN_DATA[lib], weights="weight", clusters="cluster", fpc="sixty"
+    ).replicate("jk1"),
+    "jkn_adjust": lambda lib: SurveyDesign.from_frame(
+        FRAMES_OF_DESIGN_DATA[lib],
+        weights="weight",
+        strata="stratum",
+        clusters="cluster",
+        lonely_psu="adjust",
+    ).replicate("jkn"),
     "jkn_certainty": lambda lib: _stratified(lib).replicate("jkn"),
     "jkn_fpc": lambda lib: _stratified(lib, fpc="fpc").replicate("jkn"),
     "brr": lambda lib: _pairs(lib).replicate("brr", hadamard=sylvester(16)),
@@ -466,3 +480,134 @@ def test_supplied_replicate_weights_with_missing_values_and_subsets(library: str
     est = mean("y", strata)
     assert isinstance(est, Estimate)
     assert_allclose(est.standard_error, R[("jkn_subset_s12", "mean", "", "se")], rtol=RTOL)
+
+
+# ---- contrasts.R, brr_defaults.R and replicate_logit.R through frames -------------------
+
+R_CONTRASTS = {
+    (r["design"], r["estimator"], r["domain"], r["quantity"]): float(r["value"])
+    for r in read_reference_csv("contrasts.csv")
+}
+PANEL_CSV = REFERENCE / "panel_data.csv"
+PANELS = {"pandas": pd.read_csv(PANEL_CSV), "polars": pl.read_csv(PANEL_CSV)}
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_contrasts_fixture(library: str) -> None:
+    # R (contrasts.R): svycontrast(svyby(~victim, ~wave, d, svymean, covmat=TRUE), ...) and
+    # degf(subset(d, wave %in% c(a, b))), on a panel whose waves share PSUs
+    design = SurveyDesign.from_frame(
+        PANELS[library], weights="weight", strata="layer", clusters="org", fpc="fpc"
+    )
+    for variable in ("victim", "score"):
+        table = (
+            proportion(variable, design, by="wave")
+            if variable == "victim"
+            else mean(variable, design, by="wave")
+        )
+        assert isinstance(table, EstimateTable)
+        assert table.domains == (2012, 2014, 2016)
+        for first, last in ((2014, 2016), (2012, 2014), (2012, 2016)):
+            key = f"{last}-{first}"
+            assert (
+                table.degrees_of_freedom([first, last])
+                == R_CONTRASTS[("panel", "df", key, "value")]
+            )
+            difference = contrast(table, {last: 1, first: -1})
+            expected = R_CONTRASTS[("panel", f"{variable}_difference", key, "se")]
+            assert_allclose(difference.standard_error, expected, rtol=RTOL)
+            times = contrast(table, lambda b, a: b / a, domains=(last, first), method="log")
+            ci = times.confidence_interval()
+            expected_ci = [
+                R_CONTRASTS[("panel", f"{variable}_ratio_log_ci", key, q)] for q in ("low", "high")
+            ]
+            assert_allclose([ci.low, ci.high], expected_ci, rtol=RTOL)
+    crossed = proportion("victim", design, by=("wave", "layer"))
+    assert isinstance(crossed, EstimateTable)
+    k = contrast(crossed, {(2016, "gemeente"): 1, (2014, "gemeente"): -1})
+    key = ("panel", "victim_difference_gemeente", "2016-2014")
+    assert_allclose(k.standard_error, R_CONTRASTS[(*key, "se")], rtol=RTOL)
+    assert k.df == R_CONTRASTS[("panel", "df_gemeente", "2016-2014", "value")]
+
+
+R_BRR = {
+    (r["design"], r["estimator"], r["domain"], r["quantity"]): float(r["value"])
+    for r in read_reference_csv("brr_defaults.csv")
+}
+SCD_CSV = REFERENCE / "scd.csv"
+SCD_FRAMES = {"pandas": pd.read_csv(SCD_CSV), "polars": pl.read_csv(SCD_CSV)}
+
+
+@pytest.mark.parametrize("method", ["brr", "fay"])
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_default_brr_fixture(library: str, method: str) -> None:
+    # R (brr_defaults.R): svyratio(~alive, ~arrests, as.svrepdesign(scdnofpc, type="BRR"));
+    # as.svrepdesign(svydesign(ids=~cluster, strata=~pair, ...)) without hadamard.matrix
+    scd = SCD_FRAMES[library]
+    base = SurveyDesign.from_frame(
+        scd.assign(one=1.0) if library == "pandas" else scd.with_columns(one=pl.lit(1.0)),
+        weights="one",
+        strata="ESA",
+        clusters="ambulance",
+        nest=True,
+    )
+    design = base.replicate(method, rho=0.3) if method == "fay" else base.replicate(method)
+    est = ratio("alive", "arrests", design)
+    assert isinstance(est, Estimate)
+    assert_allclose(est.standard_error, R_BRR[(f"scd_{method}", "ratio", "", "se")], rtol=RTOL)
+    for k in (6, 10):
+        keep = DATA["cluster"] <= 2 * k
+        columns = {key: value[keep] for key, value in DESIGN_FRAME.items()}
+        columns["pair"] = ((columns["cluster"] - 1) // 2 + 1).astype(int)
+        pairs = SurveyDesign.from_frame(
+            _frame(library, columns), weights="weight", strata="pair", clusters="cluster"
+        )
+        replicated = (
+            pairs.replicate(method, rho=0.3) if method == "fay" else pairs.replicate(method)
+        )
+        name = f"pairs{k}_{method}"
+        assert replicated.df == R_BRR[(name, "design", "", "df")]
+        r = ratio("y", "x", replicated)
+        assert isinstance(r, Estimate)
+        assert_allclose(r.standard_error, R_BRR[(name, "ratio", "", "se")], rtol=RTOL)
+
+
+R_LOGIT = {
+    (r["design"], r["estimator"], r["domain"], r["quantity"]): float(r["value"])
+    for r in read_reference_csv("replicate_logit.csv")
+}
+LOGIT_DESIGNS: dict[str, Callable[[str], ReplicateDesign]] = {
+    "jk1": lambda lib: SurveyDesign.from_frame(
+        FRAMES_OF_DESIGN_DATA[lib], weights="weight", clusters="cluster"
+    ).replicate("jk1"),
+    "jkn": lambda lib: _stratified(lib).replicate("jkn"),
+    "jkn_mse": lambda lib: _stratified(lib).replicate("jkn", mse=True),
+    "brr": lambda lib: _pairs(lib).replicate("brr"),
+    "fay": lambda lib: _pairs(lib).replicate("fay", rho=0.3),
+}
+
+
+@pytest.mark.parametrize("name", LOGIT_DESIGNS)
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_replicate_logit_fixture(library: str, name: str) -> None:
+    # R (replicate_logit.R): svyciprop(~b, as.svrepdesign(...), method="logit"/"xlogit")
+    design = LOGIT_DESIGNS[name](library)
+    est = proportion("b", design)
+    table = proportion("b", design, by="g")
+    assert isinstance(est, Estimate)
+    assert isinstance(table, EstimateTable)
+    for method in ("logit", "xlogit"):
+        ci = est.confidence_interval(method=method)
+        key = (name, f"proportion_{method}_0.95", "")
+        assert_allclose(
+            [ci.low, ci.high], [R_LOGIT[(*key, "low")], R_LOGIT[(*key, "high")]], rtol=RTOL
+        )
+        cis = table.confidence_interval(method=method)
+        for label in ("a", "b", "c"):
+            i = table.index(label)
+            key = (name, f"proportion_{method}_0.95", label)
+            assert_allclose(
+                [cis.low[i], cis.high[i]],
+                [R_LOGIT[(*key, "low")], R_LOGIT[(*key, "high")]],
+                rtol=RTOL,
+            )
