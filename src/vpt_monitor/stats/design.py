@@ -132,6 +132,11 @@ class SecondStage:
 class SurveyDesign:
     r"""A stratified, clustered, weighted sample, as R ``survey``'s ``svydesign``.
 
+    Made from arrays, one value per row, or from the columns of a pandas or polars data
+    frame by :meth:`~vpt_monitor.stats.SurveyDesign.from_frame`, which keeps the frame so that
+    estimators take column names; :meth:`~vpt_monitor.stats.SurveyDesign.subset` restricts
+    estimation to some rows without dropping any.
+
     Parameters
     ----------
     weights : array_like of float

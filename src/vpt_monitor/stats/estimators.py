@@ -1,6 +1,8 @@
 r"""Design-based estimators: mean, total, ratio, proportion and contrasts of domains.
 
-Every estimator takes ``(y, design)`` and a ``by=`` for domains, and returns an
+Every estimator takes ``(y, design)`` and a ``by=`` for domains - arrays, or the names of
+columns of the frame a design was made from
+(:meth:`~vpt_monitor.stats.SurveyDesign.from_frame`) - and returns an
 :class:`~vpt_monitor.stats.Estimate` (no ``by``) or an
 :class:`~vpt_monitor.stats.EstimateTable` (with ``by``). Domains are estimated on the full
 design: rows outside a domain count with weight zero, they are never dropped, so the
