@@ -278,12 +278,17 @@ def _polars_labels(series: Any, role: str) -> tuple[IntArray, NDArray[Any]]:
         return codes, found
     text = series.cast(pl.String) if dtype == pl.Categorical else series
     try:
-        ranks = text.rank("dense")
-        uniques = text.drop_nulls().unique().sort().to_list()
-    except Exception:  # a dtype polars cannot rank: code it in Python
+        uniques = text.drop_nulls().unique().sort()
+    except Exception:  # a dtype polars cannot sort (lists, objects): code it in Python
         return factorize(role, _objects(series.to_list()), len(series), allow_missing=True)
-    codes = ranks.fill_null(0).to_numpy().astype(np.intp) - 1
-    return _order(role, codes, uniques)
+    try:
+        # a hash lookup of each value among the few distinct ones (polars >= 1.0)
+        positions = pl.Series(np.arange(len(uniques), dtype=np.int64))
+        coded = text.replace_strict(uniques, positions, default=-1, return_dtype=pl.Int64)
+        codes = coded.to_numpy().astype(np.intp)
+    except (AttributeError, TypeError):  # older polars: dense ranks, in the same order
+        codes = text.rank("dense").fill_null(0).to_numpy().astype(np.intp) - 1
+    return _order(role, codes, uniques.to_list())
 
 
 def labels(series: Any, role: str) -> tuple[IntArray, NDArray[Any]]:
