@@ -17,6 +17,7 @@ from vpt_monitor.indicators.change import (
     trend,
 )
 from vpt_monitor.indicators.integrity import integrity_perception, violation_rate
+from vpt_monitor.indicators.planning import PlanTable, detectable_change, plan_sample
 from vpt_monitor.indicators.policy import (
     AGGRESSION_SCHEME,
     DEFAULT_SCHEME,
@@ -38,6 +39,7 @@ __all__ = [
     "ChangeTable",
     "MaturityScheme",
     "NotMeasuredError",
+    "PlanTable",
     "SensitivityResult",
     "TrendTable",
     "aftercare_share",
@@ -45,10 +47,12 @@ __all__ = [
     "consequence_share",
     "cronbach_alpha",
     "decision_influence",
+    "detectable_change",
     "incidence",
     "integrity_perception",
     "maturity_scores",
     "maturity_sensitivity",
+    "plan_sample",
     "policy_coverage",
     "policy_maturity",
     "reporting_propensity",

@@ -11,6 +11,7 @@ from vpt_monitor.stats.calibration import poststratify, rake
 from vpt_monitor.stats.design import SurveyDesign
 from vpt_monitor.stats.estimators import contrast, mean, proportion, ratio, total
 from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
+from vpt_monitor.stats.planning import detectable_difference, sample_size_proportion
 from vpt_monitor.stats.replicate import ReplicateDesign
 from vpt_monitor.stats.results import Estimate, EstimateTable
 
@@ -21,6 +22,7 @@ __all__ = [
     "ReplicateDesign",
     "SurveyDesign",
     "contrast",
+    "detectable_difference",
     "difference_ci",
     "mean",
     "poststratify",
@@ -29,5 +31,6 @@ __all__ = [
     "rake",
     "rate_ci",
     "ratio",
+    "sample_size_proportion",
     "total",
 ]

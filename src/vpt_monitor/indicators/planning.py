@@ -1,0 +1,336 @@
+r"""Planning the next wave: the sample each domain needs, and the change it can detect.
+
+Every two years the ministry decides how large the next sample must be. Both functions read
+the current wave - the shares, the design effects and the population of each domain - and
+answer per domain (office by default): :func:`plan_sample` how many respondents a target
+margin of error needs, and how many to invite at the expected response;
+:func:`detectable_change` how small a change between this wave and a next one of the same
+size the monitor could call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from vpt_monitor.data import MonitorData
+from vpt_monitor.indicators._common import By, Unit, wave_rows
+from vpt_monitor.indicators.aggression import victimisation
+from vpt_monitor.stats import EstimateTable
+from vpt_monitor.stats.planning import detectable_difference, sample_size_proportion
+from vpt_monitor.stats.results import FLAGS
+
+__all__ = ["PlanTable", "detectable_change", "plan_sample"]
+
+FloatArray = NDArray[np.float64]
+
+
+@attrs.frozen(eq=False, repr=False)
+class PlanTable:
+    """Per domain: the current wave and what the next one needs (or can detect).
+
+    Attributes
+    ----------
+    domains : tuple
+        The domains (offices by default).
+    wave : int
+        The wave the plan is based on.
+    population : numpy.ndarray
+        Estimated population of each domain (the sum of its weights).
+    n : numpy.ndarray
+        Respondents in the domain in ``wave``.
+    estimate, standard_error, deff : numpy.ndarray
+        The current share, its standard error and its design effect.
+    needed : numpy.ndarray
+        :func:`plan_sample`: respondents needed for the target margin (rounded up);
+        :func:`detectable_change`: NaN.
+    invite : numpy.ndarray
+        People to invite at the expected response (NaN without a response rate).
+    reachable : numpy.ndarray of bool
+        Whether the target can be met: the respondents needed are at most the population
+        times the response rate (a census of a small office may still fall short).
+    detectable : numpy.ndarray
+        The smallest change between this wave and a next one of the same size that a test
+        at ``level`` detects with the given power.
+    level : float
+        Confidence level.
+    target : float or None
+        The margin of error planned for (:func:`plan_sample`), or None.
+    """
+
+    domains: tuple[Hashable, ...]
+    wave: int
+    population: FloatArray
+    n: NDArray[np.int64]
+    estimate: FloatArray
+    standard_error: FloatArray
+    deff: FloatArray
+    needed: FloatArray
+    invite: FloatArray
+    reachable: NDArray[np.bool_]
+    detectable: FloatArray
+    level: float
+    target: float | None
+
+    def to_pandas(self) -> Any:
+        """Return the table as a :class:`pandas.DataFrame` (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "population": self.population,
+                "n": self.n,
+                "estimate": self.estimate,
+                "standard_error": self.standard_error,
+                "deff": self.deff,
+                "needed": self.needed,
+                "invite": self.invite,
+                "reachable": self.reachable,
+                "detectable": self.detectable,
+            },
+            index=pd.Index([str(d) for d in self.domains], name="domain"),
+        )
+
+    def __repr__(self) -> str:
+        what = f"margin {self.target:g}" if self.target is not None else "detectable change"
+        lines = [f"PlanTable(wave {self.wave}, {len(self.domains)} domains, {what})"]
+        lines.append(
+            f"  {'domain':<24}{'N':>9}{'n':>7}{'p':>7}{'deff':>6}{'needed':>8}{'invite':>8}"
+            f"{'detect':>8}"
+        )
+        for i, label in enumerate(self.domains):
+            text = str(getattr(label, "label", label))[:23]
+            mark = "" if self.reachable[i] else "  (not reachable)"
+            lines.append(
+                f"  {text:<24}{self.population[i]:9.0f}{self.n[i]:7d}{self.estimate[i]:7.3f}"
+                f"{self.deff[i]:6.2f}{self.needed[i]:8.0f}{self.invite[i]:8.0f}"
+                f"{self.detectable[i]:8.3f}{mark}"
+            )
+        return "\n".join(lines)
+
+
+def _current(
+    data: MonitorData, by: By, wave: int | None, level: float
+) -> tuple[int, EstimateTable, FloatArray]:
+    """Return the current shares by domain in one wave and each domain's population."""
+    unit = Unit(data)
+    chosen = unit.waves[-1] if wave is None else wave
+    if by is None:
+        raise ValueError("'by' must name the domains to plan for, for example by='office'")
+    table = victimisation(data, by=by, wave=chosen, level=level)
+    if not isinstance(table, EstimateTable):  # pragma: no cover - by is given
+        raise TypeError("expected a table")
+    # population of each domain: the sum of the weights of its rows in the wave
+    weights = data.respondents["weight"]
+    rows = wave_rows(unit, (), chosen)
+    assert rows is not None
+    names = (by,) if isinstance(by, str) else tuple(by)
+    labels = [unit.labels(n) for n in names]
+    codes = [unit.column(n) for n in names]
+    known = rows & np.all([c >= 0 for c in codes], axis=0)
+    sizes = [len(v) for v in labels]
+    flat = np.ravel_multi_index([np.maximum(c, 0) for c in codes], sizes)
+    totals = np.bincount(flat[known], weights=weights[known], minlength=int(np.prod(sizes)))
+    where = [{v: k for k, v in enumerate(values)} for values in labels]
+    index = []
+    for domain in table.domains:
+        parts: tuple[Any, ...] = domain if isinstance(domain, tuple) else (domain,)
+        position = tuple(w[part] for w, part in zip(where, parts, strict=True))
+        index.append(np.ravel_multi_index(position, sizes))
+    return int(chosen), table, np.asarray(totals[index], dtype=np.float64)
+
+
+def _rates(
+    rate: float | Mapping[Hashable, float] | None,
+    domains: tuple[Hashable, ...],
+    n: NDArray[np.int64],
+) -> Any:
+    """Response rate per domain (NaN where none is given); domains with respondents need one."""
+    if rate is None:
+        return np.full(len(domains), np.nan)
+    if isinstance(rate, Mapping):
+        missing = [d for d, k in zip(domains, n, strict=True) if k > 0 and d not in rate]
+        if missing:
+            raise ValueError(
+                f"'response_rate' has no rate for {missing[0]!r}; give every domain with "
+                "respondents"
+            )
+        values = np.array([float(rate.get(d, np.nan)) for d in domains])
+    else:
+        values = np.full(len(domains), float(rate))
+    if np.any(~((values > 0) & (values <= 1)) & ~np.isnan(values)):
+        raise ValueError(f"'response_rate' must be in (0, 1]; got {rate!r}")
+    return values
+
+
+def plan_sample(
+    data: MonitorData,
+    *,
+    margin: float = 0.03,
+    by: By = "office",
+    level: float = 0.95,
+    response_rate: float | Mapping[Hashable, float] | None = None,
+    deff: float | None = None,
+    p: float | None = None,
+    wave: int | None = None,
+    power: float = 0.8,
+) -> PlanTable:
+    r"""Respondents each domain needs for a victimisation share within ``margin``.
+
+    Parameters
+    ----------
+    data : MonitorData
+        The current wave(s).
+    margin : float, default 0.03
+        Target half-width of the interval of the share (0.03: plus or minus 3 points).
+    by : str or tuple of str, default "office"
+        The domains to plan for.
+    level : float, default 0.95
+        Confidence level of the intervals.
+    response_rate : float or mapping, optional
+        Expected response, one rate or ``{domain: rate}``; gives the number to invite.
+    deff : float, optional
+        Design effect to plan with; by default each domain's measured on the current wave
+        (1 where it cannot be measured).
+    p : float, optional
+        Share to plan for; by default each domain's current victimisation share (0.5 where
+        it is 0, 1 or unknown: the most demanding value).
+    wave : int, optional
+        The wave to base the plan on; the last one by default.
+    power : float, default 0.8
+        Power for the ``detectable`` column (see :func:`detectable_change`).
+
+    Returns
+    -------
+    PlanTable
+
+    Notes
+    -----
+    Per domain with population :math:`N` (its weights' sum), share :math:`p` and design
+    effect :math:`d`, the respondents needed are
+    :func:`~vpt_monitor.stats.sample_size_proportion`,
+    :math:`n = d\,a\,z^2 p(1-p) / (e^2 + d\,z^2 p(1-p)/(N-1))` with :math:`a = N/(N-1)`,
+    rounded up; the number to invite is :math:`n / r` for response rate :math:`r`. A domain
+    is not reachable when :math:`n > N r`: even inviting everyone would leave it short.
+
+    References
+    ----------
+    .. [1] Valliant, R., Dever, J. A. and Kreuter, F. (2018). *Practical Tools for Designing
+       and Weighting Survey Samples*, 2nd ed., chapter 3. Springer.
+
+    Examples
+    --------
+    >>> from vpt_monitor import plan_sample
+    >>> from vpt_monitor.synth import simulate
+    >>> plan = plan_sample(simulate(waves=(2016,)), margin=0.05, response_rate=0.5)
+    >>> mayors = plan.domains.index("burgemeester")
+    >>> int(plan.needed[mayors]) < int(plan.population[mayors])
+    True
+    >>> bool(plan.reachable[plan.domains.index("cdk")])  # 12 commissioners: never enough
+    False
+    """
+    if not 0.0 < margin < 1.0:
+        raise ValueError(f"'margin' must be in (0, 1); got {margin!r}")
+    if deff is not None and not (np.isfinite(deff) and deff > 0):
+        raise ValueError(f"'deff' must be finite and > 0; got {deff!r}")
+    if p is not None and not 0.0 < p < 1.0:
+        raise ValueError(f"'p' must be in (0, 1); got {p!r}")
+    chosen, table, population = _current(data, by, wave, level)
+    share = table.estimate if p is None else np.full(len(table), p)
+    share = np.where((share > 0) & (share < 1), share, 0.5)
+    effect = table.deff if deff is None else np.full(len(table), deff)
+    effect = np.where(np.isfinite(effect) & (effect > 0), effect, 1.0)
+    size = np.where(population > 1, population, 2.0)
+    needed = np.ceil(
+        sample_size_proportion(share, margin, level=level, population=size, deff=effect)
+    )
+    needed = np.where(population > 0, np.minimum(needed, np.ceil(population)), np.nan)
+    rates = _rates(response_rate, table.domains, table.n)
+    invite = np.ceil(needed / rates)
+    reachable = np.where(np.isnan(rates), needed <= population, needed <= population * rates)
+    return PlanTable(
+        domains=table.domains,
+        wave=chosen,
+        population=population,
+        n=table.n,
+        estimate=table.estimate,
+        standard_error=table.standard_error,
+        deff=table.deff,
+        needed=needed,
+        invite=invite,
+        reachable=np.asarray(reachable, dtype=bool),
+        detectable=detectable_difference(table.standard_error, level=level, power=power),
+        level=level,
+        target=margin,
+    )
+
+
+def detectable_change(
+    data: MonitorData,
+    *,
+    by: By = "office",
+    power: float = 0.8,
+    level: float = 0.95,
+    wave: int | None = None,
+) -> PlanTable:
+    r"""Estimate the smallest change in victimisation each domain can detect next wave.
+
+    Parameters
+    ----------
+    data : MonitorData
+        The current wave(s).
+    by : str or tuple of str, default "office"
+        The domains.
+    power : float, default 0.8
+        Probability of detecting a change of the size returned.
+    level : float, default 0.95
+        Level of the two-sided test.
+    wave : int, optional
+        The wave to base it on; the last one by default.
+
+    Returns
+    -------
+    PlanTable
+        With ``detectable`` per domain.
+
+    Notes
+    -----
+    Waves are independent samples, so a change has variance
+    :math:`\mathrm{se}_1^2 + \mathrm{se}_2^2`; with a next wave like the current one
+    (the same design, size and share) the smallest detectable change is
+    :math:`(z_{1-\alpha/2} + z_{\text{power}})\sqrt{2}\,\mathrm{se}`, with the current,
+    design-based standard error (its finite-population correction included). A domain
+    flagged ``"zero_variance"`` or without a standard error detects nothing (NaN).
+
+    Examples
+    --------
+    >>> from vpt_monitor import detectable_change
+    >>> from vpt_monitor.synth import simulate
+    >>> plan = detectable_change(simulate(waves=(2016,)), by="group")
+    >>> [round(float(d), 3) for d in plan.detectable]
+    [0.02, 0.05]
+    """
+    chosen, table, population = _current(data, by, wave, level)
+    assert table.flag_array is not None
+    flat = table.flag_array[:, FLAGS.index("zero_variance")]
+    se = np.where(flat, np.nan, table.standard_error)
+    nan = np.full(len(table), np.nan)
+    return PlanTable(
+        domains=table.domains,
+        wave=chosen,
+        population=population,
+        n=table.n,
+        estimate=table.estimate,
+        standard_error=table.standard_error,
+        deff=table.deff,
+        needed=nan,
+        invite=nan,
+        reachable=np.ones(len(table), dtype=bool),
+        detectable=detectable_difference(se, level=level, power=power),
+        level=level,
+        target=None,
+    )

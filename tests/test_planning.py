@@ -1,0 +1,184 @@
+"""Planning the next wave (issue 14): sample sizes and detectable changes.
+
+Reference values are the worked examples of R PracTools' ``nPropMoe`` help page (Valliant,
+Dever and Kreuter 2018), computed here from their published formula, and hand-computed
+cases on small data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+from scipy import stats as scipy_stats
+
+from vpt_monitor import MonitorData, Respondent, detectable_change, plan_sample
+from vpt_monitor.stats import detectable_difference, sample_size_proportion
+
+Z = scipy_stats.norm.ppf(0.975)
+
+
+def test_practools_examples() -> None:
+    # nPropMoe(moe.sw=1, e=0.01, alpha=0.05, pU=0.04, N=Inf)
+    assert_allclose(sample_size_proportion(0.04, 0.01), Z**2 * 0.04 * 0.96 / 0.01**2)
+    assert round(float(sample_size_proportion(0.04, 0.01))) == 1475
+    # nPropMoe(moe.sw=1, e=seq(0.01, 0.08, 0.01), alpha=0.05, pU=0.5)
+    e = np.arange(1, 9) / 100
+    assert_allclose(sample_size_proportion(0.5, e), Z**2 / 4 / e**2)
+    assert np.round(sample_size_proportion(0.5, e)).astype(int).tolist() == [
+        9604,
+        2401,
+        1067,
+        600,
+        384,
+        267,
+        196,
+        150,
+    ]
+    # nPropMoe(moe.sw=2, e=0.05, alpha=0.05, pU=0.5): relative margin
+    assert_allclose(sample_size_proportion(0.5, 0.05, relative=True), Z**2 * 1 / 0.05**2)
+
+
+def test_finite_population_and_design_effect() -> None:
+    # the PracTools formula n = a z^2 pq / (e^2 + z^2 pq / (N - 1)), a = N / (N - 1)
+    n, p, e = 390.0, 0.55, 0.05
+    expected = n / (n - 1) * Z**2 * p * (1 - p) / (e**2 + Z**2 * p * (1 - p) / (n - 1))
+    assert_allclose(sample_size_proportion(p, e, population=n), expected)
+    # the same as the usual n0 / (1 + (n0 - 1) / N)
+    n0 = Z**2 * p * (1 - p) / e**2
+    assert_allclose(sample_size_proportion(p, e, population=n), n0 / (1 + (n0 - 1) / n))
+    # a design effect d: the variance d a (1/n - 1/N) pq meets the target exactly
+    d = 1.7
+    size = sample_size_proportion(p, e, population=n, deff=d)
+    variance = d * n / (n - 1) * (1 / size - 1 / n) * p * (1 - p)
+    assert_allclose(Z * np.sqrt(variance), e)
+    # a population of 12 never needs more than 12
+    assert sample_size_proportion(0.3, 0.01, population=12) < 12
+
+
+@given(
+    st.floats(0.02, 0.98),
+    st.floats(0.005, 0.2),
+    st.floats(20, 1e6),
+    st.floats(0.5, 4.0),
+)
+def test_the_planned_size_meets_the_margin(p: float, e: float, n: float, d: float) -> None:
+    size = float(sample_size_proportion(p, e, population=n, deff=d))
+    assert 0 < size < n
+    half = Z * np.sqrt(d * n / (n - 1) * (1 / size - 1 / n) * p * (1 - p))
+    assert half == pytest.approx(e, rel=1e-9)
+    assert sample_size_proportion(p, e / 2, population=n, deff=d) > size
+
+
+def test_planning_refuses_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="'p' must be in"):
+        sample_size_proportion(1.0, 0.05)
+    with pytest.raises(ValueError, match="'margin' must be in"):
+        sample_size_proportion(0.5, 0)
+    with pytest.raises(ValueError, match="'population' must be > 1"):
+        sample_size_proportion(0.5, 0.05, population=1)
+    with pytest.raises(ValueError, match="'deff' must be finite"):
+        sample_size_proportion(0.5, 0.05, deff=0)
+    with pytest.raises(ValueError, match="'power' must be in"):
+        detectable_difference(0.02, power=1.0)
+
+
+def test_detectable_difference() -> None:
+    z = Z + scipy_stats.norm.ppf(0.8)
+    assert_allclose(detectable_difference(0.02), z * np.sqrt(2) * 0.02)
+    assert_allclose(
+        detectable_difference(0.02, 0.03, power=0.9),
+        (Z + scipy_stats.norm.ppf(0.9)) * np.sqrt(0.02**2 + 0.03**2),
+    )
+    # a change of the detectable size is found with the stated power
+    se = 0.015
+    delta = float(detectable_difference(se))
+    power = scipy_stats.norm.sf(Z - delta / (np.sqrt(2) * se))
+    assert power == pytest.approx(0.8, abs=1e-3)
+
+
+# ---- on monitor data ---------------------------------------------------------------------
+
+
+def _wave() -> MonitorData:
+    # 40 mayors of 390 (8 victims) and 100 councillors of 8,900 (25 victims), SRS per office
+    people = [
+        Respondent(
+            f"m{i}",
+            2016,
+            "gemeente",
+            "burgemeester",
+            weight=390 / 40,
+            stratum="m",
+            fpc=390,
+            victimisations={"verbaal": 1} if i < 8 else {},
+        )
+        for i in range(40)
+    ] + [
+        Respondent(
+            f"c{i}",
+            2016,
+            "gemeente",
+            "raadslid",
+            weight=89.0,
+            stratum="c",
+            fpc=8900,
+            victimisations={"verbaal": 1} if i < 25 else {},
+        )
+        for i in range(100)
+    ]
+    return MonitorData.from_records(people)
+
+
+def test_plan_sample_per_office_by_hand() -> None:
+    plan = plan_sample(
+        _wave(), margin=0.05, response_rate={"burgemeester": 0.6, "raadslid": 0.4}, by="office"
+    )
+    mayor = plan.domains.index("burgemeester")
+    councillor = plan.domains.index("raadslid")
+    assert plan.population[mayor] == pytest.approx(390)
+    assert plan.population[councillor] == pytest.approx(8900)
+    assert plan.deff[mayor] == pytest.approx(1.0)  # SRS within the office
+    for i, (p, n) in {mayor: (0.2, 390), councillor: (0.25, 8900)}.items():
+        expected = np.ceil(
+            n / (n - 1) * Z**2 * p * (1 - p) / (0.05**2 + Z**2 * p * (1 - p) / (n - 1))
+        )
+        assert plan.needed[i] == expected
+    assert plan.invite[mayor] == np.ceil(plan.needed[mayor] / 0.6)
+    assert plan.reachable[mayor]
+    assert plan.reachable[councillor]
+    # an office without respondents plans nothing
+    commissioner = plan.domains.index("cdk")
+    assert np.isnan(plan.needed[commissioner])
+    frame = plan.to_pandas()
+    assert frame.loc["burgemeester", "needed"] == plan.needed[mayor]
+    assert "PlanTable(wave 2016" in repr(plan)
+
+
+def test_plan_sample_with_a_given_deff_and_p_and_an_unreachable_office() -> None:
+    plan = plan_sample(_wave(), margin=0.02, by="office", deff=2.0, p=0.5, response_rate=0.3)
+    mayor = plan.domains.index("burgemeester")
+    n = 390.0
+    expected = np.ceil(2 * n / (n - 1) * Z**2 * 0.25 / (0.02**2 + 2 * Z**2 * 0.25 / (n - 1)))
+    assert plan.needed[mayor] == expected
+    assert not plan.reachable[mayor]  # needs more than 30% of 390
+    with pytest.raises(ValueError, match="'response_rate' has no rate for"):
+        plan_sample(_wave(), response_rate={"burgemeester": 0.5})
+    with pytest.raises(ValueError, match="'margin' must be in"):
+        plan_sample(_wave(), margin=3)
+
+
+def test_detectable_change_uses_the_design_based_standard_error() -> None:
+    data = _wave()
+    plan = detectable_change(data, by="office", power=0.9)
+    mayor = plan.domains.index("burgemeester")
+    se = plan.standard_error[mayor]
+    # the SRS-without-replacement standard error of 8 in 40 of 390
+    expected_se = np.sqrt((1 - 40 / 390) * 0.2 * 0.8 / 39)
+    assert se == pytest.approx(expected_se, rel=1e-12)
+    assert plan.detectable[mayor] == pytest.approx(
+        (Z + scipy_stats.norm.ppf(0.9)) * np.sqrt(2) * expected_se
+    )
+    assert np.isnan(plan.needed).all()
