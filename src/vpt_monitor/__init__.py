@@ -9,6 +9,7 @@ The generic statistics live in :mod:`vpt_monitor.stats`.
 """
 
 from vpt_monitor import stats
+from vpt_monitor._format import get_language, set_language
 from vpt_monitor.data import MonitorData, MonitorDataError
 from vpt_monitor.indicators import (
     AGGRESSION_SCHEME,
@@ -98,6 +99,7 @@ __all__ = [
     "consequence_share",
     "cronbach_alpha",
     "decision_influence",
+    "get_language",
     "incidence",
     "integrity_perception",
     "maturity_scores",
@@ -105,6 +107,7 @@ __all__ = [
     "policy_coverage",
     "policy_maturity",
     "reporting_propensity",
+    "set_language",
     "stats",
     "trend",
     "victimisation",
