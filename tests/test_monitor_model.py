@@ -150,7 +150,10 @@ def test_from_columns_reports_every_bad_row_and_builds_nothing() -> None:
     assert "respondents row 1: wave=1990: must be >= 2000" in text
     assert "respondents row 1: weight=-2.0: must be finite and > 0" in text
     assert "respondents row 1: incidents:verbaal=2.5: must be a whole number" in text
-    assert "respondents row 2: office='burgemeester': does not exist in the row's layer" in text
+    assert (
+        "respondents row 2: office='burgemeester': does not exist in layer 'provincie' "
+        "(only in 'gemeente')" in text
+    )
     assert "respondents row 4: office='major': not a valid code" in text
     assert "respondents row 2: id='c': duplicate id" in text
     assert "respondents row 4: id='': must be a non-empty id" in text

@@ -205,10 +205,10 @@ def test_pandas_na_in_a_parquet_id_is_a_missing_id(tmp_path: Path) -> None:
     frame.to_parquet(tmp_path / "r.parquet")
     problems = _problems(tmp_path / "r.parquet")
     assert problems == [
-        "r.parquet row 2: id=None: must be a non-empty id",
-        "r.parquet row 3: wave=None: missing",
+        "r.parquet row 2: id=(empty): must be a non-empty id",
+        "r.parquet row 3: wave=(empty): missing",
     ]
-    with pytest.raises(MonitorDataError, match=r"row 1: id=<NA>: must be a non-empty id"):
+    with pytest.raises(MonitorDataError, match=r"row 1: id=\(empty\): must be a non-empty id"):
         MonitorData.from_columns(frame.assign(wave=[2016] * 3))
 
 

@@ -123,7 +123,7 @@ def test_records_and_columns_refuse_an_office_outside_its_layers(
             continue
         with pytest.raises(ValueError, match="does not exist in layer"):
             Respondent("r", 2016, layer, office)
-        with pytest.raises(MonitorDataError, match="does not exist in the row's layer"):
+        with pytest.raises(MonitorDataError, match=f"does not exist in layer '{layer.value}'"):
             MonitorData.from_columns(
                 {"id": ["r"], "wave": [2016], "layer": [layer.value], "office": [office]}
             )

@@ -44,7 +44,7 @@ import io
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor.attributes import Attribute
 from vpt_monitor.data import MonitorData, MonitorDataError
 
 __all__ = [
@@ -145,6 +146,8 @@ class Codebook:
         ``{table: {"encoding" | "delimiter" | "decimal": value}}``, how to read CSV files.
     path : pathlib.Path or None
         The codebook file, when it was read from one.
+    attributes : tuple of Attribute
+        Respondent attributes the codebook declares (``[attributes.<name>]`` sections).
 
     Examples
     --------
@@ -160,6 +163,7 @@ class Codebook:
     files: Mapping[str, Path] = attrs.field(factory=dict)
     options: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     path: Path | None = None
+    attributes: tuple[Attribute, ...] = ()
 
 
 # ---- the codebook ----------------------------------------------------------------------
@@ -224,11 +228,15 @@ def read_codebook(path: str | Path, *, allow_outside: bool = False) -> Codebook:
     files: dict[str, Path] = {}
     options: dict[str, dict[str, str]] = {}
     folder = path.resolve().parent
+    attributes: list[Attribute] = []
     for table, section in content.items():
+        if table == "attributes":
+            attributes += _codebook_attributes(label, section, problems)
+            continue
         if table not in TABLES:
             problems.append(
                 f"{label} [{table}]: unknown section{_did_you_mean(table, TABLES)}; "
-                f"sections are {', '.join(TABLES)}"
+                f"sections are {', '.join(TABLES)} and attributes"
             )
             continue
         if not isinstance(section, dict):
@@ -256,7 +264,66 @@ def read_codebook(path: str | Path, *, allow_outside: bool = False) -> Codebook:
                 codes[table] = _codebook_codes(f"{label} [{table}.codes]", value, problems)
     if problems:
         raise CodebookError(path, problems)
-    return Codebook(columns, codes, files, options, path)
+    return Codebook(columns, codes, files, options, path, tuple(attributes))
+
+
+_ATTRIBUTE_KEYS = ("kind", "codes", "labels", "title")
+
+
+def _titles(value: str | list[Any]) -> tuple[str, str]:
+    return (value, value) if isinstance(value, str) else (str(value[0]), str(value[1]))
+
+
+def _codebook_attributes(label: str, section: Any, problems: list[str]) -> list[Attribute]:
+    """Attribute declarations of an ``[attributes]`` section, every bad entry a problem."""
+    if not isinstance(section, dict):
+        problems.append(f"{label} [attributes]: must hold [attributes.<name>] tables")
+        return []
+    found = []
+    for name, entry in section.items():
+        where = f"{label} [attributes.{name}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table of {', '.join(_ATTRIBUTE_KEYS)}")
+            continue
+        unknown = [key for key in entry if key not in _ATTRIBUTE_KEYS]
+        for key in unknown:
+            problems.append(
+                f"{where}: unknown key {key!r}{_did_you_mean(key, _ATTRIBUTE_KEYS)}; keys are "
+                f"{', '.join(_ATTRIBUTE_KEYS)}"
+            )
+        codes = entry.get("codes", [])
+        labels = entry.get("labels", {})
+        title = entry.get("title")
+        if not isinstance(codes, list) or not all(isinstance(c, str | int) for c in codes):
+            problems.append(f"{where} codes: must be a list of codes; got {_shown(codes)}")
+            continue
+        pairs = isinstance(labels, dict) and all(
+            isinstance(v, str) or (isinstance(v, list) and len(v) == 2) for v in labels.values()
+        )
+        if not pairs:
+            problems.append(
+                f'{where} labels: must be a table of code = "label" or ["English", '
+                f'"Dutch"]; got {_shown(labels)}'
+            )
+            continue
+        if title is not None and not (
+            isinstance(title, str) or (isinstance(title, list) and len(title) == 2)
+        ):
+            problems.append(f"{where} title: must be a text or [English, Dutch]")
+            continue
+        try:
+            found.append(
+                Attribute(
+                    name,
+                    entry.get("kind", "category"),
+                    tuple(codes),
+                    labels=labels,
+                    title=None if title is None else _titles(title),
+                )
+            )
+        except ValueError as error:
+            problems.append(f"{where}: {error}")
+    return found
 
 
 def _codebook_file(
@@ -890,6 +957,7 @@ def read_monitor(
     delimiter: str | None = None,
     decimal: str | None = None,
     allow_outside: bool = False,
+    attributes: Iterable[Attribute | str] | None = None,
 ) -> MonitorData:
     r"""Read monitor files into :class:`~vpt_monitor.MonitorData`.
 
@@ -908,6 +976,9 @@ def read_monitor(
         the header, and the decimal mark ``","`` in ``;``-separated files, else ``"."``.
     allow_outside : bool, default False
         Let the codebook name files outside its own folder (see :func:`read_codebook`).
+    attributes : iterable of Attribute or str, optional
+        Respondent attributes besides the built-in ones and those the codebook declares
+        (see :mod:`vpt_monitor.attributes`); a column named as an attribute holds its values.
 
     Returns
     -------
@@ -1002,6 +1073,7 @@ def read_monitor(
             frames.get("organisations"),
             frames.get("violations"),
             lonely_psu=lonely_psu,
+            attributes=[*book.attributes, *(attributes or ())],
         )
     except MonitorDataError as error:
         found = list(error.problems)

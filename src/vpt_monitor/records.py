@@ -21,6 +21,7 @@ an unanswered part of the question.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -200,6 +201,26 @@ def _to_label(value: Any) -> Any:
     return _to_whole(value)
 
 
+def _to_attributes(value: Any) -> Any:
+    """Normalise attribute values; codes of the built-in attributes become enum members."""
+    from vpt_monitor.attributes import BUILT_IN_ATTRIBUTES
+
+    value = plain(value)
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, Mapping):
+        return value
+    result = {}
+    for key, item in value.items():
+        item = plain(item)
+        built_in = BUILT_IN_ATTRIBUTES.get(key) if isinstance(key, str) else None
+        if built_in is not None and item is not None:
+            with contextlib.suppress(ValueError):  # the validator says what is wrong
+                item = built_in.parse(item)
+        result[key] = item
+    return MappingProxyType(result)
+
+
 # ---- validators: judge, naming the record, the field and the value ---------------------
 
 
@@ -319,6 +340,32 @@ def _counts(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             )
 
 
+def _attributes(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    from vpt_monitor.attributes import BUILT_IN_ATTRIBUTES, RESERVED, Attribute
+
+    if not isinstance(value, Mapping):
+        raise _fail(instance, attribute, f"must be a mapping {{name: value}}; got {value!r}")
+    for key, item in value.items():
+        if not isinstance(key, str) or key in RESERVED:
+            raise _fail(instance, attribute, f"{key!r} is not a name for an attribute")
+        try:
+            Attribute(key)
+        except ValueError as error:
+            raise _fail(instance, attribute, str(error)) from None
+        built_in = BUILT_IN_ATTRIBUTES.get(key)
+        if built_in is not None:
+            try:
+                built_in.parse(item)
+            except ValueError as error:
+                raise _fail(instance, attribute, f"{key}: {error}") from None
+        elif item is not None and not isinstance(item, str | int | float | bool):
+            raise _fail(
+                instance,
+                attribute,
+                f"{key}: {item!r} is not a text, number or True/False (or None: unknown)",
+            )
+
+
 def _employees(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _fail(instance, attribute, f"must be a whole number >= 1; got {value!r}")
@@ -392,6 +439,11 @@ class Respondent:
         Whether the victim was offered aftercare (None: not asked or not answered).
     training : bool, optional
         Whether the respondent received training in dealing with aggression.
+    attributes : mapping, optional
+        Further characteristics, ``{name: value}``: the built-in ``gender``, ``age_band``,
+        ``province``, ``municipality_size`` and ``contact`` (codes of their vocabularies,
+        see :mod:`vpt_monitor.attributes`) and any declared when the data are built; None
+        is unknown. Every indicator's ``by=`` takes their names.
 
     Notes
     -----
@@ -409,6 +461,9 @@ class Respondent:
     (2016, 'mayor', True, 'politiek-ambtsdrager')
     >>> Respondent("r3", 2016, "rijk", "ambtenaar").victimised is None  # not answered
     True
+    >>> Respondent("r4", 2016, "rijk", "ambtenaar",
+    ...            attributes={"gender": "v", "contact": "dagelijks"}).attributes["gender"]
+    <Gender.WOMAN: 'v'>
     >>> Respondent("r2", 2016, "provincie", "burgemeester")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -454,6 +509,9 @@ class Respondent:
     )
     training: bool | None = attrs.field(
         default=None, kw_only=True, converter=_to_bool, validator=_optional_bool
+    )
+    attributes: Mapping[str, Any] = attrs.field(
+        factory=dict, kw_only=True, converter=_to_attributes, validator=_attributes
     )
 
     def __attrs_post_init__(self) -> None:

@@ -96,6 +96,7 @@ from vpt_monitor._codes import (
     OFFICES,
     VIOLATIONS,
 )
+from vpt_monitor.attributes import BUILT_IN_ATTRIBUTES
 from vpt_monitor.data import MonitorData
 from vpt_monitor.vocab import (
     Channel,
@@ -555,9 +556,9 @@ class _Wave:
         self.population = _political_population(rng, wave, scale, self.frames)
         political = _political_respondents(rng, wave, self.population)
         employees = _employee_respondents(rng, wave, scale, self.frames)
-        self.respondents = _answers(
-            rng, wave, {k: np.concatenate([political[k], employees[k]]) for k in political}
-        )
+        both = {k: np.concatenate([political[k], employees[k]]) for k in political}
+        self.respondents = _answers(rng, wave, both)
+        self.respondents.update(_attributes(rng, wave, both, self.frames))
         self.incidents = _incidents(rng, self.respondents)
         self.organisations, self.violations = _organisation_survey(rng, wave, self.frames)
 
@@ -616,8 +617,13 @@ def _political_population(
         perceived = exact(PUBLISHED["perceived_violations_political"][wave], everyone, count)
     else:
         perceived = np.zeros(n, dtype=bool)
+    organisation = np.zeros(n, dtype=np.intp)
+    for k, office in enumerate(_POLITICAL):
+        rows = which == k
+        organisation[rows] = seat[rows] % frames[_layer_of(office)].count
     return {
         "office": codes[which],
+        "org": organisation,
         "seat": seat,
         "size": count[which].astype(np.float64),
         "victim": victim,
@@ -655,6 +661,7 @@ def _political_respondents(
         "cluster": label,
         "fpc": size,
         "fpc2": np.ones(n),
+        "org": population["org"][keep],
         "victim": population["victim"][keep],
         "social": population["social"][keep],
         "adverse": population["adverse"][keep],
@@ -699,6 +706,7 @@ def _employee_respondents(
                 "cluster": frame.codes[org],
                 "fpc": np.full(n, float(frame.count)),
                 "fpc2": size[org],
+                "org": org,
                 "victim": victim,
                 "social": victim & (rng.random(n) < _EMPLOYEE_SOCIAL_MEDIA),
                 "adverse": victim & (rng.random(n) < _EMPLOYEE_ADVERSE),
@@ -715,6 +723,7 @@ def _employee_respondents(
         return {
             **{key: np.zeros(0, dtype=np.int8) for key in ("layer", "office")},
             **{key: np.zeros(0) for key in ("weight", "fpc", "fpc2")},
+            "org": np.zeros(0, dtype=np.intp),
             **{key: np.zeros(0, dtype=object) for key in ("stratum", "cluster")},
             **{key: none for key in ("victim", "social", "adverse", "influence", "perceived")},
         }
@@ -795,6 +804,134 @@ def _answers(rng: np.random.Generator, wave: int, cols: dict[str, Any]) -> dict[
         "aftercare": aftercare.astype(np.int8),
         "training": training.astype(np.int8),
     }
+
+
+# ---- attributes (every number here is invented unless a comment says otherwise) ----------
+
+#: Municipalities per province around 2016, in the order of :class:`~vpt_monitor.Province`
+#: (rounded from CBS counts; they fix which province the k-th municipality lies in).
+_MUNICIPALITIES_PER_PROVINCE = np.array([23, 24, 12, 25, 6, 51, 26, 51, 60, 13, 64, 35])
+#: Water boards per province (a water board in several provinces is put in its main one).
+_WATER_BOARDS_PER_PROVINCE = np.array([2, 1, 1, 2, 1, 3, 2, 3, 4, 1, 1, 1])
+#: Where state employees work (invented; most in The Hague).
+_STATE_PROVINCE = np.array([0.06, 0.03, 0.02, 0.04, 0.02, 0.08, 0.15, 0.10, 0.40, 0.02, 0.05, 0.03])
+#: Shares of women: political office holders about 30%, employees about half (invented).
+_WOMEN = {True: 0.30, False: 0.50}
+_OTHER_GENDER = 0.01
+#: Relative risk of victimisation of women against men (invented; the 2024 monitor
+#: published 55% of women and 37% of men among political office holders).
+_WOMEN_RISK = 1.4
+_AGE = {
+    True: np.array([0.10, 0.20, 0.28, 0.27, 0.15]),
+    False: np.array([0.20, 0.22, 0.28, 0.27, 0.03]),
+}
+#: Employees' contact with citizens: daily, weekly, monthly, less often, never. The share
+#: with daily contact falls as services digitalise (invented).
+_CONTACT = {
+    2010: np.array([0.46, 0.24, 0.12, 0.11, 0.07]),
+    2012: np.array([0.42, 0.25, 0.13, 0.12, 0.08]),
+    2014: np.array([0.37, 0.26, 0.14, 0.13, 0.10]),
+    2016: np.array([0.33, 0.27, 0.15, 0.14, 0.11]),
+}
+#: Relative risk of victimisation by contact (daily against never; invented).
+_CONTACT_RISK = np.array([2.4, 1.6, 1.2, 0.9, 0.5])
+#: Size classes of municipalities by their share among the municipalities (invented).
+_SIZE_CLASSES = np.array([0.35, 0.70, 0.88])
+_SKIP_ATTRIBUTE = {"gender": 0.01, "age_band": 0.02, "contact": 0.03}
+
+
+def _provinces_of(count: int, per_province: NDArray[np.int64]) -> NDArray[np.intp]:
+    """Province code of each of ``count`` organisations, in blocks of the given shares."""
+    share = np.cumsum(per_province) / per_province.sum()
+    return np.searchsorted(share, (np.arange(count) + 0.5) / max(count, 1)).astype(np.intp)
+
+
+def _given_victim(
+    rng: np.random.Generator, victim: BoolArray, shares: FloatArray, risk: FloatArray
+) -> NDArray[np.intp]:
+    """Draw a category for each row, so that its relative risks of victimisation are ``risk``.
+
+    With the rows' victimisation rate ``v`` and ``r_c = k risk_c`` (``k`` such that the
+    categories' rates average to ``v``), victims take category ``c`` with probability
+    ``shares_c r_c / v`` and the others with ``shares_c (1 - r_c) / (1 - v)``: the share of
+    victims stays exactly as it is.
+    """
+    v = float(victim.mean()) if victim.size else 0.0
+    rate = np.minimum(v * risk / float(shares @ risk), 1.0)
+    if v <= 0 or v >= 1:
+        p_victim = p_other = shares
+    else:
+        p_victim = shares * rate / v
+        p_other = shares * (1 - rate) / (1 - v)
+    p_victim, p_other = p_victim / p_victim.sum(), p_other / p_other.sum()
+    draw = rng.random(victim.size)
+    chosen = np.where(
+        victim,
+        np.searchsorted(np.cumsum(p_victim), draw, side="right"),
+        np.searchsorted(np.cumsum(p_other), draw, side="right"),
+    )
+    return np.minimum(chosen, shares.size - 1).astype(np.intp)
+
+
+def _attributes(
+    rng: np.random.Generator, wave: int, cols: dict[str, Any], frames: dict[Layer, _Frame]
+) -> dict[str, NDArray[Any]]:
+    """Draw the built-in attributes: gender, age band, province, municipality size, contact.
+
+    Gender and contact are drawn given the respondent's victimisation, so that women and
+    those with daily contact are victimised more often while every published rate stays as
+    it is; the share with daily contact falls over the waves. Province and municipality size
+    follow from the organisation. All of it is invented.
+    """
+    n = cols["weight"].size
+    office = cols["office"]
+    layer = cols["layer"]
+    org = cols["org"]
+    victim = cols["victim"]
+    political = _IS_POLITICAL[office]
+    gender = np.full(n, -1, dtype=np.int32)
+    age = np.zeros(n, dtype=np.int32)
+    for is_political in (True, False):
+        for code in np.unique(office[political == is_political]):
+            rows = np.flatnonzero(office == code)
+            women = _WOMEN[is_political]
+            shares = np.array([1 - women - _OTHER_GENDER, women, _OTHER_GENDER])
+            risk = np.array([1.0, _WOMEN_RISK, 1.2])
+            gender[rows] = _given_victim(rng, victim[rows], shares, risk)
+        rows = political == is_political
+        age[rows] = rng.choice(5, int(rows.sum()), p=_AGE[is_political])
+    province = np.zeros(n, dtype=np.int32)
+    size = np.full(n, -1, dtype=np.int32)
+    for k, each in enumerate(LAYERS):
+        rows = layer == k
+        if not rows.any():
+            continue
+        frame = frames[each]
+        if each is Layer.PROVINCE:
+            where = np.arange(frame.count, dtype=np.intp) % 12
+        elif each is Layer.MUNICIPALITY:
+            where = _provinces_of(frame.count, _MUNICIPALITIES_PER_PROVINCE)
+            rank = np.argsort(np.argsort(frame.size, kind="stable")) / max(frame.count, 1)
+            size[rows] = np.searchsorted(_SIZE_CLASSES, rank[org[rows]], side="right")
+        elif each is Layer.WATER_BOARD:
+            where = _provinces_of(frame.count, _WATER_BOARDS_PER_PROVINCE)
+        else:  # state employees work all over the country
+            province[rows] = rng.choice(12, int(rows.sum()), p=_STATE_PROVINCE)
+            continue
+        province[rows] = where[org[rows]]
+    contact = np.full(n, -1, dtype=np.int32)  # asked of employees
+    employees = np.flatnonzero(~political)
+    contact[employees] = _given_victim(rng, victim[employees], _CONTACT[wave], _CONTACT_RISK)
+    result = {
+        "gender": gender,
+        "age_band": age,
+        "province": province,
+        "municipality_size": size,
+        "contact": contact,
+    }
+    for name, share in _SKIP_ATTRIBUTE.items():
+        result[name] = np.where(rng.random(n) < share, -1, result[name]).astype(np.int32)
+    return result
 
 
 def _counts(rng: np.random.Generator, victim: BoolArray) -> NDArray[np.int64]:
@@ -992,6 +1129,7 @@ def simulate(waves: Sequence[int] = WAVES, *, seed: int = 0, scale: float = 1.0)
         organisations,
         violations,
         lonely_psu="adjust",
+        attributes=BUILT_IN_ATTRIBUTES,
         synthetic=True,
         source=f"vpt_monitor.synth.simulate(waves={chosen}, seed={seed}, scale={scale})",
     )

@@ -10,7 +10,7 @@ formatting only the bad rows. Problems read ``"{table} row {i}: {column}={value}
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -32,6 +32,7 @@ from vpt_monitor._codes import (
     STATUSES,
     VIOLATIONS,
 )
+from vpt_monitor.attributes import Attribute, code_text, declare
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import WAVE_RANGE
 from vpt_monitor.stats.design import show
@@ -69,13 +70,14 @@ RESPONDENT_COLUMNS = (
 
 
 class Tables(NamedTuple):
-    """The columns of the four tables and the names of the tables given."""
+    """The columns of the four tables, the names of the tables given, and the attributes."""
 
     respondents: dict[str, Any]
     incidents: dict[str, Any]
     organisations: dict[str, Any]
     violations: dict[str, Any]
     supplied: frozenset[str]
+    attributes: dict[str, Attribute] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 def empty_tables() -> Tables:
@@ -118,14 +120,23 @@ class _Rows:
         self.problems: list[str] = []
         self.total = 0
 
-    def flag(self, bad: NDArray[np.bool_], column: str, values: NDArray[Any], reason: str) -> None:
+    def flag(
+        self,
+        bad: NDArray[np.bool_],
+        column: str,
+        values: NDArray[Any],
+        reason: str | Callable[[int], str],
+    ) -> None:
+        """Record a problem for every row in ``bad``; ``reason`` may depend on the row."""
         rows = np.flatnonzero(bad)
         self.total += rows.size
         for i in rows:
-            shown = show(values[i])
+            value = values[i]
+            shown = "(empty)" if value is None or _missing_scalar(value) else show(value)
             if len(shown) > SHOWN_LENGTH:
                 shown = shown[: SHOWN_LENGTH - 3] + "..."
-            self.problems.append(f"{self.table} row {int(i)}: {column}={shown}: {reason}")
+            why = reason(int(i)) if callable(reason) else reason
+            self.problems.append(f"{self.table} row {int(i)}: {column}={shown}: {why}")
 
 
 def _column(source: Any, name: str, n: int | None = None) -> NDArray[Any] | None:
@@ -144,9 +155,7 @@ def _missing(values: NDArray[Any]) -> NDArray[np.bool_]:
         return np.asarray(np.isnan(values), dtype=bool)
     if values.dtype.kind == "O":
         return np.fromiter(
-            (v is None or (isinstance(v, float) and v != v) for v in values),
-            dtype=bool,
-            count=values.shape[0],
+            (v is None or _missing_scalar(v) for v in values), dtype=bool, count=values.shape[0]
         )
     return np.zeros(values.shape, dtype=bool)
 
@@ -261,8 +270,62 @@ def _yes_no(rows: _Rows, values: NDArray[Any] | None, column: str, n: int) -> ND
     return np.where(np.isnan(numbers) | bad, -1, numbers).astype(np.int8)
 
 
-def build(respondents: Any, incidents: Any, organisations: Any, violations: Any) -> Tables:
+def attribute_column(
+    rows: _Rows, values: NDArray[Any], spec: Attribute
+) -> tuple[NDArray[Any], Attribute]:
+    """Parse one attribute column; return its stored array and the spec with its codes.
+
+    Categories become ``int32`` codes into the codes (-1 unknown), whole numbers and numbers
+    ``float64`` (NaN unknown), booleans ``int8`` (1, 0, -1 unknown).
+    """
+    name = spec.name
+    if spec.kind == "boolean":
+        return _yes_no(rows, values, name, values.shape[0]), spec
+    if spec.kind in ("integer", "number"):
+        numbers = _numbers(
+            rows, values, name, whole=spec.kind == "integer", low=None, optional=True
+        )
+        return numbers, spec
+    missing = _missing(values)
+    distinct, inverse = np.unique(
+        np.array([code_text(v) or "" for v in values], dtype=object), return_inverse=True
+    )
+    texts = [str(t) for t in distinct]
+    if spec.vocabulary is not None:
+        allowed = [m.value for m in spec.codes]
+    elif spec.codes:
+        allowed = [str(c) for c in spec.codes]
+    else:  # codes from the data, sorted
+        allowed = sorted(t for t in texts if t)
+        spec = spec.with_codes(allowed)
+    where = {code: k for k, code in enumerate(allowed)}
+    mapped = np.array([where.get(t, -1 if not t else -2) for t in texts], dtype=np.int32)
+    codes = np.where(missing, -1, mapped[inverse]).astype(np.int32)
+    shown = ", ".join(repr(c) for c in allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+    rows.flag(codes == -2, name, values, f"not a code of {name!r}; codes are {shown}")
+    return np.maximum(codes, -1).astype(np.int32), spec
+
+
+def attribute_value(stored: Any, spec: Attribute) -> Any:
+    """Return the value of a stored attribute cell (the inverse of :func:`attribute_column`)."""
+    if spec.kind == "category":
+        return None if stored < 0 else spec.codes[int(stored)]
+    if spec.kind == "boolean":
+        return None if stored < 0 else bool(stored)
+    if np.isnan(stored):
+        return None
+    return int(stored) if spec.kind == "integer" else float(stored)
+
+
+def build(
+    respondents: Any,
+    incidents: Any,
+    organisations: Any,
+    violations: Any,
+    attributes: Iterable[Attribute | str] | None = None,
+) -> Tables:
     """Parse and check the four tables' columns; raise MonitorDataError listing every bad row."""
+    declared = declare(attributes)
     rows = _Rows("respondents")
     ids = _column(respondents, "id")
     if ids is None:
@@ -283,9 +346,10 @@ def build(respondents: Any, incidents: Any, organisations: Any, violations: Any)
     _refuse_unknown(
         "respondents",
         respondents,
-        known,
+        known | set(declared),
         "id, wave, layer, office, weight, stratum, cluster, fpc, fpc2, aftercare, training, "
-        "incidents:<form>, channel:<code>, consequence:<code>, violation:<code>",
+        "incidents:<form>, channel:<code>, consequence:<code>, violation:<code>, and the "
+        f"attributes {', '.join(sorted(declared))} (declare others with attributes=)",
     )
     id_text = np.array([_id_text(v) for v in ids], dtype=object)
     rows.flag(np.array([t is None for t in id_text]), "id", ids, "must be a non-empty id")
@@ -314,7 +378,13 @@ def build(respondents: Any, incidents: Any, organisations: Any, violations: Any)
     office = _codes(rows, office_values, "office", OFFICES, True)
     ok = (layer >= 0) & (office >= 0)
     mismatch = ok & ~OFFICE_IN_LAYER[np.maximum(office, 0), np.maximum(layer, 0)]
-    rows.flag(mismatch, "office", office_values, "does not exist in the row's layer")
+
+    def where_office_is(i: int) -> str:
+        member = OFFICES[office[i]]
+        places = ", ".join(repr(m.value) for m in LAYERS if m in member.layers)
+        return f"does not exist in layer {LAYERS[layer[i]].value!r} (only in {places})"
+
+    rows.flag(mismatch, "office", office_values, where_office_is)
     weight_values = _column(respondents, "weight", n)
     weight = (
         np.ones(n)
@@ -374,6 +444,12 @@ def build(respondents: Any, incidents: Any, organisations: Any, violations: Any)
             rows.flag(~np.isnan(fpc) & ~(fpc > 0), field, fpc_values, "must be > 0")
             resp[field] = fpc
 
+    found: dict[str, Attribute] = {}
+    for name, spec in declared.items():
+        values = _column(respondents, name, n)
+        if values is not None:
+            resp[name], found[name] = attribute_column(rows, values, spec)
+
     problems, total = rows.problems, rows.total
     inc_rows = _Rows("incidents")
     inc = _incident_columns(inc_rows, incidents, id_text, resp["wave"])
@@ -381,7 +457,8 @@ def build(respondents: Any, incidents: Any, organisations: Any, violations: Any)
     total += inc_rows.total
     org_rows = _Rows("organisations")
     viol_rows = _Rows("violations")
-    _, _, orgs, viols, _ = empty_tables()
+    empty = empty_tables()
+    orgs, viols = empty.organisations, empty.violations
     if organisations is not None:
         orgs = _organisation_columns(org_rows, organisations)
     if violations is not None:
@@ -392,7 +469,7 @@ def build(respondents: Any, incidents: Any, organisations: Any, violations: Any)
         total += extra.total
     if total:
         raise MonitorDataError("MonitorData.from_columns", problems, total)
-    return Tables(resp, inc, orgs, viols, supplied)
+    return Tables(resp, inc, orgs, viols, supplied, found)
 
 
 def supplied_tables(organisations: bool, violations: bool) -> frozenset[str]:

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt_monitor.data import columns, convert
+from vpt_monitor.attributes import Attribute
+from vpt_monitor.data import columns, convert, frames
 from vpt_monitor.data.convert import Records
 from vpt_monitor.records import Incident, Organisation, Respondent, Violation
 from vpt_monitor.stats import SurveyDesign
@@ -93,6 +94,7 @@ class MonitorData:
     __slots__ = (
         "_design",
         "_organisation_design",
+        "attributes",
         "incidents",
         "lonely_psu",
         "organisations",
@@ -130,8 +132,10 @@ class MonitorData:
         synthetic: bool = False,
         source: str = "",
         supplied: Iterable[str] | None = None,
+        attributes: Mapping[str, Attribute] | None = None,
     ) -> None:
-        _, _, no_orgs, no_violations, _ = columns.empty_tables()
+        empty = columns.empty_tables()
+        no_orgs, no_violations = empty.organisations, empty.violations
         self.respondents = _columns(respondents)
         self.incidents = _columns(incidents)
         self.organisations = _columns(organisations or no_orgs)
@@ -144,6 +148,10 @@ class MonitorData:
             if supplied is None
             else frozenset(supplied)
         )
+        self.attributes: Mapping[str, Attribute] = MappingProxyType(dict(attributes or {}))
+        for name in self.attributes:
+            if name not in self.respondents:
+                raise ValueError(f"attribute {name!r} has no column in 'respondents'")
         self._design = design
         self._organisation_design = organisation_design
         if design is not None and design.n != len(self):
@@ -162,6 +170,7 @@ class MonitorData:
         violations: Iterable[Violation] | None = None,
         *,
         lonely_psu: str = "fail",
+        attributes: Iterable[Attribute | str] | None = None,
     ) -> MonitorData:
         """Build the columns from records, checking what no single record can.
 
@@ -177,6 +186,10 @@ class MonitorData:
             Registered violations; each must belong to an organisation of the same wave.
         lonely_psu : str, default "fail"
             Lonely-PSU policy of the design (see :class:`~vpt_monitor.stats.SurveyDesign`).
+        attributes : iterable of Attribute or str, optional
+            Declarations of the respondents' attributes other than the built-in ones (see
+            :mod:`vpt_monitor.attributes`); a name alone declares a category whose codes are
+            those found. An attribute a record uses but nobody declared is a problem.
 
         Raises
         ------
@@ -187,8 +200,13 @@ class MonitorData:
         TypeError
             For an element that is not a record.
         """
-        tables = convert.from_records(respondents, incidents, organisations, violations)
-        return cls(*tables[:4], lonely_psu=lonely_psu, supplied=tables.supplied)
+        tables = convert.from_records(respondents, incidents, organisations, violations, attributes)
+        return cls(
+            *tables[:4],
+            lonely_psu=lonely_psu,
+            supplied=tables.supplied,
+            attributes=tables.attributes,
+        )
 
     @classmethod
     def from_columns(
@@ -199,6 +217,7 @@ class MonitorData:
         violations: Mapping[str, ArrayLike] | Any | None = None,
         *,
         lonely_psu: str = "fail",
+        attributes: Iterable[Attribute | str] | None = None,
     ) -> MonitorData:
         """Build the data from columns (a mapping of arrays or a DataFrame), row checks vectorised.
 
@@ -223,6 +242,11 @@ class MonitorData:
             Columns ``organisation_id``, ``wave``, ``kind`` and optionally ``status``.
         lonely_psu : str, default "fail"
             Lonely-PSU policy of the design.
+        attributes : iterable of Attribute or str, optional
+            Declarations of attribute columns other than the built-in ``gender``,
+            ``age_band``, ``province``, ``municipality_size`` and ``contact``: a column named
+            as an attribute holds its values (codes of a category, numbers, yes/no), an empty
+            cell being unknown.
 
         Raises
         ------
@@ -242,8 +266,13 @@ class MonitorData:
         >>> len(data), data.respondents["victimisations"][:, 0].tolist()
         (3, [1, 0, 4])
         """
-        tables = columns.build(respondents, incidents, organisations, violations)
-        return cls(*tables[:4], lonely_psu=lonely_psu, supplied=tables.supplied)
+        tables = columns.build(respondents, incidents, organisations, violations, attributes)
+        return cls(
+            *tables[:4],
+            lonely_psu=lonely_psu,
+            supplied=tables.supplied,
+            attributes=tables.attributes,
+        )
 
     # ---- views ---------------------------------------------------------------------
 
@@ -328,14 +357,61 @@ class MonitorData:
             synthetic=self.synthetic,
             source=self.source,
             supplied=self.supplied,
+            attributes=self.attributes,
         )
         return new
 
     def to_records(self) -> Records:
         """Return all records again (the inverse of :meth:`from_records`)."""
         return convert.to_records(
-            self.respondents, self.incidents, self.organisations, self.violations
+            self.respondents, self.incidents, self.organisations, self.violations, self.attributes
         )
+
+    def to_pandas(self, table: str = "respondents", *, labels: str | None = None) -> Any:
+        """Return a table as a :class:`pandas.DataFrame` (needs pandas).
+
+        Parameters
+        ----------
+        table : {"respondents", "incidents", "organisations", "violations"}
+            Which table.
+        labels : {None, "en", "nl"}, default None
+            Write categories as the Dutch codes (None: the frame goes back into
+            :meth:`from_columns` unchanged) or as labels in English or Dutch.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns named as :meth:`from_columns` reads them; codes as categoricals in the
+            vocabulary's order; counts and whole numbers as nullable integers and yes/no
+            answers as nullable booleans, a missing answer being ``<NA>``.
+
+        Examples
+        --------
+        >>> from vpt_monitor import MonitorData, Respondent
+        >>> data = MonitorData.from_records([
+        ...     Respondent("a", 2016, "gemeente", "burgemeester", victimisations={"verbaal": 2},
+        ...                attributes={"gender": "v"}),
+        ...     Respondent("b", 2016, "gemeente", "raadslid")])
+        >>> frame = data.to_pandas(labels="en")
+        >>> frame[["office", "incidents:verbaal", "gender"]]
+                         office  incidents:verbaal  gender
+        0                 mayor                  2   women
+        1  municipal councillor               <NA>     NaN
+        >>> again = MonitorData.from_columns(data.to_pandas())
+        >>> again.respondents["victimisations"][:, 0].tolist()
+        [2, -1]
+        """
+        if table not in frames.TABLES:
+            raise ValueError(f"'table' must be one of {', '.join(frames.TABLES)}; got {table!r}")
+        if labels not in frames.LANGUAGES:
+            raise ValueError(f"'labels' must be None, 'en' or 'nl'; got {labels!r}")
+        if table == "respondents":
+            return frames.respondents(self.respondents, self.attributes, labels)
+        if table == "incidents":
+            return frames.incidents(self.incidents, self.respondents["id"], labels)
+        if table == "organisations":
+            return frames.organisations(self.organisations, labels)
+        return frames.violations(self.violations, self.organisations["id"], labels)
 
     def __repr__(self) -> str:
         orgs = self.organisations["wave"].shape[0]

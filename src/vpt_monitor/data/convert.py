@@ -32,7 +32,15 @@ from vpt_monitor._codes import (
     STATUSES,
     VIOLATIONS,
 )
-from vpt_monitor.data.columns import Tables, empty_tables, supplied_tables
+from vpt_monitor.attributes import Attribute, declare
+from vpt_monitor.data.columns import (
+    Tables,
+    _Rows,
+    attribute_column,
+    attribute_value,
+    empty_tables,
+    supplied_tables,
+)
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import Incident, Organisation, Respondent, Violation, check_records
 
@@ -53,11 +61,13 @@ def from_records(
     incidents: Iterable[Incident],
     organisations: Iterable[Organisation] | None,
     violations: Iterable[Violation] | None,
+    attributes: Iterable[Attribute | str] | None = None,
 ) -> Tables:
     """Code records as columns; raise MonitorDataError listing every cross-record problem."""
     people = check_records(respondents, Respondent, "respondents")
     events = check_records(incidents, Incident, "incidents")
     problems: list[str] = []
+    attribute_columns, attribute_specs = _attribute_columns(people, declare(attributes), problems)
     position: dict[str, int] = {}
     for i, r in enumerate(people):
         if r.id in position:
@@ -129,9 +139,48 @@ def from_records(
         "aftercare": yes_no(e.aftercare for e in events),
         "consequences": answer_matrix([e.consequences for e in events], CONSEQUENCES),
     }
+    resp.update(attribute_columns)
     return Tables(
-        resp, inc, orgs, viols, supplied_tables(organisations is not None, violations is not None)
+        resp,
+        inc,
+        orgs,
+        viols,
+        supplied_tables(organisations is not None, violations is not None),
+        attribute_specs,
     )
+
+
+def _attribute_columns(
+    people: Sequence[Respondent], declared: Mapping[str, Attribute], problems: list[str]
+) -> tuple[dict[str, NDArray[Any]], dict[str, Attribute]]:
+    """Attribute columns of the records, checked against their declarations."""
+    names: dict[str, None] = {}
+    for i, r in enumerate(people):
+        for name in r.attributes:
+            if name not in declared:
+                shown = ", ".join(sorted(declared))
+                problems.append(
+                    f"respondents[{i}]: attribute {name!r} is not declared; known: {shown} "
+                    "(declare others with attributes=)"
+                )
+            names.setdefault(name, None)
+    columns: dict[str, NDArray[Any]] = {}
+    found: dict[str, Attribute] = {}
+    for name in names:
+        if name not in declared:
+            continue
+        spec = declared[name]
+        values: list[Any] = []
+        for i, r in enumerate(people):
+            try:
+                values.append(spec.parse(r.attributes.get(name)))
+            except ValueError as error:
+                problems.append(f"respondents[{i}]: attribute {name}: {error}")
+                values.append(None)
+        rows = _Rows("respondents")
+        columns[name], found[name] = attribute_column(rows, np.array(values, dtype=object), spec)
+        problems += rows.problems
+    return columns, found
 
 
 def to_records(
@@ -139,6 +188,7 @@ def to_records(
     incidents: Mapping[str, NDArray[Any]],
     organisations: Mapping[str, NDArray[Any]],
     violations: Mapping[str, NDArray[Any]],
+    attributes: Mapping[str, Attribute],
 ) -> Records:
     """Return the records of the columns (the inverse of :func:`from_records`)."""
     r = respondents
@@ -161,6 +211,11 @@ def to_records(
                 perceived_violations=answers_of(r["perceived_violations"][i], VIOLATIONS),
                 aftercare=from_yes_no(r["aftercare"][i]),
                 training=from_yes_no(r["training"][i]),
+                attributes={
+                    name: value
+                    for name, spec in attributes.items()
+                    if (value := attribute_value(r[name][i], spec)) is not None
+                },
             )
         )
     e = incidents
@@ -213,7 +268,8 @@ def _organisation_columns(
             )
         else:
             index[j] = found
-    _, _, orgs, viols, _ = empty_tables()
+    empty = empty_tables()
+    orgs, viols = empty.organisations, empty.violations
     if organisations:
         table = answer_matrix([o.measures for o in organisations], MEASURES)
         orgs = {

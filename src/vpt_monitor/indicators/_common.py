@@ -3,7 +3,9 @@
 Indicators are thin: each turns monitor data into arrays and calls :mod:`vpt_monitor.stats`.
 This module
 
-- resolves ``by=`` names ("wave", "layer", "office", "group") to code arrays;
+- resolves ``by=`` names ("wave", "layer", "office", "group" and the respondents'
+  attributes) to code arrays; a respondent whose attribute is unknown is in none of its
+  domains (counted in ``notes["unknown_domain"]``);
 - keeps waves apart: on data with several waves an estimate must be by wave, or for one
   ``wave=``, because waves are independent samples and a pooled figure describes no year;
 - leaves unanswered questions out (item non-response) and refuses questions the data do not
@@ -58,13 +60,20 @@ class NotMeasuredError(ValueError):
     """
 
 
-def _names(by: By, allowed: tuple[str, ...] = BY_NAMES) -> tuple[str, ...]:
+def _names(
+    by: By, allowed: tuple[str, ...] = BY_NAMES, numbers: tuple[str, ...] = ()
+) -> tuple[str, ...]:
     if by is None:
         return ()
     names = (by,) if isinstance(by, str) else tuple(by)
     if not names:
         raise ValueError("'by' is empty; give a name or a tuple of names")
     for name in names:
+        if name in numbers:
+            raise ValueError(
+                f"by {name!r}: the attribute is a number, which has no domains; declare a "
+                "category of its bands (or an integer) to estimate by it"
+            )
         if name not in allowed:
             valid = ", ".join(repr(n) for n in allowed)
             raise ValueError(f"unknown by {name!r}; valid values are {valid}")
@@ -74,14 +83,22 @@ def _names(by: By, allowed: tuple[str, ...] = BY_NAMES) -> tuple[str, ...]:
 
 
 class Unit:
-    """Which table of the data an indicator is about: respondents or organisations."""
+    """Which table of the data an indicator is about: respondents or organisations.
+
+    Besides the built-in domains, the respondents' attributes (categories, whole numbers and
+    yes/no) are domains; a row whose attribute is unknown has code -1 in :meth:`column`.
+    """
 
     def __init__(self, data: MonitorData, organisations: bool = False) -> None:
         self.organisations = organisations
         self.columns = data.organisations if organisations else data.respondents
         self.waves = data.organisation_waves if organisations else data.waves
-        self.allowed = ORGANISATION_BY_NAMES if organisations else BY_NAMES
+        self.attributes = {} if organisations else dict(data.attributes)
+        domains = tuple(n for n, a in self.attributes.items() if a.domain_kind)
+        self.allowed = ORGANISATION_BY_NAMES if organisations else BY_NAMES + domains
+        self.numbers = tuple(n for n, a in self.attributes.items() if not a.domain_kind)
         self._data = data
+        self._values: dict[str, tuple[Any, ...]] = {}
 
     @property
     def design(self) -> Any:
@@ -94,12 +111,29 @@ class Unit:
     def labels(self, name: str) -> tuple[Any, ...]:
         if name == "wave":
             return self.waves
-        return {"layer": LAYERS, "office": OFFICES, "group": GROUPS}[name]
+        spec = self.attributes.get(name)
+        if spec is None:
+            return {"layer": LAYERS, "office": OFFICES, "group": GROUPS}[name]
+        if spec.kind == "category":
+            return spec.codes
+        if spec.kind == "boolean":
+            return (False, True)
+        if name not in self._values:  # whole numbers: the values found, in order
+            values = np.asarray(self.columns[name])
+            self._values[name] = tuple(int(v) for v in np.unique(values[np.isfinite(values)]))
+        return self._values[name]
 
     def column(self, name: str) -> NDArray[np.intp]:
         if name == "wave":
             return np.searchsorted(np.asarray(self.waves), self.columns["wave"]).astype(np.intp)
-        return np.asarray(self.columns[name]).astype(np.intp)
+        values = np.asarray(self.columns[name])
+        spec = self.attributes.get(name)
+        if spec is not None and spec.kind == "integer":
+            known = np.isfinite(values)
+            found = np.asarray(self.labels(name), dtype=np.float64)
+            position = np.searchsorted(found, np.where(known, values, 0.0))
+            return np.where(known, position, -1).astype(np.intp)
+        return values.astype(np.intp)
 
 
 def wave_rows(unit: Unit, names: tuple[str, ...], wave: int | None) -> Mask | None:
@@ -203,7 +237,7 @@ def _cell_counts(
 ) -> list[NDArray[np.int64]]:
     """Rows of each mask in each domain ``labels`` of ``names`` (one bincount a mask)."""
     sizes = [len(unit.labels(n)) for n in names]
-    codes = [unit.column(n) for n in names]
+    codes = [np.maximum(unit.column(n), 0) for n in names]  # masks leave unknown values out
     flat = np.ravel_multi_index(codes, sizes) if codes else np.zeros(unit.n, dtype=np.intp)
     cells = int(np.prod(sizes)) if sizes else 1
     where = [{label: k for k, label in enumerate(unit.labels(n))} for n in names]
@@ -278,21 +312,31 @@ def _estimate(
     **options: Any,
 ) -> Estimate | EstimateTable:
     unit = Unit(data, organisations)
-    names = _names(by, unit.allowed)
+    names = _names(by, unit.allowed, unit.numbers)
     in_wave = wave_rows(unit, names, wave)
     population = np.ones(unit.n, dtype=bool) if among is None else np.asarray(among, bool)
     if in_wave is not None:
         population = population & in_wave
-    known = np.ones(unit.n, dtype=bool) if answered is None else np.asarray(answered, bool)
-    keep = population & known
-    restricted = among is not None or answered is not None or in_wave is not None
-    missing = population & ~known
+    codes = [unit.column(n) for n in names]
     result_notes: dict[str, Any] = dict(notes or {})
+    known = np.ones(unit.n, dtype=bool) if answered is None else np.asarray(answered, bool)
+    unknown = np.zeros(unit.n, dtype=bool)
+    for name, column in zip(names, codes, strict=True):
+        if name in unit.attributes:
+            unknown |= column < 0
+    if unknown.any():  # rows without a value of a by-attribute belong to none of its domains
+        result_notes["unknown_domain"] = int((population & known & unknown).sum())
+        population = population & ~unknown
+        codes = [np.maximum(column, 0) for column in codes]
+    keep = population & known
+    restricted = (
+        among is not None or answered is not None or in_wave is not None or bool(unknown.any())
+    )
+    missing = population & ~known
     result_notes["missing"] = int(missing.sum())
     if wave is not None:
         result_notes["wave"] = int(wave)
 
-    codes = [unit.column(n) for n in names]
     if restricted:
         codes = [keep.astype(np.intp), *codes]
     if not codes:
