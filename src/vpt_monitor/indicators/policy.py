@@ -453,15 +453,15 @@ class SensitivityResult:
     >>> result
     SensitivityResult(100 draws, 4 domains, 7 items)
       domain           score      90% range    sd weights    sd sampling   median rank  P(rank 1)
-      state             71.1      62.3–78.1          4.21           2.40             3        16%
-      province          70.9      63.0–77.3          3.77           2.21             3        21%
-      municipality      72.5      67.6–76.9          2.38           0.86             2        37%
-      water board       70.6      62.5–79.3          2.68           4.11             3        26%
+      state             70.1      62.7–77.0          2.42           3.96             4         7%
+      province          76.0      70.0–81.5          2.93           2.06             1        73%
+      municipality      72.2      67.7–76.2          2.20           0.81             3         1%
+      water board       72.7      65.4–79.8          3.42           2.80             2        19%
       item whose removal moves the score most:
-        state: aftercare for victims (-5.6)
-        province: employer reports serious cases to the police (+4.6)
+        state: employer reports serious cases to the police (+3.9)
+        province: aftercare for victims (-3.3)
         municipality: damages recovered from offenders (+3.2)
-        water board: aftercare for victims (-3.9)
+        water board: incidents always registered (+5.7)
     """
 
     domains: tuple[Hashable, ...]
