@@ -83,7 +83,7 @@ def check_language(value: Any) -> str:
 
 
 def get_language() -> str:
-    """Return the language of printed tables ("en" unless :func:`set_language` changed it)."""
+    """Return the language of printed tables ("en" unless ``set_language`` changed it)."""
     return _state["language"]
 
 

@@ -463,7 +463,7 @@ def build_factsheets(
     pdf: bool = True,
     progress: Progress | None = None,
 ) -> Path:
-    """Write one factsheet per value of ``by`` into the folder ``out``.
+    r"""Write one factsheet per value of ``by`` into the folder ``out``.
 
     Parameters
     ----------
@@ -478,7 +478,8 @@ def build_factsheets(
     language : {"nl", "en"}, default "nl"
         Language of the pages, the PDF and the label columns.
     force : bool, default False
-        Replace an existing folder of factsheets (atomically, as :func:`build_report`).
+        Replace an existing folder of factsheets (atomically, as
+        :func:`~vpt_monitor.report.build_report`).
     pdf : bool, default True
         Also write ``factsheets.pdf``, a page per domain, drawn with matplotlib.
     progress : callable, optional
@@ -496,19 +497,21 @@ def build_factsheets(
     Raises
     ------
     ReportError
-        For the folder problems of :func:`build_report`, or data without respondents or
-        without any headline indicator.
+        For the folder problems of :func:`~vpt_monitor.report.build_report`, or data
+        without respondents or without any headline indicator.
     ValueError
         If ``by`` is not a domain variable of the respondents.
 
     Notes
     -----
     Every page compares the domain with the national figure of the latest wave on each
-    headline indicator (:data:`HEADLINES`) the data measure. The difference is tested on the
-    full design, as the domain against the rest of the country (two domains of one
-    estimate, so their covariance is the design's), which is the same hypothesis as
-    "equal to the national figure" because the national figure is a weighted mean of the
-    two (see :mod:`vpt_monitor.report.compare`). The p-values are adjusted with Holm's
+    headline indicator (``HEADLINES`` in this module) the data measure. The national figure
+    includes the domain, so the difference and its variance are estimated on the full design with
+    the covariance between the two: every respondent counted in their domain and in the
+    nation, on the same strata, PSUs and second-stage units (the full linearisation of
+    :math:`\hat\theta_d - \hat\theta`, as R's ``svycontrast``); with a calibrated or
+    given design, through the domain against the rest of the country (see
+    :mod:`vpt_monitor.report.compare`). The p-values are adjusted with Holm's
     method across the indicators of a page - the claims one reader of one page makes -
     separately for the difference from the national figure and for the change since the
     previous wave. Rows that do not meet the publication rules are grey, give their

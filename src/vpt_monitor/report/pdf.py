@@ -93,7 +93,7 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
                 else text("fs_no_previous", lang)
             ),
         ]
-        headers = [textwrap.fill(h, 16) for h in headers]
+        headers = [textwrap.fill(h, 11 if k == 1 else 16) for k, h in enumerate(headers)]
         height = 0.028 * (len(rows) + 1.6)
         ax = fig.add_axes((0.04, top - height, 0.92, height))
         ax.axis("off")
@@ -104,7 +104,7 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
             loc="upper center",
             cellLoc="right",
             colLoc="center",
-            colWidths=[0.41, 0.08, 0.10, 0.08, 0.12, 0.07, 0.12],
+            colWidths=[0.38, 0.10, 0.11, 0.08, 0.12, 0.07, 0.12],
         )
         drawn.auto_set_font_size(False)
         drawn.set_fontsize(7.5)
@@ -129,7 +129,6 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
             elif j == 6 and row.get("change_significant"):
                 cell.get_text().set_color("#a35200" if row["change"] > 0 else "#0072B2")
                 cell.get_text().set_fontweight("bold")
-        fig.canvas.draw()
         extent = drawn.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
         top = extent.y0 / fig.bbox.height - 0.012
         notes = [f"\u2020 {r['indicator_label']}: {r['note']}" for r in rows if not r["reliable"]]

@@ -214,21 +214,18 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "fs_col_change": ("change since {previous} (points)", "verandering sinds {previous} (%-punt)"),
     "fs_method": (
         "Estimates are design-based (weights, strata, clusters, finite-population corrections) "
-        "with 95% intervals. The difference from the national figure is tested as the "
-        "difference between {domain} and the rest of the country, both estimated as domains "
-        "of the full design (the national figure includes {domain}); the interval of the "
-        "difference from the national figure is that contrast's interval times the share of "
-        "the rest of the country. p-values are Holm-adjusted across the indicators of this "
-        "page, separately for the comparison with the national figure and for the change "
-        "since the previous wave. Produced by vpt_monitor.",
+        "with 95% intervals. The national figure includes {domain}, so the two are not "
+        "independent: the difference and its interval are estimated on the full design, "
+        "with the covariance between {domain} and the nation. p-values are Holm-adjusted "
+        "across the indicators of this page, separately for the comparison with the national "
+        "figure and for the change since the previous wave. Produced by vpt_monitor.",
         "De schattingen houden rekening met het steekproefontwerp (gewichten, strata, "
-        "clusters, eindige-populatiecorrecties); intervallen zijn 95%. Het verschil met het "
-        "landelijke cijfer is getoetst als het verschil tussen {domain} en de rest van het "
-        "land, beide geschat als domein van het volledige ontwerp (het landelijke cijfer "
-        "omvat {domain}); het interval van het verschil met landelijk is het interval van dat "
-        "contrast maal het aandeel van de rest van het land. De p-waarden zijn met Holm "
-        "gecorrigeerd over de indicatoren van deze pagina, apart voor de vergelijking met "
-        "landelijk en voor de verandering sinds de vorige meting. Gemaakt met vpt_monitor.",
+        "clusters, eindige-populatiecorrecties); intervallen zijn 95%. Het landelijke cijfer "
+        "omvat {domain}, dus de twee zijn niet onafhankelijk: het verschil en het interval "
+        "ervan zijn geschat op het volledige ontwerp, met de covariantie tussen {domain} en "
+        "het land. De p-waarden zijn met Holm gecorrigeerd over de indicatoren van deze "
+        "pagina, apart voor de vergelijking met landelijk en voor de verandering sinds de "
+        "vorige meting. Gemaakt met vpt_monitor.",
     ),
     "fs_index_title": (
         "Monitor Integriteit en Veiligheid: factsheets by {variable}, {wave}",
