@@ -290,7 +290,8 @@ def test_factsheets_in_english_by_office_without_an_earlier_wave(tmp_path: Path)
     data = simulate(waves=(2016,), scale=0.3, seed=2)
     folder = build_factsheets(data, by="office", out=tmp_path / "o", language="en", pdf=False)
     page = (folder / "burgemeester.html").read_text()
-    assert "mayor compared with the national figure, 2016" in page
+    assert "Mayor compared with the national figure, 2016" in page
+    assert "<title>Mayor: aggression, violence and integrity, 2016</title>" in page
     assert "no earlier wave" in page
     assert '<html lang="en">' in page
 

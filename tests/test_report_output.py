@@ -103,6 +103,21 @@ def test_csv_tables_are_tidy_with_codes_and_labels(dutch: Path, data: Any) -> No
     )
 
 
+def test_a_question_not_asked_in_a_wave_says_so() -> None:
+    # the simulated 2010 wave has no integrity questions: the grey rows say "not asked",
+    # not "no observations"
+    data = simulate(waves=(2010, 2016), scale=0.2, seed=1)
+    for language, words in (
+        ("nl", "niet gevraagd in deze meting"),
+        ("en", "not asked in this wave"),
+    ):
+        content = compute_report(data, language=language)
+        rows = content.tables["perceived_violations_by_wave_group"].rows
+        unasked = [r for r in rows if r["wave"] == 2010]
+        assert unasked
+        assert all(r["note"] == words and not r["reliable"] for r in unasked)
+
+
 def test_english_csv_labels_are_english(english: Path) -> None:
     frame = pd.read_csv(english / "tables" / "victimisation_by_office_2016.csv")
     assert "mayor" in set(frame["office_label"])

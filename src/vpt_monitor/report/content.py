@@ -39,6 +39,7 @@ from vpt_monitor.report import figures
 from vpt_monitor.report.text import reason, text
 from vpt_monitor.report.write import ReportError
 from vpt_monitor.stats import Estimate, EstimateTable
+from vpt_monitor.stats.results import FLAGS
 from vpt_monitor.vocab import Channel, Group, Measure
 
 __all__ = [
@@ -284,6 +285,7 @@ def estimate_rows(
         names = result.by or ("domain",)
         ci = result.confidence_interval()
         ok_all, why_all = result.reliability()
+        unasked = np.asarray(result.flag_array)[:, FLAGS.index("not_measured")]
         low, high = np.asarray(ci.low), np.asarray(ci.high)
         for i, label in enumerate(result.domains):
             parts = label if isinstance(label, tuple) and len(names) > 1 else (label,)
@@ -296,7 +298,11 @@ def estimate_rows(
                     "high": float(high[i]),
                     "n": int(result.n[i]),
                     "reliable": bool(ok_all[i]),
-                    "note": "; ".join(reason(w, language) for w in why_all[i]),
+                    "note": (
+                        text("not_asked", language)
+                        if unasked[i]
+                        else "; ".join(reason(w, language) for w in why_all[i])
+                    ),
                 }
             )
     if where:

@@ -263,10 +263,11 @@ def compute_factsheets(
     for value in values:
         slug = _slug(value, taken)
         domain = _format.label(value, lang, attribute=spec)
+        heading = domain[:1].upper() + domain[1:]  # "Mayor: ..." in a title
         rows = per_value[value]
         table = Table(
             slug,
-            text("fs_section", lang, domain=domain, wave=last),
+            text("fs_section", lang, domain=heading, wave=last),
             (by, "indicator"),
             [{**r, f"{by}_label": domain} for r in rows],
             kind="comparison",
@@ -290,13 +291,13 @@ def compute_factsheets(
             (
                 slug,
                 Content(
-                    title=text("fs_title", lang, domain=domain, wave=last),
+                    title=text("fs_title", lang, domain=heading, wave=last),
                     language=lang,
                     intro=intro(data, lang),
                     lead=_lead(rows, domain, lang),
                     sections=(
                         Section(
-                            text("fs_section", lang, domain=domain, wave=last),
+                            text("fs_section", lang, domain=heading, wave=last),
                             [
                                 Paragraph(explain),
                                 TableRef(slug),

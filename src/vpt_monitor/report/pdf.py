@@ -107,7 +107,7 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
             colWidths=[0.38, 0.10, 0.11, 0.08, 0.12, 0.07, 0.12],
         )
         drawn.auto_set_font_size(False)
-        drawn.set_fontsize(7.5)
+        drawn.set_fontsize(7)
         drawn.scale(1.0, 1.35)
         for (i, j), cell in drawn.get_celld().items():
             cell.set_edgecolor("#dddddd")

@@ -88,6 +88,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Niet in deze gegevens (niet gevraagd; weggelaten in plaats van als 0 getoond):",
     ),
     "method_break": ("Method break: {note}", "Methodebreuk: {note}"),
+    "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
     "method_note": (
         "Estimates are design-based: weights, strata, clusters and finite-population "
         "corrections are respected; intervals are 95% (logit for shares, Student t on the "
