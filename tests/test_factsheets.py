@@ -183,6 +183,15 @@ def test_the_split_keeps_the_design_and_puts_unknown_values_in_the_rest() -> Non
     assert (codes == 0).sum() == (DATA.respondents["province"] == 6).sum()
 
 
+def test_a_comparison_converts_to_a_tidy_frame() -> None:
+    result = compare_with_national(DATA, victimisation, by="province", wave=2016)
+    frame = result.to_pandas(labels="nl")
+    assert frame.index.name == "domain"
+    assert "Fryslân" in frame.index
+    assert (frame["low"] <= frame["difference"]).all()
+    assert frame.loc["Utrecht", "difference"] == pytest.approx(result["utrecht"]["difference"])
+
+
 def test_comparison_refuses_what_is_not_a_domain_variable() -> None:
     with pytest.raises(ValueError, match="'by' must name a domain variable"):
         compare_with_national(DATA, victimisation, by="wave", wave=2016)

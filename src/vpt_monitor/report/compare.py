@@ -124,6 +124,34 @@ class Comparison:
             half = t_quantile(chosen, self.df) * self.standard_error
         return ConfidenceInterval(self.difference - half, self.difference + half, chosen, "t")
 
+    def to_pandas(self, level: float | None = None, *, labels: str | None = None) -> Any:
+        """Return the comparison as a :class:`pandas.DataFrame`, one row per domain.
+
+        The index holds the domain values (or their labels in ``"en"`` or ``"nl"``); the
+        columns ``estimate``, ``national``, ``difference``, ``standard_error``, ``low``,
+        ``high`` (the difference's interval at ``level``), ``df``, ``p_value`` and ``wave``.
+        """
+        import pandas as pd
+
+        from vpt_monitor import _format
+
+        ci = self.confidence_interval(level)
+        index = [d if labels is None else _format.label(d, labels) for d in self.domains]
+        return pd.DataFrame(
+            {
+                "estimate": self.estimate,
+                "national": self.national,
+                "difference": self.difference,
+                "standard_error": self.standard_error,
+                "low": ci.low,
+                "high": ci.high,
+                "df": self.df,
+                "p_value": self.p_value,
+                "wave": self.wave,
+            },
+            index=pd.Index(index, name="domain"),
+        )
+
     def __getitem__(self, domain: Hashable) -> dict[str, float]:
         """Return the comparison of one domain as a dictionary."""
         from vpt_monitor import _format
