@@ -5,6 +5,9 @@ stratum ``i % 50``), weights uniform on [1, 100], a 0/1 outcome with p = 0.27, 4
 fixed seed. Timed side by side in one run:
 
 - ``vpt_monitor``: ``proportion(y, design, by=g)`` and its logit intervals;
+- ``vpt_monitor`` from a frame: the same design made with ``SurveyDesign.from_frame`` from a
+  pandas and from a polars frame, and ``proportion("y", design, by="g")`` by column name,
+  timed in alternation with the array path (the frame path's overhead is their ratio);
 - the numpy floor: the same proportions and Taylor standard errors from two weighted
   ``bincount`` passes over (PSU, domain) cells, with no validation, intervals or design
   effects;
@@ -85,6 +88,30 @@ def ours(data: dict[str, np.ndarray]) -> Callable[[], EstimateTable]:
 
     def run() -> EstimateTable:
         table = proportion(data["y"], design, by=data["g"])
+        assert isinstance(table, EstimateTable)
+        table.confidence_interval()
+        return table
+
+    return run
+
+
+def framed(data: dict[str, np.ndarray], library: str) -> Callable[[], EstimateTable] | None:
+    """The same question from a pandas or polars frame, by column name; None if not installed."""
+    if importlib.util.find_spec(library) is None:
+        return None
+    columns = {k: data[k] for k in ("psu", "stratum", "w", "y", "g")}
+    if library == "pandas":
+        import pandas as pd
+
+        frame: Any = pd.DataFrame(columns)
+    else:
+        import polars as pl
+
+        frame = pl.DataFrame(columns)
+    design = SurveyDesign.from_frame(frame, weights="w", strata="stratum", clusters="psu")
+
+    def run() -> EstimateTable:
+        table = proportion("y", design, by="g")
         assert isinstance(table, EstimateTable)
         table.confidence_interval()
         return table
@@ -205,6 +232,21 @@ def main() -> None:
     gap_floor = np.max(np.abs(floor_se - table.standard_error) / table.standard_error)
     print(f"largest relative difference between the floor's and vpt_monitor's SEs: {gap_floor:.1e}")
 
+    frame_overhead = {}
+    for library in ("pandas", "polars"):
+        frame_run = framed(data, library)
+        if frame_run is None:
+            print(f"{library}: not installed, frame path not timed")
+            continue
+        same = np.array_equal(frame_run().standard_error, table.standard_error)
+        t_array, t_frame = paired_times(run, frame_run, 3 * repeat)
+        frame_overhead[library] = t_frame / t_array
+        rows.append((f"vpt_monitor from a {library} frame", t_frame * t_ours / t_array))
+        print(
+            f"{library} frame path / array path (timed in alternation): "
+            f"{t_frame / t_array:.3f} (identical standard errors: {same})"
+        )
+
     svy_run = svy_runner(data)
     if svy_run is not None:
         rows.append(("svy estimation.prop(by=g)", median_time(svy_run, repeat)))
@@ -247,6 +289,7 @@ def main() -> None:
             "contenders": [{"name": n, "seconds": s, "ratio": s / t_ours} for n, s in rows],
             "scaling": scaling,
             "peak_memory_ratio": peak / inputs,
+            "frame_over_array": frame_overhead,
         }
         target = Path(__file__).parent / "results" / "domain_proportions.json"
         target.parent.mkdir(exist_ok=True)

@@ -1,8 +1,9 @@
-"""Design-based survey statistics on plain arrays.
+"""Design-based survey statistics on plain arrays and data frames.
 
 This subpackage knows nothing of the monitor: it offers confidence intervals for counts,
-survey designs, estimators and calibration that work on numpy arrays, and the result types
-the whole library returns.
+survey designs, estimators and calibration that work on numpy arrays or on the columns of a
+pandas or polars data frame kept by the design, and the result types the whole library
+returns.
 """
 
 from vpt_monitor.stats._interval import ConfidenceInterval

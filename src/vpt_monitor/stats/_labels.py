@@ -5,8 +5,9 @@ of labels that do not compare with each other, such as numbers and text read fro
 spreadsheet column; those are never compared across kinds. Numbers come first, then text,
 then bytes, then any other labels; labels that cannot be sorted among themselves keep the
 order in which they first appear. Missing labels (None, NaN, ``pandas.NA``, NaT) are refused
-with the argument's name and the index of the first one. pandas is never imported: its
-missing-value singletons are recognised by their type names.
+with the argument's name and the index of the first one, or, where a caller asks for it, coded
+-1 (rows that belong to no label). pandas is never imported: its missing-value singletons are
+recognised by their type names.
 """
 
 from __future__ import annotations
@@ -82,20 +83,41 @@ def _sorted_codes(values: NDArray[Any]) -> tuple[IntArray, NDArray[Any]]:
 def compact(values: IntArray, size: int) -> tuple[IntArray, IntArray]:
     """Renumber integers in ``0 .. size - 1`` to ``0 .. k - 1``, keeping their order.
 
-    Returns the new codes and the ``k`` values present; one ``bincount``, no sort.
+    Returns the new codes and the ``k`` values present; one ``bincount``, no sort. Read-only
+    values (a frame's own memory) are marked by indexing instead, since numpy's ``bincount``
+    copies read-only input.
     """
-    present = np.bincount(values, minlength=size) > 0
+    if values.flags.writeable:
+        present = np.bincount(values, minlength=size) > 0
+    else:
+        present = np.zeros(size, dtype=bool)
+        present[values] = True
     if present.all():  # already 0 .. size - 1
         return values, np.arange(size, dtype=np.intp)
     position = np.cumsum(present, dtype=np.intp) - 1
     return position[values], np.flatnonzero(present).astype(np.intp)
 
 
-def _objects(name: str, array: NDArray[Any]) -> tuple[IntArray, NDArray[Any]]:
+def _with_missing(
+    name: str, array: NDArray[Any], missing: NDArray[np.bool_]
+) -> tuple[IntArray, NDArray[Any]]:
+    """Codes of the labels that are present, and -1 where ``missing``."""
+    present = ~missing
+    codes = np.full(len(array), -1, dtype=np.intp)
+    local, labels = factorize(name, array[present], int(present.sum()))
+    codes[present] = local
+    return codes, labels
+
+
+def _objects(
+    name: str, array: NDArray[Any], allow_missing: bool = False
+) -> tuple[IntArray, NDArray[Any]]:
     """Codes for an object array: refuse missing labels, never compare across kinds."""
     kinds = np.fromiter((_kind(v) for v in array), dtype=np.int8, count=len(array))
     missing = kinds == MISSING
     if missing.any():
+        if allow_missing:
+            return _with_missing(name, array, missing)
         i = int(np.argmax(missing))
         raise ValueError(
             f"{_shown(name)} has a missing value ({_describe_missing(array[i])}) at index {i}; "
@@ -118,10 +140,13 @@ def _objects(name: str, array: NDArray[Any]) -> tuple[IntArray, NDArray[Any]]:
     return codes, labels
 
 
-def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDArray[Any]]:
+def factorize(
+    name: str, values: ArrayLike, length: int, *, allow_missing: bool = False
+) -> tuple[IntArray, NDArray[Any]]:
     """Integer codes ``0..k-1`` for the labels in ``values`` and the labels in code order.
 
-    See the module docstring for the order of the labels and the refusal of missing ones.
+    See the module docstring for the order of the labels and the refusal of missing ones;
+    with ``allow_missing=True`` a missing label gets the code -1 instead.
     """
     array = np.asarray(values)
     if array.dtype.kind in "US" and array.ndim == 1 and not isinstance(values, np.ndarray):
@@ -141,6 +166,8 @@ def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDAr
     if array.dtype.kind == "f":
         bad = np.isnan(array)
         if bad.any():
+            if allow_missing:
+                return _with_missing(name, array, bad)
             raise ValueError(
                 f"{_shown(name)} has a missing value (NaN) at index {int(np.argmax(bad))}; "
                 "every row needs a label"
@@ -148,12 +175,14 @@ def factorize(name: str, values: ArrayLike, length: int) -> tuple[IntArray, NDAr
     if array.dtype.kind in "mM":
         bad = np.isnat(array)
         if bad.any():
+            if allow_missing:
+                return _with_missing(name, array, bad)
             raise ValueError(
                 f"{_shown(name)} has a missing value (NaT) at index {int(np.argmax(bad))}; "
                 "every row needs a label"
             )
     if array.dtype.kind == "O":
-        return _objects(name, array)
+        return _objects(name, array, allow_missing)
     if array.dtype.kind in "iu" and length:
         # integer labels with a modest range: one bincount instead of a sort
         low = int(array.min())

@@ -64,6 +64,15 @@ class Cells:
             dtype=np.float64,
         )
 
+    def domain_sum(self, values: ArrayLike | None = None) -> FloatArray:
+        """Sum ``values`` (or count rows) per domain, through the cells.
+
+        The rows' cell index is an array of the library's own, so this never hands numpy's
+        ``bincount`` a read-only array (such as domain codes read from a frame), which it
+        would copy.
+        """
+        return self.by_domain(self.sum(values))
+
     def spread(self, per_domain: FloatArray) -> FloatArray:
         """Per-domain values lined up with the cells (broadcast for dense cells)."""
         return per_domain[None, :] if self.dense else per_domain[self._domain]

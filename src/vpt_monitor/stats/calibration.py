@@ -17,8 +17,9 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt_monitor.stats._inputs import label_codes
 from vpt_monitor.stats._validation import warn
-from vpt_monitor.stats.design import SurveyDesign, factorize, show
+from vpt_monitor.stats.design import SurveyDesign, show
 
 __all__ = ["PostStratification", "Raking", "poststratify", "rake"]
 
@@ -58,12 +59,12 @@ class Raking:
 
 
 def _cells(
-    name: str, labels: ArrayLike, population: Mapping[Hashable, float], n: int
+    name: str, labels: ArrayLike | str, population: Mapping[Hashable, float], design: SurveyDesign
 ) -> tuple[IntArray, tuple[Hashable, ...], FloatArray]:
     """Codes of the sample's cells and each cell's population count, checked both ways."""
     if not isinstance(population, Mapping) or not population:
         raise TypeError(f"'{name}' population must be a non-empty mapping {{label: count}}")
-    codes, found = factorize(name, labels, n)
+    codes, found = label_codes(name, labels, design)
     sample_labels = tuple(found.tolist())
     counts = np.empty(len(sample_labels))
     for i, label in enumerate(sample_labels):
@@ -97,6 +98,11 @@ def _check_uncalibrated(design: object) -> None:
             "the design is calibrated already; calibrate the original design in one step "
             "(rake takes all margins at once)"
         )
+    if design.in_subset is not None:
+        raise ValueError(
+            "calibrate the full design, then take the subset (calibrating a subset would "
+            "calibrate the rows left out too)"
+        )
     if design.second_stage is not None:
         raise ValueError(
             "calibrating a design with a second-stage fpc is not supported; calibrate the "
@@ -105,7 +111,7 @@ def _check_uncalibrated(design: object) -> None:
 
 
 def poststratify(
-    design: SurveyDesign, labels: ArrayLike, population: Mapping[Hashable, float]
+    design: SurveyDesign, labels: ArrayLike | str, population: Mapping[Hashable, float]
 ) -> SurveyDesign:
     r"""Post-stratify the weights to known population counts of cells.
 
@@ -113,9 +119,9 @@ def poststratify(
     ----------
     design : SurveyDesign
         The design to calibrate.
-    labels : array_like
+    labels : array_like or str
         Post-stratum of each row (for example office, or office crossed with layer coded as
-        one label).
+        one label), or the name of a column of the design's frame.
     population : mapping
         ``{label: population count}`` for every post-stratum in the sample. A cell with a
         population count but no sample is an error (merge cells first); cells with count 0
@@ -151,7 +157,7 @@ def poststratify(
     159.22
     """
     _check_uncalibrated(design)
-    codes, cell_labels, counts = _cells("labels", labels, population, design.n)
+    codes, cell_labels, counts = _cells("labels", labels, population, design)
     estimated = np.bincount(codes, weights=design.weights, minlength=len(cell_labels))
     weights = design.weights * (counts / estimated)[codes]
     step = PostStratification(codes=codes, labels=cell_labels, weights=weights)
@@ -160,7 +166,9 @@ def poststratify(
 
 def rake(
     design: SurveyDesign,
-    margins: Mapping[str, tuple[ArrayLike, Mapping[Hashable, float]]],
+    margins: Mapping[
+        str, tuple[ArrayLike | str, Mapping[Hashable, float]] | Mapping[Hashable, float]
+    ],
     *,
     tol: float = 1e-10,
     max_iter: int = 100,
@@ -173,8 +181,10 @@ def rake(
         The design to calibrate.
     margins : mapping
         ``{name: (labels, {label: population count})}``, one entry per margin, for example
-        ``{"office": (office, office_counts), "layer": (layer, layer_counts)}``. All margins
-        must add up to the same population total.
+        ``{"office": (office, office_counts), "layer": (layer, layer_counts)}``; ``labels``
+        may be the name of a column of the design's frame, and for a design made from a
+        frame ``{column: {label: population count}}`` names the column by the margin's
+        name. All margins must add up to the same population total.
     tol : float, default 1e-10
         Convergence when every margin's weighted counts are within ``tol`` times the
         population total of their targets.
@@ -233,9 +243,16 @@ def rake(
     names = tuple(str(k) for k in margins)
     cells = []
     for name, value in margins.items():
+        if isinstance(value, Mapping):
+            if design._frame is None:
+                raise TypeError(
+                    f"margin {name!r} must be a pair (labels, {{label: count}}); a mapping "
+                    "alone names a column, which needs a design made from a data frame"
+                )
+            value = (name, value)
         if not isinstance(value, tuple) or len(value) != 2:
             raise TypeError(f"margin {name!r} must be a pair (labels, {{label: count}})")
-        cells.append(_cells(f"margin {name!r}", value[0], value[1], design.n))
+        cells.append(_cells(f"margin {name!r}", value[0], value[1], design))
     totals = np.array([c[2].sum() for c in cells])
     if not np.allclose(totals, totals[0], rtol=1e-9, atol=0):
         listed = ", ".join(f"{n!r}: {t:g}" for n, t in zip(names, totals, strict=True))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt_monitor.stats import _frames
+from vpt_monitor.stats._frames import Frame
 from vpt_monitor.stats._labels import compact, factorize
 from vpt_monitor.stats._validation import as_float_array, as_positive, check_choice
 
@@ -19,6 +22,10 @@ LONELY_PSU_POLICIES = ("fail", "adjust", "certainty", "remove")
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+#: What :meth:`SurveyDesign.subset` takes: a boolean mask, the name of a boolean column, a
+#: function of the frame that returns a mask, or a polars expression.
+Where = ArrayLike | str | Callable[[Any], Any] | Any
 
 
 def show(value: Any) -> str:
@@ -30,6 +37,16 @@ def _read_only(array: NDArray[Any]) -> NDArray[Any]:
     array = np.array(array, copy=True)
     array.setflags(write=False)
     return array
+
+
+def _check_weights(weights: ArrayLike) -> FloatArray:
+    w = as_float_array("weights", weights)
+    if w.ndim != 1:
+        raise ValueError(f"'weights' must be one-dimensional; got shape {w.shape}")
+    w = as_positive("weights", w)
+    if w.shape[0] == 0:
+        raise ValueError("'weights' is empty: a design needs at least one row")
+    return w
 
 
 class SecondStage:
@@ -114,6 +131,11 @@ class SecondStage:
 
 class SurveyDesign:
     r"""A stratified, clustered, weighted sample, as R ``survey``'s ``svydesign``.
+
+    Made from arrays, one value per row, or from the columns of a pandas or polars data
+    frame by :meth:`~vpt_monitor.stats.SurveyDesign.from_frame`, which keeps the frame so that
+    estimators take column names; :meth:`~vpt_monitor.stats.SurveyDesign.subset` restricts
+    estimation to some rows without dropping any.
 
     Parameters
     ----------
@@ -217,6 +239,7 @@ class SurveyDesign:
     __slots__ = (
         "_calibration",
         "_fpc_rows",
+        "_frame",
         "_psu",
         "_psu_labels",
         "_psu_order",
@@ -225,6 +248,8 @@ class SurveyDesign:
         "_second",
         "_strata",
         "_strata_labels",
+        "_subset",
+        "_subset_df",
         "_weights",
         "lonely_psu",
         "n",
@@ -244,27 +269,157 @@ class SurveyDesign:
         ssu: ArrayLike | None = None,
         fpc2: ArrayLike | None = None,
     ) -> None:
-        w = as_float_array("weights", weights)
-        if w.ndim != 1:
-            raise ValueError(f"'weights' must be one-dimensional; got shape {w.shape}")
-        w = as_positive("weights", w)
+        w = _check_weights(weights)
         n = w.shape[0]
+        self._setup(
+            w,
+            None if strata is None else factorize("strata", strata, n),
+            None if clusters is None else factorize("clusters", clusters, n),
+            fpc,
+            lonely_psu=lonely_psu,
+            nest=nest,
+            ssu=ssu,
+            fpc2=fpc2,
+        )
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        *,
+        weights: Hashable,
+        strata: Hashable | None = None,
+        clusters: Hashable | None = None,
+        fpc: Hashable | None = None,
+        ssu: Hashable | None = None,
+        fpc2: Hashable | None = None,
+        nest: bool = False,
+        lonely_psu: str = "fail",
+    ) -> SurveyDesign:
+        r"""Make a design from the columns of a data frame, as R's ``svydesign(..., data=)``.
+
+        The design keeps the frame, so that estimators take column names:
+        ``mean("score", design, by="office")``.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame or polars.DataFrame
+            One row per respondent. The design holds a shallow copy: no column is copied,
+            and with pandas' copy-on-write (the default from pandas 3) and with polars a
+            later change to ``frame`` does not reach the design.
+        weights : str
+            Name of the column of sampling weights (finite and ``> 0``).
+        strata, clusters, ssu : str, optional
+            Names of the columns of stratum, first-stage cluster (PSU) and second-stage unit
+            labels; see :class:`SurveyDesign`. Any column type: numbers, text, booleans,
+            dates, pandas ``Categorical``, polars ``Enum`` or ``Categorical``.
+        fpc, fpc2 : str, optional
+            Names of the numeric columns of the first- and second-stage finite-population
+            corrections; see :class:`SurveyDesign`.
+        nest : bool, default False
+            Whether cluster labels are only unique within strata (R's ``nest=TRUE``).
+        lonely_psu : {"fail", "adjust", "certainty", "remove"}, default "fail"
+            What to do with a stratum of one PSU; see :class:`SurveyDesign`.
+
+        Returns
+        -------
+        SurveyDesign
+            The design, with the frame in :attr:`frame`.
+
+        Raises
+        ------
+        TypeError
+            For a ``frame`` that is not a pandas or polars DataFrame, a name that is not a
+            column name (such as an array: use ``SurveyDesign(weights=...)`` for arrays), and
+            a numeric design variable in a column of text, categories or dates.
+        ValueError
+            For a name the frame does not have (the message lists the frame's columns and
+            the close matches), a missing value in any design column (with its count and
+            first row), and everything :class:`SurveyDesign` refuses.
+
+        Notes
+        -----
+        Numeric columns without missing values are read without a copy. The design is the
+        one :class:`SurveyDesign` builds from the same columns as arrays, with the same
+        numbers; only the error messages differ, naming the frame's columns and rows.
+
+        pandas and polars are optional: neither is imported unless a frame of its kind is
+        given.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from vpt_monitor.stats import SurveyDesign, proportion
+        >>> frame = pd.DataFrame({
+        ...     "office": ["mayor", "mayor", "alderman", "alderman", "alderman", "mayor"],
+        ...     "municipality": [1, 2, 1, 2, 3, 3],
+        ...     "weight": [20.0, 20.0, 35.0, 35.0, 35.0, 20.0],
+        ...     "victim": [True, False, True, True, False, False],
+        ... })
+        >>> design = SurveyDesign.from_frame(frame, weights="weight", clusters="municipality")
+        >>> design
+        SurveyDesign(n=6, strata=1, psu=3, df=2, fpc=no, lonely_psu='fail', frame='pandas')
+        >>> proportion("victim", design, by="office").to_pandas()[["estimate", "n"]]
+                  estimate  n
+        office
+        alderman  0.666667  3
+        mayor     0.333333  3
+        """
+        source = Frame(frame)
+        n = source.n
         if n == 0:
-            raise ValueError("'weights' is empty: a design needs at least one row")
+            raise ValueError("'frame' has no rows: a design needs at least one row")
+        w = _column_numbers(source, "weights", weights)
+        bad = ~(np.isfinite(w) & (w > 0))
+        if bad.any():
+            i = int(np.argmax(bad))
+            series = source.column(weights, "weights")
+            raise ValueError(
+                f"{_frames.describe('weights', series)} must be finite and > 0; got "
+                f"{w[i].item()!r} at {_frames.row(series, i)}"
+            )
+        design = cls.__new__(cls)
+        design._setup(
+            w,
+            None if strata is None else _column_labels(source, "strata", strata),
+            None if clusters is None else _column_labels(source, "clusters", clusters),
+            None if fpc is None else _column_numbers(source, "fpc", fpc),
+            lonely_psu=lonely_psu,
+            nest=nest,
+            ssu=None if ssu is None else _column_labels(source, "ssu", ssu)[0],
+            fpc2=None if fpc2 is None else _column_numbers(source, "fpc2", fpc2),
+        )
+        design._frame = source
+        return design
+
+    def _setup(
+        self,
+        w: FloatArray,
+        strata: tuple[IntArray, NDArray[Any]] | None,
+        clusters: tuple[IntArray, NDArray[Any]] | None,
+        fpc: ArrayLike | None,
+        *,
+        lonely_psu: str,
+        nest: bool,
+        ssu: ArrayLike | None,
+        fpc2: ArrayLike | None,
+    ) -> None:
+        """Build the design from checked weights and coded strata and clusters."""
+        n = w.shape[0]
         self.lonely_psu = check_choice("lonely_psu", lonely_psu, LONELY_PSU_POLICIES)
 
         if strata is None:
             strata_codes = np.zeros(n, dtype=np.intp)
             strata_labels: NDArray[Any] = np.array([0])
         else:
-            strata_codes, strata_labels = factorize("strata", strata, n)
+            strata_codes, strata_labels = strata
         n_strata = len(strata_labels)
 
         if clusters is None:
             psu = np.arange(n, dtype=np.intp)
             psu_labels: NDArray[Any] = np.arange(n)
         else:
-            cluster_codes, cluster_labels = factorize("clusters", clusters, n)
+            cluster_codes, cluster_labels = clusters
             if nest:
                 pair = strata_codes.astype(np.int64) * len(cluster_labels) + cluster_codes
                 unique_pairs, psu = np.unique(pair, return_inverse=True)
@@ -336,7 +491,7 @@ class SurveyDesign:
         self.n = n
         self.n_strata = n_strata
         self.n_psu = n_psu
-        self._weights = _read_only(w)
+        self._weights = np.array(w, dtype=np.float64, copy=True)  # handed out read-only
         self._strata = _read_only(strata_codes)
         self._strata_labels = strata_labels
         self._psu = _read_only(psu)
@@ -363,13 +518,18 @@ class SurveyDesign:
                 psu, fraction[psu_stratum], ssu, fpc2, n, self.lonely_psu
             )
         self._calibration: tuple[Any, ...] = ()
+        self._frame: Frame | None = None
+        self._subset: BoolArray | None = None
+        self._subset_df = 0
 
     # -- read-only views -----------------------------------------------------------------
 
     @property
     def weights(self) -> FloatArray:
         """The weights, one per row (read-only)."""
-        return self._weights
+        view = self._weights.view()
+        view.setflags(write=False)
+        return view
 
     @property
     def strata_labels(self) -> NDArray[Any]:
@@ -378,8 +538,112 @@ class SurveyDesign:
 
     @property
     def df(self) -> int:
-        """Design degrees of freedom: number of PSUs minus number of strata."""
+        """Design degrees of freedom: number of PSUs minus number of strata.
+
+        For a :meth:`subset`, the PSUs minus the strata among the subset's rows (R's
+        ``degf`` of a subset design).
+        """
+        if self._subset is not None:
+            return int(self._subset_df)
         return int(self.n_psu - self.n_strata)
+
+    @property
+    def frame(self) -> Any:
+        """The data frame the design was made from (:meth:`from_frame`), or None.
+
+        A new shallow copy on every access: changing it does not change the design.
+        """
+        return None if self._frame is None else self._frame.snapshot()
+
+    @property
+    def in_subset(self) -> BoolArray | None:
+        """Which rows a :meth:`subset` keeps for estimation (read-only), or None for all."""
+        return self._subset
+
+    def subset(self, where: Where) -> SurveyDesign:
+        r"""Restrict estimation to some rows, as R's ``subset(design, ...)``; drop no row.
+
+        Parameters
+        ----------
+        where : array_like of bool, str, callable or polars expression
+            The rows to keep: a boolean mask with one value per row; the name of a boolean
+            column of the design's frame; a function that takes the frame and returns such
+            a mask (``lambda f: f["wave"] == 2016``); or, for a polars frame, an
+            expression (``pl.col("wave") == 2016``). A missing value in the mask is
+            refused. Text is only ever a column name: expressions in strings are not
+            evaluated, since evaluating them would run arbitrary code; a function does the
+            same job.
+
+        Returns
+        -------
+        SurveyDesign
+            The same design (weights, strata, PSUs, fpc, calibration, frame) whose
+            estimates cover only the rows kept. A subset of a subset keeps the rows both
+            keep.
+
+        Raises
+        ------
+        ValueError
+            For a mask of the wrong length, with missing values, or that keeps no row, and
+            for a name the frame does not have.
+        TypeError
+            For a mask that is not boolean, and a column name or function on a design that
+            was not made from a frame.
+
+        Notes
+        -----
+        The rows left out stay in the design with weight zero for every estimate, exactly
+        as a domain: the variance is computed over all PSUs and strata, so the standard
+        errors are those of R ``survey``'s ``subset`` and of ``by=`` domains, not those of
+        a smaller data set. Estimates on a subset equal the corresponding domain of the
+        full design. Degrees of freedom (:attr:`df` and every estimate's) count the PSUs
+        and strata among the rows kept, as R's ``degf``. Domains of ``by=`` are those
+        with rows in the subset. Analysis values outside the subset are not checked and
+        may be missing.
+
+        Calibrate (:func:`poststratify`, :func:`rake`) and make replicate weights
+        (:meth:`replicate`) on the full design, then take the subset.
+
+        References
+        ----------
+        .. [1] Lumley, T. (2010). *Complex Surveys*, section 2.3 (domain estimation and
+           ``subset``). Wiley.
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> design = SurveyDesign(weights=[1.0, 2.0, 1.0, 2.0], strata=[1, 1, 2, 2])
+        >>> y = [1.0, 3.0, 5.0, 7.0]
+        >>> later = design.subset([False, True, True, True])
+        >>> later
+        SurveyDesign(n=4, strata=2, psu=4, df=1, fpc=no, lonely_psu='fail', subset=3)
+        >>> on_subset = mean(y, later)
+        >>> as_domain = mean(y, design, by=[0, 1, 1, 1])[1]
+        >>> on_subset.estimate == as_domain.estimate
+        True
+        >>> on_subset.standard_error == as_domain.standard_error
+        True
+        """
+        keep = _subset_mask(where, self)
+        if self._subset is not None:
+            keep = keep & self._subset
+        if not keep.any():
+            raise ValueError(
+                "the subset keeps no row; a design needs at least one row to estimate from"
+            )
+        keep.setflags(write=False)
+        design = self._clone()
+        design._subset = keep
+        psus = np.bincount(self._psu[keep], minlength=self.n_psu) > 0
+        strata = np.bincount(self._psu_stratum[psus], minlength=self.n_strata) > 0
+        design._subset_df = int(psus.sum() - strata.sum())
+        return design
+
+    def _clone(self) -> SurveyDesign:
+        design = SurveyDesign.__new__(SurveyDesign)
+        for name in SurveyDesign.__slots__:
+            setattr(design, name, getattr(self, name))
+        return design
 
     @property
     def psu(self) -> IntArray:
@@ -451,6 +715,9 @@ class SurveyDesign:
         design._second = self._second
         design._strata_labels = self._strata_labels
         design._psu_labels = self._psu_labels
+        design._frame = self._frame
+        design._subset = self._subset
+        design._subset_df = self._subset_df
         steps = (
             self._calibration
             if calibration_step is None
@@ -526,8 +793,103 @@ class SurveyDesign:
 
     def __repr__(self) -> str:
         calibrated = f", calibration_steps={len(self._calibration)}" if self._calibration else ""
+        frame = "" if self._frame is None else f", frame={self._frame.library!r}"
+        subset = "" if self._subset is None else f", subset={int(self._subset.sum())}"
         return (
             f"SurveyDesign(n={self.n}, strata={self.n_strata}, psu={self.n_psu}, df={self.df}, "
             f"fpc={'yes' if self._fpc_rows is not None else 'no'}, "
-            f"lonely_psu={self.lonely_psu!r}{calibrated})"
+            f"lonely_psu={self.lonely_psu!r}{calibrated}{frame}{subset})"
         )
+
+
+# ---- frames ---------------------------------------------------------------------------
+
+
+def _check_name(role: str, name: object) -> None:
+    try:
+        hash(name)
+    except TypeError:
+        raise TypeError(
+            f"'{role}' must be the name of a column of the frame; got "
+            f"{type(name).__name__} (for arrays, use SurveyDesign({role}=...))"
+        ) from None
+
+
+def _column_numbers(source: Frame, role: str, name: Hashable) -> FloatArray:
+    """Read a numeric design column as floats; refuse a missing value."""
+    _check_name(role, name)
+    series = source.column(name, role)
+    values = _frames.numbers(series, role)
+    what = _frames.describe(role, series)
+    if values.dtype == np.bool_:
+        raise TypeError(f"{what} is boolean; '{role}' needs numbers")
+    result = values.astype(np.float64, copy=False)
+    missing = np.isnan(result)
+    if missing.any():
+        raise ValueError(
+            _frames.missing_message(what, series, missing, f"every row needs a '{role}' value")
+        )
+    return result
+
+
+def _column_labels(source: Frame, role: str, name: Hashable) -> tuple[IntArray, NDArray[Any]]:
+    """Codes ``0 .. k - 1`` of a design label column and its labels; no missing label."""
+    _check_name(role, name)
+    series = source.column(name, role)
+    codes, labels = _frames.labels(series, role)
+    missing = codes < 0
+    if missing.any():
+        raise ValueError(
+            _frames.missing_message(
+                _frames.describe(role, series), series, missing, "every row needs a label"
+            )
+        )
+    codes, present = compact(codes, len(labels))
+    return codes, labels[present]
+
+
+def _subset_mask(where: Where, design: SurveyDesign) -> BoolArray:
+    """Return the boolean mask ``where`` describes, checked against ``design``."""
+    source = design._frame
+    series: Any = None
+    if isinstance(where, str):
+        if source is None:
+            raise TypeError(
+                f"subset got the column name {where!r}, but the design was not made from a "
+                "data frame; pass a boolean mask"
+            )
+        if where not in source:
+            raise ValueError(
+                source.unknown("where", where)
+                + ". Text is only read as a column name (an expression in a string is not "
+                "evaluated); pass a function such as lambda frame: frame['wave'] == 2016"
+            )
+        series = source.column(where, "where")
+    elif _frames.is_polars_expression(where):
+        if source is None or source.library != _frames.POLARS:
+            raise TypeError("a polars expression needs a design made from a polars frame")
+        series = source.select(where)
+    elif callable(where):
+        if source is None:
+            raise TypeError(
+                "subset got a function of the frame, but the design was not made from a "
+                "data frame; pass a boolean mask"
+            )
+        where = where(source.snapshot())
+    if series is None and _frames.series_library(where) is not None:
+        series = where
+    if series is not None:
+        keep = _frames.mask(series, "where")
+    else:
+        keep = np.asarray(where)
+        if keep.dtype != np.bool_:
+            raise TypeError(
+                f"the subset must be a boolean mask (True for the rows to keep); got an "
+                f"array of dtype {keep.dtype}"
+            )
+    if keep.shape != (design.n,):
+        raise ValueError(
+            f"the subset has shape {keep.shape} but the design has {design.n} rows; give one "
+            "value per row"
+        )
+    return np.array(keep, dtype=bool)

@@ -1,6 +1,8 @@
 r"""Design-based estimators: mean, total, ratio, proportion and contrasts of domains.
 
-Every estimator takes ``(y, design)`` and a ``by=`` for domains, and returns an
+Every estimator takes ``(y, design)`` and a ``by=`` for domains - arrays, or the names of
+columns of the frame a design was made from
+(:meth:`~vpt_monitor.stats.SurveyDesign.from_frame`) - and returns an
 :class:`~vpt_monitor.stats.Estimate` (no ``by``) or an
 :class:`~vpt_monitor.stats.EstimateTable` (with ``by``). Domains are estimated on the full
 design: rows outside a domain count with weight zero, they are never dropped, so the
@@ -9,19 +11,17 @@ variance reflects the whole sample as in R ``survey``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any
-
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 from scipy import sparse
 
 from vpt_monitor.stats import _design_ci, _taylor
 from vpt_monitor.stats._incidence import DomainPSUs
-from vpt_monitor.stats._validation import as_float_array, check_choice, check_level
+from vpt_monitor.stats._inputs import By, Column, Domains, check_na, domains, response
+from vpt_monitor.stats._validation import check_choice, check_level
 from vpt_monitor.stats.calibration import adjust_totals
 from vpt_monitor.stats.contrasts import contrast
-from vpt_monitor.stats.design import SurveyDesign, compact, factorize
+from vpt_monitor.stats.design import SurveyDesign
 from vpt_monitor.stats.replicate import ReplicateDesign
 from vpt_monitor.stats.results import FLAGS, Estimate, EstimateTable
 
@@ -29,65 +29,7 @@ __all__ = ["contrast", "mean", "proportion", "ratio", "total"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
-By = ArrayLike | tuple[ArrayLike, ...] | None
 AnyDesign = SurveyDesign | ReplicateDesign
-
-
-# ---- inputs ----------------------------------------------------------------------------
-
-
-def _response(name: str, values: ArrayLike, design: AnyDesign, binary: bool = False) -> FloatArray:
-    """Validate an analysis variable: numeric (or boolean), one per row, finite."""
-    array = np.asarray(values)
-    if array.dtype == np.bool_:
-        array = array.astype(np.float64)
-    y = as_float_array(name, array)
-    if y.shape != (design.n,):
-        raise ValueError(
-            f"'{name}' has shape {y.shape} but the design has {design.n} rows; "
-            "give one value per row"
-        )
-    bad = ~np.isfinite(y)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"'{name}' must be finite; got {name}={y[i].item()!r} at index {i}")
-    if binary:
-        bad = (y != 0) & (y != 1)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ValueError(
-                f"'{name}' must be 0 or 1 (or boolean); got {name}={y[i].item()!r} at index {i}"
-            )
-    return y
-
-
-def domains(by: By, n: int) -> tuple[IntArray, tuple[Hashable, ...], tuple[str, ...]]:
-    """Domain code of every row, the domain labels, and the names of the ``by`` variables."""
-    if by is None:
-        return np.zeros(n, dtype=np.intp), ((),), ()
-    parts: Sequence[Any] = by if isinstance(by, tuple) else (by,)
-    if not parts:
-        raise ValueError("'by' is an empty tuple; give one array or a tuple of arrays")
-    names = tuple(
-        str(getattr(part, "name", None) or (f"by{i}" if len(parts) > 1 else "domain"))
-        for i, part in enumerate(parts)
-    )
-    coded = [
-        factorize("by" if len(parts) == 1 else f"by[{i}]", part, n) for i, part in enumerate(parts)
-    ]
-    if len(coded) == 1:
-        codes, labels = coded[0]
-        return codes, tuple(labels.tolist()), names
-    sizes = tuple(len(labels) for _, labels in coded)
-    flat = np.ravel_multi_index(tuple(codes for codes, _ in coded), sizes)
-    cells = int(np.prod(sizes))
-    if cells <= max(4 * n, 1 << 16):
-        codes, present = compact(flat.astype(np.intp, copy=False), cells)
-    else:
-        present, codes = np.unique(flat, return_inverse=True)
-    combos = np.unravel_index(present, sizes)
-    columns = [coded[j][1][combos[j]].tolist() for j in range(len(coded))]
-    return codes.astype(np.intp, copy=False), tuple(zip(*columns, strict=True)), names
 
 
 # ---- the engine -----------------------------------------------------------------------
@@ -172,21 +114,29 @@ def _estimate(
     design: SurveyDesign | ReplicateDesign,
     y: FloatArray,
     x: FloatArray | None,
-    by: By,
+    coded: Domains,
+    by_given: bool,
     method: str | None = None,
     level: float = 0.95,
 ) -> Estimate | EstimateTable:
+    """Estimate ``kind`` in every domain of ``coded``.
+
+    Rows left out (outside a subset, or missing) form one more domain after the last, which
+    is estimated with the others and dropped from the result: the others are then exactly
+    domains of the full design.
+    """
     base = design.base if isinstance(design, ReplicateDesign) else design
     replicated = isinstance(design, ReplicateDesign)
-    codes, labels, names = domains(by, base.n)
-    d = len(labels)
-    w = base.weights
+    codes, labels, names = coded.codes, coded.labels, coded.names
+    d = coded.total  # the domains, and the left-out rows when there are any
+    kept = coded.size
+    w = base._weights  # the design's own (writeable) array: bincount does not copy it
     table = _taylor.cells(base, codes, d, dense=base.calibrated)
     spread = table.spread  # per-domain values lined up with the cells
     cell_w = table.sum(w)
     cell_wy = table.sum(w * y)
     cell_wx = table.sum(w * x) if x is not None else None
-    count = np.bincount(codes, minlength=d).astype(np.float64)
+    count = table.domain_sum()
     weight_sum = table.by_domain(cell_w)
     y_sum = table.by_domain(cell_wy)
     x_sum = table.by_domain(cell_wx) if cell_wx is not None else None
@@ -194,7 +144,7 @@ def _estimate(
     present = cell_w > 0  # weights are > 0: a cell is occupied when it has weight
     psus = DomainPSUs(
         psu_stratum=base.psu_stratum,
-        columns=np.arange(d, dtype=np.intp),
+        columns=np.arange(kept, dtype=np.intp),
         present=present if table.dense else None,
         psu=None if table.dense else table.psu,
         column=None if table.dense else table.domain,
@@ -269,12 +219,9 @@ def _estimate(
             spread_sum = y_sum * (1.0 - estimate) ** 2 + (weight_sum - y_sum) * estimate**2
         else:
             u = _residual(kind, y, x, codes, estimate, weight_sum, x_sum) if kind == "ratio" else y
-            u_mean = np.bincount(codes, weights=w * u, minlength=d) / weight_sum
+            u_mean = table.domain_sum(w * u) / weight_sum
             deviation = u - u_mean[codes]
-            spread_sum = np.asarray(
-                np.bincount(codes, weights=w * deviation * deviation, minlength=d),
-                dtype=np.float64,
-            )
+            spread_sum = table.domain_sum(w * deviation * deviation)
         if kind == "mean" or kind == "proportion":
             srs_factor = (weight_sum - count) / (weight_sum * count)
         else:
@@ -282,7 +229,7 @@ def _estimate(
         element_var = count / (count - 1.0) * spread_sum / weight_sum
         srs = element_var * srs_factor
         deff = np.where(srs > 0, variance / srs, np.nan)
-        square_sum = np.bincount(codes, weights=w * w, minlength=d)
+        square_sum = table.domain_sum(w * w)
         n_kish = weight_sum**2 / square_sum
 
         # zero variance although the outcome varies: compare with the variance the same
@@ -299,16 +246,31 @@ def _estimate(
             reference = second * square_sum
         else:
             assert x_sum is not None
-            scale = np.bincount(codes, weights=w * y * y, minlength=d) / x_sum**2
+            scale = table.domain_sum(w * y * y) / x_sum**2
             varies = spread_sum > ZERO_VARIANCE * scale
             reference = element_var * square_sum
         zero = (
             (count > 1) & varies & np.isfinite(estimate) & (variance <= ZERO_VARIANCE * reference)
         )
 
+    if coded.left_out:  # drop the rows left out, estimated as one more domain
+        estimate, se, df, count, deff, n_kish, zero = (
+            values[:kept] for values in (estimate, se, df, count, deff, n_kish, zero)
+        )
+        x_sum = None if x_sum is None else x_sum[:kept]
+        logit_se = None if logit_se is None else logit_se[:kept]
+        factor = None if factor is None else factor[:, :kept]
+        cov = None if cov is None else cov[:kept, :kept]
+        flag_array, detail = flag_array[:kept], detail[:kept]
+    # a domain of rows that all lack a value (na="domain") has nothing else to report
+    unanswered = count == 0
+    if unanswered.any():
+        flag_array[:, FLAGS.index("not_measured")] = unanswered
+        for j in np.flatnonzero(unanswered).tolist():
+            detail[j] = "none of its rows has a value (all were left out as missing)"
     if kind == "ratio":
         assert x_sum is not None
-        no_denominator = x_sum == 0
+        no_denominator = (x_sum == 0) & ~unanswered
         if no_denominator.any():
             flag_array[:, FLAGS.index("zero_denominator")] = no_denominator
             se = np.where(no_denominator, np.nan, se)
@@ -324,7 +286,7 @@ def _estimate(
         for j, cause in zip(flagged.tolist(), causes, strict=True):
             detail[j] = "; ".join(filter(None, (detail[j], cause)))
 
-    if by is None:
+    if not by_given:
         return Estimate(
             estimate=estimate[0],
             standard_error=se[0],
@@ -338,6 +300,7 @@ def _estimate(
             level=level,
             logit_standard_error=np.nan if logit_se is None else logit_se[0],
             flag_detail=detail[0],
+            notes=coded.notes,
         )
     return EstimateTable(
         domains=labels,
@@ -358,6 +321,7 @@ def _estimate(
         logit_standard_error=logit_se,
         flag_detail=detail,
         domain_psus=psus,
+        notes=coded.notes,
     )
 
 
@@ -388,22 +352,60 @@ def _check_design(design: object) -> AnyDesign:
     return design
 
 
+def _run(
+    kind: str,
+    design: object,
+    variables: tuple[tuple[str, object], ...],
+    by: By,
+    na: str,
+    method: str | None = None,
+    level: float = 0.95,
+) -> Estimate | EstimateTable:
+    """Resolve the variables and domains of one estimator call and estimate."""
+    checked = _check_design(design)
+    check_na(na)
+    values: list[FloatArray] = []
+    missing: NDArray[np.bool_] | None = None
+    for role, value in variables:
+        y, absent = response(role, value, checked, na, binary=kind == "proportion")
+        values.append(y)
+        if absent is not None:
+            missing = absent if missing is None else missing | absent
+    coded = domains(by, checked, na, missing)
+    x = values[1] if len(values) > 1 else None
+    return _estimate(kind, checked, values[0], x, coded, by is not None, method, level)
+
+
 # ---- public estimators ---------------------------------------------------------------
 
 
-def mean(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | EstimateTable:
+def mean(
+    y: Column, design: AnyDesign, *, by: By = None, na: str = "fail"
+) -> Estimate | EstimateTable:
     r"""Weighted mean of ``y`` with its Taylor-linearised standard error.
 
     Parameters
     ----------
-    y : array_like of float
-        Analysis variable, one finite value per row of ``design``.
-    design : SurveyDesign
+    y : array_like of float, or str
+        Analysis variable, one finite value per row of ``design``, or the name of a
+        numeric (or boolean) column of the design's frame (see
+        :meth:`SurveyDesign.from_frame`).
+    design : SurveyDesign or ReplicateDesign
         The sample design.
-    by : array_like or tuple of array_like, optional
-        Domain labels, one per row; a tuple of arrays crosses them (labels become tuples).
-        Labels may mix numbers and text (numbers sort first, see :class:`SurveyDesign`); a
-        missing label is refused, naming the row.
+    by : array_like, str or tuple of them, optional
+        Domains: labels, one per row, or the name of a column of the design's frame; a
+        tuple crosses several (labels become tuples). The table names its domain variables
+        after the columns (or a Series' name). Labels may mix numbers and text (numbers
+        sort first, see :class:`SurveyDesign`); a pandas ``Categorical`` or polars ``Enum``
+        keeps the order of its categories. A missing label is refused, naming the row,
+        unless ``na="domain"``.
+    na : {"fail", "domain"}, default "fail"
+        Missing values (NaN, None, ``pandas.NA``, polars nulls) in ``y`` or ``by``:
+        refused with the column, their count and the first row (``"fail"``), or left out
+        of the estimate as R's ``na.rm=TRUE`` does: the rows stay in the design with weight
+        zero, as a domain, so the variance still sees every PSU (``"domain"``). The result's
+        ``notes`` then count them (``"missing"``, and ``"missing_by_domain"`` per domain);
+        a domain left with no value is flagged ``"not_measured"``.
 
     Returns
     -------
@@ -430,22 +432,36 @@ def mean(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | Estima
     >>> est = mean([1.0, 3.0, 5.0, 7.0], design)
     >>> round(est.estimate, 4), round(est.standard_error, 4)
     (3.3333, 0.7454)
+
+    From a data frame, by column name, with the domain named after its column:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"w": [2.0, 2.0, 1.0, 1.0], "h": [1, 1, 2, 2],
+    ...                       "y": [1.0, 3.0, 5.0, None], "sex": ["v", "m", "v", "m"]})
+    >>> framed = SurveyDesign.from_frame(frame, weights="w", strata="h")
+    >>> table = mean("y", framed, by="sex", na="domain")
+    >>> table.by, table.domains, table.notes["missing_by_domain"]
+    (('sex',), ('m', 'v'), {'m': 1})
     """
-    design = _check_design(design)
-    return _estimate("mean", design, _response("y", y, design), None, by)
+    return _run("mean", design, (("y", y),), by, na)
 
 
-def total(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | EstimateTable:
+def total(
+    y: Column, design: AnyDesign, *, by: By = None, na: str = "fail"
+) -> Estimate | EstimateTable:
     r"""Weighted (population) total of ``y`` with its standard error.
 
     Parameters
     ----------
-    y : array_like of float
-        Analysis variable, one finite value per row.
-    design : SurveyDesign
+    y : array_like of float, or str
+        Analysis variable, one finite value per row, or the name of a column of the
+        design's frame.
+    design : SurveyDesign or ReplicateDesign
         The sample design.
-    by : array_like or tuple of array_like, optional
+    by : array_like, str or tuple of them, optional
         Domains, as in :func:`mean`.
+    na : {"fail", "domain"}, default "fail"
+        Missing values, as in :func:`mean` (R's ``svytotal(..., na.rm=TRUE)``).
 
     Returns
     -------
@@ -463,23 +479,30 @@ def total(y: ArrayLike, design: AnyDesign, *, by: By = None) -> Estimate | Estim
     >>> total([1, 0, 1, 1], design).estimate
     50.0
     """
-    design = _check_design(design)
-    return _estimate("total", design, _response("y", y, design), None, by)
+    return _run("total", design, (("y", y),), by, na)
 
 
 def ratio(
-    numerator: ArrayLike, denominator: ArrayLike, design: AnyDesign, *, by: By = None
+    numerator: Column,
+    denominator: Column,
+    design: AnyDesign,
+    *,
+    by: By = None,
+    na: str = "fail",
 ) -> Estimate | EstimateTable:
     r"""Ratio of two weighted totals, such as incidents per respondent or per victim.
 
     Parameters
     ----------
-    numerator, denominator : array_like of float
-        One value of each per row.
-    design : SurveyDesign
+    numerator, denominator : array_like of float, or str
+        One value of each per row, or names of columns of the design's frame.
+    design : SurveyDesign or ReplicateDesign
         The sample design.
-    by : array_like or tuple of array_like, optional
+    by : array_like, str or tuple of them, optional
         Domains, as in :func:`mean`.
+    na : {"fail", "domain"}, default "fail"
+        Missing values, as in :func:`mean`; with ``"domain"`` a row missing either value
+        is left out (R's ``svyratio(..., na.rm=TRUE)``).
 
     Returns
     -------
@@ -501,29 +524,28 @@ def ratio(
     >>> round(ratio([3, 0, 1], [2, 1, 1], design).estimate, 4)
     1.0
     """
-    design = _check_design(design)
-    y = _response("numerator", numerator, design)
-    x = _response("denominator", denominator, design)
-    return _estimate("ratio", design, y, x, by)
+    return _run("ratio", design, (("numerator", numerator), ("denominator", denominator)), by, na)
 
 
 def proportion(
-    y: ArrayLike,
+    y: Column,
     design: AnyDesign,
     *,
     by: By = None,
     method: str = "logit",
     level: float = 0.95,
+    na: str = "fail",
 ) -> Estimate | EstimateTable:
     r"""Share of rows with ``y == 1``, with intervals as R ``survey``'s ``svyciprop``.
 
     Parameters
     ----------
-    y : array_like of {0, 1} or bool
-        Indicator, one per row.
-    design : SurveyDesign
+    y : array_like of {0, 1} or bool, or str
+        Indicator, one per row, or the name of a boolean or 0/1 column of the design's
+        frame.
+    design : SurveyDesign or ReplicateDesign
         The sample design.
-    by : array_like or tuple of array_like, optional
+    by : array_like, str or tuple of them, optional
         Domains, as in :func:`mean`.
     method : str, default "logit"
         Default interval method of the result: ``"logit"`` (and its synonym ``"xlogit"``),
@@ -532,6 +554,8 @@ def proportion(
         effective sample size).
     level : float, default 0.95
         Default confidence level of the result; any other can be asked of it later.
+    na : {"fail", "domain"}, default "fail"
+        Missing values, as in :func:`mean`.
 
     Returns
     -------
@@ -577,9 +601,6 @@ def proportion(
     >>> print(f"{ci.low:.3f} {ci.high:.3f}")
     0.023 0.918
     """
-    design = _check_design(design)
     check_choice("method", method, _design_ci.PROPORTION_METHODS)
     check_level(level)
-    return _estimate(
-        "proportion", design, _response("y", y, design, binary=True), None, by, method, level
-    )
+    return _run("proportion", design, (("y", y),), by, na, method, level)

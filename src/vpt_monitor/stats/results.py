@@ -666,11 +666,56 @@ class EstimateTable:
         return records
 
     def to_pandas(self, level: float | None = None, method: str | None = None) -> Any:
-        """Return the table as a :class:`pandas.DataFrame` indexed by domain (needs pandas)."""
+        """Return the table as a :class:`pandas.DataFrame` indexed by domain (needs pandas).
+
+        The index has one level per domain variable, named as the variables of ``by``
+        (the frame's column names when ``by`` named columns); ``reset_index()`` turns them
+        into columns.
+        """
         import pandas as pd
 
         frame = pd.DataFrame.from_records(self.to_records(level, method))
         return frame.set_index(list(self.by or ("domain",)))
+
+    def to_polars(self, level: float | None = None, method: str | None = None) -> Any:
+        """Return the table as a ``polars.DataFrame`` (needs polars).
+
+        One column per domain variable, named as the variables of ``by``, then the columns
+        of :meth:`to_records`. A domain variable whose labels mix types (numbers and text)
+        becomes a column of text.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> frame = pl.DataFrame({"w": [1.0, 1.0, 2.0], "office": ["mayor", "alderman", "mayor"],
+        ...                       "score": [60.0, 75.0, 90.0]})
+        >>> design = SurveyDesign.from_frame(frame, weights="w")
+        >>> mean("score", design, by="office").to_polars().select("office", "estimate", "n")
+        shape: (2, 3)
+        ┌──────────┬──────────┬─────┐
+        │ office   ┆ estimate ┆ n   │
+        │ ---      ┆ ---      ┆ --- │
+        │ str      ┆ f64      ┆ i64 │
+        ╞══════════╪══════════╪═════╡
+        │ alderman ┆ 75.0     ┆ 1   │
+        │ mayor    ┆ 80.0     ┆ 2   │
+        └──────────┴──────────┴─────┘
+        """
+        import polars as pl
+
+        records = self.to_records(level, method)
+        names = list(self.by or ("domain",))
+        columns: dict[str, Any] = {}
+        for name in names:
+            values = [record[name] for record in records]
+            if len({type(v) for v in values}) > 1:
+                values = [str(v) for v in values]
+            columns[name] = values
+        for key in records[0] if records else ():
+            if key not in columns:
+                columns[key] = [record[key] for record in records]
+        return pl.DataFrame(columns)
 
     def _repr_html_(self) -> str | None:
         """Show the table as HTML in notebooks (through pandas, when installed)."""
