@@ -19,6 +19,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax from the package, copied into _static: formulas render without internet access
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "sphinx.ext.intersphinx",
     "numpydoc",
@@ -64,6 +66,8 @@ nitpick_ignore_regex = [
 html_theme = "pydata_sphinx_theme"
 html_title = "vpt_monitor"
 html_static_path = ["_static"]
+# long code lines, wide tables and notebook outputs scroll instead of being cut off
+html_css_files = ["scroll.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,

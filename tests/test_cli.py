@@ -15,6 +15,7 @@ from vpt_monitor import Layer, Office
 from vpt_monitor import report as report_module
 from vpt_monitor.__main__ import main
 from vpt_monitor.io import read_monitor
+from vpt_monitor.report import write as report_write
 from vpt_monitor.synth import simulate
 
 
@@ -247,7 +248,7 @@ def test_a_busy_folder_during_force_is_an_error_and_keeps_the_old_report(
     def busy(*args: object) -> bool:
         raise OSError(16, "Device or resource busy", str(out))
 
-    monkeypatch.setattr(report_module, "_exchange", busy)
+    monkeypatch.setattr(report_write, "_exchange", busy)
     monkeypatch.setattr(os, "rename", busy)
     assert main(["report", "--out", str(out), "--scale", "0.1", "--force"]) == 2
     assert _error_lines(capsys) == [

@@ -28,9 +28,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vpt_monitor import report
 from vpt_monitor.io import read_monitor
 from vpt_monitor.report import ReportError, build_report, check_target
+from vpt_monitor.report import html as report_html
+from vpt_monitor.report import write as report
 from vpt_monitor.synth import simulate
 
 HOSTILE = "<script>alert(\"x & y\")</script> 'q' *bold* [link](http://x) # h\n# new heading"
@@ -43,7 +44,9 @@ def small() -> Any:
 
 @pytest.fixture(scope="module")
 def hostile_report(small: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_report(small, tmp_path_factory.mktemp("hostile") / "report", title=HOSTILE)
+    return build_report(
+        small, tmp_path_factory.mktemp("hostile") / "report", title=HOSTILE, language="en"
+    )
 
 
 # ---- escaping (issue 17, item 1; issue 11, item 15) -------------------------------------------
@@ -70,9 +73,11 @@ def test_the_title_is_escaped_in_the_summary(hostile_report: Path) -> None:
 
 
 def test_domain_labels_and_notes_are_escaped_in_tables_of_the_page() -> None:
+    from vpt_monitor.report.content import Table
+
     row = {
         "wave": 2016,
-        "domain": '<img src=x onerror="boom">&',
+        "team": '<img src=x onerror="boom">&',  # a declared attribute's code is shown as is
         "estimate": 0.5,
         "low": 0.4,
         "high": 0.6,
@@ -80,11 +85,13 @@ def test_domain_labels_and_notes_are_escaped_in_tables_of_the_page() -> None:
         "reliable": False,
         "note": '"><script>',
     }
-    cell = report._html_estimates([row])
-    assert "&lt;img src=x onerror=&quot;boom&quot;&gt;&amp;" in cell
-    assert 'title="&quot;&gt;&lt;script&gt;"' in cell
-    assert "<img" not in cell
-    assert "<script>" not in cell
+    for language in ("nl", "en"):
+        cell = report_html.table(Table("t", "t", ("wave", "team"), [row]), language)
+        assert "&lt;img src=x onerror=&quot;boom&quot;&gt;&amp;" in cell
+        assert 'title="&quot;&gt;&lt;script&gt;"' in cell
+        assert "<img" not in cell
+        assert "<script>" not in cell
+        assert "&quot;&gt;&lt;script&gt;</p>" in cell  # the reason, escaped, under the table
 
 
 # ---- synthetic data say so everywhere (issue 10, item 17) -------------------------------------
@@ -130,8 +137,8 @@ def test_a_report_on_survey_files_names_them_and_is_not_marked_synthetic(
     folder = build_report(data, tmp_path / "report")
     page = (folder / "index.html").read_text()
     assert 'class="synthetic"' not in page
-    assert "Data: read_monitor(respondents=" in page
-    assert "Synthetic" not in (folder / "summary.md").read_text()
+    assert "Gegevens: read_monitor(respondents=" in page  # Dutch by default
+    assert "Synthet" not in (folder / "summary.md").read_text()
     frame = pd.read_csv(folder / "tables" / "victimisation_by_wave_group.csv")
     assert not frame["synthetic"].any()
     assert json.loads((folder / "tables" / "metadata.json").read_text())["synthetic"] is False
@@ -290,7 +297,7 @@ _LOOP = textwrap.dedent(
     """
     import signal, sys
     from pathlib import Path
-    from vpt_monitor import report
+    from vpt_monitor.report import write as report
     if sys.argv[2] == "two-renames":
         report._renameat2_function = lambda: None
     target = Path(sys.argv[1])

@@ -9,6 +9,7 @@ The generic statistics live in :mod:`vpt_monitor.stats`.
 """
 
 from vpt_monitor import stats
+from vpt_monitor._format import get_language, set_language
 from vpt_monitor.data import MonitorData, MonitorDataError
 from vpt_monitor.indicators import (
     AGGRESSION_SCHEME,
@@ -103,6 +104,7 @@ __all__ = [
     "cronbach_alpha",
     "decision_influence",
     "detectable_change",
+    "get_language",
     "incidence",
     "integrity_perception",
     "maturity_scores",
@@ -111,6 +113,7 @@ __all__ = [
     "policy_coverage",
     "policy_maturity",
     "reporting_propensity",
+    "set_language",
     "stats",
     "trend",
     "victimisation",

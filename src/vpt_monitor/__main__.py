@@ -1,7 +1,9 @@
 """Command line of vpt_monitor: ``vpt-monitor`` or ``python -m vpt_monitor``.
 
 ``vpt-monitor report`` writes the headline report, on a default simulation or on real data;
-``vpt-monitor demo`` prints the interval methods on the monitor's own examples.
+``vpt-monitor factsheets --by province`` writes one page per province (or office, group, any
+attribute) against the national figures; ``vpt-monitor demo`` prints the interval methods on
+the monitor's own examples. Reports and factsheets are in Dutch unless ``--language en``.
 """
 
 from __future__ import annotations
@@ -212,8 +214,40 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from vpt_monitor.report import build_report
+
+    def build(data: Any, out: Path) -> None:
+        build_report(data, out, force=args.force, progress=_progress, language=args.language)
+
+    return _write(args, build, "report")
+
+
+def _factsheets(args: argparse.Namespace) -> int:
+    from vpt_monitor.report import build_factsheets
+
+    def build(data: Any, out: Path) -> None:
+        try:
+            build_factsheets(
+                data,
+                by=args.by,
+                out=out,
+                language=args.language,
+                force=args.force,
+                pdf=not args.no_pdf,
+                progress=_progress,
+            )
+        except ValueError as error:
+            if "'by' must name" in str(error):
+                raise _UsageError(f"--by {args.by}: {error}") from None
+            raise
+
+    return _write(args, build, "factsheets")
+
+
+def _write(args: argparse.Namespace, build: Any, what: str) -> int:
+    """Read (or simulate) the data, then ``build(data, out)``; one line for every problem."""
     from vpt_monitor.data import MonitorDataError
-    from vpt_monitor.report import ReportError, build_report, check_target
+    from vpt_monitor.report import ReportError, check_target
 
     out = Path(args.out)
     stage = "find the data"
@@ -224,16 +258,16 @@ def _report(args: argparse.Namespace) -> int:
         check_target(out, force=args.force)
         stage = "read the data"
         data = _load(args, plan)
-        stage = "write the report"
+        stage = f"write the {what}"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            build_report(data, out, force=args.force, progress=_progress)
+            build(data, out)
         for warning in caught:
             _say("warning", str(warning.message))
     except KeyboardInterrupt:
         kept = (
-            f"{out} holds the old report or the new one, complete"
-            if stage == "write the report"
+            f"{out} holds the old {what} or the new one, complete"
+            if stage == f"write the {what}"
             else "nothing was written"
         )
         _say("error", f"interrupted while trying to {stage}; {kept}")
@@ -273,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("demo", help="print confidence intervals on the monitor's examples")
     report = commands.add_parser(
         "report",
-        help="write the headline report (HTML, figures, CSV tables, summary)",
+        help="write the headline report (HTML, figures, CSV and Excel tables, summary)",
         description="Write the headline report. Without any data option it runs on a "
         "default simulation, and the report says so.",
         epilog="Exit status: 0 written; 1 the data are bad; 2 the command cannot run as "
@@ -281,46 +315,84 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     report.add_argument("--out", default="report", help="folder to write (default: report)")
     report.add_argument("--force", action="store_true", help="replace an existing report folder")
-    report.add_argument(
+    _data_options(report)
+    factsheets = commands.add_parser(
+        "factsheets",
+        help="write one page per province, office, group or attribute (HTML and PDF)",
+        description="Write a factsheet per value of --by: the domain against the national "
+        "figure on every headline indicator, with the change since the previous wave. "
+        "Without any data option it runs on a default simulation, and the pages say so.",
+        epilog="Exit status: 0 written; 1 the data are bad; 2 the command cannot run as "
+        "asked (options, files, the output folder); 130 interrupted.",
+    )
+    factsheets.add_argument(
+        "--by",
+        default="province",
+        help="domain variable: province (default), office, group, layer, gender, age_band, "
+        "municipality_size, contact or a declared attribute",
+    )
+    factsheets.add_argument(
+        "--out", default="factsheets", help="folder to write (default: factsheets)"
+    )
+    factsheets.add_argument(
+        "--force", action="store_true", help="replace an existing folder of factsheets"
+    )
+    factsheets.add_argument(
+        "--no-pdf", action="store_true", help="write HTML pages only, no factsheets.pdf"
+    )
+    _data_options(factsheets)
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        print(_demo())
+        return 0
+    if args.command == "factsheets":
+        return _factsheets(args)
+    return _report(args)
+
+
+def _data_options(command: argparse.ArgumentParser) -> None:
+    """Add the options that say which data to read, and the language, to a command."""
+    command.add_argument(
+        "--language",
+        default="nl",
+        choices=["nl", "en"],
+        help="language of the pages, figures and labels (default: nl, Dutch)",
+    )
+    command.add_argument(
         "--data",
         help="folder with respondents/incidents/organisations/violations"
         " files (.csv, .parquet or .sav) and optionally codebook.toml",
     )
     for table in ("respondents", "incidents", "organisations", "violations"):
-        report.add_argument(f"--{table}", help=f"file of the {table}")
-    report.add_argument("--codebook", help="TOML codebook mapping columns and codes")
-    report.add_argument(
+        command.add_argument(f"--{table}", help=f"file of the {table}")
+    command.add_argument("--codebook", help="TOML codebook mapping columns and codes")
+    command.add_argument(
         "--allow-outside",
         action="store_true",
         help="let the codebook name files outside its own folder",
     )
-    report.add_argument("--encoding", help="text encoding of CSV files (default utf-8)")
-    report.add_argument(
+    command.add_argument("--encoding", help="text encoding of CSV files (default utf-8)")
+    command.add_argument(
         "--delimiter", help="field separator of CSV files (default: from the header)"
     )
-    report.add_argument(
+    command.add_argument(
         "--decimal",
         choices=[".", ","],
         help="decimal mark of CSV files (default ',' in ';'-separated files, else '.')",
     )
-    report.add_argument(
+    command.add_argument(
         "--lonely-psu",
         default="fail",
         choices=["fail", "adjust", "certainty", "remove"],
         help="policy for strata with one PSU (default: fail)",
     )
-    report.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
-    report.add_argument(
+    command.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
+    command.add_argument(
         "--scale",
         type=float,
         default=1.0,
         help="size of the simulation (default 1.0, about 35,000 respondents)",
     )
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        print(_demo())
-        return 0
-    return _report(args)
 
 
 if __name__ == "__main__":

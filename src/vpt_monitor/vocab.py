@@ -44,7 +44,21 @@ class _Labelled(StrEnum):
 
     @classmethod
     def parse(cls, value: object, *, field: str = "value") -> Self:
-        """Return the member for a code or member; a `ValueError` names the field and codes."""
+        """Return the member for a code, a member, or its English or Dutch label.
+
+        Labels are matched ignoring case and surrounding spaces, so ``Office.parse("mayor")``
+        and ``Office.parse("Burgemeester")`` both give ``Office.MAYOR``; a domain of a table
+        is then ``table[Office.parse("mayor")]``. Anything else raises a `ValueError` that
+        names the field and the valid codes.
+
+        Examples
+        --------
+        >>> from vpt_monitor import Office
+        >>> Office.parse("mayor") is Office.parse("burgemeester") is Office.MAYOR
+        True
+        >>> Office.parse("Gemeenteraadslid")
+        <Office.COUNCILLOR: 'raadslid'>
+        """
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
@@ -52,6 +66,10 @@ class _Labelled(StrEnum):
                 return cls(value)
             except ValueError:
                 pass
+            wanted = value.strip().casefold()
+            for member in cls:
+                if wanted in (member.value, member.label.casefold(), member.dutch.casefold()):
+                    return member
         codes = ", ".join(repr(m.value) for m in cls)
         raise ValueError(f"{field}: {value!r} is not a {cls.__name__}; valid codes are {codes}")
 
@@ -375,7 +393,8 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
     Layer.WATER_BOARD: ("water board", "waterschap"),
     Group.POLITICAL: ("political office holders", "politieke ambtsdragers"),
     Group.EMPLOYEE: ("employees", "overheidsmedewerkers"),
-    Office.CIVIL_SERVANT: ("civil servant", "ambtenaar"),
+    # the same people as Group.EMPLOYEE, and so the same word (issue 12)
+    Office.CIVIL_SERVANT: ("employee", "overheidsmedewerker"),
     Office.MAYOR: ("mayor", "burgemeester"),
     Office.ALDERMAN: ("alderman", "wethouder"),
     Office.COUNCILLOR: ("municipal councillor", "gemeenteraadslid"),

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats as scipy_stats
 
+from vpt_monitor import _format
 from vpt_monitor.stats import ConfidenceInterval, EstimateTable
 from vpt_monitor.stats._design_ci import t_quantile
 from vpt_monitor.stats._validation import check_choice, check_level
@@ -133,6 +134,11 @@ class ChangeTable:
         Known method breaks between the two waves: compare with care.
     level : float
         Default confidence level.
+    by : tuple of str
+        Names of the other domain variables (the table's ``by`` without ``"wave"``).
+    estimate_kind : str
+        What the table estimated (``"proportion"``, ``"mean"``, ...): a change of a
+        proportion prints in percentage points.
 
     Examples
     --------
@@ -141,6 +147,18 @@ class ChangeTable:
     >>> result = change(victimisation(simulate(), by=("wave", "group")), between=(2014, 2016))
     >>> result.rows[0].label, bool(result.significant()[0])
     ('political office holders', True)
+    >>> round(result["employees"]["estimate"], 3)   # a row by its code, member or label
+    -0.007
+    >>> result.to_pandas(labels="en").iloc[:, :3].round(3)
+                              change  standard_error      df
+    group
+    political office holders   0.046           0.007  9079.0
+    employees                 -0.007           0.018   360.0
+    >>> result
+    ChangeTable(2016 - 2014, 2 rows, p adjusted by holm)
+      domain                       change (points)          95% interval     p (adj.)
+      political office holders                +4.6               3.2–5.9      < 0.001
+      employees                               -0.7           -4.2 to 2.9        0.705
     """
 
     rows: tuple[Hashable, ...]
@@ -154,6 +172,8 @@ class ChangeTable:
     method_breaks: tuple[str, ...]
     level: float = 0.95
     kind: str = "difference"
+    by: tuple[str, ...] = ()
+    estimate_kind: str = "mean"
 
     def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
         """Student-t intervals of the changes; for ratios on the log scale, then exponentiated."""
@@ -177,7 +197,8 @@ class ChangeTable:
         return np.asarray(self.p_adjusted < threshold)
 
     def __getitem__(self, row: Hashable) -> dict[str, Any]:
-        i = self.rows.index(row)
+        """Return the change of one row, found by its label, code or member (``"mayor"``)."""
+        i = _format.find(self.rows, row)
         ci = self.confidence_interval()
         return {
             "estimate": float(self.estimate[i]),
@@ -189,12 +210,29 @@ class ChangeTable:
             "p_adjusted": float(self.p_adjusted[i]),
         }
 
-    def to_pandas(self, level: float | None = None) -> Any:
-        """Return the table as a :class:`pandas.DataFrame` (needs pandas)."""
+    def to_pandas(self, level: float | None = None, *, labels: str | None = None) -> Any:
+        """Return the table as a :class:`pandas.DataFrame` (needs pandas).
+
+        Parameters
+        ----------
+        level : float, optional
+            Level of the interval columns ``low`` and ``high``; the table's by default.
+        labels : {None, "en", "nl"}, default None
+            Keep the domain values as they are in the data (vocabulary members, which equal
+            their Dutch codes), or write them as labels in English or Dutch.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by the other domain variables, one index level each (``"domain"`` with
+            the single row ``"all"`` when the table was by wave only); columns ``change`` (or
+            ``ratio``), ``standard_error``, ``df``, ``low``, ``high``, ``p_value``,
+            ``p_adjusted``, ``significant``, ``first_wave`` and ``last_wave``.
+        """
         import pandas as pd
 
         ci = self.confidence_interval(level)
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "change" if self.kind == "difference" else "ratio": self.estimate,
                 "standard_error": self.standard_error,
@@ -204,25 +242,94 @@ class ChangeTable:
                 "p_value": self.p_value,
                 "p_adjusted": self.p_adjusted,
                 "significant": self.significant(),
-            },
-            index=pd.Index([str(r) for r in self.rows], name="domain"),
+                "first_wave": self.between[0],
+                "last_wave": self.between[1],
+            }
         )
+        frame.index = _domain_index(self.rows, self.by, labels)
+        return frame
 
-    def __repr__(self) -> str:
+    def to_string(self, language: str | None = None) -> str:
+        """Return the table as printed, labels and numbers in ``language`` ("en" or "nl")."""
+        chosen = _format.check_language(language)
+        nl = chosen == "nl"
         ci = self.confidence_interval()
         sign = "-" if self.kind == "difference" else "/"
+        points = self.kind == "difference" and self.estimate_kind == "proportion"
+        scale = 100.0 if points else 1.0
+        digits = 1 if points else _decimals(self.estimate)
+        rows = "rijen" if nl else "rows"
+        adjusted = "p gecorrigeerd met" if nl else "p adjusted by"
         lines = [
-            f"ChangeTable({self.between[1]} {sign} {self.between[0]}, {len(self.rows)} rows, "
-            f"p adjusted by {self.adjust})"
+            f"ChangeTable({self.between[1]} {sign} {self.between[0]}, {len(self.rows)} {rows}, "
+            f"{adjusted} {self.adjust})"
         ]
-        lines += [f"  method break: {note}" for note in self.method_breaks]
-        lines.append(f"  {'domain':<28}{self.kind:>11}{'low':>10}{'high':>10}{'p adj':>9}")
-        for i, row in enumerate(self.rows[:30]):
-            lines.append(
-                f"  {str(row)[:27]:<28}{self.estimate[i]:11.4g}{np.asarray(ci.low)[i]:10.4g}"
-                f"{np.asarray(ci.high)[i]:10.4g}{self.p_adjusted[i]:9.3g}"
+        lines += [
+            f"  {'methodebreuk' if nl else 'method break'}: {note}" for note in self.method_breaks
+        ]
+        names = [_format.label(row, chosen) for row in self.rows[:30]]
+        width = min(max([len(_format.variable("domain", chosen)), *map(len, names)]) + 2, 40)
+        if self.kind == "difference":
+            what = (
+                ("verschil (%-punt)" if nl else "change (points)")
+                if points
+                else ("verschil" if nl else "change")
             )
+        else:
+            what = "verhouding" if nl else "ratio"
+        interval_title = f"{self.level:.0%} interval"
+        lines.append(
+            f"  {_format.variable('domain', chosen):<{width}}{what:>18}"
+            f"{interval_title:>22}{'p (gecorr.)' if nl else 'p (adj.)':>13}"
+        )
+        for i, name in enumerate(names):
+            if self.kind == "difference":
+                value = _format.signed(scale * self.estimate[i], chosen, digits=digits)
+            else:
+                value = _format.number(self.estimate[i], chosen, digits=digits)
+            bounds = _format.interval(
+                np.asarray(ci.low)[i], np.asarray(ci.high)[i], chosen, scale=scale, digits=digits
+            )
+            p = _format.p_value(self.p_adjusted[i], chosen, prefix=False)
+            lines.append(f"  {name[: width - 1]:<{width}}{value:>18}{bounds:>22}{p:>13}")
+        if len(self.rows) > 30:
+            more = "meer rijen" if nl else "more rows"
+            lines.append(f"  ... {len(self.rows) - 30} {more}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.to_string()
+
+
+def _decimals(values: NDArray[np.float64], significant: int = 4) -> int:
+    """Decimals that show ``significant`` digits of the largest finite value (0 to 8)."""
+    finite = np.abs(values[np.isfinite(values)])
+    largest = float(finite.max()) if finite.size else 0.0
+    if largest == 0.0:
+        return 2
+    return int(min(max(significant - 1 - np.floor(np.log10(largest)), 0), 8))
+
+
+def _parts(row: Hashable) -> tuple[Any, ...]:
+    return row if isinstance(row, tuple) else (row,)
+
+
+def _domain_index(rows: Sequence[Hashable], by: tuple[str, ...], labels: str | None) -> Any:
+    """Return a pandas index with a level per domain variable, values as codes or labels."""
+    import pandas as pd
+
+    if labels is not None:
+        _format.check_language(labels)
+
+    def shown(value: Any) -> Any:
+        return value if labels is None else _format.label(value, labels)
+
+    if not by or len(by) == 1:
+        return pd.Index([shown(r) for r in rows], name=by[0] if by else "domain")
+    return pd.MultiIndex.from_tuples(
+        [tuple(shown(part) for part in _parts(row)) for row in rows],
+        names=list(by),
+    )
 
 
 def _wave_axis(table: EstimateTable) -> int:
@@ -332,7 +439,7 @@ def change(
         if len(waves) < 2:
             raise ValueError(f"a change needs two waves; the table has {waves}")
         between = (waves[-2], waves[-1])
-    first, last = (int(w) for w in between)
+    first, last = _waves_between(between)
     for wave in (first, last):
         if wave not in waves:
             raise ValueError(f"wave {wave} is not in the table; waves: {waves}")
@@ -380,7 +487,36 @@ def change(
         method_breaks=method_breaks(first, last, breaks),
         level=table.level,
         kind=kind,
+        by=tuple(name for name in table.by if name != "wave"),
+        estimate_kind=table.kind,
     )
+
+
+def _waves_between(between: Any) -> tuple[int, int]:
+    """Return the two waves of ``between`` as ints; a string of digits is a year ("2014")."""
+
+    def year(value: Any) -> int | None:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int | np.integer):
+            return int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return int(value)
+        return None
+
+    pair = tuple(between) if isinstance(between, tuple | list) else None
+    years = [year(v) for v in pair] if pair is not None and len(pair) == 2 else [None]
+    if any(y is None for y in years):
+        raise ValueError(
+            "'between' must be two waves, years as whole numbers such as (2014, 2016); "
+            f"got {between!r}"
+        )
+    first, last = years
+    assert first is not None
+    assert last is not None
+    return first, last
 
 
 def _covariance_of(table: EstimateTable, used: NDArray[np.intp]) -> NDArray[np.float64]:
@@ -432,21 +568,120 @@ class TrendTable:
     direction: tuple[str, ...]
     adjust: str
     method_breaks: tuple[str, ...]
+    by: tuple[str, ...] = ()
+    estimate_kind: str = "mean"
+    level: float = 0.95
+
+    def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
+        """Student-t intervals of the slopes per year."""
+        chosen = self.level if level is None else check_level(level)
+        half = t_quantile(chosen, self.df) * self.standard_error
+        return ConfidenceInterval(self.slope - half, self.slope + half, chosen, "t")
+
+    def __getitem__(self, row: Hashable) -> dict[str, Any]:
+        """Return the trend of one row, found by its label, code or member."""
+        i = _format.find(self.rows, row)
+        ci = self.confidence_interval()
+        return {
+            "slope": float(self.slope[i]),
+            "standard_error": float(self.standard_error[i]),
+            "df": float(self.df[i]),
+            "low": float(np.asarray(ci.low)[i]),
+            "high": float(np.asarray(ci.high)[i]),
+            "p_value": float(self.p_value[i]),
+            "p_adjusted": float(self.p_adjusted[i]),
+            "direction": self.direction[i],
+        }
+
+    def to_pandas(self, level: float | None = None, *, labels: str | None = None) -> Any:
+        """Return the table as a :class:`pandas.DataFrame` (needs pandas).
+
+        Indexed by the other domain variables, one level each, with values as in the data
+        (``labels=None``) or as labels in ``"en"`` or ``"nl"``; columns ``slope`` (per
+        year), ``standard_error``, ``df``, ``low``, ``high`` (at ``level``), ``p_value``,
+        ``p_adjusted``, ``direction``, ``first_wave``, ``last_wave`` and ``segments`` (the
+        waves between method breaks, as text such as ``"2010 | 2012 | 2014-2016"``).
+
+        Examples
+        --------
+        >>> from vpt_monitor import trend, victimisation
+        >>> from vpt_monitor.synth import simulate
+        >>> result = trend(victimisation(simulate(), by=("wave", "office")))
+        >>> result.to_pandas(labels="nl")[["slope", "direction"]].round(4).head(3)
+                              slope       direction
+        office
+        overheidsmedewerker -0.0034  no clear trend
+        burgemeester         0.0694              up
+        wethouder            0.0265  no clear trend
+        """
+        import pandas as pd
+
+        ci = self.confidence_interval(level)
+        frame = pd.DataFrame(
+            {
+                "slope": self.slope,
+                "standard_error": self.standard_error,
+                "df": self.df,
+                "low": ci.low,
+                "high": ci.high,
+                "p_value": self.p_value,
+                "p_adjusted": self.p_adjusted,
+                "direction": list(self.direction),
+                "first_wave": self.waves[0] if self.waves else np.nan,
+                "last_wave": self.waves[-1] if self.waves else np.nan,
+                "segments": self._spans(),
+            }
+        )
+        frame.index = _domain_index(self.rows, self.by, labels)
+        return frame
+
+    def _spans(self) -> str:
+        return " | ".join("-".join(map(str, s)) if len(s) > 1 else str(s[0]) for s in self.segments)
+
+    def to_string(self, language: str | None = None) -> str:
+        """Return the table as printed, labels and numbers in ``language`` ("en" or "nl")."""
+        chosen = _format.check_language(language)
+        nl = chosen == "nl"
+        points = self.estimate_kind == "proportion"
+        scale = 100.0 if points else 1.0
+        digits = 2 if points else _decimals(self.slope)
+        words = {
+            "up": "omhoog" if nl else "up",
+            "down": "omlaag" if nl else "down",
+            "no clear trend": "geen duidelijke trend" if nl else "no clear trend",
+        }
+        lines = [
+            f"TrendTable({'segmenten' if nl else 'segments'} {self._spans()}, {len(self.rows)} "
+            f"{'rijen' if nl else 'rows'}, {'p gecorrigeerd met' if nl else 'p adjusted by'} "
+            f"{self.adjust})"
+        ]
+        lines += [
+            f"  {'methodebreuk' if nl else 'method break'}: {note}" for note in self.method_breaks
+        ]
+        names = [_format.label(row, chosen) for row in self.rows[:30]]
+        width = min(max([len(_format.variable("domain", chosen)), *map(len, names)]) + 2, 40)
+        unit = (
+            ("%-punt per jaar" if nl else "points per year")
+            if points
+            else ("per jaar" if nl else "per year")
+        )
+        lines.append(
+            f"  {_format.variable('domain', chosen):<{width}}{unit:>18}"
+            f"{'p (gecorr.)' if nl else 'p (adj.)':>13}  {'richting' if nl else 'direction'}"
+        )
+        for i, name in enumerate(names):
+            value = _format.signed(scale * self.slope[i], chosen, digits=digits)
+            p = _format.p_value(self.p_adjusted[i], chosen, prefix=False)
+            lines.append(
+                f"  {name[: width - 1]:<{width}}{value:>18}{p:>13}  "
+                f"{words.get(self.direction[i], self.direction[i])}"
+            )
+        if len(self.rows) > 30:
+            lines.append(f"  ... {len(self.rows) - 30} {'meer rijen' if nl else 'more rows'}")
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
-        spans = " | ".join(
-            "-".join(map(str, s)) if len(s) > 1 else str(s[0]) for s in self.segments
-        )
-        lines = [
-            f"TrendTable(segments {spans}, {len(self.rows)} rows, p adjusted by {self.adjust})"
-        ]
-        lines += [f"  method break: {note}" for note in self.method_breaks]
-        for i, row in enumerate(self.rows[:30]):
-            lines.append(
-                f"  {str(row)[:27]:<28}{self.slope[i]:+10.4g} per year  "
-                f"p adj={self.p_adjusted[i]:.3g}  {self.direction[i]}"
-            )
-        return "\n".join(lines)
+        return self.to_string()
 
 
 def _segments(
@@ -566,4 +801,7 @@ def trend(
         direction=direction,
         adjust=adjust,
         method_breaks=method_breaks(waves[0], waves[-1], breaks) if waves else (),
+        by=tuple(name for name in table.by if name != "wave"),
+        estimate_kind=table.kind,
+        level=chosen,
     )

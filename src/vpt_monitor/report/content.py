@@ -1,0 +1,770 @@
+"""What a report says, computed once: tables, figures and sections, before any rendering.
+
+:func:`compute_report` runs the monitor's indicators on the data and returns a
+:class:`Content`: plain tables (rows of domain values as in the data, with estimates,
+intervals, counts and the publication-rule verdict), figures as PNG bytes, and sections that
+say in which order to show them, all in one language. The renderers
+(:mod:`vpt_monitor.report.html`, :mod:`~vpt_monitor.report.markdown`,
+:mod:`~vpt_monitor.report.tables`) turn it into the page, the summary, the CSV files and the
+Excel workbook; the factsheets (:mod:`vpt_monitor.report.factsheets`) build the same kind of
+content and use the same renderers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from vpt_monitor import _format
+from vpt_monitor.data import MonitorData
+from vpt_monitor.indicators import (
+    AGGRESSION_SCHEME,
+    INTEGRITY_SCHEME,
+    NotMeasuredError,
+    change,
+    decision_influence,
+    integrity_perception,
+    policy_coverage,
+    policy_maturity,
+    reporting_propensity,
+    victimisation,
+    violation_rate,
+)
+from vpt_monitor.indicators.change import ChangeTable
+from vpt_monitor.report import figures
+from vpt_monitor.report.text import reason, text
+from vpt_monitor.report.write import ReportError
+from vpt_monitor.stats import Estimate, EstimateTable
+from vpt_monitor.stats.results import FLAGS
+from vpt_monitor.vocab import Channel, Group, Measure
+
+__all__ = [
+    "Bullets",
+    "Content",
+    "Figure",
+    "FigureRef",
+    "Heading",
+    "Links",
+    "Paragraph",
+    "Section",
+    "Table",
+    "TableRef",
+    "compute_report",
+    "estimate_rows",
+]
+
+Progress = Callable[[str], None]
+
+#: The measures the 2016 letter quotes.
+LETTER_MEASURES = (
+    Measure.RISK_ANALYSIS,
+    Measure.FUNCTION_SEPARATION,
+    Measure.CERTIFICATE_OF_CONDUCT,
+    Measure.VIOLATION_REGISTRATION,
+    Measure.SIDE_JOBS_REGISTER,
+)
+
+Row = Mapping[str, Any]
+
+
+def _row_tuple(rows: Iterable[Row]) -> tuple[Row, ...]:
+    return tuple(rows)
+
+
+@attrs.frozen
+class Table:
+    """A table of the report: rows of domain values and what was estimated for them.
+
+    Attributes
+    ----------
+    name : str
+        File name without extension (``victimisation_by_wave_group``); also the key in
+        :attr:`Content.tables`.
+    title : str
+        Title in the content's language.
+    variables : tuple of str
+        The domain variables, in order (``("wave", "group")``); each row has a value of
+        each, as in the data (vocabulary members, waves as ints).
+    rows : tuple of mapping
+        One mapping per row: the domain variables, then the columns of ``kind``.
+    kind : {"estimates", "changes", "comparison"}
+        Estimates: ``estimate``, ``low``, ``high``, ``n``, ``reliable``, ``note``. Changes:
+        ``first_wave``, ``last_wave``, ``change``, ``standard_error``, ``low``, ``high``,
+        ``p_value``, ``p_adjusted``, ``significant``. Comparison (factsheets): see
+        :mod:`vpt_monitor.report.factsheets`.
+    scale : {"percent", "score", "rate"}
+        How estimates are written: shares as percentages, scores and rates as numbers.
+    notes : tuple of str
+        Notes shown with the table (method breaks).
+    """
+
+    name: str
+    title: str
+    variables: tuple[str, ...]
+    rows: tuple[Row, ...] = attrs.field(converter=_row_tuple)
+    kind: str = "estimates"
+    scale: str = "percent"
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Figure:
+    """A figure: its file name (without ``.png``), a text alternative and the PNG bytes."""
+
+    name: str
+    alt: str
+    png: bytes = attrs.field(repr=False)
+
+
+@attrs.frozen
+class Heading:
+    """A sub-heading inside a section."""
+
+    text: str
+
+
+@attrs.frozen
+class Paragraph:
+    """A paragraph; ``style`` is "", "lead", "note" or "breaks" (a method-break warning)."""
+
+    text: str
+    style: str = ""
+
+
+@attrs.frozen
+class FigureRef:
+    """Show the figure ``name`` here."""
+
+    name: str
+
+
+@attrs.frozen
+class TableRef:
+    """Show the table ``name`` here."""
+
+    name: str
+
+
+@attrs.frozen
+class Bullets:
+    """A list of short items."""
+
+    items: tuple[str, ...]
+
+
+@attrs.frozen
+class Links:
+    """A list of links: ``(text, relative address)`` pairs."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+Block = Heading | Paragraph | FigureRef | TableRef | Bullets | Links
+
+
+def _block_tuple(blocks: Iterable[Block]) -> tuple[Block, ...]:
+    return tuple(blocks)
+
+
+@attrs.frozen
+class Section:
+    """A section of the page: a title and its blocks, in order."""
+
+    title: str
+    blocks: tuple[Block, ...] = attrs.field(converter=_block_tuple)
+    anchor: str = ""
+
+
+@attrs.frozen
+class Content:
+    """Everything a report (or a set of factsheets) shows, in one language.
+
+    Attributes
+    ----------
+    title, language : str
+        Title of the page and its language ("nl" or "en").
+    intro : str
+        What the data are (waves, numbers of respondents).
+    lead : str
+        The headline sentence.
+    sections : tuple of Section
+        The page, in order.
+    tables, figures : mapping
+        By name; every table and figure a section refers to.
+    summary : tuple of str
+        Bullet points of ``summary.md`` after the lead (changes, method breaks).
+    absent : tuple of str
+        What the data do not measure (left out, not shown as 0).
+    synthetic : bool
+        Whether the data are simulated; said on the page, in the summary and every table.
+    synthetic_note, source, method_note : str
+        The banner text for synthetic data, where the data came from, and the note on
+        method at the bottom of the page.
+    metadata : mapping
+        Written to ``tables/metadata.json``.
+    """
+
+    title: str
+    language: str
+    intro: str
+    lead: str
+    sections: tuple[Section, ...]
+    tables: Mapping[str, Table]
+    figures: Mapping[str, Figure]
+    summary: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    synthetic: bool = False
+    synthetic_note: str = ""
+    source: str = ""
+    method_note: str = ""
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+class Steps:
+    """Announce each step of a long computation; report its time when over a second."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.start = time.perf_counter()
+        self.current: tuple[str, float] | None = None
+
+    def __call__(self, name: str) -> None:
+        self.finish()
+        self.current = (name, time.perf_counter())
+        if self.progress:
+            self.progress(f"[{time.perf_counter() - self.start:5.1f}s] {name} ...")
+
+    def finish(self) -> None:
+        if self.current and self.progress:
+            name, began = self.current
+            took = time.perf_counter() - began
+            if took > 1.0:
+                self.progress(f"        {name}: {took:.1f}s")
+        self.current = None
+
+    def done(self, message: str) -> None:
+        self.finish()
+        if self.progress:
+            self.progress(f"[{time.perf_counter() - self.start:5.1f}s] {message}")
+
+
+def estimate_rows(
+    result: Estimate | EstimateTable,
+    language: str,
+    *,
+    fixed: Mapping[str, Any] | None = None,
+    where: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Return one row per domain of ``result``: its domain values and the estimate.
+
+    ``fixed`` adds domain values to every row (the wave of an estimate for one wave);
+    ``where`` keeps the rows with those values (``{"wave": 2016}``). The ``note`` says, in
+    ``language``, why a row does not meet the publication rules.
+    """
+    fixed = dict(fixed or {})
+    rows: list[dict[str, Any]] = []
+    if isinstance(result, Estimate):
+        interval = result.confidence_interval()
+        ok, why = result.reliability()
+        rows.append(
+            {
+                **fixed,
+                "estimate": result.estimate,
+                "low": interval.low,
+                "high": interval.high,
+                "n": result.n,
+                "reliable": ok,
+                "note": "; ".join(reason(w, language) for w in why),
+            }
+        )
+    else:
+        names = result.by or ("domain",)
+        ci = result.confidence_interval()
+        ok_all, why_all = result.reliability()
+        unasked = np.asarray(result.flag_array)[:, FLAGS.index("not_measured")]
+        low, high = np.asarray(ci.low), np.asarray(ci.high)
+        for i, label in enumerate(result.domains):
+            parts = label if isinstance(label, tuple) and len(names) > 1 else (label,)
+            rows.append(
+                {
+                    **fixed,
+                    **dict(zip(names, parts, strict=True)),
+                    "estimate": float(result.estimate[i]),
+                    "low": float(low[i]),
+                    "high": float(high[i]),
+                    "n": int(result.n[i]),
+                    "reliable": bool(ok_all[i]),
+                    "note": (
+                        text("not_asked", language)
+                        if unasked[i]
+                        else "; ".join(reason(w, language) for w in why_all[i])
+                    ),
+                }
+            )
+    if where:
+        rows = [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+    return rows
+
+
+def change_rows(table: ChangeTable) -> list[dict[str, Any]]:
+    """Return one row per row of a change table, with its domain values."""
+    ci = table.confidence_interval()
+    names = table.by or ("domain",)
+    rows = []
+    for i, label in enumerate(table.rows):
+        parts = label if isinstance(label, tuple) and len(names) > 1 else (label,)
+        rows.append(
+            {
+                **dict(zip(names, parts, strict=True)),
+                "first_wave": table.between[0],
+                "last_wave": table.between[1],
+                "change": float(table.estimate[i]),
+                "standard_error": float(table.standard_error[i]),
+                "low": float(np.asarray(ci.low)[i]),
+                "high": float(np.asarray(ci.high)[i]),
+                "p_value": float(table.p_value[i]),
+                "p_adjusted": float(table.p_adjusted[i]),
+                "significant": bool(table.significant()[i]),
+            }
+        )
+    return rows
+
+
+def synthetic_note(data: MonitorData, language: str) -> str:
+    """Return the banner of a report on simulated data."""
+    return text("synthetic", language, source=data.source or "vpt_monitor.synth.simulate")
+
+
+def intro(data: MonitorData, language: str) -> str:
+    """Return the waves and numbers of respondents, incidents and organisations, in words."""
+    orgs = data.organisations["wave"].shape[0]
+    return text(
+        "intro",
+        language,
+        waves=", ".join(map(str, data.waves)),
+        respondents=_format.integer(len(data), language),
+        incidents=_format.integer(data.n_incidents, language),
+        organisations=(
+            text("intro_organisations", language, count=_format.integer(orgs, language))
+            if orgs
+            else ""
+        ),
+    )
+
+
+def _version() -> str:
+    import vpt_monitor
+
+    return str(vpt_monitor.__version__)
+
+
+def compute_report(
+    data: MonitorData,
+    *,
+    language: str = "nl",
+    title: str | None = None,
+    steps: Steps | None = None,
+) -> Content:
+    """Compute the headline report of ``data``: its tables, figures and sections.
+
+    Raises
+    ------
+    ReportError
+        If the data have no respondents or do not measure victimisation.
+    """
+    lang = _format.check_language(language)
+    step = steps or Steps(None)
+    if len(data) == 0:
+        raise ReportError("the data have no respondents")
+    title = text("title", lang) if title is None else title
+    waves = data.waves
+    first, last = waves[0], waves[-1]
+    previous = waves[-2] if len(waves) > 1 else None
+    tables: dict[str, Table] = {}
+    figs: dict[str, Figure] = {}
+    sections: list[Section] = []
+    absent: list[str] = []
+    summary: list[str] = []
+
+    def add(table: Table) -> str:
+        tables[table.name] = table
+        return table.name
+
+    def figure(name: str, alt: str, png: bytes) -> str:
+        figs[name] = Figure(name, alt, png)
+        return name
+
+    def measured(what: str, indicator: Callable[..., Any], **options: Any) -> Any:
+        try:
+            return indicator(data, **options)
+        except NotMeasuredError:
+            absent.append(what)
+            return None
+
+    step("estimating victimisation by wave and group")
+    try:
+        by_group = victimisation(data, by=("wave", "group"))
+    except NotMeasuredError as error:
+        raise ReportError(f"the headline report needs victimisation: {error}") from None
+    assert isinstance(by_group, EstimateTable)
+    group_rows = estimate_rows(by_group, lang)
+    trend_title = text("section_aggression", lang, first=first, last=last)
+    add(Table("victimisation_by_wave_group", trend_title, ("wave", "group"), group_rows))
+    figure(
+        "trend",
+        text("fig_trend_title", lang),
+        figures.series_over_waves(
+            group_rows,
+            "group",
+            waves,
+            title=text("fig_trend_title", lang),
+            ylabel=text("fig_victimised", lang),
+            language=lang,
+        ),
+    )
+
+    def now(domain: Group) -> dict[str, Any]:
+        return next(r for r in group_rows if r["group"] is domain and r["wave"] == last)
+
+    political, employees = now(Group.POLITICAL), now(Group.EMPLOYEE)
+    lead = text(
+        "lead",
+        lang,
+        wave=last,
+        political=_format.percent(political["estimate"], lang),
+        political_interval=_format.interval(political["low"], political["high"], lang),
+        employees=_format.percent(employees["estimate"], lang),
+        employees_interval=_format.interval(employees["low"], employees["high"], lang),
+    )
+    sections.append(
+        Section(
+            trend_title,
+            [Paragraph(lead, "lead"), FigureRef("trend"), TableRef("victimisation_by_wave_group")],
+            "aggression",
+        )
+    )
+
+    step("comparing with the previous wave")
+    if previous is not None:
+        changes = change(by_group, between=(previous, last))
+        name = add(
+            Table(
+                f"change_by_group_{previous}_{last}",
+                text("section_change", lang, first=previous, last=last),
+                ("group",),
+                change_rows(changes),
+                kind="changes",
+                notes=tuple(text("method_break", lang, note=b) for b in changes.method_breaks),
+            )
+        )
+        sections.append(
+            Section(
+                text("section_change", lang, first=previous, last=last),
+                [TableRef(name)],
+                "change",
+            )
+        )
+        for row in tables[name].rows:
+            summary.append(
+                text(
+                    "summary_change",
+                    lang,
+                    first=previous,
+                    last=last,
+                    domain=_format.label(row["group"], lang),
+                    change=_format.signed(100 * row["change"], lang),
+                    interval=_format.interval(row["low"], row["high"], lang),
+                    p=_format.p_value(row["p_adjusted"], lang),
+                )
+            )
+        summary += [text("method_break", lang, note=b) for b in changes.method_breaks]
+
+    step("estimating victimisation by office")
+    by_office = victimisation(data, by=("wave", "office"))
+    assert isinstance(by_office, EstimateTable)
+    office_rows = estimate_rows(by_office, lang, where={"wave": last})
+    offices = add(
+        Table(
+            f"victimisation_by_office_{last}",
+            text("section_offices", lang, wave=last),
+            ("wave", "office"),
+            office_rows,
+        )
+    )
+    figure(
+        "offices",
+        text("fig_offices_title", lang, wave=last),
+        figures.forest(
+            office_rows,
+            "office",
+            title=text("fig_offices_title", lang, wave=last),
+            xlabel=text("fig_victimised", lang),
+            language=lang,
+        ),
+    )
+    office_blocks: list[Block] = [FigureRef("offices"), TableRef(offices)]
+    social = measured(
+        text("not_measured_social", lang),
+        victimisation,
+        channel=Channel.SOCIAL_MEDIA,
+        by=("wave", "group"),
+    )
+    sections.append(Section(text("section_offices", lang, wave=last), office_blocks, "offices"))
+    if social is not None:
+        social_rows = estimate_rows(social, lang)
+        social_title = text("section_social", lang, first=first, last=last)
+        add(Table("social_media_by_wave_group", social_title, ("wave", "group"), social_rows))
+        figure(
+            "social_media",
+            text("fig_social_title", lang),
+            figures.series_over_waves(
+                social_rows,
+                "group",
+                waves,
+                title=text("fig_social_title", lang),
+                ylabel=text("fig_social_axis", lang),
+                language=lang,
+            ),
+        )
+        sections.append(
+            Section(
+                social_title,
+                [FigureRef("social_media"), TableRef("social_media_by_wave_group")],
+                "social-media",
+            )
+        )
+
+    step("estimating reporting, consequences and integrity")
+    reporting: dict[str, list[dict[str, Any]]] = {}
+    reporting_blocks: list[Block] = []
+    for to, key in (("employer", "reported_internally"), ("police", "police_report")):
+        what = text(key, lang)
+        result = measured(
+            text("not_measured_reporting", lang, what=what),
+            reporting_propensity,
+            to=to,
+            by=("wave", "group"),
+        )
+        if result is not None:
+            rows = estimate_rows(result, lang, where={"wave": last})
+            reporting[what] = rows
+            name = add(Table(f"reporting_{to}_{last}", f"{what}, {last}", ("wave", "group"), rows))
+            reporting_blocks += [Heading(f"{what}, {last}"), TableRef(name)]
+    if reporting:
+        figure(
+            "reporting",
+            text("fig_reporting_title", lang, wave=last),
+            figures.grouped_bars(
+                reporting,
+                "group",
+                title=text("fig_reporting_title", lang, wave=last),
+                ylabel=text("fig_reporting_axis", lang),
+                language=lang,
+            ),
+        )
+        reporting_blocks.insert(0, FigureRef("reporting"))
+    influence = measured(text("not_measured_influence", lang), decision_influence, by="wave")
+    if influence is not None:
+        influence_title = text("section_influence", lang, first=first, last=last)
+        add(
+            Table(
+                "decision_influence_by_wave",
+                influence_title,
+                ("wave",),
+                estimate_rows(influence, lang),
+            )
+        )
+        reporting_blocks += [Heading(influence_title), TableRef("decision_influence_by_wave")]
+    if reporting_blocks:
+        sections.append(
+            Section(text("section_reporting", lang, wave=last), reporting_blocks, "reporting")
+        )
+    perception = measured(
+        text("not_measured_perceived", lang), integrity_perception, by=("wave", "group")
+    )
+    if perception is not None:
+        perceived_rows = estimate_rows(perception, lang)
+        perceived_title = text("section_perceived", lang, first=first, last=last)
+        add(
+            Table(
+                "perceived_violations_by_wave_group",
+                perceived_title,
+                ("wave", "group"),
+                perceived_rows,
+            )
+        )
+        figure(
+            "perceived_violations",
+            text("fig_perceived_title", lang),
+            figures.series_over_waves(
+                perceived_rows,
+                "group",
+                waves,
+                title=text("fig_perceived_title", lang),
+                ylabel=text("fig_perceived_axis", lang),
+                language=lang,
+            ),
+        )
+        sections.append(
+            Section(
+                text("section_integrity", lang),
+                [
+                    Heading(perceived_title),
+                    FigureRef("perceived_violations"),
+                    TableRef("perceived_violations_by_wave_group"),
+                ],
+                "integrity",
+            )
+        )
+
+    has_orgs = data.organisations["wave"].shape[0] > 0
+    if has_orgs:
+        step("estimating policy coverage and maturity")
+        org_last = data.organisation_waves[-1]
+        policy_blocks: list[Block] = []
+        coverage: list[dict[str, Any]] = []
+        for measure in LETTER_MEASURES:
+            share = measured(
+                text("not_measured_policy", lang, measure=_format.label(measure, lang)),
+                policy_coverage,
+                measure=measure,
+                wave=org_last,
+            )
+            if share is not None:
+                coverage += estimate_rows(share, lang, fixed={"wave": org_last, "measure": measure})
+        if coverage:
+            coverage_title = text("section_coverage", lang, wave=org_last)
+            name = add(
+                Table(f"policy_coverage_{org_last}", coverage_title, ("wave", "measure"), coverage)
+            )
+            figure(
+                "coverage",
+                text("fig_coverage_title", lang, wave=org_last),
+                figures.forest(
+                    coverage,
+                    "measure",
+                    title=text("fig_coverage_title", lang, wave=org_last),
+                    xlabel=text("fig_coverage_axis", lang),
+                    language=lang,
+                ),
+            )
+            policy_blocks += [Heading(coverage_title), FigureRef("coverage"), TableRef(name)]
+        maturity: dict[str, list[dict[str, Any]]] = {}
+        maturity_blocks: list[Block] = []
+        for scheme in (INTEGRITY_SCHEME, AGGRESSION_SCHEME):
+            scheme_name = text(f"scheme_{scheme.name}", lang)
+            result = measured(
+                text("not_measured_maturity", lang, scheme=scheme_name),
+                policy_maturity,
+                scheme=scheme,
+                by=("wave", "layer"),
+            )
+            if result is not None:
+                rows = estimate_rows(result, lang, where={"wave": org_last})
+                maturity[scheme_name] = rows
+                heading = text("section_maturity", lang, scheme=scheme_name, wave=org_last)
+                name = add(
+                    Table(
+                        f"maturity_{scheme.name}_by_layer_{org_last}",
+                        heading,
+                        ("wave", "layer"),
+                        rows,
+                        scale="score",
+                    )
+                )
+                maturity_blocks += [Heading(heading), TableRef(name)]
+        if maturity:
+            figure(
+                "maturity",
+                text("fig_maturity_title", lang),
+                figures.scores(
+                    maturity,
+                    "layer",
+                    title=text("fig_maturity_title", lang),
+                    ylabel=text("fig_maturity_axis", lang),
+                    language=lang,
+                ),
+            )
+            policy_blocks += [FigureRef("maturity"), *maturity_blocks]
+        rate = measured(text("not_measured_violations", lang), violation_rate, by=("wave", "layer"))
+        if rate is not None:
+            violation_rows = estimate_rows(rate, lang, where={"wave": org_last})
+            heading = text("section_violations", lang, wave=org_last)
+            name = add(
+                Table(
+                    f"violations_per_1000_by_layer_{org_last}",
+                    heading,
+                    ("wave", "layer"),
+                    violation_rows,
+                    scale="rate",
+                )
+            )
+            figure(
+                "violations",
+                text("fig_violations_title", lang, wave=org_last),
+                figures.forest(
+                    violation_rows,
+                    "layer",
+                    title=text("fig_violations_title", lang, wave=org_last),
+                    xlabel=text("fig_violations_axis", lang),
+                    language=lang,
+                    kind="rate",
+                ),
+            )
+            policy_blocks += [Heading(heading), FigureRef("violations"), TableRef(name)]
+        if policy_blocks:
+            sections.append(
+                Section(text("section_policy", lang, wave=org_last), policy_blocks, "policy")
+            )
+    if absent:
+        sections.append(
+            Section(
+                text("section_absent", lang),
+                [Paragraph(text("absent_intro", lang)), Bullets(tuple(absent))],
+                "absent",
+            )
+        )
+    metadata = base_metadata(data, lang, title)
+    return Content(
+        title=title,
+        language=lang,
+        intro=intro(data, lang),
+        lead=lead,
+        sections=tuple(sections),
+        tables=tables,
+        figures=figs,
+        summary=tuple(summary),
+        absent=tuple(absent),
+        synthetic=data.synthetic,
+        synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
+        source=data.source,
+        method_note=text("method_note", lang),
+        metadata=metadata,
+    )
+
+
+def base_metadata(data: MonitorData, language: str, title: str) -> dict[str, Any]:
+    """Return the metadata that every report and set of factsheets writes."""
+    return {
+        "synthetic": data.synthetic,
+        "source": data.source,
+        "title": title,
+        "language": language,
+        "waves": list(data.waves),
+        "lonely_psu": data.lonely_psu,
+        "generator": f"vpt_monitor {_version()}",
+    }
+
+
+def rows_of(table: Table, **values: Any) -> list[Row]:
+    """Return the rows of ``table`` whose domain values are ``values``."""
+    return [r for r in table.rows if all(r.get(k) == v for k, v in values.items())]
+
+
+def labels_of(rows: Sequence[Row], variable: str, language: str) -> list[str]:
+    """Return the labels of ``variable`` in ``rows``, in ``language``."""
+    return [_format.label(r[variable], language) for r in rows]

@@ -1,0 +1,538 @@
+"""Factsheets: one page per domain (a province, an office, ...) against the national figures.
+
+:func:`build_factsheets` writes, for every value of a domain variable, a page that compares
+the domain with the national figure of the latest wave on every headline indicator the data
+measure: the domain's estimate and interval, the national one, the difference with its
+interval and Holm-adjusted p-value (tested on the full design, see
+:mod:`vpt_monitor.report.compare`), and the change since the previous wave. Cells that do
+not meet the publication rules are grey, with the reason. The pages are HTML (always) and
+one PDF with a page per domain (matplotlib), next to CSV files, an Excel workbook and an
+index, written atomically like the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vpt_monitor import _format
+from vpt_monitor.data import MonitorData
+from vpt_monitor.indicators import (
+    NotMeasuredError,
+    change,
+    consequence_share,
+    decision_influence,
+    integrity_perception,
+    reporting_propensity,
+    victimisation,
+)
+from vpt_monitor.indicators.change import adjust_p_values
+from vpt_monitor.report import figures
+from vpt_monitor.report.compare import compare_with_national, domain_values
+from vpt_monitor.report.content import (
+    Content,
+    Figure,
+    FigureRef,
+    Links,
+    Paragraph,
+    Progress,
+    Section,
+    Steps,
+    Table,
+    TableRef,
+    base_metadata,
+    estimate_rows,
+    intro,
+    synthetic_note,
+)
+from vpt_monitor.report.text import indicator as indicator_name
+from vpt_monitor.report.text import text
+from vpt_monitor.report.write import ReportError, check_target, write_folder
+from vpt_monitor.stats import EstimateTable
+from vpt_monitor.vocab import Channel, Form
+
+__all__ = ["HEADLINES", "build_factsheets", "compute_factsheets"]
+
+Indicator = Callable[..., Any]
+
+#: The headline indicators of a factsheet: ``(key, indicator, options)``; each is a ratio
+#: of weighted totals, so that :func:`~vpt_monitor.report.compare.compare_with_national`
+#: applies.
+HEADLINES: tuple[tuple[str, Indicator, Mapping[str, Any]], ...] = (
+    ("victimisation", victimisation, {}),
+    ("verbal", victimisation, {"form": Form.VERBAL}),
+    ("threat", victimisation, {"form": Form.THREAT}),
+    ("physical", victimisation, {"form": Form.PHYSICAL}),
+    ("social_media", victimisation, {"channel": Channel.SOCIAL_MEDIA}),
+    ("adverse", consequence_share, {}),
+    ("reported_internally", reporting_propensity, {"to": "employer"}),
+    ("police_report", reporting_propensity, {"to": "police"}),
+    ("decision_influence", decision_influence, {}),
+    ("perceived_violations", integrity_perception, {}),
+)
+
+ALPHA = 0.05
+
+
+def _slug(value: Any, taken: set[str]) -> str:
+    raw = value.value if hasattr(value, "value") else value
+    base = re.sub(r"[^a-z0-9]+", "-", str(raw).lower()).strip("-") or "domain"
+    if base in {"index", "summary", "tables", "factsheets"}:
+        base = f"{base}-page"
+    slug, k = base, 2
+    while slug in taken:
+        slug, k = f"{base}-{k}", k + 1
+    taken.add(slug)
+    return slug
+
+
+def comparison_titles(table: Table, language: str) -> list[str]:
+    """Column titles of a factsheet's comparison table."""
+    row = table.rows[0] if table.rows else {}
+    variable = next((v for v in table.variables if v != "indicator"), "domain")
+    domain = (
+        _format.label(row.get(variable), language) if row else _format.variable(variable, language)
+    )
+    previous = row.get("previous_wave")
+    return [
+        text("fs_col_indicator", language),
+        domain,
+        text("fs_col_national", language),
+        text("fs_col_difference", language),
+        (
+            text("fs_col_change", language, previous=previous)
+            if previous is not None
+            else text("fs_no_previous", language)
+        ),
+    ]
+
+
+def _at(table: EstimateTable, label: Any) -> int | None:
+    try:
+        return table.index(label)
+    except KeyError:
+        return None
+
+
+def _indicator_rows(
+    data: MonitorData,
+    key: str,
+    function: Indicator,
+    options: Mapping[str, Any],
+    *,
+    by: str,
+    values: Sequence[Any],
+    language: str,
+) -> list[dict[str, Any]]:
+    """One row per domain value for one indicator (before Holm's adjustment)."""
+    waves = data.waves
+    last = waves[-1]
+    previous = waves[-2] if len(waves) > 1 else None
+    national_table = function(data, by="wave", **options)
+    domain_table = function(data, by=("wave", by), **options)
+    assert isinstance(national_table, EstimateTable)
+    assert isinstance(domain_table, EstimateTable)
+    n_ci = national_table.confidence_interval()
+    j = national_table.index(last)
+    domain_rows = {r[by]: r for r in estimate_rows(domain_table, language, where={"wave": last})}
+    compared = compare_with_national(
+        data, function, by=by, wave=last, domains=tuple(values), **options
+    )
+    difference_ci = compared.confidence_interval()
+    changes = None
+    if previous is not None:
+        changes = change(domain_table, between=(previous, last), adjust="none")
+        change_ci = changes.confidence_interval()
+    rows = []
+    for i, value in enumerate(values):
+        base = domain_rows[value]
+        row: dict[str, Any] = {
+            by: value,
+            "indicator": key,
+            "indicator_label": indicator_name(key, language),
+            "wave": last,
+            "estimate": base["estimate"],
+            "low": base["low"],
+            "high": base["high"],
+            "n": base["n"],
+            "reliable": base["reliable"],
+            "note": base["note"],
+            "national": float(national_table.estimate[j]),
+            "national_low": float(np.asarray(n_ci.low)[j]),
+            "national_high": float(np.asarray(n_ci.high)[j]),
+            "difference": float(compared.difference[i]),
+            "difference_low": float(np.asarray(difference_ci.low)[i]),
+            "difference_high": float(np.asarray(difference_ci.high)[i]),
+            "standard_error": float(compared.standard_error[i]),
+            "df": float(compared.df[i]),
+            "p_value": float(compared.p_value[i]),
+            "previous_wave": previous,
+        }
+        if changes is not None:
+            k = changes.rows.index(value)
+            row.update(
+                change=float(changes.estimate[k]),
+                change_low=float(np.asarray(change_ci.low)[k]),
+                change_high=float(np.asarray(change_ci.high)[k]),
+                change_p_value=float(changes.p_value[k]),
+            )
+        else:
+            row.update(change=np.nan, change_low=np.nan, change_high=np.nan, change_p_value=np.nan)
+        rows.append(row)
+    return rows
+
+
+def _adjust(rows: list[dict[str, Any]]) -> None:
+    """Holm across the indicators of one page, for the two questions separately."""
+    for p_key, adjusted_key, flag, estimate in (
+        ("p_value", "p_adjusted", "significant", "difference"),
+        ("change_p_value", "change_p_adjusted", "change_significant", "change"),
+    ):
+        adjusted = adjust_p_values(np.array([r[p_key] for r in rows], dtype=float), "holm")
+        for r, p in zip(rows, adjusted, strict=True):
+            r[adjusted_key] = float(p)
+            r[flag] = bool(p < ALPHA and r["reliable"] and np.isfinite(r[estimate]))
+
+
+def compute_factsheets(
+    data: MonitorData,
+    *,
+    by: str = "province",
+    language: str = "nl",
+    steps: Steps | None = None,
+) -> tuple[Content, list[tuple[str, Content]]]:
+    """Compute the index and one content per domain value of ``by``.
+
+    Returns the index's content and ``(file name stem, content)`` per domain, in the order of
+    the domain values.
+    """
+    lang = _format.check_language(language)
+    step = steps or Steps(None)
+    if len(data) == 0:
+        raise ReportError("the data have no respondents")
+    values = domain_values(data, by)
+    if not values:
+        raise ReportError(f"the data have no values of {by!r} to make factsheets of")
+    waves = data.waves
+    last = waves[-1]
+    previous = waves[-2] if len(waves) > 1 else None
+    spec = data.attributes.get(by)
+    variable_title = _format.variable(by, lang, attribute=spec)
+    per_value: dict[Any, list[dict[str, Any]]] = {v: [] for v in values}
+    national: list[dict[str, Any]] = []
+    absent: list[str] = []
+    for key, function, options in HEADLINES:
+        step(f"comparing {key} by {by} with the national figure")
+        try:
+            rows = _indicator_rows(
+                data, key, function, options, by=by, values=values, language=lang
+            )
+        except NotMeasuredError:
+            absent.append(indicator_name(key, lang))
+            continue
+        for row in rows:
+            per_value[row[by]].append(row)
+        first = rows[0]
+        national.append(
+            {
+                "indicator": key,
+                "indicator_label": first["indicator_label"],
+                "wave": last,
+                "estimate": first["national"],
+                "low": first["national_low"],
+                "high": first["national_high"],
+                "n": _national_n(data, function, options, last),
+                "reliable": True,
+                "note": "",
+            }
+        )
+    if not national:
+        raise ReportError("the data measure none of the factsheets' headline indicators")
+    for rows in per_value.values():
+        _adjust(rows)
+    metadata = base_metadata(
+        data, lang, text("fs_index_title", lang, variable=variable_title, wave=last)
+    )
+    metadata["by"] = by
+    taken: set[str] = set()
+    sheets: list[tuple[str, Content]] = []
+    for value in values:
+        slug = _slug(value, taken)
+        domain = _format.label(value, lang, attribute=spec)
+        heading = domain[:1].upper() + domain[1:]  # "Mayor: ..." in a title
+        rows = per_value[value]
+        table = Table(
+            slug,
+            text("fs_section", lang, domain=heading, wave=last),
+            (by, "indicator"),
+            [{**r, f"{by}_label": domain} for r in rows],
+            kind="comparison",
+        )
+        figure = Figure(
+            slug,
+            text("fs_figure", lang, domain=domain, wave=last),
+            figures.comparison(
+                rows, title=text("fs_figure", lang, domain=domain, wave=last), language=lang
+            ),
+        )
+        explain = text(
+            "fs_explain",
+            lang,
+            domain=domain,
+            variable=variable_title,
+            wave=last,
+            previous=previous if previous is not None else text("fs_no_previous", lang),
+        )
+        sheets.append(
+            (
+                slug,
+                Content(
+                    title=text("fs_title", lang, domain=heading, wave=last),
+                    language=lang,
+                    intro=intro(data, lang),
+                    lead=_lead(rows, domain, lang),
+                    sections=(
+                        Section(
+                            text("fs_section", lang, domain=heading, wave=last),
+                            [
+                                Paragraph(explain),
+                                TableRef(slug),
+                                FigureRef(slug),
+                                Links(((text("fs_back", lang), "index.html"),)),
+                            ],
+                            slug,
+                        ),
+                    ),
+                    tables={slug: table},
+                    figures={slug: figure},
+                    summary=tuple(_summary_lines(rows, domain, lang)),
+                    absent=tuple(absent),
+                    synthetic=data.synthetic,
+                    synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
+                    source=data.source,
+                    method_note=text("fs_method", lang, domain=domain),
+                    metadata=metadata,
+                ),
+            )
+        )
+    national_table = Table(
+        "national",
+        text("fs_national", lang, wave=last),
+        ("indicator",),
+        national,
+    )
+    links = tuple(
+        (content.tables[slug].rows[0][f"{by}_label"], f"{slug}.html") for slug, content in sheets
+    )
+    index = Content(
+        title=text("fs_index_title", lang, variable=variable_title, wave=last),
+        language=lang,
+        intro=intro(data, lang),
+        lead=text("fs_index_lead", lang, variable=variable_title, count=len(sheets)),
+        sections=(
+            Section(text("fs_pages", lang), [Links(links)], "pages"),
+            Section(text("fs_national", lang, wave=last), [TableRef("national")], "national"),
+        ),
+        tables={"national": national_table},
+        figures={},
+        summary=tuple(line for _, c in sheets for line in c.summary),
+        absent=tuple(absent),
+        synthetic=data.synthetic,
+        synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
+        source=data.source,
+        method_note=text("fs_method", lang, domain=variable_title),
+        metadata=metadata,
+    )
+    return index, sheets
+
+
+def _national_n(
+    data: MonitorData, function: Indicator, options: Mapping[str, Any], wave: int
+) -> int:
+    return int(function(data, wave=wave, **options).n)
+
+
+def _lead(rows: Sequence[Mapping[str, Any]], domain: str, language: str) -> str:
+    lines = _summary_lines(rows, domain, language)
+    return "; ".join(lines)
+
+
+def _summary_lines(rows: Sequence[Mapping[str, Any]], domain: str, language: str) -> list[str]:
+    lines = []
+    for r in rows:
+        if r["significant"]:
+            lines.append(
+                text(
+                    "fs_summary_line",
+                    language,
+                    domain=domain,
+                    indicator=r["indicator_label"],
+                    direction=text("fs_higher" if r["difference"] > 0 else "fs_lower", language),
+                    difference=_format.signed(100 * r["difference"], language),
+                    p=_format.p_value(r["p_adjusted"], language),
+                )
+            )
+    return lines or [text("fs_summary_none", language, domain=domain)]
+
+
+def factsheet_files(
+    index: Content, sheets: Sequence[tuple[str, Content]], *, pdf: bool = True
+) -> dict[str, bytes]:
+    """Render the factsheets as files: pages, figures, PDF, tables, summary."""
+    from vpt_monitor.report import html, markdown, tables
+
+    lang = index.language
+    files: dict[str, bytes] = {}
+    pdf_bytes = None
+    if pdf:
+        from vpt_monitor.report.pdf import factsheets_pdf
+
+        pdf_bytes = factsheets_pdf(sheets)
+    if pdf_bytes is not None:
+        files["factsheets.pdf"] = pdf_bytes
+    else:
+        variable = index.metadata.get("by", "")
+        index = _without_pdf(index, str(variable))
+    for slug, content in sheets:
+        files[f"{slug}.html"] = html.page(content).encode("utf-8")
+        files[f"figures/{slug}.png"] = content.figures[slug].png
+    files["index.html"] = html.page(index).encode("utf-8")
+    everything = Table(
+        "factsheets",
+        index.title,
+        sheets[0][1].tables[sheets[0][0]].variables,
+        [row for slug, c in sheets for row in c.tables[slug].rows],
+        kind="comparison",
+    )
+    combined = Content(
+        title=index.title,
+        language=lang,
+        intro=index.intro,
+        lead=index.lead,
+        sections=(),
+        tables={
+            "factsheets": everything,
+            "national": index.tables["national"],
+            **{slug: c.tables[slug] for slug, c in sheets},
+        },
+        figures={},
+        synthetic=index.synthetic,
+        synthetic_note=index.synthetic_note,
+        source=index.source,
+        metadata=index.metadata,
+    )
+    names = ["factsheets", "national"]
+    for name in names:
+        files[f"tables/{name}.csv"] = tables.csv_bytes(combined.tables[name], combined)
+    workbook = tables.xlsx_bytes(combined)
+    if workbook is not None:
+        files["tables/tables.xlsx"] = workbook
+    files["tables/metadata.json"] = tables.metadata_bytes(combined, names, workbook is not None)
+    variable_title = str(index.metadata.get("by", ""))
+    files["summary.md"] = markdown.summary(
+        index, files=text("fs_summary_files", lang, variable=variable_title)
+    ).encode("utf-8")
+    return files
+
+
+def _without_pdf(index: Content, variable: str) -> Content:
+    import attrs
+
+    count = len(index.sections[0].blocks[0].items) if index.sections else 0  # type: ignore[union-attr]
+    return attrs.evolve(
+        index,
+        lead=text(
+            "fs_index_lead_no_pdf",
+            index.language,
+            variable=_format.variable(variable, index.language),
+            count=count,
+        ),
+    )
+
+
+def build_factsheets(
+    data: MonitorData,
+    *,
+    by: str = "province",
+    out: str | Path,
+    language: str = "nl",
+    force: bool = False,
+    pdf: bool = True,
+    progress: Progress | None = None,
+) -> Path:
+    r"""Write one factsheet per value of ``by`` into the folder ``out``.
+
+    Parameters
+    ----------
+    data : MonitorData
+        The monitor data.
+    by : str, default "province"
+        The domain variable: ``"province"``, ``"office"``, ``"group"``, ``"layer"``, any
+        attribute of the respondents (``"gender"``, ``"municipality_size"``, a declared one).
+    out : path
+        Folder to create; it must not exist, unless ``force`` is true (and then it must be
+        a report or factsheets folder, with ``index.html`` and ``summary.md``).
+    language : {"nl", "en"}, default "nl"
+        Language of the pages, the PDF and the label columns.
+    force : bool, default False
+        Replace an existing folder of factsheets (atomically, as
+        :func:`~vpt_monitor.report.build_report`).
+    pdf : bool, default True
+        Also write ``factsheets.pdf``, a page per domain, drawn with matplotlib.
+    progress : callable, optional
+        Called with a line of text for each step.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder written: ``index.html``, one ``<domain>.html`` per domain value (the
+        code, such as ``utrecht.html``), ``factsheets.pdf``, ``figures/*.png``,
+        ``tables/factsheets.csv`` (all pages, one row per domain and indicator),
+        ``tables/national.csv``, ``tables/tables.xlsx``, ``tables/metadata.json`` and
+        ``summary.md``.
+
+    Raises
+    ------
+    ReportError
+        For the folder problems of :func:`~vpt_monitor.report.build_report`, or data
+        without respondents or without any headline indicator.
+    ValueError
+        If ``by`` is not a domain variable of the respondents.
+
+    Notes
+    -----
+    Every page compares the domain with the national figure of the latest wave on each
+    headline indicator (``HEADLINES`` in this module) the data measure. The national figure
+    includes the domain, so the difference and its variance are estimated on the full design with
+    the covariance between the two: every respondent counted in their domain and in the
+    nation, on the same strata, PSUs and second-stage units (the full linearisation of
+    :math:`\hat\theta_d - \hat\theta`, as R's ``svycontrast``); with a calibrated or
+    given design, through the domain against the rest of the country (see
+    :mod:`vpt_monitor.report.compare`). The p-values are adjusted with Holm's
+    method across the indicators of a page - the claims one reader of one page makes -
+    separately for the difference from the national figure and for the change since the
+    previous wave. Rows that do not meet the publication rules are grey, give their
+    reason, and are never marked significant.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from vpt_monitor.report import build_factsheets
+    >>> from vpt_monitor.synth import simulate
+    >>> folder = build_factsheets(simulate(waves=(2014, 2016), scale=0.2), by="group",
+    ...                           out=pathlib.Path(tempfile.mkdtemp()) / "sheets", pdf=False)
+    >>> sorted(p.name for p in folder.glob("*.html"))
+    ['index.html', 'medewerker.html', 'politiek-ambtsdrager.html']
+    """
+    target = check_target(out, force=force)
+    steps = Steps(progress)
+    index, sheets = compute_factsheets(data, by=by, language=language, steps=steps)
+    steps("writing the factsheets")
+    files = factsheet_files(index, sheets, pdf=pdf)
+    write_folder(target, files, force=force)
+    steps.done(f"factsheets written to {target}")
+    return target

@@ -1,0 +1,163 @@
+"""Factsheets as one PDF, a page per domain, drawn with matplotlib.
+
+Matplotlib is the PDF backend because it installs from PyPI as wheels on every platform
+without system libraries (an HTML-to-PDF converter such as WeasyPrint needs Pango from the
+system) and the report already draws its figures with it. Each page holds the same content
+as the HTML factsheet: the title, the banner for synthetic data, the comparison table (grey
+rows that do not meet the publication rules, with their reasons), the figure and the note on
+method.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from vpt_monitor import _format
+from vpt_monitor.report import figures
+from vpt_monitor.report.content import Content
+from vpt_monitor.report.text import text
+
+__all__ = ["factsheets_pdf"]
+
+A4 = (8.27, 11.69)
+GREY = "#8a8a8a"
+
+
+def _cells(row: Mapping[str, Any], language: str) -> list[str]:
+    def points(value: Any, significant: bool) -> str:
+        arrow = ("\u25b2 " if value > 0 else "\u25bc ") if significant else ""
+        return arrow + _format.signed(100 * value, language)
+
+    mark = "" if row["reliable"] else " \u2020"
+    change = (
+        points(row["change"], bool(row["change_significant"]))
+        if row.get("previous_wave") is not None
+        else _format.MISSING[language]
+    )
+    return [
+        str(row["indicator_label"]),
+        _format.percent(row["estimate"], language) + mark,
+        _format.interval(row["low"], row["high"], language),
+        _format.percent(row["national"], language),
+        points(row["difference"], bool(row["significant"])),
+        _format.p_value(row["p_adjusted"], language, prefix=False),
+        change,
+    ]
+
+
+def _page(pdf: Any, slug: str, content: Content) -> None:
+    import matplotlib.pyplot as plt
+
+    lang = content.language
+    table = content.tables[slug]
+    rows = table.rows
+    variable = next(v for v in table.variables if v != "indicator")
+    domain = str(rows[0][f"{variable}_label"]) if rows else ""
+    fig = plt.figure(figsize=A4)
+    try:
+        top = 0.965
+        fig.text(0.06, top, content.title, fontsize=14, weight="bold", va="top")
+        top -= 0.03
+        if content.synthetic:
+            wrapped = textwrap.fill(content.synthetic_note, 110)
+            fig.text(
+                0.06,
+                top,
+                wrapped,
+                fontsize=7.5,
+                va="top",
+                weight="bold",
+                bbox={"facecolor": "#fff0d6", "edgecolor": "#a35200", "pad": 4},
+            )
+            top -= 0.012 * (wrapped.count("\n") + 1) + 0.02
+        fig.text(0.06, top, textwrap.fill(content.intro, 120), fontsize=8, va="top", color="#555")
+        top -= 0.03
+        fig.text(0.06, top, table.title, fontsize=11, weight="bold", va="top")
+        top -= 0.015
+        previous = rows[0].get("previous_wave") if rows else None
+        headers = [
+            text("fs_col_indicator", lang),
+            domain,
+            text("col_interval", lang),
+            text("fs_col_national", lang),
+            text("fs_col_difference", lang),
+            "p (Holm)",
+            (
+                text("fs_col_change", lang, previous=previous)
+                if previous is not None
+                else text("fs_no_previous", lang)
+            ),
+        ]
+        headers = [textwrap.fill(h, 11 if k == 1 else 16) for k, h in enumerate(headers)]
+        height = 0.028 * (len(rows) + 1.6)
+        ax = fig.add_axes((0.04, top - height, 0.92, height))
+        ax.axis("off")
+        cells = [_cells(r, lang) for r in rows]
+        drawn = ax.table(
+            cellText=cells,
+            colLabels=headers,
+            loc="upper center",
+            cellLoc="right",
+            colLoc="center",
+            colWidths=[0.38, 0.10, 0.11, 0.08, 0.12, 0.07, 0.12],
+        )
+        drawn.auto_set_font_size(False)
+        drawn.set_fontsize(7)
+        drawn.scale(1.0, 1.35)
+        for (i, j), cell in drawn.get_celld().items():
+            cell.set_edgecolor("#dddddd")
+            if i == 0:
+                cell.set_facecolor("#eef3f8")
+                cell.set_height(cell.get_height() * 2.2)
+                cell.get_text().set_fontweight("bold")
+                continue
+            if j == 0:
+                cell.get_text().set_horizontalalignment("left")
+                cell._loc = "left"  # type: ignore[attr-defined]  # no public setter
+            row = rows[i - 1]
+            if not row["reliable"]:
+                cell.set_facecolor("#f4f4f4")
+                cell.get_text().set_color(GREY)
+            elif j == 4 and row["significant"]:
+                cell.get_text().set_color("#a35200" if row["difference"] > 0 else "#0072B2")
+                cell.get_text().set_fontweight("bold")
+            elif j == 6 and row.get("change_significant"):
+                cell.get_text().set_color("#a35200" if row["change"] > 0 else "#0072B2")
+                cell.get_text().set_fontweight("bold")
+        extent = drawn.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+        top = extent.y0 / fig.bbox.height - 0.012
+        notes = [f"\u2020 {r['indicator_label']}: {r['note']}" for r in rows if not r["reliable"]]
+        if notes:
+            block = "\n".join(textwrap.fill(n, 130) for n in notes)
+            fig.text(0.06, top, block, fontsize=7, va="top", color="#555")
+            top -= 0.0115 * (block.count("\n") + 1) + 0.01
+        plot_height = min(0.36, max(0.18, top - 0.17))
+        ax = fig.add_axes((0.36, top - plot_height, 0.58, plot_height - 0.04))
+        figures.draw_comparison(ax, rows, title=content.figures[slug].alt, language=lang)
+        note = textwrap.fill(content.method_note, 135)
+        fig.text(0.06, 0.035, note, fontsize=6.5, va="bottom", color="#555")
+        pdf.savefig(fig)
+    finally:
+        plt.close(fig)
+
+
+def factsheets_pdf(sheets: Sequence[tuple[str, Content]]) -> bytes | None:
+    """Return the PDF of the factsheets, a page each; None when matplotlib is missing."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.backends.backend_pdf import PdfPages
+    except ImportError:  # pragma: no cover - matplotlib comes with the report extra
+        return None
+    buffer = io.BytesIO()
+    with PdfPages(buffer, metadata={"Creator": "vpt_monitor", "CreationDate": None}) as pdf:
+        for slug, content in sheets:
+            _page(pdf, slug, content)
+    data = buffer.getvalue()
+    return data if np.size(data) else None

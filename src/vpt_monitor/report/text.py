@@ -1,0 +1,347 @@
+"""The words of the report and the factsheets, in English and Dutch.
+
+Every sentence the report writes is here once, as an ``(English, Dutch)`` pair with
+``str.format`` fields; :func:`text` picks the language. Labels of domain values come from
+:mod:`vpt_monitor._format` (the vocabularies), not from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vpt_monitor._format import check_language
+
+__all__ = ["INDICATORS", "TEXT", "reason", "text"]
+
+TEXT: Mapping[str, tuple[str, str]] = {
+    "title": (
+        "Monitor Integriteit en Veiligheid: headline report",
+        "Monitor Integriteit en Veiligheid: kerncijfers",
+    ),
+    "factsheets_title": (
+        "Monitor Integriteit en Veiligheid: factsheets by {by}",
+        "Monitor Integriteit en Veiligheid: factsheets per {by}",
+    ),
+    "intro": (
+        "Waves {waves}; {respondents} respondents, {incidents} incident records{organisations}.",
+        "Metingen {waves}; {respondents} respondenten, {incidents} incidentbeschrijvingen"
+        "{organisations}.",
+    ),
+    "intro_organisations": (", {count} organisations", ", {count} organisaties"),
+    "lead": (
+        "In {wave}, {political} of political office holders ({political_interval}%) and "
+        "{employees} of employees ({employees_interval}%) met aggression or violence in the "
+        "past 12 months.",
+        "In {wave} kreeg {political} van de politieke ambtsdragers ({political_interval}%) en "
+        "{employees} van de overheidsmedewerkers ({employees_interval}%) in de afgelopen 12 "
+        "maanden te maken met agressie of geweld.",
+    ),
+    "synthetic": (
+        "Synthetic data: every figure in this report is computed from simulated respondents "
+        "({source}), not from a survey. The report shows what the monitor's report looks "
+        "like; do not quote its numbers as findings.",
+        "Synthetische gegevens: elk cijfer in dit rapport is berekend op gesimuleerde "
+        "respondenten ({source}), niet op een enquête. Het rapport laat zien hoe de "
+        "rapportage van de monitor eruitziet; citeer de cijfers niet als uitkomsten.",
+    ),
+    "data_source": ("Data: {source}.", "Gegevens: {source}."),
+    "section_aggression": (
+        "Aggression and violence, {first}-{last}",
+        "Agressie en geweld, {first}-{last}",
+    ),
+    "section_change": ("Change from {first} to {last}", "Verandering van {first} naar {last}"),
+    "section_offices": ("Offices, {wave}", "Functies, {wave}"),
+    "section_social": (
+        "Aggression via social media, {first}-{last}",
+        "Agressie via sociale media, {first}-{last}",
+    ),
+    "section_reporting": ("Reporting, {wave}", "Melden en aangifte, {wave}"),
+    "section_influence": (
+        "Political office holders whose decisions aggression influenced, {first}-{last}",
+        "Politieke ambtsdragers bij wie agressie de besluitvorming beïnvloedde, {first}-{last}",
+    ),
+    "section_integrity": ("Integrity", "Integriteit"),
+    "section_perceived": (
+        "Perceived or suspected violations, {first}-{last}",
+        "Waargenomen of vermoede integriteitsschendingen, {first}-{last}",
+    ),
+    "section_policy": ("Organisations' policy, {wave}", "Beleid van organisaties, {wave}"),
+    "section_coverage": (
+        "Coverage of measures named in the 2016 letter, {wave}",
+        "Maatregelen uit de brief van 2016: aandeel organisaties, {wave}",
+    ),
+    "section_maturity": ("Maturity, {scheme} scheme, {wave}", "Volwassenheid, {scheme}, {wave}"),
+    "section_violations": (
+        "Registered violations per 1,000 employees, {wave}",
+        "Geregistreerde schendingen per 1.000 medewerkers, {wave}",
+    ),
+    "section_absent": ("Not in these data", "Niet in deze gegevens"),
+    "absent_intro": (
+        "These questions were not asked (the files hold no answers to them), so the report "
+        "leaves them out rather than show them as 0:",
+        "Deze vragen zijn niet gesteld (de bestanden bevatten er geen antwoorden op); het "
+        "rapport laat ze weg in plaats van ze als 0 te tonen:",
+    ),
+    "absent_summary": (
+        "Not in these data (not asked; left out rather than shown as 0):",
+        "Niet in deze gegevens (niet gevraagd; weggelaten in plaats van als 0 getoond):",
+    ),
+    "method_break": ("Method break: {note}", "Methodebreuk: {note}"),
+    "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
+    "method_note": (
+        "Estimates are design-based: weights, strata, clusters and finite-population "
+        "corrections are respected; intervals are 95% (logit for shares, Student t on the "
+        "design's degrees of freedom). Rows marked † and grey do not meet the publication "
+        "rules (effective sample size, interval width, degrees of freedom); the reason is "
+        "given below the table. Produced by vpt_monitor.",
+        "De schattingen houden rekening met het steekproefontwerp: gewichten, strata, clusters "
+        "en eindige-populatiecorrecties; intervallen zijn 95% (logit voor aandelen, Student t "
+        "op de vrijheidsgraden van het ontwerp). Grijze rijen met † voldoen niet aan de "
+        "publicatieregels (effectieve steekproefomvang, breedte van het interval, "
+        "vrijheidsgraden); de reden staat onder de tabel. Gemaakt met vpt_monitor.",
+    ),
+    "summary_change": (
+        "Change {first}-{last}, {domain}: {change} points ({interval}; adjusted {p})",
+        "Verandering {first}-{last}, {domain}: {change} procentpunt ({interval}; "
+        "gecorrigeerde {p})",
+    ),
+    "summary_files": (
+        "Tables: see `tables/` (CSV) and `tables/tables.xlsx`; figures: see `index.html`.",
+        "Tabellen: zie `tables/` (CSV) en `tables/tables.xlsx`; figuren: zie `index.html`.",
+    ),
+    # table columns
+    "col_estimate": ("estimate", "schatting"),
+    "col_interval": ("95% interval", "95%-interval"),
+    "col_n": ("n", "n"),
+    "col_change": ("change (points)", "verschil (%-punt)"),
+    "col_p_holm": ("p (Holm)", "p (Holm)"),
+    "col_significant": ("significant", "significant"),
+    "unreliable_marker": ("does not meet the publication rules", "voldoet niet aan de regels"),
+    # figures
+    "fig_victimised": ("victimised in past 12 months (%)", "slachtoffer afgelopen 12 maanden (%)"),
+    "fig_trend_title": (
+        "Victimisation by group, with 95% intervals",
+        "Slachtofferschap per groep, met 95%-intervallen",
+    ),
+    "fig_social_title": (
+        "Aggression via social media by group, with 95% intervals",
+        "Agressie via sociale media per groep, met 95%-intervallen",
+    ),
+    "fig_social_axis": ("via social media (%)", "via sociale media (%)"),
+    "fig_perceived_title": (
+        "Perceived integrity violations by group, with 95% intervals",
+        "Waargenomen integriteitsschendingen per groep, met 95%-intervallen",
+    ),
+    "fig_perceived_axis": ("perceived violations (%)", "waargenomen schendingen (%)"),
+    "fig_offices_title": (
+        "Victimisation by office, {wave}",
+        "Slachtofferschap per functie, {wave}",
+    ),
+    "fig_reporting_title": (
+        "Reporting of incidents, {wave} (per incident)",
+        "Melden en aangifte van incidenten, {wave} (per incident)",
+    ),
+    "fig_reporting_axis": ("% of incidents", "% van de incidenten"),
+    "fig_maturity_title": (
+        "Policy maturity by layer, with 95% intervals",
+        "Volwassenheid van het beleid per bestuurslaag, met 95%-intervallen",
+    ),
+    "fig_maturity_axis": ("mean maturity score (0-100)", "gemiddelde volwassenheidsscore (0-100)"),
+    "fig_violations_title": (
+        "Registered violations per 1,000 employees by layer, {wave}",
+        "Geregistreerde schendingen per 1.000 medewerkers per bestuurslaag, {wave}",
+    ),
+    "fig_violations_axis": ("per 1,000 employees", "per 1.000 medewerkers"),
+    "fig_coverage_title": (
+        "Organisations with the measure, {wave}",
+        "Organisaties met de maatregel, {wave}",
+    ),
+    "fig_coverage_axis": ("% of organisations", "% van de organisaties"),
+    "scheme_integrity": ("integrity", "integriteit"),
+    "scheme_aggression": ("aggression", "agressie en geweld"),
+    "reported_internally": ("reported internally (melden)", "gemeld binnen de organisatie"),
+    "police_report": ("police report (aangifte)", "aangifte bij de politie"),
+    "not_measured_influence": (
+        "influence of aggression on decisions",
+        "invloed van agressie op besluitvorming",
+    ),
+    "not_measured_perceived": (
+        "perceived integrity violations",
+        "waargenomen integriteitsschendingen",
+    ),
+    "not_measured_policy": ("policy measure: {measure}", "beleidsmaatregel: {measure}"),
+    "not_measured_maturity": (
+        "policy maturity, {scheme} scheme",
+        "volwassenheid van het beleid, {scheme}",
+    ),
+    "not_measured_violations": (
+        "registered integrity violations",
+        "geregistreerde integriteitsschendingen",
+    ),
+    "not_measured_reporting": ("reporting: {what}", "melden: {what}"),
+    "not_measured_social": (
+        "aggression via social media",
+        "agressie via sociale media",
+    ),
+    # factsheets
+    "fs_title": (
+        "{domain}: aggression, violence and integrity, {wave}",
+        "{domain}: agressie, geweld en integriteit, {wave}",
+    ),
+    "fs_section": (
+        "{domain} compared with the national figure, {wave}",
+        "{domain} vergeleken met het landelijke cijfer, {wave}",
+    ),
+    "fs_explain": (
+        "Each row compares {domain} ({variable}) with the national figure of {wave}, the "
+        "difference tested on the full design, and shows the change since {previous}. ▲ and "
+        "▼ mark differences that hold up after Holm's adjustment across the indicators of "
+        "this page; grey rows (†) do not meet the publication rules, for the reason given "
+        "below the table, and get no mark.",
+        "Elke rij vergelijkt {domain} ({variable}) met het landelijke cijfer van {wave}, het "
+        "verschil getoetst op het volledige steekproefontwerp, en toont de verandering sinds "
+        "{previous}. ▲ en ▼ markeren verschillen die standhouden na Holms correctie over de "
+        "indicatoren van deze pagina; grijze rijen (†) voldoen niet aan de publicatieregels, "
+        "om de reden onder de tabel, en krijgen geen markering.",
+    ),
+    "fs_no_previous": ("no earlier wave", "geen eerdere meting"),
+    "fs_col_indicator": ("indicator", "indicator"),
+    "fs_col_national": ("national", "landelijk"),
+    "fs_col_difference": (
+        "difference from national (points)",
+        "verschil met landelijk (%-punt)",
+    ),
+    "fs_col_change": ("change since {previous} (points)", "verandering sinds {previous} (%-punt)"),
+    "fs_method": (
+        "Estimates are design-based (weights, strata, clusters, finite-population corrections) "
+        "with 95% intervals. The national figure includes {domain}, so the two are not "
+        "independent: the difference and its interval are estimated on the full design, "
+        "with the covariance between {domain} and the nation. p-values are Holm-adjusted "
+        "across the indicators of this page, separately for the comparison with the national "
+        "figure and for the change since the previous wave. Produced by vpt_monitor.",
+        "De schattingen houden rekening met het steekproefontwerp (gewichten, strata, "
+        "clusters, eindige-populatiecorrecties); intervallen zijn 95%. Het landelijke cijfer "
+        "omvat {domain}, dus de twee zijn niet onafhankelijk: het verschil en het interval "
+        "ervan zijn geschat op het volledige ontwerp, met de covariantie tussen {domain} en "
+        "het land. De p-waarden zijn met Holm gecorrigeerd over de indicatoren van deze "
+        "pagina, apart voor de vergelijking met landelijk en voor de verandering sinds de "
+        "vorige meting. Gemaakt met vpt_monitor.",
+    ),
+    "fs_index_title": (
+        "Monitor Integriteit en Veiligheid: factsheets by {variable}, {wave}",
+        "Monitor Integriteit en Veiligheid: factsheets per {variable}, {wave}",
+    ),
+    "fs_index_lead": (
+        "One page per {variable} ({count}), each comparing it with the national figure on "
+        "every headline indicator. All pages in one PDF: factsheets.pdf.",
+        "Eén pagina per {variable} ({count}), die elk de {variable} vergelijkt met het "
+        "landelijke cijfer op elke kernindicator. Alle pagina's in één PDF: factsheets.pdf.",
+    ),
+    "fs_index_lead_no_pdf": (
+        "One page per {variable} ({count}), each comparing it with the national figure on "
+        "every headline indicator.",
+        "Eén pagina per {variable} ({count}), die elk de {variable} vergelijkt met het "
+        "landelijke cijfer op elke kernindicator.",
+    ),
+    "fs_pages": ("Factsheets", "Factsheets"),
+    "fs_national": ("National figures, {wave}", "Landelijke cijfers, {wave}"),
+    "fs_higher": ("higher", "hoger"),
+    "fs_lower": ("lower", "lager"),
+    "fs_summary_line": (
+        "{domain}: {indicator} {direction} than nationally ({difference} points; adjusted {p})",
+        "{domain}: {indicator} {direction} dan landelijk ({difference} procentpunt; "
+        "gecorrigeerde {p})",
+    ),
+    "fs_summary_none": (
+        "{domain}: no indicator differs significantly from the national figure",
+        "{domain}: geen indicator wijkt significant af van het landelijke cijfer",
+    ),
+    "fs_summary_files": (
+        "Pages: `index.html` and one HTML file per {variable}; tables: `tables/`.",
+        "Pagina's: `index.html` en één HTML-bestand per {variable}; tabellen: `tables/`.",
+    ),
+    "fs_figure": (
+        "{domain} (blue circles) and national (orange diamonds), {wave}, with 95% intervals",
+        "{domain} (blauwe rondjes) en landelijk (oranje ruiten), {wave}, met 95%-intervallen",
+    ),
+    "fs_axis": ("%", "%"),
+    "fs_back": ("All factsheets", "Alle factsheets"),
+}
+
+#: The factsheets' headline indicators: ``key: (English, Dutch)``.
+INDICATORS: Mapping[str, tuple[str, str]] = {
+    "victimisation": (
+        "victimised in the past 12 months",
+        "slachtoffer in de afgelopen 12 maanden",
+    ),
+    "verbal": ("verbal aggression", "verbale agressie"),
+    "threat": ("threats and intimidation", "bedreiging en intimidatie"),
+    "physical": ("physical violence", "fysiek geweld"),
+    "social_media": ("aggression via social media", "agressie via sociale media"),
+    "adverse": ("adverse consequences (victims)", "negatieve gevolgen (slachtoffers)"),
+    "reported_internally": (
+        "incidents reported internally (melden)",
+        "incidenten gemeld binnen de organisatie",
+    ),
+    "police_report": ("incidents reported to the police", "incidenten met aangifte"),
+    "decision_influence": (
+        "decisions influenced (political office holders)",
+        "besluitvorming beïnvloed (politieke ambtsdragers)",
+    ),
+    "perceived_violations": (
+        "perceived integrity violations",
+        "waargenomen integriteitsschendingen",
+    ),
+}
+
+#: Dutch for the publication rules' reasons (:meth:`vpt_monitor.stats.Estimate.reliability`).
+_REASONS: Mapping[str, str] = {
+    "no observations": "geen waarnemingen",
+    "effective sample size below 30": "effectieve steekproefomvang kleiner dan 30",
+    "interval wider than 0.30": "interval breder dan 30 procentpunt",
+    "interval wider than 130% of the estimate": "interval breder dan 130% van de schatting",
+    "fewer than 8 degrees of freedom": "minder dan 8 vrijheidsgraden",
+    "relative standard error above 30%": "relatieve standaardfout groter dan 30%",
+    "fewer than 20 events": "minder dan 20 gebeurtenissen",
+    "zero standard error": "standaardfout nul",
+}
+
+
+def text(key: str, language: str, **values: Any) -> str:
+    """Return the sentence ``key`` in ``language``, its fields filled from ``values``.
+
+    Examples
+    --------
+    >>> from vpt_monitor.report.text import text
+    >>> text("section_change", "nl", first=2014, last=2016)
+    'Verandering van 2014 naar 2016'
+    """
+    pair = TEXT[key]
+    chosen = pair[0] if check_language(language) == "en" else pair[1]
+    return chosen.format(**values) if values else chosen
+
+
+def reason(english: str, language: str) -> str:
+    """Return a reason the publication rules give, in ``language``.
+
+    Examples
+    --------
+    >>> from vpt_monitor.report.text import reason
+    >>> reason("effective sample size below 30", "nl")
+    'effectieve steekproefomvang kleiner dan 30'
+    >>> reason("zero standard error: one PSU", "nl")
+    'standaardfout nul: one PSU'
+    """
+    if check_language(language) == "en":
+        return english
+    for known, dutch in _REASONS.items():
+        if english == known or english.startswith(known + ":"):
+            return dutch + english[len(known) :]
+    return english
+
+
+def indicator(key: str, language: str) -> str:
+    """Return the name of a headline indicator in ``language``."""
+    pair = INDICATORS[key]
+    return pair[0] if check_language(language) == "en" else pair[1]

@@ -1,0 +1,342 @@
+"""Factsheets (issue 12): a province against the national figure, against R; the pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import read_reference_columns, read_reference_csv
+from numpy.testing import assert_allclose
+from test_monitor_reference import DATA as PLAIN
+
+from vpt_monitor import (
+    MonitorData,
+    Province,
+    decision_influence,
+    integrity_perception,
+    reporting_propensity,
+    victimisation,
+)
+from vpt_monitor.__main__ import main
+from vpt_monitor.report import ReportError, build_factsheets
+from vpt_monitor.report.compare import compare_with_national, split
+from vpt_monitor.report.factsheets import HEADLINES
+from vpt_monitor.synth import simulate
+
+R = {
+    (r["indicator"], r["domain"], r["quantity"]): float(r["value"])
+    for r in read_reference_csv("factsheets.csv")
+}
+
+
+def _with_provinces() -> MonitorData:
+    provinces = read_reference_columns("factsheet_provinces.csv")
+    where = {rid: i for i, rid in enumerate(provinces["id"])}
+    frame = PLAIN.to_pandas()
+    frame["province"] = [
+        provinces["province"][where[str(rid)]] or None for rid in PLAIN.respondents["id"]
+    ]
+    return MonitorData.from_columns(
+        frame, PLAIN.to_pandas("incidents"), lonely_psu=PLAIN.lonely_psu
+    )
+
+
+DATA = _with_provinces()
+
+INDICATORS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "victimisation": (victimisation, {}),
+    "threat": (victimisation, {"form": "bedreiging"}),
+    "perceived": (integrity_perception, {}),
+    "influence": (decision_influence, {}),
+    "reporting": (reporting_propensity, {"to": "employer"}),
+}
+
+
+# ---- against R: svyby(covmat = TRUE) + svycontrast, and the full linearisation ---------------
+
+
+@pytest.mark.parametrize("wave", [2014, 2016])
+@pytest.mark.parametrize("name", list(INDICATORS))
+def test_a_province_against_the_national_figure_equals_r_full_linearisation(
+    name: str, wave: int
+) -> None:
+    # R: svycontrast(svytotal(~yd + xd + y + x, sub), quote(yd / xd - y / x))
+    indicator, options = INDICATORS[name]
+    result = compare_with_national(DATA, indicator, by="province", wave=wave, **options)
+    assert result.method == "stacked"
+    checked = 0
+    for i, province in enumerate(result.domains):
+        key = (name, f"{wave}:{province.value}")
+        if (*key, "estimate") not in R:  # nobody of the province in the indicator's rows
+            assert np.isnan(result.estimate[i])  # (perceived violations: not asked in 2014)
+            continue
+        assert_allclose(result.estimate[i], R[(*key, "estimate")], rtol=1e-10)
+        assert_allclose(result.national[i], R[(*key, "national")], rtol=1e-10)
+        assert_allclose(result.difference[i], R[(*key, "difference")], rtol=1e-9, atol=1e-15)
+        assert_allclose(result.standard_error[i], R[(*key, "full_se")], rtol=1e-9)
+        assert result.df[i] == R[(*key, "df")]
+        assert_allclose(result.p_value[i], R[(*key, "full_p_value")], rtol=1e-7, atol=1e-300)
+        checked += 1
+    assert checked == sum(1 for k in R if k[0] == name and k[1].startswith(f"{wave}:")) / 10
+
+
+@pytest.mark.parametrize("wave", [2014, 2016])
+@pytest.mark.parametrize("name", list(INDICATORS))
+def test_through_the_rest_of_the_country_equals_r_svyby_contrast(name: str, wave: int) -> None:
+    # R: svycontrast(svyby(~y, ~in_d, sub, svyratio, covmat = TRUE), c(-1, 1))
+    indicator, options = INDICATORS[name]
+    result = compare_with_national(
+        DATA, indicator, by="province", wave=wave, method="rest", **options
+    )
+    assert result.method == "rest"
+    for i, province in enumerate(result.domains):
+        key = (name, f"{wave}:{province.value}")
+        if (*key, "estimate") not in R:
+            continue
+        assert_allclose(result.estimate[i], R[(*key, "estimate")], rtol=1e-10)
+        assert_allclose(result.rest[i], R[(*key, "rest")], rtol=1e-10)
+        assert_allclose(result.national[i], R[(*key, "national")], rtol=1e-10)
+        assert_allclose(result.contrast[i], R[(*key, "contrast")], rtol=1e-9, atol=1e-15)
+        assert_allclose(result.contrast_error[i], R[(*key, "contrast_se")], rtol=1e-9)
+        assert result.df[i] == R[(*key, "df")]
+        assert_allclose(result.p_value[i], R[(*key, "p_value")], rtol=1e-7, atol=1e-300)
+        assert_allclose(result.difference[i], R[(*key, "difference")], rtol=1e-9, atol=1e-15)
+
+
+def test_the_share_held_fixed_is_close_to_the_full_linearisation_but_not_equal() -> None:
+    # the rest-of-country interval holds the province's share fixed: within a few per cent of
+    # the full linearisation for shares of respondents, but off by up to half for shares of
+    # incidents, where a province's share of the incidents rests on a few heavily weighted
+    # victims; hence the stacked comparison wherever the design allows it
+    ratios: dict[bool, list[float]] = {True: [], False: []}
+    for (name, domain, quantity), full in R.items():
+        if quantity != "full_se":
+            continue
+        wave, province = domain.split(":")
+        indicator, options = INDICATORS[name]
+        rest = compare_with_national(
+            DATA,
+            indicator,
+            by="province",
+            wave=int(wave),
+            domains=(Province(province),),
+            method="rest",
+            **options,
+        )
+        ratios[name == "reporting"].append(rest.standard_error[0] / full)
+    assert 0.95 < min(ratios[False]) <= max(ratios[False]) < 1.05
+    assert min(ratios[True]) < 0.6
+
+
+def test_stacking_needs_the_design_of_the_columns() -> None:
+    from vpt_monitor.stats import SurveyDesign, poststratify
+
+    # weights post-stratified to population counts by wave and group, on a one-stage design
+    # (calibration does not take a second-stage fpc)
+    own = DATA.design
+    one_stage = SurveyDesign(weights=own.weights, strata=own.strata, clusters=own.psu)
+    cells = DATA.respondents["wave"] * 10 + DATA.respondents["group"]
+    totals = {int(c): 1.1 * own.weights[cells == c].sum() for c in np.unique(cells)}
+    calibrated = DATA.with_design(poststratify(one_stage, cells, totals))
+    result = compare_with_national(calibrated, victimisation, by="province", wave=2016)
+    assert result.method == "rest"
+    with pytest.raises(ValueError, match="method='stacked' needs the design"):
+        compare_with_national(calibrated, victimisation, by="province", wave=2016, method="stacked")
+
+
+def test_a_naive_independent_samples_test_would_differ() -> None:
+    # the province is part of the nation: treating the two as independent overstates the
+    # standard error of the difference; the design-based one is what R's svycontrast gives
+    result = compare_with_national(DATA, victimisation, by="province", wave=2016)
+    table = victimisation(DATA, by=("wave", "province"))
+    national = victimisation(DATA, wave=2016)
+    i = result.domains.index(Province.ZUID_HOLLAND)
+    naive = np.hypot(table[(2016, Province.ZUID_HOLLAND)].standard_error, national.standard_error)
+    assert result.standard_error[i] < 0.95 * naive
+
+
+def test_stacking_counts_every_respondent_in_their_province_and_in_the_nation() -> None:
+    from vpt_monitor.report.compare import _stack
+
+    both, name, _ = _stack(DATA, "province", tuple(Province))  # type: ignore[misc]
+    assert len(both) == 2 * len(DATA)
+    assert both.design.n_psu == DATA.design.n_psu
+    assert both.design.df == DATA.design.df
+    national = victimisation(both, by=name, wave=2016)["national"]  # type: ignore[index]
+    plain = victimisation(DATA, wave=2016)
+    assert national.estimate == pytest.approx(plain.estimate, rel=1e-14)
+    assert national.standard_error == pytest.approx(plain.standard_error, rel=1e-12)
+    assert national.df == plain.df
+
+
+def test_the_split_keeps_the_design_and_puts_unknown_values_in_the_rest() -> None:
+    parts, name = split(DATA, "province", Province.UTRECHT)
+    assert parts.design is DATA.design
+    codes = parts.respondents[name]
+    unknown = DATA.respondents["province"] < 0
+    assert unknown.any()
+    assert (codes[unknown] == 1).all()
+    assert (codes == 0).sum() == (DATA.respondents["province"] == 6).sum()
+
+
+def test_a_comparison_converts_to_a_tidy_frame() -> None:
+    result = compare_with_national(DATA, victimisation, by="province", wave=2016)
+    frame = result.to_pandas(labels="nl")
+    assert frame.index.name == "domain"
+    assert "Fryslân" in frame.index
+    assert (frame["low"] <= frame["difference"]).all()
+    assert frame.loc["Utrecht", "difference"] == pytest.approx(result["utrecht"]["difference"])
+
+
+def test_comparison_refuses_what_is_not_a_domain_variable() -> None:
+    with pytest.raises(ValueError, match="'by' must name a domain variable"):
+        compare_with_national(DATA, victimisation, by="wave", wave=2016)
+    with pytest.raises(ValueError, match="'by' must name a domain variable"):
+        compare_with_national(DATA, victimisation, by="shoe_size", wave=2016)
+
+
+# ---- the pages ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = simulate(waves=(2014, 2016), scale=0.4, seed=4)
+    return build_factsheets(data, by="province", out=tmp_path_factory.mktemp("fs") / "sheets")
+
+
+def test_a_factsheet_per_province(sheets: Path) -> None:
+    pages = sorted(p.stem for p in sheets.glob("*.html"))
+    assert pages == sorted(["index", *(p.value for p in Province)])
+    assert (sheets / "factsheets.pdf").read_bytes().startswith(b"%PDF")
+    assert (sheets / "factsheets.pdf").read_bytes().count(b"/Type /Page\n") + (
+        sheets / "factsheets.pdf"
+    ).read_bytes().count(b"/Type /Page ") >= 12
+    index = (sheets / "index.html").read_text()
+    for province in Province:
+        assert f'href="{province.value}.html"' in index
+        assert province.dutch in index
+
+
+def test_a_page_compares_every_headline_indicator_in_dutch(sheets: Path) -> None:
+    page = (sheets / "fryslan.html").read_text()
+    assert '<html lang="nl">' in page
+    assert "Fryslân vergeleken met het landelijke cijfer, 2016" in page
+    assert "verandering sinds 2014 (%-punt)" in page
+    assert "slachtoffer in de afgelopen 12 maanden" in page
+    assert "waargenomen integriteitsschendingen" in page
+    assert "Holm" in page
+    assert 'class="synthetic"' in page
+    assert "data:image/png;base64," in page
+    assert " tot " in page or "\u2013" in page
+    assert not any(f"{d}.{d}%" in page for d in "0123456789")  # decimal commas
+    frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
+    assert set(frame["indicator"]) <= {key for key, _, _ in HEADLINES}
+    assert len(frame) == 12 * frame["indicator"].nunique()
+    assert frame.columns[0] == "synthetic"
+    assert {"province", "province_label", "indicator", "indicator_label"} <= set(frame.columns)
+    assert {"difference", "p_value", "p_adjusted", "significant", "change"} <= set(frame.columns)
+
+
+def test_holm_across_the_indicators_of_a_page_and_grey_cells_are_never_significant(
+    sheets: Path,
+) -> None:
+    frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
+    for _, page in frame.groupby("province"):
+        p = page["p_value"].to_numpy()
+        adjusted = page["p_adjusted"].to_numpy()
+        known = ~np.isnan(p)
+        m = known.sum()
+        order = np.argsort(p[known])
+        expected = np.minimum(np.maximum.accumulate(p[known][order] * (m - np.arange(m))), 1)
+        assert_allclose(adjusted[known][order], expected)
+    assert not (frame["significant"] & ~frame["reliable"]).any()
+    grey = frame[~frame["reliable"]]
+    assert (grey["note"].fillna("") != "").all()  # the reason is given
+
+
+def test_grey_rows_show_their_reason_on_the_page(sheets: Path) -> None:
+    frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
+    grey = frame[~frame["reliable"]].iloc[0]
+    page = (sheets / f"{grey['province']}.html").read_text()
+    assert 'class="unreliable"' in page
+    assert f"\u2020 {grey['indicator_label']}: {grey['note']}" in page
+
+
+def test_factsheets_metadata_workbook_and_summary(sheets: Path) -> None:
+    metadata = json.loads((sheets / "tables" / "metadata.json").read_text())
+    assert metadata["synthetic"] is True
+    assert metadata["by"] == "province"
+    assert metadata["language"] == "nl"
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(sheets / "tables" / "tables.xlsx")
+    assert book.sheetnames[:3] == ["info", "factsheets", "national"]
+    assert "utrecht" in book.sheetnames
+    summary = (sheets / "summary.md").read_text()
+    assert summary.startswith("# Monitor Integriteit en Veiligheid: factsheets per provincie")
+    assert "> **Synthetische gegevens" in summary
+
+
+def test_factsheets_are_replaced_atomically_only_with_force(sheets: Path) -> None:
+    data = simulate(waves=(2016,), scale=0.2, seed=1)
+    with pytest.raises(ReportError, match="exists; choose another folder or pass force"):
+        build_factsheets(data, by="group", out=sheets)
+    before = sorted(p.name for p in sheets.parent.iterdir())
+    folder = build_factsheets(data, by="group", out=sheets, force=True, pdf=False)
+    assert sorted(p.stem for p in folder.glob("*.html")) == [
+        "index",
+        "medewerker",
+        "politiek-ambtsdrager",
+    ]
+    assert not (folder / "factsheets.pdf").exists()
+    assert sorted(p.name for p in sheets.parent.iterdir()) == before  # no hidden folder left
+
+
+def test_factsheets_in_english_by_office_without_an_earlier_wave(tmp_path: Path) -> None:
+    data = simulate(waves=(2016,), scale=0.3, seed=2)
+    folder = build_factsheets(data, by="office", out=tmp_path / "o", language="en", pdf=False)
+    page = (folder / "burgemeester.html").read_text()
+    assert "Mayor compared with the national figure, 2016" in page
+    assert "<title>Mayor: aggression, violence and integrity, 2016</title>" in page
+    assert "no earlier wave" in page
+    assert '<html lang="en">' in page
+
+
+def test_factsheets_by_a_declared_attribute_use_its_labels(tmp_path: Path) -> None:
+    from vpt_monitor.attributes import Attribute
+
+    data = simulate(waves=(2016,), scale=0.3, seed=2)
+    rng = np.random.default_rng(0)
+    frame = data.to_pandas()
+    frame["region"] = rng.choice(["noord", "zuid"], size=len(frame))
+    declared = MonitorData.from_columns(
+        frame,
+        data.to_pandas("incidents"),
+        attributes=[
+            Attribute(
+                "region",
+                codes=("noord", "zuid"),
+                labels={"noord": ("north", "Noorden"), "zuid": ("south", "Zuiden")},
+                title=("region", "regio"),
+            )
+        ],
+        lonely_psu="adjust",
+    )
+    folder = build_factsheets(declared, by="region", out=tmp_path / "r", pdf=False)
+    assert "Zuiden vergeleken met het landelijke cijfer" in (folder / "zuid.html").read_text()
+    assert "factsheets per regio" in (folder / "index.html").read_text()
+
+
+def test_the_factsheets_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "fs"
+    args = ["factsheets", "--by", "group", "--out", str(out), "--scale", "0.2", "--no-pdf"]
+    assert main(args) == 0
+    assert (out / "index.html").exists()
+    assert "factsheets written to" in capsys.readouterr().err
+    assert main([*args[:2], "shoe_size", *args[3:], "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "--by shoe_size: 'by' must name a domain variable" in err
+    assert "Traceback" not in err
