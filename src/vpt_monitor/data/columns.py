@@ -2,14 +2,18 @@
 
 :func:`build` turns columns (a mapping of arrays or a data frame per table) into the arrays
 :class:`~vpt_monitor.MonitorData` holds, checking every cell with vectorised masks and
-formatting only the bad rows. Problems read ``"{table} row {i}: {column}={value}: {reason}"``
-(``i`` is the 0-based row) or ``"{table} column '{name}': ..."``; the readers of
-:mod:`vpt_monitor.io` turn rows into file lines by these shapes.
+formatting only the bad rows. Each column is wrapped once in :class:`~.cells.Cells`, so that
+text is read once per distinct value and numbers as whole arrays. Problems read
+``"{table} row {i}: {column}={value}: {reason}"`` (``i`` is the 0-based row) or
+``"{table} column '{name}': ..."``. :func:`check` returns the bad rows as :class:`Flag`
+groups instead, which the readers of :mod:`vpt_monitor.io` locate in their files (file and
+line) without formatting a row twice.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -33,19 +37,37 @@ from vpt_monitor._codes import (
     VIOLATIONS,
 )
 from vpt_monitor.attributes import Attribute, code_text, declare
+from vpt_monitor.data.cells import (
+    SHOWN_LENGTH,
+    ArrowCells,
+    Cells,
+    distinct_map,
+    is_missing,
+    missing_scalar,
+    prepare,
+    refactorize,
+    take,
+    to_float,
+)
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import WAVE_RANGE
-from vpt_monitor.stats.design import show
 
-__all__ = ["MAX_EMPLOYEES", "MAX_INCIDENTS", "RESPONDENT_COLUMNS", "Tables", "build"]
+__all__ = [
+    "MAX_EMPLOYEES",
+    "MAX_INCIDENTS",
+    "RESPONDENT_COLUMNS",
+    "SHOWN_LENGTH",
+    "Flag",
+    "Tables",
+    "build",
+    "check",
+]
 
 #: Largest number of incidents of one form that one respondent can report for a year: a count
 #: above it is refused as a data error (a code such as 99999 for "unknown", or a corrupt cell).
 MAX_INCIDENTS = 100_000
 #: Largest number of employees of one organisation (the whole Rijk has about 130,000).
 MAX_EMPLOYEES = 1_000_000
-#: Longest value shown in a problem; longer values are cut with "...".
-SHOWN_LENGTH = 60
 
 #: Respondent columns other than the per-member ones (``incidents:<form>``, ``channel:<code>``,
 #: ``consequence:<code>``, ``violation:<code>``).
@@ -112,80 +134,93 @@ def empty_tables() -> Tables:
     )
 
 
+class Flag(NamedTuple):
+    """Rows of one table with the same problem in one column, formatted only when asked."""
+
+    table: str
+    rows: NDArray[np.intp]
+    column: str
+    #: ``"{column}={value}: {reason}"`` for some of ``rows`` (a subset, in their order)
+    texts: Callable[[NDArray[np.intp]], list[str]]
+
+
+def format_flags(flags: Iterable[Flag]) -> list[str]:
+    """Problems as ``"{table} row {i}: {column}={value}: {reason}"``, flag by flag."""
+    problems: list[str] = []
+    for flag in flags:
+        prefix = f"{flag.table} row "
+        problems += [
+            f"{prefix}{i}: {text}"
+            for i, text in zip(flag.rows.tolist(), flag.texts(flag.rows), strict=True)
+        ]
+    return problems
+
+
+def _cell_texts(
+    column: str, cells: Cells, reason: str | Callable[[int], str], rows: NDArray[np.intp]
+) -> list[str]:
+    values = cells.shown(rows)
+    if callable(reason):
+        return [
+            f"{column}={value}: {reason(i)}" for value, i in zip(values, rows.tolist(), strict=True)
+        ]
+    return [f"{column}={value}: {reason}" for value in values]
+
+
 class _Rows:
     """Collects row problems for one table, so that all of them can be reported."""
 
     def __init__(self, table: str) -> None:
         self.table = table
-        self.problems: list[str] = []
+        self.flags: list[Flag] = []
         self.total = 0
 
     def flag(
         self,
         bad: NDArray[np.bool_],
         column: str,
-        values: NDArray[Any],
+        values: Cells,
         reason: str | Callable[[int], str],
     ) -> None:
         """Record a problem for every row in ``bad``; ``reason`` may depend on the row."""
         rows = np.flatnonzero(bad)
+        if rows.size == 0:
+            return
         self.total += rows.size
-        for i in rows:
-            value = values[i]
-            shown = "(empty)" if value is None or _missing_scalar(value) else show(value)
-            if len(shown) > SHOWN_LENGTH:
-                shown = shown[: SHOWN_LENGTH - 3] + "..."
-            why = reason(int(i)) if callable(reason) else reason
-            self.problems.append(f"{self.table} row {int(i)}: {column}={shown}: {why}")
+        texts = functools.partial(_cell_texts, column, values, reason)
+        self.flags.append(Flag(self.table, rows, column, texts))
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem recorded, formatted."""
+        return format_flags(self.flags)
 
 
-def _column(source: Any, name: str, n: int | None = None) -> NDArray[Any] | None:
+def _column(source: Any, name: str, n: int | None = None) -> Cells | None:
     if name not in source:
         return None
-    values = np.asarray(source[name])
-    if values.ndim != 1:
-        raise ValueError(f"column {name!r} must be one-dimensional; got shape {values.shape}")
-    if n is not None and values.shape[0] != n:
-        raise ValueError(f"column {name!r} has {values.shape[0]} values, expected {n}")
-    return values
-
-
-def _missing(values: NDArray[Any]) -> NDArray[np.bool_]:
-    if values.dtype.kind == "f":
-        return np.asarray(np.isnan(values), dtype=bool)
-    if values.dtype.kind == "O":
-        return np.fromiter(
-            (v is None or _missing_scalar(v) for v in values), dtype=bool, count=values.shape[0]
-        )
-    return np.zeros(values.shape, dtype=bool)
+    return prepare(source[name], name, n)
 
 
 def _codes(
-    rows: _Rows, values: NDArray[Any], column: str, members: tuple[StrEnum, ...], required: bool
+    rows: _Rows, values: Cells, column: str, members: tuple[StrEnum, ...], required: bool
 ) -> NDArray[np.int8]:
     """Codes into ``members`` (-1 missing, -2 unknown), looked up once per distinct value."""
-    missing = _missing(values)
-    text = np.where(missing, "", values.astype(str))
-    distinct, inverse = np.unique(text, return_inverse=True)
+    codes, distinct = values.encoded()
     lookup = {m.value: k for k, m in enumerate(members)}
-    mapped = np.array([lookup.get(str(v), -2) for v in distinct], dtype=np.int8)
-    codes = np.where(missing, -1, mapped[inverse]).astype(np.int8)
+    texts = np.asarray(distinct).astype(str) if len(distinct) else np.zeros(0, dtype=str)
+    mapped = np.array([lookup.get(str(t), -2) for t in texts], dtype=np.int8)
+    result = take(mapped, codes, -1).astype(np.int8)
     valid = ", ".join(repr(m.value) for m in members)
-    rows.flag(codes == -2, column, values, f"not a valid code; valid codes are {valid}")
+    rows.flag(result == -2, column, values, f"not a valid code; valid codes are {valid}")
     if required:
-        rows.flag(codes == -1, column, values, "missing")
-    return codes
-
-
-def _as_numbers(values: NDArray[Any]) -> NDArray[np.float64]:
-    if values.dtype.kind in "biuf":
-        return values.astype(np.float64)
-    return np.fromiter((_to_float(v) for v in values), dtype=np.float64, count=values.shape[0])
+        rows.flag(result == -1, column, values, "missing")
+    return result
 
 
 def _numbers(
     rows: _Rows,
-    values: NDArray[Any] | None,
+    values: Cells | None,
     column: str,
     *,
     whole: bool,
@@ -201,8 +236,8 @@ def _numbers(
     converts it to int64.
     """
     assert values is not None
-    numbers = _as_numbers(values)
-    missing = _missing(values)
+    numbers = values.numbers()
+    missing = values.missing()
     rows.flag(np.isnan(numbers) & ~missing, column, values, "not a number")
     if not optional:
         rows.flag(missing, column, values, "missing")
@@ -225,15 +260,6 @@ def _numbers(
     return numbers
 
 
-def _to_float(value: Any) -> float:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return float("nan")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 #: Words accepted for yes and no (any case): Dutch, English, and Dutch Excel's WAAR/ONWAAR.
 _YES_NO_WORDS = {
     "1": 1.0,
@@ -249,61 +275,61 @@ _YES_NO_WORDS = {
 }
 
 
-def _yes_no(rows: _Rows, values: NDArray[Any] | None, column: str, n: int) -> NDArray[np.int8]:
+def _yes_no_value(value: Any) -> tuple[float, bool]:
+    """Read one yes/no cell (a word, a number or its text): its number, and if it is missing."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = None if not text else _YES_NO_WORDS.get(text.lower(), value)
+    return to_float(value), is_missing(value)
+
+
+def _yes_no(rows: _Rows, values: Cells | None, column: str, n: int) -> NDArray[np.int8]:
     if values is None:
         return np.full(n, -1, dtype=np.int8)
-    converted = values
-    if values.dtype.kind in "OUS":
-        converted = np.array(
-            [
-                (None if not v.strip() else _YES_NO_WORDS.get(v.strip().lower(), v))
-                if isinstance(v, str)
-                else v
-                for v in values
-            ],
-            dtype=object,
-        )
-    numbers = _as_numbers(converted)
-    missing = _missing(converted)
+    if values.numeric:
+        numbers = values.numbers()
+        missing = values.missing()
+    else:  # words and numbers as text: each distinct value read once
+        codes, distinct = values.encoded()
+        read = [_yes_no_value(v) for v in distinct]
+        numbers = take(np.array([r[0] for r in read], dtype=np.float64), codes, np.nan)
+        missing = take(np.array([r[1] for r in read], dtype=bool), codes, True)
     bad = (~np.isnan(numbers) & (numbers != 0) & (numbers != 1)) | (np.isnan(numbers) & ~missing)
     rows.flag(bad, column, values, "must be 0, 1, true/false, ja/nee or yes/no, or missing")
     return np.where(np.isnan(numbers) | bad, -1, numbers).astype(np.int8)
 
 
 def attribute_column(
-    rows: _Rows, values: NDArray[Any], spec: Attribute
+    rows: _Rows, values: Cells | NDArray[Any], spec: Attribute
 ) -> tuple[NDArray[Any], Attribute]:
     """Parse one attribute column; return its stored array and the spec with its codes.
 
     Categories become ``int32`` codes into the codes (-1 unknown), whole numbers and numbers
     ``float64`` (NaN unknown), booleans ``int8`` (1, 0, -1 unknown).
     """
+    cells = prepare(values, spec.name)
     name = spec.name
     if spec.kind == "boolean":
-        return _yes_no(rows, values, name, values.shape[0]), spec
+        return _yes_no(rows, cells, name, cells.n), spec
     if spec.kind in ("integer", "number"):
-        numbers = _numbers(
-            rows, values, name, whole=spec.kind == "integer", low=None, optional=True
-        )
+        numbers = _numbers(rows, cells, name, whole=spec.kind == "integer", low=None, optional=True)
         return numbers, spec
-    missing = _missing(values)
-    distinct, inverse = np.unique(
-        np.array([code_text(v) or "" for v in values], dtype=object), return_inverse=True
-    )
-    texts = [str(t) for t in distinct]
+    codes, distinct = cells.encoded()
+    used = np.bincount(codes[codes >= 0], minlength=len(distinct)) > 0
+    texts = [code_text(v) or "" for v in distinct]
     if spec.vocabulary is not None:
         allowed = [m.value for m in spec.codes]
     elif spec.codes:
         allowed = [str(c) for c in spec.codes]
     else:  # codes from the data, sorted
-        allowed = sorted(t for t in texts if t)
+        allowed = sorted({t for t, u in zip(texts, used.tolist(), strict=True) if t and u})
         spec = spec.with_codes(allowed)
     where = {code: k for k, code in enumerate(allowed)}
     mapped = np.array([where.get(t, -1 if not t else -2) for t in texts], dtype=np.int32)
-    codes = np.where(missing, -1, mapped[inverse]).astype(np.int32)
+    result = take(mapped, codes, -1).astype(np.int32)
     shown = ", ".join(repr(c) for c in allowed[:12]) + (", ..." if len(allowed) > 12 else "")
-    rows.flag(codes == -2, name, values, f"not a code of {name!r}; codes are {shown}")
-    return np.maximum(codes, -1).astype(np.int32), spec
+    rows.flag(result == -2, name, cells, f"not a code of {name!r}; codes are {shown}")
+    return np.maximum(result, -1).astype(np.int32), spec
 
 
 def attribute_value(stored: Any, spec: Attribute) -> Any:
@@ -325,12 +351,31 @@ def build(
     attributes: Iterable[Attribute | str] | None = None,
 ) -> Tables:
     """Parse and check the four tables' columns; raise MonitorDataError listing every bad row."""
+    tables, flags, total = check(respondents, incidents, organisations, violations, attributes)
+    if total:
+        raise MonitorDataError("MonitorData.from_columns", format_flags(flags), total)
+    return tables
+
+
+def check(
+    respondents: Any,
+    incidents: Any,
+    organisations: Any,
+    violations: Any,
+    attributes: Iterable[Attribute | str] | None = None,
+) -> tuple[Tables, list[Flag], int]:
+    """Parse and check the four tables' columns; return the tables and every bad row.
+
+    The tables are only usable when no row is bad (``total == 0``). Raises
+    :class:`MonitorDataError` for unknown columns and ``ValueError`` for a required column
+    that is absent or a column of the wrong shape.
+    """
     declared = declare(attributes)
     rows = _Rows("respondents")
     ids = _column(respondents, "id")
     if ids is None:
         raise ValueError("respondent column 'id' is required")
-    n = ids.shape[0]
+    n = ids.n
     for required in ("wave", "layer", "office"):
         if required not in respondents:
             raise ValueError(f"respondent column {required!r} is required")
@@ -351,16 +396,9 @@ def build(
         "incidents:<form>, channel:<code>, consequence:<code>, violation:<code>, and the "
         f"attributes {', '.join(sorted(declared))} (declare others with attributes=)",
     )
-    id_text = np.array([_id_text(v) for v in ids], dtype=object)
-    rows.flag(np.array([t is None for t in id_text]), "id", ids, "must be a non-empty id")
-    text = [t for t in id_text if t is not None]
-    unique, counts = (
-        np.unique(np.array(text, dtype=object), return_counts=True)
-        if text
-        else (np.array([]), np.array([]))
-    )
-    duplicated = set(unique[counts > 1].tolist())
-    rows.flag(np.array([t in duplicated for t in id_text]), "id", ids, "duplicate id")
+    id_codes, id_text = _ids(ids)
+    rows.flag(id_codes < 0, "id", ids, "must be a non-empty id")
+    rows.flag(_repeated(id_codes), "id", ids, "duplicate id")
 
     wave = _numbers(
         rows,
@@ -435,8 +473,8 @@ def build(
     for field in ("stratum", "cluster"):
         values = _column(respondents, field, n)
         if values is not None:
-            rows.flag(_missing(values), field, values, "missing (give it for all rows or none)")
-            resp[field] = np.array(values, dtype=object)
+            rows.flag(values.missing(), field, values, "missing (give it for all rows or none)")
+            resp[field] = values.objects()
     for field in ("fpc", "fpc2"):
         fpc_values = _column(respondents, field, n)
         if fpc_values is not None:
@@ -450,11 +488,8 @@ def build(
         if values is not None:
             resp[name], found[name] = attribute_column(rows, values, spec)
 
-    problems, total = rows.problems, rows.total
     inc_rows = _Rows("incidents")
     inc = _incident_columns(inc_rows, incidents, id_text, resp["wave"])
-    problems += inc_rows.problems
-    total += inc_rows.total
     org_rows = _Rows("organisations")
     viol_rows = _Rows("violations")
     empty = empty_tables()
@@ -464,12 +499,10 @@ def build(
     if violations is not None:
         viols = _violation_columns(viol_rows, violations, orgs)
     supplied = supplied_tables(organisations is not None, violations is not None)
-    for extra in (org_rows, viol_rows):
-        problems += extra.problems
-        total += extra.total
-    if total:
-        raise MonitorDataError("MonitorData.from_columns", problems, total)
-    return Tables(resp, inc, orgs, viols, supplied, found)
+    every = (rows, inc_rows, org_rows, viol_rows)
+    flags = [flag for table in every for flag in table.flags]
+    total = sum(table.total for table in every)
+    return Tables(resp, inc, orgs, viols, supplied, found), flags, total
 
 
 def supplied_tables(organisations: bool, violations: bool) -> frozenset[str]:
@@ -496,20 +529,13 @@ def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
     )
     ids = _column(source, "id")
     assert ids is not None
-    n = ids.shape[0]
-    id_text = np.array([_id_text(v) for v in ids], dtype=object)
-    rows.flag(
-        np.array([t is None for t in id_text], dtype=bool), "id", ids, "must be a non-empty id"
-    )
+    n = ids.n
+    id_codes, id_text = _ids(ids)
+    rows.flag(id_codes < 0, "id", ids, "must be a non-empty id")
     wave = _numbers(
         rows, _column(source, "wave", n), "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1]
     )
-    keys = np.array([f"{t}@{w}" for t, w in zip(id_text, wave, strict=True)], dtype=object)
-    distinct, counts = np.unique(keys, return_counts=True)
-    repeated = set(distinct[counts > 1].tolist())
-    rows.flag(
-        np.array([k in repeated for k in keys], dtype=bool), "id", ids, "used twice in one wave"
-    )
+    rows.flag(_repeated_in_wave(id_codes, id_text, wave), "id", ids, "used twice in one wave")
     layer_values = _column(source, "layer", n)
     assert layer_values is not None
     employees = _numbers(
@@ -535,8 +561,8 @@ def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
     }
     stratum = _column(source, "stratum", n)
     if stratum is not None:
-        rows.flag(_missing(stratum), "stratum", stratum, "missing (give it for all or none)")
-        result["stratum"] = np.array(stratum, dtype=object)
+        rows.flag(stratum.missing(), "stratum", stratum, "missing (give it for all or none)")
+        result["stratum"] = stratum.objects()
     fpc_values = _column(source, "fpc", n)
     if fpc_values is not None:
         fpc = _numbers(rows, fpc_values, "fpc", whole=False, low=None)
@@ -557,19 +583,19 @@ def _violation_columns(rows: _Rows, source: Any, orgs: Mapping[str, Any]) -> dic
     )
     owner = _column(source, "organisation_id")
     assert owner is not None
-    m = owner.shape[0]
+    m = owner.n
     wave = _numbers(
         rows, _column(source, "wave", m), "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1]
     )
     position = {
-        (str(i), int(w)): k for k, (i, w) in enumerate(zip(orgs["id"], orgs["wave"], strict=True))
+        (str(i), int(w)): k
+        for k, (i, w) in enumerate(zip(orgs["id"].tolist(), orgs["wave"].tolist(), strict=True))
     }
-    index = np.array(
-        [
-            position.get((_id_text(o) or "", int(w) if w == w else -1), -1)
-            for o, w in zip(owner, wave, strict=True)
-        ],
-        dtype=np.intp,
+    codes, texts = distinct_map(owner, lambda v: _id_text(v) or "")
+    owners = take(texts, codes, "").tolist()
+    waves = np.where(np.isnan(wave), -1, wave).astype(np.int64).tolist()
+    index = np.fromiter(
+        (position.get(key, -1) for key in zip(owners, waves, strict=True)), np.intp, m
     )
     rows.flag(index < 0, "organisation_id", owner, "no organisation has this id in this wave")
     kind_values = _column(source, "kind", m)
@@ -589,7 +615,7 @@ def _violation_columns(rows: _Rows, source: Any, orgs: Mapping[str, Any]) -> dic
 
 
 def _id_text(value: Any) -> str | None:
-    if value is None or isinstance(value, bool | np.bool_) or _missing_scalar(value):
+    if value is None or isinstance(value, bool | np.bool_) or missing_scalar(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -597,12 +623,40 @@ def _id_text(value: Any) -> str | None:
     return text or None
 
 
-def _missing_scalar(value: Any) -> bool:
-    """Whether a scalar is a missing value: NaN, or pandas' NA or NaT (without importing pandas)."""
-    if isinstance(value, float | np.floating):
-        return bool(np.isnan(value))
-    kind = type(value)
-    return kind.__module__.startswith("pandas") and kind.__name__ in ("NAType", "NaTType")
+def _ids(cells: Cells) -> tuple[NDArray[np.intp], NDArray[Any]]:
+    """Codes of the ids' texts (``-1``: no id) and the text of every row (None: no id)."""
+    if isinstance(cells, ArrowCells) and cells.clean:  # stripped text, distinct values once
+        codes, texts = cells.encoded()
+    else:
+        codes, per = distinct_map(cells, _id_text)
+        codes, merged = refactorize(codes, per.tolist())
+        texts = np.empty(len(merged), dtype=object)
+        texts[:] = merged
+    return codes, take(texts, codes, None)
+
+
+def _repeated(codes: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Rows whose code (not ``-1``) appears on another row too."""
+    known = codes >= 0
+    counts = np.bincount(codes[known], minlength=1)
+    return known & (take(counts, codes, 0) > 1)
+
+
+def _repeated_in_wave(
+    codes: NDArray[np.intp], texts: NDArray[Any], wave: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Rows whose (id, wave) appears on another row too; a missing id is the text "None"."""
+    if codes.size == 0:
+        return np.zeros(0, dtype=bool)
+    missing = codes < 0
+    if missing.any():  # as f"{None}@{wave}": equal to the id "None" in the same wave
+        named = np.flatnonzero(texts == "None")
+        codes = codes.copy()
+        codes[missing] = codes[named[0]] if named.size else codes.max() + 1
+    _, waves = np.unique(wave, return_inverse=True)
+    pairs = codes.astype(np.int64) * (int(waves.max()) + 1) + waves.reshape(-1)
+    _, inverse, counts = np.unique(pairs, return_inverse=True, return_counts=True)
+    return np.asarray(counts[inverse.reshape(-1)] > 1, dtype=bool)
 
 
 def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], listed: str) -> None:
@@ -659,9 +713,15 @@ def _incident_columns(
         "respondent_id, wave, form, channel, reported_internally, police_report, registered, "
         "severity, aftercare, consequence:<code>",
     )
-    m = owner.shape[0]
-    position = {text: i for i, text in enumerate(ids) if text is not None}
-    index = np.array([position.get(_id_text(v) or "", -1) for v in owner], dtype=np.intp)
+    m = owner.n
+    # the last row of each id (a repeated id is refused, but its incidents are still checked)
+    position = dict(zip(ids.tolist(), range(ids.shape[0]), strict=True))
+    position.pop(None, None)
+    if isinstance(owner, ArrowCells) and owner.clean:
+        codes, per = distinct_map(owner, lambda v: position.get(v, -1), np.intp)
+    else:
+        codes, per = distinct_map(owner, lambda v: position.get(_id_text(v) or "", -1), np.intp)
+    index = take(per, codes, -1).astype(np.intp)
     rows.flag(index < 0, "respondent_id", owner, "no respondent has this id")
     wave_values = _column(incidents, "wave", m)
     if wave_values is None:
