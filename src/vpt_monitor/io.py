@@ -31,17 +31,17 @@ nothing is loaded when any row is bad. A file that cannot be parsed at all raise
 :class:`FileFormatError`, a bad codebook :class:`CodebookError`; both are
 :class:`~vpt_monitor.MonitorDataError` (and so :class:`ValueError`), one family to catch.
 
-Reading CSV needs nothing beyond the library; Parquet needs pyarrow and ``.sav`` pyreadstat
-(the ``parquet`` and ``spss`` extras), both with pandas.
+Reading CSV needs nothing beyond the library, and is several times faster with pyarrow
+installed (the ``parquet`` extra); Parquet needs pyarrow and ``.sav`` pyreadstat with pandas
+(the ``spss`` extra). Columns are checked once per distinct value and as whole arrays (see
+:mod:`vpt_monitor.data.cells`), so a file of a million rows is read in seconds.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
 import re
+import sys
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -53,7 +53,26 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor.attributes import Attribute
-from vpt_monitor.data import MonitorData, MonitorDataError
+from vpt_monitor.data.cells import (
+    ArrayCells,
+    ArrowCells,
+    Cells,
+    EncodedCells,
+    plain_numbers,
+    refactorize,
+    take,
+    to_float,
+)
+from vpt_monitor.data.columns import Flag, check, format_flags
+from vpt_monitor.data.container import Fresh, MonitorData
+from vpt_monitor.data.errors import MonitorDataError
+from vpt_monitor.data.reading import (
+    FileFormatError,
+    Source,
+    check_format,
+    plain_column,
+    read_source,
+)
 
 __all__ = [
     "TABLES",
@@ -72,44 +91,9 @@ _NUMERIC_FIELDS = frozenset({"wave", "weight", "fpc", "fpc2", "employees", "seve
 _NUMERIC_PREFIXES = ("incidents:",)
 #: Fields that hold design labels, compared as text when a file mixes numbers and text.
 _LABEL_FIELDS = ("stratum", "cluster")
-_CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-_PARQUET_SUFFIXES = (".parquet", ".pq")
-_SAV_SUFFIXES = (".sav", ".zsav")
 _SECTION_KEYS = ("file", "encoding", "delimiter", "decimal", "columns", "codes")
 _FORMAT_KEYS = ("encoding", "delimiter", "decimal")
 _SHOWN_LENGTH = 60
-
-
-class FileFormatError(MonitorDataError):
-    r"""A file that cannot be read as a table: its encoding, quoting, fields or type.
-
-    Part of the :class:`~vpt_monitor.MonitorDataError` family (a :class:`ValueError`):
-    ``problems`` lists each problem as ``"<file> line <n>: <what>"`` (``row <n>`` in Parquet
-    and ``.sav`` files), with what to do about it.
-
-    Attributes
-    ----------
-    path : pathlib.Path
-        The file.
-    problems : list of str
-        Every problem found, located.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from vpt_monitor.io import FileFormatError, read_table
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = path.write_text("id,wave\na,2016,x\n")
-    >>> try:
-    ...     read_table(path)
-    ... except FileFormatError as error:
-    ...     print(error.problems[0])  # doctest: +ELLIPSIS
-    r.csv line 2: 3 fields, but the header (line 1) has 2 (a value with an unquoted ','...
-    """
-
-    def __init__(self, path: str | Path, problems: Sequence[str]) -> None:
-        self.path = Path(path)
-        super().__init__(f"cannot read {self.path}", problems)
 
 
 class CodebookError(FileFormatError):
@@ -383,53 +367,11 @@ def _codebook_codes(where: str, value: Any, problems: list[str]) -> dict[str, di
     return result
 
 
-def _check_format(key: str, value: Any) -> str:
-    """Check an ``encoding``, ``delimiter`` or ``decimal`` option; return it."""
-    if not isinstance(value, str):
-        raise ValueError(f"must be text; got {_shown(value)}")
-    if key == "encoding":
-        try:
-            codecs.lookup(value)
-        except LookupError:
-            raise ValueError(
-                f"unknown encoding {value!r}; Dutch files are usually 'utf-8' or 'cp1252'"
-            ) from None
-    elif key == "delimiter":
-        if len(value) != 1 or value in '"\r\n' or value.isalnum():
-            raise ValueError(f"must be one character such as ',', ';' or a tab; got {value!r}")
-    elif value not in (".", ","):
-        raise ValueError(f"must be '.' or ','; got {value!r}")
-    return value
+#: Check an ``encoding``, ``delimiter`` or ``decimal`` option (the command line uses it).
+_check_format = check_format
 
 
 # ---- reading one file --------------------------------------------------------------------
-
-
-@attrs.define
-class _Source:
-    """The columns of one file and where each of its rows came from."""
-
-    path: Path
-    label: str
-    columns: dict[str, NDArray[Any]]
-    lines: NDArray[np.int64] | None  # physical line of each row (CSV); None: "row" numbers
-    header_line: int = 1
-    is_text: bool = False
-    decimal: str = "."
-
-    def where(self, row: int) -> str:
-        if self.lines is None:
-            return f"{self.label} row {row + 1}"
-        return f"{self.label} line {int(self.lines[row])}"
-
-    def sort_key(self, row: int) -> int:
-        return row + 1 if self.lines is None else int(self.lines[row])
-
-    @property
-    def header(self) -> str:
-        if self.lines is None:
-            return f"{self.label} (columns)"
-        return f"{self.label} line {self.header_line} (header)"
 
 
 def read_table(
@@ -481,285 +423,14 @@ def read_table(
     import pandas as pd
 
     options = {"encoding": encoding, "delimiter": delimiter, "decimal": decimal}
-    source = _read_source(Path(path), Path(path).name, options)
-    return pd.DataFrame(source.columns)
-
-
-def _read_source(path: Path, label: str, options: Mapping[str, str | None]) -> _Source:
-    for key, value in options.items():
-        if value is not None:
-            _check_format(key, value)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist")
-    suffix = path.suffix.lower()
-    if suffix in _CSV_SUFFIXES:
-        return _read_csv(path, label, options, tab=suffix == ".tsv")
-    if suffix in _PARQUET_SUFFIXES:
-        return _read_binary(path, label, "parquet")
-    if suffix in _SAV_SUFFIXES:
-        return _read_binary(path, label, "sav")
-    raise FileFormatError(
-        path,
-        [
-            f"{label}: unknown file type {suffix!r}; use .csv, .parquet or .sav (save a "
-            "spreadsheet as CSV first)"
-        ],
-    )
-
-
-def _read_binary(path: Path, label: str, kind: str) -> _Source:
-    import pandas as pd
-
-    if kind == "sav":
-        try:
-            import pyreadstat
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                f"reading {path} needs pyreadstat: pip install 'vpt_monitor[spss]'"
-            ) from None
-    path.open("rb").close()  # an unreadable file is an OSError (permissions), not a format
-    try:
-        if kind == "parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame, _ = pyreadstat.read_sav(str(path))
-    except ImportError:
-        raise
-    except OSError as error:
-        if error.errno is not None:  # a real I/O failure, not a damaged file
-            raise
-        raise FileFormatError(path, [_unreadable(label, kind, error)]) from error
-    except Exception as error:  # the readers raise many types for a damaged file
-        raise FileFormatError(path, [_unreadable(label, kind, error)]) from error
-    names = [str(c) for c in frame.columns]
-    problems = [
-        f"{label} (columns): column {name!r} appears {count} times"
-        for name, count in Counter(names).items()
-        if count > 1
-    ]
-    if problems:
-        raise FileFormatError(path, problems)
-    columns = {str(name): _plain_column(frame[name]) for name in frame.columns}
-    return _Source(path, label, columns, None)
-
-
-def _unreadable(label: str, kind: str, error: Exception) -> str:
-    what = "a Parquet file" if kind == "parquet" else "an SPSS .sav file"
-    reason = " ".join(str(error).split())[:200] or type(error).__name__
-    return (
-        f"{label} row 1: cannot be read as {what} ({reason}); is the file damaged, or of "
-        "another type? Export it again."
-    )
-
-
-def _plain_column(series: Any) -> NDArray[Any]:
-    """Return a pandas column as numpy: numbers stay numeric, others object, None missing."""
-    import pandas as pd
-
-    if series.dtype.kind in "biuf" and not isinstance(
-        series.dtype, pd.api.extensions.ExtensionDtype
-    ):
-        return np.asarray(series.to_numpy())
-    values = np.array(series.to_numpy(dtype=object, na_value=None), dtype=object)
-    values[np.asarray(pd.isna(series), dtype=bool)] = None
-    # text as in CSV files: surrounding spaces dropped, empty text missing (as SPSS stores it)
-    for i, value in enumerate(values):
-        if isinstance(value, str):
-            values[i] = value.strip() or None
-    return values
-
-
-def _read_csv(path: Path, label: str, options: Mapping[str, str | None], *, tab: bool) -> _Source:
-    raw = path.read_bytes()
-    encoding = options.get("encoding") or "utf-8"
-    codec = codecs.lookup(encoding).name
-    try:
-        text = raw.decode("utf-8-sig" if codec == "utf-8" else encoding)
-    except UnicodeDecodeError as error:
-        raise FileFormatError(path, [_decode_problem(label, raw, error, encoding, codec)]) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise FileFormatError(
-            path,
-            [
-                f"{label} line {line}: has a NUL character, which text files do not have; is it "
-                "a UTF-16 file (pass encoding='utf-16') or not a CSV file at all?"
-            ],
-        )
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = options.get("delimiter") or _sniff(first, tab)
-    decimal = options.get("decimal") or ("," if delimiter == ";" else ".")
-    if decimal == delimiter:
-        raise ValueError(f"the decimal mark and the delimiter are both {delimiter!r}")
-    records, lines, header_line, problems = _records(text, label, delimiter)
-    if problems:
-        raise FileFormatError(path, problems)
-    if header_line == 0:
-        raise FileFormatError(
-            path,
-            [
-                f"{label} line 1: the file is empty (or has only blank lines); expected a "
-                "header line with the column names, then one line per record"
-            ],
-        )
-    header = [name.strip() for name in records[0]]
-    rows = records[1:]
-    problems = _header_problems(label, header, header_line, rows, lines)
-    problems += _ragged(label, header, header_line, rows, lines, delimiter)
-    if problems:
-        raise FileFormatError(path, problems)
-    columns: dict[str, NDArray[Any]] = {}
-    for k, name in enumerate(header):
-        values = np.empty(len(rows), dtype=object)
-        values[:] = [cell.strip() or None for cell in (row[k] for row in rows)]
-        if name or any(v is not None for v in values):
-            columns[name] = values
-    return _Source(
-        path,
-        label,
-        columns,
-        np.array(lines, dtype=np.int64),
-        header_line,
-        is_text=True,
-        decimal=decimal,
-    )
-
-
-def _decode_problem(
-    label: str, raw: bytes, error: UnicodeDecodeError, encoding: str, codec: str
-) -> str:
-    line = raw.count(b"\n", 0, error.start) + 1
-    column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-    byte = raw[error.start : error.start + 1].hex()
-    where = f"{label} line {line}: byte 0x{byte} (character {column})"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return (
-            f"{where}: the file is UTF-16, not {encoding}; pass encoding='utf-16' "
-            "(--encoding utf-16), or save it as UTF-8"
-        )
-    if codec == "utf-8":
-        return (
-            f"{where} is not UTF-8. Files saved by Dutch Excel or SPSS are often Windows-1252: "
-            "pass encoding='cp1252' (--encoding cp1252, or encoding = \"cp1252\" in the "
-            "codebook's section of the file), or save the file as UTF-8"
-        )
-    return f"{where} is not valid {encoding}; pass the file's encoding, or save it as UTF-8"
-
-
-def _sniff(header: str, tab: bool) -> str:
-    if tab or ("\t" in header and "," not in header and ";" not in header):
-        return "\t"
-    if ";" in header and "," not in header:
-        return ";"
-    return ","
-
-
-def _records(
-    text: str, label: str, delimiter: str
-) -> tuple[list[list[str]], list[int], int, list[str]]:
-    """Parse records; return them, each data record's first line, the header's line."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    header_line = 0
-    last = 0
-    try:
-        for record in reader:
-            start, last = last + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue  # a blank line, or a row of empty cells (spreadsheets write them)
-            if header_line == 0:
-                header_line = start
-            else:
-                lines.append(start)
-            records.append(record)
-    except csv.Error as error:
-        start = last + 1
-        reason = str(error)
-        if "unexpected end of data" in reason or "newline inside string" in reason:
-            what = (
-                "a quoted field starts on this line and its closing '\"' never comes; "
-                "close the quote, or double a '\"' inside a value"
-            )
-        elif "expected after" in reason:
-            what = (
-                "a '\"' inside a value that is not quoted as a whole; quote the value and "
-                'double the \'"\' ("a ""b"" c"), or remove it'
-            )
-        elif "field larger than field limit" in reason:
-            what = "a field of more than 131,072 characters (an unclosed quote?)"
-        else:
-            what = reason
-        return [], [], 0, [f"{label} line {start}: {what}"]
-    return records, lines, header_line, []
-
-
-def _header_problems(
-    label: str, header: list[str], header_line: int, rows: list[list[str]], lines: list[int]
-) -> list[str]:
-    problems = []
-    where = f"{label} line {header_line} (header)"
-    for name, count in Counter(header).items():
-        if name and count > 1:
-            fields = [str(k + 1) for k, n in enumerate(header) if n == name]
-            problems.append(
-                f"{where}: column {name!r} appears {count} times (fields {', '.join(fields)})"
-            )
-    for k, name in enumerate(header):
-        if name:
-            continue
-        used = next(
-            (
-                (line, row[k])
-                for row, line in zip(rows, lines, strict=True)
-                if k < len(row) and row[k].strip()
-            ),
-            None,
-        )
-        if used is not None:
-            problems.append(
-                f"{where}: field {k + 1} has no name, but line {used[0]} has a value there "
-                f"({_shown(used[1].strip())}); name the column"
-            )
-    return problems
-
-
-def _ragged(
-    label: str,
-    header: list[str],
-    header_line: int,
-    rows: list[list[str]],
-    lines: list[int],
-    delimiter: str,
-) -> list[str]:
-    expected = len(header)
-    problems = []
-    for row, line in zip(rows, lines, strict=True):
-        if len(row) == expected:
-            continue
-        if len(row) > expected:
-            shown = "tab" if delimiter == "\t" else repr(delimiter)
-            hint = f"an unquoted {shown} in a value?"
-            if delimiter == ",":
-                hint = "a value with an unquoted ',', such as a decimal comma?"
-        else:
-            hint = "a cut-off line, or a line break in a value that is not quoted?"
-        problems.append(
-            f"{label} line {line}: {len(row)} fields, but the header (line {header_line}) has "
-            f"{expected} ({hint})"
-        )
-    return problems
+    source = read_source(Path(path), Path(path).name, options)
+    return pd.DataFrame({name: plain_column(cells) for name, cells in source.columns.items()})
 
 
 # ---- from files to columns -------------------------------------------------------------
 
-#: A problem found by the reader: table, row, the column it is about, the text.
-_Own = tuple[str, int, str, str]
 
-
-def _apply(
-    table: str, source: _Source, book: Codebook, problems: list[_Own]
-) -> dict[str, NDArray[Any]]:
+def _apply(table: str, source: Source, book: Codebook, problems: list[Flag]) -> dict[str, Cells]:
     """Rename and recode the columns of one table as the codebook says."""
     frame = source.columns
     mapping = book.columns.get(table, {})
@@ -785,11 +456,11 @@ def _apply(
         renamed[column] = frame[column]
     if errors:
         raise CodebookError(book.path or source.path, errors)
-    result: dict[str, NDArray[Any]] = {}
+    result: dict[str, Cells] = {}
     for field, values in renamed.items():
         recode = book.codes.get(table, {}).get(field)
         if recode:
-            values = np.array([recode.get(_code_key(v), v) for v in values], dtype=object)
+            values = _recoded(values, recode)
         if source.is_text and (field in _NUMERIC_FIELDS or field.startswith(_NUMERIC_PREFIXES)):
             values = _numbers_in_text(table, field, values, source.decimal, problems)
         if field in _LABEL_FIELDS:
@@ -806,61 +477,169 @@ def _code_key(value: Any) -> str:
     return str(value)
 
 
+def _raw(cells: Cells) -> tuple[NDArray[np.intp], NDArray[Any]]:
+    """Codes into the distinct values of a column as read (-1: None); NaN stays a value."""
+    if isinstance(cells, EncodedCells):
+        return cells.codes, cells.distinct
+    if isinstance(cells, ArrowCells) and cells.text:
+        return cells.encoded()
+    if isinstance(cells, ArrayCells) and cells.values.dtype.kind != "O":
+        distinct, inverse = np.unique(cells.values, return_inverse=True)
+        return inverse.reshape(-1).astype(np.intp), distinct
+    values = cells.objects()  # every cell its own value
+    return np.arange(values.shape[0], dtype=np.intp), values
+
+
+def _recoded(cells: Cells, recode: Mapping[str, Any]) -> Cells:
+    """Recode the values as the codebook says, once per distinct value (an empty cell too)."""
+    codes, distinct = _raw(cells)
+    values = np.empty(len(distinct) + 1, dtype=object)
+    values[:-1] = [recode.get(_code_key(v), v) for v in distinct]
+    values[-1] = recode.get(_code_key(None))
+    return EncodedCells(np.where(codes < 0, len(distinct), codes), values)
+
+
 _DOT_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _COMMA_NUMBER = re.compile(r"[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?")
 
 
-def _numbers_in_text(
-    table: str,
-    field: str,
-    values: NDArray[Any],
-    decimal: str,
-    problems: list[_Own],
-) -> NDArray[Any]:
-    """Check number syntax of CSV cells with the file's decimal mark; return '.'-numbers."""
+def _read_number(field: str, value: str, decimal: str) -> tuple[str | None, str | None]:
+    """Check the syntax of one number cell: its text with a '.' decimal mark, or the problem."""
     this, other = (_DOT_NUMBER, _COMMA_NUMBER) if decimal == "." else (_COMMA_NUMBER, _DOT_NUMBER)
-    result = np.array(values, dtype=object)
-    for i, value in enumerate(values):
-        if not isinstance(value, str):
-            continue
-        if this.fullmatch(value):
-            result[i] = value.replace(",", ".")
-            continue
-        if _number(value) in (float("inf"), float("-inf")):
-            problems.append((table, i, field, f"{field}={_shown(value)}: must be a finite number"))
-            result[i] = None
-            continue
-        if other.fullmatch(value):
-            if decimal == ".":
-                hint = "; a decimal comma? pass decimal=',' (--decimal ,)"
-            else:
-                hint = (
-                    "; the file is read with decimal ','. Is the '.' a thousands separator "
-                    "(remove it) or the decimal mark (pass decimal='.', --decimal .)?"
-                )
+    if this.fullmatch(value):
+        return value.replace(",", "."), None
+    if to_float(value) in (float("inf"), float("-inf")):
+        return None, f"{field}={_shown(value)}: must be a finite number"
+    if other.fullmatch(value):
+        if decimal == ".":
+            hint = "; a decimal comma? pass decimal=',' (--decimal ,)"
         else:
-            hint = ""
-        problems.append((table, i, field, f"{field}={_shown(value)}: not a number{hint}"))
-        result[i] = None
-    return result
+            hint = (
+                "; the file is read with decimal ','. Is the '.' a thousands separator "
+                "(remove it) or the decimal mark (pass decimal='.', --decimal .)?"
+            )
+    else:
+        hint = ""
+    return None, f"{field}={_shown(value)}: not a number{hint}"
 
 
-def _labels(values: NDArray[Any]) -> NDArray[Any]:
+def _fixed(table: str, rows: NDArray[np.intp], column: str, texts: Sequence[str]) -> Flag:
+    """Flag rows whose texts are known already, one per row (``rows`` ascending)."""
+    every = np.empty(len(texts), dtype=object)
+    every[:] = list(texts)
+
+    def pick(some: NDArray[np.intp]) -> list[str]:
+        result: list[str] = every[np.searchsorted(rows, some)].tolist()
+        return result
+
+    return Flag(table, rows, column, pick)
+
+
+def _numbers_in_text(
+    table: str, field: str, values: Cells, decimal: str, problems: list[Flag]
+) -> Cells:
+    """Check number syntax of CSV cells with the file's decimal mark; return '.'-numbers.
+
+    Each distinct text is checked once (by Arrow for plain numbers); a cell that is not a
+    number is a problem here, and missing for the checks that follow.
+    """
+    if isinstance(values, ArrowCells) and values.text:
+        return _arrow_numbers_in_text(table, field, values, decimal, problems)
+    codes, distinct = _raw(values)
+    read = [_read_number(field, v, decimal) if isinstance(v, str) else (v, None) for v in distinct]
+    texts = np.empty(len(read), dtype=object)
+    texts[:] = [r[0] for r in read]
+    bad = np.array([r[1] is not None for r in read], dtype=bool)
+    rows = np.flatnonzero(take(bad, codes, False))
+    if rows.size:
+        why = [r[1] for r in read]
+        problems.append(_fixed(table, rows, field, [str(why[c]) for c in codes[rows].tolist()]))
+    return EncodedCells(codes, texts)
+
+
+def _arrow_numbers_in_text(
+    table: str, field: str, values: ArrowCells, decimal: str, problems: list[Flag]
+) -> Cells:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = values.array
+    text = array if decimal == "." else pc.replace_substring(array, ",", ".")
+    numbers, done = plain_numbers(text)
+    if decimal == ",":  # a '.' in a file with decimal commas is not a decimal mark
+        dotted = pc.match_substring(array, ".").fill_null(False)
+        done &= ~np.asarray(dotted.to_numpy(zero_copy_only=False), dtype=bool)
+    valid = ~values.missing()
+    rows = np.flatnonzero(valid & ~done)
+    if rows.size == 0:
+        return ArrowCells(text, numbers=numbers, clean=True)
+    # the rest, each distinct text once, by the rules of the regular expressions
+    picked = array.take(pa.array(rows, type=pa.int64())).dictionary_encode()
+    read = [_read_number(field, v, decimal) for v in picked.dictionary.to_pylist()]
+    codes = np.asarray(picked.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+    numbers[rows] = np.array([to_float(r[0]) for r in read], dtype=np.float64)[codes]
+    replaced = np.zeros(len(array), dtype=bool)
+    replaced[rows] = True
+    cells = pa.array([read[k][0] for k in codes.tolist()], type=pa.string())
+    text = pc.replace_with_mask(text, pa.array(replaced), cells)
+    good = np.array([r[0] is not None for r in read], dtype=bool)[codes]
+    if not good.all():
+        why = [r[1] for r in read]
+        texts = [str(why[k]) for k in codes[~good].tolist()]
+        problems.append(_fixed(table, rows[~good], field, texts))
+    return ArrowCells(text, numbers=numbers, clean=True)
+
+
+def _labels(values: Cells) -> Cells:
     """Design labels as text when a column mixes text and numbers (as codebooks can make)."""
-    if values.dtype.kind != "O":
+    if isinstance(values, ArrowCells) or (
+        isinstance(values, ArrayCells) and values.values.dtype.kind != "O"
+    ):
         return values
-    kinds = {isinstance(v, str) for v in values if v is not None}
+    codes, distinct = _raw(values)
+    used = np.bincount(codes[codes >= 0], minlength=len(distinct)) > 0
+    kinds = {
+        isinstance(v, str)
+        for v, u in zip(distinct.tolist(), used.tolist(), strict=True)
+        if u and v is not None
+    }
     if len(kinds) < 2:
         return values
-    return np.array([None if v is None else _code_key(v) for v in values], dtype=object)
+    texts = np.empty(len(distinct), dtype=object)
+    texts[:] = [None if v is None else _code_key(v) for v in distinct.tolist()]
+    return EncodedCells(codes, texts)
 
 
 # ---- design checks ----------------------------------------------------------------------
 
 
-def _design_problems(
-    table: str, columns: Mapping[str, NDArray[Any]], source: _Source
-) -> list[_Own]:
+def _key_codes(cells: Cells) -> NDArray[np.intp]:
+    """For each row, a code of its label as text (1 and 1.0 are one label); -1 for None."""
+    if isinstance(cells, ArrowCells) and cells.text:  # distinct texts: their own keys
+        return cells.codes()[0]
+    codes, distinct = _raw(cells)
+    keys = [None if v is None else _code_key(v) for v in distinct.tolist()]
+    return refactorize(codes, keys)[0]
+
+
+def _first_of(keys: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Group of each key in order of first appearance, and the first position of each group."""
+    if keys.size and "pyarrow" in sys.modules:  # a hash table, in order of first appearance
+        import pyarrow as pa
+
+        indices = pa.array(keys).dictionary_encode().indices.to_numpy()
+        group = np.asarray(indices, dtype=np.intp)
+        seen = np.maximum.accumulate(group)
+        new = np.ones(group.size, dtype=bool)
+        new[1:] = group[1:] > seen[:-1]
+        return group, np.flatnonzero(new)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    rank = np.empty(first.size, dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return rank[inverse.reshape(-1)], np.sort(first)
+
+
+def _design_problems(table: str, columns: Mapping[str, Cells], source: Source) -> list[Flag]:
     """Check the sampling design of one table: fpc per stratum, clusters nested in strata.
 
     Waves are independent samples, so a stratum is a (wave, stratum label) pair and a
@@ -868,74 +647,95 @@ def _design_problems(
     """
     if "wave" not in columns:
         return []
-    waves = [_number(v) for v in columns["wave"]]
+    waves = columns["wave"].numbers()
     strata = columns.get("stratum")
     clusters = columns.get("cluster") if table == "respondents" else None
     fpc = columns.get("fpc")
-    problems: list[_Own] = []
-
-    def stratum_of(i: int) -> Any:
-        return None if strata is None else strata[i]
-
-    def known(i: int) -> bool:
-        return waves[i] == waves[i] and (strata is None or strata[i] is not None)
-
+    problems: list[Flag] = []
+    n = waves.shape[0]
+    stratum_keys = np.zeros(n, dtype=np.intp) if strata is None else _key_codes(strata)
+    known = ~np.isnan(waves) & (stratum_keys >= 0)
+    _, wave_ids = np.unique(waves, return_inverse=True)
+    wave_ids = wave_ids.reshape(-1).astype(np.int64)
     if fpc is not None:
-        groups: dict[tuple[float, str], list[int]] = {}
-        for i in range(len(waves)):
-            if known(i) and _number(fpc[i]) == _number(fpc[i]):
-                groups.setdefault((waves[i], _code_key(stratum_of(i))), []).append(i)
-        for (wave, _), rows in groups.items():
-            values = Counter(_number(fpc[i]) for i in rows)
-            if len(values) < 2:
-                continue
-            common = values.most_common(1)[0][0]
-            first = next(i for i in rows if _number(fpc[i]) == common)
-            where = (
-                f"stratum {_shown(_plain(stratum_of(first)))} of wave {wave:g}"
-                if strata is not None
-                else f"wave {wave:g} (no strata given, so the wave is the stratum)"
-            )
-            for i in rows:
-                if _number(fpc[i]) != common:
-                    problems.append(
-                        (
-                            table,
-                            i,
-                            "fpc (design)",
-                            f"fpc={_shown(_plain(fpc[i]))}: differs within {where}, where "
-                            f"{source.where(first)} has {_shown(_plain(fpc[first]))}; the fpc "
-                            "is one number per stratum (its population or sampling fraction)",
-                        )
-                    )
+        problems += _fpc_problems(table, waves, wave_ids, stratum_keys, known, strata, fpc, source)
     if strata is not None and clusters is not None:
-        home: dict[tuple[float, str], int] = {}
-        for i in range(len(waves)):
-            if not known(i) or clusters[i] is None:
-                continue
-            key = (waves[i], _code_key(clusters[i]))
-            first = home.setdefault(key, i)
-            if _code_key(strata[first]) != _code_key(strata[i]):
-                problems.append(
-                    (
-                        table,
-                        i,
-                        "cluster (design)",
-                        f"cluster={_shown(_plain(clusters[i]))}: in stratum "
-                        f"{_shown(_plain(strata[i]))} here but in stratum "
-                        f"{_shown(_plain(strata[first]))} on {source.where(first)} (wave "
-                        f"{waves[i]:g}); clusters are nested in strata, so give each cluster "
-                        "one stratum per wave (or distinct labels)",
-                    )
-                )
+        cluster_keys = _key_codes(clusters)
+        rows = np.flatnonzero(known & (cluster_keys >= 0))
+        width = int(cluster_keys.max(initial=0)) + 1
+        group, starts = _first_of(wave_ids[rows] * width + cluster_keys[rows])
+        home = rows[starts[group]]
+        bad = np.flatnonzero(stratum_keys[home] != stratum_keys[rows])
+        texts = []
+        for j in bad.tolist():
+            i, first = int(rows[j]), int(home[j])
+            texts.append(
+                f"cluster={_shown(clusters.value(i))}: in stratum "
+                f"{_shown(strata.value(i))} here but in stratum "
+                f"{_shown(strata.value(first))} on {source.where(first)} (wave "
+                f"{waves[i]:g}); clusters are nested in strata, so give each cluster "
+                "one stratum per wave (or distinct labels)"
+            )
+        if bad.size:
+            problems.append(_flag_in_order(table, rows[bad], "cluster (design)", texts))
     return problems
 
 
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
+def _fpc_problems(
+    table: str,
+    waves: NDArray[np.float64],
+    wave_ids: NDArray[np.int64],
+    stratum_keys: NDArray[np.intp],
+    known: NDArray[np.bool_],
+    strata: Cells | None,
+    fpc: Cells,
+    source: Source,
+) -> list[Flag]:
+    """Flag the rows whose fpc is not the most common one of their stratum (and wave)."""
+    span = int(stratum_keys.max(initial=0)) + 2
+    values = fpc.numbers()
+    rows = np.flatnonzero(known & ~np.isnan(values))
+    if rows.size == 0:
+        return []
+    group, starts = _first_of(wave_ids[rows] * span + stratum_keys[rows])
+    _, value_ids = np.unique(values[rows], return_inverse=True)
+    value_ids = value_ids.reshape(-1).astype(np.int64)
+    pair, pair_start = _first_of(group.astype(np.int64) * (rows.size + 1) + value_ids)
+    counts = np.bincount(pair, minlength=pair_start.size)
+    pair_group = group[pair_start]
+    distinct = np.bincount(pair_group, minlength=starts.size)
+    # the most common value of each group; among equally common ones the first seen
+    best = np.lexsort((pair_start, -counts, pair_group))
+    ordered = pair_group[best]
+    leading = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    common = np.full(starts.size, -1, dtype=np.intp)
+    common[ordered[leading]] = best[leading]
+    odd = (distinct[group] > 1) & (pair != common[group])
+    flagged = np.flatnonzero(odd)
+    flagged = flagged[np.lexsort((flagged, group[flagged]))]
+    texts = []
+    for j in flagged.tolist():
+        i = int(rows[j])
+        first = int(rows[pair_start[common[group[j]]]])
+        where = (
+            f"stratum {_shown(strata.value(first))} of wave {waves[first]:g}"
+            if strata is not None
+            else f"wave {waves[first]:g} (no strata given, so the wave is the stratum)"
+        )
+        texts.append(
+            f"fpc={_shown(fpc.value(i))}: differs within {where}, where "
+            f"{source.where(first)} has {_shown(fpc.value(first))}; the fpc "
+            "is one number per stratum (its population or sampling fraction)"
+        )
+    if flagged.size == 0:
+        return []
+    return [_flag_in_order(table, rows[flagged], "fpc (design)", texts)]
+
+
+def _flag_in_order(table: str, rows: NDArray[np.intp], column: str, texts: list[str]) -> Flag:
+    """Flag rows given in any order (problems are sorted by line when they are located)."""
+    order = np.argsort(rows, kind="stable")
+    return _fixed(table, rows[order], column, [texts[k] for k in order.tolist()])
 
 
 def _plain(value: Any) -> Any:
@@ -1051,36 +851,42 @@ def read_monitor(
         )
     arguments = {"encoding": encoding, "delimiter": delimiter, "decimal": decimal}
     labels = _labels_of(paths)
-    sources: dict[str, _Source] = {}
+    sources: dict[str, Source] = {}
     for table in TABLES:
         if table in paths:
             options = {
                 key: arguments[key] or book.options.get(table, {}).get(key) for key in _FORMAT_KEYS
             }
-            sources[table] = _read_source(paths[table], labels[table], options)
-    own: list[_Own] = []
+            sources[table] = read_source(paths[table], labels[table], options)
+    own: list[Flag] = []
     frames = {table: _apply(table, source, book, own) for table, source in sources.items()}
     for table, frame in frames.items():
         if table in ("respondents", "organisations"):
             own += _design_problems(table, frame, sources[table])
     empty_respondents: dict[str, Any] = {"id": [], "wave": [], "layer": [], "office": []}
+    flags: list[Flag] = []
     found: list[str] = []
-    data = None
+    tables = None
     try:
-        data = MonitorData.from_columns(
+        tables, flags, _ = check(
             frames.get("respondents", empty_respondents),
             frames.get("incidents"),
             frames.get("organisations"),
             frames.get("violations"),
-            lonely_psu=lonely_psu,
             attributes=[*book.attributes, *(attributes or ())],
         )
     except MonitorDataError as error:
         found = list(error.problems)
     except ValueError as error:  # a required column is absent
         found = [str(error)]
-    if own or found or data is None:
-        raise MonitorDataError("read_monitor", _located(own, found, sources))
+    if own or flags or found or tables is None:
+        raise MonitorDataError("read_monitor", _located(own, flags, found, sources))
+    data = MonitorData(
+        *(Fresh(table) for table in tables[:4]),
+        lonely_psu=lonely_psu,
+        supplied=tables.supplied,
+        attributes=tables.attributes,
+    )
     data.source = "read_monitor(" + ", ".join(f"{t}={str(p)!r}" for t, p in paths.items())
     if book.path is not None:
         data.source += f", codebook={str(book.path)!r}"
@@ -1094,60 +900,79 @@ def _labels_of(paths: Mapping[str, Path]) -> dict[str, str]:
     return {t: p.name if names[p.name] == 1 else str(p) for t, p in paths.items()}
 
 
-_ROW = re.compile(r"(?P<table>\w+) row (?P<row>\d+): (?P<column>[^=]+)=(?P<rest>.*)", re.S)
 _COLUMN = re.compile(r"(?P<table>\w+) column (?P<rest>'.*)", re.S)
 _REQUIRED = re.compile(
     r"(?P<table>respondent|incident|organisation|violation) column (?P<name>'.*?')"
 )
 
 
-def _located(own: list[_Own], found: list[str], sources: Mapping[str, _Source]) -> list[str]:
-    """Locate every problem in its file; one per (row, column), sorted by file and line."""
-    keyed: dict[tuple[str, int, str], tuple[tuple[int, int, int], str]] = {}
+def _located(
+    own: list[Flag], flags: list[Flag], found: list[str], sources: Mapping[str, Source]
+) -> list[str]:
+    """Locate every problem in its file; one per (row, column), sorted by file and line.
+
+    Row problems come as flags (the reader's own first, then those of the checks); a row's
+    problem in a column is kept once, the first found. Problems about a file's columns come
+    first in its file, problems of no file last.
+    """
     order = {table: k for k, table in enumerate(TABLES)}
-
-    def add(table: str, row: int, column: str, text: str, rank: int) -> None:
-        source = sources[table]
-        key = (table, row, column)
-        if key not in keyed:
-            keyed[key] = (
-                (order[table], source.sort_key(row), rank),
-                f"{source.where(row)}: {text}",
-            )
-
-    for rank, (table, row, column, text) in enumerate(own):
-        add(table, row, column, text, rank)
-    rest: list[tuple[tuple[int, int, int], str]] = []
-    for rank, problem in enumerate(found, start=len(own)):
-        match = _ROW.fullmatch(problem)
-        if match and match["table"] in sources:
-            add(
-                match["table"],
-                int(match["row"]),
-                match["column"],
-                f"{match['column']}={match['rest']}",
-                rank,
-            )
-            continue
+    rows_of = [flag for flag in (*own, *flags) if flag.table in sources]
+    stray = format_flags(flag for flag in (*own, *flags) if flag.table not in sources)
+    before: list[list[str]] = [[] for _ in TABLES]
+    after: list[str] = []
+    for problem in found:
         match = _COLUMN.fullmatch(problem)
         if match and match["table"] in sources:
             source = sources[match["table"]]
-            rest.append(
-                ((order[match["table"]], 0, rank), f"{source.header}: column {match['rest']}")
-            )
+            before[order[match["table"]]].append(f"{source.header}: column {match['rest']}")
             continue
         match = _REQUIRED.match(problem)
         if match and match["table"] + "s" in sources:
             source = sources[match["table"] + "s"]
-            rest.append(
-                (
-                    (order[match["table"] + "s"], 0, rank),
-                    f"{source.header}: {problem}; the file has {', '.join(source.columns)}",
-                )
+            before[order[match["table"] + "s"]].append(
+                f"{source.header}: {problem}; the file has {', '.join(source.columns)}"
             )
             continue
-        rest.append(((len(TABLES), 0, rank), problem))
-    return [text for _, text in sorted([*keyed.values(), *rest])]
+        after.append(problem)
+    located = _located_rows(rows_of, sources)
+    result: list[str] = []
+    for k, table in enumerate(TABLES):
+        result += before[k] + located.get(table, [])
+    return result + stray + after
+
+
+def _located_rows(flags: list[Flag], sources: Mapping[str, Source]) -> dict[str, list[str]]:
+    """Row problems of each file, each (row, column) once, in the order of lines."""
+    if not flags:
+        return {}
+    order = {table: k for k, table in enumerate(TABLES)}
+    names: dict[str, int] = {}
+    sizes = [flag.rows.size for flag in flags]
+    which = np.repeat(np.arange(len(flags)), sizes)
+    rows = np.concatenate([flag.rows for flag in flags]).astype(np.int64)
+    tables = np.repeat([order[flag.table] for flag in flags], sizes)
+    columns = np.repeat([names.setdefault(flag.column, len(names)) for flag in flags], sizes)
+    key = (tables * len(names) + columns) * (int(rows.max()) + 1) + rows
+    _, first = np.unique(key, return_index=True)
+    kept = np.sort(first)  # the first problem of each (table, row, column), in the order found
+    texts = np.empty(kept.size, dtype=object)
+    bounds = np.searchsorted(which[kept], np.arange(len(flags) + 1))
+    for k, flag in enumerate(flags):
+        part = slice(bounds[k], bounds[k + 1])
+        if part.start < part.stop:
+            texts[part] = flag.texts(rows[kept[part]].astype(np.intp))
+    result: dict[str, list[str]] = {}
+    for table in sorted(set(tables[kept].tolist())):
+        mine = kept[tables[kept] == table]
+        texts_of = texts[tables[kept] == table]
+        source = sources[TABLES[table]]
+        picked = rows[mine].astype(np.intp)
+        ranked = np.lexsort((mine, source.sort_keys(picked)))
+        where = source.where_rows(picked[ranked])
+        result[TABLES[table]] = [
+            f"{w}: {t}" for w, t in zip(where, texts_of[ranked].tolist(), strict=True)
+        ]
+    return result
 
 
 def _did_you_mean(name: str, names: Sequence[str]) -> str:

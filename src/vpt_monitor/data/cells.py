@@ -347,12 +347,14 @@ class ArrowCells(Cells):
         self.n = len(array)
         kind = array.type
         self.text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+        self.boolean = pa.types.is_boolean(kind)
         self.numeric = not self.text
         self.clean = clean
         self.display_float = display_float
         self._numbers = numbers
         self._missing: NDArray[np.bool_] | None = None
         self._encoded: tuple[NDArray[np.intp], NDArray[Any]] | None = None
+        self._codes: tuple[NDArray[np.intp], Any] | None = None
 
     def missing(self) -> NDArray[np.bool_]:
         """Whether each cell is missing."""
@@ -376,20 +378,31 @@ class ArrowCells(Cells):
                 self._numbers = np.asarray(cast.to_numpy(zero_copy_only=False), np.float64)
         return self._numbers
 
+    def codes(self) -> tuple[NDArray[np.intp], Any]:
+        """Return codes into the distinct texts (-1 where missing) and the texts, in Arrow."""
+        if self._codes is None:
+            encoded = self.array.dictionary_encode()
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            self._codes = np.asarray(codes, dtype=np.intp), encoded.dictionary
+        return self._codes
+
     def encoded(self) -> tuple[NDArray[np.intp], NDArray[Any]]:
         """Return codes into the distinct values (-1 where missing) and the values."""
         if self._encoded is None:
             if self.text:
-                encoded = self.array.dictionary_encode()
-                codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-                distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
-                self._encoded = np.asarray(codes, dtype=np.intp), distinct
+                codes, dictionary = self.codes()
+                distinct = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=object)
+                self._encoded = codes, distinct
             else:  # numbers with nulls, as Python values: the per-cell rules
                 values = self.objects()
                 codes = np.arange(self.n, dtype=np.intp)
                 codes[self.missing()] = -1
                 self._encoded = codes, values
         return self._encoded
+
+    def dictionary(self) -> Any:
+        """Return the distinct texts as an Arrow array, in the order of :meth:`codes`."""
+        return self.codes()[1]
 
     def value(self, i: int) -> Any:
         """Return the value of cell ``i``."""
@@ -400,6 +413,9 @@ class ArrowCells(Cells):
 
     def objects(self) -> NDArray[Any]:
         """Return the cells as an object array."""
+        if self.text and self._codes is not None:  # each distinct text made once
+            codes, distinct = self.encoded()
+            return take(distinct, codes, None)
         if self.text:
             return np.asarray(self.array.to_numpy(zero_copy_only=False), dtype=object)
         return _objects((self.value(i) for i in range(self.n)), self.n)
@@ -416,21 +432,57 @@ class ArrowCells(Cells):
         return [("(empty)" if k < 0 else texts[k]) for k in codes.tolist()]
 
 
+def plain_numbers(array: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Convert the plain numbers of an Arrow text array; return the numbers and which.
+
+    Arrow's cast reads a plain number (ASCII digits, an optional sign, point and exponent)
+    exactly as ``float()`` does, reads "inf" and "nan" too, and refuses anything else. So
+    the whole column is cast at once; only if that fails are the plain numbers picked out
+    (by a regular expression) first. The cells marked are those with a finite number; the
+    caller reads the others (text, "inf", numbers beyond the floats) by the per-cell rule.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        converted = array.cast(pa.float64())
+    except pa.ArrowInvalid:
+        plain = pc.match_substring_regex(array, PLAIN_NUMBER).fill_null(False)
+        converted = pc.if_else(plain, array, pa.scalar(None, pa.string())).cast(pa.float64())
+    numbers = np.array(converted.to_numpy(zero_copy_only=False), dtype=np.float64)
+    return numbers, np.isfinite(numbers)
+
+
 def arrow_numbers(array: Any) -> NDArray[np.float64]:
     """``float()`` of each text of an Arrow array: plain numbers by Arrow, others one by one."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    plain = pc.match_substring_regex(array, PLAIN_NUMBER).fill_null(False)
-    converted = pc.if_else(plain, array, pa.scalar(None, pa.string())).cast(pa.float64())
-    numbers = np.array(converted.to_numpy(zero_copy_only=False), dtype=np.float64)
-    other = pc.and_(pc.invert(plain), pc.is_valid(array))
-    rows = np.flatnonzero(np.asarray(other.to_numpy(zero_copy_only=False), dtype=bool))
+    numbers, done = plain_numbers(array)
+    valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
+    rows = np.flatnonzero(valid & ~done)
     if rows.size:
         encoded = array.take(pa.array(rows, type=pa.int64())).dictionary_encode()
         per = np.array([to_float(v) for v in encoded.dictionary.to_pylist()], dtype=np.float64)
         numbers[rows] = per[encoded.indices.to_numpy(zero_copy_only=False)]
     return numbers
+
+
+def arrow_booleans(array: Any) -> NDArray[np.int8] | None:
+    """Yes/no codes (1, 0, -1 missing) of Arrow booleans, or text of true/false (any case), 1, 0.
+
+    Arrow's cast to booleans accepts exactly these words and digits, which the yes/no rule
+    reads the same way; None when any cell is something else (then each distinct value is
+    read by the rule).
+    """
+    import pyarrow as pa
+
+    try:
+        flags = array if pa.types.is_boolean(array.type) else array.cast(pa.bool_())
+    except pa.ArrowInvalid:
+        return None
+    codes = flags.cast(pa.int8()).fill_null(-1).to_numpy(zero_copy_only=False)
+    return np.asarray(codes, dtype=np.int8)
 
 
 def prepare(values: Any, name: str, n: int | None = None) -> Cells:

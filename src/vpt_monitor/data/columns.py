@@ -41,6 +41,7 @@ from vpt_monitor.data.cells import (
     SHOWN_LENGTH,
     ArrowCells,
     Cells,
+    arrow_booleans,
     distinct_map,
     is_missing,
     missing_scalar,
@@ -126,7 +127,7 @@ def empty_tables() -> Tables:
             "office": np.zeros(0, dtype=np.int8),
         },
         _incident_columns(
-            _Rows("incidents"), None, np.zeros(0, dtype=object), np.zeros(0, np.int64)
+            _Rows("incidents"), None, None, np.zeros(0, dtype=object), np.zeros(0, np.int64)
         ),
         orgs,
         viols,
@@ -286,6 +287,10 @@ def _yes_no_value(value: Any) -> tuple[float, bool]:
 def _yes_no(rows: _Rows, values: Cells | None, column: str, n: int) -> NDArray[np.int8]:
     if values is None:
         return np.full(n, -1, dtype=np.int8)
+    if isinstance(values, ArrowCells) and (values.text or values.boolean):
+        quick = arrow_booleans(values.array)
+        if quick is not None:  # only true/false and 1/0: nothing to flag
+            return quick
     if values.numeric:
         numbers = values.numbers()
         missing = values.missing()
@@ -489,7 +494,7 @@ def check(
             resp[name], found[name] = attribute_column(rows, values, spec)
 
     inc_rows = _Rows("incidents")
-    inc = _incident_columns(inc_rows, incidents, id_text, resp["wave"])
+    inc = _incident_columns(inc_rows, incidents, ids, id_text, resp["wave"])
     org_rows = _Rows("organisations")
     viol_rows = _Rows("violations")
     empty = empty_tables()
@@ -659,6 +664,32 @@ def _repeated_in_wave(
     return np.asarray(counts[inverse.reshape(-1)] > 1, dtype=bool)
 
 
+def _owners(owner: Cells, id_cells: Cells | None, ids: NDArray[Any]) -> NDArray[np.intp]:
+    """Return the row of each owner's id in ``ids`` (-1: none; a repeated id: its last row)."""
+    arrow = isinstance(owner, ArrowCells) and isinstance(id_cells, ArrowCells)
+    if arrow and owner.clean and id_cells is not None and id_cells.clean:
+        import pyarrow.compute as pc  # both Arrow text: look each distinct owner up in Arrow
+
+        assert isinstance(owner, ArrowCells)
+        assert isinstance(id_cells, ArrowCells)
+        id_codes, id_distinct = id_cells.encoded()
+        known = id_codes >= 0
+        last = np.full(len(id_distinct), -1, dtype=np.intp)
+        np.maximum.at(last, id_codes[known], np.flatnonzero(known))
+        owner_codes, _ = owner.codes()
+        found = pc.index_in(owner.dictionary(), value_set=id_cells.dictionary())
+        per = take(last, np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp), -1)
+        return take(per, owner_codes, -1).astype(np.intp)
+    # the last row of each id (a repeated id is refused, but its incidents are still checked)
+    position = dict(zip(ids.tolist(), range(ids.shape[0]), strict=True))
+    position.pop(None, None)
+    if isinstance(owner, ArrowCells) and owner.clean:
+        codes, per = distinct_map(owner, lambda v: position.get(v, -1), np.intp)
+    else:
+        codes, per = distinct_map(owner, lambda v: position.get(_id_text(v) or "", -1), np.intp)
+    return take(per, codes, -1).astype(np.intp)
+
+
 def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], listed: str) -> None:
     """Raise one :class:`MonitorDataError` naming every unknown column and its closest match."""
     names = sorted(known)
@@ -677,7 +708,11 @@ def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], li
 
 
 def _incident_columns(
-    rows: _Rows, incidents: Any, ids: NDArray[Any], waves: NDArray[np.int64]
+    rows: _Rows,
+    incidents: Any,
+    id_cells: Cells | None,
+    ids: NDArray[Any],
+    waves: NDArray[np.int64],
 ) -> dict[str, Any]:
     if incidents is None:
         return {
@@ -714,14 +749,7 @@ def _incident_columns(
         "severity, aftercare, consequence:<code>",
     )
     m = owner.n
-    # the last row of each id (a repeated id is refused, but its incidents are still checked)
-    position = dict(zip(ids.tolist(), range(ids.shape[0]), strict=True))
-    position.pop(None, None)
-    if isinstance(owner, ArrowCells) and owner.clean:
-        codes, per = distinct_map(owner, lambda v: position.get(v, -1), np.intp)
-    else:
-        codes, per = distinct_map(owner, lambda v: position.get(_id_text(v) or "", -1), np.intp)
-    index = take(per, codes, -1).astype(np.intp)
+    index = _owners(owner, id_cells, ids)
     rows.flag(index < 0, "respondent_id", owner, "no respondent has this id")
     wave_values = _column(incidents, "wave", m)
     if wave_values is None:

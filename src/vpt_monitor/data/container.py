@@ -26,15 +26,20 @@ from vpt_monitor.stats.design import factorize
 __all__ = ["MonitorData"]
 
 
-def _frozen(array: ArrayLike) -> NDArray[Any]:
-    result = np.array(array, copy=True)
+def _frozen(array: ArrayLike, copy: bool = True) -> NDArray[Any]:
+    result = np.array(array, copy=True) if copy else np.asarray(array)
     result.setflags(write=False)
     return result
 
 
+class Fresh(dict[str, Any]):
+    """Columns made for the data alone (by the library's own parsing): kept without a copy."""
+
+
 def _columns(values: Mapping[str, ArrayLike]) -> Mapping[str, NDArray[Any]]:
-    """Read-only arrays in a read-only mapping."""
-    return MappingProxyType({k: _frozen(v) for k, v in values.items()})
+    """Read-only arrays in a read-only mapping (copies, unless the columns are fresh)."""
+    copy = not isinstance(values, Fresh)
+    return MappingProxyType({k: _frozen(v, copy) for k, v in values.items()})
 
 
 class MonitorData:
@@ -202,7 +207,7 @@ class MonitorData:
         """
         tables = convert.from_records(respondents, incidents, organisations, violations, attributes)
         return cls(
-            *tables[:4],
+            *(Fresh(table) for table in tables[:4]),
             lonely_psu=lonely_psu,
             supplied=tables.supplied,
             attributes=tables.attributes,
@@ -268,7 +273,7 @@ class MonitorData:
         """
         tables = columns.build(respondents, incidents, organisations, violations, attributes)
         return cls(
-            *tables[:4],
+            *(Fresh(table) for table in tables[:4]),
             lonely_psu=lonely_psu,
             supplied=tables.supplied,
             attributes=tables.attributes,
