@@ -58,6 +58,7 @@ from vpt_monitor.data.cells import (
     ArrowCells,
     Cells,
     EncodedCells,
+    contiguous,
     plain_numbers,
     refactorize,
     take,
@@ -574,7 +575,8 @@ def _arrow_numbers_in_text(
     if rows.size == 0:
         return ArrowCells(text, numbers=numbers, clean=True)
     # the rest, each distinct text once, by the rules of the regular expressions
-    picked = array.take(pa.array(rows, type=pa.int64())).dictionary_encode()
+    text = contiguous(text)
+    picked = contiguous(array.take(pa.array(rows, type=pa.int64()))).dictionary_encode()
     read = [_read_number(field, v, decimal) for v in picked.dictionary.to_pylist()]
     codes = np.asarray(picked.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
     numbers[rows] = np.array([to_float(r[0]) for r in read], dtype=np.float64)[codes]
@@ -968,10 +970,7 @@ def _located_rows(flags: list[Flag], sources: Mapping[str, Source]) -> dict[str,
         source = sources[TABLES[table]]
         picked = rows[mine].astype(np.intp)
         ranked = np.lexsort((mine, source.sort_keys(picked)))
-        where = source.where_rows(picked[ranked])
-        result[TABLES[table]] = [
-            f"{w}: {t}" for w, t in zip(where, texts_of[ranked].tolist(), strict=True)
-        ]
+        result[TABLES[table]] = source.where_rows(picked[ranked], texts_of[ranked].tolist())
     return result
 
 

@@ -341,9 +341,9 @@ class ArrowCells(Cells):
     ) -> None:
         import pyarrow as pa
 
-        if isinstance(array, pa.ChunkedArray):
-            array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
-        self.array = array
+        if isinstance(array, pa.ChunkedArray) and array.num_chunks == 1:
+            array = array.chunk(0)
+        self.array = array  # an Array, or a ChunkedArray (combined only to be encoded)
         self.n = len(array)
         kind = array.type
         self.text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
@@ -381,7 +381,7 @@ class ArrowCells(Cells):
     def codes(self) -> tuple[NDArray[np.intp], Any]:
         """Return codes into the distinct texts (-1 where missing) and the texts, in Arrow."""
         if self._codes is None:
-            encoded = self.array.dictionary_encode()
+            encoded = contiguous(self.array).dictionary_encode()
             codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
             self._codes = np.asarray(codes, dtype=np.intp), encoded.dictionary
         return self._codes
@@ -426,10 +426,19 @@ class ArrowCells(Cells):
             return [shown(self.value(i)) for i in rows.tolist()]
         import pyarrow as pa
 
-        picked = self.array.take(pa.array(rows, type=pa.int64())).dictionary_encode()
+        picked = contiguous(self.array.take(pa.array(rows, type=pa.int64()))).dictionary_encode()
         texts = [shown(v) for v in picked.dictionary.to_pylist()]
         codes = picked.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return [("(empty)" if k < 0 else texts[k]) for k in codes.tolist()]
+
+
+def contiguous(array: Any) -> Any:
+    """Return an Arrow array in one piece (a chunked array combined)."""
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        return array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    return array
 
 
 def plain_numbers(array: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
@@ -462,7 +471,7 @@ def arrow_numbers(array: Any) -> NDArray[np.float64]:
     valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
     rows = np.flatnonzero(valid & ~done)
     if rows.size:
-        encoded = array.take(pa.array(rows, type=pa.int64())).dictionary_encode()
+        encoded = contiguous(array.take(pa.array(rows, type=pa.int64()))).dictionary_encode()
         per = np.array([to_float(v) for v in encoded.dictionary.to_pylist()], dtype=np.float64)
         numbers[rows] = per[encoded.indices.to_numpy(zero_copy_only=False)]
     return numbers

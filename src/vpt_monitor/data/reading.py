@@ -32,6 +32,7 @@ from vpt_monitor.data.cells import (
     ArrowCells,
     Cells,
     EncodedCells,
+    contiguous,
     factorize_text,
     refactorize,
     shown,
@@ -133,12 +134,14 @@ class Source:
         """Say where a row is: ``"<file> line <n>"`` or ``"<file> row <n>"``."""
         return self.where_rows(np.array([row]))[0]
 
-    def where_rows(self, rows: NDArray[np.intp]) -> list[str]:
-        """Say where each of ``rows`` is (see :meth:`where`)."""
+    def where_rows(self, rows: NDArray[np.intp], texts: list[str] | None = None) -> list[str]:
+        """Say where each of ``rows`` is (see :meth:`where`), followed by ``": text"``."""
         lines = self.lines
-        if lines is None:
-            return [f"{self.label} row {k}" for k in (rows + 1).tolist()]
-        return [f"{self.label} line {k}" for k in lines[rows].tolist()]
+        where = f"{self.label} row " if lines is None else f"{self.label} line "
+        numbers = (rows + 1).tolist() if lines is None else lines[rows].tolist()
+        if texts is None:
+            return [f"{where}{k}" for k in numbers]
+        return [f"{where}{k}: {text}" for k, text in zip(numbers, texts, strict=True)]
 
     def sort_keys(self, rows: NDArray[np.intp]) -> NDArray[np.int64]:
         """Return the line (or 1-based row) of each of ``rows``, to sort problems by."""
@@ -226,8 +229,6 @@ def clean_arrow_text(array: Any, *, trim: bool = True, empty: bool = True) -> An
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
     if pa.types.is_large_string(array.type) or pa.types.is_string_view(array.type):
         array = array.cast(pa.string())
     if array.null_count == len(array):
@@ -244,6 +245,7 @@ def clean_arrow_text(array: Any, *, trim: bool = True, empty: bool = True) -> An
     else:  # an Arrow whose white space differs from Python's: strip every text in Python
         rows = np.flatnonzero(np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False)))
     if rows is not None and rows.size:
+        array = contiguous(array)
         values = array.take(pa.array(rows, type=pa.int64())).to_pylist()
         mask = np.zeros(len(array), dtype=bool)
         mask[rows] = True
@@ -255,13 +257,13 @@ def clean_arrow_text(array: Any, *, trim: bool = True, empty: bool = True) -> An
     return array
 
 
-def _space_at_an_end(data: bytes, delimiter: str) -> bool:
-    """Whether any cell of a CSV file without quotes may start or end with white space."""
-    ends = [delimiter.encode("utf-8"), b"\n", b"\r"]
+def _space_at_an_end(data: bytes, delimiter: str, quoted: bool = False) -> bool:
+    """Whether any cell of a plain CSV file may start or end with white space."""
+    ends = [delimiter.encode("utf-8"), b"\n", b"\r"] + ([b'"'] if quoted else [])
     characters = WHITESPACE if not data.isascii() else WHITESPACE[:10]
     for character in characters:
-        if character in "\r\n" or character == delimiter:
-            continue
+        if character in "\r\n" or (character == delimiter and not quoted):
+            continue  # (a quoted value may hold the delimiter, even at either end)
         space = character.encode("utf-8")
         if space not in data:
             continue
@@ -370,9 +372,10 @@ def _read_plain_csv(
 ) -> Source | None:
     """Read a plain CSV file (UTF-8 bytes) with pyarrow; None where Python's reader must.
 
-    Plain: no quote character anywhere, a first line with distinct, non-blank names, and the
-    same number of fields on every line (pyarrow refuses any other line). Then every record
-    is one line, so both readers agree on every cell.
+    Plain: quotes only around whole fields (doubled inside them) and never around a line
+    break, a first line with distinct, non-blank names, the same number of fields on every
+    line (pyarrow refuses any other line) and no field longer than Python's reader takes.
+    Then every record is one line and both readers agree on every cell.
     """
     try:
         import pyarrow as pa
@@ -380,14 +383,19 @@ def _read_plain_csv(
         import pyarrow.csv as pa_csv
     except ImportError:  # pragma: no cover - depends on the environment
         return None
-    if len(delimiter.encode("utf-8")) != 1 or b'"' in data:
+    if len(delimiter.encode("utf-8")) != 1:
+        return None
+    quoted = b'"' in data
+    breaks = _Breaks(data)
+    if quoted and not _simple_quotes(breaks, delimiter):
         return None
     header_start, header_end, header_line = _first_nonempty_line(data)
     if header_line == 0:
         return None
     try:
-        raw_names = data[header_start:header_end].decode("utf-8").split(delimiter)
-    except UnicodeDecodeError:  # pragma: no cover - the file was decoded before
+        header = data[header_start:header_end].decode("utf-8")
+        raw_names = next(csv.reader([header], delimiter=delimiter, strict=True))
+    except (UnicodeDecodeError, csv.Error, StopIteration):  # pragma: no cover - checked before
         return None
     names = [name.strip() for name in raw_names]
     if not all(names) or len(set(names)) != len(names) or len(set(raw_names)) != len(names):
@@ -398,8 +406,8 @@ def _read_plain_csv(
             read_options=pa_csv.ReadOptions(use_threads=True, block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
-                quote_char=False,
-                double_quote=False,
+                quote_char='"' if quoted else False,
+                double_quote=quoted,
                 escape_char=False,
                 newlines_in_values=False,
                 ignore_empty_lines=True,
@@ -408,6 +416,7 @@ def _read_plain_csv(
                 column_types={name: pa.string() for name in raw_names},
                 strings_can_be_null=True,
                 null_values=[""],
+                quoted_strings_can_be_null=True,
                 check_utf8=True,
             ),
         )
@@ -415,7 +424,11 @@ def _read_plain_csv(
         return None  # a ragged line, or anything else Python's reader will name exactly
     if table.column_names != raw_names:
         return None
-    trim = _space_at_an_end(data, delimiter)
+    for k in range(table.num_columns):  # Python's reader refuses longer fields
+        longest = pc.max(pc.binary_length(table.column(k))).as_py()
+        if longest is not None and longest > csv.field_size_limit():
+            return None
+    trim = _space_at_an_end(data, delimiter, quoted)
     columns = [
         clean_arrow_text(table.column(k), trim=trim, empty=False) for k in range(table.num_columns)
     ]
@@ -424,7 +437,7 @@ def _read_plain_csv(
         null = column.is_null()
         empty = null if empty is None else pc.and_(empty, null)
     kept: NDArray[np.intp] | None = None
-    if empty is not None and table.num_rows and empty.true_count:
+    if empty is not None and table.num_rows and pc.any(empty).as_py():
         keep = pc.invert(empty)
         kept = np.flatnonzero(np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool))
         columns = [column.filter(keep) for column in columns]
@@ -433,8 +446,55 @@ def _read_plain_csv(
     cells: dict[str, Cells] = {
         name: ArrowCells(column, clean=True) for name, column in zip(names, columns, strict=True)
     }
-    lines = functools.partial(_plain_lines, data, header_line, rows, kept, delimiter)
+    lines = functools.partial(_plain_lines, breaks, header_line, rows, kept, delimiter)
     return Source(path, label, cells, lines, header_line, is_text=True, decimal=decimal)
+
+
+class _Breaks:
+    """Positions of the line feeds and carriage returns of a file, found once when needed."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.buffer = np.frombuffer(data, dtype=np.uint8)
+        self._found: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None
+
+    def found(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Return the positions of every LF and of every CR."""
+        if self._found is None:
+            newline = np.flatnonzero(self.buffer == 10)
+            carriage = (
+                np.flatnonzero(self.buffer == 13)
+                if b"\r" in self.data
+                else np.zeros(0, dtype=np.intp)
+            )
+            self._found = newline, carriage
+        return self._found
+
+
+def _simple_quotes(breaks: _Breaks, delimiter: str) -> bool:
+    """Whether every quote of a CSV file opens or closes a whole field, or is doubled.
+
+    Quotes alternate between opening and closing a field: an opening quote starts a field
+    (or follows a closing one: a doubled quote inside the field), a closing quote ends it
+    (or is followed by an opening one); no line break lies between them. Python's reader and
+    pyarrow's read such a file alike, one record per line; anything else (a quote inside an
+    unquoted value, text after a closing quote, a value over several lines, a quote never
+    closed) is left to Python's reader.
+    """
+    buffer = breaks.buffer
+    quotes = np.flatnonzero(buffer == 34)
+    if quotes.size % 2:
+        return False
+    ends = np.zeros(256, dtype=bool)
+    ends[[10, 13, ord(delimiter), 34]] = True
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = buffer[np.maximum(opening - 1, 0)]
+    after = buffer[np.minimum(closing + 1, buffer.size - 1)]
+    if not ((opening == 0) | ends[before]).all():
+        return False
+    if not ((closing == buffer.size - 1) | ends[after]).all():
+        return False
+    return not any((np.searchsorted(quotes, b) % 2 == 1).any() for b in breaks.found())
 
 
 def _first_nonempty_line(data: bytes) -> tuple[int, int, int]:
@@ -452,34 +512,36 @@ def _first_nonempty_line(data: bytes) -> tuple[int, int, int]:
     return 0, 0, 0
 
 
-def _line_starts(data: bytes) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def _line_starts(breaks: _Breaks) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Return start and end (before its break) of every line: breaks are LF, CR LF and CR."""
-    buffer = np.frombuffer(data, dtype=np.uint8)
-    newline = np.flatnonzero(buffer == 10)
-    carriage = np.flatnonzero(buffer == 13)
+    buffer = breaks.buffer
+    newline, carriage = breaks.found()
     followed = carriage + 1 < buffer.size
     alone = carriage[~(followed & (buffer[np.minimum(carriage + 1, buffer.size - 1)] == 10))]
-    breaks = np.sort(np.concatenate([newline, alone]))
-    starts = np.concatenate([[0], breaks + 1]).astype(np.intp)
-    ends = np.concatenate([breaks, [buffer.size]]).astype(np.intp)
+    ends = np.sort(np.concatenate([newline, alone])) if alone.size else newline
+    starts = np.empty(ends.size + 1, dtype=np.intp)
+    starts[0] = 0
+    starts[1:] = ends + 1
+    ends = np.append(ends, buffer.size).astype(np.intp)
     crlf = np.zeros(ends.size, dtype=bool)
-    inner = ends[:-1]
-    crlf[:-1] = (buffer[inner] == 10) & (inner > 0) & (buffer[np.maximum(inner - 1, 0)] == 13)
+    if carriage.size:
+        inner = ends[:-1]
+        crlf[:-1] = (buffer[inner] == 10) & (inner > 0) & (buffer[np.maximum(inner - 1, 0)] == 13)
     return starts, ends - crlf
 
 
 def _plain_lines(
-    data: bytes,
+    breaks: _Breaks,
     header_line: int,
     rows: int,
     kept: NDArray[np.intp] | None,
     delimiter: str,
 ) -> NDArray[np.int64]:
     """Return the physical line of every row of a plain CSV file (lines with any text)."""
-    starts, ends = _line_starts(data)
+    starts, ends = _line_starts(breaks)
     lines = np.flatnonzero(ends > starts).astype(np.int64) + 1
     if lines.size != rows + 1 or lines[0] != header_line:  # pragma: no cover - a safeguard
-        text = data.decode("utf-8")
+        text = breaks.data.decode("utf-8")
         _, exact, _, _ = _records(text, "", delimiter)
         return np.array(exact, dtype=np.int64)
     lines = lines[1:]
@@ -703,7 +765,7 @@ def _arrow_column(column: Any, numpy_type: str) -> Cells:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         return ArrowCells(clean_arrow_text(column), clean=True)
     if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
-        combined = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        combined = contiguous(column)
         codes = np.asarray(combined.indices.fill_null(-1).to_numpy(zero_copy_only=False))
         distinct = combined.dictionary.to_numpy(zero_copy_only=False)
         return stripped(codes.astype(np.intp), np.asarray(distinct, dtype=object))
