@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor.attributes import Attribute
 from vpt_monitor.data import columns, convert, frames
+from vpt_monitor.data.cells import ArrayCells, prepare
 from vpt_monitor.data.convert import Records
 from vpt_monitor.records import Incident, Organisation, Respondent, Violation
 from vpt_monitor.stats import SurveyDesign
@@ -433,6 +434,22 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _label_codes(values: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[Any]] | None:
+    """Codes of design labels that are all text or all numbers, without a missing one.
+
+    Each distinct label is found once (by hashing, not one by one); anything else (a label
+    missing, text mixed with numbers) is left to the design, which names the problem.
+    """
+    cells = prepare(values, "labels")
+    if not isinstance(cells, ArrayCells) or cells.flavour not in ("text", "number"):
+        return None
+    if cells.values.dtype.kind == "O" and cells.flavour == "number":
+        return None  # 1 and 1.0 in one column: the design decides how they are shown
+    if cells.missing().any():
+        return None
+    return cells.encoded()
+
+
 def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: str) -> SurveyDesign:
     """Build the design of a table whose waves are independent samples.
 
@@ -446,17 +463,20 @@ def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: st
     def crossed(name: str) -> NDArray[Any] | None:
         if name not in columns:
             return None
-        codes, labels = factorize(name, columns[name], n)
-        pair = wave_codes.astype(np.int64) * max(len(labels), 1) + codes
+        values = columns[name]
+        quick = _label_codes(values) if values.ndim == 1 and values.shape[0] == n else None
+        codes, labels = quick if quick is not None else factorize(name, values, n)
+        size = max(len(labels), 1)
+        pair = wave_codes.astype(np.int64) * size + codes
         present, inverse = np.unique(pair, return_inverse=True)
-        text = np.array(
-            [
-                f"{wave_labels[k // max(len(labels), 1)]}/{_plain(labels[k % max(len(labels), 1)])}"
-                for k in present.tolist()
-            ],
-            dtype=object,
-        )
-        result: NDArray[Any] = text[inverse]
+        waves = [str(_plain(w)) for w in wave_labels]
+        names = [str(_plain(label)) for label in labels]
+        text = np.empty(present.size, dtype=object)
+        text[:] = [
+            f"{waves[w]}/{names[k]}"
+            for w, k in zip((present // size).tolist(), (present % size).tolist(), strict=True)
+        ]
+        result: NDArray[Any] = text[inverse.reshape(-1)]
         return result
 
     strata = crossed("stratum")

@@ -33,6 +33,7 @@ from vpt_monitor._codes import (
     VIOLATIONS,
 )
 from vpt_monitor.attributes import Attribute, declare
+from vpt_monitor.data import unpack
 from vpt_monitor.data.columns import (
     Tables,
     _Rows,
@@ -190,7 +191,14 @@ def to_records(
     violations: Mapping[str, NDArray[Any]],
     attributes: Mapping[str, Attribute],
 ) -> Records:
-    """Return the records of the columns (the inverse of :func:`from_records`)."""
+    """Return the records of the columns (the inverse of :func:`from_records`).
+
+    Records are made in bulk (see :mod:`vpt_monitor.data.unpack`); one by one, through their
+    constructors, only when some value would be refused, so that the record's error is raised.
+    """
+    made = unpack.records(respondents, incidents, organisations, violations, attributes)
+    if made is not None:
+        return Records(*made)
     r = respondents
     people = []
     for i in range(r["wave"].shape[0]):
