@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
-
-from vpt_monitor.stats import difference_ci, proportion_ci, rate_ci
-from vpt_monitor.stats.intervals import DIFFERENCE_METHODS, PROPORTION_METHODS, RATE_METHODS
-
 
 def _demo() -> str:
     """Build the text of the interval demonstration."""
+    import numpy as np
+
+    from vpt_monitor.stats import difference_ci, proportion_ci, rate_ci
+    from vpt_monitor.stats.intervals import DIFFERENCE_METHODS, PROPORTION_METHODS, RATE_METHODS
+
     lines = [
         "vpt_monitor demo: confidence intervals for counts (95%)",
         "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -21,8 +21,9 @@ from vpt_monitor.data import columns, convert, frames
 from vpt_monitor.data.cells import ArrayCells, prepare
 from vpt_monitor.data.convert import Records
 from vpt_monitor.records import Incident, Organisation, Respondent, Violation
-from vpt_monitor.stats import SurveyDesign
-from vpt_monitor.stats.design import factorize
+
+if TYPE_CHECKING:  # the statistics engine (and scipy) is imported when a design is made
+    from vpt_monitor.stats import SurveyDesign
 
 __all__ = ["MonitorData"]
 
@@ -456,6 +457,9 @@ def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: st
     Strata and clusters are labelled ``"wave/label"``, so that a label reused in another
     wave is another stratum (or cluster) and error messages name both.
     """
+    from vpt_monitor.stats import SurveyDesign
+    from vpt_monitor.stats.design import factorize
+
     wave = columns["wave"]
     n = wave.shape[0]
     wave_codes, wave_labels = factorize("wave", wave, n)
