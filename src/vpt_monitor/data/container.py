@@ -451,13 +451,13 @@ def _label_codes(values: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[Any]] 
     return cells.encoded()
 
 
-def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: str) -> SurveyDesign:
-    """Build the design of a table whose waves are independent samples.
+def design_labels(columns: Mapping[str, NDArray[Any]]) -> tuple[NDArray[Any], NDArray[Any] | None]:
+    """Return the strata and clusters of a table whose waves are independent samples.
 
     Strata and clusters are labelled ``"wave/label"``, so that a label reused in another
-    wave is another stratum (or cluster) and error messages name both.
+    wave is another stratum (or cluster) and error messages name both; without a stratum
+    the waves are the strata. Each distinct (wave, label) pair is named once.
     """
-    from vpt_monitor.stats import SurveyDesign
     from vpt_monitor.stats.design import factorize
 
     wave = columns["wave"]
@@ -484,13 +484,19 @@ def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: st
         return result
 
     strata = crossed("stratum")
-    if strata is None:
-        strata = wave
+    return (wave if strata is None else strata), crossed("cluster")
+
+
+def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: str) -> SurveyDesign:
+    """Build the design of a table whose waves are independent samples (see design_labels)."""
+    from vpt_monitor.stats import SurveyDesign
+
+    strata, clusters = design_labels(columns)
     try:
         return SurveyDesign(
             weights=columns["weight"],
             strata=strata,
-            clusters=crossed("cluster"),
+            clusters=clusters,
             fpc=columns.get("fpc"),
             fpc2=columns.get("fpc2"),
             lonely_psu=lonely_psu,
