@@ -164,6 +164,7 @@ def test_plan_sample_with_a_given_deff_and_p_and_an_unreachable_office() -> None
     expected = np.ceil(2 * n / (n - 1) * Z**2 * 0.25 / (0.02**2 + 2 * Z**2 * 0.25 / (n - 1)))
     assert plan.needed[mayor] == expected
     assert not plan.reachable[mayor]  # needs more than 30% of 390
+    assert plan.invite[mayor] == 390  # invite everyone, and it is still not enough
     with pytest.raises(ValueError, match="'response_rate' has no rate for"):
         plan_sample(_wave(), response_rate={"burgemeester": 0.5})
     with pytest.raises(ValueError, match="'margin' must be in"):

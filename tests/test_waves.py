@@ -390,3 +390,32 @@ def test_maturity_intervals_stay_within_0_and_100() -> None:
     assert ci.high == 100.0
     assert 0.0 <= ci.low < result.estimate
     assert result.bounds == (0.0, 100.0)
+
+
+def test_a_change_from_a_boundary_or_unreliable_estimate_is_not_called_significant() -> None:
+    # 4 of 4 King's commissioners victimised in 2014 (100%: no variance), 3 of 9 in 2016;
+    # and councillors, large enough to be reliable in both waves
+    people = [
+        Respondent(f"{w}-c{i}", w, "provincie", "cdk", victimisations={"verbaal": 1} if v else {})
+        for w, flags in ((2014, [1, 1, 1, 1]), (2016, [1, 1, 1, 0, 0, 0, 0, 0, 0]))
+        for i, v in enumerate(flags)
+    ] + [
+        Respondent(
+            f"{w}-r{i}", w, "gemeente", "raadslid", victimisations={"verbaal": 1} if i < k else {}
+        )
+        for w, k in ((2014, 150), (2016, 100))
+        for i in range(400)
+    ]
+    table = victimisation(MonitorData.from_records(people), by=("wave", "office"))
+    assert isinstance(table, EstimateTable)
+    result = change(table, between=(2014, 2016))
+    commissioner = result.rows.index("cdk")
+    councillor = result.rows.index("raadslid")
+    assert np.isnan(result.p_value[commissioner])  # 2014 is 100%: nothing to test with
+    assert not result.significant()[commissioner]
+    assert not result.reliable[commissioner]
+    assert "2014: boundary" in result.reasons[commissioner]
+    assert result.significant()[councillor]
+    assert result.reliable[councillor]
+    assert result.reasons[councillor] == ""
+    assert "(unreliable)" in repr(result)

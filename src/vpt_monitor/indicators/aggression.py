@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -29,7 +30,9 @@ from vpt_monitor.indicators._common import (
     wave_rows,
 )
 from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion, ratio
-from vpt_monitor.stats._validation import check_choice
+from vpt_monitor.stats._design_ci import PROPORTION_METHODS
+from vpt_monitor.stats._validation import check_choice, check_level
+from vpt_monitor.stats.results import FLAGS
 from vpt_monitor.vocab import Channel, Consequence, Form, Group
 
 __all__ = [
@@ -318,7 +321,8 @@ def reporting_propensity(
     wave : int, optional
         Estimate for this wave only.
     method, level
-        Interval method and level for ``unit="victim"`` (a proportion).
+        Interval method and default level, as :func:`vpt_monitor.stats.proportion`
+        (``"logit"`` and 0.95 by default).
 
     Returns
     -------
@@ -337,8 +341,12 @@ def reporting_propensity(
     with :math:`m_i` respondent :math:`i`'s incidents and :math:`r_i` how many of them were
     reported. Its variance is taken between PSUs of respondents, so a person's incidents are
     not treated as independent observations: one respondent who reports many incidents
-    cannot shrink the interval. Per victim it is the proportion
-    :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident record.
+    cannot shrink the interval. The ratio is a share of incidents, so the result is of kind
+    ``"proportion"``: its interval is the logit interval on the ratio's linearised standard
+    error (the default; any method of :func:`vpt_monitor.stats.proportion`), which stays
+    within 0 and 1, and its publication rules are a proportion's. Per victim it is the
+    proportion :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident
+    record.
 
     Examples
     --------
@@ -357,6 +365,8 @@ def reporting_propensity(
     """
     check_choice("to", to, tuple(_TARGETS))
     check_choice("unit", unit, ("incident", "victim"))
+    check_choice("method", method, PROPORTION_METHODS)
+    check_level(level)
     answers = data.incidents[_TARGETS[to]]
     single(answers, f"reporting ({_TARGETS[to]})")
     known = answers >= 0
@@ -367,7 +377,7 @@ def reporting_propensity(
     answered = np.bincount(owner, minlength=n).astype(np.float64)
     described = np.bincount(every, minlength=n) > 0  # victims with an incident record
     if unit == "incident":
-        return estimate(
+        shares = estimate(
             ratio,
             data,
             [reported, answered],
@@ -377,6 +387,7 @@ def reporting_propensity(
             wave=wave,
             bounds=(0.0, 1.0),
         )
+        return _as_share(shares, method, level)
     return estimate(
         proportion,
         data,
@@ -388,6 +399,21 @@ def reporting_propensity(
         method=method,
         level=level,
     )
+
+
+def _as_share(result: Result, method: str, level: float) -> Result:
+    """Treat a ratio that is a share (of incidents) as a proportion: its intervals and rules.
+
+    A share of exactly 0 or 1 is flagged ``"boundary"``, as :func:`proportion` flags it.
+    """
+    if isinstance(result, Estimate):
+        edge = result.estimate in (0.0, 1.0) and "boundary" not in result.flags
+        named = (*result.flags, "boundary") if edge else result.flags
+        return attrs.evolve(result, kind="proportion", method=method, level=level, flags=named)
+    assert result.flag_array is not None
+    table = np.array(result.flag_array, dtype=bool, copy=True)
+    table[:, FLAGS.index("boundary")] |= (result.estimate == 0.0) | (result.estimate == 1.0)
+    return attrs.evolve(result, kind="proportion", method=method, level=level, flag_array=table)
 
 
 def consequence_share(

@@ -49,7 +49,8 @@ class PlanTable:
         :func:`plan_sample`: respondents needed for the target margin (rounded up);
         :func:`detectable_change`: NaN.
     invite : numpy.ndarray
-        People to invite at the expected response (NaN without a response rate).
+        People to invite at the expected response (NaN without a response rate), at most
+        the whole population (then ``reachable`` says whether that is enough).
     reachable : numpy.ndarray of bool
         Whether the target can be met: the respondents needed are at most the population
         times the response rate (a census of a small office may still fall short).
@@ -250,7 +251,7 @@ def plan_sample(
     )
     needed = np.where(population > 0, np.minimum(needed, np.ceil(population)), np.nan)
     rates = _rates(response_rate, table.domains, table.n)
-    invite = np.ceil(needed / rates)
+    invite = np.minimum(np.ceil(needed / rates), np.ceil(population))  # never beyond everyone
     reachable = np.where(np.isnan(rates), needed <= population, needed <= population * rates)
     return PlanTable(
         domains=table.domains,
