@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from vpt_monitor._codes import CHANNELS, CONSEQUENCES, FORMS, GROUPS
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import (
+    Answers,
     By,
     NotMeasuredError,
     Unit,
@@ -143,6 +144,28 @@ def victimisation(
     >>> victimisation(data, form="bedreiging").estimate
     0.25
     """
+    answers = victimisation_answers(data, form=form, channel=channel)
+    return estimate(
+        proportion,
+        data,
+        [answers.y],
+        by,
+        answered=answers.answered,
+        wave=wave,
+        notes=dict(answers.notes),
+        method=method,
+        level=level,
+    )
+
+
+def victimisation_answers(
+    data: MonitorData, *, form: Form | str | None = None, channel: Channel | str | None = None
+) -> Answers:
+    """Who was victimised (of a form, through a channel), and whose answer is known.
+
+    The rules of :func:`victimisation`; raises :class:`NotMeasuredError` for a question
+    nobody answered.
+    """
     unit = Unit(data)
     notes: dict[str, Any] = {}
     if form is None:
@@ -164,17 +187,7 @@ def victimisation(
         told = asked_in_wave(unit, ways >= 0)
         answered = answered & told & (~y | (ways >= 0))
         y = y & (ways == 1)
-    return estimate(
-        proportion,
-        data,
-        [y],
-        by,
-        answered=answered,
-        wave=wave,
-        notes=notes,
-        method=method,
-        level=level,
-    )
+    return Answers(y, answered, None, notes)
 
 
 def _weighted_quantile(values: NDArray[Any], weights: NDArray[Any], q: float) -> float:
@@ -367,15 +380,7 @@ def reporting_propensity(
     check_choice("unit", unit, ("incident", "victim"))
     check_choice("method", method, PROPORTION_METHODS)
     check_level(level)
-    answers = data.incidents[_TARGETS[to]]
-    single(answers, f"reporting ({_TARGETS[to]})")
-    known = answers >= 0
-    every = data.incidents["respondent"]
-    owner = every[known]
-    n = len(data)
-    reported = np.bincount(owner, weights=answers[known] == 1, minlength=n)
-    answered = np.bincount(owner, minlength=n).astype(np.float64)
-    described = np.bincount(every, minlength=n) > 0  # victims with an incident record
+    reported, answered, described = _reported(data, to)
     if unit == "incident":
         shares = estimate(
             ratio,
@@ -399,6 +404,33 @@ def reporting_propensity(
         method=method,
         level=level,
     )
+
+
+def _reported(
+    data: MonitorData, to: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Per respondent: incidents reported, incidents answered, and whether any is described."""
+    answers = data.incidents[_TARGETS[to]]
+    single(answers, f"reporting ({_TARGETS[to]})")
+    known = answers >= 0
+    every = data.incidents["respondent"]
+    owner = every[known]
+    n = len(data)
+    reported = np.bincount(owner, weights=answers[known] == 1, minlength=n).astype(np.float64)
+    answered = np.bincount(owner, minlength=n).astype(np.float64)
+    described = np.asarray(np.bincount(every, minlength=n) > 0)  # victims with a record
+    return reported, answered, described
+
+
+def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
+    """Victims who reported at least one incident (to the employer or the police).
+
+    The population: victims with an incident record; known where one of their incidents has
+    an answer (see :func:`reporting_propensity` with ``unit="victim"``).
+    """
+    check_choice("to", to, tuple(_TARGETS))
+    reported, answered, described = _reported(data, to)
+    return Answers(reported > 0, answered > 0, described, {})
 
 
 def _as_share(result: Result, method: str, level: float) -> Result:
@@ -461,6 +493,22 @@ def consequence_share(
     >>> consequence_share(data).estimate
     0.5
     """
+    answers = consequence_answers(data, consequence)
+    return estimate(
+        proportion,
+        data,
+        [answers.y],
+        by,
+        among=answers.among,
+        answered=answers.answered,
+        wave=wave,
+        method=method,
+        level=level,
+    )
+
+
+def consequence_answers(data: MonitorData, consequence: Consequence | str | None = None) -> Answers:
+    """Victims with an adverse consequence (or one consequence), as :func:`consequence_share`."""
     matrix = data.respondents["consequences"]
     if consequence is None:
         adverse = [c for c in CONSEQUENCES if c.adverse]
@@ -474,17 +522,7 @@ def consequence_share(
             matrix[:, CONSEQUENCES.index(chosen)], f"the consequence {chosen.value!r}"
         )
     victim, _ = _victims(data)
-    return estimate(
-        proportion,
-        data,
-        [y],
-        by,
-        among=victim,
-        answered=answered,
-        wave=wave,
-        method=method,
-        level=level,
-    )
+    return Answers(y, answered, victim, {})
 
 
 def aftercare_share(
@@ -515,19 +553,25 @@ def aftercare_share(
     >>> result.estimate, result.notes["missing"]
     (0.5, 1)
     """
-    y, answered = single(data.respondents["aftercare"], "aftercare")
-    victim, _ = _victims(data)
+    answers = aftercare_answers(data)
     return estimate(
         proportion,
         data,
-        [y],
+        [answers.y],
         by,
-        among=victim,
-        answered=answered,
+        among=answers.among,
+        answered=answers.answered,
         wave=wave,
         method=method,
         level=level,
     )
+
+
+def aftercare_answers(data: MonitorData) -> Answers:
+    """Victims offered aftercare, among victims who answered (see :func:`aftercare_share`)."""
+    y, answered = single(data.respondents["aftercare"], "aftercare")
+    victim, _ = _victims(data)
+    return Answers(y, answered, victim, {})
 
 
 def decision_influence(
@@ -561,20 +605,26 @@ def decision_influence(
     >>> round(decision_influence(data).estimate, 4)
     0.3333
     """
+    answers = influence_answers(data)
+    return estimate(
+        proportion,
+        data,
+        [answers.y],
+        by,
+        among=answers.among,
+        answered=answers.answered,
+        wave=wave,
+        method=method,
+        level=level,
+    )
+
+
+def influence_answers(data: MonitorData) -> Answers:
+    """Political office holders whose decisions aggression influenced (decision_influence)."""
     column = CONSEQUENCES.index(Consequence.DECISION_INFLUENCE)
     y, answered = single(
         data.respondents["consequences"][:, column],
         f"decision influence (consequence:{Consequence.DECISION_INFLUENCE})",
     )
-    political = data.respondents["group"] == GROUPS.index(Group.POLITICAL)
-    return estimate(
-        proportion,
-        data,
-        [y],
-        by,
-        among=political,
-        answered=answered,
-        wave=wave,
-        method=method,
-        level=level,
-    )
+    political = np.asarray(data.respondents["group"] == GROUPS.index(Group.POLITICAL))
+    return Answers(y, answered, political, {})

@@ -7,6 +7,7 @@ import numpy as np
 from vpt_monitor._codes import STATUSES, VIOLATIONS
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import (
+    Answers,
     By,
     NotMeasuredError,
     Unit,
@@ -76,6 +77,15 @@ def integrity_perception(
     >>> round(integrity_perception(data).estimate, 4)
     0.3333
     """
+    answers = perception_answers(data, kind)
+    y, answered = answers.y, answers.answered
+    return _estimate(
+        proportion, data, [y], by, answered=answered, wave=wave, method=method, level=level
+    )
+
+
+def perception_answers(data: MonitorData, kind: ViolationType | str | None = None) -> Answers:
+    """Respondents who perceived a violation (of a type), as :func:`integrity_perception`."""
     matrix = data.respondents["perceived_violations"]
     if kind is None:
         y, answered, _ = any_of(
@@ -87,9 +97,7 @@ def integrity_perception(
             matrix[:, VIOLATIONS.index(chosen)],
             f"perceived violations of type {chosen.value!r} (violation:{chosen})",
         )
-    return _estimate(
-        proportion, data, [y], by, answered=answered, wave=wave, method=method, level=level
-    )
+    return Answers(y, answered, None, {})
 
 
 VIOLATION_METHODS = ("design", "poisson")
