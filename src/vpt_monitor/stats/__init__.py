@@ -8,10 +8,9 @@ returns.
 
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats.calibration import poststratify, rake
-from vpt_monitor.stats.design import SurveyDesign
+from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 from vpt_monitor.stats.estimators import contrast, mean, proportion, ratio, total
 from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
-from vpt_monitor.stats.replicate import ReplicateDesign
 from vpt_monitor.stats.results import Estimate, EstimateTable
 
 __all__ = [

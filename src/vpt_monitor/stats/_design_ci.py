@@ -50,7 +50,7 @@ def estimate_ci(
     ``"log"``: ``exp(log(estimate) -/+ q se / estimate)`` for a positive estimate (the delta
     method's standard error of the log), NaN for an estimate that is not positive.
     """
-    check_choice("method", method, ESTIMATE_METHODS)
+    method = check_choice("method", method, ESTIMATE_METHODS)
     q = t_quantile(level, np.full_like(se, np.inf) if method == "normal" else df)
     if method == "log":
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -79,7 +79,7 @@ def proportion_ci(
     the ``"logit"`` method uses instead of the delta method's (``"xlogit"`` always uses the
     delta method).
     """
-    check_choice("method", method, PROPORTION_METHODS)
+    method = check_choice("method", method, PROPORTION_METHODS)
     alpha = 1.0 - level
     t = t_quantile(level, df)
     boundary = (p <= 0.0) | (p >= 1.0)

@@ -23,8 +23,7 @@ from vpt_monitor.stats._labels import factorize
 from vpt_monitor.stats._validation import as_float_array, check_choice
 
 if TYPE_CHECKING:
-    from vpt_monitor.stats.design import SurveyDesign
-    from vpt_monitor.stats.replicate import ReplicateDesign
+    from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -49,7 +48,7 @@ def check_na(na: object) -> str:
 
 
 def _base(design: SurveyDesign | ReplicateDesign) -> SurveyDesign:
-    from vpt_monitor.stats.replicate import ReplicateDesign
+    from vpt_monitor.stats.design import ReplicateDesign
 
     return design.base if isinstance(design, ReplicateDesign) else design
 

@@ -240,7 +240,7 @@ def contrast(
     if not isinstance(table, EstimateTable):
         raise TypeError(f"'table' must be an EstimateTable; got {type(table).__name__}")
     if method is not None:
-        check_choice("method", method, _design_ci.ESTIMATE_METHODS)
+        method = check_choice("method", method, _design_ci.ESTIMATE_METHODS)
     chosen_level = table.level if level is None else check_level(level)
     if isinstance(coefficients, Mapping):
         if domains is not None:

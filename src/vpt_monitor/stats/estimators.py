@@ -21,8 +21,7 @@ from vpt_monitor.stats._inputs import By, Column, Domains, check_na, domains, re
 from vpt_monitor.stats._validation import check_choice, check_level
 from vpt_monitor.stats.calibration import adjust_totals
 from vpt_monitor.stats.contrasts import contrast
-from vpt_monitor.stats.design import SurveyDesign
-from vpt_monitor.stats.replicate import ReplicateDesign
+from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 from vpt_monitor.stats.results import FLAGS, Estimate, EstimateTable
 
 __all__ = ["contrast", "mean", "proportion", "ratio", "total"]
@@ -601,6 +600,6 @@ def proportion(
     >>> print(f"{ci.low:.3f} {ci.high:.3f}")
     0.023 0.918
     """
-    check_choice("method", method, _design_ci.PROPORTION_METHODS)
+    method = check_choice("method", method, _design_ci.PROPORTION_METHODS)
     check_level(level)
     return _run("proportion", design, (("y", y),), by, na, method, level)

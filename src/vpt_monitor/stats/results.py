@@ -11,9 +11,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor.stats import _design_ci, _reliability
+from vpt_monitor.stats._arrays import read_only
 from vpt_monitor.stats._incidence import DomainPSUs
 from vpt_monitor.stats._interval import ConfidenceInterval
-from vpt_monitor.stats._validation import check_level
+from vpt_monitor.stats._validation import check_choice, check_level
 
 __all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 
@@ -50,14 +51,11 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 
 
 def _counts(value: Any) -> NDArray[np.int64]:
-    array = np.rint(np.asarray(value, dtype=np.float64)).astype(np.int64)
-    array.setflags(write=False)
-    return array
+    return read_only(np.rint(np.asarray(value, dtype=np.float64)), np.int64)
 
 
 def _array(value: Any) -> FloatArray:
-    array = np.array(value, dtype=np.float64)
-    array.setflags(write=False)
+    array: FloatArray = read_only(value, np.float64)
     return array
 
 
@@ -277,17 +275,20 @@ def _interval(
     check_level(level)
     chosen = _default_method(kind) if method is None else method
     if kind == "rate":
-        from vpt_monitor.stats.intervals import rate_ci
+        from vpt_monitor.stats.intervals import RATE_METHODS, rate_ci
 
+        chosen = check_choice("method", chosen, RATE_METHODS)
         positive = np.asarray(exposure) > 0
         ci = rate_ci(n, np.where(positive, exposure, 1.0), method=chosen, level=level)
         low = np.where(positive, ci.low, np.nan)
         high = np.where(positive, ci.high, np.nan)
     elif kind == "proportion":
+        chosen = check_choice("method", chosen, _design_ci.PROPORTION_METHODS)
         low, high, _ = _design_ci.proportion_ci(
             estimate, se, df, n, n_effective, level, chosen, logit_se
         )
     else:
+        chosen = check_choice("method", chosen, _design_ci.ESTIMATE_METHODS)
         low, high = _design_ci.estimate_ci(estimate, se, df, level, chosen)
     return low, high, chosen, level
 
