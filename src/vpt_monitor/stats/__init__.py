@@ -7,20 +7,25 @@ returns.
 """
 
 from vpt_monitor.stats._interval import ConfidenceInterval
+from vpt_monitor.stats._test_result import TestResult
 from vpt_monitor.stats.calibration import poststratify, rake
 from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 from vpt_monitor.stats.estimators import contrast, mean, proportion, ratio, total
 from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
+from vpt_monitor.stats.models import GLMResult, glm
 from vpt_monitor.stats.results import Estimate, EstimateTable
 
 __all__ = [
     "ConfidenceInterval",
     "Estimate",
     "EstimateTable",
+    "GLMResult",
     "ReplicateDesign",
     "SurveyDesign",
+    "TestResult",
     "contrast",
     "difference_ci",
+    "glm",
     "mean",
     "poststratify",
     "proportion",
