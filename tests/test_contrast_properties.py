@@ -149,5 +149,5 @@ def test_contrast_refusals() -> None:
         contrast(table, [1, -1])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="the coefficient of 1 must be a number"):
         contrast(table, {1: "one"})  # type: ignore[dict-item]
-    with pytest.raises(ValueError, match="unknown method 'logit'"):
-        contrast(table, {1: 1}, method="logit")
+    with pytest.raises(ValueError, match="unknown method 'asin'"):
+        contrast(table, {1: 1}, method="asin")

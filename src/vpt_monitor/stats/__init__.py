@@ -11,8 +11,10 @@ from vpt_monitor.stats._test_result import TestResult
 from vpt_monitor.stats.calibration import poststratify, rake
 from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 from vpt_monitor.stats.estimators import contrast, mean, proportion, ratio, total
+from vpt_monitor.stats.hypothesis_tests import chisq_test, t_test
 from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
 from vpt_monitor.stats.models import GLMResult, glm
+from vpt_monitor.stats.quantiles import quantile, var
 from vpt_monitor.stats.results import Estimate, EstimateTable
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "ReplicateDesign",
     "SurveyDesign",
     "TestResult",
+    "chisq_test",
     "contrast",
     "difference_ci",
     "glm",
@@ -30,8 +33,11 @@ __all__ = [
     "poststratify",
     "proportion",
     "proportion_ci",
+    "quantile",
     "rake",
     "rate_ci",
     "ratio",
+    "t_test",
     "total",
+    "var",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -14,6 +14,10 @@ from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._validation import check_level
 
 __all__ = ["TestResult"]
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 def _mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -75,7 +79,7 @@ class TestResult:
     estimate: float = attrs.field(converter=float, default=float("nan"), kw_only=True)
     standard_error: float = attrs.field(converter=float, default=float("nan"), kw_only=True)
     level: float = attrs.field(converter=float, default=0.95, kw_only=True)
-    flags: tuple[str, ...] = attrs.field(converter=tuple, default=(), kw_only=True)
+    flags: tuple[str, ...] = attrs.field(converter=_strings, default=(), kw_only=True)
     notes: Mapping[str, Any] = attrs.field(
         factory=dict, converter=_mapping, kw_only=True, repr=False
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -19,7 +19,21 @@ from vpt_monitor.stats._validation import check_choice, check_level
 __all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 
 FloatArray = NDArray[np.float64]
-KINDS = ("mean", "total", "ratio", "proportion", "contrast", "rate")
+KINDS = (
+    "mean",
+    "total",
+    "ratio",
+    "proportion",
+    "contrast",
+    "rate",
+    "quantile",
+    "variance",
+    "coefficient",
+    "prediction",
+)
+#: An interval that is not ``estimate -/+ t se``: ``(level, method) -> (low, high, method)``
+#: for every domain of a table (the Woodruff interval of a quantile needs the data).
+IntervalFunction = Callable[[float, str | None], tuple[FloatArray, FloatArray, str]]
 
 #: Names of the flags an estimate can carry, in the column order of ``flag_array``:
 #:
@@ -159,6 +173,7 @@ class Estimate:
         converter=float, default=float("nan"), kw_only=True, repr=False
     )
     flag_detail: str = attrs.field(default="", converter=str, kw_only=True, repr=False)
+    interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
 
     @property
     def variance(self) -> float:
@@ -237,6 +252,11 @@ class Estimate:
         :math:`\mathrm{se}/(\hat p(1 - \hat p))` (R's ``"xlogit"``); for a Taylor design
         the two coincide.
         """
+        if self.interval is not None:
+            chosen_level = check_level(self.level if level is None else level)
+            low_q, high_q, how = self.interval(chosen_level, method)
+            low_q, high_q = _clip(low_q, high_q, self.bounds)
+            return ConfidenceInterval(float(low_q[0]), float(high_q[0]), chosen_level, how)
         ci = _interval(
             self.kind,
             np.float64(self.estimate),
@@ -258,6 +278,18 @@ class Estimate:
             f"Estimate({self.kind}: {self.estimate:.6g}, se={self.standard_error:.4g}, "
             f"df={self.df:g}, n={self.n}, deff={self.deff:.3g}{extra})"
         )
+
+
+def _pick(function: IntervalFunction, positions: NDArray[np.intp]) -> IntervalFunction:
+    """Restrict an interval function to the domains at ``positions`` (-1: a new one)."""
+
+    def picked(level: float, method: str | None) -> tuple[FloatArray, FloatArray, str]:
+        low, high, how = function(level, method)
+        safe = np.maximum(positions, 0)
+        known = positions >= 0
+        return np.where(known, low[safe], np.nan), np.where(known, high[safe], np.nan), how
+
+    return picked
 
 
 def _interval(
@@ -380,6 +412,7 @@ class EstimateTable:
         default=(), converter=_tuple, kw_only=True, repr=False
     )
     domain_psus: DomainPSUs | None = attrs.field(default=None, kw_only=True, repr=False)
+    interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         size = len(self.domains)
@@ -541,6 +574,7 @@ class EstimateTable:
                 np.nan if self.logit_standard_error is None else self.logit_standard_error[i]
             ),
             flag_detail=self.flag_detail[i],
+            interval=None if self.interval is None else _pick(self.interval, np.array([i])),
         )
 
     def __iter__(self) -> Iterator[tuple[Hashable, Estimate]]:
@@ -619,12 +653,18 @@ class EstimateTable:
                 if self.domain_psus is None
                 else self.domain_psus.take(np.where(known, take, -1))
             ),
+            interval=None if self.interval is None else _pick(self.interval, take),
         )
 
     def confidence_interval(
         self, level: float | None = None, method: str | None = None
     ) -> ConfidenceInterval:
         """Intervals for all domains at once; see :meth:`Estimate.confidence_interval`."""
+        if self.interval is not None:
+            chosen_level = check_level(self.level if level is None else level)
+            low_q, high_q, how = self.interval(chosen_level, method)
+            low_q, high_q = _clip(low_q, high_q, self.bounds)
+            return ConfidenceInterval(low_q, high_q, chosen_level, how)
         low, high, chosen, chosen_level = _interval(
             self.kind,
             self.estimate,
