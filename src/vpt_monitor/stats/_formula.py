@@ -54,6 +54,8 @@ class Variable:
     values: FloatArray | None = None  # numeric
     codes: IntArray | None = None  # categorical
     levels: tuple[Hashable, ...] = ()
+    #: Categories of a categorical column that no row holds (left out of ``levels``).
+    unused: tuple[Hashable, ...] = ()
 
     @property
     def categorical(self) -> bool:
@@ -140,7 +142,8 @@ def read(data: object, name: str, *, categorical: bool | None = None) -> Variabl
             is_text = not (dtype.is_numeric() or str(dtype) == "Boolean")
         if categorical or (categorical is None and is_text):
             codes, labels = _frames.labels(value, role)
-            return Variable(name, codes=codes, levels=tuple(labels.tolist()))
+            levels = tuple(labels.tolist())
+            return Variable(name, codes=codes, levels=levels, unused=_unused(value, levels))
         return Variable(name, values=_frames.numbers(value, role).astype(np.float64))
     array = np.asarray(value)
     if array.ndim != 1:
@@ -151,6 +154,19 @@ def read(data: object, name: str, *, categorical: bool | None = None) -> Variabl
     if array.dtype == np.bool_:
         array = array.astype(np.float64)
     return Variable(name, values=as_float_array(role, array).astype(np.float64))
+
+
+def _unused(series: Any, levels: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+    """List the declared categories of a ``Categorical`` or ``Enum`` that no row holds."""
+    dtype = series.dtype
+    if type(dtype).__name__ == "CategoricalDtype":
+        declared = list(dtype.categories.tolist())
+    elif hasattr(dtype, "categories") and _frames.series_library(series) == _frames.POLARS:
+        declared = list(dtype.categories.to_list())
+    else:
+        return ()
+    present = set(levels)
+    return tuple(category for category in declared if category not in present)
 
 
 @attrs.frozen(eq=False)
@@ -189,7 +205,14 @@ class ModelSpec:
         """Model matrix (``n x p``) of ``variables`` coded with this spec's categories."""
         if not self.fast:
             frame = _pandas_frame(variables, self.levels, n)
-            encoded = self.formulaic_spec.get_model_matrix(frame, na_action="raise")
+            formulaic = _formulaic()
+            try:
+                with np.errstate(all="ignore"):
+                    encoded = self.formulaic_spec.get_model_matrix(frame, na_action="ignore")
+            except formulaic.errors.FormulaicError as error:
+                raise ValueError(
+                    f"the formula {self.formula!r} cannot be evaluated: {error}"
+                ) from None
             return np.asarray(encoded, dtype=np.float64)
         result = np.empty((n, len(self.names)))
         for term in self.terms:
@@ -265,6 +288,20 @@ def _pandas_frame(variables: Mapping[str, Variable], levels: Mapping[str, Any], 
         else:
             columns[name] = variable.values
     return pd.DataFrame(columns, index=pd.RangeIndex(n))
+
+
+def _encode(formulaic: Any, formula: str, rhs: Any, frame: Any) -> Any:
+    """Let formulaic encode ``rhs`` on ``frame``.
+
+    Missing values were removed before; values an expression makes infinite or NaN (the
+    log of 0) are left in, without numpy's warnings, for the caller to refuse with the
+    column and the row.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            return formulaic.model_matrix(rhs, frame, na_action="ignore")
+    except formulaic.errors.FormulaicError as error:
+        raise ValueError(f"the formula {formula!r} cannot be evaluated: {error}") from None
 
 
 def parse(formula: str) -> tuple[str | None, Any, bool]:
@@ -356,7 +393,7 @@ def build_spec(
     prototype = _prototype(rhs, variables) if fast else None
     if prototype is None:
         frame = _pandas_frame(variables, levels, n)
-        encoded = formulaic.model_matrix(rhs, frame, na_action="raise")
+        encoded = _encode(formulaic, formula, rhs, frame)
         spec = encoded.model_spec
         terms = tuple(
             Term(str(term), tuple(f.expr for f in term.factors), tuple(cols), (), None)
@@ -374,7 +411,7 @@ def build_spec(
         )
         return model, np.asarray(encoded, dtype=np.float64)
     frame, layout = prototype
-    encoded = formulaic.model_matrix(rhs, frame, na_action="raise")
+    encoded = _encode(formulaic, formula, rhs, frame)
     spec = encoded.model_spec
     matrix = np.asarray(encoded, dtype=np.float64)
     indices = {str(term): tuple(cols) for term, cols in spec.term_indices.items()}

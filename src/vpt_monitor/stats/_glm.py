@@ -30,7 +30,7 @@ IntArray = NDArray[np.intp]
 FAMILIES = ("gaussian", "binomial", "quasibinomial", "poisson", "quasipoisson")
 #: Relative change of the deviance at which the iterations stop.
 TOLERANCE = 1e-13
-MAX_ITERATIONS = 100
+MAX_ITERATIONS = 30
 #: A column whose part orthogonal to the columns before it has a squared norm below this
 #: fraction of its own is aliased.
 ALIAS_TOLERANCE = 1e-10
@@ -113,7 +113,7 @@ class Family:
         if bad.any():
             i = int(np.argmax(bad))
             raise ValueError(
-                f"family {self.name!r} needs a response {need}; got {y[i]!r} at {where(i)}"
+                f"family {self.name!r} needs a response {need}; got {y[i].item()!r} at {where(i)}"
             )
 
 
@@ -266,29 +266,43 @@ def separation(
     # rows with the same covariates and the same side add one constraint: merge them
     side = np.where(ys <= 0, -1, np.where((fam.base == "binomial") & (ys >= 1), 1, 0))
     rows, inverse_rows = np.unique(np.column_stack([xs, side]), axis=0, return_inverse=True)
-    xr, sr = rows[:, :-1], rows[:, -1]
+    scale = np.abs(rows[:, :-1]).max(axis=0)
+    scale[scale == 0] = 1.0
+    xr, sr = rows[:, :-1] / scale, rows[:, -1]
     upper, lower, inner = sr > 0, sr < 0, sr == 0
     p = x.shape[1]
-    objective = -(xr[upper].sum(axis=0) - xr[lower].sum(axis=0))
-    a_ub = np.vstack([-xr[upper], xr[lower]]) if (upper.any() or lower.any()) else None
-    b_ub = np.zeros(int(upper.sum() + lower.sum())) if a_ub is not None else None
+    # signed rows: s_i x_i b >= 0 for rows at a bound, x_i b = 0 for the others
+    signed = np.vstack([xr[upper], -xr[lower]])
     a_eq = xr[inner] if inner.any() else None
     b_eq = np.zeros(int(inner.sum())) if a_eq is not None else None
-    result = optimize.linprog(
-        objective,
-        A_ub=a_ub,
-        b_ub=b_ub,
+    if signed.shape[0] == 0:
+        return None
+    found = optimize.linprog(
+        -signed.sum(axis=0),
+        A_ub=-signed,
+        b_ub=np.zeros(signed.shape[0]),
         A_eq=a_eq,
         b_eq=b_eq,
         bounds=[(-1.0, 1.0)] * p,
         method="highs",
     )
-    if result.status != 0 or -result.fun <= 1e-7 * max(1.0, float(np.abs(xr).sum())) * 1e-3:
+    if found.status != 0 or -found.fun <= 1e-7:
         return None
-    direction = np.asarray(result.x, dtype=np.float64)
-    direction[np.abs(direction) < 1e-9] = 0.0
+    # the sparsest such direction (least L1 norm with the same total separation) names the
+    # coefficients that run off to infinity
+    sparse = optimize.linprog(
+        np.ones(2 * p),
+        A_ub=np.vstack([-np.hstack([signed, -signed]), -np.hstack([signed, -signed]).sum(axis=0)]),
+        b_ub=np.concatenate([np.zeros(signed.shape[0]), [-1.0]]),
+        A_eq=None if a_eq is None else np.hstack([a_eq, -a_eq]),
+        b_eq=b_eq,
+        bounds=[(0.0, None)] * (2 * p),
+        method="highs",
+    )
+    direction = (sparse.x[:p] - sparse.x[p:] if sparse.status == 0 else np.asarray(found.x)) / scale
+    direction[np.abs(direction) < 1e-9 * np.abs(direction).max()] = 0.0
     predicted = np.zeros(len(y), dtype=bool)
-    hit = np.abs(xr @ direction) > 1e-9
+    hit = np.abs(rows[:, :-1] @ direction) > 1e-9 * np.abs(rows[:, :-1]).max()
     predicted[np.flatnonzero(used)] = hit[inverse_rows.ravel()]
     return direction, predicted
 

@@ -450,8 +450,7 @@ class SurveyDesign:
     @property
     def weights(self) -> FloatArray:
         """The weights, one per row (read-only)."""
-        view = self._weights.view()
-        view.setflags(write=False)
+        view: FloatArray = read_only(self._weights, copy=False)
         return view
 
     @property
@@ -554,7 +553,7 @@ class SurveyDesign:
             raise ValueError(
                 "the subset keeps no row; a design needs at least one row to estimate from"
             )
-        keep.setflags(write=False)
+        keep = read_only(keep, copy=False)
         design = self._clone()
         design._subset = keep
         psus = np.bincount(self._psu[keep], minlength=self.n_psu) > 0

@@ -839,6 +839,12 @@ def glm(
     used_variables: dict[str, _formula.Variable] = {}
     for name, variable in variables.items():
         taken = variable.take(rows)
+        if variable.unused:
+            flags.append("empty_category")
+            details.append(
+                f"{name!r} has no rows for {', '.join(repr(e) for e in variable.unused)}, "
+                "left out of the model"
+            )
         if taken.categorical:
             assert taken.codes is not None
             present = np.bincount(taken.codes, minlength=len(taken.levels)) > 0

@@ -49,7 +49,7 @@ def _probabilities(q: float | Sequence[float] | ArrayLike) -> tuple[FloatArray, 
     bad = ~((values >= 0) & (values <= 1))
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"'q' must lie in [0, 1]; got q={values[i]!r} at index {i}")
+        raise ValueError(f"'q' must lie in [0, 1]; got q={values[i].item()!r} at index {i}")
     return values, np.ndim(q) == 0
 
 
