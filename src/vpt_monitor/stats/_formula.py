@@ -213,29 +213,31 @@ class ModelSpec:
                 raise ValueError(
                     f"the formula {self.formula!r} cannot be evaluated: {error}"
                 ) from None
-            return np.asarray(encoded, dtype=np.float64)
-        result = np.empty((n, len(self.names)))
+            return np.asfortranarray(encoded, dtype=np.float64)
+        result = np.empty((n, len(self.names)), order="F")  # column-major, for BLAS
         for term in self.terms:
             columns = list(term.columns)
             if not columns:
                 continue
-            numeric = np.ones(n)
+            numeric: FloatArray | None = None
             for name in term.factors:
                 variable = variables[name]
                 if not variable.categorical:
                     assert variable.values is not None
-                    numeric = numeric * variable.values
-            if term.categorical:
-                assert term.patterns is not None
-                sizes = tuple(len(self.levels[name]) for name in term.categorical)
-                codes = tuple(variables[name].codes for name in term.categorical)
-                combination = np.ravel_multi_index(codes, sizes)  # type: ignore[arg-type]
-                block = term.patterns[combination]
-                if term.factors != term.categorical:
-                    block = block * numeric[:, None]
-                result[:, columns] = block
-            else:
-                result[:, columns] = numeric[:, None]
+                    numeric = variable.values if numeric is None else numeric * variable.values
+            if not term.categorical:
+                for column in columns:  # the intercept, or a product of numbers
+                    result[:, column] = 1.0 if numeric is None else numeric
+                continue
+            assert term.patterns is not None
+            codes = [variables[name].codes for name in term.categorical]
+            sizes = tuple(len(self.levels[name]) for name in term.categorical)
+            combination: Any = (
+                codes[0] if len(codes) == 1 else np.ravel_multi_index(tuple(codes), sizes)  # type: ignore[arg-type]
+            )
+            for j, column in enumerate(columns):  # one gather per column, written in place
+                gathered = term.patterns[:, j][combination]
+                result[:, column] = gathered if numeric is None else gathered * numeric
         return result
 
     def recode(self, variable: Variable, where: str) -> Variable:
@@ -409,7 +411,7 @@ def build_spec(
             fast=False,
             formulaic_spec=spec,
         )
-        return model, np.asarray(encoded, dtype=np.float64)
+        return model, np.asfortranarray(encoded, dtype=np.float64)
     frame, layout = prototype
     encoded = _encode(formulaic, formula, rhs, frame)
     spec = encoded.model_spec

@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg, optimize, special
+from scipy.linalg import blas
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -73,6 +74,15 @@ class Family:
             return self.mean(eta)
         return np.ones_like(eta)
 
+    def mean_and_derivative(self, eta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        r"""Return :math:`\mu(\eta)` and :math:`d\mu/d\eta` in one pass."""
+        mu = self.mean(eta)
+        if self.base == "binomial":
+            return mu, mu * (1.0 - mu)
+        if self.base == "poisson":
+            return mu, mu
+        return mu, np.ones_like(eta)
+
     def link_of(self, mu: FloatArray) -> FloatArray:
         r"""Link :math:`\eta(\mu)`."""
         if self.base == "binomial":
@@ -89,11 +99,20 @@ class Family:
             return y + 0.1
         return y.copy()
 
-    def deviance(self, y: FloatArray, mu: FloatArray, w: FloatArray) -> float:
+    def deviance(
+        self, y: FloatArray, mu: FloatArray, w: FloatArray, binary: bool | None = None
+    ) -> float:
         r"""Deviance :math:`\sum_i w_i d(y_i, \mu_i)`."""
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.base == "binomial":
-                unit = 2.0 * (special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu)))
+                if binary is None:
+                    binary = bool(np.all((y == 0) | (y == 1)))
+                if binary:  # one logarithm per row
+                    unit = -2.0 * np.log(np.where(y == 1, mu, 1.0 - mu))
+                else:
+                    unit = 2.0 * (
+                        special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu))
+                    )
             elif self.base == "poisson":
                 unit = 2.0 * (special.xlogy(y, y / mu) - (y - mu))
             else:
@@ -124,10 +143,28 @@ def family(name: str) -> Family:
 
 
 def gram(x: FloatArray, weights: FloatArray) -> FloatArray:
-    r"""Return :math:`X^\top \operatorname{diag}(w) X`."""
-    root = np.sqrt(weights)
-    scaled = x * root[:, None]
-    result: FloatArray = scaled.T @ scaled
+    r"""Return :math:`X^\top \operatorname{diag}(w) X` (a symmetric rank-k update).
+
+    ``x`` is best column-major (``order="F"``), as :func:`vpt_monitor.stats._formula`
+    makes model matrices: BLAS then reads it without a copy.
+    """
+    scaled = x * np.sqrt(weights)[:, None]
+    if scaled.shape[0] == 0:
+        return np.zeros((x.shape[1], x.shape[1]))
+    upper = blas.dsyrk(1.0, np.asfortranarray(scaled), trans=1)
+    result: FloatArray = np.triu(upper) + np.triu(upper, 1).T
+    return result
+
+
+def times(x: FloatArray, beta: FloatArray) -> FloatArray:
+    r"""Return :math:`X\beta`, without BLAS threads (a busy thread pool slows it 40-fold)."""
+    result: FloatArray = np.einsum("ij,j->i", x, beta)
+    return result
+
+
+def crossed(x: FloatArray, v: FloatArray) -> FloatArray:
+    r"""Return :math:`X^\top v`, without BLAS threads."""
+    result: FloatArray = np.einsum("ij,i->j", x, v)
     return result
 
 
@@ -178,12 +215,17 @@ def inverse(matrix: FloatArray) -> FloatArray:
 
 @attrs.frozen(eq=False)
 class Fit:
-    """The result of IRLS."""
+    r"""The result of IRLS.
+
+    ``information`` is :math:`X^\top W X` with the working weights of the last iteration
+    (those of the coefficients before the last step, as R's ``glm.fit`` keeps its QR
+    decomposition); its inverse is the model-based covariance.
+    """
 
     coefficients: FloatArray
     eta: FloatArray
     mu: FloatArray
-    working: FloatArray  # W = w mu'(eta)
+    information: FloatArray
     deviance: float
     iterations: int
     converged: bool
@@ -197,47 +239,103 @@ def irls(
     *,
     start: FloatArray | None = None,
 ) -> Fit:
-    """Fit by iteratively reweighted least squares (Newton steps with step halving)."""
+    """Fit by iteratively reweighted least squares: Newton steps, halved if they overshoot.
+
+    Stops when a step changes no coefficient by more than ``1e-9`` of its size (the next,
+    quadratically smaller step would change the eleventh digit) or the deviance by less
+    than :data:`TOLERANCE` of itself.
+    """
     if start is None:
         mu = fam.start(y, w)
         eta = fam.link_of(mu)
+        _, derivative = fam.mean_and_derivative(eta)
+        if fam.base == "binomial":
+            derivative = mu * (1.0 - mu)
         # the first step from R's starting means: a weighted least-squares fit of the
         # working response eta + (y - mu) / mu'(eta)
-        derivative = fam.derivative(eta) if fam.base != "binomial" else mu * (1.0 - mu)
         working = w * derivative
-        z = eta + (y - mu) / derivative
-        beta = solve(gram(x, working), x.T @ (working * z))
+        information = gram(x, working)
+        beta = solve(information, crossed(x, working * eta + w * (y - mu)))
     else:
         beta = np.asarray(start, dtype=np.float64).copy()
-    eta = x @ beta
-    mu = fam.mean(eta)
-    deviance = fam.deviance(y, mu, w)
+        information = np.zeros((x.shape[1], x.shape[1]))
+    eta = times(x, beta)
+    mu, derivative = fam.mean_and_derivative(eta)
+    binary = fam.base == "binomial" and bool(np.all((y == 0) | (y == 1)))
+    deviance = fam.deviance(y, mu, w, binary)
     converged = fam.base == "gaussian" and start is None
+    current = converged  # whether `information` belongs to the final coefficients
     iterations = 1
     while not converged and iterations < MAX_ITERATIONS:
         iterations += 1
-        working = w * fam.derivative(eta)
-        step = solve(gram(x, working), x.T @ (w * (y - mu)))
-        new_beta = beta + step
-        new_eta = x @ new_beta
-        new_mu = fam.mean(new_eta)
-        new_deviance = fam.deviance(y, new_mu, w)
-        halvings = 0
-        while not np.isfinite(new_deviance) or new_deviance > deviance * (1 + 1e-12) + 1e-300:
-            if halvings == 30:
+        information = gram(x, w * derivative)
+        step = solve(information, crossed(x, w * (y - mu)))
+        for _ in range(31):  # halve a step that overshoots (or leaves the family's range)
+            new_beta = beta + step
+            new_eta = times(x, new_beta)
+            new_mu, new_derivative = fam.mean_and_derivative(new_eta)
+            new_deviance = fam.deviance(y, new_mu, w, binary)
+            if np.isfinite(new_deviance) and new_deviance <= deviance * (1 + 1e-12) + 1e-300:
                 break
             step = step / 2.0
-            new_beta = beta + step
-            new_eta = x @ new_beta
-            new_mu = fam.mean(new_eta)
-            new_deviance = fam.deviance(y, new_mu, w)
-            halvings += 1
         change = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
-        beta, eta, mu = new_beta, new_eta, new_mu
+        small = bool(np.all(np.abs(step) <= 1e-9 * (np.abs(new_beta) + 1e-3)))
+        beta, eta, mu, derivative = new_beta, new_eta, new_mu, new_derivative
         deviance = new_deviance
-        converged = change < TOLERANCE or bool(np.all(np.abs(step) <= 1e-12 * (1.0 + np.abs(beta))))
-    working = w * fam.derivative(eta)
-    return Fit(beta, eta, mu, working, deviance, iterations, converged)
+        converged = small or change < TOLERANCE
+        current = small
+    if not current:
+        # the information of the final coefficients, unless the last step was too small to
+        # change it (then the last iteration's is the same to ~1e-9)
+        information = gram(x, w * derivative)
+    return Fit(beta, eta, mu, information, deviance, iterations, converged)
+
+
+#: Fits of at least this many rows start from a fit to a random subsample of
+#: :data:`WARM_ROWS` rows (their Newton steps then start close to the solution).
+WARM_START = 20_000
+WARM_ROWS = 4_000
+
+
+def fit(x: FloatArray, y: FloatArray, w: FloatArray, fam: Family) -> tuple[IntArray, Fit]:
+    """Find the aliased columns and fit the model on the others.
+
+    The first full cross-product matrix serves both: it finds the aliased columns and makes
+    the first step (R's weighted least-squares step from its starting means, or a Newton
+    step from a fit to a subsample when there are many rows). Returns the columns kept and
+    the fit on them.
+    """
+    n, p = x.shape
+    beta0: FloatArray | None = None
+    if n >= WARM_START and fam.base != "gaussian":
+        sample = np.random.default_rng(0).integers(0, n, WARM_ROWS)
+        xs, ys, ws = x[sample], y[sample], w[sample]
+        kept_sample = kept_columns(gram(xs, ws))
+        rough = irls(np.asfortranarray(xs[:, kept_sample]), ys, ws, fam)
+        if rough.converged and not suspicious(rough, fam, ws):
+            beta0 = np.zeros(p)
+            beta0[kept_sample] = rough.coefficients
+    if beta0 is None:
+        mu = fam.start(y, w)
+        eta = fam.link_of(mu)
+        derivative = mu * (1.0 - mu) if fam.base == "binomial" else fam.mean_and_derivative(eta)[1]
+        rhs_weights = w * derivative * eta + w * (y - mu)  # W z, z the working response
+    else:
+        eta = times(x, beta0)
+        mu, derivative = fam.mean_and_derivative(eta)
+        rhs_weights = w * (y - mu)
+    information = gram(x, w * derivative)
+    kept = kept_columns(information)
+    if len(kept) < p:
+        x = np.asfortranarray(x[:, kept])
+        information = information[np.ix_(kept, kept)]
+    solution = solve(information, crossed(x, rhs_weights))
+    first = solution if beta0 is None else beta0[kept] + solution
+    if fam.base == "gaussian":  # one weighted least-squares step is the fit
+        eta = times(x, first)
+        mu = eta
+        return kept, Fit(first, eta, mu, information, fam.deviance(y, mu, w), 1, True)
+    return kept, irls(x, y, w, fam, start=first)
 
 
 def suspicious(fit: Fit, fam: Family, w: FloatArray) -> bool:

@@ -61,7 +61,7 @@ class _State:
     def matrix(self, variables: Mapping[str, _formula.Variable], n: int) -> FloatArray:
         """Model matrix of the kept columns."""
         full = self.spec.matrix(variables, n)
-        return full if len(self.kept) == full.shape[1] else full[:, self.kept]
+        return full if len(self.kept) == full.shape[1] else np.asfortranarray(full[:, self.kept])
 
     def refit(self, x: FloatArray, weights: FloatArray) -> FloatArray:
         """Coefficients with other weights (a replicate), from the full-sample fit."""
@@ -837,8 +837,9 @@ def glm(
     flags: list[str] = []
     details: list[str] = []
     used_variables: dict[str, _formula.Variable] = {}
+    every_row = len(rows) == base.n
     for name, variable in variables.items():
-        taken = variable.take(rows)
+        taken = variable if every_row else variable.take(rows)
         if variable.unused:
             flags.append("empty_category")
             details.append(
@@ -883,7 +884,7 @@ def glm(
     scale = float(raw_weights.mean())
     w = raw_weights / scale
     p = x_full.shape[1]
-    kept = _glm.kept_columns(_glm.gram(x_full, w))
+    kept, fit = _glm.fit(x_full, y, w, fam)
     if len(kept) < p:
         aliased = [spec.names[j] for j in range(p) if j not in set(kept.tolist())]
         flags.append("aliased")
@@ -892,8 +893,7 @@ def glm(
             f"{', '.join(aliased)}"
         )
         warn(f"the model has aliased coefficients, reported as NaN: {', '.join(aliased)}")
-    x = x_full if len(kept) == p else x_full[:, kept]
-    fit = _glm.irls(x, y, w, fam)
+    x = x_full if len(kept) == p else np.asfortranarray(x_full[:, kept])
     if _glm.suspicious(fit, fam, w):
         found = _glm.separation(x, y, w, fam)
         if found is not None:
@@ -922,7 +922,7 @@ def glm(
                 f"the {chosen_family} model {formula!r} did not converge in "
                 f"{fit.iterations} iterations"
             )
-    bread = _glm.inverse(_glm.gram(x, fit.working))
+    bread = _glm.inverse(fit.information)
 
     if isinstance(design, ReplicateDesign):
         design_df = float(design.df)
@@ -948,10 +948,18 @@ def glm(
     )
 
     def influence() -> variance.Influence:
-        residual = y - fit.mu
-        values = (x * residual[:, None]) @ bread / scale
+        # the PSU totals of the scores x_i (y_i - mu_i), weighted, times the bread: the
+        # bread is applied to the n_psu totals rather than to every row
+        score = x * (y - fit.mu)[:, None]
+        totals = variance.Influence(
+            weights=base.weights, values=score, n_columns=len(kept), rows=rows
+        ).psu_totals(base)
         return variance.Influence(
-            weights=base.weights, values=values, n_columns=len(kept), rows=rows
+            weights=base.weights,
+            values=lambda: np.asarray(score @ bread / scale),
+            n_columns=len(kept),
+            rows=rows,
+            totals=totals @ bread / scale,
         )
 
     def replicates(rep: ReplicateDesign) -> FloatArray:
