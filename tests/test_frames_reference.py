@@ -286,7 +286,7 @@ FRAMES_DATA = {
 }
 
 
-def _cells(library: str) -> SurveyDesign:
+def _taylor(library: str) -> SurveyDesign:
     return SurveyDesign.from_frame(
         FRAMES_DATA[library], weights="weight", strata="stratum", clusters="cluster"
     )
@@ -395,7 +395,7 @@ def _check_ciprop(name: str, est: Estimate | EstimateTable) -> None:
 @pytest.mark.parametrize("library", LIBRARIES)
 def test_data_inside_the_design(library: str) -> None:
     # R: d <- svydesign(ids=~cluster, strata=~stratum, weights=~weight, data=dat)
-    design = _cells(library)
+    design = _taylor(library)
     _check_report("taylor", design)
     _check_ciprop("taylor", proportion("b", design))
 
@@ -403,7 +403,7 @@ def test_data_inside_the_design(library: str) -> None:
 @pytest.mark.parametrize("library", LIBRARIES)
 def test_missing_values_as_na_rm(library: str) -> None:
     # R: svymean(~y_na, d, na.rm=TRUE), svyby(~y_na, ~g, d, svymean, na.rm=TRUE), ...
-    design = _cells(library)
+    design = _taylor(library)
     _check_report("taylor_na", design, y="y_na", x="x_na", b="b_na", na="domain")
     # R: degf(subset(d, !is.na(y_na))); svyciprop(~b_na, subset(d, !is.na(b_na)))
     est = mean("y_na", design, na="domain")
@@ -426,7 +426,7 @@ def _s12x(library: str) -> Callable[[Any], Any]:
 @pytest.mark.parametrize("library", LIBRARIES)
 def test_subsets(library: str) -> None:
     # R: ds <- subset(d, g == "a"); svymean(~y, ds), ...; svyby(~y, ~g2, ds, svymean)
-    subset = _cells(library).subset(_g_is_a(library))
+    subset = _taylor(library).subset(_g_is_a(library))
     assert subset.df == R[("subset_a", "design", "", "df")]
     for estimator in ESTIMATORS:
         est = _run(estimator, subset)
@@ -442,7 +442,7 @@ def test_subsets(library: str) -> None:
     expected = [[R[("subset_a", "mean_cov", f"{a}:{b}", "value")] for b in "xy"] for a in "xy"]
     assert_allclose(table.covariance, expected, rtol=RTOL, atol=1e-15)
     # R: subset(d, stratum %in% c("s1", "s2") & g2 == "x"): whole strata leave the subset
-    narrow = _cells(library).subset(_s12x(library))
+    narrow = _taylor(library).subset(_s12x(library))
     assert narrow.df == R[("subset_s12x", "design", "", "df")]
     for estimator in ("mean", "proportion"):
         est = _run(estimator, narrow)

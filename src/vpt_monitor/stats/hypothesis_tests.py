@@ -30,7 +30,8 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 AnyDesign = SurveyDesign | ReplicateDesign
 
-#: Statistics of :func:`chisq_test`, with R's ``svychisq(statistic=)`` names in the docs.
+#: Statistics of :func:`~vpt_monitor.stats.chisq_test` (R's ``svychisq(statistic=)``:
+#: "F", "Chisq", "Wald", "adjWald").
 CHISQ_METHODS = ("rao-scott-2", "rao-scott-1", "wald", "adjusted-wald")
 
 

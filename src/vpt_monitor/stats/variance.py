@@ -130,7 +130,7 @@ class Influence:
         Returns
         -------
         numpy.ndarray or scipy.sparse.csr_array
-            ``n_groups x P``; sparse when a dense table would exceed :data:`DENSE_LIMIT`
+            ``n_groups x P``; sparse when a dense table would exceed ``DENSE_LIMIT``
             cells.
         """
         u = self.unweighted()
@@ -400,8 +400,9 @@ def covariance(
 ) -> Covariance:
     """Covariance of ``estimate`` by the design's method: Taylor or replicates.
 
-    ``influence`` gives the influence values (called for a :class:`SurveyDesign`),
-    ``replicates`` the ``R x P`` replicate estimates (called for a :class:`ReplicateDesign`).
+    ``influence`` gives the influence values (called for a
+    :class:`~vpt_monitor.stats.SurveyDesign`), ``replicates`` the ``R x P`` replicate
+    estimates (called for a :class:`~vpt_monitor.stats.ReplicateDesign`).
     """
     if isinstance(design, ReplicateDesign):
         return replicate_covariance(design, replicates(design), estimate)
