@@ -189,7 +189,7 @@ def test_predictions_margins_and_contrasts_fit_together() -> None:
     assert np.all((margins.estimate > 0) & (margins.estimate < 1))
     gap = contrast(margins, {"c": 1, "a": -1})
     assert gap.estimate > 0
-    ratio = contrast(fit.to_table(), lambda b: np.exp(b), domains=["g[T.c]"])
+    ratio = contrast(fit, lambda b: np.exp(b), domains=["g[T.c]"])
     assert_allclose(ratio.estimate, np.exp(fit.params[3]))
     assert "GLMResult(quasibinomial" in repr(fit)
     frame = fit.to_pandas()

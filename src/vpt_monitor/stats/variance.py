@@ -206,12 +206,6 @@ class Covariance:
         result: FloatArray = self.factor.T @ self.factor
         return result
 
-    def transform(self, jacobian: FloatArray) -> Covariance:
-        r"""Covariance of :math:`J\hat\theta` for a ``Q x P`` matrix :math:`J` (delta method)."""
-        if self.factor is not None:
-            return Covariance(factor=self.factor @ jacobian.T)
-        return Covariance(matrix=jacobian @ self.full() @ jacobian.T)
-
 
 def _cross(table: Sums, scale: FloatArray) -> FloatArray:
     r"""Return :math:`T^\top \operatorname{diag}(s) T` for a dense or sparse table ``T``."""
