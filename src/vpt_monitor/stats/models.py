@@ -691,6 +691,104 @@ def _where(rows: IntArray, position: int) -> str:
     return f"row {int(rows[position])}"
 
 
+def _rows_in_use(base: SurveyDesign, variables: Sequence[_formula.Variable], na: str) -> Any:
+    """Rows of the subset with every variable present; refuse missing ones under "fail"."""
+    inside = base.in_subset
+    use = np.ones(base.n, dtype=bool) if inside is None else inside.copy()
+    for variable in variables:
+        absent = variable.missing & use
+        if not absent.any():
+            continue
+        if na == "fail":
+            count = int(absent.sum())
+            raise ValueError(
+                f"{variable.name!r} has {count} missing value{'s' if count > 1 else ''} "
+                f"(first at row {int(np.argmax(absent))}); pass na='domain' to leave those "
+                "rows out of the fit, as R's na.omit does"
+            )
+        use &= ~variable.missing
+    if not use.any():
+        raise ValueError("no row is left to fit the model to")
+    return use
+
+
+def _used_variables(
+    variables: Mapping[str, _formula.Variable],
+    rows: IntArray,
+    every_row: bool,
+    flags: list[str],
+    details: list[str],
+) -> dict[str, _formula.Variable]:
+    """Take the variables at the rows used; leave out (and flag) categories without rows."""
+    used: dict[str, _formula.Variable] = {}
+    for name, variable in variables.items():
+        taken = variable if every_row else variable.take(rows)
+        empty = list(variable.unused)
+        if taken.categorical:
+            assert taken.codes is not None
+            present = np.bincount(taken.codes, minlength=len(taken.levels)) > 0
+            if not present.all():
+                empty += [
+                    level for level, hit in zip(taken.levels, present, strict=True) if not hit
+                ]
+                position = np.cumsum(present) - 1
+                taken = _formula.Variable(
+                    name,
+                    codes=position[taken.codes].astype(np.intp),
+                    levels=tuple(np.asarray(taken.levels, dtype=object)[present].tolist()),
+                )
+        if empty:
+            flags.append("empty_category")
+            details.append(
+                f"{name!r} has no rows in use for {', '.join(repr(e) for e in empty)}, "
+                "left out of the model"
+            )
+        used[name] = taken
+    return used
+
+
+def _diagnose(
+    fit: _glm.Fit,
+    x: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    fam: _glm.Family,
+    names: list[str],
+    formula: str,
+    flags: list[str],
+    details: list[str],
+) -> None:
+    """Flag (and warn of) separation and a fit that did not converge."""
+    if _glm.suspicious(fit, fam, w):
+        found = _glm.separation(x, y, w, fam)
+        if found is not None:
+            direction, predicted = found
+            affected = ", ".join(names[j] for j in np.flatnonzero(direction))
+            what = (
+                "perfect or quasi-complete separation"
+                if fam.base == "binomial"
+                else "no events in part of the data"
+            )
+            flags.append("separation")
+            details.append(
+                f"{what}: the maximum-likelihood estimate does not exist; "
+                f"{int(predicted.sum())} rows are predicted exactly and the coefficients of "
+                f"{affected} run off to infinity (their estimates and standard errors are "
+                "meaningless)"
+            )
+            warn(
+                f"{what} in the {fam.name} model {formula!r}: the coefficients of {affected} "
+                "run off to infinity; see the result's flag_detail"
+            )
+    if not fit.converged:
+        flags.append("not_converged")
+        details.append(f"the iterations did not converge in {fit.iterations}")
+        if "separation" not in flags:
+            warn(
+                f"the {fam.name} model {formula!r} did not converge in {fit.iterations} iterations"
+            )
+
+
 def glm(
     formula: str,
     data: Any,
@@ -810,61 +908,18 @@ def glm(
     response = _formula.evaluate_response(response_name, data, base.n)
 
     inside = base.in_subset
-    use = np.ones(base.n, dtype=bool) if inside is None else inside.copy()
-    missing_count = 0
-    for variable in (response, *variables.values()):
-        absent = variable.missing & use
-        if absent.any():
-            if na == "fail":
-                first = int(np.argmax(absent))
-                raise ValueError(
-                    f"{variable.name!r} has {int(absent.sum())} missing value"
-                    f"{'s' if absent.sum() > 1 else ''} (first at row {first}); pass "
-                    "na='domain' to leave those rows out of the fit, as R's na.omit does"
-                )
-            missing_count += int(absent.sum())
-            use &= ~variable.missing
-    if not use.any():
-        raise ValueError("no row is left to fit the model to")
+    use = _rows_in_use(base, (response, *variables.values()), na)
     rows = np.flatnonzero(use)
     fam = _glm.family(chosen_family)
     y = response.values[rows] if response.values is not None else np.zeros(0)
     fam.check(y, lambda i: _where(rows, i))
-
     notes: dict[str, Any] = {}
-    if missing_count:
-        notes["missing"] = int(base.n if inside is None else inside.sum()) - len(rows)
+    left_out = int(base.n if inside is None else inside.sum()) - len(rows)
+    if left_out:
+        notes["missing"] = left_out
     flags: list[str] = []
     details: list[str] = []
-    used_variables: dict[str, _formula.Variable] = {}
-    every_row = len(rows) == base.n
-    for name, variable in variables.items():
-        taken = variable if every_row else variable.take(rows)
-        if variable.unused:
-            flags.append("empty_category")
-            details.append(
-                f"{name!r} has no rows for {', '.join(repr(e) for e in variable.unused)}, "
-                "left out of the model"
-            )
-        if taken.categorical:
-            assert taken.codes is not None
-            present = np.bincount(taken.codes, minlength=len(taken.levels)) > 0
-            if not present.all():
-                empty = [level for level, hit in zip(taken.levels, present, strict=True) if not hit]
-                flags.append("empty_category")
-                details.append(
-                    f"{name!r} has no rows in use for {', '.join(repr(e) for e in empty)}, "
-                    "left out of the model"
-                )
-                position = np.cumsum(present) - 1
-                taken = _formula.Variable(
-                    name,
-                    codes=position[taken.codes].astype(np.intp),
-                    levels=tuple(
-                        level for level, hit in zip(taken.levels, present, strict=True) if hit
-                    ),
-                )
-        used_variables[name] = taken
+    used_variables = _used_variables(variables, rows, len(rows) == base.n, flags, details)
     n = len(rows)
     key = tuple(
         (name, v.levels if v.categorical else None) for name, v in sorted(used_variables.items())
@@ -894,34 +949,7 @@ def glm(
         )
         warn(f"the model has aliased coefficients, reported as NaN: {', '.join(aliased)}")
     x = x_full if len(kept) == p else np.asfortranarray(x_full[:, kept])
-    if _glm.suspicious(fit, fam, w):
-        found = _glm.separation(x, y, w, fam)
-        if found is not None:
-            direction, predicted = found
-            affected = [spec.names[kept[j]] for j in np.flatnonzero(direction)]
-            flags.append("separation")
-            what = (
-                "perfect or quasi-complete separation"
-                if fam.base == "binomial"
-                else "no events in part of the data"
-            )
-            details.append(
-                f"{what}: the maximum-likelihood estimate does not exist; {int(predicted.sum())} "
-                f"rows are predicted exactly and the coefficients of {', '.join(affected)} run "
-                "off to infinity (their estimates and standard errors are meaningless)"
-            )
-            warn(
-                f"{what} in the {chosen_family} model {formula!r}: the coefficients of "
-                f"{', '.join(affected)} run off to infinity; see the result's flag_detail"
-            )
-    if not fit.converged:
-        flags.append("not_converged")
-        details.append(f"the iterations did not converge in {fit.iterations}")
-        if "separation" not in flags:
-            warn(
-                f"the {chosen_family} model {formula!r} did not converge in "
-                f"{fit.iterations} iterations"
-            )
+    _diagnose(fit, x, y, w, fam, [spec.names[j] for j in kept], formula, flags, details)
     bread = _glm.inverse(fit.information)
 
     if isinstance(design, ReplicateDesign):
