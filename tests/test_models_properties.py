@@ -182,3 +182,49 @@ def test_quantiles_are_ordered_and_within_the_data(s: Sample, qs: list[float]) -
     inside = np.isfinite(ci.low) & np.isfinite(ci.high)
     assert np.all(ci.low[inside] <= table.estimate[inside])
     assert np.all(table.estimate[inside] <= ci.high[inside])
+
+
+FORMULAS = [
+    "y ~ a",
+    "y ~ a + b",
+    "y ~ a * b",
+    "y ~ x + a:x",
+    "y ~ a:b",
+    "y ~ 0 + a + x",
+    "y ~ a * x * b",
+    "y ~ x:z + a",
+    "y ~ b + x:a:b",
+    "y ~ z + x - 1",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(FORMULAS))
+def test_the_fast_model_matrix_is_formulaics(seed: int, formula: str) -> None:
+    # the fast path encodes a small prototype with formulaic and gathers; it must give
+    # formulaic's own matrix for the whole data, column names and order included
+    import formulaic
+    import pandas as pd
+
+    from vpt_monitor.stats import _formula
+
+    rng = np.random.default_rng(seed)
+    n = 50
+    frame = pd.DataFrame(
+        {
+            "y": rng.normal(size=n),
+            "a": pd.Categorical(rng.choice(["p", "q", "r"], n), categories=["r", "p", "q"]),
+            "b": rng.choice(["u", "v", "w", "x"], n),
+            "x": rng.normal(size=n),
+            "z": rng.integers(0, 5, n).astype(float),
+        }
+    )
+    if frame["a"].value_counts().min() == 0 or frame["b"].nunique() < 4:
+        return
+    _, rhs, fast = _formula.parse(formula)
+    assert fast
+    variables = {name: _formula.read(frame, name) for name in _formula.required(rhs)}
+    spec, ours = _formula.build_spec(formula, rhs, fast, variables, n)
+    theirs = formulaic.model_matrix(formula, frame).rhs
+    assert spec.names == tuple(theirs.columns)
+    assert_allclose(ours, np.asarray(theirs, dtype=float), rtol=0, atol=0)

@@ -1,9 +1,11 @@
 """Design-based survey statistics on plain arrays and data frames.
 
 This subpackage knows nothing of the monitor: it offers confidence intervals for counts,
-survey designs, estimators and calibration that work on numpy arrays or on the columns of a
-pandas or polars data frame kept by the design, and the result types the whole library
-returns.
+survey designs, estimators (means, totals, ratios, proportions, quantiles, variances and
+contrasts of them), generalised linear models and tests, and calibration, all working on
+numpy arrays or on the columns of a pandas or polars data frame kept by the design, and the
+result types the whole library returns. Every variance comes from one routine,
+:mod:`vpt_monitor.stats.variance`.
 """
 
 from vpt_monitor.stats._interval import ConfidenceInterval
