@@ -214,14 +214,14 @@ def test_degrees_of_freedom_of_domains(name: str, labels: tuple[str, ...]) -> No
 @pytest.mark.parametrize("name", ["clus_certainty", "fpc"])
 def test_degrees_of_freedom_of_crossed_domains_on_the_sparse_path(name: str) -> None:
     # R: degf(subset(d, (g == "a" & g2 == "x") | (g == "b" & g2 == "y")))
-    from vpt_monitor.stats import _taylor
+    from vpt_monitor.stats import _cells
 
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limit = _cells.DENSE_LIMIT
+    _cells.DENSE_LIMIT = 0
     try:
         table = mean(DATA["y"], DESIGNS[name](), by=(DATA["g"], DATA["g2"]))
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT = limit
     assert isinstance(table, EstimateTable)
     expected = R[(name, "df_crossed", "a.x+b.y", "value")]
     assert table.degrees_of_freedom([("a", "x"), ("b", "y")]) == expected

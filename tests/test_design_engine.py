@@ -12,12 +12,13 @@ from vpt_monitor.stats import (
     Estimate,
     EstimateTable,
     SurveyDesign,
-    _taylor,
+    _cells,
     contrast,
     mean,
     proportion,
     ratio,
     total,
+    variance,
 )
 
 # ---- bad input ---------------------------------------------------------------------------
@@ -235,12 +236,12 @@ def test_scaling_weights_leaves_means_and_ratios_unchanged(
 def test_dense_and_sparse_paths_agree(s: dict[str, np.ndarray]) -> None:
     # The sparse path serves huge PSU-by-domain tables; force it on small ones.
     dense = mean(s["y"], _design(s), by=s["g"])
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limits = _cells.DENSE_LIMIT, variance.DENSE_LIMIT
+    _cells.DENSE_LIMIT = variance.DENSE_LIMIT = 0
     try:
         sparse = mean(s["y"], _design(s), by=s["g"])
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT, variance.DENSE_LIMIT = limits
     assert_allclose(_all(dense), _all(sparse), rtol=1e-7, atol=1e-12)
 
 

@@ -280,13 +280,13 @@ def test_rate_with_an_overflowing_exposure_is_refused_without_a_runtime_warning(
 
 
 def test_zero_variance_causes_on_the_sparse_path() -> None:
-    from vpt_monitor.stats import _taylor
+    from vpt_monitor.stats import _cells
 
     design, strata = _census_design()
     y = np.tile([0.0, 1.0, 1.0, 0.0, 1.0], 14)
     dense = proportion(y, design, by=strata)
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limit = _cells.DENSE_LIMIT
+    _cells.DENSE_LIMIT = 0
     try:
         sparse = proportion(y, design, by=strata)
         single = mean(
@@ -295,7 +295,7 @@ def test_zero_variance_causes_on_the_sparse_path() -> None:
             by=["a", "a", "b", "b", "b", "b"],
         )
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT = limit
     assert isinstance(dense, EstimateTable)
     assert isinstance(sparse, EstimateTable)
     assert isinstance(single, EstimateTable)

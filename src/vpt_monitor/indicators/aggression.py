@@ -376,9 +376,9 @@ def reporting_propensity(
     >>> reporting_propensity(data, unit="victim").estimate
     0.5
     """
-    check_choice("to", to, tuple(_TARGETS))
-    check_choice("unit", unit, ("incident", "victim"))
-    check_choice("method", method, PROPORTION_METHODS)
+    to = check_choice("to", to, tuple(_TARGETS))
+    unit = check_choice("unit", unit, ("incident", "victim"))
+    method = check_choice("method", method, PROPORTION_METHODS)
     check_level(level)
     reported, answered, described = _reported(data, to)
     if unit == "incident":
@@ -428,7 +428,7 @@ def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
     The population: victims with an incident record; known where one of their incidents has
     an answer (see :func:`reporting_propensity` with ``unit="victim"``).
     """
-    check_choice("to", to, tuple(_TARGETS))
+    to = check_choice("to", to, tuple(_TARGETS))
     reported, answered, described = _reported(data, to)
     return Answers(reported > 0, answered > 0, described, {})
 

@@ -81,7 +81,7 @@ def adjust_p_values(p: NDArray[np.float64], method: str = "holm") -> NDArray[np.
     >>> adjust_p_values(np.array([0.01, 0.04, 0.03]), "benjamini-hochberg").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
-    check_choice("adjust", method, ADJUSTMENTS)
+    method = check_choice("adjust", method, ADJUSTMENTS)
     p = np.asarray(p, dtype=np.float64)
     result = np.full_like(p, np.nan)
     known = np.flatnonzero(~np.isnan(p))
@@ -451,8 +451,8 @@ def change(
     2.0
     """
     rows, positions = _rows(table)
-    check_choice("adjust", adjust, ADJUSTMENTS)
-    check_choice("kind", kind, CHANGE_KINDS)
+    adjust = check_choice("adjust", adjust, ADJUSTMENTS)
+    kind = check_choice("kind", kind, CHANGE_KINDS)
     waves = sorted({w for p in positions.values() for w in p})
     if between is None:
         if len(waves) < 2:
@@ -807,7 +807,7 @@ def trend(
     """
     rows, positions = _rows(table)
     chosen = table.level if level is None else check_level(level)
-    check_choice("adjust", adjust, ADJUSTMENTS)
+    adjust = check_choice("adjust", adjust, ADJUSTMENTS)
     registry = METHOD_BREAKS if breaks is None else breaks
     finite = np.isfinite(table.estimate)
     waves = tuple(sorted({w for p in positions.values() for w, i in p.items() if finite[i]}))
