@@ -278,11 +278,11 @@ def test_second_stage_refusals() -> None:
     with pytest.raises(ValueError, match="'fpc2' needs a first-stage 'fpc'"):
         SurveyDesign(**base, fpc2=np.full(6, 10.0))  # type: ignore[arg-type]
     fpc = np.full(6, 10.0)
-    with pytest.raises(ValueError, match="PSU number 1 has only one second-stage unit"):
+    with pytest.raises(ValueError, match="cluster 2 has only one second-stage unit"):
         SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 10.0))  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="'fpc2' must be constant within a PSU"):
+    with pytest.raises(ValueError, match="'fpc2' must be constant within a PSU; cluster 1 has"):
         SurveyDesign(**base, fpc=fpc, fpc2=[5, 6, 5, 5, 5, 5], lonely_psu="certainty")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="'fpc2' is smaller than the sample in PSU number 0"):
+    with pytest.raises(ValueError, match="'fpc2' is smaller than the sample in cluster 1"):
         SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 1.5), lonely_psu="certainty")  # type: ignore[arg-type]
     design = SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 10.0), lonely_psu="certainty")  # type: ignore[arg-type]
     assert design.second_stage is not None

@@ -183,3 +183,14 @@ def test_detectable_change_uses_the_design_based_standard_error() -> None:
         (Z + scipy_stats.norm.ppf(0.9)) * np.sqrt(2) * expected_se
     )
     assert np.isnan(plan.needed).all()
+
+
+def test_without_domains_the_plan_is_for_everyone() -> None:
+    data = _wave()
+    plan = detectable_change(data)
+    assert plan.domains == ("all",)
+    assert plan.population[0] == pytest.approx(390 + 8900)
+    assert plan.n[0] == 140
+    everyone = plan_sample(data, by=None, margin=0.05)
+    assert everyone.domains == ("all",)
+    assert everyone.needed[0] > 0

@@ -35,7 +35,7 @@ from vpt_monitor._codes import (
 from vpt_monitor.attributes import Attribute, code_text, declare
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import WAVE_RANGE
-from vpt_monitor.stats.design import show
+from vpt_monitor.stats._labels import show
 
 __all__ = ["MAX_EMPLOYEES", "MAX_INCIDENTS", "RESPONDENT_COLUMNS", "Tables", "build"]
 

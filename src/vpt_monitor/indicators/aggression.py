@@ -282,7 +282,7 @@ def incidence(
                     else np.inf
                 )
             limit = np.array(limits)
-        elif isinstance(cap, int) and not isinstance(cap, bool) and cap >= 1:
+        elif isinstance(cap, int | np.integer) and not isinstance(cap, bool) and cap >= 1:
             limit = np.full(values.shape[1], float(cap))
         else:
             raise ValueError(f"'cap' must be a whole number >= 1 or 'p98'; got {cap!r}")

@@ -381,8 +381,17 @@ def _rows(table: EstimateTable) -> tuple[list[Hashable], dict[Hashable, dict[int
         if rest not in positions:
             positions[rest] = {}
             rows.append(rest)
-        positions[rest][int(wave)] = i
+        positions[rest][_wave_year(wave)] = i
     return rows, positions
+
+
+def _wave_year(value: Any) -> int:
+    """Return a wave label as a year; raise a ValueError naming a label that is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"the table's wave {value!r} is not a year; waves must be whole numbers")
+    if not float(value).is_integer():
+        raise ValueError(f"the table's wave {value!r} is not a whole year")
+    return int(value)
 
 
 def _involved_df(table: EstimateTable, domains: Sequence[int]) -> float:
@@ -494,6 +503,15 @@ def change(
         )
         p = 2 * scipy_stats.t.sf(np.abs(statistic), df)
     reliable, reasons, testable = _judged(table, a, b, present, (first, last))
+    if kind == "ratio":  # a ratio to an estimate of 0 does not exist
+        to_zero = present & (table.estimate[a] == 0)
+        value = np.where(to_zero, np.nan, value)
+        se = np.where(to_zero, np.nan, se)
+        reliable = reliable & ~to_zero
+        reasons = tuple(
+            "; ".join(filter(None, (why, f"{first}: 0, no ratio to it"))) if zero else why
+            for why, zero in zip(reasons, to_zero, strict=True)
+        )
     p = np.where(present & testable & (se > 0) & (df > 0), p, np.nan)
     return ChangeTable(
         rows=tuple(rows),
@@ -579,6 +597,8 @@ def _waves_between(between: Any) -> tuple[int, int]:
     first, last = years
     assert first is not None
     assert last is not None
+    if first == last:
+        raise ValueError(f"'between' names wave {first} twice; a change needs two waves")
     return first, last
 
 

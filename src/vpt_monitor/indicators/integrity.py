@@ -19,6 +19,7 @@ from vpt_monitor.indicators._common import (
 )
 from vpt_monitor.indicators._common import estimate as _estimate
 from vpt_monitor.stats import Estimate, EstimateTable, proportion, ratio
+from vpt_monitor.stats._validation import check_choice
 from vpt_monitor.stats.results import FLAGS
 from vpt_monitor.vocab import ViolationStatus, ViolationType
 
@@ -175,10 +176,11 @@ def violation_rate(
     >>> exact.estimate, exact.n, round(exact.confidence_interval().high, 3)
     (1.75, 7, 3.606)
     """
+    if isinstance(per, np.integer | np.floating):
+        per = per.item()
     if not (isinstance(per, int | float) and not isinstance(per, bool) and per > 0):
         raise ValueError(f"'per' must be a number > 0; got {per!r}")
-    if method not in VIOLATION_METHODS:
-        raise ValueError(f"'method' must be one of {VIOLATION_METHODS}; got {method!r}")
+    method = check_choice("method", method, VIOLATION_METHODS)
     if "violations" not in data.supplied:
         raise NotMeasuredError(
             "registered violations are not in these data (no violations file or records); "

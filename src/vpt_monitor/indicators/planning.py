@@ -120,8 +120,15 @@ def _current(
     """Return the current shares by domain in one wave and each domain's population."""
     unit = Unit(data)
     chosen = unit.waves[-1] if wave is None else wave
-    if by is None:
-        raise ValueError("'by' must name the domains to plan for, for example by='office'")
+    if by is None:  # everyone: the wave's own row of a table by wave
+        if chosen not in unit.waves:
+            raise ValueError(f"wave {chosen!r} is not in the data; waves: {unit.waves}")
+        whole = victimisation(data, by="wave", level=level)
+        assert isinstance(whole, EstimateTable)
+        one = attrs.evolve(whole.reindex([chosen]), domains=("all",), by=())
+        in_wave = np.asarray(data.respondents["wave"] == chosen)
+        total = float(data.respondents["weight"][in_wave].sum())
+        return int(chosen), one, np.array([total])
     table = victimisation(data, by=by, wave=chosen, level=level)
     if not isinstance(table, EstimateTable):  # pragma: no cover - by is given
         raise TypeError("expected a table")
@@ -189,7 +196,7 @@ def plan_sample(
     margin : float, default 0.03
         Target half-width of the interval of the share (0.03: plus or minus 3 points).
     by : str or tuple of str, default "office"
-        The domains to plan for.
+        The domains to plan for; None plans for everyone (one row, ``"all"``).
     level : float, default 0.95
         Confidence level of the intervals.
     response_rate : float or mapping, optional
@@ -273,7 +280,7 @@ def plan_sample(
 def detectable_change(
     data: MonitorData,
     *,
-    by: By = "office",
+    by: By = None,
     power: float = 0.8,
     level: float = 0.95,
     wave: int | None = None,
@@ -284,8 +291,8 @@ def detectable_change(
     ----------
     data : MonitorData
         The current wave(s).
-    by : str or tuple of str, default "office"
-        The domains.
+    by : str or tuple of str, optional
+        The domains; by default everyone (one row, ``"all"``).
     power : float, default 0.8
         Probability of detecting a change of the size returned.
     level : float, default 0.95

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor.stats._arrays import read_only
-from vpt_monitor.stats._labels import factorize
+from vpt_monitor.stats._labels import factorize, show
 from vpt_monitor.stats._validation import as_float_array, as_positive
 
 __all__ = ["SecondStage"]
@@ -44,8 +46,17 @@ class SecondStage:
         fpc2: ArrayLike,
         n: int,
         lonely_psu: str,
+        psu_labels: Any = None,
     ) -> SecondStage:
-        """Code the second-stage units and work out each PSU's variance factor."""
+        """Code the second-stage units and work out each PSU's variance factor.
+
+        ``psu_labels`` name the PSUs in messages (their codes otherwise).
+        """
+
+        def name(i: int) -> str:
+            label = i if psu_labels is None else psu_labels[i]
+            return f"cluster {show(label)}"
+
         n_psu = len(first_fraction)
         if ssu is None:
             unit = np.arange(n, dtype=np.intp)
@@ -68,13 +79,16 @@ class SecondStage:
         varies = f != first[psu]
         if varies.any():
             row = int(np.argmax(varies))
-            raise ValueError(f"'fpc2' must be constant within a PSU; it varies at index {row}")
+            raise ValueError(
+                f"'fpc2' must be constant within a PSU; {name(int(psu[row]))} has "
+                f"fpc2={first[psu[row]]:g} and fpc2={f[row]:g} (index {row})"
+            )
         population = np.where(first > 1, first, count / first)
         small = population < count * (1 - 1e-12)
         if small.any():
             i = int(np.argmax(small))
             raise ValueError(
-                f"'fpc2' is smaller than the sample in PSU number {i}: {population[i]:g} units "
+                f"'fpc2' is smaller than the sample in {name(i)}: {population[i]:g} units "
                 f"in its population but {count[i]:g} sampled"
             )
         fraction = np.minimum(count / population, 1.0)
@@ -82,7 +96,7 @@ class SecondStage:
         if lonely.any() and lonely_psu == "fail":
             i = int(np.argmax(lonely))
             raise ValueError(
-                f"PSU number {i} has only one second-stage unit, so its within-PSU variance "
+                f"{name(i)} has only one second-stage unit, so its within-PSU variance "
                 "cannot be estimated; choose lonely_psu='adjust', 'certainty' or 'remove'"
             )
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -18,8 +18,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor.stats._inputs import label_codes
+from vpt_monitor.stats._labels import show
 from vpt_monitor.stats._validation import warn
-from vpt_monitor.stats.design import SurveyDesign, show
+from vpt_monitor.stats.design import SurveyDesign
 
 __all__ = ["PostStratification", "Raking", "poststratify", "rake"]
 

@@ -263,6 +263,8 @@ def contrast(
                 "names its domains itself"
             )
         labels = list(coefficients)
+        if not labels:
+            raise ValueError("'coefficients' is empty; name at least one domain")
         positions = _labels(table, labels)
         weights = np.empty(len(labels))
         for i, label in enumerate(labels):
@@ -275,6 +277,8 @@ def contrast(
                 ) from None
             if not np.isfinite(weights[i]):
                 raise ValueError(f"the coefficient of {label!r} must be finite; got {value!r}")
+        if len(set(positions.tolist())) != positions.size:
+            raise ValueError("'coefficients' names a domain twice (as a code and a label?)")
         used = weights != 0
         positions, weights = positions[used], weights[used]
         theta = table.estimate[positions]
@@ -287,6 +291,8 @@ def contrast(
                 "in order, e.g. domains=(2016, 2014) for lambda a, b: a / b"
             )
         positions = _labels(table, list(domains))
+        if len(set(positions.tolist())) != positions.size:
+            raise ValueError(f"'domains' names a domain twice: {tuple(domains)!r}")
         theta = table.estimate[positions]
         estimate = _scalar(coefficients(*theta))
         if np.all(np.isfinite(theta)) and np.isfinite(estimate):

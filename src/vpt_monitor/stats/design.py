@@ -12,7 +12,7 @@ from vpt_monitor.stats import _frames
 from vpt_monitor.stats import replicate as replication
 from vpt_monitor.stats._arrays import read_only
 from vpt_monitor.stats._frames import Frame
-from vpt_monitor.stats._labels import compact, factorize
+from vpt_monitor.stats._labels import compact, factorize, show
 from vpt_monitor.stats._stages import SecondStage
 from vpt_monitor.stats._validation import as_float_array, as_positive, check_choice, warn
 
@@ -33,11 +33,6 @@ BoolArray = NDArray[np.bool_]
 #: What :meth:`SurveyDesign.subset` takes: a boolean mask, the name of a boolean column, a
 #: function of the frame that returns a mask, or a polars expression.
 Where = ArrayLike | str | Callable[[Any], Any] | Any
-
-
-def show(value: Any) -> str:
-    """``repr`` of a label as the plain Python value (no ``np.str_(...)`` wrapper)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _check_weights(weights: ArrayLike) -> FloatArray:
@@ -438,7 +433,7 @@ class SurveyDesign:
                     "ultimate-cluster variance already covers the second stage"
                 )
             self._second = SecondStage.build(
-                psu, fraction[psu_stratum], ssu, fpc2, n, self.lonely_psu
+                psu, fraction[psu_stratum], ssu, fpc2, n, self.lonely_psu, psu_labels
             )
         self._calibration: tuple[Any, ...] = ()
         self._frame: Frame | None = None

@@ -261,10 +261,12 @@ def proportion(
     by : array_like, str or tuple of them, optional
         Domains, as in :func:`mean`.
     method : str, default "logit"
-        Default interval method of the result: ``"logit"`` (and its synonym ``"xlogit"``),
+        Default interval method of the result: ``"logit"``, ``"xlogit"`` (the same on a
+        Taylor design; on a replicate design ``"logit"`` takes the replicates' spread of
+        the log-odds and ``"xlogit"`` the delta method on the share, as R),
         ``"likelihood"`` (design-scaled likelihood ratio), ``"asin"``, ``"beta"``
-        (Korn-Graubard), ``"mean"``, ``"wilson"`` or ``"clopper_pearson"`` (these two on the
-        effective sample size).
+        (Korn-Graubard), ``"mean"``, ``"wilson"`` or ``"clopper_pearson"`` (these two on
+        the effective sample size).
     level : float, default 0.95
         Default confidence level of the result; any other can be asked of it later.
     na : {"fail", "domain"}, default "fail"
@@ -280,7 +282,10 @@ def proportion(
     :math:`t` the :math:`1 - \alpha/2` quantile of Student's t on the domain's degrees of
     freedom, the logit interval is
     :math:`\operatorname{expit}(\operatorname{logit}\hat p \pm t\,
-    \mathrm{se}/(\hat p(1 - \hat p)))`; ``"asin"`` transforms by
+    \mathrm{se}/(\hat p(1 - \hat p)))` on a Taylor design (and ``"xlogit"`` always); on a
+    replicate design ``"logit"`` uses instead the replicate standard error of
+    :math:`\operatorname{logit}\hat p_r` over the replicates :math:`r` (R's ``svyciprop``
+    ``"logit"``, through ``svyglm``); ``"asin"`` transforms by
     :math:`\arcsin\sqrt p`; ``"beta"`` is the Clopper-Pearson interval on the effective sample
     size :math:`n^* = \hat p(1 - \hat p)/\mathrm{se}^2` scaled by
     :math:`(t_{n - 1}/t_{df})^2` (Korn and Graubard 1998); ``"wilson"`` and

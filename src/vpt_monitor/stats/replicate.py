@@ -323,8 +323,9 @@ def brr(layout: Layout, *, rho: float, hadamard: ArrayLike | None) -> Replicates
                 f"for {n_strata} strata R survey's default Hadamard matrix is one it stores "
                 f"(order {h.shape[0]}) and vpt_monitor does not ship; a Paley matrix of the "
                 "same order is used, so replicate standard errors of nonlinear statistics "
-                "differ from R's; pass R's survey:::hadamard("
-                f"{n_strata}) as hadamard= to reproduce R"
+                "differ from R's. To reproduce R, pass R's own matrix recoded as a user's: "
+                f"H <- survey:::hadamard({n_strata}); H[-1, ] <- 1 - H[-1, ] (every row but "
+                "the first flipped), then hadamard=H"
             )
         # R's own matrices are 0/1 with 1 in the corner; where an entry is 1 the first PSU
         # of the pair gets the high factor
@@ -395,6 +396,8 @@ def make(
         if method == "fay" and not 0.0 < fay < 1.0:
             raise ValueError(f"'rho' must be strictly between 0 and 1 for Fay's BRR; got {rho!r}")
         return brr(layout, rho=fay, hadamard=hadamard)
+    if isinstance(replicates, np.integer):
+        replicates = int(replicates)
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:
         raise ValueError(f"'replicates' must be a whole number >= 2; got {replicates!r}")
     return bootstrap(layout, replicates=replicates, seed=seed)

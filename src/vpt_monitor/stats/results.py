@@ -19,18 +19,6 @@ from vpt_monitor.stats._validation import check_choice, check_level
 __all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 
 FloatArray = NDArray[np.float64]
-KINDS = (
-    "mean",
-    "total",
-    "ratio",
-    "proportion",
-    "contrast",
-    "rate",
-    "quantile",
-    "variance",
-    "coefficient",
-    "prediction",
-)
 #: An interval that is not ``estimate -/+ t se``: ``(level, method) -> (low, high, method)``
 #: for every domain of a table (the Woodruff interval of a quantile needs the data).
 IntervalFunction = Callable[[float, str | None], tuple[FloatArray, FloatArray, str]]
