@@ -104,7 +104,7 @@ def model(
     >>> from vpt_monitor.synth import simulate
     >>> fit = model(simulate(waves=(2016,)), "victimised ~ group + gender", wave=2016)
     >>> fit.names[:3]
-    ('Intercept', 'group[T.politiek-ambtsdrager]', 'gender[T.v]')
+    ('Intercept', 'group[T.medewerker]', 'gender[T.v]')
     >>> bool(fit.params[2] > 0)  # women are victimised more often (an invented effect)
     True
     """
