@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from test_design_engine import samples
 
-from vpt_monitor.stats import EstimateTable, SurveyDesign, _taylor, contrast, mean, proportion
+from vpt_monitor.stats import EstimateTable, SurveyDesign, _cells, contrast, mean, proportion
 from vpt_monitor.stats.contrasts import gradient
 
 
@@ -106,12 +106,12 @@ def test_degrees_of_freedom_of_sets_of_domains(
     assert table.degrees_of_freedom(chosen) == by_hand
     assert all(table.degrees_of_freedom(chosen) >= table.degrees_of_freedom([c]) for c in chosen)
     # the sparse path keeps the same record
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limit = _cells.DENSE_LIMIT
+    _cells.DENSE_LIMIT = 0
     try:
         sparse = _table(s)
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT = limit
     assert sparse.degrees_of_freedom(chosen) == by_hand
 
 
@@ -149,5 +149,5 @@ def test_contrast_refusals() -> None:
         contrast(table, [1, -1])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="the coefficient of 1 must be a number"):
         contrast(table, {1: "one"})  # type: ignore[dict-item]
-    with pytest.raises(ValueError, match="unknown method 'logit'"):
-        contrast(table, {1: 1}, method="logit")
+    with pytest.raises(ValueError, match="unknown method 'asin'"):
+        contrast(table, {1: 1}, method="asin")

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from conftest import read_reference_columns, read_reference_csv
 from numpy.testing import assert_allclose
+from scipy import stats
 from test_design_reference import DATA, DESIGNS
 
 from vpt_monitor import change
@@ -142,24 +143,37 @@ def test_log_odds_ratio_of_waves(pair: tuple[int, int]) -> None:
     )
 
 
-def test_change_uses_the_covariance_between_waves() -> None:
-    # 17.4: vpt_monitor.change on a panel against R's svycontrast on svyby(covmat=TRUE).
-    # change() still uses the whole design's df (the monitor layer will switch to
-    # table.degrees_of_freedom); estimates and standard errors must match R.
-    table = attrs.evolve(_by_wave("victim"), by=("wave",))
+@pytest.mark.parametrize("variable", ["victim", "score"])
+def test_change_uses_the_covariance_between_waves(variable: str) -> None:
+    # 17.4 and 10.8: vpt_monitor.change on a panel (waves share PSUs) against R's
+    # svycontrast on svyby(covmat=TRUE): the difference, the ratio by the delta method, its
+    # log-scale interval, and the df of the two waves' rows, degf(subset(d, wave %in% ...))
+    table = attrs.evolve(_by_wave(variable), by=("wave",))
     for pair in PAIRS:
         key = _key(pair)
         result = change(table, between=pair, adjust="none")
         assert_allclose(
-            result.estimate[0], R[("panel", "victim_difference", key, "estimate")], rtol=RTOL
+            result.estimate[0], R[("panel", f"{variable}_difference", key, "estimate")], rtol=RTOL
         )
         assert_allclose(
-            result.standard_error[0], R[("panel", "victim_difference", key, "se")], rtol=RTOL
+            result.standard_error[0], R[("panel", f"{variable}_difference", key, "se")], rtol=RTOL
         )
+        assert result.df[0] == R[("panel", "df", key, "value")]
         independent = np.sqrt(
             table[pair[0]].standard_error ** 2 + table[pair[1]].standard_error ** 2
         )
         assert abs(result.standard_error[0] - independent) > 1e-3 * independent
+        ratio = change(table, between=pair, adjust="none", kind="ratio")
+        value = R[("panel", f"{variable}_ratio", key, "estimate")]
+        se = R[("panel", f"{variable}_ratio", key, "se")]
+        assert_allclose(ratio.estimate[0], value, rtol=RTOL)
+        assert_allclose(ratio.standard_error[0], se, rtol=RTOL)
+        ci = ratio.confidence_interval()
+        low, high = (R[("panel", f"{variable}_ratio_log_ci", key, q)] for q in ("low", "high"))
+        assert_allclose([ci.low[0], ci.high[0]], [low, high], rtol=RTOL)
+        # the test of no change is on the log scale: log(r) / (se / r)
+        expected = 2 * stats.t.sf(abs(np.log(value)) / (se / value), result.df[0])
+        assert_allclose(ratio.p_value[0], expected, rtol=1e-10)
 
 
 def test_change_within_a_layer_of_a_crossed_table() -> None:
@@ -172,12 +186,16 @@ def test_change_within_a_layer_of_a_crossed_table() -> None:
     assert_allclose(k.estimate, R[(*key, "estimate")], rtol=RTOL)
     assert_allclose(k.standard_error, R[(*key, "se")], rtol=RTOL)
     assert k.df == R[("panel", "df_gemeente", "2016-2014", "value")]
-    # (the census layer "rijk" is left out: change() divides by its zero standard error)
-    sampled = [label for label in table.domains if label[1] != "rijk"]
-    shown = attrs.evolve(table.reindex(sampled), by=("wave", "layer"))
+    shown = attrs.evolve(table, by=("wave", "layer"))
     result = change(shown, between=(2014, 2016), adjust="none")
     row = result.rows.index("gemeente")
     assert_allclose(result.standard_error[row], R[(*key, "se")], rtol=RTOL)
+    assert result.df[row] == R[("panel", "df_gemeente", "2016-2014", "value")]
+    # the census layer "rijk" has no sampling variance in either wave: no test, said why
+    census = result.rows.index("rijk")
+    assert np.isnan(result.p_value[census])
+    assert not result.significant()[census]
+    assert "zero_variance" in result.reasons[census]
 
 
 def test_census_layer_has_zero_variance_flagged() -> None:
@@ -214,14 +232,14 @@ def test_degrees_of_freedom_of_domains(name: str, labels: tuple[str, ...]) -> No
 @pytest.mark.parametrize("name", ["clus_certainty", "fpc"])
 def test_degrees_of_freedom_of_crossed_domains_on_the_sparse_path(name: str) -> None:
     # R: degf(subset(d, (g == "a" & g2 == "x") | (g == "b" & g2 == "y")))
-    from vpt_monitor.stats import _taylor
+    from vpt_monitor.stats import _cells
 
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limit = _cells.DENSE_LIMIT
+    _cells.DENSE_LIMIT = 0
     try:
         table = mean(DATA["y"], DESIGNS[name](), by=(DATA["g"], DATA["g2"]))
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT = limit
     assert isinstance(table, EstimateTable)
     expected = R[(name, "df_crossed", "a.x+b.y", "value")]
     assert table.degrees_of_freedom([("a", "x"), ("b", "y")]) == expected

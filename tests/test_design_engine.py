@@ -12,12 +12,13 @@ from vpt_monitor.stats import (
     Estimate,
     EstimateTable,
     SurveyDesign,
-    _taylor,
+    _cells,
     contrast,
     mean,
     proportion,
     ratio,
     total,
+    variance,
 )
 
 # ---- bad input ---------------------------------------------------------------------------
@@ -235,12 +236,12 @@ def test_scaling_weights_leaves_means_and_ratios_unchanged(
 def test_dense_and_sparse_paths_agree(s: dict[str, np.ndarray]) -> None:
     # The sparse path serves huge PSU-by-domain tables; force it on small ones.
     dense = mean(s["y"], _design(s), by=s["g"])
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limits = _cells.DENSE_LIMIT, variance.DENSE_LIMIT
+    _cells.DENSE_LIMIT = variance.DENSE_LIMIT = 0
     try:
         sparse = mean(s["y"], _design(s), by=s["g"])
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT, variance.DENSE_LIMIT = limits
     assert_allclose(_all(dense), _all(sparse), rtol=1e-7, atol=1e-12)
 
 
@@ -277,11 +278,11 @@ def test_second_stage_refusals() -> None:
     with pytest.raises(ValueError, match="'fpc2' needs a first-stage 'fpc'"):
         SurveyDesign(**base, fpc2=np.full(6, 10.0))  # type: ignore[arg-type]
     fpc = np.full(6, 10.0)
-    with pytest.raises(ValueError, match="PSU number 1 has only one second-stage unit"):
+    with pytest.raises(ValueError, match="cluster 2 has only one second-stage unit"):
         SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 10.0))  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="'fpc2' must be constant within a PSU"):
+    with pytest.raises(ValueError, match="'fpc2' must be constant within a PSU; cluster 1 has"):
         SurveyDesign(**base, fpc=fpc, fpc2=[5, 6, 5, 5, 5, 5], lonely_psu="certainty")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="'fpc2' is smaller than the sample in PSU number 0"):
+    with pytest.raises(ValueError, match="'fpc2' is smaller than the sample in cluster 1"):
         SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 1.5), lonely_psu="certainty")  # type: ignore[arg-type]
     design = SurveyDesign(**base, fpc=fpc, fpc2=np.full(6, 10.0), lonely_psu="certainty")  # type: ignore[arg-type]
     assert design.second_stage is not None

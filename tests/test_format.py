@@ -204,6 +204,8 @@ def test_change_tables_are_tidy_one_column_per_domain_variable(data: object) -> 
         "p_value",
         "p_adjusted",
         "significant",
+        "reliable",
+        "reasons",
         "first_wave",
         "last_wave",
     ]

@@ -164,6 +164,7 @@ def test_plan_sample_with_a_given_deff_and_p_and_an_unreachable_office() -> None
     expected = np.ceil(2 * n / (n - 1) * Z**2 * 0.25 / (0.02**2 + 2 * Z**2 * 0.25 / (n - 1)))
     assert plan.needed[mayor] == expected
     assert not plan.reachable[mayor]  # needs more than 30% of 390
+    assert plan.invite[mayor] == 390  # invite everyone, and it is still not enough
     with pytest.raises(ValueError, match="'response_rate' has no rate for"):
         plan_sample(_wave(), response_rate={"burgemeester": 0.5})
     with pytest.raises(ValueError, match="'margin' must be in"):
@@ -182,3 +183,14 @@ def test_detectable_change_uses_the_design_based_standard_error() -> None:
         (Z + scipy_stats.norm.ppf(0.9)) * np.sqrt(2) * expected_se
     )
     assert np.isnan(plan.needed).all()
+
+
+def test_without_domains_the_plan_is_for_everyone() -> None:
+    data = _wave()
+    plan = detectable_change(data)
+    assert plan.domains == ("all",)
+    assert plan.population[0] == pytest.approx(390 + 8900)
+    assert plan.n[0] == 140
+    everyone = plan_sample(data, by=None, margin=0.05)
+    assert everyone.domains == ("all",)
+    assert everyone.needed[0] > 0

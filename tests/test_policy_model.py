@@ -225,8 +225,10 @@ def test_change_refusals_and_method_breaks() -> None:
     assert "ChangeTable(2016 - 2014" in repr(result)
     frame = result.to_pandas()
     assert list(frame.columns)[:2] == ["change", "standard_error"]
-    assert method_breaks(2010, 2016) == tuple(METHOD_BREAKS.values())
-    assert method_breaks(2014, 2016, {(2014, 2016): "new scale"}) == ("new scale",)
+    assert method_breaks(2010, 2016) == tuple(
+        f"{a}-{b}: {n}" for (a, b), n in METHOD_BREAKS.items()
+    )
+    assert method_breaks(2014, 2016, {(2014, 2016): "new scale"}) == ("2014-2016: new scale",)
 
 
 def test_trend_of_a_linear_series_and_its_flat_case() -> None:
@@ -248,7 +250,7 @@ def test_trend_of_a_linear_series_and_its_flat_case() -> None:
     # with the two method breaks only 2014-2016 informs the slope: too little to call it
     assert result.direction == ("no clear trend",)
     assert result.slope[0] == pytest.approx(-0.05, rel=1e-9)  # 10 points per 2 years
-    assert result.method_breaks == tuple(METHOD_BREAKS.values())
+    assert result.method_breaks == tuple(f"{a}-{b}: {n}" for (a, b), n in METHOD_BREAKS.items())
     assert result.segments == ((2010,), (2012,), (2014, 2016))
     flat = trend(table, breaks={})
     assert flat.method_breaks == ()

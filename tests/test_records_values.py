@@ -185,6 +185,7 @@ def _data() -> MonitorData:
     [
         (victimisation, {}),
         (reporting_propensity, {"unit": "victim"}),
+        (reporting_propensity, {"unit": "incident"}),
         (consequence_share, {}),
         (aftercare_share, {}),
         (decision_influence, {}),
@@ -207,7 +208,7 @@ def test_share_indicators_default_to_logit_95(indicator: object, options: dict[s
     assert np.all(narrower.high - narrower.low < default.high - default.low)
 
 
-@pytest.mark.parametrize("indicator", [incidence, reporting_propensity, policy_maturity])
+@pytest.mark.parametrize("indicator", [incidence, policy_maturity])
 def test_mean_and_ratio_indicators_default_to_t_95(indicator: object) -> None:
     table = indicator(_data(), by="wave")  # type: ignore[operator]
     default = table.confidence_interval()

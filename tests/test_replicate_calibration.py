@@ -13,7 +13,7 @@ from vpt_monitor.stats import (
     Estimate,
     EstimateTable,
     SurveyDesign,
-    _taylor,
+    _cells,
     mean,
     poststratify,
     proportion,
@@ -115,12 +115,12 @@ def test_replicate_sparse_and_dense_paths_agree(s: dict[str, np.ndarray], method
     design = SurveyDesign(weights=s["weights"], strata=s["strata"], clusters=s["clusters"])
     replicated = design.replicate(method, replicates=20, seed=3)
     dense = mean(s["y"], replicated, by=s["g"])
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limit = _cells.DENSE_LIMIT
+    _cells.DENSE_LIMIT = 0
     try:
         sparse = mean(s["y"], replicated, by=s["g"])
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT = limit
     assert isinstance(dense, EstimateTable)
     assert isinstance(sparse, EstimateTable)
     assert_allclose(dense.standard_error, sparse.standard_error, rtol=1e-9, atol=1e-14)

@@ -280,13 +280,13 @@ def test_rate_with_an_overflowing_exposure_is_refused_without_a_runtime_warning(
 
 
 def test_zero_variance_causes_on_the_sparse_path() -> None:
-    from vpt_monitor.stats import _taylor
+    from vpt_monitor.stats import _cells
 
     design, strata = _census_design()
     y = np.tile([0.0, 1.0, 1.0, 0.0, 1.0], 14)
     dense = proportion(y, design, by=strata)
-    limit = _taylor.DENSE_LIMIT
-    _taylor.DENSE_LIMIT = 0
+    limit = _cells.DENSE_LIMIT
+    _cells.DENSE_LIMIT = 0
     try:
         sparse = proportion(y, design, by=strata)
         single = mean(
@@ -295,10 +295,33 @@ def test_zero_variance_causes_on_the_sparse_path() -> None:
             by=["a", "a", "b", "b", "b", "b"],
         )
     finally:
-        _taylor.DENSE_LIMIT = limit
+        _cells.DENSE_LIMIT = limit
     assert isinstance(dense, EstimateTable)
     assert isinstance(sparse, EstimateTable)
     assert isinstance(single, EstimateTable)
     assert sparse.flags == dense.flags
     assert sparse.flag_detail == dense.flag_detail
     assert single["a"].flag_detail == "all its rows lie in one PSU"
+
+
+def test_a_contrast_of_census_domains_is_flagged_zero_variance() -> None:
+    from vpt_monitor.stats import SurveyDesign, contrast, proportion
+
+    # two strata sampled completely (fpc equal to the PSUs sampled), and one sampled
+    design = SurveyDesign(
+        weights=np.ones(9),
+        strata=[1, 1, 1, 2, 2, 2, 3, 3, 3],
+        fpc=[3, 3, 3, 3, 3, 3, 30, 30, 30],
+    )
+    table = proportion([1, 0, 1, 0, 0, 1, 1, 0, 0], design, by=[1, 1, 1, 2, 2, 2, 3, 3, 3])
+    census = contrast(table, {1: 1, 2: -1})
+    assert census.standard_error == 0.0
+    assert "zero_variance" in census.flags
+    assert not census.reliable
+    sampled = contrast(table, {1: 1, 3: -1})
+    assert sampled.standard_error > 0
+    assert "zero_variance" not in sampled.flags
+    with pytest.raises(ValueError, match="'coefficients' is empty"):
+        contrast(table, {})
+    with pytest.raises(ValueError, match="'domains' names a domain twice"):
+        contrast(table, lambda a, b: a - b, domains=(1, 1))

@@ -8,6 +8,7 @@ from numpy.testing import assert_allclose
 
 from vpt_monitor import (
     METHOD_BREAKS,
+    Channel,
     Estimate,
     EstimateTable,
     Form,
@@ -315,7 +316,7 @@ def test_violation_rate_is_design_based_by_default() -> None:
     assert design.standard_error == pytest.approx(expected.standard_error, rel=1e-12)
     # clustering: the design-based interval is wider than the Poisson one
     assert design.standard_error > 2 * poisson.standard_error
-    with pytest.raises(ValueError, match="'method' must be one of"):
+    with pytest.raises(ValueError, match="unknown method 'exact'; valid values are 'design'"):
         violation_rate(data, method="exact")
 
 
@@ -390,3 +391,141 @@ def test_maturity_intervals_stay_within_0_and_100() -> None:
     assert ci.high == 100.0
     assert 0.0 <= ci.low < result.estimate
     assert result.bounds == (0.0, 100.0)
+
+
+def test_a_change_from_a_boundary_or_unreliable_estimate_is_not_called_significant() -> None:
+    # 4 of 4 King's commissioners victimised in 2014 (100%: no variance), 3 of 9 in 2016;
+    # and councillors, large enough to be reliable in both waves
+    people = [
+        Respondent(f"{w}-c{i}", w, "provincie", "cdk", victimisations={"verbaal": 1} if v else {})
+        for w, flags in ((2014, [1, 1, 1, 1]), (2016, [1, 1, 1, 0, 0, 0, 0, 0, 0]))
+        for i, v in enumerate(flags)
+    ] + [
+        Respondent(
+            f"{w}-r{i}", w, "gemeente", "raadslid", victimisations={"verbaal": 1} if i < k else {}
+        )
+        for w, k in ((2014, 150), (2016, 100))
+        for i in range(400)
+    ]
+    table = victimisation(MonitorData.from_records(people), by=("wave", "office"))
+    assert isinstance(table, EstimateTable)
+    result = change(table, between=(2014, 2016))
+    commissioner = result.rows.index("cdk")
+    councillor = result.rows.index("raadslid")
+    assert np.isnan(result.p_value[commissioner])  # 2014 is 100%: nothing to test with
+    assert not result.significant()[commissioner]
+    assert not result.reliable[commissioner]
+    assert "2014: boundary" in result.reasons[commissioner]
+    assert result.significant()[councillor]
+    assert result.reliable[councillor]
+    assert result.reasons[councillor] == ""
+    assert "(unreliable)" in repr(result)
+
+
+def test_change_takes_the_last_two_of_three_waves_by_default() -> None:
+    people = [
+        Respondent(
+            f"{w}-{i}", w, "gemeente", "raadslid", victimisations={"verbaal": 1} if i < k else {}
+        )
+        for w, k in ((2012, 30), (2014, 10), (2016, 20))
+        for i in range(40)
+    ]
+    table = victimisation(MonitorData.from_records(people), by="wave")
+    assert isinstance(table, EstimateTable)
+    result = change(table)
+    assert result.between == (2014, 2016)
+    assert result["all"]["estimate"] == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="names wave 2016 twice"):
+        change(table, between=(2016, 2016))
+
+
+def test_trend_calls_directions_on_adjusted_p_values_across_rows() -> None:
+    # six offices with the same decline: each unadjusted p is about 0.019, below 0.05, but
+    # Holm across the six rows lifts them to about 0.11: no direction may be called
+    people = []
+    offices = (
+        ("burgemeester", "gemeente"),
+        ("wethouder", "gemeente"),
+        ("raadslid", "gemeente"),
+        ("statenlid", "provincie"),
+        ("gedeputeerde", "provincie"),
+        ("ab-lid", "waterschap"),
+    )
+    for office, layer in offices:
+        for w, k in ((2014, 167), (2016, 150), (2018, 133)):
+            people += [
+                Respondent(
+                    f"{office}-{w}-{i}",
+                    w,
+                    layer,
+                    office,
+                    victimisations={"verbaal": 1} if i < k else {},
+                )
+                for i in range(500)
+            ]
+    table = victimisation(MonitorData.from_records(people), by=("wave", "office"))
+    assert isinstance(table, EstimateTable)
+    result = trend(table, breaks={})
+    tested = ~np.isnan(result.p_value)
+    assert tested.sum() == 6
+    assert (result.p_value[tested] < 0.05).all()
+    assert (result.p_adjusted[tested] > 0.05).all()
+    assert set(result.direction) == {"no clear trend"}
+    unadjusted = trend(table, breaks={}, adjust="none")
+    assert unadjusted.direction.count("down") == 6
+
+
+def test_a_ratio_change_from_zero_has_no_estimate_and_says_why() -> None:
+    people = [
+        Respondent(
+            f"{w}-{i}",
+            w,
+            "rijk",
+            "ambtenaar",
+            victimisations={"verbaal": 1} if (w == 2016 and i < 5) else {},
+        )
+        for w in (2014, 2016)
+        for i in range(40)
+    ]
+    table = victimisation(MonitorData.from_records(people), by="wave")
+    assert isinstance(table, EstimateTable)
+    result = change(table, kind="ratio")
+    assert np.isnan(result.estimate[0])
+    assert "2014: 0, no ratio to it" in result.reasons[0]
+    assert not result.significant()[0]
+
+
+def test_wave_labels_must_be_years() -> None:
+    from vpt_monitor.stats import SurveyDesign, proportion
+
+    table = proportion(
+        [1, 0, 1, 0], SurveyDesign(weights=[1.0] * 4), by=["w14", "w14", "w16", "w16"]
+    )
+    import attrs
+
+    with pytest.raises(ValueError, match="wave 'w14' is not a year"):
+        change(attrs.evolve(table, by=("wave",)))
+
+
+def test_records_and_options_take_numpy_numbers() -> None:
+    r = Respondent(
+        "a",
+        np.float64(2016.0),
+        "rijk",
+        "ambtenaar",
+        aftercare=np.float64(1.0),
+        training=0.0,
+        channels={"persoonlijk": np.float64(1.0)},
+    )
+    assert r.aftercare is True
+    assert r.training is False
+    assert r.channels == {Channel.IN_PERSON: True}
+    people = [
+        Respondent(f"r{i}", 2016, "rijk", "ambtenaar", victimisations={"verbaal": i % 3})
+        for i in range(12)
+    ]
+    data = MonitorData.from_records(people)
+    assert incidence(data, cap=np.int64(1)).estimate == incidence(data, cap=1).estimate
+    orgs = [Organisation(f"o{i}", 2016, "rijk", employees=100) for i in range(4)]
+    rated = MonitorData.from_records([], organisations=orgs, violations=[])
+    assert violation_rate(rated, per=np.int64(100)).estimate == 0.0

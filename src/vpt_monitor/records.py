@@ -137,8 +137,8 @@ def _to_answer(value: Any) -> Any:
 
 def _to_bool(value: Any) -> Any:
     value = plain(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
-        return bool(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value in (0, 1):
+        return bool(value)  # 0/1 as a number: from a numeric column or a DataFrame row
     return value
 
 

@@ -18,8 +18,9 @@
 #
 # Output: indicator,domain,quantity,value. Domains are "<wave>" or "<wave>:<label>[:<label>]";
 # quantities estimate, se, df (degf of the domain's subset design), n (rows used), low and
-# high (95%: svyciprop(method = "logit") for proportions inside (0, 1) by more than 1e-12; coef +/-
-# qt(0.975, df) * SE for means and ratios), missing (rows of the domain's population without
+# high (95%: svyciprop(method = "logit") for proportions inside (0, 1) by more than 1e-12; the
+# logit interval of the linearised SE for ratios that are shares of incidents; coef +/-
+# qt(0.975, df) * SE for means), missing (rows of the domain's population without
 # an answer), not_measured (1 when the domain has rows but none answered).
 suppressPackageStartupMessages(library(survey))
 options(digits = 17, survey.lonely.psu = "fail")
@@ -143,6 +144,14 @@ one_domain <- function(key, label, kind, y, pop, rows, x = NULL, design = d) {
     if (value > 1e-12 && value < 1 - 1e-12) {  # a share of 0 or 1 has no logit interval
       ci <- logit_ci(y, sub, df)
       out(key, label, "low", ci[[1]]); out(key, label, "high", ci[[2]])
+    }
+  } else if (kind == "ratio") {
+    # a share of incidents: the logit interval on the ratio's linearised SE (the delta method
+    # on the logit scale, as svyciprop's "xlogit" does for a mean)
+    if (value > 1e-12 && value < 1 - 1e-12) {
+      half <- qt(0.975, df) * se / (value * (1 - value))
+      out(key, label, "low", plogis(qlogis(value) - half))
+      out(key, label, "high", plogis(qlogis(value) + half))
     }
   } else {
     q <- qt(0.975, df)

@@ -143,6 +143,10 @@ class MonitorData:
     ) -> None:
         empty = columns.empty_tables()
         no_orgs, no_violations = empty.organisations, empty.violations
+        if design is not None:  # one source of weights: the design's
+            respondents = {**respondents, "weight": design.weights}
+        if organisation_design is not None and organisations is not None:
+            organisations = {**organisations, "weight": organisation_design.weights}
         self.respondents = _columns(respondents)
         self.incidents = _columns(incidents)
         self.organisations = _columns(organisations or no_orgs)

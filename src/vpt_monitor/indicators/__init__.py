@@ -16,7 +16,9 @@ from vpt_monitor.indicators.change import (
     change,
     trend,
 )
+from vpt_monitor.indicators.decomposition import Decomposition, decompose_change
 from vpt_monitor.indicators.integrity import integrity_perception, violation_rate
+from vpt_monitor.indicators.model import model
 from vpt_monitor.indicators.planning import PlanTable, detectable_change, plan_sample
 from vpt_monitor.indicators.policy import (
     AGGRESSION_SCHEME,
@@ -37,6 +39,7 @@ __all__ = [
     "INTEGRITY_SCHEME",
     "METHOD_BREAKS",
     "ChangeTable",
+    "Decomposition",
     "MaturityScheme",
     "NotMeasuredError",
     "PlanTable",
@@ -47,11 +50,13 @@ __all__ = [
     "consequence_share",
     "cronbach_alpha",
     "decision_influence",
+    "decompose_change",
     "detectable_change",
     "incidence",
     "integrity_perception",
     "maturity_scores",
     "maturity_sensitivity",
+    "model",
     "plan_sample",
     "policy_coverage",
     "policy_maturity",

@@ -18,8 +18,8 @@ This module
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import attrs
 import numpy as np
@@ -41,6 +41,20 @@ ORGANISATION_BY_NAMES = ("wave", "layer")
 By = str | Sequence[str] | None
 Estimator = Callable[..., Estimate | EstimateTable]
 Mask = NDArray[np.bool_]
+
+
+class Answers(NamedTuple):
+    """One yes/no outcome of the respondents: its values, who answered, and its population.
+
+    ``y`` is True for "yes"; ``answered`` marks known answers; ``among`` is the population
+    the outcome is about (victims, political office holders), None for everyone; ``notes``
+    say what a reader should know (forms not asked in a wave).
+    """
+
+    y: Mask
+    answered: Mask
+    among: Mask | None
+    notes: Mapping[str, Any]
 
 
 class NotMeasuredError(ValueError):

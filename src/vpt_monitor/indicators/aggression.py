@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor._codes import CHANNELS, CONSEQUENCES, FORMS, GROUPS
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import (
+    Answers,
     By,
     NotMeasuredError,
     Unit,
@@ -29,7 +31,9 @@ from vpt_monitor.indicators._common import (
     wave_rows,
 )
 from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion, ratio
-from vpt_monitor.stats._validation import check_choice
+from vpt_monitor.stats._design_ci import PROPORTION_METHODS
+from vpt_monitor.stats._validation import check_choice, check_level
+from vpt_monitor.stats.results import FLAGS
 from vpt_monitor.vocab import Channel, Consequence, Form, Group
 
 __all__ = [
@@ -140,6 +144,28 @@ def victimisation(
     >>> victimisation(data, form="bedreiging").estimate
     0.25
     """
+    answers = victimisation_answers(data, form=form, channel=channel)
+    return estimate(
+        proportion,
+        data,
+        [answers.y],
+        by,
+        answered=answers.answered,
+        wave=wave,
+        notes=dict(answers.notes),
+        method=method,
+        level=level,
+    )
+
+
+def victimisation_answers(
+    data: MonitorData, *, form: Form | str | None = None, channel: Channel | str | None = None
+) -> Answers:
+    """Who was victimised (of a form, through a channel), and whose answer is known.
+
+    The rules of :func:`victimisation`; raises :class:`NotMeasuredError` for a question
+    nobody answered.
+    """
     unit = Unit(data)
     notes: dict[str, Any] = {}
     if form is None:
@@ -161,17 +187,7 @@ def victimisation(
         told = asked_in_wave(unit, ways >= 0)
         answered = answered & told & (~y | (ways >= 0))
         y = y & (ways == 1)
-    return estimate(
-        proportion,
-        data,
-        [y],
-        by,
-        answered=answered,
-        wave=wave,
-        notes=notes,
-        method=method,
-        level=level,
-    )
+    return Answers(y, answered, None, notes)
 
 
 def _weighted_quantile(values: NDArray[Any], weights: NDArray[Any], q: float) -> float:
@@ -266,7 +282,7 @@ def incidence(
                     else np.inf
                 )
             limit = np.array(limits)
-        elif isinstance(cap, int) and not isinstance(cap, bool) and cap >= 1:
+        elif isinstance(cap, int | np.integer) and not isinstance(cap, bool) and cap >= 1:
             limit = np.full(values.shape[1], float(cap))
         else:
             raise ValueError(f"'cap' must be a whole number >= 1 or 'p98'; got {cap!r}")
@@ -318,7 +334,8 @@ def reporting_propensity(
     wave : int, optional
         Estimate for this wave only.
     method, level
-        Interval method and level for ``unit="victim"`` (a proportion).
+        Interval method and default level, as :func:`vpt_monitor.stats.proportion`
+        (``"logit"`` and 0.95 by default).
 
     Returns
     -------
@@ -337,8 +354,12 @@ def reporting_propensity(
     with :math:`m_i` respondent :math:`i`'s incidents and :math:`r_i` how many of them were
     reported. Its variance is taken between PSUs of respondents, so a person's incidents are
     not treated as independent observations: one respondent who reports many incidents
-    cannot shrink the interval. Per victim it is the proportion
-    :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident record.
+    cannot shrink the interval. The ratio is a share of incidents, so the result is of kind
+    ``"proportion"``: its interval is the logit interval on the ratio's linearised standard
+    error (the default; any method of :func:`vpt_monitor.stats.proportion`), which stays
+    within 0 and 1, and its publication rules are a proportion's. Per victim it is the
+    proportion :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident
+    record.
 
     Examples
     --------
@@ -355,19 +376,13 @@ def reporting_propensity(
     >>> reporting_propensity(data, unit="victim").estimate
     0.5
     """
-    check_choice("to", to, tuple(_TARGETS))
-    check_choice("unit", unit, ("incident", "victim"))
-    answers = data.incidents[_TARGETS[to]]
-    single(answers, f"reporting ({_TARGETS[to]})")
-    known = answers >= 0
-    every = data.incidents["respondent"]
-    owner = every[known]
-    n = len(data)
-    reported = np.bincount(owner, weights=answers[known] == 1, minlength=n)
-    answered = np.bincount(owner, minlength=n).astype(np.float64)
-    described = np.bincount(every, minlength=n) > 0  # victims with an incident record
+    to = check_choice("to", to, tuple(_TARGETS))
+    unit = check_choice("unit", unit, ("incident", "victim"))
+    method = check_choice("method", method, PROPORTION_METHODS)
+    check_level(level)
+    reported, answered, described = _reported(data, to)
     if unit == "incident":
-        return estimate(
+        shares = estimate(
             ratio,
             data,
             [reported, answered],
@@ -377,6 +392,7 @@ def reporting_propensity(
             wave=wave,
             bounds=(0.0, 1.0),
         )
+        return _as_share(shares, method, level)
     return estimate(
         proportion,
         data,
@@ -388,6 +404,48 @@ def reporting_propensity(
         method=method,
         level=level,
     )
+
+
+def _reported(
+    data: MonitorData, to: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Per respondent: incidents reported, incidents answered, and whether any is described."""
+    answers = data.incidents[_TARGETS[to]]
+    single(answers, f"reporting ({_TARGETS[to]})")
+    known = answers >= 0
+    every = data.incidents["respondent"]
+    owner = every[known]
+    n = len(data)
+    reported = np.bincount(owner, weights=answers[known] == 1, minlength=n).astype(np.float64)
+    answered = np.bincount(owner, minlength=n).astype(np.float64)
+    described = np.asarray(np.bincount(every, minlength=n) > 0)  # victims with a record
+    return reported, answered, described
+
+
+def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
+    """Victims who reported at least one incident (to the employer or the police).
+
+    The population: victims with an incident record; known where one of their incidents has
+    an answer (see :func:`reporting_propensity` with ``unit="victim"``).
+    """
+    to = check_choice("to", to, tuple(_TARGETS))
+    reported, answered, described = _reported(data, to)
+    return Answers(reported > 0, answered > 0, described, {})
+
+
+def _as_share(result: Result, method: str, level: float) -> Result:
+    """Treat a ratio that is a share (of incidents) as a proportion: its intervals and rules.
+
+    A share of exactly 0 or 1 is flagged ``"boundary"``, as :func:`proportion` flags it.
+    """
+    if isinstance(result, Estimate):
+        edge = result.estimate in (0.0, 1.0) and "boundary" not in result.flags
+        named = (*result.flags, "boundary") if edge else result.flags
+        return attrs.evolve(result, kind="proportion", method=method, level=level, flags=named)
+    assert result.flag_array is not None
+    table = np.array(result.flag_array, dtype=bool, copy=True)
+    table[:, FLAGS.index("boundary")] |= (result.estimate == 0.0) | (result.estimate == 1.0)
+    return attrs.evolve(result, kind="proportion", method=method, level=level, flag_array=table)
 
 
 def consequence_share(
@@ -435,6 +493,22 @@ def consequence_share(
     >>> consequence_share(data).estimate
     0.5
     """
+    answers = consequence_answers(data, consequence)
+    return estimate(
+        proportion,
+        data,
+        [answers.y],
+        by,
+        among=answers.among,
+        answered=answers.answered,
+        wave=wave,
+        method=method,
+        level=level,
+    )
+
+
+def consequence_answers(data: MonitorData, consequence: Consequence | str | None = None) -> Answers:
+    """Victims with an adverse consequence (or one consequence), as :func:`consequence_share`."""
     matrix = data.respondents["consequences"]
     if consequence is None:
         adverse = [c for c in CONSEQUENCES if c.adverse]
@@ -448,17 +522,7 @@ def consequence_share(
             matrix[:, CONSEQUENCES.index(chosen)], f"the consequence {chosen.value!r}"
         )
     victim, _ = _victims(data)
-    return estimate(
-        proportion,
-        data,
-        [y],
-        by,
-        among=victim,
-        answered=answered,
-        wave=wave,
-        method=method,
-        level=level,
-    )
+    return Answers(y, answered, victim, {})
 
 
 def aftercare_share(
@@ -489,19 +553,25 @@ def aftercare_share(
     >>> result.estimate, result.notes["missing"]
     (0.5, 1)
     """
-    y, answered = single(data.respondents["aftercare"], "aftercare")
-    victim, _ = _victims(data)
+    answers = aftercare_answers(data)
     return estimate(
         proportion,
         data,
-        [y],
+        [answers.y],
         by,
-        among=victim,
-        answered=answered,
+        among=answers.among,
+        answered=answers.answered,
         wave=wave,
         method=method,
         level=level,
     )
+
+
+def aftercare_answers(data: MonitorData) -> Answers:
+    """Victims offered aftercare, among victims who answered (see :func:`aftercare_share`)."""
+    y, answered = single(data.respondents["aftercare"], "aftercare")
+    victim, _ = _victims(data)
+    return Answers(y, answered, victim, {})
 
 
 def decision_influence(
@@ -535,20 +605,26 @@ def decision_influence(
     >>> round(decision_influence(data).estimate, 4)
     0.3333
     """
+    answers = influence_answers(data)
+    return estimate(
+        proportion,
+        data,
+        [answers.y],
+        by,
+        among=answers.among,
+        answered=answers.answered,
+        wave=wave,
+        method=method,
+        level=level,
+    )
+
+
+def influence_answers(data: MonitorData) -> Answers:
+    """Political office holders whose decisions aggression influenced (decision_influence)."""
     column = CONSEQUENCES.index(Consequence.DECISION_INFLUENCE)
     y, answered = single(
         data.respondents["consequences"][:, column],
         f"decision influence (consequence:{Consequence.DECISION_INFLUENCE})",
     )
-    political = data.respondents["group"] == GROUPS.index(Group.POLITICAL)
-    return estimate(
-        proportion,
-        data,
-        [y],
-        by,
-        among=political,
-        answered=answered,
-        wave=wave,
-        method=method,
-        level=level,
-    )
+    political = np.asarray(data.respondents["group"] == GROUPS.index(Group.POLITICAL))
+    return Answers(y, answered, political, {})

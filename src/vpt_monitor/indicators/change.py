@@ -51,11 +51,11 @@ ADJUSTMENTS = ("holm", "bonferroni", "benjamini-hochberg", "none")
 def method_breaks(
     first: int, last: int, breaks: Mapping[tuple[int, int], str] | None = None
 ) -> tuple[str, ...]:
-    """Return the notes of the method breaks between waves ``first`` and ``last``."""
+    """Return the method breaks between waves ``first`` and ``last``, as ``"2012-2014: note"``."""
     registry = METHOD_BREAKS if breaks is None else breaks
     low, high = min(first, last), max(first, last)
     return tuple(
-        note
+        f"{before}-{after}: {note}"
         for (before, after), note in sorted(registry.items())
         if low <= before and after <= high
     )
@@ -81,7 +81,7 @@ def adjust_p_values(p: NDArray[np.float64], method: str = "holm") -> NDArray[np.
     >>> adjust_p_values(np.array([0.01, 0.04, 0.03]), "benjamini-hochberg").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
-    check_choice("adjust", method, ADJUSTMENTS)
+    method = check_choice("adjust", method, ADJUSTMENTS)
     p = np.asarray(p, dtype=np.float64)
     result = np.full_like(p, np.nan)
     known = np.flatnonzero(~np.isnan(p))
@@ -174,6 +174,14 @@ class ChangeTable:
     kind: str = "difference"
     by: tuple[str, ...] = ()
     estimate_kind: str = "mean"
+    reliable: NDArray[np.bool_] | None = None
+    reasons: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if self.reliable is None:
+            object.__setattr__(self, "reliable", np.ones(len(self.rows), dtype=bool))
+        if not self.reasons:
+            object.__setattr__(self, "reasons", ("",) * len(self.rows))
 
     def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
         """Student-t intervals of the changes; for ratios on the log scale, then exponentiated."""
@@ -192,9 +200,14 @@ class ChangeTable:
         )
 
     def significant(self, alpha: float | None = None) -> NDArray[np.bool_]:
-        """Rows whose adjusted p-value is below ``alpha`` (by default ``1 - level``)."""
+        """Rows whose adjusted p-value is below ``alpha`` (by default ``1 - level``).
+
+        A row whose estimates do not both meet the publication rules is never significant:
+        its test rests on an estimate nobody may publish (see ``reasons``).
+        """
         threshold = 1 - self.level if alpha is None else alpha
-        return np.asarray(self.p_adjusted < threshold)
+        assert self.reliable is not None
+        return np.asarray((self.p_adjusted < threshold) & self.reliable)
 
     def __getitem__(self, row: Hashable) -> dict[str, Any]:
         """Return the change of one row, found by its label, code or member (``"mayor"``)."""
@@ -227,7 +240,9 @@ class ChangeTable:
             Indexed by the other domain variables, one index level each (``"domain"`` with
             the single row ``"all"`` when the table was by wave only); columns ``change`` (or
             ``ratio``), ``standard_error``, ``df``, ``low``, ``high``, ``p_value``,
-            ``p_adjusted``, ``significant``, ``first_wave`` and ``last_wave``.
+            ``p_adjusted``, ``significant``, ``reliable`` and ``reasons`` (why a row is
+            not: an estimate of either wave that breaks a publication rule, or has no
+            variance to test with), ``first_wave`` and ``last_wave``.
         """
         import pandas as pd
 
@@ -242,6 +257,8 @@ class ChangeTable:
                 "p_value": self.p_value,
                 "p_adjusted": self.p_adjusted,
                 "significant": self.significant(),
+                "reliable": self.reliable,
+                "reasons": list(self.reasons),
                 "first_wave": self.between[0],
                 "last_wave": self.between[1],
             }
@@ -291,7 +308,9 @@ class ChangeTable:
                 np.asarray(ci.low)[i], np.asarray(ci.high)[i], chosen, scale=scale, digits=digits
             )
             p = _format.p_value(self.p_adjusted[i], chosen, prefix=False)
-            lines.append(f"  {name[: width - 1]:<{width}}{value:>18}{bounds:>22}{p:>13}")
+            assert self.reliable is not None
+            mark = "" if self.reliable[i] else ("  (onbetrouwbaar)" if nl else "  (unreliable)")
+            lines.append(f"  {name[: width - 1]:<{width}}{value:>18}{bounds:>22}{p:>13}{mark}")
         if len(self.rows) > 30:
             more = "meer rijen" if nl else "more rows"
             lines.append(f"  ... {len(self.rows) - 30} {more}")
@@ -362,8 +381,17 @@ def _rows(table: EstimateTable) -> tuple[list[Hashable], dict[Hashable, dict[int
         if rest not in positions:
             positions[rest] = {}
             rows.append(rest)
-        positions[rest][int(wave)] = i
+        positions[rest][_wave_year(wave)] = i
     return rows, positions
+
+
+def _wave_year(value: Any) -> int:
+    """Return a wave label as a year; raise a ValueError naming a label that is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"the table's wave {value!r} is not a year; waves must be whole numbers")
+    if not float(value).is_integer():
+        raise ValueError(f"the table's wave {value!r} is not a whole year")
+    return int(value)
 
 
 def _involved_df(table: EstimateTable, domains: Sequence[int]) -> float:
@@ -432,8 +460,8 @@ def change(
     2.0
     """
     rows, positions = _rows(table)
-    check_choice("adjust", adjust, ADJUSTMENTS)
-    check_choice("kind", kind, CHANGE_KINDS)
+    adjust = check_choice("adjust", adjust, ADJUSTMENTS)
+    kind = check_choice("kind", kind, CHANGE_KINDS)
     waves = sorted({w for p in positions.values() for w in p})
     if between is None:
         if len(waves) < 2:
@@ -474,7 +502,17 @@ def change(
             ]
         )
         p = 2 * scipy_stats.t.sf(np.abs(statistic), df)
-    p = np.where(present & (se > 0) & (df > 0), p, np.nan)
+    reliable, reasons, testable = _judged(table, a, b, present, (first, last))
+    if kind == "ratio":  # a ratio to an estimate of 0 does not exist
+        to_zero = present & (table.estimate[a] == 0)
+        value = np.where(to_zero, np.nan, value)
+        se = np.where(to_zero, np.nan, se)
+        reliable = reliable & ~to_zero
+        reasons = tuple(
+            "; ".join(filter(None, (why, f"{first}: 0, no ratio to it"))) if zero else why
+            for why, zero in zip(reasons, to_zero, strict=True)
+        )
+    p = np.where(present & testable & (se > 0) & (df > 0), p, np.nan)
     return ChangeTable(
         rows=tuple(rows),
         between=(first, last),
@@ -489,7 +527,50 @@ def change(
         kind=kind,
         by=tuple(name for name in table.by if name != "wave"),
         estimate_kind=table.kind,
+        reliable=reliable,
+        reasons=reasons,
     )
+
+
+#: Flags that leave a change without a test: no variance estimate to test with.
+UNTESTABLE = ("boundary", "zero_variance", "no_df", "empty", "not_measured")
+
+
+def _judged(
+    table: EstimateTable,
+    first: NDArray[np.intp],
+    second: NDArray[np.intp],
+    present: NDArray[np.bool_],
+    waves: tuple[int, int],
+) -> tuple[NDArray[np.bool_], tuple[str, ...], NDArray[np.bool_]]:
+    """Per row: whether both estimates are publishable, why not, and whether a test exists.
+
+    An estimate flagged ``boundary`` (0% or 100%), ``zero_variance``, ``no_df`` or without
+    rows has no usable variance, so the change has no test (p is NaN); an estimate that
+    breaks a publication rule leaves the change unreliable (never called significant).
+    """
+    ok, why = table.reliability()
+    flags = table.flags
+    reliable = np.zeros(first.size, dtype=bool)
+    testable = np.zeros(first.size, dtype=bool)
+    reasons = []
+    for r in range(first.size):
+        if not present[r]:
+            reasons.append("not in both waves")
+            continue
+        notes = []
+        usable = True
+        for wave, i in zip(waves, (int(first[r]), int(second[r])), strict=True):
+            bad = [f for f in flags[i] if f in UNTESTABLE]
+            if bad:
+                usable = False
+                notes.append(f"{wave}: {', '.join(bad)} (no variance to test with)")
+            elif not ok[i]:
+                notes.append(f"{wave}: {'; '.join(why[i])}")
+        testable[r] = usable
+        reliable[r] = usable and not notes
+        reasons.append("; ".join(notes))
+    return reliable, tuple(reasons), testable
 
 
 def _waves_between(between: Any) -> tuple[int, int]:
@@ -516,6 +597,8 @@ def _waves_between(between: Any) -> tuple[int, int]:
     first, last = years
     assert first is not None
     assert last is not None
+    if first == last:
+        raise ValueError(f"'between' names wave {first} twice; a change needs two waves")
     return first, last
 
 
@@ -744,7 +827,7 @@ def trend(
     """
     rows, positions = _rows(table)
     chosen = table.level if level is None else check_level(level)
-    check_choice("adjust", adjust, ADJUSTMENTS)
+    adjust = check_choice("adjust", adjust, ADJUSTMENTS)
     registry = METHOD_BREAKS if breaks is None else breaks
     finite = np.isfinite(table.estimate)
     waves = tuple(sorted({w for p in positions.values() for w, i in p.items() if finite[i]}))

@@ -7,6 +7,7 @@ import numpy as np
 from vpt_monitor._codes import STATUSES, VIOLATIONS
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import (
+    Answers,
     By,
     NotMeasuredError,
     Unit,
@@ -18,6 +19,7 @@ from vpt_monitor.indicators._common import (
 )
 from vpt_monitor.indicators._common import estimate as _estimate
 from vpt_monitor.stats import Estimate, EstimateTable, proportion, ratio
+from vpt_monitor.stats._validation import check_choice
 from vpt_monitor.stats.results import FLAGS
 from vpt_monitor.vocab import ViolationStatus, ViolationType
 
@@ -76,6 +78,15 @@ def integrity_perception(
     >>> round(integrity_perception(data).estimate, 4)
     0.3333
     """
+    answers = perception_answers(data, kind)
+    y, answered = answers.y, answers.answered
+    return _estimate(
+        proportion, data, [y], by, answered=answered, wave=wave, method=method, level=level
+    )
+
+
+def perception_answers(data: MonitorData, kind: ViolationType | str | None = None) -> Answers:
+    """Respondents who perceived a violation (of a type), as :func:`integrity_perception`."""
     matrix = data.respondents["perceived_violations"]
     if kind is None:
         y, answered, _ = any_of(
@@ -87,9 +98,7 @@ def integrity_perception(
             matrix[:, VIOLATIONS.index(chosen)],
             f"perceived violations of type {chosen.value!r} (violation:{chosen})",
         )
-    return _estimate(
-        proportion, data, [y], by, answered=answered, wave=wave, method=method, level=level
-    )
+    return Answers(y, answered, None, {})
 
 
 VIOLATION_METHODS = ("design", "poisson")
@@ -167,10 +176,11 @@ def violation_rate(
     >>> exact.estimate, exact.n, round(exact.confidence_interval().high, 3)
     (1.75, 7, 3.606)
     """
+    if isinstance(per, np.integer | np.floating):
+        per = per.item()
     if not (isinstance(per, int | float) and not isinstance(per, bool) and per > 0):
         raise ValueError(f"'per' must be a number > 0; got {per!r}")
-    if method not in VIOLATION_METHODS:
-        raise ValueError(f"'method' must be one of {VIOLATION_METHODS}; got {method!r}")
+    method = check_choice("method", method, VIOLATION_METHODS)
     if "violations" not in data.supplied:
         raise NotMeasuredError(
             "registered violations are not in these data (no violations file or records); "

@@ -49,7 +49,8 @@ class PlanTable:
         :func:`plan_sample`: respondents needed for the target margin (rounded up);
         :func:`detectable_change`: NaN.
     invite : numpy.ndarray
-        People to invite at the expected response (NaN without a response rate).
+        People to invite at the expected response (NaN without a response rate), at most
+        the whole population (then ``reachable`` says whether that is enough).
     reachable : numpy.ndarray of bool
         Whether the target can be met: the respondents needed are at most the population
         times the response rate (a census of a small office may still fall short).
@@ -119,8 +120,15 @@ def _current(
     """Return the current shares by domain in one wave and each domain's population."""
     unit = Unit(data)
     chosen = unit.waves[-1] if wave is None else wave
-    if by is None:
-        raise ValueError("'by' must name the domains to plan for, for example by='office'")
+    if by is None:  # everyone: the wave's own row of a table by wave
+        if chosen not in unit.waves:
+            raise ValueError(f"wave {chosen!r} is not in the data; waves: {unit.waves}")
+        whole = victimisation(data, by="wave", level=level)
+        assert isinstance(whole, EstimateTable)
+        one = attrs.evolve(whole.reindex([chosen]), domains=("all",), by=())
+        in_wave = np.asarray(data.respondents["wave"] == chosen)
+        total = float(data.respondents["weight"][in_wave].sum())
+        return int(chosen), one, np.array([total])
     table = victimisation(data, by=by, wave=chosen, level=level)
     if not isinstance(table, EstimateTable):  # pragma: no cover - by is given
         raise TypeError("expected a table")
@@ -188,7 +196,7 @@ def plan_sample(
     margin : float, default 0.03
         Target half-width of the interval of the share (0.03: plus or minus 3 points).
     by : str or tuple of str, default "office"
-        The domains to plan for.
+        The domains to plan for; None plans for everyone (one row, ``"all"``).
     level : float, default 0.95
         Confidence level of the intervals.
     response_rate : float or mapping, optional
@@ -250,7 +258,7 @@ def plan_sample(
     )
     needed = np.where(population > 0, np.minimum(needed, np.ceil(population)), np.nan)
     rates = _rates(response_rate, table.domains, table.n)
-    invite = np.ceil(needed / rates)
+    invite = np.minimum(np.ceil(needed / rates), np.ceil(population))  # never beyond everyone
     reachable = np.where(np.isnan(rates), needed <= population, needed <= population * rates)
     return PlanTable(
         domains=table.domains,
@@ -272,7 +280,7 @@ def plan_sample(
 def detectable_change(
     data: MonitorData,
     *,
-    by: By = "office",
+    by: By = None,
     power: float = 0.8,
     level: float = 0.95,
     wave: int | None = None,
@@ -283,8 +291,8 @@ def detectable_change(
     ----------
     data : MonitorData
         The current wave(s).
-    by : str or tuple of str, default "office"
-        The domains.
+    by : str or tuple of str, optional
+        The domains; by default everyone (one row, ``"all"``).
     power : float, default 0.8
         Probability of detecting a change of the size returned.
     level : float, default 0.95

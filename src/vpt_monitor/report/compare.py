@@ -400,7 +400,7 @@ def compare_with_national(
     >>> round(row["estimate"] - row["national"], 10) == round(row["difference"], 10)
     True
     """
-    check_choice("method", method, ("auto", "stacked", "rest"))
+    method = check_choice("method", method, ("auto", "stacked", "rest"))
     values = domain_values(data, by) if domains is None else tuple(domains)
     stacked = None if method == "rest" else _stack(data, by, values)
     if stacked is None:

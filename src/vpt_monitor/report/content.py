@@ -13,7 +13,7 @@ content and use the same renderers.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -758,13 +758,3 @@ def base_metadata(data: MonitorData, language: str, title: str) -> dict[str, Any
         "lonely_psu": data.lonely_psu,
         "generator": f"vpt_monitor {_version()}",
     }
-
-
-def rows_of(table: Table, **values: Any) -> list[Row]:
-    """Return the rows of ``table`` whose domain values are ``values``."""
-    return [r for r in table.rows if all(r.get(k) == v for k, v in values.items())]
-
-
-def labels_of(rows: Sequence[Row], variable: str, language: str) -> list[str]:
-    """Return the labels of ``variable`` in ``rows``, in ``language``."""
-    return [_format.label(r[variable], language) for r in rows]

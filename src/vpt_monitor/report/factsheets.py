@@ -111,13 +111,6 @@ def comparison_titles(table: Table, language: str) -> list[str]:
     ]
 
 
-def _at(table: EstimateTable, label: Any) -> int | None:
-    try:
-        return table.index(label)
-    except KeyError:
-        return None
-
-
 def _indicator_rows(
     data: MonitorData,
     key: str,

@@ -29,7 +29,7 @@ PROPORTION_METHODS = (
     "wilson",
     "clopper_pearson",
 )
-ESTIMATE_METHODS = ("t", "normal", "log")
+ESTIMATE_METHODS = ("t", "normal", "log", "logit")
 
 
 def t_quantile(level: float, df: FloatArray) -> FloatArray:
@@ -49,8 +49,10 @@ def estimate_ci(
 
     ``"log"``: ``exp(log(estimate) -/+ q se / estimate)`` for a positive estimate (the delta
     method's standard error of the log), NaN for an estimate that is not positive.
+    ``"logit"``: ``expit(logit(estimate) -/+ q se / (estimate (1 - estimate)))`` for an
+    estimate strictly between 0 and 1 (such as a predicted probability), NaN otherwise.
     """
-    check_choice("method", method, ESTIMATE_METHODS)
+    method = check_choice("method", method, ESTIMATE_METHODS)
     q = t_quantile(level, np.full_like(se, np.inf) if method == "normal" else df)
     if method == "log":
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -59,6 +61,15 @@ def estimate_ci(
             half = q * se / safe
             low = np.where(positive, safe * np.exp(-half), np.nan)
             high = np.where(positive, safe * np.exp(half), np.nan)
+        return low, high
+    if method == "logit":
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            inside = (estimate > 0) & (estimate < 1)
+            safe = np.where(inside, estimate, 0.5)
+            centre = np.log(safe / (1.0 - safe))
+            half = q * se / (safe * (1.0 - safe))
+            low = np.where(inside, special.expit(centre - half), np.nan)
+            high = np.where(inside, special.expit(centre + half), np.nan)
         return low, high
     return estimate - q * se, estimate + q * se
 
@@ -79,7 +90,7 @@ def proportion_ci(
     the ``"logit"`` method uses instead of the delta method's (``"xlogit"`` always uses the
     delta method).
     """
-    check_choice("method", method, PROPORTION_METHODS)
+    method = check_choice("method", method, PROPORTION_METHODS)
     alpha = 1.0 - level
     t = t_quantile(level, df)
     boundary = (p <= 0.0) | (p >= 1.0)

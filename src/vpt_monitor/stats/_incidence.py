@@ -16,15 +16,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor.stats._arrays import read_only_view
+
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
-
-
-def _read_only(array: NDArray[np.generic] | None) -> NDArray[np.generic] | None:
-    if array is not None and array.flags.writeable:
-        array = array.view()
-        array.setflags(write=False)
-    return array
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -46,11 +41,11 @@ class DomainPSUs:
         (the replicate design's).
     """
 
-    psu_stratum: IntArray = attrs.field(converter=_read_only)
-    columns: IntArray = attrs.field(converter=_read_only)
-    present: BoolArray | None = attrs.field(default=None, converter=_read_only)
-    psu: IntArray | None = attrs.field(default=None, converter=_read_only)
-    column: IntArray | None = attrs.field(default=None, converter=_read_only)
+    psu_stratum: IntArray = attrs.field(converter=read_only_view)
+    columns: IntArray = attrs.field(converter=read_only_view)
+    present: BoolArray | None = attrs.field(default=None, converter=read_only_view)
+    psu: IntArray | None = attrs.field(default=None, converter=read_only_view)
+    column: IntArray | None = attrs.field(default=None, converter=read_only_view)
     fixed_df: float | None = None
 
     def __len__(self) -> int:

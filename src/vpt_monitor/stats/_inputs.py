@@ -11,8 +11,8 @@ result, which is how R ``survey`` estimates on subsets and with ``na.rm=TRUE``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -21,10 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 from vpt_monitor.stats import _frames
 from vpt_monitor.stats._labels import factorize
 from vpt_monitor.stats._validation import as_float_array, check_choice
-
-if TYPE_CHECKING:
-    from vpt_monitor.stats.design import SurveyDesign
-    from vpt_monitor.stats.replicate import ReplicateDesign
+from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -49,8 +46,6 @@ def check_na(na: object) -> str:
 
 
 def _base(design: SurveyDesign | ReplicateDesign) -> SurveyDesign:
-    from vpt_monitor.stats.replicate import ReplicateDesign
-
     return design.base if isinstance(design, ReplicateDesign) else design
 
 
@@ -167,6 +162,61 @@ def response(
             shown = repr(y[i].item()) if named else f"{role}={y[i].item()!r}"
             raise ValueError(f"{what} must be 0 or 1 (or boolean); got {shown} {where(i)}")
     return y, missing
+
+
+#: Several variables: a list of column names, a mapping {name: variable}, or an n x m array.
+Columns = Column | Sequence[str] | Mapping[Hashable, Column]
+
+
+def responses(
+    role: str,
+    value: object,
+    design: SurveyDesign | ReplicateDesign,
+    na: str,
+    *,
+    binary: bool = False,
+) -> tuple[FloatArray, BoolArray | None, tuple[Hashable, ...], bool]:
+    """Read one variable or several: ``n x m`` values, missing rows, names, several or not.
+
+    Several variables are a list of column names of the design's frame, a mapping
+    ``{name: variable}`` (arrays, Series or column names), or a two-dimensional ``n x m``
+    array (its columns named ``0 .. m - 1``). A row missing any of them is missing for all
+    (as R's ``na.rm=TRUE`` with a formula of several variables).
+    """
+    items: list[tuple[Hashable, object, str]]
+    if isinstance(value, Mapping):
+        items = [(name, v, f"{role}[{name!r}]") for name, v in value.items()]
+    elif (
+        isinstance(value, list | tuple)
+        and len(value) > 0
+        and all(isinstance(v, str) for v in value)
+    ):
+        items = [(name, name, role) for name in value]
+    elif (
+        not isinstance(value, str)
+        and _frames.series_library(value) is None
+        and _frames.frame_library(value) is None
+        and np.ndim(value) == 2  # type: ignore[arg-type]
+    ):
+        array = np.asarray(value)
+        items = [(j, array[:, j], f"{role}[{j}]") for j in range(array.shape[1])]
+    else:
+        single, absent_single = response(role, value, design, na, binary=binary)
+        return single[:, None], absent_single, (None,), False
+    if not items:
+        raise ValueError(f"{_frames.quoted(role)} names no variable; give at least one")
+    names = [name for name, _, _ in items]
+    if len(set(names)) != len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise ValueError(f"{_frames.quoted(role)} names the variable {twice!r} twice")
+    columns = []
+    missing: BoolArray | None = None
+    for _, v, part in items:
+        y, absent = response(part, v, design, na, binary=binary)
+        columns.append(y)
+        if absent is not None:
+            missing = absent if missing is None else missing | absent
+    return np.column_stack(columns), missing, tuple(names), True
 
 
 @attrs.frozen(eq=False)

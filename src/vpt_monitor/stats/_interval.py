@@ -9,16 +9,15 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor.stats._arrays import read_only
+
 __all__ = ["ConfidenceInterval"]
 
 
 def _freeze(value: Any) -> float | NDArray[np.float64]:
     """Store 0-d input as a Python float and arrays as read-only float arrays."""
-    array = np.array(value, dtype=np.float64)
-    if array.ndim == 0:
-        return float(array)
-    array.setflags(write=False)
-    return array
+    array = read_only(value, np.float64)
+    return float(array) if array.ndim == 0 else array
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -193,3 +193,8 @@ def factorize(
             return codes, (present + low).astype(array.dtype)
     labels, codes = np.unique(array, return_inverse=True)
     return codes.reshape(-1).astype(np.intp, copy=False), labels
+
+
+def show(value: Any) -> str:
+    """``repr`` of a label as the plain Python value (no ``np.str_(...)`` wrapper)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)

@@ -116,12 +116,29 @@ def check_level(level: float) -> float:
 
 
 def check_choice(name: str, value: object, valid: Iterable[str]) -> str:
-    """Check that ``value`` is one of ``valid`` (exact match, no prefixes)."""
+    """Return the option of ``valid`` that ``value`` names; raise listing the valid ones.
+
+    Names match exactly, except that ``-`` and ``_`` are interchangeable
+    (``"clopper-pearson"`` names ``"clopper_pearson"``, ``"rao_scott_2"`` names
+    ``"rao-scott-2"``); there is no prefix matching and no case folding. Callers use the
+    returned spelling, never ``value`` itself.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats._validation import check_choice
+    >>> check_choice("method", "clopper-pearson", ("wilson", "clopper_pearson"))
+    'clopper_pearson'
+    """
     options = tuple(valid)
-    if not isinstance(value, str) or value not in options:
-        listed = ", ".join(repr(option) for option in options)
-        raise ValueError(f"unknown {name} {value!r}; valid values are {listed}")
-    return value
+    if isinstance(value, str):
+        key = value.replace("-", "_")
+        for option in options:
+            if option.replace("-", "_") == key:
+                return option
+    listed = ", ".join(repr(option) for option in options)
+    raise ValueError(
+        f"unknown {name} {value!r}; valid values are {listed} ('-' and '_' may be swapped)"
+    )
 
 
 def broadcast(**arrays: FloatArray) -> tuple[FloatArray, ...]:

@@ -10,7 +10,7 @@ a post-stratum has no sampling variance at all.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import attrs
@@ -18,8 +18,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor.stats._inputs import label_codes
+from vpt_monitor.stats._labels import show
 from vpt_monitor.stats._validation import warn
-from vpt_monitor.stats.design import SurveyDesign, show
+from vpt_monitor.stats.design import SurveyDesign
 
 __all__ = ["PostStratification", "Raking", "poststratify", "rake"]
 
@@ -305,31 +306,36 @@ def rake(
     return design.with_weights(weights, calibration_step=step)
 
 
-def adjust_totals(
-    design: SurveyDesign,
-    totals: FloatArray,
-    residual: FloatArray,
-    domain: IntArray,
-    n_domains: int,
-) -> FloatArray:
-    """Account for calibration: adjust the dense ``n_psu x D`` table of PSU totals.
+def calibration_adjustment(design: SurveyDesign, group_sums: Callable[..., Any]) -> FloatArray:
+    r"""Return what calibration takes off the PSU totals of influence values (``n_psu x P``).
 
-    ``residual`` is each row's unweighted linearised value ``u_i`` for its own domain (the
-    row's weighted value is ``w_i u_i``), zero outside it. A design carries at most one
+    ``group_sums(codes, size, weighted=...)`` sums the influence values :math:`z = w u`
+    (or :math:`u`, unweighted) over the rows of each group, as
+    :meth:`vpt_monitor.stats.variance.Influence.group_sums`. A design carries at most one
     calibration step, so the step's weights are the design's weights.
+
+    Post-stratification replaces :math:`z_i` by :math:`z_i - w_i \bar z_g` with
+    :math:`\bar z_g = \sum_{j \in g} z_j / \sum_{j \in g} w_j` (R's ``postStratify``);
+    raking sweeps :math:`u \leftarrow u - \bar u_c` over the margins ten times (R's
+    ``rake``). Both are linear in :math:`z`, so the adjustment of the PSU totals is the
+    PSU-by-cell table of weights times the cell means.
     """
-    adjusted = np.array(totals, dtype=np.float64).reshape(design.n_psu, n_domains)
+    adjustment: FloatArray | None = None
     for step in design.calibration:
         if isinstance(step, PostStratification):
             k = step.n_cells
-            key = step.codes * n_domains + domain
-            sums = np.bincount(key, weights=design.weights * residual, minlength=k * n_domains)
+            sums = _as_dense(group_sums(step.codes, k))
             cell_weight = np.bincount(step.codes, weights=step.weights, minlength=k)
-            means = sums.reshape(k, n_domains) / cell_weight[:, None]
-            adjusted -= _psu_by_cell(design, step.codes, step.weights, k) @ means
+            part = _psu_by_cell(design, step.codes, step.weights, k) @ (sums / cell_weight[:, None])
         else:
-            adjusted -= _raking_adjustment(design, step, residual, domain, n_domains)
-    return adjusted
+            part = _raking_adjustment(design, step, group_sums)
+        adjustment = part if adjustment is None else adjustment + part
+    assert adjustment is not None
+    return adjustment
+
+
+def _as_dense(table: Any) -> FloatArray:
+    return np.asarray(table.toarray() if hasattr(table, "toarray") else table, dtype=np.float64)
 
 
 def _psu_by_cell(design: SurveyDesign, codes: IntArray, weights: FloatArray, k: int) -> FloatArray:
@@ -339,27 +345,22 @@ def _psu_by_cell(design: SurveyDesign, codes: IntArray, weights: FloatArray, k: 
 
 
 def _raking_adjustment(
-    design: SurveyDesign, step: Raking, residual: FloatArray, domain: IntArray, n_domains: int
+    design: SurveyDesign, step: Raking, group_sums: Callable[..., Any]
 ) -> FloatArray:
     """Sum over margins of ``psu-by-category weights @ alpha``, alpha from the sweeps."""
     sizes = step.sizes
     counts = [np.diag(step.cross_counts[i][i]) for i in range(len(sizes))]
     sums = [
-        np.bincount(c * n_domains + domain, weights=residual, minlength=s * n_domains).reshape(
-            s, n_domains
-        )
-        for c, s in zip(step.codes, sizes, strict=True)
+        _as_dense(group_sums(c, s, weighted=False)) for c, s in zip(step.codes, sizes, strict=True)
     ]
-    alpha: list[Any] = [np.zeros((s, n_domains)) for s in sizes]
+    alpha: list[Any] = [np.zeros_like(total) for total in sums]
     for _ in range(RAKING_SWEEPS):
         for i in range(len(sizes)):
             shift = sum(step.cross_counts[i][j] @ alpha[j] for j in range(len(sizes)))
             alpha[i] = alpha[i] + (sums[i] - shift) / counts[i][:, None]
-    result: FloatArray = sum(
-        (
-            _psu_by_cell(design, c, step.weights, s) @ a
-            for c, s, a in zip(step.codes, sizes, alpha, strict=True)
-        ),
-        np.zeros((design.n_psu, n_domains)),
-    )
+    parts = [
+        _psu_by_cell(design, c, step.weights, s) @ a
+        for c, s, a in zip(step.codes, sizes, alpha, strict=True)
+    ]
+    result: FloatArray = np.sum(parts, axis=0)
     return result

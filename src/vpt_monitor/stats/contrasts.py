@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -156,8 +156,16 @@ def _labels(table: EstimateTable, labels: Sequence[Hashable]) -> NDArray[np.intp
     return np.array(positions, dtype=np.intp)
 
 
+class SupportsTable(Protocol):
+    """A result that gives its estimates as an :class:`EstimateTable` (a fitted model)."""
+
+    def to_table(self) -> EstimateTable:
+        """Return the estimates and their covariance."""
+        ...
+
+
 def contrast(
-    table: EstimateTable,
+    table: EstimateTable | SupportsTable,
     coefficients: Mapping[Hashable, float] | Callable[..., Any],
     *,
     domains: Sequence[Hashable] | None = None,
@@ -168,8 +176,10 @@ def contrast(
 
     Parameters
     ----------
-    table : EstimateTable
-        Domain estimates from one design (and so with their covariance).
+    table : EstimateTable or GLMResult
+        Domain estimates from one design (and so with their covariance), or a fitted model
+        (:func:`~vpt_monitor.stats.glm`), whose coefficients are then the "domains", named
+        as in ``fit.names``.
     coefficients : mapping or callable
         ``{domain label: coefficient}`` for a linear combination; domains not named get 0.
         For a change between two waves, ``{2016: 1, 2014: -1}``. Or a function of the
@@ -237,10 +247,14 @@ def contrast(
     >>> ci.method, bool(ci.low > 0)
     ('log', True)
     """
+    if not isinstance(table, EstimateTable) and callable(getattr(table, "to_table", None)):
+        table = table.to_table()  # a fitted model: its coefficients
     if not isinstance(table, EstimateTable):
-        raise TypeError(f"'table' must be an EstimateTable; got {type(table).__name__}")
+        raise TypeError(
+            f"'table' must be an EstimateTable (or a fitted model); got {type(table).__name__}"
+        )
     if method is not None:
-        check_choice("method", method, _design_ci.ESTIMATE_METHODS)
+        method = check_choice("method", method, _design_ci.ESTIMATE_METHODS)
     chosen_level = table.level if level is None else check_level(level)
     if isinstance(coefficients, Mapping):
         if domains is not None:
@@ -249,6 +263,8 @@ def contrast(
                 "names its domains itself"
             )
         labels = list(coefficients)
+        if not labels:
+            raise ValueError("'coefficients' is empty; name at least one domain")
         positions = _labels(table, labels)
         weights = np.empty(len(labels))
         for i, label in enumerate(labels):
@@ -261,6 +277,8 @@ def contrast(
                 ) from None
             if not np.isfinite(weights[i]):
                 raise ValueError(f"the coefficient of {label!r} must be finite; got {value!r}")
+        if len(set(positions.tolist())) != positions.size:
+            raise ValueError("'coefficients' names a domain twice (as a code and a label?)")
         used = weights != 0
         positions, weights = positions[used], weights[used]
         theta = table.estimate[positions]
@@ -273,6 +291,8 @@ def contrast(
                 "in order, e.g. domains=(2016, 2014) for lambda a, b: a / b"
             )
         positions = _labels(table, list(domains))
+        if len(set(positions.tolist())) != positions.size:
+            raise ValueError(f"'domains' names a domain twice: {tuple(domains)!r}")
         theta = table.estimate[positions]
         estimate = _scalar(coefficients(*theta))
         if np.all(np.isfinite(theta)) and np.isfinite(estimate):

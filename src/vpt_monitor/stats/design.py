@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt_monitor.stats import _frames
+from vpt_monitor.stats import replicate as replication
+from vpt_monitor.stats._arrays import read_only
 from vpt_monitor.stats._frames import Frame
-from vpt_monitor.stats._labels import compact, factorize
-from vpt_monitor.stats._validation import as_float_array, as_positive, check_choice
+from vpt_monitor.stats._labels import compact, factorize, show
+from vpt_monitor.stats._stages import SecondStage
+from vpt_monitor.stats._validation import as_float_array, as_positive, check_choice, warn
 
-if TYPE_CHECKING:
-    from vpt_monitor.stats.replicate import ReplicateDesign
-
-__all__ = ["LONELY_PSU_POLICIES", "SurveyDesign", "compact", "factorize"]
+__all__ = [
+    "LONELY_PSU_POLICIES",
+    "ReplicateDesign",
+    "SecondStage",
+    "SurveyDesign",
+    "compact",
+    "factorize",
+]
 
 LONELY_PSU_POLICIES = ("fail", "adjust", "certainty", "remove")
 
@@ -28,17 +35,6 @@ BoolArray = NDArray[np.bool_]
 Where = ArrayLike | str | Callable[[Any], Any] | Any
 
 
-def show(value: Any) -> str:
-    """``repr`` of a label as the plain Python value (no ``np.str_(...)`` wrapper)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
-
-
-def _read_only(array: NDArray[Any]) -> NDArray[Any]:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array
-
-
 def _check_weights(weights: ArrayLike) -> FloatArray:
     w = as_float_array("weights", weights)
     if w.ndim != 1:
@@ -47,86 +43,6 @@ def _check_weights(weights: ArrayLike) -> FloatArray:
     if w.shape[0] == 0:
         raise ValueError("'weights' is empty: a design needs at least one row")
     return w
-
-
-class SecondStage:
-    """Second-stage units within PSUs and the variance factor of each PSU's second stage."""
-
-    __slots__ = ("centred", "n_ssu", "psu_scale", "ssu", "ssu_count", "ssu_psu")
-
-    def __init__(
-        self,
-        ssu: IntArray,
-        ssu_psu: IntArray,
-        ssu_count: FloatArray,
-        psu_scale: FloatArray,
-        centred: NDArray[np.bool_],
-    ) -> None:
-        self.ssu = _read_only(ssu)
-        self.n_ssu = len(ssu_psu)
-        self.ssu_psu = _read_only(ssu_psu)
-        self.ssu_count = _read_only(ssu_count)
-        self.psu_scale = _read_only(psu_scale)
-        self.centred = _read_only(centred)
-
-    @classmethod
-    def build(
-        cls,
-        psu: IntArray,
-        first_fraction: FloatArray,
-        ssu: ArrayLike | None,
-        fpc2: ArrayLike,
-        n: int,
-        lonely_psu: str,
-    ) -> SecondStage:
-        """Code the second-stage units and work out each PSU's variance factor."""
-        n_psu = len(first_fraction)
-        if ssu is None:
-            unit = np.arange(n, dtype=np.intp)
-        else:
-            local, local_labels = factorize("ssu", ssu, n)
-            pair = psu.astype(np.int64) * max(len(local_labels), 1) + local
-            _, unit = np.unique(pair, return_inverse=True)
-            unit = unit.astype(np.intp)
-        n_ssu = int(unit.max()) + 1
-        ssu_psu = np.zeros(n_ssu, dtype=np.intp)
-        ssu_psu[unit] = psu
-        count = np.bincount(ssu_psu, minlength=n_psu).astype(np.float64)
-
-        f = as_float_array("fpc2", fpc2)
-        if f.shape != (n,):
-            raise ValueError(f"'fpc2' has shape {f.shape} but 'weights' has {n} values")
-        f = as_positive("fpc2", f)
-        first = np.zeros(n_psu)
-        first[psu[::-1]] = f[::-1]
-        varies = f != first[psu]
-        if varies.any():
-            row = int(np.argmax(varies))
-            raise ValueError(f"'fpc2' must be constant within a PSU; it varies at index {row}")
-        population = np.where(first > 1, first, count / first)
-        small = population < count * (1 - 1e-12)
-        if small.any():
-            i = int(np.argmax(small))
-            raise ValueError(
-                f"'fpc2' is smaller than the sample in PSU number {i}: {population[i]:g} units "
-                f"in its population but {count[i]:g} sampled"
-            )
-        fraction = np.minimum(count / population, 1.0)
-        lonely = (count == 1) & (fraction < 1) & (first_fraction > 0)
-        if lonely.any() and lonely_psu == "fail":
-            i = int(np.argmax(lonely))
-            raise ValueError(
-                f"PSU number {i} has only one second-stage unit, so its within-PSU variance "
-                "cannot be estimated; choose lonely_psu='adjust', 'certainty' or 'remove'"
-            )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(
-                count > 1,
-                first_fraction * (1 - fraction) * count / (count - 1),
-                first_fraction * (1 - fraction) if lonely_psu == "adjust" else 0.0,
-            )
-        centred = (count > 1) | (lonely_psu != "adjust")
-        return cls(unit, ssu_psu, count, scale, centred)
 
 
 class SurveyDesign:
@@ -241,6 +157,7 @@ class SurveyDesign:
         "_fpc_rows",
         "_frame",
         "_psu",
+        "_psu_fraction",
         "_psu_labels",
         "_psu_order",
         "_psu_scale",
@@ -492,16 +409,17 @@ class SurveyDesign:
         self.n_strata = n_strata
         self.n_psu = n_psu
         self._weights = np.array(w, dtype=np.float64, copy=True)  # handed out read-only
-        self._strata = _read_only(strata_codes)
+        self._strata = read_only(strata_codes)
         self._strata_labels = strata_labels
-        self._psu = _read_only(psu)
+        self._psu = read_only(psu)
         self._psu_labels = psu_labels
-        self._psu_stratum = _read_only(psu_stratum)
-        self._psu_scale = _read_only(scale[psu_stratum])
+        self._psu_stratum = read_only(psu_stratum)
+        self._psu_scale = read_only(scale[psu_stratum])
+        self._psu_fraction = read_only(fraction[psu_stratum])
         order = np.argsort(psu_stratum, kind="stable")
         starts = np.concatenate([[0], np.cumsum(psu_per_stratum)[:-1]]).astype(np.intp)
-        self._psu_order = (_read_only(order), _read_only(starts))
-        self._fpc_rows = None if fpc_rows is None else _read_only(fpc_rows)
+        self._psu_order = (read_only(order), read_only(starts))
+        self._fpc_rows = None if fpc_rows is None else read_only(fpc_rows)
         self._second: SecondStage | None = None
         if ssu is not None or fpc2 is not None:
             if fpc2 is None:
@@ -515,7 +433,7 @@ class SurveyDesign:
                     "ultimate-cluster variance already covers the second stage"
                 )
             self._second = SecondStage.build(
-                psu, fraction[psu_stratum], ssu, fpc2, n, self.lonely_psu
+                psu, fraction[psu_stratum], ssu, fpc2, n, self.lonely_psu, psu_labels
             )
         self._calibration: tuple[Any, ...] = ()
         self._frame: Frame | None = None
@@ -527,8 +445,7 @@ class SurveyDesign:
     @property
     def weights(self) -> FloatArray:
         """The weights, one per row (read-only)."""
-        view = self._weights.view()
-        view.setflags(write=False)
+        view: FloatArray = read_only(self._weights, copy=False)
         return view
 
     @property
@@ -631,7 +548,7 @@ class SurveyDesign:
             raise ValueError(
                 "the subset keeps no row; a design needs at least one row to estimate from"
             )
-        keep.setflags(write=False)
+        keep = read_only(keep, copy=False)
         design = self._clone()
         design._subset = keep
         psus = np.bincount(self._psu[keep], minlength=self.n_psu) > 0
@@ -782,10 +699,37 @@ class SurveyDesign:
         >>> round(mean([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], jk).standard_error, 4)  # as R survey
         0.3959
         """
-        from vpt_monitor.stats.replicate import make
-
-        return make(
-            self, method, replicates=replicates, seed=seed, rho=rho, hadamard=hadamard, mse=mse
+        method = check_choice("method", method, replication.REPLICATE_METHODS)
+        if self._subset is not None:
+            raise ValueError(
+                "make the replicate design from the full design, then take the subset "
+                "(replicates made from a subset would not be those of the sample)"
+            )
+        if self._second is not None:
+            warn(
+                "replicate weights use the first stage only: the second-stage fpc is dropped "
+                "(as R's as.svrepdesign does)"
+            )
+        if self._calibration:
+            raise ValueError(
+                "replicate weights from a calibrated design would ignore the calibration; make "
+                "the replicate design from the uncalibrated one"
+            )
+        _, first_row = np.unique(self._psu, return_index=True)
+        layout = replication.Layout(
+            psu_stratum=self._psu_stratum,
+            n_strata=self.n_strata,
+            strata_labels=self._strata_labels,
+            psu_first_row=first_row.astype(np.intp),
+            fraction=self._psu_fraction,
+            has_fpc=self._fpc_rows is not None,
+            lonely_psu=self.lonely_psu,
+        )
+        made = replication.make(
+            layout, method, replicates=replicates, seed=seed, rho=rho, hadamard=hadamard
+        )
+        return ReplicateDesign._make(
+            self, made.method, made.multipliers, made.scale, made.rscales, mse=mse, df=made.df
         )
 
     def __len__(self) -> int:
@@ -799,6 +743,315 @@ class SurveyDesign:
             f"SurveyDesign(n={self.n}, strata={self.n_strata}, psu={self.n_psu}, df={self.df}, "
             f"fpc={'yes' if self._fpc_rows is not None else 'no'}, "
             f"lonely_psu={self.lonely_psu!r}{calibrated}{frame}{subset})"
+        )
+
+
+class ReplicateDesign:
+    """A design whose variances come from replicate weights.
+
+    Made from a design by :meth:`SurveyDesign.replicate`, or from replicate weights supplied
+    with the data by :meth:`from_frame` (R's ``svrepdesign``).
+
+    The estimators (:func:`~vpt_monitor.stats.mean`, :func:`~vpt_monitor.stats.total`,
+    :func:`~vpt_monitor.stats.ratio`, :func:`~vpt_monitor.stats.proportion`) accept it in
+    place of a :class:`SurveyDesign`.
+
+    Attributes
+    ----------
+    base : SurveyDesign
+        The design the replicates were made from (weights, strata and PSUs).
+    method : str
+        ``"jk1"``, ``"jkn"``, ``"brr"``, ``"fay"`` or ``"bootstrap"``.
+    multipliers : numpy.ndarray
+        ``n_psu x R`` factors: replicate ``r`` gives the rows of PSU ``i`` the weight
+        ``weights * multipliers[i, r]``. For replicate weights supplied with the data every
+        row is its own PSU of ``base``.
+    scale : float
+        Overall scale :math:`c` of the variance.
+    rscales : numpy.ndarray
+        Replicate scales :math:`c_r`.
+    mse : bool
+        Centre the replicates on the full-sample estimate (True) or on their mean (False,
+        R's default).
+    df : int
+        Degrees of freedom: the rank of the replicate weights minus one, as R's ``degf``.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, total
+    >>> design = SurveyDesign(weights=[2, 2, 3, 3], strata=[1, 1, 2, 2])
+    >>> brr = design.replicate("brr")
+    >>> brr.replicates, brr.df
+    (4, 2)
+    >>> round(total([1.0, 3.0, 2.0, 6.0], brr).standard_error, 4)  # as Taylor for a total
+    12.6491
+    """
+
+    __slots__ = ("base", "df", "method", "mse", "multipliers", "rscales", "scale")
+
+    def __init__(
+        self,
+        base: SurveyDesign,
+        method: str,
+        multipliers: ArrayLike,
+        scale: float,
+        rscales: ArrayLike,
+        *,
+        mse: bool = False,
+        df: int,
+    ) -> None:
+        self.base = base
+        self.method = method
+        self.multipliers = read_only(multipliers, np.float64)
+        self.scale = float(scale)
+        self.rscales = read_only(rscales, np.float64)
+        self.mse = bool(mse)
+        self.df = int(df)
+
+    @property
+    def weights(self) -> FloatArray:
+        """Full-sample weights (read-only)."""
+        return self.base.weights
+
+    @property
+    def n(self) -> int:
+        """Number of rows."""
+        return int(self.base.n)
+
+    @property
+    def replicates(self) -> int:
+        """Number of replicates ``R``."""
+        return int(self.multipliers.shape[1])
+
+    def replicate_weights(self) -> FloatArray:
+        """Return the ``n x R`` matrix of replicate weights (materialised on request)."""
+        result: FloatArray = self.base.weights[:, None] * self.multipliers[self.base.psu]
+        return result
+
+    @property
+    def frame(self) -> Any:
+        """The data frame the design was made from, or None (see :attr:`SurveyDesign.frame`)."""
+        return self.base.frame
+
+    @property
+    def in_subset(self) -> NDArray[np.bool_] | None:
+        """Which rows a :meth:`subset` keeps for estimation, or None for all."""
+        return self.base.in_subset
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        *,
+        weights: Hashable,
+        replicate_weights: str | Sequence[Hashable],
+        method: str,
+        scale: float | None = None,
+        rscales: ArrayLike | None = None,
+        rho: float | None = None,
+        combined_weights: bool = True,
+        mse: bool = False,
+        df: int | None = None,
+    ) -> ReplicateDesign:
+        r"""Make a replicate design from weights supplied in a frame, as R's ``svrepdesign``.
+
+        Public-use files often come with replicate weights instead of strata and clusters.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame or polars.DataFrame
+            One row per respondent, kept by the design (see
+            :meth:`SurveyDesign.from_frame`).
+        weights : str
+            Name of the column of full-sample weights.
+        replicate_weights : str or sequence of str
+            The replicate-weight columns: a prefix that their names start with (the
+            ``weights`` column excluded), taken in the frame's order, or a list of names.
+        method : {"jk1", "jkn", "brr", "fay", "bootstrap", "sdr", "jk2", "other"}
+            How the replicates were made; it sets the default ``scale`` and ``rscales`` as
+            R's ``svrepdesign(type=)`` does: ``"brr"`` :math:`1/R`; ``"fay"``
+            :math:`1/(R(1-\rho)^2)`; ``"jk1"`` :math:`(R-1)/R`; ``"jkn"`` 1, with
+            ``rscales`` required (:math:`(n_h - 1)/n_h` for the stratum of each
+            replicate); ``"bootstrap"`` :math:`1/(R-1)`; ``"sdr"`` (successive difference)
+            :math:`4/R`; ``"jk2"`` 1; ``"other"`` needs ``scale``.
+        scale : float, optional
+            Overall scale :math:`c`; refused for ``"brr"``, ``"fay"``, ``"sdr"`` and
+            ``"jk2"``, whose scale is fixed.
+        rscales : float or array_like, optional
+            Replicate scales :math:`c_r`, one number or one per replicate (default 1).
+            Finite-population corrections of a jackknife go here, as R's ``fpc=`` would put
+            them: multiply each replicate's scale by :math:`1 - f_h`.
+        rho : float, optional
+            Fay's factor, required with ``"fay"``.
+        combined_weights : bool, default True
+            Whether the columns are the replicate weights themselves (True) or factors to
+            multiply the full-sample weights by (False), as R's ``combined.weights``.
+        mse : bool, default False
+            Centre the replicates on the full-sample estimate instead of their mean.
+        df : int, optional
+            Degrees of freedom. By default the numerical rank of the replicate weights minus
+            one, as R's ``degf``.
+
+        Returns
+        -------
+        ReplicateDesign
+
+        Raises
+        ------
+        ValueError
+            For fewer than two replicate columns, a missing or infinite replicate weight,
+            an unknown method, a missing ``rho`` or ``rscales`` where the method needs one,
+            a ``scale`` the method fixes, and names the frame does not have.
+        TypeError
+            For a replicate-weight column that is not numeric.
+
+        Notes
+        -----
+        The variance of an estimate :math:`\hat\theta` is
+        :math:`c \sum_r c_r (\hat\theta_r - \bar\theta)^2` (see the module), with
+        :math:`\hat\theta_r` the estimate under replicate weights :math:`r`. The design
+        holds the replicate weights as factors of the full-sample weights in an
+        ``n x R`` array (one copy of the columns); estimates of every domain come from one
+        product of it with the domain sums of each row.
+
+        References
+        ----------
+        .. [1] Lumley, T. (2010). *Complex Surveys*, section 2.5 (``svrepdesign``). Wiley.
+        .. [2] Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed.,
+           chapters 3-5. Springer.
+
+        Examples
+        --------
+        A delete-one jackknife of four respondents, its weights in the file:
+
+        >>> import pandas as pd
+        >>> from vpt_monitor.stats import ReplicateDesign, mean
+        >>> k = 4 / 3
+        >>> frame = pd.DataFrame({
+        ...     "w": [1.0, 1.0, 1.0, 1.0], "y": [1.0, 2.0, 4.0, 5.0],
+        ...     "rep1": [0, k, k, k], "rep2": [k, 0, k, k],
+        ...     "rep3": [k, k, 0, k], "rep4": [k, k, k, 0],
+        ... })
+        >>> design = ReplicateDesign.from_frame(
+        ...     frame, weights="w", replicate_weights="rep", method="jk1"
+        ... )
+        >>> design
+        ReplicateDesign(method='jk1', n=4, replicates=4, df=3, mse=False)
+        >>> round(mean("y", design).standard_error, 6)  # the SRS standard error s / sqrt(n)
+        0.912871
+        """
+        method = check_choice("method", method, replication.SUPPLIED_METHODS)
+        base = SurveyDesign.from_frame(frame, weights=weights)
+        assert base._frame is not None
+        names = replication.replicate_columns(base._frame, replicate_weights, weights)
+        matrix = np.empty((base.n, len(names)), dtype=np.float64)
+        for r, name in enumerate(names):
+            series = base._frame.column(name, "replicate_weights")
+            values = _frames.numbers(series, "replicate_weights")
+            what = _frames.describe("replicate_weights", series)
+            bad = ~np.isfinite(values)
+            if bad.any():
+                if np.isnan(values[bad]).all():
+                    raise ValueError(
+                        _frames.missing_message(what, series, bad, "every row needs a weight")
+                    )
+                i = int(np.argmax(bad & ~np.isnan(values)))
+                raise ValueError(
+                    f"{what} must be finite; got {values[i]!r} at {_frames.row(series, i)}"
+                )
+            matrix[:, r] = values
+        count = len(names)
+        scale, rscales = replication.supplied_scales(method, count, scale, rscales, rho)
+        analysis = matrix if combined_weights else matrix * base.weights[:, None]
+        if df is None:
+            df = replication.qr_rank(analysis.T @ analysis) - 1
+        elif isinstance(df, bool) or not isinstance(df, int | np.integer) or df < 0:
+            raise ValueError(f"'df' must be a whole number >= 0; got {df!r}")
+        if combined_weights:
+            matrix /= base.weights[:, None]
+        return cls._make(base, method, matrix, scale, rscales, mse=mse, df=int(df))
+
+    @classmethod
+    def _make(
+        cls,
+        base: SurveyDesign,
+        method: str,
+        multipliers: FloatArray,
+        scale: float,
+        rscales: FloatArray,
+        *,
+        mse: bool,
+        df: int,
+    ) -> ReplicateDesign:
+        """Build without copying ``multipliers`` (which the caller hands over)."""
+        design = cls.__new__(cls)
+        design.base = base
+        design.method = method
+        design.multipliers = read_only(multipliers, copy=False)
+        design.scale = float(scale)
+        design.rscales = read_only(rscales, np.float64)
+        design.mse = bool(mse)
+        design.df = int(df)
+        return design
+
+    def subset(self, where: Where) -> ReplicateDesign:
+        """Restrict estimation to some rows, as R's ``subset`` of a replicate design.
+
+        Parameters
+        ----------
+        where : array_like of bool, str, callable or polars expression
+            The rows to keep, as :meth:`SurveyDesign.subset` takes them.
+
+        Returns
+        -------
+        ReplicateDesign
+            The same replicates, with estimates that cover only the rows kept (the others
+            count with weight zero in every replicate, which is what dropping them does to
+            a replicate estimate). Its degrees of freedom are those R gives a subset of a
+            replicate design: the numerical rank of the kept rows' replicate weights minus
+            one.
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> design = SurveyDesign(weights=[1, 2, 1, 2, 3, 1], strata=[1, 1, 1, 2, 2, 2])
+        >>> jk = design.replicate("jkn")
+        >>> first = jk.subset([True, True, True, False, False, False])
+        >>> first.df
+        2
+        >>> y = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+        >>> mean(y, first).standard_error == mean(y, jk, by=[1, 1, 1, 2, 2, 2])[1].standard_error
+        True
+        """
+        base = self.base.subset(where)
+        keep = base.in_subset
+        assert keep is not None
+        # Gram matrix of the kept rows' replicate weights w_i m_{psu(i)}, PSU by PSU
+        squares = np.bincount(
+            base.psu[keep], weights=base.weights[keep] ** 2, minlength=base.n_psu
+        ).astype(np.float64)
+        used = np.flatnonzero(squares)
+        rows = self.multipliers[used]
+        gram = rows.T @ (rows * squares[used][:, None])
+        return ReplicateDesign._make(
+            base,
+            self.method,
+            self.multipliers,
+            self.scale,
+            self.rscales,
+            mse=self.mse,
+            df=replication.qr_rank(gram) - 1,
+        )
+
+    def __len__(self) -> int:
+        return int(self.base.n)
+
+    def __repr__(self) -> str:
+        keep = self.base.in_subset
+        subset = "" if keep is None else f", subset={int(keep.sum())}"
+        return (
+            f"ReplicateDesign(method={self.method!r}, n={self.n}, replicates={self.replicates}, "
+            f"df={self.df}, mse={self.mse}{subset})"
         )
 
 

@@ -146,7 +146,8 @@ def proportion_ci(
     array([0.1684, 0.1617])
     """
     check_level(level)
-    kernel = _binomial.KERNELS[check_choice("method", method, PROPORTION_METHODS)]
+    method = check_choice("method", method, PROPORTION_METHODS)
+    kernel = _binomial.KERNELS[method]
     x, n = _binomial_counts(successes, trials)
     with np.errstate(divide="ignore", invalid="ignore"):
         n_safe = np.where(n == 0, 1.0, n)
@@ -236,7 +237,8 @@ def difference_ci(
     -0.0326 0.1933
     """
     check_level(level)
-    kernel = _difference.KERNELS[check_choice("method", method, DIFFERENCE_METHODS)]
+    method = check_choice("method", method, DIFFERENCE_METHODS)
+    kernel = _difference.KERNELS[method]
     x1, n1 = _binomial_counts(successes1, trials1, "1")
     x2, n2 = _binomial_counts(successes2, trials2, "2")
     x1, n1, x2, n2 = broadcast(successes1=x1, trials1=n1, successes2=x2, trials2=n2)
@@ -326,7 +328,8 @@ def rate_ci(
     2.067 6.987
     """
     check_level(level)
-    kernel = _poisson.KERNELS[check_choice("method", method, RATE_METHODS)]
+    method = check_choice("method", method, RATE_METHODS)
+    kernel = _poisson.KERNELS[method]
     x = as_counts("events", events)
     t = as_positive("exposure", exposure)
     x, t = broadcast(events=x, exposure=t)

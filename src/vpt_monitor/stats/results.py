@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -11,14 +11,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor.stats import _design_ci, _reliability
+from vpt_monitor.stats._arrays import read_only
 from vpt_monitor.stats._incidence import DomainPSUs
 from vpt_monitor.stats._interval import ConfidenceInterval
-from vpt_monitor.stats._validation import check_level
+from vpt_monitor.stats._validation import check_choice, check_level
 
 __all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 
 FloatArray = NDArray[np.float64]
-KINDS = ("mean", "total", "ratio", "proportion", "contrast", "rate")
+#: An interval that is not ``estimate -/+ t se``: ``(level, method) -> (low, high, method)``
+#: for every domain of a table (the Woodruff interval of a quantile needs the data).
+IntervalFunction = Callable[[float, str | None], tuple[FloatArray, FloatArray, str]]
 
 #: Names of the flags an estimate can carry, in the column order of ``flag_array``:
 #:
@@ -50,14 +53,11 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 
 
 def _counts(value: Any) -> NDArray[np.int64]:
-    array = np.rint(np.asarray(value, dtype=np.float64)).astype(np.int64)
-    array.setflags(write=False)
-    return array
+    return read_only(np.rint(np.asarray(value, dtype=np.float64)), np.int64)
 
 
 def _array(value: Any) -> FloatArray:
-    array = np.array(value, dtype=np.float64)
-    array.setflags(write=False)
+    array: FloatArray = read_only(value, np.float64)
     return array
 
 
@@ -161,6 +161,7 @@ class Estimate:
         converter=float, default=float("nan"), kw_only=True, repr=False
     )
     flag_detail: str = attrs.field(default="", converter=str, kw_only=True, repr=False)
+    interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
 
     @property
     def variance(self) -> float:
@@ -239,6 +240,11 @@ class Estimate:
         :math:`\mathrm{se}/(\hat p(1 - \hat p))` (R's ``"xlogit"``); for a Taylor design
         the two coincide.
         """
+        if self.interval is not None:
+            chosen_level = check_level(self.level if level is None else level)
+            low_q, high_q, how = self.interval(chosen_level, method)
+            low_q, high_q = _clip(low_q, high_q, self.bounds)
+            return ConfidenceInterval(float(low_q[0]), float(high_q[0]), chosen_level, how)
         ci = _interval(
             self.kind,
             np.float64(self.estimate),
@@ -262,6 +268,18 @@ class Estimate:
         )
 
 
+def _pick(function: IntervalFunction, positions: NDArray[np.intp]) -> IntervalFunction:
+    """Restrict an interval function to the domains at ``positions`` (-1: a new one)."""
+
+    def picked(level: float, method: str | None) -> tuple[FloatArray, FloatArray, str]:
+        low, high, how = function(level, method)
+        safe = np.maximum(positions, 0)
+        known = positions >= 0
+        return np.where(known, low[safe], np.nan), np.where(known, high[safe], np.nan), how
+
+    return picked
+
+
 def _interval(
     kind: str,
     estimate: Any,
@@ -277,17 +295,20 @@ def _interval(
     check_level(level)
     chosen = _default_method(kind) if method is None else method
     if kind == "rate":
-        from vpt_monitor.stats.intervals import rate_ci
+        from vpt_monitor.stats.intervals import RATE_METHODS, rate_ci
 
+        chosen = check_choice("method", chosen, RATE_METHODS)
         positive = np.asarray(exposure) > 0
         ci = rate_ci(n, np.where(positive, exposure, 1.0), method=chosen, level=level)
         low = np.where(positive, ci.low, np.nan)
         high = np.where(positive, ci.high, np.nan)
     elif kind == "proportion":
+        chosen = check_choice("method", chosen, _design_ci.PROPORTION_METHODS)
         low, high, _ = _design_ci.proportion_ci(
             estimate, se, df, n, n_effective, level, chosen, logit_se
         )
     else:
+        chosen = check_choice("method", chosen, _design_ci.ESTIMATE_METHODS)
         low, high = _design_ci.estimate_ci(estimate, se, df, level, chosen)
     return low, high, chosen, level
 
@@ -379,6 +400,7 @@ class EstimateTable:
         default=(), converter=_tuple, kw_only=True, repr=False
     )
     domain_psus: DomainPSUs | None = attrs.field(default=None, kw_only=True, repr=False)
+    interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         size = len(self.domains)
@@ -540,6 +562,7 @@ class EstimateTable:
                 np.nan if self.logit_standard_error is None else self.logit_standard_error[i]
             ),
             flag_detail=self.flag_detail[i],
+            interval=None if self.interval is None else _pick(self.interval, np.array([i])),
         )
 
     def __iter__(self) -> Iterator[tuple[Hashable, Estimate]]:
@@ -618,12 +641,18 @@ class EstimateTable:
                 if self.domain_psus is None
                 else self.domain_psus.take(np.where(known, take, -1))
             ),
+            interval=None if self.interval is None else _pick(self.interval, take),
         )
 
     def confidence_interval(
         self, level: float | None = None, method: str | None = None
     ) -> ConfidenceInterval:
         """Intervals for all domains at once; see :meth:`Estimate.confidence_interval`."""
+        if self.interval is not None:
+            chosen_level = check_level(self.level if level is None else level)
+            low_q, high_q, how = self.interval(chosen_level, method)
+            low_q, high_q = _clip(low_q, high_q, self.bounds)
+            return ConfidenceInterval(low_q, high_q, chosen_level, how)
         low, high, chosen, chosen_level = _interval(
             self.kind,
             self.estimate,

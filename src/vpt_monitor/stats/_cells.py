@@ -1,20 +1,20 @@
-"""Taylor-linearisation variance for domain estimates, by weighted ``bincount`` passes.
+"""(PSU, domain) cells: the fast path of the domain estimators, by weighted ``bincount``.
 
-Every estimator of this library is linear in a few weighted sums once its domain estimate is
-known, so its variance needs the sums only per *cell*, a (PSU, domain) pair, never per row:
-for a mean, the PSU total of the linearised values ``w_i (y_i - ybar_d) / W_d`` is
-``(A - ybar_d B) / W_d`` with ``A`` and ``B`` the cell sums of ``w y`` and ``w``. A row lies
-in one cell, so each cell sum is one ``bincount`` over the rows, whatever the number of
-domains; everything after that works on the small cell table.
+The domain estimators (mean, total, ratio, proportion) are ratios of weighted totals, so
+their estimates *and* the PSU totals of their influence values need the rows' sums only per
+*cell*, a (PSU, domain) pair, never per row: for a mean, the PSU total of the influence
+values ``w_i (y_i - ybar_d) / W_d`` is ``(A - ybar_d B) / W_d`` with ``A`` and ``B`` the cell
+sums of ``w y`` and ``w``. A row lies in one cell, so each cell sum is one ``bincount`` over
+the rows, whatever the number of domains; everything after that works on the small cell
+table, which :mod:`vpt_monitor.stats.variance` turns into a covariance.
 
-The variance is then the between-PSU variance of the cell totals within strata, summed over
-strata (see :class:`~vpt_monitor.stats.SurveyDesign`). Cells are held densely (every PSU
-times every domain) when that table is small, and as the sorted list of occupied cells
-otherwise (for example with one PSU per row and many domains).
+Cells are held densely (every PSU times every domain) when that table is small, and as the
+sorted list of occupied cells otherwise (for example with one PSU per row and many domains).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -77,6 +77,20 @@ class Cells:
         """Per-domain values lined up with the cells (broadcast for dense cells)."""
         return per_domain[None, :] if self.dense else per_domain[self._domain]
 
+    def table(self, blocks: Sequence[FloatArray]) -> Any:
+        """PSU-by-column table of cell values, one block of ``D`` columns per entry.
+
+        Dense cells give an ``n_psu x (len(blocks) * D)`` array; occupied-only cells a
+        scipy sparse array of that shape.
+        """
+        if self.dense:
+            return np.hstack(blocks) if len(blocks) > 1 else blocks[0]
+        assert self.psu is not None
+        m, d = len(blocks), self.n_domains
+        rows = np.tile(self.psu, m)
+        cols = (np.arange(m)[:, None] * d + self._domain[None, :]).ravel()
+        return sparse.csr_array((np.concatenate(blocks), (rows, cols)), shape=(self.n_psu, m * d))
+
     @property
     def _domain(self) -> IntArray:
         assert self.domain is not None
@@ -108,44 +122,6 @@ def _stratum_sums(design: SurveyDesign, per_psu: NDArray[Any]) -> FloatArray:
     return np.asarray(np.add.reduceat(per_psu[order], starts, axis=0), dtype=np.float64)
 
 
-def covariance(
-    design: SurveyDesign, table: Cells, totals: FloatArray
-) -> tuple[FloatArray | None, FloatArray | None]:
-    """Covariance of the domain estimates whose cell totals are ``totals``.
-
-    Returns ``(factor, None)`` with ``covariance = factor.T @ factor`` for dense cells, and
-    ``(None, covariance)`` for occupied-only cells.
-    """
-    n_strata, n_domains = design.n_strata, table.n_domains
-    psu_stratum = design.psu_stratum
-    scale = design.psu_scale
-    psu_count: FloatArray = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
-    # a lonely PSU under "adjust" is centred at zero rather than at its stratum mean
-    centred = (psu_count > 1) | (design.lonely_psu != "adjust")
-    if table.dense:
-        sums = _stratum_sums(design, totals)
-    else:
-        assert table.psu is not None
-        index = psu_stratum[table.psu] * n_domains + table._domain
-        flat = np.bincount(index, weights=totals, minlength=n_strata * n_domains)
-        sums = np.asarray(flat, dtype=np.float64).reshape(n_strata, n_domains)
-    means = np.where(centred[:, None], sums / psu_count[:, None], 0.0)
-
-    if table.dense:
-        deviations: FloatArray = (totals - means[psu_stratum]) * np.sqrt(scale)[:, None]
-        return deviations, None
-
-    # occupied cells only: expand the centred cross product as
-    # sum_i s_i T_i T_i' - sum_h s_h n_h m_h m_h'
-    matrix = sparse.csr_array((totals, (table.psu, table._domain)), shape=(design.n_psu, n_domains))
-    first = (matrix.T @ (sparse.diags_array(scale) @ matrix)).toarray()
-    stratum_scale = np.zeros(n_strata)
-    stratum_scale[psu_stratum] = scale
-    factor = stratum_scale * psu_count
-    dense: FloatArray = first - means.T @ (means * factor[:, None])
-    return None, dense
-
-
 def degrees_of_freedom(
     design: SurveyDesign, table: Cells, present: NDArray[np.bool_]
 ) -> FloatArray:
@@ -164,25 +140,3 @@ def degrees_of_freedom(
         hit = np.bincount(index, weights=present, minlength=n_strata * n_domains) > 0
         strata = hit.reshape(n_strata, n_domains).sum(axis=0)
     return np.asarray(psus - strata, dtype=np.float64)
-
-
-def second_stage_covariance(
-    design: SurveyDesign, z: FloatArray, domain: IntArray, n_domains: int
-) -> FloatArray:
-    """Within-PSU (second-stage) covariance of the domain estimates, from row values ``z``.
-
-    Expands the centred sum as ``sum_k s Z_k Z_k' - sum_i s_i T_i T_i' / m_i`` over the
-    second-stage unit totals ``Z`` and PSU totals ``T``.
-    """
-    stage = design.second_stage
-    assert stage is not None
-    shape_units = (stage.n_ssu, n_domains)
-    units = sparse.csr_array((z, (stage.ssu, domain)), shape=shape_units)
-    unit_scale = sparse.diags_array(stage.psu_scale[stage.ssu_psu])
-    within = (units.T @ (unit_scale @ units)).toarray()
-    psus = sparse.csr_array((z, (design.psu, domain)), shape=(design.n_psu, n_domains))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_scale = np.where(stage.centred, stage.psu_scale / stage.ssu_count, 0.0)
-    between = (psus.T @ (sparse.diags_array(mean_scale) @ psus)).toarray()
-    result: FloatArray = within - between
-    return result

@@ -1,0 +1,408 @@
+r"""Weighted generalised linear models: families, IRLS, aliasing and separation.
+
+The fit is R's ``glm.fit`` with the canonical link of each family: iteratively reweighted
+least squares from R's starting values, each step a Newton step
+:math:`\beta \leftarrow \beta + (X^\top W X)^{-1} X^\top w (y - \mu)` with working weights
+:math:`W = w\,\mu'(\eta)` (for a canonical link the Fisher and Newton steps coincide). It
+stops when the deviance changes by less than ``1e-13`` of itself, far tighter than R's
+``1e-8``, so that the coefficients are R's limit, not R's last iterate.
+
+Columns that are linear combinations of earlier ones are *aliased* (R reports their
+coefficients as ``NA``): found in order, as R's pivoting QR (LINPACK ``dqrdc2``) finds
+them, by a Cholesky factorisation of the weighted cross-product matrix scaled to unit
+diagonal. A binomial or Poisson fit whose maximum-likelihood estimate does not exist
+(perfect or quasi-complete separation; a category with no events) is detected by the
+linear programme of Konis (2007) when the iterations show its signs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+from scipy import linalg, optimize, special
+from scipy.linalg import blas
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+FAMILIES = ("gaussian", "binomial", "quasibinomial", "poisson", "quasipoisson")
+#: Relative change of the deviance at which the iterations stop.
+TOLERANCE = 1e-13
+MAX_ITERATIONS = 30
+#: A column whose part orthogonal to the columns before it has a squared norm below this
+#: fraction of its own is aliased.
+ALIAS_TOLERANCE = 1e-10
+#: A fitted mean this close to 0 (or 1, binomial) makes the fit suspect of separation.
+EDGE = 1e-10
+
+
+@attrs.frozen
+class Family:
+    """A family with its canonical link: mean, variance and derivative of the mean."""
+
+    name: str
+    base: str  # "gaussian", "binomial" or "poisson"
+
+    @property
+    def quasi(self) -> bool:
+        """Whether the dispersion is estimated (quasi families, and the gaussian)."""
+        return self.name.startswith("quasi") or self.base == "gaussian"
+
+    @property
+    def link(self) -> str:
+        """Name of the canonical link."""
+        return {"gaussian": "identity", "binomial": "logit", "poisson": "log"}[self.base]
+
+    def mean(self, eta: FloatArray) -> FloatArray:
+        r"""Inverse link :math:`\mu(\eta)`."""
+        if self.base == "binomial":
+            return np.asarray(special.expit(eta), dtype=np.float64)
+        if self.base == "poisson":
+            with np.errstate(over="ignore"):
+                return np.exp(np.minimum(eta, 700.0))
+        return eta
+
+    def derivative(self, eta: FloatArray) -> FloatArray:
+        r"""Return :math:`d\mu/d\eta`, also the variance function at :math:`\mu(\eta)`."""
+        if self.base == "binomial":
+            mu = special.expit(eta)
+            return np.asarray(mu * (1.0 - mu), dtype=np.float64)
+        if self.base == "poisson":
+            return self.mean(eta)
+        return np.ones_like(eta)
+
+    def mean_and_derivative(self, eta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        r"""Return :math:`\mu(\eta)` and :math:`d\mu/d\eta` in one pass."""
+        mu = self.mean(eta)
+        if self.base == "binomial":
+            return mu, mu * (1.0 - mu)
+        if self.base == "poisson":
+            return mu, mu
+        return mu, np.ones_like(eta)
+
+    def link_of(self, mu: FloatArray) -> FloatArray:
+        r"""Link :math:`\eta(\mu)`."""
+        if self.base == "binomial":
+            return np.asarray(special.logit(mu), dtype=np.float64)
+        if self.base == "poisson":
+            return np.log(mu)
+        return mu
+
+    def start(self, y: FloatArray, w: FloatArray) -> FloatArray:
+        """R's starting means (``mustart``)."""
+        if self.base == "binomial":
+            return (w * y + 0.5) / (w + 1.0)
+        if self.base == "poisson":
+            return y + 0.1
+        return y.copy()
+
+    def deviance(
+        self, y: FloatArray, mu: FloatArray, w: FloatArray, binary: bool | None = None
+    ) -> float:
+        r"""Deviance :math:`\sum_i w_i d(y_i, \mu_i)`."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.base == "binomial":
+                if binary is None:
+                    binary = bool(np.all((y == 0) | (y == 1)))
+                if binary:  # one logarithm per row
+                    unit = -2.0 * np.log(np.where(y == 1, mu, 1.0 - mu))
+                else:
+                    unit = 2.0 * (
+                        special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu))
+                    )
+            elif self.base == "poisson":
+                unit = 2.0 * (special.xlogy(y, y / mu) - (y - mu))
+            else:
+                unit = (y - mu) ** 2
+        return float(np.sum(w * unit))
+
+    def check(self, y: FloatArray, where: Callable[[int], str]) -> None:
+        """Refuse responses outside the family's range, naming the first row."""
+        if self.base == "binomial":
+            bad = (y < 0) | (y > 1)
+            need = "between 0 and 1 (0/1 outcomes or shares)"
+        elif self.base == "poisson":
+            bad = y < 0
+            need = ">= 0 (counts)"
+        else:
+            return
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(
+                f"family {self.name!r} needs a response {need}; got {y[i].item()!r} at {where(i)}"
+            )
+
+
+def family(name: str) -> Family:
+    """Return the family named ``name`` (checked already)."""
+    base = name.removeprefix("quasi")
+    return Family(name, base)
+
+
+def gram(x: FloatArray, weights: FloatArray) -> FloatArray:
+    r"""Return :math:`X^\top \operatorname{diag}(w) X` (a symmetric rank-k update).
+
+    ``x`` is best column-major (``order="F"``), as :func:`vpt_monitor.stats._formula`
+    makes model matrices: BLAS then reads it without a copy.
+    """
+    scaled = x * np.sqrt(weights)[:, None]
+    if scaled.shape[0] == 0:
+        return np.zeros((x.shape[1], x.shape[1]))
+    upper = blas.dsyrk(1.0, np.asfortranarray(scaled), trans=1)
+    result: FloatArray = np.triu(upper) + np.triu(upper, 1).T
+    return result
+
+
+def times(x: FloatArray, beta: FloatArray) -> FloatArray:
+    r"""Return :math:`X\beta`, without BLAS threads (a busy thread pool slows it 40-fold)."""
+    result: FloatArray = np.einsum("ij,j->i", x, beta)
+    return result
+
+
+def crossed(x: FloatArray, v: FloatArray) -> FloatArray:
+    r"""Return :math:`X^\top v`, without BLAS threads."""
+    result: FloatArray = np.einsum("ij,i->j", x, v)
+    return result
+
+
+def kept_columns(matrix: FloatArray, tol: float = ALIAS_TOLERANCE) -> IntArray:
+    """Columns kept by a Cholesky factorisation in order, as R's QR keeps them.
+
+    A column is aliased when the squared norm of its part orthogonal to the columns kept
+    before it is below ``tol`` times its own squared norm; an all-zero column is aliased.
+    """
+    size = matrix.shape[0]
+    kept: list[int] = []
+    factor = np.zeros((size, size))
+    for j in range(size):
+        norm2 = float(matrix[j, j])
+        if not norm2 > 0:
+            continue
+        r = len(kept)
+        coef = (
+            linalg.solve_triangular(factor[:r, :r], matrix[kept, j], lower=True)
+            if r
+            else np.zeros(0)
+        )
+        residual = norm2 - float(coef @ coef)
+        if residual > tol * norm2:
+            factor[r, :r] = coef
+            factor[r, r] = np.sqrt(residual)
+            kept.append(j)
+    return np.array(kept, dtype=np.intp)
+
+
+def solve(matrix: FloatArray, rhs: FloatArray) -> FloatArray:
+    """Solve a symmetric positive definite system, scaled to unit diagonal for accuracy."""
+    scale = 1.0 / np.sqrt(np.diag(matrix))
+    scaled = matrix * scale[:, None] * scale[None, :]
+    try:
+        factor = linalg.cho_factor(scaled, lower=True, check_finite=False)
+        solution = linalg.cho_solve(factor, rhs * scale.reshape((-1,) + (1,) * (rhs.ndim - 1)))
+    except linalg.LinAlgError:
+        solution = linalg.lstsq(scaled, rhs * scale.reshape((-1,) + (1,) * (rhs.ndim - 1)))[0]
+    result: FloatArray = solution * scale.reshape((-1,) + (1,) * (rhs.ndim - 1))
+    return result
+
+
+def inverse(matrix: FloatArray) -> FloatArray:
+    """Inverse of a symmetric positive definite matrix (through :func:`solve`)."""
+    return solve(matrix, np.eye(matrix.shape[0]))
+
+
+@attrs.frozen(eq=False)
+class Fit:
+    r"""The result of IRLS.
+
+    ``information`` is :math:`X^\top W X` with the working weights of the last iteration
+    (those of the coefficients before the last step, as R's ``glm.fit`` keeps its QR
+    decomposition); its inverse is the model-based covariance.
+    """
+
+    coefficients: FloatArray
+    eta: FloatArray
+    mu: FloatArray
+    information: FloatArray
+    deviance: float
+    iterations: int
+    converged: bool
+
+
+def irls(
+    x: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    fam: Family,
+    *,
+    start: FloatArray | None = None,
+) -> Fit:
+    """Fit by iteratively reweighted least squares: Newton steps, halved if they overshoot.
+
+    Stops when a step changes no coefficient by more than ``1e-9`` of its size (the next,
+    quadratically smaller step would change the eleventh digit) or the deviance by less
+    than :data:`TOLERANCE` of itself.
+    """
+    if start is None:
+        mu = fam.start(y, w)
+        eta = fam.link_of(mu)
+        _, derivative = fam.mean_and_derivative(eta)
+        if fam.base == "binomial":
+            derivative = mu * (1.0 - mu)
+        # the first step from R's starting means: a weighted least-squares fit of the
+        # working response eta + (y - mu) / mu'(eta)
+        working = w * derivative
+        information = gram(x, working)
+        beta = solve(information, crossed(x, working * eta + w * (y - mu)))
+    else:
+        beta = np.asarray(start, dtype=np.float64).copy()
+        information = np.zeros((x.shape[1], x.shape[1]))
+    eta = times(x, beta)
+    mu, derivative = fam.mean_and_derivative(eta)
+    binary = fam.base == "binomial" and bool(np.all((y == 0) | (y == 1)))
+    deviance = fam.deviance(y, mu, w, binary)
+    converged = fam.base == "gaussian" and start is None
+    current = converged  # whether `information` belongs to the final coefficients
+    iterations = 1
+    while not converged and iterations < MAX_ITERATIONS:
+        iterations += 1
+        information = gram(x, w * derivative)
+        step = solve(information, crossed(x, w * (y - mu)))
+        for _ in range(31):  # halve a step that overshoots (or leaves the family's range)
+            new_beta = beta + step
+            new_eta = times(x, new_beta)
+            new_mu, new_derivative = fam.mean_and_derivative(new_eta)
+            new_deviance = fam.deviance(y, new_mu, w, binary)
+            if np.isfinite(new_deviance) and new_deviance <= deviance * (1 + 1e-12) + 1e-300:
+                break
+            step = step / 2.0
+        change = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
+        small = bool(np.all(np.abs(step) <= 1e-9 * (np.abs(new_beta) + 1e-3)))
+        beta, eta, mu, derivative = new_beta, new_eta, new_mu, new_derivative
+        deviance = new_deviance
+        converged = small or change < TOLERANCE
+        current = small
+    if not current:
+        # the information of the final coefficients, unless the last step was too small to
+        # change it (then the last iteration's is the same to ~1e-9)
+        information = gram(x, w * derivative)
+    return Fit(beta, eta, mu, information, deviance, iterations, converged)
+
+
+#: Fits of at least this many rows start from a fit to a random subsample of
+#: :data:`WARM_ROWS` rows (their Newton steps then start close to the solution).
+WARM_START = 20_000
+WARM_ROWS = 4_000
+
+
+def fit(x: FloatArray, y: FloatArray, w: FloatArray, fam: Family) -> tuple[IntArray, Fit]:
+    """Find the aliased columns and fit the model on the others.
+
+    The first full cross-product matrix serves both: it finds the aliased columns and makes
+    the first step (R's weighted least-squares step from its starting means, or a Newton
+    step from a fit to a subsample when there are many rows). Returns the columns kept and
+    the fit on them.
+    """
+    n, p = x.shape
+    beta0: FloatArray | None = None
+    if n >= WARM_START and fam.base != "gaussian":
+        sample = np.random.default_rng(0).integers(0, n, WARM_ROWS)
+        xs, ys, ws = x[sample], y[sample], w[sample]
+        kept_sample = kept_columns(gram(xs, ws))
+        rough = irls(np.asfortranarray(xs[:, kept_sample]), ys, ws, fam)
+        if rough.converged and not suspicious(rough, fam, ws):
+            beta0 = np.zeros(p)
+            beta0[kept_sample] = rough.coefficients
+    if beta0 is None:
+        mu = fam.start(y, w)
+        eta = fam.link_of(mu)
+        derivative = mu * (1.0 - mu) if fam.base == "binomial" else fam.mean_and_derivative(eta)[1]
+        rhs_weights = w * derivative * eta + w * (y - mu)  # W z, z the working response
+    else:
+        eta = times(x, beta0)
+        mu, derivative = fam.mean_and_derivative(eta)
+        rhs_weights = w * (y - mu)
+    information = gram(x, w * derivative)
+    kept = kept_columns(information)
+    if len(kept) < p:
+        x = np.asfortranarray(x[:, kept])
+        information = information[np.ix_(kept, kept)]
+    solution = solve(information, crossed(x, rhs_weights))
+    first = solution if beta0 is None else beta0[kept] + solution
+    if fam.base == "gaussian":  # one weighted least-squares step is the fit
+        eta = times(x, first)
+        mu = eta
+        return kept, Fit(first, eta, mu, information, fam.deviance(y, mu, w), 1, True)
+    return kept, irls(x, y, w, fam, start=first)
+
+
+def suspicious(fit: Fit, fam: Family, w: FloatArray) -> bool:
+    """Whether the fit shows the signs of an estimate that does not exist."""
+    if fam.base == "gaussian":
+        return False
+    used = w > 0
+    near_zero = fit.mu[used] < EDGE
+    near_one = fit.mu[used] > 1.0 - EDGE if fam.base == "binomial" else np.zeros(1, bool)
+    return (not fit.converged) or bool(near_zero.any() or near_one.any())
+
+
+def separation(
+    x: FloatArray, y: FloatArray, w: FloatArray, fam: Family
+) -> tuple[FloatArray, BoolArrayLike] | None:
+    r"""Find a direction in which the likelihood keeps rising, if any (Konis 2007).
+
+    Looks for :math:`b \ne 0` with :math:`X_i b \ge 0` where :math:`y_i` is at its upper
+    bound (1, binomial), :math:`X_i b \le 0` where it is at 0, and :math:`X_i b = 0`
+    elsewhere, maximising :math:`\sum |X_i b|` with :math:`|b_k| \le 1`. Returns the
+    direction and the rows it predicts perfectly, or None when no such direction exists
+    (the estimate exists).
+    """
+    used = w > 0
+    xs, ys = x[used], y[used]
+    # rows with the same covariates and the same side add one constraint: merge them
+    side = np.where(ys <= 0, -1, np.where((fam.base == "binomial") & (ys >= 1), 1, 0))
+    rows, inverse_rows = np.unique(np.column_stack([xs, side]), axis=0, return_inverse=True)
+    scale = np.abs(rows[:, :-1]).max(axis=0)
+    scale[scale == 0] = 1.0
+    xr, sr = rows[:, :-1] / scale, rows[:, -1]
+    upper, lower, inner = sr > 0, sr < 0, sr == 0
+    p = x.shape[1]
+    # signed rows: s_i x_i b >= 0 for rows at a bound, x_i b = 0 for the others
+    signed = np.vstack([xr[upper], -xr[lower]])
+    a_eq = xr[inner] if inner.any() else None
+    b_eq = np.zeros(int(inner.sum())) if a_eq is not None else None
+    if signed.shape[0] == 0:
+        return None
+    found = optimize.linprog(
+        -signed.sum(axis=0),
+        A_ub=-signed,
+        b_ub=np.zeros(signed.shape[0]),
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=[(-1.0, 1.0)] * p,
+        method="highs",
+    )
+    if found.status != 0 or -found.fun <= 1e-7:
+        return None
+    # the sparsest such direction (least L1 norm with the same total separation) names the
+    # coefficients that run off to infinity
+    sparse = optimize.linprog(
+        np.ones(2 * p),
+        A_ub=np.vstack([-np.hstack([signed, -signed]), -np.hstack([signed, -signed]).sum(axis=0)]),
+        b_ub=np.concatenate([np.zeros(signed.shape[0]), [-1.0]]),
+        A_eq=None if a_eq is None else np.hstack([a_eq, -a_eq]),
+        b_eq=b_eq,
+        bounds=[(0.0, None)] * (2 * p),
+        method="highs",
+    )
+    direction = (sparse.x[:p] - sparse.x[p:] if sparse.status == 0 else np.asarray(found.x)) / scale
+    direction[np.abs(direction) < 1e-9 * np.abs(direction).max()] = 0.0
+    predicted = np.zeros(len(y), dtype=bool)
+    hit = np.abs(rows[:, :-1] @ direction) > 1e-9 * np.abs(rows[:, :-1]).max()
+    predicted[np.flatnonzero(used)] = hit[inverse_rows.ravel()]
+    return direction, predicted
+
+
+BoolArrayLike = NDArray[np.bool_]

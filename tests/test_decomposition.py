@@ -1,0 +1,110 @@
+"""The decomposition of a change into composition and rate (issue 13), against R survey.
+
+R: svytotal of y and of the population in each class and wave, jointly, then svycontrast of
+the Kitagawa components written out as expressions (tests/reference/decomposition.R).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import read_reference_csv
+from numpy.testing import assert_allclose
+from test_attributes import DATA
+
+from vpt_monitor import Decomposition, MonitorData, Respondent, decompose_change
+
+R = {
+    (r["key"], r["part"], r["quantity"]): float(r["value"])
+    for r in read_reference_csv("decomposition.csv")
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "factor", "group"),
+    [("victim_region", "region", None), ("victim_gender_employees", "gender", "medewerker")],
+)
+def test_components_and_their_standard_errors_equal_r(
+    key: str, factor: str, group: str | None
+) -> None:
+    result = decompose_change(DATA, between=(2014, 2016), factor=factor, group=group)
+    assert isinstance(result, Decomposition)
+    for part in ("total", "composition", "rate"):
+        estimate = getattr(result, part)
+        assert_allclose(estimate.estimate, R[(key, part, "estimate")], rtol=1e-9)
+        assert_allclose(estimate.standard_error, R[(key, part, "se")], rtol=1e-7)
+        assert estimate.df == R[(key, "", "df")]
+    for k, label in enumerate(result.classes):
+        code = str(getattr(label, "value", label))
+        for part, values in (
+            ("composition", result.class_composition),
+            ("rate", result.class_rate),
+        ):
+            assert_allclose(
+                values[k].estimate, R[(key, f"{part}:{code}", "estimate")], rtol=1e-9, atol=1e-15
+            )
+            assert_allclose(values[k].standard_error, R[(key, f"{part}:{code}", "se")], rtol=1e-7)
+    # the parts add up to the change, by class too
+    assert result.composition.estimate + result.rate.estimate == pytest.approx(
+        result.total.estimate, abs=1e-14
+    )
+    assert sum(e.estimate for e in result.class_composition) == pytest.approx(
+        result.composition.estimate, abs=1e-14
+    )
+
+
+def test_the_changed_mix_of_a_synthetic_population_is_found() -> None:
+    # 2014: 50 daily and 50 weekly contacts; 2016: 20 daily, 80 weekly; rates unchanged
+    # (60% and 20%): the whole change is composition
+    people = []
+    for wave, daily in ((2014, 50), (2016, 20)):
+        for i in range(100):
+            contact = "dagelijks" if i < daily else "wekelijks"
+            position = i if i < daily else i - daily
+            victim = position < (0.6 * daily if contact == "dagelijks" else 0.2 * (100 - daily))
+            people.append(
+                Respondent(
+                    f"{wave}-{i}",
+                    wave,
+                    "gemeente",
+                    "ambtenaar",
+                    victimisations={"verbaal": 1} if victim else {},
+                    attributes={"contact": contact},
+                )
+            )
+    result = decompose_change(MonitorData.from_records(people), factor="contact")
+    assert result.total.estimate == pytest.approx(0.28 - 0.40)
+    assert result.composition.estimate == pytest.approx(-0.12)
+    assert result.rate.estimate == pytest.approx(0.0, abs=1e-12)
+    assert_allclose(result.shares, [[0.5, 0.5], [0.2, 0.8]])
+    assert_allclose(result.rates, [[0.6, 0.2], [0.6, 0.2]])
+    frame = result.to_pandas()
+    assert list(frame["part"][:3]) == ["total", "composition", "rate"]
+    assert "Decomposition(victimised 2016 - 2014" in repr(result)
+
+
+def test_refusals() -> None:
+    with pytest.raises(ValueError, match="unknown indicator 'crime'"):
+        decompose_change(DATA, factor="gender", indicator="crime")
+    with pytest.raises(ValueError, match="unknown by 'colour'"):
+        decompose_change(DATA, factor="colour")
+    with pytest.raises(ValueError, match="not the wave"):
+        decompose_change(DATA, factor="wave")
+    with pytest.raises(ValueError, match="wave 2012 is not in the data"):
+        decompose_change(DATA, factor="gender", between=(2012, 2016))
+    # a class with nobody in one wave has no rate there
+    people = [
+        Respondent(
+            f"{w}-{i}",
+            w,
+            "rijk",
+            "ambtenaar",
+            victimisations={},
+            attributes={"gender": "x" if (w == 2016 and i == 0) else "m"},
+        )
+        for w in (2014, 2016)
+        for i in range(5)
+    ]
+    with pytest.raises(ValueError, match="'x' in 2014"):
+        decompose_change(MonitorData.from_records(people), factor="gender")
+    assert np.isfinite(decompose_change(DATA, factor="gender").total.estimate)

@@ -1,0 +1,80 @@
+"""Models of the monitor's outcomes (issue 13): the same fit as stats.glm on the same rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy import special
+from test_attributes import DATA
+
+from vpt_monitor import Estimate, model, victimisation
+from vpt_monitor.stats import glm
+
+pytest.importorskip("formulaic")
+
+
+def test_an_intercept_only_model_is_the_logit_of_the_indicator() -> None:
+    fit = model(DATA, "victimised ~ 1", wave=2016)
+    share = victimisation(DATA, wave=2016)
+    assert isinstance(share, Estimate)
+    assert_allclose(special.expit(fit.params[0]), share.estimate, rtol=1e-10)
+    # the delta method: se(logit p) = se(p) / (p (1 - p))
+    p = share.estimate
+    assert_allclose(fit.standard_errors[0], share.standard_error / (p * (1 - p)), rtol=1e-6)
+
+
+def test_the_model_is_stats_glm_on_the_outcome_and_attributes() -> None:
+    import pandas as pd
+
+    fit = model(DATA, "victimised ~ wave + gender + team_size + works_shifts")
+    # the same by hand: the indicator's victims (NaN where unknown) and the attribute codes
+    r = DATA.respondents
+    counts = r["victimisations"]
+    known = (counts >= 0) | ((counts < 0) & (r["wave"][:, None] == 2014) & (np.arange(5) == 4))
+    victim = (counts > 0).any(axis=1)
+    complete = known.all(axis=1)
+    y = np.where(victim, 1.0, np.where(complete, 0.0, np.nan))
+    frame = pd.DataFrame(
+        {
+            "victimised": y,
+            "wave": pd.Categorical(r["wave"].astype(str), categories=["2014", "2016"]),
+            "gender": pd.Categorical.from_codes(r["gender"], categories=["m", "v", "x"]),
+            "team_size": np.where(np.isfinite(r["team_size"]), r["team_size"], np.nan),
+            "works_shifts": pd.array(
+                [None if v < 0 else bool(v) for v in r["works_shifts"]], dtype="boolean"
+            ),
+        }
+    )
+    expected = glm(
+        "victimised ~ wave + gender + team_size + works_shifts",
+        frame,
+        DATA.design,
+        family="quasibinomial",
+        na="domain",
+    )
+    assert fit.names == expected.names
+    assert_allclose(fit.params, expected.params, rtol=1e-10)
+    assert_allclose(fit.standard_errors, expected.standard_errors, rtol=1e-10)
+    assert fit.df_residual == expected.df_residual
+    assert fit.notes["missing"] == expected.notes["missing"]
+
+
+def test_outcomes_of_a_population_leave_the_others_out() -> None:
+    fit = model(DATA, "decision_influence ~ 1", wave=2016)
+    from vpt_monitor import decision_influence
+
+    share = decision_influence(DATA, wave=2016)
+    assert isinstance(share, Estimate)
+    assert_allclose(special.expit(fit.params[0]), share.estimate, rtol=1e-10)
+
+
+def test_refusals() -> None:
+    with pytest.raises(ValueError, match="must be an outcome; got 'victim'"):
+        model(DATA, "victim ~ gender")
+    with pytest.raises(ValueError, match="'formula' must be 'outcome ~ terms'"):
+        model(DATA, "victimised")
+    with pytest.raises(ValueError, match="2 waves"):
+        model(DATA, "victimised ~ gender")
+    with pytest.raises(ValueError, match="'reported' is an outcome"):
+        model(DATA, "victimised ~ reported", wave=2016)
