@@ -43,7 +43,6 @@ if TYPE_CHECKING:
         integrity_perception,
         maturity_scores,
         maturity_sensitivity,
-        model,
         plan_sample,
         policy_coverage,
         policy_maturity,
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
         violation_rate,
     )
     from vpt_monitor.indicators.change import change
+    from vpt_monitor.indicators.model import model
     from vpt_monitor.records import Incident, Organisation, Respondent, Violation
     from vpt_monitor.stats import ConfidenceInterval, Estimate, EstimateTable
     from vpt_monitor.vocab import (
