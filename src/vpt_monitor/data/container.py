@@ -439,6 +439,13 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _texts(labels: NDArray[Any]) -> NDArray[np.str_]:
+    """``str`` of every label (numpy scalars as their Python values), as a text array."""
+    if labels.dtype.kind == "f":  # 2.0 shown as Python shows it, whatever numpy's precision
+        return np.array([str(label) for label in labels.tolist()], dtype=str)
+    return np.asarray(labels.astype(str))  # str() of each, in C
+
+
 def _label_codes(values: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[Any]] | None:
     """Codes of design labels that are all text or all numbers, without a missing one.
 
@@ -450,45 +457,58 @@ def _label_codes(values: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[Any]] 
         return None
     if cells.values.dtype.kind == "O" and cells.flavour == "number":
         return None  # 1 and 1.0 in one column: the design decides how they are shown
-    if cells.missing().any():
+    codes, distinct = cells.encoded()  # a missing label is coded -1
+    if codes.size and int(codes.min()) < 0:
         return None
-    return cells.encoded()
+    return codes, distinct
 
 
-def design_labels(columns: Mapping[str, NDArray[Any]]) -> tuple[NDArray[Any], NDArray[Any] | None]:
-    """Return the strata and clusters of a table whose waves are independent samples.
+def design_labels(
+    columns: Mapping[str, NDArray[Any]],
+) -> tuple[tuple[NDArray[np.intp], NDArray[Any]], tuple[NDArray[np.intp], NDArray[Any]] | None]:
+    """Return the coded strata and clusters of a table whose waves are independent samples.
 
     Strata and clusters are labelled ``"wave/label"``, so that a label reused in another
     wave is another stratum (or cluster) and error messages name both; without a stratum
-    the waves are the strata. Each distinct (wave, label) pair is named once.
+    the waves are the strata. Each is returned as ``(codes, labels)``: the labels sorted as
+    :func:`vpt_monitor.stats.design.factorize` sorts them and the codes pointing into them,
+    so that the design is built without writing (and sorting) a text label per row. Each
+    distinct (wave, label) pair is named once.
     """
+    from vpt_monitor.stats._labels import compact
     from vpt_monitor.stats.design import factorize
 
     wave = columns["wave"]
     n = wave.shape[0]
     wave_codes, wave_labels = factorize("wave", wave, n)
 
-    def crossed(name: str) -> NDArray[Any] | None:
+    def crossed(name: str) -> tuple[NDArray[np.intp], NDArray[Any]] | None:
         if name not in columns:
             return None
         values = columns[name]
         quick = _label_codes(values) if values.ndim == 1 and values.shape[0] == n else None
         codes, labels = quick if quick is not None else factorize(name, values, n)
         size = max(len(labels), 1)
-        pair = wave_codes.astype(np.int64) * size + codes
-        present, inverse = np.unique(pair, return_inverse=True)
-        waves = [str(_plain(w)) for w in wave_labels]
-        names = [str(_plain(label)) for label in labels]
-        text = np.empty(present.size, dtype=object)
-        text[:] = [
-            f"{waves[w]}/{names[k]}"
-            for w, k in zip((present // size).tolist(), (present % size).tolist(), strict=True)
-        ]
-        result: NDArray[Any] = text[inverse.reshape(-1)]
-        return result
+        span = len(wave_labels) * size
+        pair = wave_codes.astype(np.intp) * size + codes
+        if span <= max(4 * n, 1 << 16):
+            inverse, present = compact(pair, span)
+        else:
+            present, inverse = np.unique(pair, return_inverse=True)
+        waves = np.array([str(_plain(w)) for w in wave_labels])
+        names = _texts(labels)
+        # "wave/label" for each pair present, as whole arrays (no Python loop per label)
+        text = np.char.add(np.char.add(waves[present // size], "/"), names[present % size])
+        order = np.argsort(text, kind="stable")  # the text order the design would give
+        rank = np.empty(order.size, dtype=np.intp)
+        rank[order] = np.arange(order.size, dtype=np.intp)
+        return rank[inverse.reshape(-1)], text[order]
 
     strata = crossed("stratum")
-    return (wave if strata is None else strata), crossed("cluster")
+    return (
+        (wave_codes, wave_labels) if strata is None else strata,
+        crossed("cluster"),
+    )
 
 
 def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: str) -> SurveyDesign:
@@ -497,10 +517,10 @@ def _wave_design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, table: st
 
     strata, clusters = design_labels(columns)
     try:
-        return SurveyDesign(
-            weights=columns["weight"],
-            strata=strata,
-            clusters=clusters,
+        return SurveyDesign._from_codes(
+            columns["weight"],
+            strata,
+            clusters,
             fpc=columns.get("fpc"),
             fpc2=columns.get("fpc2"),
             lonely_psu=lonely_psu,

@@ -309,6 +309,36 @@ class SurveyDesign:
         design._frame = source
         return design
 
+    @classmethod
+    def _from_codes(
+        cls,
+        weights: ArrayLike,
+        strata: tuple[IntArray, NDArray[Any]] | None,
+        clusters: tuple[IntArray, NDArray[Any]] | None,
+        *,
+        fpc: ArrayLike | None = None,
+        fpc2: ArrayLike | None = None,
+        lonely_psu: str = "fail",
+    ) -> SurveyDesign:
+        """Build a design from strata and clusters already coded as ``(codes, labels)``.
+
+        For the library's own containers, which know the codes of their labels: the codes
+        must be ``0 .. k-1`` and the labels in the order :func:`factorize` gives them, so
+        that the design is the one the labels themselves would give.
+        """
+        design = cls.__new__(cls)
+        design._setup(
+            _check_weights(weights),
+            strata,
+            clusters,
+            fpc,
+            lonely_psu=lonely_psu,
+            nest=False,
+            ssu=None,
+            fpc2=fpc2,
+        )
+        return design
+
     def _setup(
         self,
         w: FloatArray,
