@@ -363,7 +363,12 @@ def estimate(
     details = [str(text) for text in cut(detail).tolist()]
     logit_out = None if logit_se is None else logit_se[keep_columns]
     factor = None if cov.factor is None else cov.factor[:, keep_columns]
-    matrix = None if cov.factor is not None else cov.full()[np.ix_(keep_columns, keep_columns)]
+    cross = None if cov.cross is None else cov.cross.take(keep_columns)
+    matrix = (
+        None
+        if cov.factor is not None or cross is not None
+        else cov.full()[np.ix_(keep_columns, keep_columns)]
+    )
 
     # a domain of rows that all lack a value (na="domain") has nothing else to report
     unanswered = count_out == 0
@@ -420,6 +425,7 @@ def estimate(
         level=level,
         covariance_factor=factor,
         covariance=[] if matrix is None else [matrix],
+        covariance_cross=cross,
         logit_standard_error=logit_out,
         flag_detail=details,
         domain_psus=psus,

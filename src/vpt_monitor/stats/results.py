@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -15,6 +15,9 @@ from vpt_monitor.stats._arrays import read_only
 from vpt_monitor.stats._incidence import DomainPSUs
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._validation import check_choice, check_level
+
+if TYPE_CHECKING:
+    from vpt_monitor.stats.variance import CrossProducts
 
 __all__ = ["FLAGS", "ConfidenceInterval", "Estimate", "EstimateTable"]
 
@@ -350,6 +353,11 @@ class EstimateTable:
     covariance_factor : numpy.ndarray or None
         A matrix ``X`` with ``covariance = X.T @ X`` (PSU deviations or scaled replicate
         deviations), kept so that many domains cost no ``D x D`` product until needed.
+    covariance_cross : CrossProducts or None
+        The covariance as cross products of (sparse) tables, kept instead of a factor or
+        a matrix for many domains of a design with occupied cells only or a second stage
+        (see :class:`vpt_monitor.stats.variance.CrossProducts`): memory linear in ``D``,
+        and :meth:`covariance_of` forms only the block asked for.
     bounds : tuple of float or None
         ``(low, high)`` range of a bounded quantity; intervals are clipped to it.
     logit_standard_error : numpy.ndarray or None
@@ -401,6 +409,7 @@ class EstimateTable:
     )
     domain_psus: DomainPSUs | None = attrs.field(default=None, kw_only=True, repr=False)
     interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
+    covariance_cross: CrossProducts | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         size = len(self.domains)
@@ -408,7 +417,11 @@ class EstimateTable:
             object.__setattr__(self, "flag_array", np.zeros((size, len(FLAGS)), bool))
         if not isinstance(self._covariance, list):
             object.__setattr__(self, "_covariance", [_array(self._covariance)])
-        if not self._covariance and self.covariance_factor is None:
+        if (
+            not self._covariance
+            and self.covariance_factor is None
+            and self.covariance_cross is None
+        ):
             raise ValueError("an EstimateTable needs a covariance or a covariance_factor")
         if not self.flag_detail:
             object.__setattr__(self, "flag_detail", ("",) * size)
@@ -444,6 +457,8 @@ class EstimateTable:
             columns = self.covariance_factor[:, positions]
             result: FloatArray = columns.T @ columns
             return result
+        if not cache and self.covariance_cross is not None:
+            return self.covariance_cross.block(positions)
         return np.asarray(self.covariance[np.ix_(positions, positions)], dtype=np.float64)
 
     def degrees_of_freedom(self, labels: Iterable[Hashable]) -> float:
@@ -490,6 +505,8 @@ class EstimateTable:
         """``D x D`` covariance matrix of the domain estimates."""
         cache = self._covariance
         assert isinstance(cache, list)
+        if not cache and self.covariance_cross is not None:
+            cache.append(self.covariance_cross.block())
         if not cache:
             assert self.covariance_factor is not None
             factor = self.covariance_factor
@@ -603,8 +620,11 @@ class EstimateTable:
             flags = np.where(known[:, None], self.flag_array[safe], False)
         flags[:, FLAGS.index("empty")] |= ~known
         factor = None
+        cross = None
         covariance: list[FloatArray] = []
-        if self.covariance_factor is not None:
+        if self.covariance_cross is not None and not self._covariance:
+            cross = self.covariance_cross.take(np.where(known, safe, -1))
+        elif self.covariance_factor is not None:
             factor = (
                 np.full((self.covariance_factor.shape[0], len(wanted)), np.nan)
                 if empty_table
@@ -630,6 +650,7 @@ class EstimateTable:
             flag_array=flags,
             covariance_factor=factor,
             covariance=covariance,
+            covariance_cross=cross,
             logit_standard_error=(
                 None
                 if self.logit_standard_error is None

@@ -40,7 +40,9 @@ from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 
 __all__ = [
     "DENSE_LIMIT",
+    "MATRIX_LIMIT",
     "Covariance",
+    "CrossProducts",
     "Influence",
     "covariance",
     "reestimate",
@@ -56,6 +58,10 @@ Sums: TypeAlias = Any
 
 #: Largest group-by-column table of sums held densely; above it only nonzero sums are kept.
 DENSE_LIMIT = 1 << 22
+
+#: Most estimates whose ``P x P`` covariance matrix is formed at once; above it the
+#: covariance is kept as cross products of tables (:class:`CrossProducts`).
+MATRIX_LIMIT = 2048
 
 
 def _dense(table: Sums) -> FloatArray:
@@ -170,6 +176,77 @@ class Influence:
 
 
 @attrs.frozen(eq=False)
+class CrossProducts:
+    r"""A covariance kept as a sum of scaled cross products of tables, never as a whole.
+
+    The covariance of ``P`` estimates is :math:`\sum_k A_k^\top \operatorname{diag}(s_k)
+    A_k`, each :math:`A_k` an ``r_k x P`` table (dense, or scipy sparse with the occupied
+    cells only): the PSU totals of the influence values, their stratum means, the totals of
+    second-stage units. Memory is that of the tables - linear in ``P`` - so a table of
+    100,000 domains keeps its covariance without a ``P x P`` matrix; the variances are the
+    column sums :math:`\sum_k s_k^\top (A_k \circ A_k)`, and a block between a few
+    estimates is formed from their columns only.
+
+    Attributes
+    ----------
+    terms : tuple of (table, scale)
+        The tables :math:`A_k` and their row scales :math:`s_k` (negative for a term that
+        is subtracted).
+    columns : numpy.ndarray of int or None
+        Which column of the tables each estimate is (``-1``: an estimate with no
+        covariance, NaN); None for column ``j`` being estimate ``j``.
+    """
+
+    terms: tuple[tuple[Sums, FloatArray], ...]
+    columns: IntArray | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of estimates ``P``."""
+        if self.columns is not None:
+            return int(self.columns.shape[0])
+        return int(self.terms[0][0].shape[1])
+
+    def _map(self) -> IntArray:
+        if self.columns is not None:
+            return self.columns
+        return np.arange(self.terms[0][0].shape[1], dtype=np.intp)
+
+    def take(self, positions: IntArray) -> CrossProducts:
+        """Return the covariance of the estimates at ``positions`` (``-1``: none, NaN)."""
+        positions = np.asarray(positions, dtype=np.intp)
+        mapped = np.where(positions >= 0, self._map()[np.maximum(positions, 0)], -1)
+        return CrossProducts(self.terms, mapped)
+
+    def diagonal(self) -> FloatArray:
+        """Return the variances, without forming the matrix."""
+        width = int(self.terms[0][0].shape[1])
+        total = np.zeros(width)
+        for table, scale in self.terms:
+            if sparse.issparse(table):
+                total += np.asarray(table.multiply(table).T @ scale, dtype=np.float64).ravel()
+            else:
+                total += np.einsum("ij,ij,i->j", table, table, scale)
+        if self.columns is None:
+            return total
+        return np.where(self.columns >= 0, total[np.maximum(self.columns, 0)], np.nan)
+
+    def block(self, positions: IntArray | None = None) -> FloatArray:
+        """Return the covariance matrix of the estimates at ``positions`` (all: None)."""
+        mapped = self._map() if positions is None else self._map()[positions]
+        known = mapped >= 0
+        used = mapped[known]
+        inner = np.zeros((used.size, used.size))
+        for table, scale in self.terms:
+            inner += _cross(table[:, used], scale)
+        if known.all():
+            return inner
+        result = np.full((mapped.size, mapped.size), np.nan)
+        result[np.ix_(known, known)] = inner
+        return result
+
+
+@attrs.frozen(eq=False)
 class Covariance:
     r"""The covariance of ``P`` estimates, as a factor or as a matrix.
 
@@ -181,20 +258,27 @@ class Covariance:
         centre (replicates). Kept instead of the ``P x P`` matrix, so that many domains cost
         nothing until a covariance between them is asked for.
     matrix : numpy.ndarray or None
-        The ``P x P`` matrix, where no factor exists (occupied cells only, second stages).
+        The ``P x P`` matrix, where no factor exists (occupied cells only, second stages)
+        and ``P`` is small (at most ``MATRIX_LIMIT`` estimates).
     replicates : numpy.ndarray or None
         ``R x P`` replicate estimates, for a replicate design.
+    cross : CrossProducts or None
+        The covariance as cross products of tables, for many estimates without a factor:
+        the ``P x P`` matrix is then formed only for the estimates asked for.
     """
 
     factor: FloatArray | None = None
     matrix: FloatArray | None = None
     replicates: FloatArray | None = None
+    cross: CrossProducts | None = None
 
     def variance(self) -> FloatArray:
         """Return the variances, the diagonal of the covariance."""
         if self.factor is not None:
             result: FloatArray = np.einsum("ij,ij->j", self.factor, self.factor)
             return result
+        if self.cross is not None:
+            return self.cross.diagonal()
         assert self.matrix is not None
         return np.diag(self.matrix).copy()
 
@@ -202,6 +286,8 @@ class Covariance:
         """Return the ``P x P`` covariance matrix."""
         if self.matrix is not None:
             return self.matrix
+        if self.cross is not None:
+            return self.cross.block()
         assert self.factor is not None
         result: FloatArray = self.factor.T @ self.factor
         return result
@@ -236,24 +322,31 @@ def _between_psus(design: SurveyDesign, totals: Sums) -> Covariance:
         (np.ones(design.n_psu), (psu_stratum, np.arange(design.n_psu))),
         shape=(n_strata, design.n_psu),
     )
-    sums = _dense(indicator @ totals)
-    means = np.where(centred[:, None], sums / psu_count[:, None], 0.0)
     stratum_scale = np.zeros(n_strata)
     stratum_scale[psu_stratum] = scale
+    if totals.shape[1] > MATRIX_LIMIT:  # many estimates: the terms, never the matrix
+        inverse_count = np.where(centred, 1.0 / psu_count, 0.0)
+        means_table = sparse.csr_array(sparse.diags_array(inverse_count) @ (indicator @ totals))
+        terms = ((totals, scale), (means_table, -(stratum_scale * psu_count)))
+        return Covariance(cross=CrossProducts(terms))
+    sums = _dense(indicator @ totals)
+    means = np.where(centred[:, None], sums / psu_count[:, None], 0.0)
     matrix = _cross(totals, scale) - means.T @ (means * (stratum_scale * psu_count)[:, None])
     return Covariance(matrix=matrix)
 
 
-def _within_psus(design: SurveyDesign, influence: Influence) -> FloatArray:
-    """Second-stage (within-PSU) covariance: ``sum_k s Z_k Z_k' - sum_i s_i T_i T_i' / m_i``."""
+def _within_psus(design: SurveyDesign, influence: Influence) -> tuple[tuple[Sums, FloatArray], ...]:
+    """Second-stage (within-PSU) covariance: ``sum_k s Z_k Z_k' - sum_i s_i T_i T_i' / m_i``.
+
+    Returned as its two cross-product terms (see :class:`CrossProducts`).
+    """
     stage = design.second_stage
     assert stage is not None
     units = influence.group_sums(stage.ssu, stage.n_ssu)
-    within = _cross(units, stage.psu_scale[stage.ssu_psu])
     psus = influence.group_sums(design.psu, design.n_psu)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_scale = np.where(stage.centred, stage.psu_scale / stage.ssu_count, 0.0)
-    return within - _cross(psus, mean_scale)
+    return ((units, stage.psu_scale[stage.ssu_psu]), (psus, -mean_scale))
 
 
 def taylor_covariance(design: SurveyDesign, influence: Influence) -> Covariance:
@@ -309,7 +402,16 @@ def taylor_covariance(design: SurveyDesign, influence: Influence) -> Covariance:
     first = _between_psus(design, totals)
     if design.second_stage is None:
         return first
-    return Covariance(matrix=first.full() + _within_psus(design, influence))
+    within = _within_psus(design, influence)
+    if first.cross is not None:
+        return Covariance(cross=CrossProducts(first.cross.terms + within))
+    if first.factor is not None and first.factor.shape[1] > MATRIX_LIMIT:
+        terms = ((first.factor, np.ones(first.factor.shape[0])), *within)
+        return Covariance(cross=CrossProducts(terms))
+    matrix = first.full()
+    for table, scale in within:
+        matrix = matrix + _cross(table, scale)
+    return Covariance(matrix=matrix)
 
 
 def replicate_covariance(

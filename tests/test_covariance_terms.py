@@ -1,0 +1,161 @@
+"""The covariance of many domains kept as cross products of tables (memory linear in D).
+
+For more than ``variance.MATRIX_LIMIT`` estimates without a dense factor (occupied cells
+only, or a second stage), the covariance is kept as :class:`variance.CrossProducts` and a
+block is formed only for the domains asked for. These tests force that path on small
+designs and compare it with the ``D x D`` matrix the small path forms, and check that a
+table of many domains stays small in memory.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+from vpt_monitor.stats import (
+    EstimateTable,
+    SurveyDesign,
+    _cells,
+    contrast,
+    mean,
+    proportion,
+    ratio,
+    total,
+    variance,
+)
+
+
+@contextmanager
+def limits(*, matrix: int, dense: int | None = None) -> Iterator[None]:
+    saved = variance.MATRIX_LIMIT, _cells.DENSE_LIMIT, variance.DENSE_LIMIT
+    variance.MATRIX_LIMIT = matrix
+    if dense is not None:
+        _cells.DENSE_LIMIT = variance.DENSE_LIMIT = dense
+    try:
+        yield
+    finally:
+        variance.MATRIX_LIMIT, _cells.DENSE_LIMIT, variance.DENSE_LIMIT = saved
+
+
+@st.composite
+def designs(draw: st.DrawFn) -> dict[str, np.ndarray]:
+    n = draw(st.integers(12, 60))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n_strata = draw(st.integers(1, 3))
+    strata = rng.permutation(np.arange(n) % n_strata)  # at least four rows a stratum
+    clusters = strata * 100 + rng.integers(0, 4, n)  # nested in the strata
+    for h in np.unique(strata):  # every stratum has at least two clusters
+        rows = np.flatnonzero(strata == h)
+        clusters[rows[0]], clusters[rows[1]] = h * 100, h * 100 + 1
+    return {
+        "weights": rng.uniform(0.5, 5.0, n),
+        "strata": strata,
+        "clusters": clusters,
+        "y": rng.normal(2.0, 1.0, n),
+        "x": rng.uniform(1.0, 3.0, n),
+        "b": (rng.random(n) < 0.4).astype(float),
+        "g": rng.integers(0, draw(st.integers(1, 6)), n),
+        "two_stage": np.array(draw(st.booleans())),
+    }
+
+
+def _design(s: dict[str, np.ndarray]) -> SurveyDesign:
+    if bool(s["two_stage"]):
+        # a second stage: PSUs of the population with 10 clusters per stratum, 50 people each
+        return SurveyDesign(
+            weights=s["weights"],
+            strata=s["strata"],
+            clusters=s["clusters"],
+            fpc=np.full(s["weights"].shape, 10.0),
+            fpc2=np.full(s["weights"].shape, 50.0),
+            lonely_psu="adjust",  # a cluster of one person has no second-stage variance
+        )
+    return SurveyDesign(weights=s["weights"], strata=s["strata"], clusters=s["clusters"])
+
+
+def _tables(s: dict[str, np.ndarray]) -> list[EstimateTable]:
+    design = _design(s)
+    tables = [
+        mean(s["y"], design, by=s["g"]),
+        proportion(s["b"], design, by=s["g"]),
+        total(s["y"], design, by=s["g"]),
+        ratio(s["y"], s["x"], design, by=s["g"]),
+    ]
+    assert all(isinstance(t, EstimateTable) for t in tables)
+    return tables  # type: ignore[return-value]
+
+
+@settings(max_examples=60, deadline=None)
+@given(designs(), st.sampled_from([None, 0]))
+def test_cross_products_give_the_matrix_of_the_small_path(
+    s: dict[str, np.ndarray], dense: int | None
+) -> None:
+    small = _tables(s)
+    with limits(matrix=0, dense=dense):
+        many = _tables(s)
+    for a, b in zip(small, many, strict=True):
+        if dense == 0 or bool(s["two_stage"]):
+            # no dense factor: the cross-product terms are what the table keeps
+            assert b.covariance_cross is not None
+            assert not b._covariance
+        assert_allclose(b.standard_error, a.standard_error, rtol=1e-9, atol=1e-13)
+        assert_allclose(b.covariance, a.covariance, rtol=1e-9, atol=1e-13)
+        chosen = list(reversed(a.domains))[:2]
+        assert_allclose(b.covariance_of(chosen), a.covariance_of(chosen), rtol=1e-9, atol=1e-13)
+        # a reindexed table: unknown domains have no covariance (NaN), the others keep it
+        wanted = ["none", *a.domains]
+        ra, rb = a.reindex(wanted), b.reindex(wanted)
+        assert_allclose(rb.covariance, ra.covariance, rtol=1e-9, atol=1e-13)
+        mixed = rb.covariance_of(["none", a.domains[0]])
+        assert np.isnan(mixed[0]).all()
+        assert np.isnan(mixed[:, 0]).all()
+        assert_allclose(mixed[1, 1], a.standard_error[0] ** 2, rtol=1e-9, atol=1e-13)
+        if len(a.domains) >= 2:
+            one = contrast(a, {a.domains[0]: 1.0, a.domains[-1]: -1.0})
+            two = contrast(b, {a.domains[0]: 1.0, a.domains[-1]: -1.0})
+            assert_allclose(two.standard_error, one.standard_error, rtol=1e-9, atol=1e-13)
+
+
+def test_many_domains_stay_linear_in_memory() -> None:
+    # 30,000 domains over 60,000 rows, every row its own PSU: a D x D matrix would take
+    # 30,000^2 x 8 bytes = 7.2 GB; the terms take a few MB
+    rng = np.random.default_rng(7)
+    n, d = 60_000, 30_000
+    design = SurveyDesign(weights=rng.uniform(1, 3, n), strata=rng.integers(0, 20, n))
+    y = (rng.random(n) < 0.3).astype(float)
+    g = rng.integers(0, d, n)
+    tracemalloc.start()
+    try:
+        table = proportion(y, design, by=g)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(table, EstimateTable)
+    assert len(table.domains) == len(np.unique(g))
+    assert table.covariance_cross is not None
+    assert peak < 200 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    # the block of two domains is their covariance: by hand from the PSU (row) deviations
+    a, b = table.domains[0], table.domains[1]
+    block = table.covariance_of([a, b])
+    for k, label in enumerate((a, b)):
+        assert_allclose(block[k, k], table[label].standard_error ** 2, rtol=1e-12)
+    w = design.weights
+    stratum = design.strata
+    influence = np.zeros((n, 2))
+    for k, label in enumerate((a, b)):
+        rows = g == label
+        share = table[label].estimate
+        influence[rows, k] = w[rows] * (y[rows] - share) / w[rows].sum()
+    expected = np.zeros((2, 2))
+    for h in np.unique(stratum):
+        z = influence[stratum == h]
+        m = z.shape[0]
+        centred = z - z.mean(axis=0)
+        expected += m / (m - 1) * centred.T @ centred
+    assert_allclose(block, expected, rtol=1e-10, atol=1e-18)
