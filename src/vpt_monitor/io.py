@@ -44,7 +44,7 @@ import re
 import sys
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -849,11 +849,16 @@ def _first_of(keys: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.int
     return rank[inverse.reshape(-1)], np.sort(first)
 
 
-def _design_problems(table: str, columns: Mapping[str, Cells], source: Source) -> list[Flag]:
+def _design_problems(
+    table: str, columns: Mapping[str, Cells], source: Source, column_problems: list[str]
+) -> list[Flag]:
     """Check the sampling design of one table: fpc per stratum, clusters nested in strata.
 
     Waves are independent samples, so a stratum is a (wave, stratum label) pair and a
-    cluster belongs to a (wave, stratum): labels may be reused across waves.
+    cluster belongs to a (wave, stratum): labels may be reused across waves. An fpc above 1
+    (a population count) is at least the number of units sampled; ``fpc2`` is one number per
+    cluster and needs ``cluster`` and ``fpc`` (a problem of the columns goes to
+    ``column_problems``).
     """
     if "wave" not in columns:
         return []
@@ -861,16 +866,97 @@ def _design_problems(table: str, columns: Mapping[str, Cells], source: Source) -
     strata = columns.get("stratum")
     clusters = columns.get("cluster") if table == "respondents" else None
     fpc = columns.get("fpc")
+    fpc2 = columns.get("fpc2") if table == "respondents" else None
     problems: list[Flag] = []
     n = waves.shape[0]
     stratum_keys = np.zeros(n, dtype=np.intp) if strata is None else _key_codes(strata)
     known = ~np.isnan(waves) & (stratum_keys >= 0)
     _, wave_ids = np.unique(waves, return_inverse=True)
     wave_ids = wave_ids.reshape(-1).astype(np.int64)
+    span = int(stratum_keys.max(initial=0)) + 2
+    stratum_groups = wave_ids * span + stratum_keys
+    cluster_keys = None if clusters is None else _key_codes(clusters)
+    # the first-stage unit of each row: its cluster, or the row itself
+    psu_keys = np.arange(n, dtype=np.int64) if cluster_keys is None else cluster_keys
     if fpc is not None:
-        problems += _fpc_problems(table, waves, wave_ids, stratum_keys, known, strata, fpc, source)
-    if strata is not None and clusters is not None:
-        cluster_keys = _key_codes(clusters)
+
+        def stratum_of(first: int) -> str:
+            if strata is None:
+                return f"wave {waves[first]:g} (no strata given, so the wave is the stratum)"
+            return f"stratum {_shown(strata.value(first))} of wave {waves[first]:g}"
+
+        problems += _varying(
+            table,
+            "fpc",
+            fpc,
+            stratum_groups,
+            known,
+            stratum_of,
+            source,
+            "the fpc is one number per stratum (its population or sampling fraction)",
+        )
+        unit = "clusters (PSUs)" if clusters is not None else "respondents (each a PSU)"
+        if table == "organisations":
+            unit = "organisations"
+        problems += _too_small(
+            table,
+            "fpc",
+            fpc,
+            stratum_groups,
+            psu_keys,
+            known,
+            stratum_of,
+            unit,
+            "an fpc above 1 is the number of first-stage units in the stratum's population",
+        )
+    if fpc2 is not None:
+        if cluster_keys is None:
+            column_problems.append(
+                f"{table} column 'fpc2': a second-stage fpc needs a 'cluster' column (the "
+                "first-stage units people are sampled in); without clusters every respondent "
+                "is a first-stage unit. Add the cluster, or drop fpc2"
+            )
+        elif fpc is None:
+            column_problems.append(
+                f"{table} column 'fpc2': a second-stage fpc needs the first-stage 'fpc' (the "
+                "clusters in the stratum's population; equal to the clusters sampled when "
+                "every one is, a census). Without it the clusters count as drawn with "
+                "replacement, whose variance already covers the second stage: add fpc, or "
+                "drop fpc2"
+            )
+        else:
+            assert clusters is not None
+            width = int(cluster_keys.max(initial=0)) + 1
+            cluster_groups = wave_ids * width + cluster_keys
+            in_cluster = known & (cluster_keys >= 0)
+
+            def cluster_of(first: int) -> str:
+                return f"cluster {_shown(clusters.value(first))} of wave {waves[first]:g}"
+
+            problems += _varying(
+                table,
+                "fpc2",
+                fpc2,
+                cluster_groups,
+                in_cluster,
+                cluster_of,
+                source,
+                "fpc2 is one number per cluster (the people in its population, or the "
+                "fraction sampled)",
+            )
+            problems += _too_small(
+                table,
+                "fpc2",
+                fpc2,
+                cluster_groups,
+                np.arange(n, dtype=np.int64),
+                in_cluster,
+                cluster_of,
+                "respondents",
+                "an fpc2 above 1 is the number of people in the cluster's population",
+            )
+    if strata is not None and cluster_keys is not None:
+        assert clusters is not None
         rows = np.flatnonzero(known & (cluster_keys >= 0))
         width = int(cluster_keys.max(initial=0)) + 1
         group, starts = _first_of(wave_ids[rows] * width + cluster_keys[rows])
@@ -891,23 +977,55 @@ def _design_problems(table: str, columns: Mapping[str, Cells], source: Source) -
     return problems
 
 
-def _fpc_problems(
+def _too_small(
     table: str,
-    waves: NDArray[np.float64],
-    wave_ids: NDArray[np.int64],
-    stratum_keys: NDArray[np.intp],
+    column: str,
+    cells: Cells,
+    groups: NDArray[np.int64],
+    units: NDArray[np.int64],
     known: NDArray[np.bool_],
-    strata: Cells | None,
-    fpc: Cells,
-    source: Source,
+    describe: Callable[[int], str],
+    unit: str,
+    why: str,
 ) -> list[Flag]:
-    """Flag the rows whose fpc is not the most common one of their stratum (and wave)."""
-    span = int(stratum_keys.max(initial=0)) + 2
-    values = fpc.numbers()
+    """Flag the first row of each group whose population count is below its units sampled."""
+    values = cells.numbers()
+    rows = np.flatnonzero(known & (values > 1) & (units >= 0))
+    if rows.size == 0:
+        return []
+    group, starts = _first_of(groups[rows])
+    width = int(units.max(initial=0)) + 1
+    _, pair_starts = _first_of(group.astype(np.int64) * width + units[rows])
+    sampled = np.bincount(group[pair_starts], minlength=starts.size)  # distinct units
+    first_rows = rows[starts]
+    bad = np.flatnonzero(values[first_rows] < sampled)
+    texts = [
+        f"{column}={_shown(cells.value(int(first_rows[k])))}: smaller than the "
+        f"{int(sampled[k])} {unit} sampled in {describe(int(first_rows[k]))}; {why} (so at "
+        "least the number sampled), or a sampling fraction of at most 1"
+        for k in bad.tolist()
+    ]
+    if bad.size == 0:
+        return []
+    return [_flag_in_order(table, first_rows[bad], f"{column} (design)", texts)]
+
+
+def _varying(
+    table: str,
+    column: str,
+    cells: Cells,
+    groups: NDArray[np.int64],
+    known: NDArray[np.bool_],
+    describe: Callable[[int], str],
+    source: Source,
+    why: str,
+) -> list[Flag]:
+    """Flag the rows whose value is not the most common one of their group."""
+    values = cells.numbers()
     rows = np.flatnonzero(known & ~np.isnan(values))
     if rows.size == 0:
         return []
-    group, starts = _first_of(wave_ids[rows] * span + stratum_keys[rows])
+    group, starts = _first_of(groups[rows])
     _, value_ids = np.unique(values[rows], return_inverse=True)
     value_ids = value_ids.reshape(-1).astype(np.int64)
     pair, pair_start = _first_of(group.astype(np.int64) * (rows.size + 1) + value_ids)
@@ -927,19 +1045,13 @@ def _fpc_problems(
     for j in flagged.tolist():
         i = int(rows[j])
         first = int(rows[pair_start[common[group[j]]]])
-        where = (
-            f"stratum {_shown(strata.value(first))} of wave {waves[first]:g}"
-            if strata is not None
-            else f"wave {waves[first]:g} (no strata given, so the wave is the stratum)"
-        )
         texts.append(
-            f"fpc={_shown(fpc.value(i))}: differs within {where}, where "
-            f"{source.where(first)} has {_shown(fpc.value(first))}; the fpc "
-            "is one number per stratum (its population or sampling fraction)"
+            f"{column}={_shown(cells.value(i))}: differs within {describe(first)}, where "
+            f"{source.where(first)} has {_shown(cells.value(first))}; {why}"
         )
     if flagged.size == 0:
         return []
-    return [_flag_in_order(table, rows[flagged], "fpc (design)", texts)]
+    return [_flag_in_order(table, rows[flagged], f"{column} (design)", texts)]
 
 
 def _flag_in_order(table: str, rows: NDArray[np.intp], column: str, texts: list[str]) -> Flag:
@@ -1008,7 +1120,9 @@ def read_monitor(
         column, value and reason (the first 20 in the message, all in ``problems``).
         Besides the checks of :meth:`MonitorData.from_columns <vpt_monitor.MonitorData>`:
         unknown columns (with the closest known name), numbers written with the other decimal
-        mark, an ``fpc`` that varies within a stratum of a wave, and a cluster in two strata
+        mark, an ``fpc`` that varies within a stratum of a wave or is below the units sampled
+        there, an ``fpc2`` that varies within a cluster of a wave, is below the respondents
+        sampled there, or comes without ``cluster`` or ``fpc``, and a cluster in two strata
         of one wave. Nothing is loaded.
     FileFormatError
         A :class:`~vpt_monitor.MonitorDataError` for a file that cannot be parsed (encoding,
@@ -1075,6 +1189,7 @@ def read_monitor(
             }
             sources[table] = read_source(paths[table], labels[table], options)
     own: list[Flag] = []
+    column_problems: list[str] = []
     notes: list[str] = []
     declared = [*book.attributes, *(attributes or ())]
     names = [a.name if isinstance(a, Attribute) else str(a) for a in declared]
@@ -1093,7 +1208,7 @@ def read_monitor(
     }
     for table, frame in frames.items():
         if table in ("respondents", "organisations"):
-            own += _design_problems(table, frame, sources[table])
+            own += _design_problems(table, frame, sources[table], column_problems)
     empty_respondents: dict[str, Any] = {"id": [], "wave": [], "layer": [], "office": []}
     flags: list[Flag] = []
     found: list[str] = []
@@ -1110,6 +1225,7 @@ def read_monitor(
         found = list(error.problems)
     except ValueError as error:  # a required column is absent
         found = [str(error)]
+    found = column_problems + found
     if own or flags or found or tables is None:
         raise MonitorDataError("read_monitor", _located(own, flags, found, sources))
     data = MonitorData(
