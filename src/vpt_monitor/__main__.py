@@ -180,7 +180,7 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
         from vpt_monitor.synth import simulate
 
         _progress(f"[  0.0s] simulating monitor waves (seed {args.seed}, scale {args.scale}) ...")
-        return simulate(seed=args.seed, scale=args.scale)
+        return simulate(seed=args.seed, scale=args.scale, lonely_psu=args.lonely_psu or "adjust")
     files = plan.files
     shown = [str(p) for p in files.values() if p is not None]
     if plan.codebook is not None:
@@ -192,7 +192,7 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
         files["organisations"],
         files["violations"],
         codebook=plan.codebook,
-        lonely_psu=args.lonely_psu,
+        lonely_psu=args.lonely_psu or "fail",
         encoding=args.encoding,
         delimiter=args.delimiter,
         decimal=args.decimal,
@@ -382,9 +382,11 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--lonely-psu",
-        default="fail",
+        default=None,
         choices=["fail", "adjust", "certainty", "remove"],
-        help="policy for strata with one PSU (default: fail)",
+        help="policy for strata with one PSU (default: fail, as R; adjust on simulated data, "
+        "whose small scales leave strata with one PSU); the report's method section says "
+        "which was used",
     )
     command.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
     command.add_argument(
