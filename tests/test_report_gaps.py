@@ -93,3 +93,19 @@ def test_lonely_psu_is_honoured_on_simulated_data_and_stated(tmp_path: Path) -> 
     assert "lonely_psu='certainty'" in page
     assert "lonely_psu='adjust'" not in page
     assert simulate(waves=(2016,), scale=0.1, lonely_psu="remove").lonely_psu == "remove"
+
+
+def test_factsheets_say_per_provincie_in_dutch_and_explain_holm(tmp_path: Path) -> None:
+    from vpt_monitor.report import build_factsheets
+
+    data = simulate(waves=(2014, 2016), scale=0.1, seed=3)
+    out = tmp_path / "fs"
+    build_factsheets(data, by="province", out=out, language="nl", pdf=False)
+    summary = (out / "summary.md").read_text()
+    index = html.unescape((out / "index.html").read_text())
+    assert "per province" not in summary
+    assert "per province" not in index
+    assert "per provincie" in summary
+    page = html.unescape((out / "utrecht.html").read_text())
+    assert "Het interval van een verschil is niet gecorrigeerd" in page
+    assert "met Holm gecorrigeerde p-waarden" in page

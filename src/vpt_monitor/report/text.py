@@ -243,12 +243,19 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "difference tested on the full design, and shows the change since {previous}. ▲ and "
         "▼ mark differences that hold up after Holm's adjustment across the indicators of "
         "this page; grey rows (†) do not meet the publication rules, for the reason given "
-        "below the table, and get no mark.",
+        "below the table, and get no mark. The interval of a difference is not adjusted: it "
+        "is the 95% interval of that one comparison. The marks use Holm-adjusted p-values, "
+        "which allow for testing every indicator of the page at once, so a difference whose "
+        "interval excludes 0 may still get no mark.",
         "Elke rij vergelijkt {domain} ({variable}) met het landelijke cijfer van {wave}, het "
         "verschil getoetst op het volledige steekproefontwerp, en toont de verandering sinds "
         "{previous}. ▲ en ▼ markeren verschillen die standhouden na Holms correctie over de "
         "indicatoren van deze pagina; grijze rijen (†) voldoen niet aan de publicatieregels, "
-        "om de reden onder de tabel, en krijgen geen markering.",
+        "om de reden onder de tabel, en krijgen geen markering. Het interval van een "
+        "verschil is niet gecorrigeerd: het is het 95%-interval van die ene vergelijking. De "
+        "markeringen gebruiken met Holm gecorrigeerde p-waarden, die rekening houden met het "
+        "toetsen van alle indicatoren van de pagina tegelijk; een verschil waarvan het "
+        "interval 0 niet bevat, kan dus toch zonder markering blijven.",
     ),
     "fs_no_previous": ("no earlier wave", "geen eerdere meting"),
     "fs_col_indicator": ("indicator", "indicator"),
