@@ -109,3 +109,44 @@ def test_factsheets_say_per_provincie_in_dutch_and_explain_holm(tmp_path: Path) 
     page = html.unescape((out / "utrecht.html").read_text())
     assert "Het interval van een verschil is niet gecorrigeerd" in page
     assert "met Holm gecorrigeerde p-waarden" in page
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_figure_titles_fit_inside_the_figure(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # violations.png had its title cut off at both ends
+    from matplotlib.figure import Figure
+
+    from vpt_monitor import Layer
+    from vpt_monitor.report import figures
+    from vpt_monitor.report.text import text
+
+    checked: list[str] = []
+    save = Figure.savefig
+
+    def checking(fig: Figure, *args: object, **kwargs: object) -> None:
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        for ax in fig.axes:
+            box = ax.title.get_window_extent(renderer)
+            assert box.x0 >= fig.bbox.x0
+            assert box.x1 <= fig.bbox.x1
+            checked.append(ax.title.get_text())
+        save(fig, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "savefig", checking)
+    rows = [
+        {"layer": layer, "estimate": 1.5, "low": 1.0, "high": 2.0, "n": 40, "reliable": True}
+        for layer in Layer
+    ]
+    title = text("fig_violations_title", language, wave=2016)
+    figures.forest(
+        rows,
+        "layer",
+        title=title,
+        xlabel=text("fig_violations_axis", language),
+        language=language,
+        kind="rate",
+    )
+    assert checked
+    assert checked[0].replace("\n", " ") == title
