@@ -150,3 +150,31 @@ def test_figure_titles_fit_inside_the_figure(
     )
     assert checked
     assert checked[0].replace("\n", " ") == title
+
+
+def test_version_and_exit_status_3_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    import vpt_monitor
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.strip() == f"vpt-monitor {vpt_monitor.__version__}"
+    for argv in (["--help"], ["report", "--help"], ["factsheets", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert "3 an internal error" in " ".join(capsys.readouterr().out.split())
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert "3 an internal error" in " ".join(readme.split())
+
+
+def test_a_missing_openpyxl_warning_points_at_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, employees_2016: MonitorData
+) -> None:
+    import sys
+
+    from vpt_monitor.report import build_report
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # "not installed"
+    with pytest.warns(RuntimeWarning, match="openpyxl is not installed") as caught:
+        build_report(employees_2016, tmp_path / "r")
+    assert caught[0].filename == __file__
