@@ -180,7 +180,7 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
         from vpt_monitor.synth import simulate
 
         _progress(f"[  0.0s] simulating monitor waves (seed {args.seed}, scale {args.scale}) ...")
-        return simulate(seed=args.seed, scale=args.scale)
+        return simulate(seed=args.seed, scale=args.scale, lonely_psu=args.lonely_psu or "adjust")
     files = plan.files
     shown = [str(p) for p in files.values() if p is not None]
     if plan.codebook is not None:
@@ -192,7 +192,7 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
         files["organisations"],
         files["violations"],
         codebook=plan.codebook,
-        lonely_psu=args.lonely_psu,
+        lonely_psu=args.lonely_psu or "fail",
         encoding=args.encoding,
         delimiter=args.delimiter,
         decimal=args.decimal,
@@ -297,12 +297,24 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
     return 0
 
 
+#: The exit statuses of the command, as ``--help`` shows them.
+EXIT_STATUS = (
+    "Exit status: 0 written; 1 the data are bad; 2 the command cannot run as asked (options, "
+    "files, the output folder); 3 an internal error (a bug in vpt_monitor: please report the "
+    "one-line message); 130 interrupted."
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    from vpt_monitor import __version__
+
     parser = argparse.ArgumentParser(
         prog="vpt-monitor",
         description="Indicators of the Monitor Integriteit en Veiligheid.",
+        epilog=EXIT_STATUS,
     )
+    parser.add_argument("--version", action="version", version=f"vpt-monitor {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="print confidence intervals on the monitor's examples")
     report = commands.add_parser(
@@ -310,8 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="write the headline report (HTML, figures, CSV and Excel tables, summary)",
         description="Write the headline report. Without any data option it runs on a "
         "default simulation, and the report says so.",
-        epilog="Exit status: 0 written; 1 the data are bad; 2 the command cannot run as "
-        "asked (options, files, the output folder); 130 interrupted.",
+        epilog=EXIT_STATUS,
     )
     report.add_argument("--out", default="report", help="folder to write (default: report)")
     report.add_argument("--force", action="store_true", help="replace an existing report folder")
@@ -322,8 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Write a factsheet per value of --by: the domain against the national "
         "figure on every headline indicator, with the change since the previous wave. "
         "Without any data option it runs on a default simulation, and the pages say so.",
-        epilog="Exit status: 0 written; 1 the data are bad; 2 the command cannot run as "
-        "asked (options, files, the output folder); 130 interrupted.",
+        epilog=EXIT_STATUS,
     )
     factsheets.add_argument(
         "--by",
@@ -382,9 +392,11 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--lonely-psu",
-        default="fail",
+        default=None,
         choices=["fail", "adjust", "certainty", "remove"],
-        help="policy for strata with one PSU (default: fail)",
+        help="policy for strata with one PSU (default: fail, as R; adjust on simulated data, "
+        "whose small scales leave strata with one PSU); the report's method section says "
+        "which was used",
     )
     command.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
     command.add_argument(

@@ -44,7 +44,7 @@ import re
 import sys
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,13 +58,14 @@ from vpt_monitor.data.cells import (
     ArrowCells,
     Cells,
     EncodedCells,
+    MaskedCells,
     contiguous,
     plain_numbers,
     refactorize,
     take,
     to_float,
 )
-from vpt_monitor.data.columns import Flag, check, format_flags
+from vpt_monitor.data.columns import Flag, canonical_names, check, format_flags, known_columns
 from vpt_monitor.data.container import Fresh, MonitorData
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.data.reading import (
@@ -92,7 +93,23 @@ _NUMERIC_FIELDS = frozenset({"wave", "weight", "fpc", "fpc2", "employees", "seve
 _NUMERIC_PREFIXES = ("incidents:",)
 #: Fields that hold design labels, compared as text when a file mixes numbers and text.
 _LABEL_FIELDS = ("stratum", "cluster")
-_SECTION_KEYS = ("file", "encoding", "delimiter", "decimal", "columns", "codes")
+_SECTION_KEYS = (
+    "file",
+    "encoding",
+    "delimiter",
+    "decimal",
+    "columns",
+    "codes",
+    "missing",
+    "ignore",
+    "ignore_unknown",
+)
+#: Keys of the codebook outside any section: they apply to every table.
+_GLOBAL_KEYS = ("missing", "ignore_unknown")
+#: Columns that no missing-value code applies to: identifiers are never answers.
+_IDENTIFIERS = frozenset({"id", "respondent_id", "organisation_id"})
+#: The key of ``Codebook.missing`` and ``Codebook.ignore_unknown`` for every table or column.
+EVERY = "*"
 _FORMAT_KEYS = ("encoding", "delimiter", "decimal")
 _SHOWN_LENGTH = 60
 
@@ -133,6 +150,15 @@ class Codebook:
         The codebook file, when it was read from one.
     attributes : tuple of Attribute
         Respondent attributes the codebook declares (``[attributes.<name>]`` sections).
+    missing : mapping
+        ``{table: {library field: missing-value codes}}``, where ``"*"`` stands for every
+        table or every field: cells holding one of these codes are read as empty (an
+        unanswered question), never as numbers or codes.
+    ignore : mapping
+        ``{table: source columns}`` that are read as if the file did not have them.
+    ignore_unknown : mapping
+        ``{table: True}`` (``"*"``: every table) to pass over the columns the library does not
+        know instead of refusing them; ``data.source`` lists the columns passed over.
 
     Examples
     --------
@@ -149,6 +175,19 @@ class Codebook:
     options: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     path: Path | None = None
     attributes: tuple[Attribute, ...] = ()
+    missing: Mapping[str, Mapping[str, tuple[Any, ...]]] = attrs.field(factory=dict)
+    ignore: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    ignore_unknown: Mapping[str, bool] = attrs.field(factory=dict)
+
+    def missing_codes(self, table: str, field: str) -> tuple[Any, ...]:
+        """Return the missing-value codes of a field (its own, its table's, the codebook's)."""
+        if field in _IDENTIFIERS:
+            return ()
+        found: list[Any] = []
+        for where in (EVERY, table):
+            for key in (EVERY, field):
+                found += self.missing.get(where, {}).get(key, ())
+        return tuple(found)
 
 
 # ---- the codebook ----------------------------------------------------------------------
@@ -214,14 +253,25 @@ def read_codebook(path: str | Path, *, allow_outside: bool = False) -> Codebook:
     options: dict[str, dict[str, str]] = {}
     folder = path.resolve().parent
     attributes: list[Attribute] = []
+    missing: dict[str, dict[str, tuple[Any, ...]]] = {}
+    ignore: dict[str, tuple[str, ...]] = {}
+    ignore_unknown: dict[str, bool] = {}
     for table, section in content.items():
+        if table == "missing":
+            codes_found = _codebook_missing(f"{label} missing", section, problems)
+            missing[EVERY] = {EVERY: codes_found}
+            continue
+        if table == "ignore_unknown":
+            ignore_unknown[EVERY] = _codebook_flag(f"{label} ignore_unknown", section, problems)
+            continue
         if table == "attributes":
             attributes += _codebook_attributes(label, section, problems)
             continue
         if table not in TABLES:
             problems.append(
                 f"{label} [{table}]: unknown section{_did_you_mean(table, TABLES)}; "
-                f"sections are {', '.join(TABLES)} and attributes"
+                f"sections are {', '.join(TABLES)} and attributes (and the keys "
+                f"{' and '.join(_GLOBAL_KEYS)} before the first section)"
             )
             continue
         if not isinstance(section, dict):
@@ -245,11 +295,75 @@ def read_codebook(path: str | Path, *, allow_outside: bool = False) -> Codebook:
                     problems.append(f"{where}: {error}")
             elif key == "columns":
                 columns[table] = _codebook_columns(f"{label} [{table}.columns]", value, problems)
+            elif key == "missing":
+                missing[table] = _codebook_missing_table(where, table, value, problems)
+            elif key == "ignore":
+                ignore[table] = _codebook_names(where, value, problems)
+            elif key == "ignore_unknown":
+                ignore_unknown[table] = _codebook_flag(where, value, problems)
             else:
                 codes[table] = _codebook_codes(f"{label} [{table}.codes]", value, problems)
     if problems:
         raise CodebookError(path, problems)
-    return Codebook(columns, codes, files, options, path, tuple(attributes))
+    return Codebook(
+        columns,
+        codes,
+        files,
+        options,
+        path,
+        tuple(attributes),
+        missing=missing,
+        ignore=ignore,
+        ignore_unknown=ignore_unknown,
+    )
+
+
+def _codebook_missing(where: str, value: Any, problems: list[str]) -> tuple[Any, ...]:
+    """Read a list of missing-value codes: numbers or texts."""
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    ):
+        problems.append(
+            f"{where}: must be a list of missing-value codes, such as [99, 999, 99999]; "
+            f"got {_shown(value)}"
+        )
+        return ()
+    return tuple(value)
+
+
+def _codebook_missing_table(
+    where: str, table: str, value: Any, problems: list[str]
+) -> dict[str, tuple[Any, ...]]:
+    """``missing = [...]`` (every column of the table) or ``[<table>.missing]`` per field."""
+    if isinstance(value, list):
+        return {EVERY: _codebook_missing(where, value, problems)}
+    if not isinstance(value, dict):
+        problems.append(
+            f"{where}: must be a list of codes for every column, or a table of field = "
+            f"[codes]; got {_shown(value)}"
+        )
+        return {}
+    spellings = canonical_names(table, list(value))[0]  # SPSS-safe names too
+    return {
+        spellings.get(str(field), str(field)): _codebook_missing(
+            f"{where}.{field}", codes, problems
+        )
+        for field, codes in value.items()
+    }
+
+
+def _codebook_names(where: str, value: Any, problems: list[str]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(f"{where}: must be a list of column names; got {_shown(value)}")
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _codebook_flag(where: str, value: Any, problems: list[str]) -> bool:
+    if not isinstance(value, bool):
+        problems.append(f"{where}: must be true or false; got {_shown(value)}")
+        return False
+    return value
 
 
 _ATTRIBUTE_KEYS = ("kind", "codes", "labels", "title")
@@ -431,12 +545,34 @@ def read_table(
 # ---- from files to columns -------------------------------------------------------------
 
 
-def _apply(table: str, source: Source, book: Codebook, problems: list[Flag]) -> dict[str, Cells]:
-    """Rename and recode the columns of one table as the codebook says."""
-    frame = source.columns
-    mapping = book.columns.get(table, {})
+def _apply(
+    table: str,
+    source: Source,
+    book: Codebook,
+    problems: list[Flag],
+    *,
+    known: frozenset[str],
+    ignore_unknown: bool,
+    notes: list[str],
+) -> dict[str, Cells]:
+    """Rename and recode the columns of one table as the codebook says.
+
+    Columns the codebook ignores are dropped first; SPSS-safe names are read as the
+    library's (:func:`~vpt_monitor.data.columns.canonical_names`); with ``ignore_unknown``
+    the columns not in ``known`` are dropped. Cells holding a missing-value code are emptied.
+    What is dropped or emptied is added to ``notes``.
+    """
     where = book.path.name if book.path is not None else "codebook"
     errors = []
+    ignored = book.ignore.get(table, ())
+    for name in ignored:
+        if name not in source.columns:
+            errors.append(
+                f"{where} [{table}] ignore: {source.header} has no column {name!r}"
+                f"{_did_you_mean(name, list(source.columns))}"
+            )
+    frame = {k: v for k, v in source.columns.items() if k not in ignored}
+    mapping = book.columns.get(table, {})
     for field, src in mapping.items():
         if src not in frame:
             errors.append(
@@ -457,17 +593,86 @@ def _apply(table: str, source: Source, book: Codebook, problems: list[Flag]) -> 
         renamed[column] = frame[column]
     if errors:
         raise CodebookError(book.path or source.path, errors)
+    spellings, conflicts = canonical_names(table, list(renamed))
+    if not conflicts:  # a conflict is reported by the checks that follow
+        renamed = {spellings.get(k, k): v for k, v in renamed.items()}
+    dropped = list(ignored)
+    if ignore_unknown:
+        unknown = [k for k in renamed if k not in known]
+        renamed = {k: v for k, v in renamed.items() if k not in unknown}
+        dropped += unknown
+    if dropped:
+        notes.append(f"{source.label}: columns not read: {', '.join(dropped)}")
     result: dict[str, Cells] = {}
+    emptied: list[str] = []
     for field, values in renamed.items():
+        codes = book.missing_codes(table, field)
+        numeric = field in _NUMERIC_FIELDS or field.startswith(_NUMERIC_PREFIXES)
+        count = 0
+        # the file's cells, before the codebook recodes them: numbers as numbers (99, 99.0
+        # and '99' alike, a CSV cell once its number is read), anything else as text
+        if codes and numeric and values.numeric:
+            values, count = _missing_as_numbers(values, codes)
+        elif codes:
+            values, count = _missing_as_text(values, codes)
         recode = book.codes.get(table, {}).get(field)
         if recode:
             values = _recoded(values, recode)
-        if source.is_text and (field in _NUMERIC_FIELDS or field.startswith(_NUMERIC_PREFIXES)):
+        if source.is_text and numeric:
             values = _numbers_in_text(table, field, values, source.decimal, problems)
+            if codes:
+                values, more = _missing_as_numbers(values, codes)
+                count += more
+        if count:
+            emptied.append(f"{field} {count}")
         if field in _LABEL_FIELDS:
             values = _labels(values)
         result[field] = values
+    if emptied:
+        notes.append(
+            f"{source.label}: cells with a missing-value code read as empty: {', '.join(emptied)}"
+        )
     return result
+
+
+def _blanked(cells: Cells, mask: NDArray[np.bool_]) -> Cells:
+    """Empty the cells of ``mask``, keeping the fast paths of their kind."""
+    if isinstance(cells, ArrowCells):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pc.if_else(pa.array(mask), pa.nulls(cells.n, cells.array.type), cells.array)
+        numbers = cells._numbers
+        return ArrowCells(
+            array,
+            numbers=None if numbers is None else np.where(mask, np.nan, numbers),
+            clean=cells.clean,
+            display_float=cells.display_float,
+        )
+    if isinstance(cells, EncodedCells):
+        codes = np.where(mask, -1, cells.codes).astype(np.intp)
+        return EncodedCells(codes, cells.distinct, clean=cells.clean, arrow=cells.arrow)
+    if isinstance(cells, ArrayCells) and cells.values.dtype.kind == "f":
+        return ArrayCells(np.where(mask, np.nan, cells.values))
+    return MaskedCells(cells, mask)
+
+
+def _missing_as_text(cells: Cells, codes: Sequence[Any]) -> tuple[Cells, int]:
+    """Empty the cells whose value, as a code (``99.0`` is ``'99'``), is a missing code."""
+    keys = {_code_key(c) for c in codes}
+    found, distinct = _raw(cells)
+    per = np.array([v is not None and _code_key(v) in keys for v in distinct], dtype=bool)
+    mask = take(per, found, False).astype(bool)
+    count = int(mask.sum())
+    return (_blanked(cells, mask), count) if count else (cells, 0)
+
+
+def _missing_as_numbers(cells: Cells, codes: Sequence[Any]) -> tuple[Cells, int]:
+    """Empty the cells whose number is a missing code."""
+    numbers = np.array([to_float(c) for c in codes], dtype=np.float64)
+    mask = np.isin(cells.numbers(), numbers[~np.isnan(numbers)])
+    count = int(mask.sum())
+    return (_blanked(cells, mask), count) if count else (cells, 0)
 
 
 def _code_key(value: Any) -> str:
@@ -487,6 +692,9 @@ def _raw(cells: Cells) -> tuple[NDArray[np.intp], NDArray[Any]]:
     if isinstance(cells, ArrayCells) and cells.values.dtype.kind != "O":
         distinct, inverse = np.unique(cells.values, return_inverse=True)
         return inverse.reshape(-1).astype(np.intp), distinct
+    if isinstance(cells, MaskedCells):
+        codes, distinct = _raw(cells.cells)
+        return np.where(cells.mask, -1, codes).astype(np.intp), distinct
     values = cells.objects()  # every cell its own value
     return np.arange(values.shape[0], dtype=np.intp), values
 
@@ -641,11 +849,16 @@ def _first_of(keys: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.int
     return rank[inverse.reshape(-1)], np.sort(first)
 
 
-def _design_problems(table: str, columns: Mapping[str, Cells], source: Source) -> list[Flag]:
+def _design_problems(
+    table: str, columns: Mapping[str, Cells], source: Source, column_problems: list[str]
+) -> list[Flag]:
     """Check the sampling design of one table: fpc per stratum, clusters nested in strata.
 
     Waves are independent samples, so a stratum is a (wave, stratum label) pair and a
-    cluster belongs to a (wave, stratum): labels may be reused across waves.
+    cluster belongs to a (wave, stratum): labels may be reused across waves. An fpc above 1
+    (a population count) is at least the number of units sampled; ``fpc2`` is one number per
+    cluster and needs ``cluster`` and ``fpc`` (a problem of the columns goes to
+    ``column_problems``).
     """
     if "wave" not in columns:
         return []
@@ -653,16 +866,97 @@ def _design_problems(table: str, columns: Mapping[str, Cells], source: Source) -
     strata = columns.get("stratum")
     clusters = columns.get("cluster") if table == "respondents" else None
     fpc = columns.get("fpc")
+    fpc2 = columns.get("fpc2") if table == "respondents" else None
     problems: list[Flag] = []
     n = waves.shape[0]
     stratum_keys = np.zeros(n, dtype=np.intp) if strata is None else _key_codes(strata)
     known = ~np.isnan(waves) & (stratum_keys >= 0)
     _, wave_ids = np.unique(waves, return_inverse=True)
     wave_ids = wave_ids.reshape(-1).astype(np.int64)
+    span = int(stratum_keys.max(initial=0)) + 2
+    stratum_groups = wave_ids * span + stratum_keys
+    cluster_keys = None if clusters is None else _key_codes(clusters)
+    # the first-stage unit of each row: its cluster, or the row itself
+    psu_keys = np.arange(n, dtype=np.int64) if cluster_keys is None else cluster_keys
     if fpc is not None:
-        problems += _fpc_problems(table, waves, wave_ids, stratum_keys, known, strata, fpc, source)
-    if strata is not None and clusters is not None:
-        cluster_keys = _key_codes(clusters)
+
+        def stratum_of(first: int) -> str:
+            if strata is None:
+                return f"wave {waves[first]:g} (no strata given, so the wave is the stratum)"
+            return f"stratum {_shown(strata.value(first))} of wave {waves[first]:g}"
+
+        problems += _varying(
+            table,
+            "fpc",
+            fpc,
+            stratum_groups,
+            known,
+            stratum_of,
+            source,
+            "the fpc is one number per stratum (its population or sampling fraction)",
+        )
+        unit = "clusters (PSUs)" if clusters is not None else "respondents (each a PSU)"
+        if table == "organisations":
+            unit = "organisations"
+        problems += _too_small(
+            table,
+            "fpc",
+            fpc,
+            stratum_groups,
+            psu_keys,
+            known,
+            stratum_of,
+            unit,
+            "an fpc above 1 is the number of first-stage units in the stratum's population",
+        )
+    if fpc2 is not None:
+        if cluster_keys is None:
+            column_problems.append(
+                f"{table} column 'fpc2': a second-stage fpc needs a 'cluster' column (the "
+                "first-stage units people are sampled in); without clusters every respondent "
+                "is a first-stage unit. Add the cluster, or drop fpc2"
+            )
+        elif fpc is None:
+            column_problems.append(
+                f"{table} column 'fpc2': a second-stage fpc needs the first-stage 'fpc' (the "
+                "clusters in the stratum's population; equal to the clusters sampled when "
+                "every one is, a census). Without it the clusters count as drawn with "
+                "replacement, whose variance already covers the second stage: add fpc, or "
+                "drop fpc2"
+            )
+        else:
+            assert clusters is not None
+            width = int(cluster_keys.max(initial=0)) + 1
+            cluster_groups = wave_ids * width + cluster_keys
+            in_cluster = known & (cluster_keys >= 0)
+
+            def cluster_of(first: int) -> str:
+                return f"cluster {_shown(clusters.value(first))} of wave {waves[first]:g}"
+
+            problems += _varying(
+                table,
+                "fpc2",
+                fpc2,
+                cluster_groups,
+                in_cluster,
+                cluster_of,
+                source,
+                "fpc2 is one number per cluster (the people in its population, or the "
+                "fraction sampled)",
+            )
+            problems += _too_small(
+                table,
+                "fpc2",
+                fpc2,
+                cluster_groups,
+                np.arange(n, dtype=np.int64),
+                in_cluster,
+                cluster_of,
+                "respondents",
+                "an fpc2 above 1 is the number of people in the cluster's population",
+            )
+    if strata is not None and cluster_keys is not None:
+        assert clusters is not None
         rows = np.flatnonzero(known & (cluster_keys >= 0))
         width = int(cluster_keys.max(initial=0)) + 1
         group, starts = _first_of(wave_ids[rows] * width + cluster_keys[rows])
@@ -683,23 +977,55 @@ def _design_problems(table: str, columns: Mapping[str, Cells], source: Source) -
     return problems
 
 
-def _fpc_problems(
+def _too_small(
     table: str,
-    waves: NDArray[np.float64],
-    wave_ids: NDArray[np.int64],
-    stratum_keys: NDArray[np.intp],
+    column: str,
+    cells: Cells,
+    groups: NDArray[np.int64],
+    units: NDArray[np.int64],
     known: NDArray[np.bool_],
-    strata: Cells | None,
-    fpc: Cells,
-    source: Source,
+    describe: Callable[[int], str],
+    unit: str,
+    why: str,
 ) -> list[Flag]:
-    """Flag the rows whose fpc is not the most common one of their stratum (and wave)."""
-    span = int(stratum_keys.max(initial=0)) + 2
-    values = fpc.numbers()
+    """Flag the first row of each group whose population count is below its units sampled."""
+    values = cells.numbers()
+    rows = np.flatnonzero(known & (values > 1) & (units >= 0))
+    if rows.size == 0:
+        return []
+    group, starts = _first_of(groups[rows])
+    width = int(units.max(initial=0)) + 1
+    _, pair_starts = _first_of(group.astype(np.int64) * width + units[rows])
+    sampled = np.bincount(group[pair_starts], minlength=starts.size)  # distinct units
+    first_rows = rows[starts]
+    bad = np.flatnonzero(values[first_rows] < sampled)
+    texts = [
+        f"{column}={_shown(cells.value(int(first_rows[k])))}: smaller than the "
+        f"{int(sampled[k])} {unit} sampled in {describe(int(first_rows[k]))}; {why} (so at "
+        "least the number sampled), or a sampling fraction of at most 1"
+        for k in bad.tolist()
+    ]
+    if bad.size == 0:
+        return []
+    return [_flag_in_order(table, first_rows[bad], f"{column} (design)", texts)]
+
+
+def _varying(
+    table: str,
+    column: str,
+    cells: Cells,
+    groups: NDArray[np.int64],
+    known: NDArray[np.bool_],
+    describe: Callable[[int], str],
+    source: Source,
+    why: str,
+) -> list[Flag]:
+    """Flag the rows whose value is not the most common one of their group."""
+    values = cells.numbers()
     rows = np.flatnonzero(known & ~np.isnan(values))
     if rows.size == 0:
         return []
-    group, starts = _first_of(wave_ids[rows] * span + stratum_keys[rows])
+    group, starts = _first_of(groups[rows])
     _, value_ids = np.unique(values[rows], return_inverse=True)
     value_ids = value_ids.reshape(-1).astype(np.int64)
     pair, pair_start = _first_of(group.astype(np.int64) * (rows.size + 1) + value_ids)
@@ -719,19 +1045,13 @@ def _fpc_problems(
     for j in flagged.tolist():
         i = int(rows[j])
         first = int(rows[pair_start[common[group[j]]]])
-        where = (
-            f"stratum {_shown(strata.value(first))} of wave {waves[first]:g}"
-            if strata is not None
-            else f"wave {waves[first]:g} (no strata given, so the wave is the stratum)"
-        )
         texts.append(
-            f"fpc={_shown(fpc.value(i))}: differs within {where}, where "
-            f"{source.where(first)} has {_shown(fpc.value(first))}; the fpc "
-            "is one number per stratum (its population or sampling fraction)"
+            f"{column}={_shown(cells.value(i))}: differs within {describe(first)}, where "
+            f"{source.where(first)} has {_shown(cells.value(first))}; {why}"
         )
     if flagged.size == 0:
         return []
-    return [_flag_in_order(table, rows[flagged], "fpc (design)", texts)]
+    return [_flag_in_order(table, rows[flagged], f"{column} (design)", texts)]
 
 
 def _flag_in_order(table: str, rows: NDArray[np.intp], column: str, texts: list[str]) -> Flag:
@@ -760,6 +1080,7 @@ def read_monitor(
     decimal: str | None = None,
     allow_outside: bool = False,
     attributes: Iterable[Attribute | str] | None = None,
+    ignore_unknown: bool = False,
 ) -> MonitorData:
     r"""Read monitor files into :class:`~vpt_monitor.MonitorData`.
 
@@ -781,11 +1102,16 @@ def read_monitor(
     attributes : iterable of Attribute or str, optional
         Respondent attributes besides the built-in ones and those the codebook declares
         (see :mod:`vpt_monitor.attributes`); a column named as an attribute holds its values.
+    ignore_unknown : bool, default False
+        Pass over columns the library does not know, in every file, instead of refusing them
+        (as ``ignore_unknown = true`` in the codebook does). The columns passed over are
+        listed in ``data.source``, so that a typo in a column name is not silent.
 
     Returns
     -------
     MonitorData
-        With ``source`` naming the files read.
+        With ``source`` naming the files read, then (after ``;``) the columns not read and
+        the number of cells read as empty because they held a missing-value code.
 
     Raises
     ------
@@ -794,7 +1120,9 @@ def read_monitor(
         column, value and reason (the first 20 in the message, all in ``problems``).
         Besides the checks of :meth:`MonitorData.from_columns <vpt_monitor.MonitorData>`:
         unknown columns (with the closest known name), numbers written with the other decimal
-        mark, an ``fpc`` that varies within a stratum of a wave, and a cluster in two strata
+        mark, an ``fpc`` that varies within a stratum of a wave or is below the units sampled
+        there, an ``fpc2`` that varies within a cluster of a wave, is below the respondents
+        sampled there, or comes without ``cluster`` or ``fpc``, and a cluster in two strata
         of one wave. Nothing is loaded.
     FileFormatError
         A :class:`~vpt_monitor.MonitorDataError` for a file that cannot be parsed (encoding,
@@ -830,7 +1158,7 @@ def read_monitor(
     ...     read_monitor(folder / "bad.csv")
     ... except ValueError as error:
     ...     print(error.problems[0])  # doctest: +ELLIPSIS
-    bad.csv line 2: incidents:verbaal='1e30': must be <= 100000 incidents a year ...
+    bad.csv line 2: incidents:verbaal='1e30': must be <= 730 incidents a year ...
     """
     if isinstance(codebook, Codebook):
         book = codebook
@@ -861,10 +1189,26 @@ def read_monitor(
             }
             sources[table] = read_source(paths[table], labels[table], options)
     own: list[Flag] = []
-    frames = {table: _apply(table, source, book, own) for table, source in sources.items()}
+    column_problems: list[str] = []
+    notes: list[str] = []
+    declared = [*book.attributes, *(attributes or ())]
+    names = [a.name if isinstance(a, Attribute) else str(a) for a in declared]
+    frames = {
+        table: _apply(
+            table,
+            source,
+            book,
+            own,
+            known=known_columns(table, names),
+            ignore_unknown=ignore_unknown
+            or book.ignore_unknown.get(table, book.ignore_unknown.get(EVERY, False)),
+            notes=notes,
+        )
+        for table, source in sources.items()
+    }
     for table, frame in frames.items():
         if table in ("respondents", "organisations"):
-            own += _design_problems(table, frame, sources[table])
+            own += _design_problems(table, frame, sources[table], column_problems)
     empty_respondents: dict[str, Any] = {"id": [], "wave": [], "layer": [], "office": []}
     flags: list[Flag] = []
     found: list[str] = []
@@ -875,12 +1219,13 @@ def read_monitor(
             frames.get("incidents"),
             frames.get("organisations"),
             frames.get("violations"),
-            attributes=[*book.attributes, *(attributes or ())],
+            attributes=declared,
         )
     except MonitorDataError as error:
         found = list(error.problems)
     except ValueError as error:  # a required column is absent
         found = [str(error)]
+    found = column_problems + found
     if own or flags or found or tables is None:
         raise MonitorDataError("read_monitor", _located(own, flags, found, sources))
     data = MonitorData(
@@ -892,7 +1237,7 @@ def read_monitor(
     data.source = "read_monitor(" + ", ".join(f"{t}={str(p)!r}" for t, p in paths.items())
     if book.path is not None:
         data.source += f", codebook={str(book.path)!r}"
-    data.source += ")"
+    data.source += ")" + "".join(f"; {note}" for note in notes)
     return data
 
 

@@ -311,9 +311,13 @@ def _optional_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         raise _fail(instance, attribute, f"must be True, False or None; got {value!r}")
 
 
-#: Most incidents of one form a respondent can report for one year; larger counts are
-#: errors in the data (a typing slip or a code for "unknown"), not answers.
-MAX_INCIDENTS = 100_000
+#: Largest number of incidents of one form that one respondent can report for a year: twice a
+#: day on every day of the year. The most harassed office holders describe daily abuse, mostly
+#: online; a count above this is not a recollection but a code or a corrupt cell, and refusing
+#: it keeps the usual missing-value codes 999, 9999 and 99999 out of the counts (declare them
+#: ``missing`` in the codebook to read them as unanswered). Codes below the limit, such as 99,
+#: cannot be told from answers: declare them.
+MAX_INCIDENTS = 730
 
 
 def _counts(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -1065,7 +1065,9 @@ def _check(waves: Sequence[int], seed: int, scale: float) -> tuple[int, ...]:
     return chosen
 
 
-def simulate(waves: Sequence[int] = WAVES, *, seed: int = 0, scale: float = 1.0) -> MonitorData:
+def simulate(
+    waves: Sequence[int] = WAVES, *, seed: int = 0, scale: float = 1.0, lonely_psu: str = "adjust"
+) -> MonitorData:
     """Simulate monitor waves: respondents, incidents, organisations and violations.
 
     Parameters
@@ -1080,6 +1082,10 @@ def simulate(waves: Sequence[int] = WAVES, *, seed: int = 0, scale: float = 1.0)
         Multiplies every population, every number of organisations and the organisations
         sampled (a country ``scale`` times as large). The default gives about 8,700
         respondents a wave; ``scale=29`` about a million respondents in four waves.
+    lonely_psu : {"adjust", "fail", "certainty", "remove"}, default "adjust"
+        Lonely-PSU policy of the designs (see :class:`~vpt_monitor.stats.SurveyDesign`).
+        Small scales leave some strata (the 12 King's commissioners, a wave's dijkgraven)
+        with one sampled PSU, hence "adjust", not R's "fail".
 
     Returns
     -------
@@ -1114,6 +1120,10 @@ def simulate(waves: Sequence[int] = WAVES, *, seed: int = 0, scale: float = 1.0)
     ['ab-lid', 'burgemeester', 'cdk']
     """
     chosen = _check(waves, seed, scale)
+    from vpt_monitor.stats._validation import check_choice
+    from vpt_monitor.stats.design import LONELY_PSU_POLICIES
+
+    check_choice("lonely_psu", lonely_psu, LONELY_PSU_POLICIES)
     parts = [_Wave(wave, int(seed), float(scale)) for wave in chosen]
     respondents: dict[str, Any] = {}
     for key in parts[0].respondents:
@@ -1128,7 +1138,7 @@ def simulate(waves: Sequence[int] = WAVES, *, seed: int = 0, scale: float = 1.0)
         incidents,
         organisations,
         violations,
-        lonely_psu="adjust",
+        lonely_psu=lonely_psu,
         attributes=BUILT_IN_ATTRIBUTES,
         synthetic=True,
         source=f"vpt_monitor.synth.simulate(waves={chosen}, seed={seed}, scale={scale})",

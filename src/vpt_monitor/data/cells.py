@@ -31,6 +31,7 @@ __all__ = [
     "ArrowCells",
     "Cells",
     "EncodedCells",
+    "MaskedCells",
     "is_arrow",
     "missing_scalar",
     "prepare",
@@ -430,6 +431,44 @@ class ArrowCells(Cells):
         texts = [shown(v) for v in picked.dictionary.to_pylist()]
         codes = picked.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return [("(empty)" if k < 0 else texts[k]) for k in codes.tolist()]
+
+
+class MaskedCells(Cells):
+    """Cells of another column with some cells read as missing (a codebook's missing codes).
+
+    Every answer is the other column's, with the masked cells missing: no number, no
+    distinct value, ``None`` as their value.
+    """
+
+    def __init__(self, cells: Cells, mask: NDArray[np.bool_]) -> None:
+        self.cells = cells
+        self.mask = mask
+        self.n = cells.n
+        self.numeric = cells.numeric
+        self.clean = cells.clean
+
+    def missing(self) -> NDArray[np.bool_]:
+        """Whether each cell is missing (in the other column, or masked)."""
+        return self.cells.missing() | self.mask
+
+    def numbers(self) -> NDArray[np.float64]:
+        """Return the number in each cell (NaN where missing, masked or not a number)."""
+        return np.where(self.mask, np.nan, self.cells.numbers())
+
+    def encoded(self) -> tuple[NDArray[np.intp], NDArray[Any]]:
+        """Return codes into the distinct values (-1 where missing or masked) and the values."""
+        codes, distinct = self.cells.encoded()
+        return np.where(self.mask, -1, codes).astype(np.intp), distinct
+
+    def value(self, i: int) -> Any:
+        """Return the value of cell ``i`` (None where masked)."""
+        return None if self.mask[i] else self.cells.value(i)
+
+    def objects(self) -> NDArray[Any]:
+        """Return the cells as an object array (None where masked)."""
+        values = self.cells.objects().copy()
+        values[self.mask] = None
+        return values
 
 
 def contiguous(array: Any) -> Any:

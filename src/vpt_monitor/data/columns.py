@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -51,7 +52,7 @@ from vpt_monitor.data.cells import (
     to_float,
 )
 from vpt_monitor.data.errors import MonitorDataError
-from vpt_monitor.records import WAVE_RANGE
+from vpt_monitor.records import MAX_INCIDENTS, WAVE_RANGE
 
 __all__ = [
     "MAX_EMPLOYEES",
@@ -61,12 +62,11 @@ __all__ = [
     "Flag",
     "Tables",
     "build",
+    "canonical_names",
     "check",
+    "known_columns",
 ]
 
-#: Largest number of incidents of one form that one respondent can report for a year: a count
-#: above it is refused as a data error (a code such as 99999 for "unknown", or a corrupt cell).
-MAX_INCIDENTS = 100_000
 #: Largest number of employees of one organisation (the whole Rijk has about 130,000).
 MAX_EMPLOYEES = 1_000_000
 
@@ -90,6 +90,97 @@ RESPONDENT_COLUMNS = (
     "aftercare",
     "training",
 )
+
+
+_INCIDENT_COLUMNS = (
+    "respondent_id",
+    "wave",
+    "form",
+    "channel",
+    "reported_internally",
+    "police_report",
+    "registered",
+    "severity",
+    "aftercare",
+)
+_ORGANISATION_COLUMNS = ("id", "wave", "layer", "employees", "weight", "stratum", "fpc")
+_VIOLATION_COLUMNS = ("organisation_id", "wave", "kind", "status")
+
+
+def known_columns(table: str, attributes: Iterable[str] = ()) -> frozenset[str]:
+    """Return the column names of ``table`` (``"respondents"``, ...) the library reads.
+
+    ``attributes`` are the names of the respondent attributes declared besides the built-in
+    ones (respondents only).
+    """
+    if table == "respondents":
+        return frozenset(
+            set(RESPONDENT_COLUMNS)
+            | {f"incidents:{f.value}" for f in FORMS}
+            | {
+                f"{prefix}:{m.value}"
+                for prefix, (_, members) in RESPONDENT_SETS.items()
+                for m in members
+            }
+            | set(declare(None))
+            | set(attributes)
+        )
+    if table == "incidents":
+        return frozenset(_INCIDENT_COLUMNS) | {f"consequence:{m.value}" for m in CONSEQUENCES}
+    if table == "organisations":
+        return frozenset(_ORGANISATION_COLUMNS) | {f"measure:{m.value}" for m in MEASURES}
+    if table == "violations":
+        return frozenset(_VIOLATION_COLUMNS)
+    raise ValueError(f"unknown table {table!r}")
+
+
+def spss_safe(name: str) -> str:
+    """Return a column name as SPSS allows it: each character other than A-Z, 0-9, _ as _.
+
+    >>> spss_safe("channel:sociale-media")
+    'channel_sociale_media'
+    """
+    return re.sub(r"[^0-9A-Za-z_]", "_", name)
+
+
+def canonical_names(table: str, names: Iterable[Any]) -> tuple[dict[str, str], list[str]]:
+    """Map SPSS-safe spellings of the library's column names to the names; and any conflicts.
+
+    SPSS forbids ``:``, ``-`` and spaces in variable names, so agencies write
+    ``incidents_verbaal`` for ``incidents:verbaal`` and ``channel_sociale_media`` for
+    ``channel:sociale-media`` (any case). This is the one place those spellings are read. A
+    file with both spellings of one column is a conflict (returned as a problem ``"<table>
+    column '<name>': ..."``, and neither is renamed).
+
+    >>> canonical_names("respondents", ["id", "Incidents_Verbaal"])[0]
+    {'Incidents_Verbaal': 'incidents:verbaal'}
+    """
+    spelled = {
+        spss_safe(name).lower(): name for name in known_columns(table) if spss_safe(name) != name
+    }
+    given = [str(n) for n in names]
+    present = set(given)
+    renames: dict[str, str] = {}
+    problems: list[str] = []
+    for name in given:
+        target = spelled.get(name.lower())
+        if target is None or name == target:
+            continue
+        if target in present:
+            problems.append(
+                f"{table} column {name!r}: the SPSS-safe spelling of {target!r}, which is "
+                "there too; keep one of the two"
+            )
+            continue
+        if target in renames.values():
+            other = next(k for k, v in renames.items() if v == target)
+            problems.append(
+                f"{table} column {name!r}: a second spelling of {target!r} besides {other!r}; "
+                "keep one of the two"
+            )
+            continue
+        renames[name] = target
+    return renames, problems
 
 
 class Tables(NamedTuple):
@@ -376,6 +467,9 @@ def check(
     that is absent or a column of the wrong shape.
     """
     declared = declare(attributes)
+    respondents = _canonical("respondents", respondents)
+    incidents = _canonical("incidents", incidents)
+    organisations = _canonical("organisations", organisations)
     rows = _Rows("respondents")
     ids = _column(respondents, "id")
     if ids is None:
@@ -384,19 +478,10 @@ def check(
     for required in ("wave", "layer", "office"):
         if required not in respondents:
             raise ValueError(f"respondent column {required!r} is required")
-    known = (
-        set(RESPONDENT_COLUMNS)
-        | {f"incidents:{f.value}" for f in FORMS}
-        | {
-            f"{prefix}:{m.value}"
-            for prefix, (_, members) in RESPONDENT_SETS.items()
-            for m in members
-        }
-    )
     _refuse_unknown(
         "respondents",
         respondents,
-        known | set(declared),
+        known_columns("respondents", declared),
         "id, wave, layer, office, weight, stratum, cluster, fpc, fpc2, aftercare, training, "
         "incidents:<form>, channel:<code>, consequence:<code>, violation:<code>, and the "
         f"attributes {', '.join(sorted(declared))} (declare others with attributes=)",
@@ -454,7 +539,10 @@ def check(
                 low=0,
                 high=MAX_INCIDENTS,
                 optional=True,
-                why_high=" incidents a year (MAX_INCIDENTS); is it a missing-value code?",
+                why_high=(
+                    " incidents a year (MAX_INCIDENTS: twice a day); is it a missing-value "
+                    "code? Declare it in the codebook: missing = [...]"
+                ),
             )
             counts_matrix[:, k] = np.where(np.isfinite(numbers), numbers, MISSING).astype(np.int64)
     resp: dict[str, Any] = {
@@ -524,12 +612,10 @@ def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
     for required in ("id", "wave", "layer", "employees"):
         if required not in source:
             raise ValueError(f"organisation column {required!r} is required")
-    measure_columns = {f"measure:{m.value}" for m in MEASURES}
-    known = {"id", "wave", "layer", "employees", "weight", "stratum", "fpc"} | measure_columns
     _refuse_unknown(
         "organisations",
         source,
-        known,
+        known_columns("organisations"),
         "id, wave, layer, employees, weight, stratum, fpc, measure:<code>",
     )
     ids = _column(source, "id")
@@ -583,7 +669,7 @@ def _violation_columns(rows: _Rows, source: Any, orgs: Mapping[str, Any]) -> dic
     _refuse_unknown(
         "violations",
         source,
-        {"organisation_id", "wave", "kind", "status"},
+        known_columns("violations"),
         "organisation_id, wave, kind, status",
     )
     owner = _column(source, "organisation_id")
@@ -690,6 +776,21 @@ def _owners(owner: Cells, id_cells: Cells | None, ids: NDArray[Any]) -> NDArray[
     return take(per, codes, -1).astype(np.intp)
 
 
+def _canonical(table: str, source: Any) -> Any:
+    """Read SPSS-safe column names as the library's (see :func:`canonical_names`).
+
+    A table with both spellings of a column is refused.
+    """
+    if source is None:
+        return None
+    renames, problems = canonical_names(table, list(source))
+    if problems:
+        raise MonitorDataError("MonitorData.from_columns", problems)
+    if not renames:
+        return source
+    return {renames.get(str(name), name): source[name] for name in source}
+
+
 def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], listed: str) -> None:
     """Raise one :class:`MonitorDataError` naming every unknown column and its closest match."""
     names = sorted(known)
@@ -701,7 +802,8 @@ def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], li
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         problems.append(
             f"{table} column {str(column)!r}: unknown {table[:-1]} column{hint}; "
-            f"known columns are {listed}"
+            f"known columns are {listed}. To pass over it, list it in the codebook's "
+            "ignore = [...] or read with ignore_unknown=True"
         )
     if problems:
         raise MonitorDataError("MonitorData.from_columns", problems)
@@ -733,18 +835,7 @@ def _incident_columns(
     _refuse_unknown(
         "incidents",
         incidents,
-        {
-            "respondent_id",
-            "wave",
-            "form",
-            "channel",
-            "reported_internally",
-            "police_report",
-            "registered",
-            "severity",
-            "aftercare",
-        }
-        | {f"consequence:{member.value}" for member in CONSEQUENCES},
+        known_columns("incidents"),
         "respondent_id, wave, form, channel, reported_internally, police_report, registered, "
         "severity, aftercare, consequence:<code>",
     )

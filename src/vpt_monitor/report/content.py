@@ -13,7 +13,7 @@ content and use the same renderers.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -334,6 +334,43 @@ def change_rows(table: ChangeTable) -> list[dict[str, Any]]:
     return rows
 
 
+def span(first: int, last: int) -> str:
+    """Return the waves a section covers: ``"2014-2016"``, or ``"2016"`` for one wave."""
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def lead_text(group_rows: Sequence[Mapping[str, Any]], wave: int, language: str) -> str:
+    """Return the report's lead: each group's share in ``wave``, in words.
+
+    A group without respondents in the wave is said to be absent (never shown as "n.a."),
+    and a share that does not meet the publication rules carries † and its reasons.
+    """
+    parts: list[str] = []
+    after: list[str] = []
+    for group in (Group.POLITICAL, Group.EMPLOYEE):
+        name = _format.label(group, language)
+        row = next((r for r in group_rows if r["group"] is group and r["wave"] == wave), None)
+        if row is None or row["n"] == 0 or not np.isfinite(row["estimate"]):
+            after.append(text("lead_absent", language, group=name, wave=wave))
+            continue
+        parts.append(
+            text(
+                "lead_part",
+                language,
+                share=_format.percent(row["estimate"], language),
+                mark="" if row["reliable"] else "†",
+                group=name,
+                interval=_format.interval(row["low"], row["high"], language),
+            )
+        )
+        if not row["reliable"]:
+            after.append(text("lead_unreliable", language, group=name, reasons=row["note"] or "?"))
+    if not parts:
+        return text("lead_none", language, wave=wave)
+    first = text("lead", language, wave=wave, parts=text("lead_and", language).join(parts))
+    return " ".join([first, *after])
+
+
 def synthetic_note(data: MonitorData, language: str) -> str:
     """Return the banner of a report on simulated data."""
     return text("synthetic", language, source=data.source or "vpt_monitor.synth.simulate")
@@ -412,7 +449,7 @@ def compute_report(
         raise ReportError(f"the headline report needs victimisation: {error}") from None
     assert isinstance(by_group, EstimateTable)
     group_rows = estimate_rows(by_group, lang)
-    trend_title = text("section_aggression", lang, first=first, last=last)
+    trend_title = text("section_aggression", lang, span=span(first, last))
     add(Table("victimisation_by_wave_group", trend_title, ("wave", "group"), group_rows))
     figure(
         "trend",
@@ -427,19 +464,7 @@ def compute_report(
         ),
     )
 
-    def now(domain: Group) -> dict[str, Any]:
-        return next(r for r in group_rows if r["group"] is domain and r["wave"] == last)
-
-    political, employees = now(Group.POLITICAL), now(Group.EMPLOYEE)
-    lead = text(
-        "lead",
-        lang,
-        wave=last,
-        political=_format.percent(political["estimate"], lang),
-        political_interval=_format.interval(political["low"], political["high"], lang),
-        employees=_format.percent(employees["estimate"], lang),
-        employees_interval=_format.interval(employees["low"], employees["high"], lang),
-    )
+    lead = lead_text(group_rows, last, lang)
     sections.append(
         Section(
             trend_title,
@@ -516,7 +541,7 @@ def compute_report(
     sections.append(Section(text("section_offices", lang, wave=last), office_blocks, "offices"))
     if social is not None:
         social_rows = estimate_rows(social, lang)
-        social_title = text("section_social", lang, first=first, last=last)
+        social_title = text("section_social", lang, span=span(first, last))
         add(Table("social_media_by_wave_group", social_title, ("wave", "group"), social_rows))
         figure(
             "social_media",
@@ -569,7 +594,7 @@ def compute_report(
         reporting_blocks.insert(0, FigureRef("reporting"))
     influence = measured(text("not_measured_influence", lang), decision_influence, by="wave")
     if influence is not None:
-        influence_title = text("section_influence", lang, first=first, last=last)
+        influence_title = text("section_influence", lang, span=span(first, last))
         add(
             Table(
                 "decision_influence_by_wave",
@@ -588,7 +613,7 @@ def compute_report(
     )
     if perception is not None:
         perceived_rows = estimate_rows(perception, lang)
-        perceived_title = text("section_perceived", lang, first=first, last=last)
+        perceived_title = text("section_perceived", lang, span=span(first, last))
         add(
             Table(
                 "perceived_violations_by_wave_group",
@@ -622,6 +647,8 @@ def compute_report(
         )
 
     has_orgs = data.organisations["wave"].shape[0] > 0
+    if not has_orgs:
+        absent.append(text("not_measured_organisations", lang))
     if has_orgs:
         step("estimating policy coverage and maturity")
         org_last = data.organisation_waves[-1]
@@ -742,7 +769,7 @@ def compute_report(
         synthetic=data.synthetic,
         synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
         source=data.source,
-        method_note=text("method_note", lang),
+        method_note=text("method_note", lang) + " " + text(f"lonely_{data.lonely_psu}", lang),
         metadata=metadata,
     )
 

@@ -251,6 +251,7 @@ def compute_factsheets(
         data, lang, text("fs_index_title", lang, variable=variable_title, wave=last)
     )
     metadata["by"] = by
+    metadata["by_label"] = variable_title  # in the page's language: "provincie"
     taken: set[str] = set()
     sheets: list[tuple[str, Content]] = []
     for value in values:
@@ -388,8 +389,7 @@ def factsheet_files(
     if pdf_bytes is not None:
         files["factsheets.pdf"] = pdf_bytes
     else:
-        variable = index.metadata.get("by", "")
-        index = _without_pdf(index, str(variable))
+        index = _without_pdf(index, str(index.metadata.get("by_label", "")))
     for slug, content in sheets:
         files[f"{slug}.html"] = html.page(content).encode("utf-8")
         files[f"figures/{slug}.png"] = content.figures[slug].png
@@ -425,14 +425,14 @@ def factsheet_files(
     if workbook is not None:
         files["tables/tables.xlsx"] = workbook
     files["tables/metadata.json"] = tables.metadata_bytes(combined, names, workbook is not None)
-    variable_title = str(index.metadata.get("by", ""))
+    variable_title = str(index.metadata.get("by_label", ""))
     files["summary.md"] = markdown.summary(
         index, files=text("fs_summary_files", lang, variable=variable_title)
     ).encode("utf-8")
     return files
 
 
-def _without_pdf(index: Content, variable: str) -> Content:
+def _without_pdf(index: Content, variable_title: str) -> Content:
     import attrs
 
     count = len(index.sections[0].blocks[0].items) if index.sections else 0  # type: ignore[union-attr]
@@ -441,7 +441,7 @@ def _without_pdf(index: Content, variable: str) -> Content:
         lead=text(
             "fs_index_lead_no_pdf",
             index.language,
-            variable=_format.variable(variable, index.language),
+            variable=variable_title,
             count=count,
         ),
     )

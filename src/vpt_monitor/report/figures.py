@@ -39,12 +39,27 @@ def png(draw: Callable[[Any], None], size: tuple[float, float], *, dpi: int = 11
     fig, ax = plt.subplots(figsize=size, dpi=dpi)
     try:
         draw(ax)
+        fit_title(fig, ax)
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
     finally:
         plt.close(fig)
     return buffer.getvalue()
+
+
+def fit_title(fig: Any, ax: Any) -> None:
+    """Wrap the axes' title onto more lines until it fits the figure's width."""
+    title = ax.title
+    words = title.get_text().replace("\n", " ")
+    if not words:
+        return
+    renderer = fig.canvas.get_renderer()
+    room = fig.bbox.width * 0.96
+    width = len(words)
+    while width > 12 and title.get_window_extent(renderer).width > room:
+        width = int(width * 0.85)
+        title.set_text(textwrap.fill(words, width))
 
 
 def axis_numbers(ax: Any, language: str, axis: str = "y") -> None:

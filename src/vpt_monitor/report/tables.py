@@ -16,13 +16,13 @@ import csv
 import io
 import json
 import re
-import warnings
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
 from vpt_monitor import _format
 from vpt_monitor.report.content import Content, Table
+from vpt_monitor.stats._validation import warn
 
 __all__ = ["COLUMNS", "columns", "csv_bytes", "metadata_bytes", "sheet_names", "xlsx_bytes"]
 
@@ -141,11 +141,10 @@ def xlsx_bytes(content: Content) -> bytes | None:
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
     except ImportError:
-        warnings.warn(
+        warn(
             "the Excel workbook is left out: openpyxl is not installed (pip install "
             "'vpt_monitor[report]')",
             RuntimeWarning,
-            stacklevel=4,
         )
         return None
     book = Workbook()

@@ -30,12 +30,25 @@ TEXT: Mapping[str, tuple[str, str]] = {
     ),
     "intro_organisations": (", {count} organisations", ", {count} organisaties"),
     "lead": (
-        "In {wave}, {political} of political office holders ({political_interval}%) and "
-        "{employees} of employees ({employees_interval}%) met aggression or violence in the "
-        "past 12 months.",
-        "In {wave} kreeg {political} van de politieke ambtsdragers ({political_interval}%) en "
-        "{employees} van de overheidsmedewerkers ({employees_interval}%) in de afgelopen 12 "
-        "maanden te maken met agressie of geweld.",
+        "In {wave}, {parts} met aggression or violence in the past 12 months.",
+        "In {wave} kreeg {parts} in de afgelopen 12 maanden te maken met agressie of geweld.",
+    ),
+    "lead_part": (
+        "{share}{mark} of {group} ({interval}%)",
+        "{share}{mark} van de {group} ({interval}%)",
+    ),
+    "lead_and": (" and ", " en "),
+    "lead_absent": (
+        "The data hold no {group} in {wave}.",
+        "De gegevens bevatten geen {group} in {wave}.",
+    ),
+    "lead_unreliable": (
+        "† {group}: does not meet the publication rules ({reasons}).",
+        "† {group}: voldoet niet aan de publicatieregels ({reasons}).",
+    ),
+    "lead_none": (
+        "In {wave} the data hold no respondents of the two groups.",
+        "In {wave} bevatten de gegevens geen respondenten van de twee groepen.",
     ),
     "synthetic": (
         "Synthetic data: every figure in this report is computed from simulated respondents "
@@ -47,24 +60,24 @@ TEXT: Mapping[str, tuple[str, str]] = {
     ),
     "data_source": ("Data: {source}.", "Gegevens: {source}."),
     "section_aggression": (
-        "Aggression and violence, {first}-{last}",
-        "Agressie en geweld, {first}-{last}",
+        "Aggression and violence, {span}",
+        "Agressie en geweld, {span}",
     ),
     "section_change": ("Change from {first} to {last}", "Verandering van {first} naar {last}"),
     "section_offices": ("Offices, {wave}", "Functies, {wave}"),
     "section_social": (
-        "Aggression via social media, {first}-{last}",
-        "Agressie via sociale media, {first}-{last}",
+        "Aggression via social media, {span}",
+        "Agressie via sociale media, {span}",
     ),
     "section_reporting": ("Reporting, {wave}", "Melden en aangifte, {wave}"),
     "section_influence": (
-        "Political office holders whose decisions aggression influenced, {first}-{last}",
-        "Politieke ambtsdragers bij wie agressie de besluitvorming beïnvloedde, {first}-{last}",
+        "Political office holders whose decisions aggression influenced, {span}",
+        "Politieke ambtsdragers bij wie agressie de besluitvorming beïnvloedde, {span}",
     ),
     "section_integrity": ("Integrity", "Integriteit"),
     "section_perceived": (
-        "Perceived or suspected violations, {first}-{last}",
-        "Waargenomen of vermoede integriteitsschendingen, {first}-{last}",
+        "Perceived or suspected violations, {span}",
+        "Waargenomen of vermoede integriteitsschendingen, {span}",
     ),
     "section_policy": ("Organisations' policy, {wave}", "Beleid van organisaties, {wave}"),
     "section_coverage": (
@@ -100,6 +113,32 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "op de vrijheidsgraden van het ontwerp). Grijze rijen met † voldoen niet aan de "
         "publicatieregels (effectieve steekproefomvang, breedte van het interval, "
         "vrijheidsgraden); de reden staat onder de tabel. Gemaakt met vpt_monitor.",
+    ),
+    "lonely_fail": (
+        "No stratum has a single sampled PSU (lonely_psu='fail': one would have stopped the "
+        "report).",
+        "Geen stratum heeft één enkele getrokken PSU (lonely_psu='fail': zo'n stratum had het "
+        "rapport gestopt).",
+    ),
+    "lonely_adjust": (
+        "A stratum with a single sampled PSU contributes its PSU's deviation from the grand "
+        "mean to the variance (lonely_psu='adjust', as R survey's survey.lonely.psu = "
+        "'adjust').",
+        "Een stratum met één getrokken PSU draagt de afwijking van die PSU van het totale "
+        "gemiddelde bij aan de variantie (lonely_psu='adjust', als survey.lonely.psu = "
+        "'adjust' in R).",
+    ),
+    "lonely_certainty": (
+        "A stratum with a single sampled PSU is taken as sampled with certainty and adds no "
+        "variance (lonely_psu='certainty').",
+        "Een stratum met één getrokken PSU geldt als met zekerheid getrokken en draagt geen "
+        "variantie bij (lonely_psu='certainty').",
+    ),
+    "lonely_remove": (
+        "A stratum with a single sampled PSU adds nothing to the variance "
+        "(lonely_psu='remove', which R survey treats as 'certainty' for linearisation).",
+        "Een stratum met één getrokken PSU draagt niets bij aan de variantie "
+        "(lonely_psu='remove', in R survey voor linearisatie gelijk aan 'certainty').",
     ),
     "summary_change": (
         "Change {first}-{last}, {domain}: {change} points ({interval}; adjusted {p})",
@@ -180,6 +219,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "geregistreerde integriteitsschendingen",
     ),
     "not_measured_reporting": ("reporting: {what}", "melden: {what}"),
+    "not_measured_organisations": (
+        "organisations' policy (coverage of measures, maturity) and registered violations: "
+        "not measured in this file (no organisations file was read)",
+        "beleid van organisaties (maatregelen, volwassenheid) en geregistreerde schendingen: "
+        "niet gemeten in dit bestand (er is geen organisatiebestand gelezen)",
+    ),
     "not_measured_social": (
         "aggression via social media",
         "agressie via sociale media",
@@ -198,12 +243,19 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "difference tested on the full design, and shows the change since {previous}. ▲ and "
         "▼ mark differences that hold up after Holm's adjustment across the indicators of "
         "this page; grey rows (†) do not meet the publication rules, for the reason given "
-        "below the table, and get no mark.",
+        "below the table, and get no mark. The interval of a difference is not adjusted: it "
+        "is the 95% interval of that one comparison. The marks use Holm-adjusted p-values, "
+        "which allow for testing every indicator of the page at once, so a difference whose "
+        "interval excludes 0 may still get no mark.",
         "Elke rij vergelijkt {domain} ({variable}) met het landelijke cijfer van {wave}, het "
         "verschil getoetst op het volledige steekproefontwerp, en toont de verandering sinds "
         "{previous}. ▲ en ▼ markeren verschillen die standhouden na Holms correctie over de "
         "indicatoren van deze pagina; grijze rijen (†) voldoen niet aan de publicatieregels, "
-        "om de reden onder de tabel, en krijgen geen markering.",
+        "om de reden onder de tabel, en krijgen geen markering. Het interval van een "
+        "verschil is niet gecorrigeerd: het is het 95%-interval van die ene vergelijking. De "
+        "markeringen gebruiken met Holm gecorrigeerde p-waarden, die rekening houden met het "
+        "toetsen van alle indicatoren van de pagina tegelijk; een verschil waarvan het "
+        "interval 0 niet bevat, kan dus toch zonder markering blijven.",
     ),
     "fs_no_previous": ("no earlier wave", "geen eerdere meting"),
     "fs_col_indicator": ("indicator", "indicator"),

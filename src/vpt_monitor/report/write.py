@@ -21,10 +21,11 @@ import signal
 import sys
 import tempfile
 import threading
-import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from vpt_monitor.stats._validation import warn
 
 __all__ = ["REPORT_MARKERS", "ReportError", "check_target", "write_folder"]
 
@@ -264,11 +265,7 @@ def _remove(folder: Path, what: str) -> None:
     except FileNotFoundError:
         pass
     except OSError as error:
-        warnings.warn(
-            f"could not remove {what} {folder}: {error}; remove it yourself",
-            RuntimeWarning,
-            stacklevel=6,  # the caller of build_report (through write_folder)
-        )
+        warn(f"could not remove {what} {folder}: {error}; remove it yourself", RuntimeWarning)
 
 
 def _write_folder(target: Path, files: Mapping[str, bytes], *, force: bool) -> None:

@@ -1,0 +1,159 @@
+"""Codebook options from a new-user trial: missing-value codes, columns to pass over, SPSS names.
+
+A count of 99999 (the agencies' "unknown") loaded as 99,999 incidents; a file with one extra
+column could not be read at all; SPSS variable names (``incidents_verbaal``) were refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vpt_monitor import MonitorData, MonitorDataError
+from vpt_monitor.data import MAX_INCIDENTS
+from vpt_monitor.io import CodebookError, read_codebook, read_monitor
+
+HEADER = "id,wave,layer,office,incidents:verbaal"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _problems(*args: object, **kwargs: object) -> list[str]:
+    with pytest.raises(MonitorDataError) as caught:
+        read_monitor(*args, **kwargs)  # type: ignore[arg-type]
+    return list(caught.value.problems)
+
+
+# ---- 1. a sane maximum, and missing-value codes ------------------------------------------
+
+
+def test_the_maximum_is_a_count_a_person_can_recall() -> None:
+    # twice a day on every day of the year; 99999 and 999, the usual codes, lie above it
+    assert MAX_INCIDENTS == 730
+    assert MAX_INCIDENTS < 999
+
+
+@pytest.mark.parametrize("code", ["999", "9999", "99999"])
+def test_a_missing_value_code_is_refused_without_a_codebook(tmp_path: Path, code: str) -> None:
+    path = _write(tmp_path / "c.csv", f"{HEADER}\na,2016,rijk,ambtenaar,{code}\n")
+    (problem,) = _problems(path)
+    assert problem.startswith(f"c.csv line 2: incidents:verbaal='{code}': must be <= 730")
+    assert "missing = [...]" in problem
+
+
+def test_global_missing_codes_are_read_as_unanswered(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "c.csv",
+        f"{HEADER},training\na,2016,rijk,ambtenaar,99999,99\nb,2016,rijk,ambtenaar,2,1\n"
+        "c,2016,rijk,ambtenaar,99,0\nd,2016,rijk,ambtenaar,99.0,0\n99,2016,rijk,ambtenaar,0,0\n",
+    )
+    book = _write(tmp_path / "book.toml", "missing = [99, 999, 99999]\n")
+    data = read_monitor(path, codebook=book)
+    # -1 is "not answered", never the count 99; ids are never missing codes
+    assert data.respondents["victimisations"][:, 0].tolist() == [-1, 2, -1, -1, 0]
+    assert data.respondents["training"].tolist() == [-1, 1, 0, 0, 0]
+    assert data.respondents["id"].tolist()[-1] == "99"
+    assert "missing-value code read as empty: incidents:verbaal 3, training 1" in data.source
+
+
+def test_missing_codes_per_table_and_per_column(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "c.csv",
+        "id,wave,layer,office,incidents:verbaal,incidents:bedreiging\n"
+        "a,2016,rijk,ambtenaar,99,99\nb,2016,rijk,ambtenaar,1,98\n",
+    )
+    book = _write(
+        tmp_path / "book.toml",
+        '[respondents.missing]\n"incidents:verbaal" = [99]\nincidents_bedreiging = [98]\n',
+    )
+    counts = read_monitor(path, codebook=book).respondents["victimisations"]
+    assert counts[:, 0].tolist() == [-1, 1]  # verbaal: 99 missing
+    assert counts[:, 1].tolist() == [99, -1]  # bedreiging: only 98 missing
+    table_wide = _write(tmp_path / "table.toml", "[respondents]\nmissing = [99]\n")
+    counts = read_monitor(path, codebook=table_wide).respondents["victimisations"]
+    assert counts[:, :2].tolist() == [[-1, -1], [1, 98]]
+
+
+def test_missing_codes_in_spss_numbers(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "wave": [2016, 2016],
+            "layer": ["rijk", "rijk"],
+            "office": ["ambtenaar", "ambtenaar"],
+            "incidents:verbaal": np.array([99999.0, 3.0]),
+        }
+    )
+    frame.to_parquet(tmp_path / "r.parquet")
+    book = _write(tmp_path / "book.toml", "missing = [99999]\n")
+    data = read_monitor(tmp_path / "r.parquet", codebook=book)
+    assert data.respondents["victimisations"][:, 0].tolist() == [-1, 3]
+
+
+def test_bad_missing_entries_are_refused(tmp_path: Path) -> None:
+    book = _write(tmp_path / "book.toml", 'missing = "99"\n[respondents]\nmissing = [true]\n')
+    with pytest.raises(CodebookError) as caught:
+        read_codebook(book)
+    assert len(caught.value.problems) == 2
+    assert "book.toml missing: must be a list of missing-value codes" in caught.value.problems[0]
+
+
+# ---- 2. columns to pass over, SPSS-safe names -------------------------------------------
+
+
+def test_an_ignored_column_is_passed_over_and_noted(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.csv", f"{HEADER},interviewer\na,2016,rijk,ambtenaar,1,jan\n")
+    (problem,) = _problems(path)
+    assert "column 'interviewer': unknown respondent column" in problem
+    assert "ignore_unknown=True" in problem
+    book = _write(tmp_path / "book.toml", '[respondents]\nignore = ["interviewer"]\n')
+    data = read_monitor(path, codebook=book)
+    assert "c.csv: columns not read: interviewer" in data.source
+    data = read_monitor(path, ignore_unknown=True)
+    assert "c.csv: columns not read: interviewer" in data.source
+    everywhere = _write(tmp_path / "all.toml", "ignore_unknown = true\n")
+    assert "columns not read: interviewer" in read_monitor(path, codebook=everywhere).source
+
+
+def test_an_ignore_entry_the_file_lacks_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.csv", f"{HEADER}\na,2016,rijk,ambtenaar,1\n")
+    book = _write(tmp_path / "book.toml", '[respondents]\nignore = ["interviewr"]\n')
+    with pytest.raises(CodebookError, match=r"ignore: c.csv line 1 .header. has no column"):
+        read_monitor(path, codebook=book)
+
+
+def test_spss_safe_names_are_read_as_the_librarys(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "c.csv",
+        "id,wave,layer,office,incidents_verbaal,Channel_Sociale_Media,consequence_Psychische_Klachten\n"
+        "a,2016,rijk,ambtenaar,2,1,ja\n",
+    )
+    data = read_monitor(path)
+    assert data.respondents["victimisations"][0, 0] == 2
+    from vpt_monitor import Channel
+
+    assert data.to_records().respondents[0].channels[Channel.SOCIAL_MEDIA] is True
+    frame = {
+        "id": ["a"],
+        "wave": [2016],
+        "layer": ["rijk"],
+        "office": ["ambtenaar"],
+        "incidents_verbaal": [3],
+    }
+    assert MonitorData.from_columns(frame).respondents["victimisations"][0, 0] == 3
+
+
+def test_both_spellings_of_a_column_are_refused(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "c.csv",
+        "id,wave,layer,office,incidents:verbaal,incidents_verbaal\na,2016,rijk,ambtenaar,2,2\n",
+    )
+    (problem,) = _problems(path)
+    assert problem.startswith("c.csv line 1 (header): column 'incidents_verbaal'")
+    assert "SPSS-safe spelling of 'incidents:verbaal', which is there too" in problem
