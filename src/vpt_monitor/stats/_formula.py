@@ -19,6 +19,7 @@ full data. Formulas with expressions (``np.log(age)``, ``C(x)``, ``I(x**2)``) ar
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -314,6 +315,12 @@ def parse(formula: str) -> tuple[str | None, Any, bool]:
     """
     if not isinstance(formula, str):
         raise TypeError(f"'formula' must be a string such as 'y ~ x + g'; got {formula!r}")
+    return _parse_text(formula)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_text(formula: str) -> tuple[str | None, Any, bool]:
+    """Parse a formula string (cached: refits of one formula to other data parse it once)."""
     formulaic = _formulaic()
     try:
         parsed = formulaic.Formula(formula)

@@ -107,12 +107,9 @@ class Family:
             if self.base == "binomial":
                 if binary is None:
                     binary = bool(np.all((y == 0) | (y == 1)))
-                if binary:  # one logarithm per row
-                    unit = -2.0 * np.log(np.where(y == 1, mu, 1.0 - mu))
-                else:
-                    unit = 2.0 * (
-                        special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu))
-                    )
+                if binary:  # one logarithm per row; the factor -2 once, on the sum (exact)
+                    return -2.0 * float(np.sum(w * np.log(np.where(y == 1, mu, 1.0 - mu))))
+                unit = 2.0 * (special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu)))
             elif self.base == "poisson":
                 unit = 2.0 * (special.xlogy(y, y / mu) - (y - mu))
             else:

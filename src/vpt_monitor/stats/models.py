@@ -976,15 +976,16 @@ def glm(
     )
 
     def influence() -> variance.Influence:
-        # the PSU totals of the scores x_i (y_i - mu_i), weighted, times the bread: the
-        # bread is applied to the n_psu totals rather than to every row
-        score = x * (y - fit.mu)[:, None]
+        # the PSU totals of the weighted scores w_i x_i (y_i - mu_i), times the bread: the
+        # bread is applied to the n_psu totals rather than to every row, and the residual
+        # joins the weights, so that no n x p matrix of scores is made for the totals
+        residual = y - fit.mu
         totals = variance.Influence(
-            weights=base.weights, values=score, n_columns=len(kept), rows=rows
-        ).psu_totals(base)
+            weights=raw_weights * residual, values=x, n_columns=len(kept)
+        ).group_sums(base.psu[rows], base.n_psu)
         return variance.Influence(
             weights=base.weights,
-            values=lambda: np.asarray(score @ bread / scale),
+            values=lambda: np.asarray((x * residual[:, None]) @ bread / scale),
             n_columns=len(kept),
             rows=rows,
             totals=totals @ bread / scale,

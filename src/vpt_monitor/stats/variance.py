@@ -146,10 +146,14 @@ class Influence:
         if self.domain is None:
             if self.rows is not None:
                 groups, w = groups[self.rows], w[self.rows]
-            z = u * w[:, None] if weighted else u
+            # one column at a time: no n x P copy of the weighted values
             columns = [
-                np.bincount(groups, weights=np.ascontiguousarray(z[:, k]), minlength=n_groups)
-                for k in range(z.shape[1])
+                np.bincount(
+                    groups,
+                    weights=u[:, k] * w if weighted else np.ascontiguousarray(u[:, k]),
+                    minlength=n_groups,
+                )
+                for k in range(u.shape[1])
             ]
             return np.column_stack(columns) if columns else np.zeros((n_groups, 0))
         d = self.n_domains
