@@ -15,10 +15,9 @@ from typing import Any
 import attrs
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats as scipy_stats
 
 from vpt_monitor import _format
-from vpt_monitor.stats import ConfidenceInterval, EstimateTable
+from vpt_monitor.stats import ConfidenceInterval, EstimateTable, _distributions
 from vpt_monitor.stats._design_ci import t_quantile
 from vpt_monitor.stats._validation import check_choice, check_level
 
@@ -501,7 +500,7 @@ def change(
                 for x, y, ok in zip(a, b, present, strict=True)
             ]
         )
-        p = 2 * scipy_stats.t.sf(np.abs(statistic), df)
+        p = 2 * _distributions.t_sf(np.abs(statistic), df)
     reliable, reasons, testable = _judged(table, a, b, present, (first, last))
     if kind == "ratio":  # a ratio to an estimate of 0 does not exist
         to_zero = present & (table.estimate[a] == 0)
@@ -864,7 +863,7 @@ def trend(
         ]
     )
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = 2 * scipy_stats.t.sf(np.abs(slope / se), df)
+        p = 2 * _distributions.t_sf(np.abs(slope / se), df)
     p = np.where(enough & (se > 0) & (df > 0), p, np.nan)
     adjusted = adjust_p_values(p, adjust)
     alpha = 1 - chosen

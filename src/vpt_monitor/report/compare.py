@@ -54,12 +54,17 @@ from typing import Any
 import attrs
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats as scipy_stats
 
 from vpt_monitor.attributes import Attribute
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import Unit
-from vpt_monitor.stats import ConfidenceInterval, Estimate, EstimateTable, SurveyDesign
+from vpt_monitor.stats import (
+    ConfidenceInterval,
+    Estimate,
+    EstimateTable,
+    SurveyDesign,
+    _distributions,
+)
 from vpt_monitor.stats._design_ci import t_quantile
 from vpt_monitor.stats._validation import check_choice, check_level
 from vpt_monitor.stats.design import factorize
@@ -427,7 +432,7 @@ def compare_with_national(
         df[i] = table.degrees_of_freedom([code, NATIONAL])
     with np.errstate(invalid="ignore", divide="ignore"):
         difference = estimate - national
-        p = 2 * scipy_stats.t.sf(np.abs(difference / error), df)
+        p = 2 * _distributions.t_sf(np.abs(difference / error), df)
     p = np.where((error > 0) & (df > 0), p, np.nan)
     missing = np.full(n, np.nan)
     return Comparison(
@@ -486,7 +491,7 @@ def _through_rest(
     with np.errstate(invalid="ignore", divide="ignore"):
         difference = out["estimate"] - national
         statistic = out["contrast"] / out["error"]
-        p = 2 * scipy_stats.t.sf(np.abs(statistic), out["df"])
+        p = 2 * _distributions.t_sf(np.abs(statistic), out["df"])
     p = np.where((out["error"] > 0) & (out["df"] > 0), p, np.nan)
     return Comparison(
         domains=values,

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
+from vpt_monitor.stats import _distributions
 from vpt_monitor.stats._roots import bisect
 
 FloatArray = NDArray[np.float64]
@@ -70,16 +71,16 @@ def agresti_coull(x: FloatArray, n: FloatArray, alpha: float) -> Bounds:
 def jeffreys(x: FloatArray, n: FloatArray, alpha: float) -> Bounds:
     """Equal-tailed Jeffreys interval, with the ends set to 0 and 1 at x = 0 and x = n."""
     a, b = x + 0.5, n - x + 0.5
-    low = stats.beta.ppf(alpha / 2.0, a, b)
-    high = stats.beta.isf(alpha / 2.0, a, b)
+    low = _distributions.beta_ppf(alpha / 2.0, a, b)
+    high = _distributions.beta_isf(alpha / 2.0, a, b)
     return np.where(x == 0, 0.0, low), np.where(x == n, 1.0, high)
 
 
 def clopper_pearson(x: FloatArray, n: FloatArray, alpha: float) -> Bounds:
     """Exact interval of Clopper and Pearson (1934), by inverting two one-sided tests."""
     with np.errstate(invalid="ignore"):
-        low = stats.beta.ppf(alpha / 2.0, x, n - x + 1.0)
-        high = stats.beta.isf(alpha / 2.0, x + 1.0, n - x)
+        low = _distributions.beta_ppf(alpha / 2.0, x, n - x + 1.0)
+        high = _distributions.beta_isf(alpha / 2.0, x + 1.0, n - x)
     return np.where(x == 0, 0.0, low), np.where(x == n, 1.0, high)
 
 

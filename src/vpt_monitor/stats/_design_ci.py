@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
+from vpt_monitor.stats import _distributions
 from vpt_monitor.stats._roots import bisect
 from vpt_monitor.stats._validation import check_choice
 
@@ -37,7 +38,7 @@ def t_quantile(level: float, df: FloatArray) -> FloatArray:
     alpha = 1.0 - level
     with np.errstate(invalid="ignore"):
         q: FloatArray = np.where(
-            np.isinf(df), -special.ndtri(alpha / 2.0), stats.t.isf(alpha / 2.0, df)
+            np.isinf(df), -special.ndtri(alpha / 2.0), _distributions.t_isf(alpha / 2.0, df)
         )
     return np.where(df > 0, q, np.nan)
 
@@ -124,8 +125,8 @@ def proportion_ci(
                 half = t * np.sqrt(n_eff * pq + t2 / 4.0) / (n_eff + t2)
                 low, high = centre - half, centre + half
             else:  # beta, clopper_pearson
-                low = stats.beta.ppf(alpha / 2.0, x, n_eff - x + 1.0)
-                high = stats.beta.isf(alpha / 2.0, x + 1.0, n_eff - x)
+                low = _distributions.beta_ppf(alpha / 2.0, x, n_eff - x + 1.0)
+                high = _distributions.beta_isf(alpha / 2.0, x + 1.0, n_eff - x)
         # one-sided exact bound at 0 or 1 on Kish's effective sample size
         edge = 1.0 - alpha ** (1.0 / n_kish)
     low = np.where(boundary, np.where(p <= 0.0, 0.0, 1.0 - edge), low)

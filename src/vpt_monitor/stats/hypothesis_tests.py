@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
-from vpt_monitor.stats import variance
+from vpt_monitor.stats import _distributions, variance
 from vpt_monitor.stats._inputs import Column, check_na, domains, response
 from vpt_monitor.stats._test_result import TestResult
 from vpt_monitor.stats._validation import check_choice
@@ -236,7 +235,7 @@ def chisq_test(
         else:
             ddf = nu - numdf + 1
             statistic = wald * ddf / (numdf * nu)
-        p_value = stats.f.sf(statistic, numdf, ddf) if ddf > 0 else np.nan
+        p_value = _distributions.f_sf(statistic, numdf, ddf) if ddf > 0 else np.nan
         return TestResult(statistic, numdf, ddf, p_value, title, name, notes=notes)
 
     # Rao-Scott: interaction contrasts orthogonal to the main effects of the grid
@@ -281,12 +280,12 @@ def chisq_test(
     if chosen == "rao-scott-2":
         d0 = trace**2 / trace2
         statistic = pearson / trace
-        p_value = stats.f.sf(statistic, d0, d0 * nu) if nu > 0 else np.nan
+        p_value = _distributions.f_sf(statistic, d0, d0 * nu) if nu > 0 else np.nan
         return TestResult(statistic, d0, d0 * nu, p_value, title, name, notes=notes)
     dof = delta.shape[0]
     statistic = pearson / (trace / dof)
     return TestResult(
-        statistic, dof, np.inf, stats.chi2.sf(statistic, dof), title, name, notes=notes
+        statistic, dof, np.inf, _distributions.chi2_sf(statistic, dof), title, name, notes=notes
     )
 
 
@@ -389,7 +388,7 @@ def t_test(
     statistic = estimate_value / se if se > 0 else np.nan  # a Python float: no errstate
     if not (se > 0 and df > 0):
         flags = ("no_test",)
-    p_value = 2.0 * stats.t.sf(abs(statistic), df) if df > 0 and se > 0 else np.nan
+    p_value = 2.0 * _distributions.t_sf(abs(statistic), df) if df > 0 and se > 0 else np.nan
     return TestResult(
         statistic if se > 0 else np.nan,
         df,

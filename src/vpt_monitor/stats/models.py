@@ -18,9 +18,8 @@ from typing import Any
 import attrs
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
-from vpt_monitor.stats import _design_ci, _formula, _glm, variance
+from vpt_monitor.stats import _design_ci, _distributions, _formula, _glm, variance
 from vpt_monitor.stats._inputs import check_na
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._test_result import TestResult
@@ -184,7 +183,7 @@ class GLMResult:
         if not self.df_residual > 0:
             return np.full(len(self.params), np.nan)
         return np.asarray(
-            2.0 * stats.t.sf(np.abs(self.statistics), self.df_residual), dtype=np.float64
+            2.0 * _distributions.t_sf(np.abs(self.statistics), self.df_residual), dtype=np.float64
         )
 
     def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
@@ -376,10 +375,15 @@ class GLMResult:
         label = " + ".join(wanted)
         if np.isinf(ddf):
             return TestResult(
-                chisq, k, np.inf, stats.chi2.sf(chisq, k), f"Wald test of {label}", "X-squared"
+                chisq,
+                k,
+                np.inf,
+                _distributions.chi2_sf(chisq, k),
+                f"Wald test of {label}",
+                "X-squared",
             )
         statistic = chisq / k
-        p = stats.f.sf(statistic, k, ddf) if ddf > 0 else np.nan
+        p = _distributions.f_sf(statistic, k, ddf) if ddf > 0 else np.nan
         return TestResult(statistic, k, ddf, p, f"Wald test of {label}", "F")
 
     def predict(self, newdata: Any, *, type: str = "response") -> EstimateTable:

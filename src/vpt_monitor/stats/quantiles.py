@@ -15,9 +15,9 @@ from collections.abc import Hashable, Sequence
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
-from vpt_monitor.stats import _cells, _design_ci, _linear, variance
+from vpt_monitor.stats import _cells, _design_ci, _distributions, _linear, variance
 from vpt_monitor.stats._inputs import By, Column, check_na, domains, response
 from vpt_monitor.stats._linear import Denominator, Request
 from vpt_monitor.stats._validation import check_choice, check_level
@@ -129,9 +129,15 @@ def _share_interval(
             return np.sin(centre - half) ** 2, np.sin(centre + half) ** 2
         alpha = 1.0 - level
         n_eff = share * (1.0 - share) / se**2
-        n_eff = n_eff * (stats.t.ppf(alpha / 2.0, n - 1.0) / stats.t.ppf(alpha / 2.0, df)) ** 2
-        low = stats.beta.ppf(alpha / 2.0, n_eff * share, n_eff * (1.0 - share) + 1.0)
-        high = stats.beta.ppf(1.0 - alpha / 2.0, n_eff * share + 1.0, n_eff * (1.0 - share))
+        n_eff = (
+            n_eff
+            * (_distributions.t_ppf(alpha / 2.0, n - 1.0) / _distributions.t_ppf(alpha / 2.0, df))
+            ** 2
+        )
+        low = _distributions.beta_ppf(alpha / 2.0, n_eff * share, n_eff * (1.0 - share) + 1.0)
+        high = _distributions.beta_ppf(
+            1.0 - alpha / 2.0, n_eff * share + 1.0, n_eff * (1.0 - share)
+        )
         return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
