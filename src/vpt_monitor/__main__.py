@@ -383,7 +383,7 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--lonely-psu",
         default="fail",
-        choices=["fail", "adjust", "certainty", "remove"],
+        choices=["fail", "adjust", "certainty", "remove", "average"],
         help="policy for strata with one PSU (default: fail)",
     )
     command.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
