@@ -12,6 +12,7 @@ from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._test_result import TestResult
 from vpt_monitor.stats.calibration import calibrate, poststratify, rake
 from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
+from vpt_monitor.stats.diagnostics import WeightDiagnostics, weight_diagnostics
 from vpt_monitor.stats.estimators import contrast, mean, proportion, ratio, total
 from vpt_monitor.stats.hypothesis_tests import chisq_test, t_test
 from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
@@ -29,6 +30,7 @@ __all__ = [
     "ReplicateDesign",
     "SurveyDesign",
     "TestResult",
+    "WeightDiagnostics",
     "adjust_nonresponse",
     "calibrate",
     "chisq_test",
@@ -49,4 +51,5 @@ __all__ = [
     "total",
     "trim_weights",
     "var",
+    "weight_diagnostics",
 ]

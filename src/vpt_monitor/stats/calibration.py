@@ -683,7 +683,9 @@ def calibrate(
     ------
     ValueError
         For a sample category without a population count, a population category with a
-        count but no sample, margins whose totals disagree, bounds that cannot be met (the
+        count but no sample, margins whose totals disagree, linear calibration that makes a
+        weight zero or negative (R allows such GREG weights; a design here needs positive
+        weights: bound them), bounds that cannot be met (the
         message names the margin and category, or says that no weights meet all at once),
         non-convergence of the full-sample weights (R stops with "Calibration failed"), a
         replicate in which a category has no sample, and bad options.
@@ -755,6 +757,13 @@ def calibrate(
     if not solution.converged:
         raise ValueError(_failure(model, w0, checked, solution))
     weights = w0 * solution.g
+    if np.any(weights <= 0):
+        i = int(np.argmin(weights))
+        raise ValueError(
+            f"{method} calibration gives weights <= 0 (g-weight {solution.g[i]:.4g} at index "
+            f"{i}), which a design cannot hold; give bounds=(L, U) with L > 0, or use "
+            "method='raking' or 'logit'"
+        )
     step = Calibration(
         method=method,
         bounds=(checked.lower, checked.upper),
