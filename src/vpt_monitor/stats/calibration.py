@@ -91,6 +91,8 @@ class Calibration:
         The factor R's ``grake`` multiplies the weights by first when every population
         total exceeds its estimate more than 20 times (1 otherwise); bounds apply to the
         g-weights relative to the rescaled weights.
+    rows : numpy.ndarray of bool or None
+        The rows calibrated, when only some were (one wave of the monitor); None for all.
     """
 
     method: str
@@ -103,6 +105,7 @@ class Calibration:
     converged: bool
     max_error: float
     rescale: float
+    rows: NDArray[np.bool_] | None = attrs.field(default=None, repr=False)
 
     @property
     def margins(self) -> tuple[str, ...]:
@@ -751,11 +754,55 @@ def calibrate(
     if not (isinstance(tol, float | int) and not isinstance(tol, bool) and tol > 0):
         raise ValueError(f"'tol' must be a number > 0; got {tol!r}")
     model = _model(margins, totals, base)
+    calibrated = calibrate_model(
+        base, model, method=method, bounds=checked, max_iter=max_iter, tol=tol
+    )
+    if not replicated:
+        return calibrated
+    assert isinstance(design, ReplicateDesign)
+    return _calibrate_replicates(design, calibrated, model, method, checked, max_iter, tol)
+
+
+def calibrate_model(
+    base: SurveyDesign,
+    model: Model,
+    *,
+    method: str,
+    bounds: Bounds,
+    max_iter: int = 50,
+    tol: float = 1e-7,
+    rows: NDArray[np.bool_] | None = None,
+    population: float | None = None,
+) -> SurveyDesign:
+    """Calibrate a Taylor design to a checked model; append one :class:`Calibration` step.
+
+    With ``rows``, only those rows are calibrated (the model's variables must be zero on
+    the others, whose g-weights stay 1), and earlier :class:`Calibration` steps of other
+    rows are allowed: calibrations of disjoint sets of rows (waves) have residual
+    adjustments that add up. The monitor weights one wave at a time this way.
+    """
+    if rows is not None:
+        for earlier in base.calibration:
+            if not isinstance(earlier, Calibration) or earlier.rows is None:
+                raise ValueError("the design is calibrated already on all its rows")
+            if np.any(earlier.rows & rows):
+                raise ValueError("these rows are calibrated already; calibrate the weights as read")
     w0 = base.weights
-    _check_reachable(model, w0, checked, method)
-    solution = _calibrate_weights(model, w0, method, checked, max_iter, tol)
+    part = model if rows is None else _restrict(model, rows)
+    w_part = w0 if rows is None else w0[rows]
+    prescale = 1.0 if population is None else population / float(w_part.sum())
+    w_part = w_part * prescale
+    _check_reachable(part, w_part, bounds, method)
+    checked = bounds
+    solution = _calibrate_weights(part, w_part, method, checked, max_iter, tol)
     if not solution.converged:
-        raise ValueError(_failure(model, w0, checked, solution))
+        raise ValueError(_failure(part, w_part, checked, solution))
+    solution = attrs.evolve(solution, g=solution.g * prescale, rescale=solution.rescale * prescale)
+    g = solution.g
+    if rows is not None:
+        g = np.ones(base.n)
+        g[rows] = solution.g
+    solution = attrs.evolve(solution, g=g)
     weights = w0 * solution.g
     if np.any(weights <= 0):
         i = int(np.argmin(weights))
@@ -775,12 +822,19 @@ def calibrate(
         converged=solution.converged,
         max_error=solution.max_error,
         rescale=solution.rescale,
+        rows=None if rows is None else np.array(rows, dtype=bool),
     )
-    calibrated = base.with_weights(weights, calibration_step=step)
-    if not replicated:
-        return calibrated
-    assert isinstance(design, ReplicateDesign)
-    return _calibrate_replicates(design, calibrated, model, method, checked, max_iter, tol)
+    return base.with_weights(weights, calibration_step=step)
+
+
+def _restrict(model: Model, rows: NDArray[np.bool_]) -> Model:
+    return Model(
+        names=model.names,
+        codes=tuple(c[rows] for c in model.codes),
+        labels=model.labels,
+        numeric=np.ascontiguousarray(model.numeric[rows]),
+        targets=model.targets,
+    )
 
 
 def _calibrate_replicates(
