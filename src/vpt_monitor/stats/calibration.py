@@ -65,7 +65,7 @@ class Raking:
 
 @attrs.frozen(eq=False)
 class Calibration:
-    r"""A calibration step of :func:`calibrate`: the model, the g-weights and the iterations.
+    r"""A step of :func:`~vpt_monitor.stats.calibrate`: the model, g-weights and iterations.
 
     Attributes
     ----------
