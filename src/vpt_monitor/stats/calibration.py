@@ -881,6 +881,4 @@ def _calibrate_replicates(
         # its other calibrations keep the design's
         analysis = multipliers * rows.weights[:, None]
         df = qr_rank(analysis.T @ analysis) - 1
-    return ReplicateDesign._make(
-        rows, design.method, multipliers, design.scale, design.rscales, mse=design.mse, df=df
-    )
+    return design.with_row_multipliers(rows, multipliers, df=df)

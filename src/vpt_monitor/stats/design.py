@@ -1016,6 +1016,24 @@ class ReplicateDesign:
         design.df = int(df)
         return design
 
+    def with_row_multipliers(
+        self, base: SurveyDesign, multipliers: FloatArray, *, df: int | None = None
+    ) -> ReplicateDesign:
+        """Return the same replicates (method, scales) with other full-sample weights.
+
+        ``base`` has every row as its own PSU and ``multipliers`` are ``n x R`` factors of
+        its weights (calibrated, adjusted or trimmed replicate weights vary within PSUs).
+        """
+        return ReplicateDesign._make(
+            base,
+            self.method,
+            multipliers,
+            self.scale,
+            self.rscales,
+            mse=self.mse,
+            df=self.df if df is None else df,
+        )
+
     def subset(self, where: Where) -> ReplicateDesign:
         """Restrict estimation to some rows, as R's ``subset`` of a replicate design.
 

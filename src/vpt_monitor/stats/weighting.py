@@ -49,16 +49,7 @@ def _replicates_with(
     design: ReplicateDesign, base: SurveyDesign, replicate_weights: FloatArray
 ) -> ReplicateDesign:
     """Make the replicate design with the given full-sample design and ``n x R`` weights."""
-    multipliers = replicate_weights / base.weights[:, None]
-    return ReplicateDesign._make(
-        base,
-        design.method,
-        multipliers,
-        design.scale,
-        design.rscales,
-        mse=design.mse,
-        df=design.df,
-    )
+    return design.with_row_multipliers(base, replicate_weights / base.weights[:, None])
 
 
 def _take(design: SurveyDesign, keep: NDArray[np.bool_], weights: FloatArray) -> SurveyDesign:
