@@ -72,8 +72,8 @@ def test_lonely_psu_under_fail() -> None:
 
 
 def test_unknown_lonely_policy() -> None:
-    with pytest.raises(ValueError, match="unknown lonely_psu 'average'; valid values are 'fail'"):
-        SurveyDesign(weights=[1, 1], lonely_psu="average")
+    with pytest.raises(ValueError, match="unknown lonely_psu 'mean'; valid values are 'fail'"):
+        SurveyDesign(weights=[1, 1], lonely_psu="mean")
 
 
 def test_contrast_with_unknown_label() -> None:

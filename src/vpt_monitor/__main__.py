@@ -393,7 +393,7 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--lonely-psu",
         default=None,
-        choices=["fail", "adjust", "certainty", "remove"],
+        choices=["fail", "adjust", "certainty", "remove", "average"],
         help="policy for strata with one PSU (default: fail, as R; adjust on simulated data, "
         "whose small scales leave strata with one PSU); the report's method section says "
         "which was used",

@@ -372,6 +372,86 @@ class MonitorData:
         )
         return new
 
+    def weight(
+        self,
+        population: Any,
+        *,
+        wave: int | None = None,
+        method: str = "raking",
+        bounds: tuple[float, float] | None = None,
+        max_iter: int = 50,
+        tol: float = 1e-7,
+    ) -> Any:
+        r"""Calibrate one wave's respondent weights to population counts.
+
+        Parameters
+        ----------
+        population : str, pathlib.Path or DataFrame
+            A CSV file (``,`` or ``;`` separated, UTF-8) or a pandas frame with columns
+            ``variable``, ``category`` and ``count``: one line per category of ``layer``,
+            ``office``, ``group`` or a declared respondent attribute (a category or
+            yes/no), with its number of people in the population. Each variable is a margin;
+            all margins must add up to the same population. See the user guide, "Weighting a
+            new wave".
+        wave : int, optional
+            The wave to weight; required when the data hold several.
+        method : {"raking", "linear", "logit"}, default "raking"
+            The calibration (see :func:`vpt_monitor.stats.calibrate`).
+        bounds : tuple (L, U), optional
+            Bounds on the g-weights (required for ``"logit"``).
+        max_iter, tol
+            As :func:`~vpt_monitor.stats.calibrate`.
+
+        Returns
+        -------
+        vpt_monitor.weighting.Weighting
+            ``.data``: the data with the wave's new weights (the other waves unchanged),
+            whose design carries the calibration so that standard errors account for it;
+            ``.before`` and ``.after``: :class:`~vpt_monitor.stats.WeightDiagnostics` of
+            the wave; ``.margins``: population, weighted count before and after, per line.
+
+        Raises
+        ------
+        vpt_monitor.weighting.PopulationError
+            For an unknown variable or category (with a close match), a negative or
+            non-numeric count, a category given twice, a category with respondents but no
+            count or with a count but no respondents, respondents without a value, and
+            margins whose totals disagree: every problem at once, each with file and line.
+        ValueError
+            For bounds that cannot be met (naming the category), non-convergence, a wave
+            not in the data, or a wave weighted already.
+
+        Notes
+        -----
+        The calibration is :func:`vpt_monitor.stats.calibrate` on the wave's rows of
+        :attr:`design`, with one indicator variable per population line; its residual
+        variance applies to that wave only. The wave's weights are first scaled to add up
+        to the population, so ``bounds`` are on the g-weights relative to weights of the
+        population's size. Weighting another wave afterwards adds its own
+        calibration; weighting a wave twice is refused (weight the data as read).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from vpt_monitor import MonitorData
+        >>> data = MonitorData.from_columns({
+        ...     "id": ["a", "b", "c", "d"], "wave": [2024] * 4,
+        ...     "layer": ["gemeente"] * 4,
+        ...     "office": ["burgemeester", "wethouder", "wethouder", "raadslid"]})
+        >>> counts = pd.DataFrame({
+        ...     "variable": ["office"] * 3,
+        ...     "category": ["burgemeester", "wethouder", "raadslid"],
+        ...     "count": [342, 1400, 8500]})
+        >>> weighted = data.weight(counts)
+        >>> weighted.data.respondents["weight"].tolist()
+        [342.0, 700.0, 700.0, 8500.0]
+        """
+        from vpt_monitor.weighting import weight
+
+        return weight(
+            self, population, wave=wave, method=method, bounds=bounds, max_iter=max_iter, tol=tol
+        )
+
     def to_records(self) -> Records:
         """Return all records again (the inverse of :meth:`from_records`)."""
         return convert.to_records(

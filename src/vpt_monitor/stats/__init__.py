@@ -10,8 +10,9 @@ result types the whole library returns. Every variance comes from one routine,
 
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._test_result import TestResult
-from vpt_monitor.stats.calibration import poststratify, rake
+from vpt_monitor.stats.calibration import calibrate, poststratify, rake
 from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
+from vpt_monitor.stats.diagnostics import WeightDiagnostics, weight_diagnostics
 from vpt_monitor.stats.estimators import contrast, mean, proportion, ratio, total
 from vpt_monitor.stats.hypothesis_tests import chisq_test, t_test
 from vpt_monitor.stats.intervals import difference_ci, proportion_ci, rate_ci
@@ -19,6 +20,7 @@ from vpt_monitor.stats.models import GLMResult, glm
 from vpt_monitor.stats.planning import detectable_difference, sample_size_proportion
 from vpt_monitor.stats.quantiles import quantile, var
 from vpt_monitor.stats.results import Estimate, EstimateTable
+from vpt_monitor.stats.weighting import adjust_nonresponse, trim_weights
 
 __all__ = [
     "ConfidenceInterval",
@@ -28,6 +30,9 @@ __all__ = [
     "ReplicateDesign",
     "SurveyDesign",
     "TestResult",
+    "WeightDiagnostics",
+    "adjust_nonresponse",
+    "calibrate",
     "chisq_test",
     "contrast",
     "detectable_difference",
@@ -44,5 +49,7 @@ __all__ = [
     "sample_size_proportion",
     "t_test",
     "total",
+    "trim_weights",
     "var",
+    "weight_diagnostics",
 ]

@@ -169,6 +169,17 @@ class Frame:
             return series
         return self.data.get_column(name)
 
+    def take(self, keep: BoolArray) -> Frame:
+        """Return a frame of the rows where ``keep`` is True (in order)."""
+        result = Frame.__new__(Frame)
+        result.library = self.library
+        if self.library == PANDAS:
+            result.data = self.data.iloc[np.flatnonzero(keep)]
+        else:
+            result.data = self.data.filter(_polars().Series(keep))
+        result.n = int(np.count_nonzero(keep))
+        return result
+
     def select(self, expression: Any) -> Any:
         """Evaluate a polars expression on the frame into one column."""
         return self.data.select(expression).to_series()

@@ -93,6 +93,13 @@ class SecondStage:
             )
         fraction = np.minimum(count / population, 1.0)
         lonely = (count == 1) & (fraction < 1) & (first_fraction > 0)
+        if lonely.any() and lonely_psu == "average":
+            i = int(np.argmax(lonely))
+            raise ValueError(
+                f"{name(i)} has only one second-stage unit; lonely_psu='average' has no other "
+                "second-stage strata in the PSU to average over (R survey gives NaN there); "
+                "choose lonely_psu='adjust', 'certainty' or 'remove'"
+            )
         if lonely.any() and lonely_psu == "fail":
             i = int(np.argmax(lonely))
             raise ValueError(

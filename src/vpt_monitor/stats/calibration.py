@@ -1,11 +1,12 @@
-r"""Calibration of weights to known population counts: post-stratification and raking.
+r"""Calibration of weights to known population totals: post-stratification, raking, GREG.
 
-Both return a new :class:`~vpt_monitor.stats.SurveyDesign` whose weights reproduce the
-population counts and whose variance accounts for the calibration, as R ``survey``'s
-``postStratify`` and ``rake`` do: the linearised values are replaced by their residuals from
-the calibration cells before the between-PSU variance is taken. A calibrated estimate of a
-share within post-strata is therefore more precise than the uncalibrated one, and a count of
-a post-stratum has no sampling variance at all.
+:func:`poststratify`, :func:`rake` and :func:`calibrate` return a new design whose weights
+reproduce the population totals and whose variance accounts for the calibration, as R
+``survey``'s ``postStratify``, ``rake`` and ``calibrate`` do: the linearised values are
+replaced by their residuals from the calibration cells (or, for :func:`calibrate`, from a
+weighted regression on the calibration variables) before the between-PSU variance is
+taken. A calibrated estimate of a share within post-strata is therefore more precise than
+the uncalibrated one, and a count of a post-stratum has no sampling variance at all.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt_monitor.stats._inputs import label_codes
+from vpt_monitor.stats import _calmodel
+from vpt_monitor.stats._calmodel import Bounds, Model
+from vpt_monitor.stats._inputs import label_codes, response
 from vpt_monitor.stats._labels import show
-from vpt_monitor.stats._validation import warn
-from vpt_monitor.stats.design import SurveyDesign
+from vpt_monitor.stats._validation import check_choice, warn
+from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
+from vpt_monitor.stats.replicate import qr_rank
 
-__all__ = ["PostStratification", "Raking", "poststratify", "rake"]
+__all__ = ["Calibration", "PostStratification", "Raking", "calibrate", "poststratify", "rake"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -57,6 +61,56 @@ class Raking:
     converged: bool
     max_error: float
     cross_counts: tuple[tuple[FloatArray, ...], ...] = attrs.field(repr=False)
+
+
+@attrs.frozen(eq=False)
+class Calibration:
+    r"""A step of :func:`~vpt_monitor.stats.calibrate`: the model, g-weights and iterations.
+
+    Attributes
+    ----------
+    method : str
+        ``"linear"``, ``"raking"`` or ``"logit"``.
+    bounds : tuple of float
+        The bounds ``(L, U)`` on the g-weights (infinite when none were given).
+    model : object
+        The calibration variables and their population totals (``model.targets``).
+    g : numpy.ndarray
+        The g-weights: calibrated weights over the weights before calibration.
+    design_weights : numpy.ndarray
+        The weights before calibration.
+    weights : numpy.ndarray
+        The calibrated weights.
+    iterations : int
+        Newton iterations used.
+    converged : bool
+        Whether every total was met to within ``tol``.
+    max_error : float
+        Largest :math:`|T_k - \hat T_k| / (1 + |T_k|)` at the end.
+    rescale : float
+        The factor R's ``grake`` multiplies the weights by first when every population
+        total exceeds its estimate more than 20 times (1 otherwise); bounds apply to the
+        g-weights relative to the rescaled weights.
+    rows : numpy.ndarray of bool or None
+        The rows calibrated, when only some were (one wave of the monitor); None for all.
+    """
+
+    method: str
+    bounds: tuple[float, float]
+    model: Model = attrs.field(repr=False)
+    g: FloatArray = attrs.field(repr=False)
+    design_weights: FloatArray = attrs.field(repr=False)
+    weights: FloatArray = attrs.field(repr=False)
+    iterations: int
+    converged: bool
+    max_error: float
+    rescale: float
+    rows: NDArray[np.bool_] | None = attrs.field(default=None, repr=False)
+
+    @property
+    def margins(self) -> tuple[str, ...]:
+        """Names of the categorical margins and numeric totals, in order."""
+        return self.model.names
 
 
 def _cells(
@@ -306,13 +360,14 @@ def rake(
     return design.with_weights(weights, calibration_step=step)
 
 
-def calibration_adjustment(design: SurveyDesign, group_sums: Callable[..., Any]) -> FloatArray:
+def calibration_adjustment(design: SurveyDesign, influence: Any) -> FloatArray:
     r"""Return what calibration takes off the PSU totals of influence values (``n_psu x P``).
 
-    ``group_sums(codes, size, weighted=...)`` sums the influence values :math:`z = w u`
-    (or :math:`u`, unweighted) over the rows of each group, as
-    :meth:`vpt_monitor.stats.variance.Influence.group_sums`. A design carries at most one
-    calibration step, so the step's weights are the design's weights.
+    ``influence.group_sums(codes, size, weighted=...)`` sums the influence values
+    :math:`z = w u` (or :math:`u`, unweighted) over the rows of each group, and
+    ``influence.sums_with(codes, size, weights)`` sums ``weights * u``, as
+    :class:`vpt_monitor.stats.variance.Influence`. A design carries at most one
+    calibration step.
 
     Post-stratification replaces :math:`z_i` by :math:`z_i - w_i \bar z_g` with
     :math:`\bar z_g = \sum_{j \in g} z_j / \sum_{j \in g} w_j` (R's ``postStratify``);
@@ -320,9 +375,12 @@ def calibration_adjustment(design: SurveyDesign, group_sums: Callable[..., Any])
     ``rake``). Both are linear in :math:`z`, so the adjustment of the PSU totals is the
     PSU-by-cell table of weights times the cell means.
     """
+    group_sums: Callable[..., Any] = influence.group_sums
     adjustment: FloatArray | None = None
     for step in design.calibration:
-        if isinstance(step, PostStratification):
+        if isinstance(step, Calibration):
+            part = _regression_adjustment(design, step, influence)
+        elif isinstance(step, PostStratification):
             k = step.n_cells
             sums = _as_dense(group_sums(step.codes, k))
             cell_weight = np.bincount(step.codes, weights=step.weights, minlength=k)
@@ -364,3 +422,463 @@ def _raking_adjustment(
     ]
     result: FloatArray = np.sum(parts, axis=0)
     return result
+
+
+def _regression_adjustment(design: SurveyDesign, step: Calibration, influence: Any) -> FloatArray:
+    r"""PSU totals of :math:`g_i w_i x_i^\top \hat\beta` for the residuals of R's ``calibrate``.
+
+    :math:`\hat\beta = (X^\top W X)^{+} X^\top (z / g)`, with :math:`W` the weights before
+    calibration: R's ``qr.resid(qr(X * sqrt(w)), z / (g sqrt(w))) * g sqrt(w)``.
+    """
+    model = step.model
+    through = influence.weights / step.g
+    parts = [
+        _as_dense(influence.sums_with(codes, len(labels), through))
+        for codes, labels in zip(model.codes, model.labels, strict=True)
+    ]
+    zeros = np.zeros(design.n, dtype=np.intp)
+    parts += [
+        _as_dense(influence.sums_with(zeros, 1, through * model.numeric[:, c]))
+        for c in range(model.numeric.shape[1])
+    ]
+    cross = np.vstack(parts)  # K x P
+    gram = model.gram(step.design_weights)
+    # equilibrate the columns before the generalised inverse (margins are collinear)
+    size = np.sqrt(np.diag(gram))
+    size[size == 0] = 1.0
+    inverse = np.linalg.pinv(gram / np.outer(size, size), rcond=1e-10, hermitian=True)
+    beta = (inverse / np.outer(size, size)) @ cross
+    result: FloatArray = model.psu_table(design.psu, design.n_psu, step.weights) @ beta
+    return result
+
+
+Margins = Mapping[str, tuple[ArrayLike | str, Mapping[Hashable, float]] | Mapping[Hashable, float]]
+Totals = Mapping[str, tuple[ArrayLike | str, float] | float]
+
+
+def _margin_pairs(
+    margins: Margins | None, design: SurveyDesign, what: str = "margin"
+) -> list[tuple[str, IntArray, tuple[Hashable, ...], FloatArray]]:
+    """Check the categorical margins: codes, categories and population counts of each."""
+    if margins is None:
+        return []
+    if not isinstance(margins, Mapping):
+        raise TypeError("'margins' must be a mapping {name: (labels, {label: count})}")
+    result = []
+    for name, value in margins.items():
+        if isinstance(value, Mapping):
+            if design._frame is None:
+                raise TypeError(
+                    f"{what} {name!r} must be a pair (labels, {{label: count}}); a mapping "
+                    "alone names a column, which needs a design made from a data frame"
+                )
+            value = (name, value)
+        if not isinstance(value, tuple) or len(value) != 2:
+            raise TypeError(f"{what} {name!r} must be a pair (labels, {{label: count}})")
+        codes, labels, counts = _cells(f"{what} {str(name)!r}", value[0], value[1], design)
+        result.append((str(name), codes, labels, counts))
+    return result
+
+
+def _total_columns(
+    totals: Totals | None, design: SurveyDesign
+) -> list[tuple[str, FloatArray, float]]:
+    """Check the numeric totals: values of each row and the population total."""
+    if totals is None:
+        return []
+    if not isinstance(totals, Mapping):
+        raise TypeError("'totals' must be a mapping {name: (values, population total)}")
+    result = []
+    for name, value in totals.items():
+        if not isinstance(value, tuple):
+            if design._frame is None:
+                raise TypeError(
+                    f"total {name!r} must be a pair (values, population total); a number "
+                    "alone names a column, which needs a design made from a data frame"
+                )
+            value = (name, value)
+        if len(value) != 2:
+            raise TypeError(f"total {name!r} must be a pair (values, population total)")
+        values, _ = response(f"total {str(name)!r}", value[0], design, "fail")
+        try:
+            target = float(value[1])
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"total {name!r}: the population total must be a number; got {value[1]!r}"
+            ) from None
+        if not np.isfinite(target):
+            raise ValueError(f"total {name!r}: the population total must be finite; got {target}")
+        result.append((str(name), values, target))
+    return result
+
+
+def _check_bounds(bounds: object, method: str) -> Bounds:
+    if bounds is None:
+        if method == "logit":
+            raise ValueError(
+                "method='logit' needs finite bounds=(L, U) on the g-weights, with L < 1 < U"
+            )
+        return Bounds()
+    if not isinstance(bounds, tuple | list) or len(bounds) != 2:
+        raise TypeError(f"'bounds' must be a pair (L, U); got {bounds!r}")
+    try:
+        lower, upper = float(bounds[0]), float(bounds[1])
+    except (TypeError, ValueError):
+        raise TypeError(f"'bounds' must be a pair of numbers (L, U); got {bounds!r}") from None
+    if np.isnan(lower) or np.isnan(upper) or not lower < 1.0 < upper:
+        raise ValueError(
+            f"'bounds' must satisfy L < 1 < U (g = 1 leaves a weight unchanged); got {bounds!r}"
+        )
+    if method == "logit" and not (np.isfinite(lower) and np.isfinite(upper)):
+        raise ValueError(f"method='logit' needs finite bounds; got {bounds!r}")
+    if method == "raking" and lower < 0:
+        raise ValueError(
+            f"method='raking' gives positive g-weights; a lower bound below 0 means nothing "
+            f"(got {bounds!r})"
+        )
+    return Bounds(lower, upper)
+
+
+def _model(margins: Margins | None, totals: Totals | None, design: SurveyDesign) -> Model:
+    cats = _margin_pairs(margins, design)
+    nums = _total_columns(totals, design)
+    if not cats and not nums:
+        raise ValueError("calibrate needs at least one margin or total")
+    names = [c[0] for c in cats] + [t[0] for t in nums]
+    if len(set(names)) != len(names):
+        raise ValueError(f"margins and totals must have different names; got {names}")
+    if len(cats) > 1:
+        sums = np.array([c[3].sum() for c in cats])
+        if not np.allclose(sums, sums[0], rtol=1e-9, atol=0):
+            listed = ", ".join(f"{c[0]!r}: {t:g}" for c, t in zip(cats, sums, strict=True))
+            raise ValueError(f"the margins add up to different population totals ({listed})")
+    numeric = np.column_stack([t[1] for t in nums]) if nums else np.zeros((design.n, 0), np.float64)
+    targets = np.concatenate([c[3] for c in cats] + [np.array([t[2] for t in nums])])
+    return Model(
+        names=tuple(names),
+        codes=tuple(c[1] for c in cats),
+        labels=tuple(c[2] for c in cats),
+        numeric=np.ascontiguousarray(numeric, dtype=np.float64),
+        targets=targets.astype(np.float64),
+    )
+
+
+def _check_reachable(model: Model, weights: FloatArray, bounds: Bounds, method: str) -> None:
+    """Refuse a category (or nonnegative total) that no g-weights within bounds can meet."""
+    if not bounds.finite:
+        return
+    rescale = _calmodel.rescale_factor(model, weights)
+    start = 0
+    names = model.column_names()
+    needed = np.full(model.n_columns, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for codes, labels in zip(model.codes, model.labels, strict=True):
+            estimate = np.bincount(codes, weights=weights, minlength=len(labels)) * rescale
+            needed[start : start + len(labels)] = model.targets[start : start + len(labels)] / (
+                estimate
+            )
+            start += len(labels)
+        for c in range(model.numeric.shape[1]):
+            x = model.numeric[:, c]
+            if np.all(x >= 0):
+                needed[start] = model.targets[start] / (float(x @ weights) * rescale)
+            start += 1
+    strict = method == "logit"
+    outside = (
+        (needed <= bounds.lower) | (needed >= bounds.upper)
+        if strict
+        else (needed < bounds.lower) | (needed > bounds.upper)
+    )
+    if outside.any():
+        k = int(np.argmax(outside))
+        raise ValueError(
+            f"infeasible bounds: {names[k]} needs g-weights of {needed[k]:.4g} on average to "
+            f"reach its population total {model.targets[k]:g}, outside bounds=({bounds.lower:g}, "
+            f"{bounds.upper:g}); widen the bounds or merge categories"
+            + (
+                f" (the weights were first rescaled by {rescale:.4g}, as R's calibrate does)"
+                if rescale != 1.0
+                else ""
+            )
+        )
+
+
+def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any) -> str:
+    names = model.column_names()
+    relative = np.abs(solution.misfit) / (1.0 + np.abs(model.targets))
+    k = int(np.argmax(relative))
+    reached = model.targets[k] - solution.misfit[k]
+    where = f"{names[k]} has population total {model.targets[k]:g} but reached {reached:.6g}"
+    if bounds.finite and not _calmodel.feasible(model, weights * solution.rescale, bounds):
+        return (
+            f"infeasible bounds: no g-weights within bounds=({bounds.lower:g}, "
+            f"{bounds.upper:g}) meet all margins and totals at once; the largest miss: {where}. "
+            "Widen the bounds or merge categories"
+        )
+    return (
+        f"calibration did not converge in {solution.iterations} iterations (largest relative "
+        f"misfit {solution.max_error:.3g}); {where}. Raise max_iter or widen the bounds"
+    )
+
+
+def _calibrate_weights(
+    model: Model, weights: FloatArray, method: str, bounds: Bounds, max_iter: int, tol: float
+) -> _calmodel.Solution:
+    return _calmodel.solve(model, weights, method, bounds, max_iter=max_iter, tol=tol)
+
+
+def calibrate(
+    design: SurveyDesign | ReplicateDesign,
+    margins: Margins | None = None,
+    *,
+    totals: Totals | None = None,
+    method: str = "linear",
+    bounds: tuple[float, float] | None = None,
+    max_iter: int = 50,
+    tol: float = 1e-7,
+) -> SurveyDesign | ReplicateDesign:
+    r"""Calibrate the weights to population totals: GREG, raking or logit, optionally bounded.
+
+    The calibrated weights :math:`w_i g_i` reproduce known population counts of categorical
+    margins and known totals of numeric variables, and stay as close to the design weights
+    :math:`w_i` as a distance function allows, as R ``survey``'s ``calibrate``.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+        The design to calibrate (not calibrated before, not a subset, no second stage). For
+        a replicate design the full-sample weights and every replicate's weights are
+        calibrated to the same totals.
+    margins : mapping, optional
+        Categorical margins ``{name: (labels, {label: population count})}`` as in
+        :func:`rake`; for a design made from a frame ``{column: {label: count}}`` names the
+        column by the margin's name. All margins must add up to the same population total.
+    totals : mapping, optional
+        Numeric totals ``{name: (values, population total)}``, ``values`` an array or a
+        column name; for a frame design ``{column: population total}``. Without a
+        categorical margin there is no intercept: give the population size as the total of
+        a column of ones if it is known.
+    method : {"linear", "raking", "logit"}, default "linear"
+        The distance function: ``"linear"`` (GREG, :math:`g = 1 + x^\top\eta`, which can give
+        negative weights unless bounded), ``"raking"`` (:math:`g = e^{x^\top\eta}`, the
+        result of :func:`rake` for categorical margins) or ``"logit"`` (bounded, needs
+        ``bounds``).
+    bounds : tuple (L, U), optional
+        Bounds :math:`L < 1 < U` on the g-weights. ``"linear"`` and ``"raking"`` clip
+        :math:`g` to them (R's bounded ``cal.linear``, ``cal.raking``); ``"logit"`` keeps
+        :math:`g` strictly inside.
+    max_iter : int, default 50
+        Largest number of Newton iterations (R's ``maxit``).
+    tol : float, default 1e-7
+        Convergence when :math:`|T_k - \hat T_k| / (1 + |T_k|) <` ``tol`` for every
+        total :math:`k` (R's ``epsilon``).
+
+    Returns
+    -------
+    SurveyDesign or ReplicateDesign
+        The design with calibrated weights, of the type given. For a ``SurveyDesign`` its
+        last ``calibration`` step is a :class:`~vpt_monitor.stats.calibration.Calibration`
+        with the g-weights and the iterations; for a ``ReplicateDesign`` the step is in
+        ``design.base.calibration`` and the replicate weights are those of every replicate
+        calibrated on its own (R's ``calibrate`` of a ``svyrep.design``).
+
+    Raises
+    ------
+    ValueError
+        For a sample category without a population count, a population category with a
+        count but no sample, margins whose totals disagree, linear calibration that makes a
+        weight zero or negative (R allows such GREG weights; a design here needs positive
+        weights: bound them), bounds that cannot be met (the
+        message names the margin and category, or says that no weights meet all at once),
+        non-convergence of the full-sample weights (R stops with "Calibration failed"), a
+        replicate in which a category has no sample, and bad options.
+    TypeError
+        For margins, totals or bounds of the wrong shape, and a design of another type.
+
+    Warns
+    -----
+    UserWarning
+        When a replicate's weights do not converge (R warns and keeps them).
+
+    Notes
+    -----
+    The g-weights solve the calibration equations :math:`\sum_i w_i g_i x_i = T` with
+    :math:`g_i = F(x_i^\top\eta)` by Newton steps
+    :math:`\eta \leftarrow \eta + (X^\top W F'(X\eta) X)^{+} (T - X^\top W g)` (Deville and
+    Särndal 1992), as R's ``grake``, including its first step: when every population total
+    exceeds its estimate more than 20 times, the weights are first multiplied by the mean
+    ratio, and the bounds apply to the g-weights relative to those rescaled weights (R warns
+    about this; here ``Calibration.rescale`` records it).
+
+    The variance of any estimator on the calibrated design uses the residuals of its
+    influence values :math:`z_i` from the calibration variables,
+
+    .. math::
+
+        e_i = z_i - g_i w_i x_i^\top \hat\beta, \qquad
+        \hat\beta = \Big(\sum_j w_j x_j x_j^\top\Big)^{+} \sum_j x_j z_j / g_j,
+
+    a regression weighted by the design weights (R's ``svyrecvar`` for a
+    ``greg_calibration``), handed to the one variance routine. For a replicate design each
+    replicate is calibrated on its own, so the replicate variance includes the calibration.
+
+    References
+    ----------
+    .. [1] Deville, J.-C. and Särndal, C.-E. (1992). Calibration estimators in survey
+       sampling. *Journal of the American Statistical Association* 87, 376-382.
+    .. [2] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*, chapter 7.
+       Wiley.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats import SurveyDesign, calibrate, total
+    >>> design = SurveyDesign(weights=[10.0, 10.0, 10.0, 10.0, 10.0, 10.0])
+    >>> office = ["mayor", "mayor", "alderman", "alderman", "alderman", "alderman"]
+    >>> age = [61.0, 52.0, 47.0, 39.0, 58.0, 44.0]
+    >>> greg = calibrate(design, {"office": (office, {"mayor": 25, "alderman": 35})},
+    ...                  totals={"age": (age, 3050.0)})
+    >>> round(float(greg.weights @ age), 6), round(float(greg.weights.sum()), 6)
+    (3050.0, 60.0)
+    >>> bounded = calibrate(design, {"office": (office, {"mayor": 25, "alderman": 35})},
+    ...                     totals={"age": (age, 3050.0)}, method="logit", bounds=(0.5, 2.0))
+    >>> bool(bounded.calibration[-1].g.min() > 0.5)
+    True
+    """
+    replicated = isinstance(design, ReplicateDesign)
+    base = design.base if isinstance(design, ReplicateDesign) else design
+    _check_uncalibrated(base)
+    method = check_choice("method", method, _calmodel.METHODS)
+    checked = _check_bounds(bounds, method)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
+        raise ValueError(f"'max_iter' must be a whole number >= 1; got {max_iter!r}")
+    if not (isinstance(tol, float | int) and not isinstance(tol, bool) and tol > 0):
+        raise ValueError(f"'tol' must be a number > 0; got {tol!r}")
+    model = _model(margins, totals, base)
+    calibrated = calibrate_model(
+        base, model, method=method, bounds=checked, max_iter=max_iter, tol=tol
+    )
+    if not replicated:
+        return calibrated
+    assert isinstance(design, ReplicateDesign)
+    return _calibrate_replicates(design, calibrated, model, method, checked, max_iter, tol)
+
+
+def calibrate_model(
+    base: SurveyDesign,
+    model: Model,
+    *,
+    method: str,
+    bounds: Bounds,
+    max_iter: int = 50,
+    tol: float = 1e-7,
+    rows: NDArray[np.bool_] | None = None,
+    population: float | None = None,
+) -> SurveyDesign:
+    """Calibrate a Taylor design to a checked model; append one :class:`Calibration` step.
+
+    With ``rows``, only those rows are calibrated (the model's variables must be zero on
+    the others, whose g-weights stay 1), and earlier :class:`Calibration` steps of other
+    rows are allowed: calibrations of disjoint sets of rows (waves) have residual
+    adjustments that add up. The monitor weights one wave at a time this way.
+    """
+    if rows is not None:
+        for earlier in base.calibration:
+            if not isinstance(earlier, Calibration) or earlier.rows is None:
+                raise ValueError("the design is calibrated already on all its rows")
+            if np.any(earlier.rows & rows):
+                raise ValueError("these rows are calibrated already; calibrate the weights as read")
+    w0 = base.weights
+    part = model if rows is None else _restrict(model, rows)
+    w_part = w0 if rows is None else w0[rows]
+    prescale = 1.0 if population is None else population / float(w_part.sum())
+    w_part = w_part * prescale
+    _check_reachable(part, w_part, bounds, method)
+    checked = bounds
+    solution = _calibrate_weights(part, w_part, method, checked, max_iter, tol)
+    if not solution.converged:
+        raise ValueError(_failure(part, w_part, checked, solution))
+    solution = attrs.evolve(solution, g=solution.g * prescale, rescale=solution.rescale * prescale)
+    g = solution.g
+    if rows is not None:
+        g = np.ones(base.n)
+        g[rows] = solution.g
+    solution = attrs.evolve(solution, g=g)
+    weights = w0 * solution.g
+    if np.any(weights <= 0):
+        i = int(np.argmin(weights))
+        raise ValueError(
+            f"{method} calibration gives weights <= 0 (g-weight {solution.g[i]:.4g} at index "
+            f"{i}), which a design cannot hold; give bounds=(L, U) with L > 0, or use "
+            "method='raking' or 'logit'"
+        )
+    step = Calibration(
+        method=method,
+        bounds=(checked.lower, checked.upper),
+        model=model,
+        g=solution.g,
+        design_weights=w0.copy(),
+        weights=weights,
+        iterations=solution.iterations,
+        converged=solution.converged,
+        max_error=solution.max_error,
+        rescale=solution.rescale,
+        rows=None if rows is None else np.array(rows, dtype=bool),
+    )
+    return base.with_weights(weights, calibration_step=step)
+
+
+def _restrict(model: Model, rows: NDArray[np.bool_]) -> Model:
+    return Model(
+        names=model.names,
+        codes=tuple(c[rows] for c in model.codes),
+        labels=model.labels,
+        numeric=np.ascontiguousarray(model.numeric[rows]),
+        targets=model.targets,
+    )
+
+
+def _calibrate_replicates(
+    design: ReplicateDesign,
+    calibrated: SurveyDesign,
+    model: Model,
+    method: str,
+    bounds: Bounds,
+    max_iter: int,
+    tol: float,
+) -> ReplicateDesign:
+    """Calibrate every replicate's weights on its own; rows become the PSUs of the base."""
+    replicate_weights = design.replicate_weights()
+    multipliers = np.empty_like(replicate_weights)
+    names = model.column_names()
+    for r in range(replicate_weights.shape[1]):
+        wr = replicate_weights[:, r]
+        empty = (model.tdot(wr) == 0) & (model.targets != 0)
+        if empty.any():
+            k = int(np.argmax(empty))
+            raise ValueError(
+                f"replicate {r + 1}: {names[k]} has no sample left in this replicate (all its "
+                "rows are in the PSUs the replicate drops), so it cannot be calibrated; merge "
+                "categories or use another replicate method"
+            )
+        solution = _calibrate_weights(model, wr, method, bounds, max_iter, tol)
+        if not solution.converged:
+            warn(
+                f"replicate {r + 1}: calibration did not converge in {max_iter} iterations "
+                f"(largest relative misfit {solution.max_error:.3g}); its weights are those of "
+                "the last iteration, as R keeps them"
+            )
+        multipliers[:, r] = (
+            solution.g
+            * design.multipliers[design.base.psu, r]
+            / (calibrated.weights / design.base.weights)
+        )
+    rows = SurveyDesign(weights=calibrated.weights, lonely_psu=calibrated.lonely_psu)
+    rows._frame = calibrated._frame
+    rows._calibration = calibrated._calibration
+    df = design.df
+    if method == "linear" and not bounds.finite:
+        # R's regcalibrate recomputes degf (the rank of the replicate weights minus one);
+        # its other calibrations keep the design's
+        analysis = multipliers * rows.weights[:, None]
+        df = qr_rank(analysis.T @ analysis) - 1
+    return design.with_row_multipliers(rows, multipliers, df=df)

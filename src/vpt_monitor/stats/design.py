@@ -25,7 +25,7 @@ __all__ = [
     "factorize",
 ]
 
-LONELY_PSU_POLICIES = ("fail", "adjust", "certainty", "remove")
+LONELY_PSU_POLICIES = ("fail", "adjust", "certainty", "remove", "average")
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
@@ -68,11 +68,16 @@ class SurveyDesign:
         number of PSUs in the population of the row's stratum, a value ``<= 1`` the stratum's
         sampling fraction. Constant within a stratum. Without it PSUs are taken to be drawn
         with replacement.
-    lonely_psu : {"fail", "adjust", "certainty", "remove"}, default "fail"
+    lonely_psu : {"fail", "adjust", "certainty", "remove", "average"}, default "fail"
         What to do with a stratum that has only one PSU: refuse the design (``"fail"``);
         centre its PSU total at zero, the grand mean of the linearised values, instead of at
-        the stratum mean (``"adjust"``); or let it add nothing to the variance (``"certainty"``
-        and ``"remove"``, which R ``survey`` treats alike for Taylor linearisation).
+        the stratum mean (``"adjust"``); let it add nothing to the variance (``"certainty"``
+        and ``"remove"``, which R ``survey`` treats alike for Taylor linearisation); or give
+        it the average variance of the other strata (``"average"``, R's
+        ``options(survey.lonely.psu = "average")``): the variance summed over the strata
+        with two or more PSUs, and those sampled completely, is multiplied by
+        :math:`H / H_{ok}`, all strata over those strata. A stratum sampled completely is
+        not lonely under any policy.
     nest : bool, default False
         Whether cluster labels are only unique within strata (R's ``nest=TRUE``).
     ssu : array_like, optional
@@ -235,7 +240,7 @@ class SurveyDesign:
             corrections; see :class:`SurveyDesign`.
         nest : bool, default False
             Whether cluster labels are only unique within strata (R's ``nest=TRUE``).
-        lonely_psu : {"fail", "adjust", "certainty", "remove"}, default "fail"
+        lonely_psu : {"fail", "adjust", "certainty", "remove", "average"}, default "fail"
             What to do with a stratum of one PSU; see :class:`SurveyDesign`.
 
         Returns
@@ -426,7 +431,7 @@ class SurveyDesign:
                 h = int(np.argmax(problem))
                 raise ValueError(
                     f"stratum {show(strata_labels[h])} has only one PSU, so its variance cannot be "
-                    "estimated; choose lonely_psu='adjust', 'certainty' or 'remove'"
+                    "estimated; choose lonely_psu='adjust', 'certainty', 'remove' or 'average'"
                 )
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(
@@ -606,6 +611,23 @@ class SurveyDesign:
     def psu_stratum(self) -> IntArray:
         """Stratum code of each PSU (read-only)."""
         return self._psu_stratum
+
+    @property
+    def lonely_average_factor(self) -> float:
+        r"""Factor :math:`H / H_{ok}` of ``lonely_psu="average"`` (1 under other policies).
+
+        :math:`H` counts all strata, :math:`H_{ok}` those that are not lonely (two or more
+        PSUs, or sampled completely), as R ``survey``'s ``onestage``.
+        """
+        if self.lonely_psu != "average":
+            return 1.0
+        per_stratum = np.bincount(self._psu_stratum, minlength=self.n_strata)
+        fraction = np.zeros(self.n_strata)
+        fraction[self._psu_stratum] = self._psu_fraction
+        lonely = int(np.count_nonzero((per_stratum == 1) & (fraction < 1)))
+        if lonely == self.n_strata:
+            return float("nan")
+        return self.n_strata / (self.n_strata - lonely)
 
     @property
     def psu_scale(self) -> FloatArray:
@@ -1023,6 +1045,24 @@ class ReplicateDesign:
         design.mse = bool(mse)
         design.df = int(df)
         return design
+
+    def with_row_multipliers(
+        self, base: SurveyDesign, multipliers: FloatArray, *, df: int | None = None
+    ) -> ReplicateDesign:
+        """Return the same replicates (method, scales) with other full-sample weights.
+
+        ``base`` has every row as its own PSU and ``multipliers`` are ``n x R`` factors of
+        its weights (calibrated, adjusted or trimmed replicate weights vary within PSUs).
+        """
+        return ReplicateDesign._make(
+            base,
+            self.method,
+            multipliers,
+            self.scale,
+            self.rscales,
+            mse=self.mse,
+            df=self.df if df is None else df,
+        )
 
     def subset(self, where: Where) -> ReplicateDesign:
         """Restrict estimation to some rows, as R's ``subset`` of a replicate design.

@@ -262,7 +262,11 @@ def jackknife(layout: Layout, *, delete_one: bool) -> Replicates:
     if lonely.size and layout.lonely_psu == "adjust":
         df += lonely.size
     method = "jk1" if delete_one else "jkn"
-    return Replicates(method, multipliers, 1.0, rscales, int(df))
+    scale = 1.0
+    if layout.lonely_psu == "average" and 0 < dropped.size < layout.n_psu:
+        # R's jknweights: PSUs over replicates (strata sampled completely count as dropped)
+        scale = layout.n_psu / dropped.size
+    return Replicates(method, multipliers, scale, rscales, int(df))
 
 
 def _as_r_text(label: Any) -> str:

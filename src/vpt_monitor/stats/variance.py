@@ -172,6 +172,18 @@ class Influence:
         data = (u * w[:, None] if weighted else u).T.ravel()
         return sparse.csr_array((data, (rows, cols)), shape=(n_groups, m * d))
 
+    def sums_with(self, groups: IntArray, n_groups: int, weights: FloatArray) -> Sums:
+        """Sum ``weights * u`` over the rows of each group (``n_groups x P``)."""
+        other = Influence(
+            weights=np.asarray(weights, dtype=np.float64),
+            values=self.unweighted(),
+            n_columns=self.n_columns,
+            domain=self.domain,
+            n_domains=self.n_domains,
+            rows=self.rows,
+        )
+        return other.group_sums(groups, n_groups)
+
     def psu_totals(self, design: SurveyDesign) -> Sums:
         """PSU totals of :math:`z`, ``n_psu x P`` (dense, or sparse for many columns)."""
         if self.totals is not None:
@@ -313,6 +325,10 @@ def _between_psus(design: SurveyDesign, totals: Sums) -> Covariance:
     psu_count: FloatArray = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
     # a lonely PSU under "adjust" is centred at zero rather than at its stratum mean
     centred = (psu_count > 1) | (design.lonely_psu != "adjust")
+    # "average": lonely strata add nothing (scale 0) and the others are scaled up by H / H_ok
+    inflate = np.sqrt(design.lonely_average_factor)
+    if inflate != 1.0:
+        scale = scale * inflate**2
     if not sparse.issparse(totals):
         dense = np.asarray(totals, dtype=np.float64)
         order, starts = design.psu_order
@@ -402,7 +418,7 @@ def taylor_covariance(design: SurveyDesign, influence: Influence) -> Covariance:
     """
     totals = influence.psu_totals(design)
     if design.calibrated:
-        totals = _dense(totals) - calibration_adjustment(design, influence.group_sums)
+        totals = _dense(totals) - calibration_adjustment(design, influence)
     first = _between_psus(design, totals)
     if design.second_stage is None:
         return first

@@ -1,0 +1,338 @@
+"""Weighting one wave of the monitor to population counts (:meth:`MonitorData.weight`).
+
+The population counts come as a table with one line per category::
+
+    variable,category,count
+    layer,gemeente,11500
+    layer,provincie,1300
+    office,burgemeester,342
+    gender,v,5400
+
+``variable`` is ``layer``, ``office``, ``group`` or a declared respondent attribute (a
+category or yes/no); ``category`` its code as in the data files; ``count`` the number of
+people in the population. Every variable is one margin; all margins must add up to the same
+population. The file is checked as a whole and every problem is reported with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from vpt_monitor.stats import WeightDiagnostics, weight_diagnostics
+from vpt_monitor.stats._calmodel import METHODS, Model
+from vpt_monitor.stats._validation import check_choice
+from vpt_monitor.stats.calibration import _check_bounds, calibrate_model
+from vpt_monitor.stats.design import SurveyDesign
+
+if TYPE_CHECKING:
+    from vpt_monitor.data import MonitorData
+
+__all__ = ["PopulationError", "Weighting", "weight"]
+
+REQUIRED = ("variable", "category", "count")
+BOOLEAN = {"true": True, "ja": True, "1": True, "false": False, "nee": False, "0": False}
+
+
+class PopulationError(ValueError):
+    """The population counts are unusable; ``problems`` lists each, with file and line."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.problems = problems
+        shown = "\n  ".join(problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(
+            f"population counts {source}: {len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''}:\n  {shown}{more}"
+        )
+
+
+@attrs.frozen
+class _Line:
+    where: str
+    variable: str
+    category: str
+    count: str
+
+
+def _lines(population: Any) -> tuple[str, list[_Line]]:
+    """Read the table: a CSV path, or a data frame; each line with its location."""
+    if isinstance(population, str | Path):
+        path = Path(population)
+        text = path.read_text(encoding="utf-8-sig")
+        first = text.splitlines()[0] if text.strip() else ""
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        rows = list(reader)
+        source = str(path)
+        if not rows:
+            raise PopulationError(source, [f"{path.name}: the file is empty"])
+        header = [h.strip().lower() for h in rows[0]]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise PopulationError(
+                source,
+                [
+                    f"{path.name}:1: the header needs columns {', '.join(REQUIRED)}; "
+                    f"missing {', '.join(missing)} (found {', '.join(header)})"
+                ],
+            )
+        at = [header.index(c) for c in REQUIRED]
+        lines = []
+        for number, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            cells = [row[i].strip() if i < len(row) else "" for i in at]
+            lines.append(_Line(f"{path.name}:{number}", *cells))
+        return source, lines
+    columns = getattr(population, "columns", None)
+    if columns is None:
+        raise TypeError(
+            "'population' must be the path of a CSV file or a data frame with columns "
+            f"variable, category, count; got {type(population).__name__}"
+        )
+    names = {str(c).lower(): c for c in columns}
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise PopulationError(
+            "(data frame)", [f"the frame needs columns {', '.join(REQUIRED)}; missing {missing}"]
+        )
+    values = [list(population[names[c]]) for c in REQUIRED]
+    lines = [
+        _Line(f"row {i}", str(v).strip(), str(c).strip(), str(n).strip())
+        for i, (v, c, n) in enumerate(zip(*values, strict=True))
+    ]
+    return "(data frame)", lines
+
+
+def _number(text: str) -> float | None:
+    cleaned = text.replace("_", "").replace(" ", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _suggest(value: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(value, options, n=2, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+@attrs.frozen(eq=False)
+class Weighting:
+    """The result of :meth:`MonitorData.weight`: the weighted data and the diagnostics.
+
+    Attributes
+    ----------
+    data : MonitorData
+        The data with the wave's new weights (other waves unchanged); its design carries
+        the calibration, so standard errors account for it.
+    wave : int
+        The wave weighted.
+    method : str
+        The calibration method.
+    bounds : tuple of float
+        The bounds on the g-weights (infinite when none).
+    before, after : WeightDiagnostics
+        Diagnostics of the wave's weights before and after (``after`` has the g-weights).
+    margins : list of dict
+        One dict per population line: ``variable``, ``category``, ``population``, and the
+        weighted counts ``before`` and ``after``.
+    """
+
+    data: MonitorData
+    wave: int
+    method: str
+    bounds: tuple[float, float]
+    before: WeightDiagnostics
+    after: WeightDiagnostics
+    margins: list[dict[str, Any]]
+
+    def to_pandas(self) -> Any:
+        """Return the before/after margins as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.margins)
+
+
+def weight(
+    data: MonitorData,
+    population: Any,
+    *,
+    wave: int | None = None,
+    method: str = "raking",
+    bounds: tuple[float, float] | None = None,
+    max_iter: int = 50,
+    tol: float = 1e-7,
+) -> Weighting:
+    """Calibrate one wave's respondent weights to population counts (see the module)."""
+    from vpt_monitor.indicators._common import Unit
+
+    method = check_choice("method", method, METHODS)
+    checked = _check_bounds(bounds, method)
+    waves = data.waves
+    if wave is None:
+        if len(waves) != 1:
+            raise ValueError(
+                f"the data hold waves {', '.join(map(str, waves))}; say which to weight "
+                "with wave= (--wave)"
+            )
+        wave = waves[0]
+    if wave not in waves:
+        raise ValueError(f"wave {wave!r} is not in the data (waves: {', '.join(map(str, waves))})")
+    source, lines = _lines(population)
+    if not lines:
+        raise PopulationError(source, ["no population counts in the table"])
+    unit = Unit(data)
+    allowed = [
+        n
+        for n in unit.allowed
+        if n != "wave" and (n not in unit.attributes or unit.attributes[n].kind != "integer")
+    ]
+    in_wave = np.asarray(data.respondents["wave"]) == wave
+    problems: list[str] = []
+    columns: list[NDArray[np.float64]] = []
+    targets: list[float] = []
+    names: list[str] = []
+    margins: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], str] = {}
+    totals: dict[str, list[tuple[str, float]]] = {}
+    covered: dict[str, set[int]] = {}
+    codes_of: dict[str, NDArray[np.intp]] = {}
+    for line in lines:
+        if line.variable not in allowed:
+            problems.append(
+                f"{line.where}: unknown variable {line.variable!r}"
+                f"{_suggest(line.variable, allowed)} (variables: {', '.join(allowed)})"
+            )
+            continue
+        labels = unit.labels(line.variable)
+        texts = [str(label).lower() for label in labels]
+        wanted = line.category.lower()
+        if isinstance(labels[0], bool | np.bool_):
+            position = {False: 0, True: 1}.get(BOOLEAN.get(wanted), -1)  # type: ignore[arg-type]
+        else:
+            position = texts.index(wanted) if wanted in texts else -1
+        if position < 0:
+            problems.append(
+                f"{line.where}: unknown category {line.category!r} of {line.variable!r}"
+                f"{_suggest(wanted, texts)} (categories: {', '.join(texts)})"
+            )
+            continue
+        count = _number(line.count)
+        if count is None or count < 0:
+            problems.append(
+                f"{line.where}: the count of {line.variable} {line.category!r} must be a "
+                f"number >= 0; got {line.count!r}"
+            )
+            continue
+        key = (line.variable, texts[position])
+        if key in seen:
+            problems.append(
+                f"{line.where}: {line.variable} {line.category!r} is given twice "
+                f"(also at {seen[key]})"
+            )
+            continue
+        seen[key] = line.where
+        if line.variable not in codes_of:
+            codes_of[line.variable] = unit.column(line.variable)
+        codes = codes_of[line.variable]
+        x = (in_wave & (codes == position)).astype(np.float64)
+        sampled = int(x.sum())
+        if sampled == 0 and count > 0:
+            problems.append(
+                f"{line.where}: {line.variable} {line.category!r} has a population count "
+                f"({count:g}) but no respondent in wave {wave}; merge it with a neighbouring "
+                "category"
+            )
+            continue
+        if sampled > 0 and count == 0:
+            problems.append(
+                f"{line.where}: {line.variable} {line.category!r} has {sampled} respondents "
+                f"in wave {wave} but a population count of 0"
+            )
+            continue
+        totals.setdefault(line.variable, []).append((line.where, count))
+        covered.setdefault(line.variable, set()).add(position)
+        if sampled == 0:
+            continue
+        columns.append(x)
+        targets.append(count)
+        names.append(f"{line.variable}={texts[position]}")
+        margins.append(
+            {"variable": line.variable, "category": texts[position], "population": count}
+        )
+    for variable, positions in covered.items():
+        codes = codes_of[variable]
+        labels = unit.labels(variable)
+        present = np.unique(codes[in_wave])
+        for p in present.tolist():
+            if p < 0:
+                n_unknown = int(np.count_nonzero(in_wave & (codes < 0)))
+                problems.append(
+                    f"{source}: {variable}: {n_unknown} respondents of wave {wave} have no "
+                    f"value, so they cannot be weighted to {variable} counts"
+                )
+            elif p not in positions:
+                n_rows = int(np.count_nonzero(in_wave & (codes == p)))
+                problems.append(
+                    f"{source}: {variable} {str(labels[p]).lower()!r} has {n_rows} respondents "
+                    f"in wave {wave} but no population count; add a line for it"
+                )
+    sums = {v: sum(c for _, c in items) for v, items in totals.items()}
+    if len(set(round(s, 6) for s in sums.values())) > 1:
+        listed = ", ".join(f"{v} {s:g} ({totals[v][0][0]}...)" for v, s in sums.items())
+        problems.append(f"{source}: the margins add up to different populations: {listed}")
+    if problems:
+        raise PopulationError(source, problems)
+
+    design = data.design
+    model = Model(
+        names=tuple(names),
+        codes=(),
+        labels=(),
+        numeric=np.ascontiguousarray(np.column_stack(columns)),
+        targets=np.asarray(targets, dtype=np.float64),
+    )
+    try:
+        calibrated = calibrate_model(
+            design,
+            model,
+            method=method,
+            bounds=checked,
+            max_iter=max_iter,
+            tol=tol,
+            rows=in_wave,
+            population=float(next(iter(sums.values()))),
+        )
+    except ValueError as error:
+        raise ValueError(f"weighting wave {wave} to {source}: {error}") from None
+    new = data.with_design(calibrated)
+    before_w = design.weights
+    after_w = calibrated.weights
+    for margin, x in zip(margins, columns, strict=True):
+        margin["before"] = float(before_w @ x)
+        margin["after"] = float(after_w @ x)
+    return Weighting(
+        data=new,
+        wave=int(wave),
+        method=method,
+        bounds=(checked.lower, checked.upper),
+        before=weight_diagnostics(_wave(design, in_wave)),
+        after=weight_diagnostics(_wave(calibrated, in_wave)),
+        margins=margins,
+    )
+
+
+def _wave(design: SurveyDesign, rows: NDArray[np.bool_]) -> SurveyDesign:
+    return design.subset(rows)
