@@ -148,6 +148,8 @@ class Weighting:
     margins : list of dict
         One dict per population line: ``variable``, ``category``, ``population``, and the
         weighted counts ``before`` and ``after``.
+    population : str
+        Where the population counts came from (the file, or ``"(data frame)"``).
     """
 
     data: MonitorData
@@ -157,6 +159,7 @@ class Weighting:
     before: WeightDiagnostics
     after: WeightDiagnostics
     margins: list[dict[str, Any]]
+    population: str = ""
 
     def to_pandas(self) -> Any:
         """Return the before/after margins as a pandas DataFrame."""
@@ -331,6 +334,7 @@ def weight(
         before=weight_diagnostics(_wave(design, in_wave)),
         after=weight_diagnostics(_wave(calibrated, in_wave)),
         margins=margins,
+        population=source,
     )
 
 

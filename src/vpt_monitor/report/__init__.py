@@ -5,7 +5,10 @@ with the library's own functions and writes, into a new folder, ``index.html`` (
 embedded), the figures as PNG, one CSV per table in ``tables/`` with ``tables/tables.xlsx``
 (one sheet per table) and ``tables/metadata.json``, and ``summary.md``.
 :func:`build_factsheets` writes one page per domain (a province, an office, ...) comparing it
-with the national figures. Both write in Dutch unless asked for English (``language="en"``).
+with the national figures. :func:`build_weighting_report` writes the report of a weighting
+(:meth:`MonitorData.weight <vpt_monitor.MonitorData.weight>`): what was weighted, the weights
+before and after, the margins against the population. All write in Dutch unless asked for
+English (``language="en"``).
 
 The work is done in three steps that the factsheets share: the content is computed once
 (:mod:`~vpt_monitor.report.content`: tables, figures, sections), rendered
@@ -25,9 +28,18 @@ from vpt_monitor.data import MonitorData
 from vpt_monitor.report import html, markdown, tables
 from vpt_monitor.report.content import Content, Progress, Steps, compute_report
 from vpt_monitor.report.factsheets import build_factsheets
+from vpt_monitor.report.weighting import build_weighting_report, weighting_files
 from vpt_monitor.report.write import REPORT_MARKERS, ReportError, check_target, write_folder
 
-__all__ = ["REPORT_MARKERS", "ReportError", "build_factsheets", "build_report", "check_target"]
+__all__ = [
+    "REPORT_MARKERS",
+    "ReportError",
+    "build_factsheets",
+    "build_report",
+    "build_weighting_report",
+    "check_target",
+    "weighting_files",
+]
 
 
 def report_files(content: Content) -> dict[str, bytes]:

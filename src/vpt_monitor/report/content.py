@@ -91,15 +91,20 @@ class Table:
         each, as in the data (vocabulary members, waves as ints).
     rows : tuple of mapping
         One mapping per row: the domain variables, then the columns of ``kind``.
-    kind : {"estimates", "changes", "comparison"}
+    kind : {"estimates", "changes", "comparison", "plain"}
         Estimates: ``estimate``, ``low``, ``high``, ``n``, ``reliable``, ``note``. Changes:
         ``first_wave``, ``last_wave``, ``change``, ``standard_error``, ``low``, ``high``,
         ``p_value``, ``p_adjusted``, ``significant``. Comparison (factsheets): see
-        :mod:`vpt_monitor.report.factsheets`.
+        :mod:`vpt_monitor.report.factsheets`. Plain (the weighting report): the columns
+        that ``columns`` lists.
     scale : {"percent", "score", "rate"}
         How estimates are written: shares as percentages, scores and rates as numbers.
     notes : tuple of str
         Notes shown with the table (method breaks).
+    columns : tuple of (str, str, str)
+        For ``kind="plain"``: ``(key, title, format)`` of each column after the domain
+        variables, ``format`` one of "integer", "count" (one decimal), "number" (two),
+        "deff" (three), "percent" (a share) or "text" (left-aligned, as given).
     """
 
     name: str
@@ -109,6 +114,7 @@ class Table:
     kind: str = "estimates"
     scale: str = "percent"
     notes: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str, str], ...] = ()
 
 
 @attrs.frozen

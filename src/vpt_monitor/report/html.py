@@ -30,7 +30,7 @@ from vpt_monitor.report.content import (
 )
 from vpt_monitor.report.text import text
 
-__all__ = ["CSS", "page", "table"]
+__all__ = ["CSS", "cell", "page", "table"]
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -206,8 +206,52 @@ def _comparison(t: Table, language: str) -> str:
     )
 
 
+def cell(value: Any, kind: str, language: str) -> str:
+    """Write one cell of a plain table in the language (see :attr:`Table.columns`)."""
+    if kind == "integer":
+        return _format.integer(value, language)
+    if kind == "number":
+        return _format.number(value, language, digits=2)
+    if kind == "count":
+        return _format.number(value, language, digits=1)
+    if kind == "deff":
+        return _format.number(value, language, digits=3)
+    if kind == "percent":
+        return _format.percent(value, language, sign=True)
+    return str(value)
+
+
+def _plain(t: Table, language: str) -> str:
+    titles = [_format.variable(v, language) for v in t.variables]
+    titles += [title for _, title, _ in t.columns]
+    leading = len(t.variables)
+    for _, _, kind in t.columns:
+        if kind != "text":
+            break
+        leading += 1
+    body = []
+    for row in t.rows:
+        labels = "".join(
+            f'<td class="label">{_e(_cell_label(row, v, language))}</td>' for v in t.variables
+        )
+        cells = "".join(
+            f'<td class="label">{_e(row[key])}</td>'
+            if kind == "text"
+            else f"<td>{_e(cell(row[key], kind, language))}</td>"
+            for key, _, kind in t.columns
+        )
+        body.append(f"<tr>{labels}{cells}</tr>")
+    notes = "".join(f'<p class="note">{_e(note)}</p>' for note in t.notes)
+    return (
+        f'<div class="scroll"><table>{_head(titles, leading)}'
+        f"<tbody>{''.join(body)}</tbody></table></div>{notes}"
+    )
+
+
 def table(t: Table, language: str) -> str:
-    """Return the HTML of one table (estimates, changes or a factsheet's comparison)."""
+    """Return the HTML of one table (estimates, changes, a comparison, or plain)."""
+    if t.kind == "plain":
+        return _plain(t, language)
     if t.kind == "changes":
         return _changes(t, language)
     if t.kind == "comparison":

@@ -319,6 +319,107 @@ TEXT: Mapping[str, tuple[str, str]] = {
     ),
     "fs_axis": ("%", "%"),
     "fs_back": ("All factsheets", "Alle factsheets"),
+    # the weighting report (vpt_monitor.report.weighting)
+    "weighting_title": (
+        "Monitor Integriteit en Veiligheid: weighting of wave {wave}",
+        "Monitor Integriteit en Veiligheid: weging van meting {wave}",
+    ),
+    "weighting_intro": (
+        "Wave {wave}: {n} respondents weighted to {lines} population counts of {variables}; "
+        "population {population}.",
+        "Meting {wave}: {n} respondenten gewogen naar {lines} populatieaantallen van "
+        "{variables}; populatie {population}.",
+    ),
+    "weighting_lead": (
+        "Kish's design effect of unequal weights went from {before} to {after}, the effective "
+        "sample size from {n_before} to {n_after} of {n} respondents.",
+        "Het design-effect van ongelijke gewichten (Kish) ging van {before} naar {after}, de "
+        "effectieve steekproefomvang van {n_before} naar {n_after} van {n} respondenten.",
+    ),
+    "weighting_what": ("What was weighted", "Wat is gewogen"),
+    "weighting_wave": ("Wave: {wave}", "Meting: {wave}"),
+    "weighting_method": ("Method: {method}", "Methode: {method}"),
+    "weighting_method_linear": (
+        "linear calibration (GREG)",
+        "lineaire kalibratie (GREG)",
+    ),
+    "weighting_method_raking": (
+        "raking (method='raking')",
+        "raking: iteratief aanpassen aan de marges (method='raking')",
+    ),
+    "weighting_method_logit": (
+        "logit calibration (bounded)",
+        "logit-kalibratie (begrensd)",
+    ),
+    "weighting_bounds": (
+        "Bounds on the g-weights: {low} to {high}",
+        "Grenzen aan de g-gewichten: {low} tot {high}",
+    ),
+    "weighting_no_bounds": ("Bounds on the g-weights: none", "Grenzen aan de g-gewichten: geen"),
+    "weighting_population": ("Population counts: {source}", "Populatieaantallen: {source}"),
+    "weighting_data": ("Data: {source}", "Gegevens: {source}"),
+    "weighting_weights": ("Weights before and after", "Gewichten voor en na de weging"),
+    "weighting_weights_table": ("Weights of wave {wave}", "Gewichten van meting {wave}"),
+    "weighting_g_table": (
+        "g-weights (new weight over old weight)",
+        "g-gewichten (nieuw gewicht gedeeld door oud gewicht)",
+    ),
+    "weighting_before": ("before", "voor"),
+    "weighting_after": ("after", "na"),
+    "weighting_figure": (
+        "Weights of wave {wave} before and after weighting",
+        "Gewichten van meting {wave} voor en na de weging",
+    ),
+    "weighting_figure_g": ("g-weights", "g-gewichten"),
+    "weighting_figure_count": ("respondents", "respondenten"),
+    "weighting_figure_weight": ("weight", "gewicht"),
+    "weighting_margins": (
+        "Margins against the population",
+        "Marges vergeleken met de populatie",
+    ),
+    "weighting_margins_note": (
+        "Weighted counts of wave {wave} before and after weighting, against the population "
+        "counts; after weighting they equal the population counts (to the calibration's "
+        "tolerance).",
+        "Gewogen aantallen van meting {wave} voor en na de weging, vergeleken met de "
+        "populatieaantallen; na de weging zijn ze gelijk aan de populatieaantallen (op de "
+        "tolerantie van de kalibratie na).",
+    ),
+    "weighting_method_note": (
+        "The g-weight of a respondent is the new weight over the old one. Kish's design "
+        "effect of unequal weights is 1 + CV² of the weights, the effective sample size n "
+        "over it; both leave out clustering and the gain from calibration. Standard errors "
+        "computed from the weighted data in vpt_monitor account for the calibration; a "
+        "weight column alone does not carry it. Produced by vpt_monitor.",
+        "Het g-gewicht van een respondent is het nieuwe gewicht gedeeld door het oude. Het "
+        "design-effect van ongelijke gewichten (Kish) is 1 + CV² van de gewichten, de "
+        "effectieve steekproefomvang n gedeeld daardoor; beide laten clustering en de winst "
+        "van kalibratie buiten beschouwing. Standaardfouten die vpt_monitor op de gewogen "
+        "gegevens berekent houden rekening met de kalibratie; een gewichtenkolom alleen doet "
+        "dat niet. Gemaakt met vpt_monitor.",
+    ),
+    "weighting_summary_files": (
+        "Files: index.html (this report with the figure), summary.md (this summary), "
+        "margins.csv, weights.csv.",
+        "Bestanden: index.html (dit rapport met de figuur), summary.md (deze samenvatting), "
+        "margins.csv, weights.csv.",
+    ),
+    "col_category": ("category", "categorie"),
+    "col_variable": ("variable", "variabele"),
+    "col_population": ("population", "populatie"),
+    "col_before": ("weighted before", "gewogen voor"),
+    "col_before_diff": ("before vs population", "voor t.o.v. populatie"),
+    "col_after": ("weighted after", "gewogen na"),
+    "col_weight_sum": ("sum", "som"),
+    "col_minimum": ("minimum", "minimum"),
+    "col_q1": ("1st quartile", "1e kwartiel"),
+    "col_median": ("median", "mediaan"),
+    "col_q3": ("3rd quartile", "3e kwartiel"),
+    "col_maximum": ("maximum", "maximum"),
+    "col_ratio": ("max/min", "max/min"),
+    "col_deff": ("Kish deff", "deff (Kish)"),
+    "col_n_effective": ("effective n", "effectieve n"),
+    "col_weights": ("weights", "gewichten"),
 }
 
 #: The factsheets' headline indicators: ``key: (English, Dutch)``.
