@@ -1,6 +1,8 @@
 """Command line of vpt_monitor: ``vpt-monitor`` or ``python -m vpt_monitor``.
 
 ``vpt-monitor report`` writes the headline report, on a default simulation or on real data;
+``vpt-monitor weight`` calibrates a wave to population counts and writes the weighted files
+with the weighting report;
 ``vpt-monitor factsheets --by province`` writes one page per province (or office, group, any
 attribute) against the national figures; ``vpt-monitor demo`` prints the interval methods on
 the monitor's own examples. Reports and factsheets are in Dutch unless ``--language en``.
@@ -297,6 +299,159 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
     return 0
 
 
+def _bounds(value: str | None) -> tuple[float, float] | None:
+    """Read ``--bounds L,U`` (also ``L;U`` or ``L U``)."""
+    if value is None:
+        return None
+    parts = value.replace(";", ",").replace(" ", ",").split(",")
+    parts = [p for p in parts if p]
+    try:
+        low, high = (float(p) for p in parts)
+    except ValueError:
+        raise _UsageError(
+            f"--bounds {value!r}: give two numbers, the lowest and highest g-weight, as L,U "
+            "(for example --bounds 0.3,3)"
+        ) from None
+    return low, high
+
+
+def _weighted_files(args: argparse.Namespace, plan: _Plan, weighting: Any) -> dict[str, bytes]:
+    """Return the files of --out: the data files (respondents reweighted), the report."""
+    from vpt_monitor.data.rewrite import reweighted_file
+    from vpt_monitor.report import weighting_files
+
+    paths = {t: p for t, p in plan.files.items() if p is not None}
+    if plan.codebook is not None:
+        for table, path in plan.codebook.files.items():
+            paths.setdefault(table, path)
+    files: dict[str, bytes] = {}
+    origin: dict[str, Path] = {}
+    notes: list[str] = []
+
+    def add(name: str, content: bytes, path: Path) -> None:
+        if name in origin:
+            raise _UsageError(
+                f"{origin[name]} and {path} would both be written as {name} in --out; rename one"
+            )
+        origin[name] = path
+        files[name] = content
+
+    for table in TABLE_NAMES:
+        path = paths.get(table)
+        if path is None:
+            continue
+        if table == "respondents":
+            name, content, said = reweighted_file(
+                path,
+                weighting.data,
+                weighting.wave,
+                codebook=plan.codebook,
+                encoding=args.encoding,
+                delimiter=args.delimiter,
+                decimal=args.decimal,
+            )
+            notes += said
+            add(name, content, path)
+        else:
+            add(path.name, path.read_bytes(), path)
+    book = plan.codebook
+    if book is not None and book.path is not None:
+        renamed = any(origin[n].name != n for n in origin)
+        elsewhere = [
+            p for p in book.files.values() if p.parent.resolve() != book.path.parent.resolve()
+        ]
+        if renamed or elsewhere:
+            notes.append(
+                f"the codebook {book.path} is not copied: it names files in other folders or "
+                "under other names than those written; read the weighted files with the "
+                "file options (--respondents ...) and a codebook adapted to them"
+            )
+        else:
+            add("codebook.toml", book.path.read_bytes(), book.path)
+    for name, content in weighting_files(
+        weighting, language=args.language, data_files=tuple(files)
+    ).items():
+        add(name, content, Path(name))
+    for note in notes:
+        _say("note", note)
+    return files
+
+
+def _weight(args: argparse.Namespace) -> int:
+    """Weight a wave to population counts; write the weighted files and the report."""
+    from vpt_monitor.data import MonitorDataError
+    from vpt_monitor.report import ReportError, check_target
+    from vpt_monitor.report.content import Steps
+    from vpt_monitor.report.write import write_folder
+
+    out = Path(args.out)
+    stage = "find the data"
+    try:
+        bounds = _bounds(args.bounds)
+        plan = _plan(args)
+        if plan.simulate:
+            raise _UsageError(
+                "weight needs the data to weight: --data FOLDER (or --respondents FILE, "
+                "or --codebook)"
+            )
+        population = Path(args.population)
+        if not population.is_file():
+            raise _UsageError(f"--population {population}: no such file")
+        stage = "check the output folder"
+        _check_out(
+            out,
+            [*plan.inputs, ("the folder of the population counts", population.parent)],
+            plan.data_folder,
+        )
+        target = check_target(out, force=args.force)
+        stage = "read the data"
+        data = _load(args, plan)
+        stage = "weight the data"
+        steps = Steps(_progress)
+        steps(f"weighting to {population} ({args.method})")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            weighting = data.weight(population, wave=args.wave, method=args.method, bounds=bounds)
+            stage = "write the weighted data"
+            steps("writing the weighted data and the report")
+            files = _weighted_files(args, plan, weighting)
+            write_folder(target, files, force=args.force)
+        steps.done(f"weighted data and report written to {target}")
+        for warning in caught:
+            _say("warning", str(warning.message))
+    except KeyboardInterrupt:
+        kept = (
+            f"{out} holds the old folder or the new one, complete"
+            if stage == "write the weighted data"
+            else "nothing was written"
+        )
+        _say("error", f"interrupted while trying to {stage}; {kept}")
+        return 130
+    except _UsageError as error:
+        _say("error", str(error))
+        return 2
+    except ReportError as error:
+        _say("error", str(error))
+        return 2 if stage == "check the output folder" else 1
+    except MonitorDataError as error:
+        _say("error", str(error))
+        return 1
+    except OSError as error:
+        _say("error", f"cannot {stage}: {_os_message(error)}")
+        return 2
+    except (ValueError, ImportError) as error:
+        _say("error", str(error))
+        return 1
+    except Exception as error:  # a bug: one line for the user, not a traceback
+        _say(
+            "internal error",
+            f"{type(error).__name__}: {error} (while trying to {stage}); please report it",
+        )
+        return 3
+    print(f"{out / 'index.html'}")
+    return 0
+
+
 #: The exit statuses of the command, as ``--help`` shows them.
 EXIT_STATUS = (
     "Exit status: 0 written; 1 the data are bad; 2 the command cannot run as asked (options, "
@@ -351,12 +506,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-pdf", action="store_true", help="write HTML pages only, no factsheets.pdf"
     )
     _data_options(factsheets)
+    weight = commands.add_parser(
+        "weight",
+        help="calibrate a wave to population counts; write the weighted files and a report",
+        description="Calibrate the weights of one wave to population counts (a CSV with "
+        "columns variable, category, count) and write, into a new folder, the data files "
+        "as they were read (the respondents file with the new weights of that wave, every "
+        "other column and file unchanged) and the weighting report (index.html, summary.md).",
+        epilog=EXIT_STATUS,
+    )
+    weight.add_argument("--population", required=True, help="CSV of population counts")
+    weight.add_argument("--out", required=True, help="folder to write (must not exist)")
+    weight.add_argument("--wave", type=int, help="wave to weight (needed when there are several)")
+    weight.add_argument(
+        "--method",
+        default="raking",
+        choices=["linear", "raking", "logit"],
+        help="calibration: raking (default), linear (GREG) or logit (bounded)",
+    )
+    weight.add_argument("--bounds", help="lowest and highest g-weight, as L,U (for example 0.3,3)")
+    weight.add_argument(
+        "--force", action="store_true", help="replace an existing folder written by weight"
+    )
+    _data_options(weight)
     args = parser.parse_args(argv)
     if args.command == "demo":
         print(_demo())
         return 0
     if args.command == "factsheets":
         return _factsheets(args)
+    if args.command == "weight":
+        return _weight(args)
     return _report(args)
 
 

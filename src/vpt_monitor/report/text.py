@@ -404,6 +404,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Bestanden: index.html (dit rapport met de figuur), summary.md (deze samenvatting), "
         "margins.csv, weights.csv.",
     ),
+    "weighting_data_files": (
+        "Weighted data: {files} (the respondents file with the new weights of wave {wave}, "
+        "every other column and file as it was delivered).",
+        "Gewogen gegevens: {files} (het respondentenbestand met de nieuwe gewichten van "
+        "meting {wave}, alle andere kolommen en bestanden zoals ze zijn aangeleverd).",
+    ),
     "col_category": ("category", "categorie"),
     "col_variable": ("variable", "variabele"),
     "col_population": ("population", "populatie"),

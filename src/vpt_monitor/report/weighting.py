@@ -347,7 +347,7 @@ def _markdown_table(t: Table, language: str) -> list[str]:
     return lines
 
 
-def weighting_summary(content: Content) -> str:
+def weighting_summary(content: Content, *, data_files: tuple[str, ...] = ()) -> str:
     """Return ``summary.md`` of a weighting report: what, the lead, both tables, the files."""
     lang = content.language
     lines = [f"# {escape(content.title)}", ""]
@@ -359,6 +359,10 @@ def weighting_summary(content: Content) -> str:
         lines += ["", f"## {escape(content.tables[name].title)}", ""]
         lines += _markdown_table(content.tables[name], lang)
     lines += ["", text("weighting_summary_files", lang)]
+    if data_files:
+        wave = content.metadata["wave"]
+        shown = ", ".join(data_files)
+        lines += ["", escape(text("weighting_data_files", lang, files=shown, wave=wave))]
     return "\n".join(lines) + "\n"
 
 
@@ -372,16 +376,20 @@ def _csv(t: Table, keys: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def weighting_files(weighting: Weighting, *, language: str = "nl") -> dict[str, bytes]:
+def weighting_files(
+    weighting: Weighting, *, language: str = "nl", data_files: tuple[str, ...] = ()
+) -> dict[str, bytes]:
     """Render the weighting report as files: ``{relative path: bytes}``.
 
     ``index.html`` (the figure embedded), ``summary.md``, ``margins.csv`` and
     ``weights.csv`` (codes and unrounded numbers), and ``weights.png`` with matplotlib.
+    ``data_files`` names the weighted data files written beside the report (by
+    ``vpt-monitor weight``), which the summary then lists.
     """
     content = weighting_content(weighting, language=language)
     files = {
         "index.html": html.page(content).encode("utf-8"),
-        "summary.md": weighting_summary(content).encode("utf-8"),
+        "summary.md": weighting_summary(content, data_files=data_files).encode("utf-8"),
         "margins.csv": _csv(
             content.tables["margins"],
             ["variable", "category", "population", "before", "after"],

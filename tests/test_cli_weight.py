@@ -1,0 +1,237 @@
+"""``vpt-monitor weight``: weighted files in the delivered format, the report, every refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vpt_monitor.__main__ import main
+from vpt_monitor.io import read_monitor
+
+OFFICES = ["burgemeester", "wethouder", "raadslid"]
+TARGET = {"burgemeester": 342.0, "wethouder": 1400.0, "raadslid": 8500.0}
+COUNTS = "variable,category,count\n" + "".join(f"office,{k},{v:g}\n" for k, v in TARGET.items())
+
+
+def _frame(n: int = 90) -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    return pd.DataFrame(
+        {
+            "id": [f"{i:03d}" for i in range(n)],  # leading zeros, kept as text
+            "wave": np.where(np.arange(n) < n // 2, 2022, 2024),
+            "layer": "gemeente",
+            "office": np.array(OFFICES)[np.arange(n) % 3],
+            "weight": np.round(rng.uniform(1, 3, n), 3),
+            "incidents:verbaal": rng.integers(0, 3, n),
+        }
+    )
+
+
+def _dutch_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Semicolons and decimal commas, as Dutch spreadsheets write them."""
+    path.write_text(frame.to_csv(sep=";", decimal=",", index=False), encoding="utf-8")
+
+
+@pytest.fixture
+def delivery(tmp_path: Path) -> Path:
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    _dutch_csv(_frame(), folder / "respondents.csv")
+    (folder / "organisations.csv").write_text(
+        "id,wave,layer,employees\ng1,2022,gemeente,100\ng2,2022,gemeente,40\n"
+        "g1,2024,gemeente,110\ng2,2024,gemeente,45\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    return folder
+
+
+def _margins(data, wave: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    frame = data.to_pandas()
+    frame = frame[frame["wave"] == wave]
+    return {
+        k: float(v) for k, v in frame.groupby(frame["office"].astype(str))["weight"].sum().items()
+    }
+
+
+def _run(*args: str) -> int:
+    return main(["weight", *args])
+
+
+def test_weighted_files_read_back_to_the_population(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "gewogen"
+    status = _run(
+        "--data", str(delivery), "--population", str(tmp_path / "counts.csv"),
+        "--out", str(out), "--wave", "2024",
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert captured.out.strip() == str(out / "index.html")
+    assert "weighting to" in captured.err  # progress lines
+    names = {p.name for p in out.iterdir()}
+    assert {"respondents.csv", "organisations.csv", "index.html", "summary.md"} <= names
+    # the other files as they were, byte for byte
+    assert (out / "organisations.csv").read_bytes() == (delivery / "organisations.csv").read_bytes()
+    # the respondents file: same columns, same delimiter, ids with their zeros
+    text = (out / "respondents.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == (delivery / "respondents.csv").read_text().splitlines()[0]
+    weighted = read_monitor(out / "respondents.csv", organisations=out / "organisations.csv")
+    original = read_monitor(delivery / "respondents.csv")
+    # exactly the weights the calibration gave, hence its margins
+    expected = original.weight(tmp_path / "counts.csv", wave=2024).data
+    np.testing.assert_array_equal(weighted.respondents["weight"], expected.respondents["weight"])
+    for office, count in _margins(weighted, 2024).items():
+        assert count == pytest.approx(TARGET[office], rel=1e-7)
+    assert _margins(weighted, 2022) == _margins(original, 2022)  # the other wave untouched
+    np.testing.assert_array_equal(weighted.respondents["id"], original.respondents["id"])
+    # the other columns' cells as delivered
+    before = pd.read_csv(delivery / "respondents.csv", sep=";", dtype=str)
+    after = pd.read_csv(out / "respondents.csv", sep=";", dtype=str)
+    pd.testing.assert_frame_equal(before.drop(columns="weight"), after.drop(columns="weight"))
+    assert (before["weight"][:45] == after["weight"][:45]).all()
+    page = (out / "index.html").read_text()
+    assert "Marges vergeleken met de populatie" in page
+    assert "respondents.csv" in (out / "summary.md").read_text()
+
+
+def test_codebook_names_and_parquet_are_kept(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    frame = _frame().rename(columns={"id": "respnr", "wave": "jaar", "weight": "gewicht"})
+    frame["jaar"] = frame["jaar"].map({2022: 1, 2024: 2})
+    frame.to_parquet(folder / "respondenten.parquet", index=False)
+    (folder / "codebook.toml").write_text(
+        '[respondents]\nfile = "respondenten.parquet"\n'
+        '[respondents.columns]\nid = "respnr"\nwave = "jaar"\nweight = "gewicht"\n'
+        "[respondents.codes.wave]\n1 = 2022\n2 = 2024\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    status = _run(
+        "--data", str(folder), "--population", str(tmp_path / "counts.csv"),
+        "--out", str(out), "--wave", "2024", "--method", "linear", "--language", "en",
+    )  # fmt: skip
+    assert status == 0
+    assert {"respondenten.parquet", "codebook.toml"} <= {p.name for p in out.iterdir()}
+    written = pd.read_parquet(out / "respondenten.parquet")
+    assert list(written.columns) == list(frame.columns)
+    pd.testing.assert_frame_equal(written.drop(columns="gewicht"), frame.drop(columns="gewicht"))
+    weighted = read_monitor(codebook=out / "codebook.toml")
+    expected = read_monitor(codebook=folder / "codebook.toml")
+    expected = expected.weight(tmp_path / "counts.csv", wave=2024, method="linear").data
+    np.testing.assert_array_equal(weighted.respondents["weight"], expected.respondents["weight"])
+    for office, count in _margins(weighted, 2024).items():
+        assert count == pytest.approx(TARGET[office], rel=1e-9)
+    assert "Margins against the population" in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("counts", "options", "message"),
+    [
+        (COUNTS, ["--method", "logit", "--bounds", "0.5,2"], "infeasible bounds: total 'office="),
+        (
+            COUNTS.replace("wethouder", "wethoudr"),
+            [],
+            "counts.csv:3: unknown category 'wethoudr' of 'office'; did you mean 'wethouder'?",
+        ),
+        (
+            "variable,category,count\noffice,burgemeester,342\noffice,wethouder,1400\n",
+            [],
+            "office 'raadslid' has 15 respondents in wave 2024 but no population count",
+        ),
+    ],
+    ids=["infeasible-bounds", "unknown-category", "missing-count"],
+)
+def test_bad_population_exits_1_and_writes_nothing(
+    delivery: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    counts: str,
+    options: list[str],
+    message: str,
+) -> None:
+    (tmp_path / "counts.csv").write_text(counts, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    status = _run(
+        "--data", str(delivery), "--population", str(tmp_path / "counts.csv"),
+        "--out", str(out), "--wave", "2024", *options,
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 1
+    assert message in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_refusals_exit_2(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counts = str(tmp_path / "counts.csv")
+    inside = delivery / "gewogen"
+    assert (
+        _run(
+            "--data", str(delivery), "--population", counts, "--out", str(inside), "--wave", "2024"
+        )
+        == 2
+    )
+    assert "lies inside the data folder" in capsys.readouterr().err
+    assert not inside.exists()
+    assert (
+        _run(
+            "--data",
+            str(delivery),
+            "--population",
+            counts,
+            "--out",
+            str(tmp_path / "x"),
+            "--bounds",
+            "1",
+        )
+        == 2
+    )
+    assert "--bounds '1': give two numbers" in capsys.readouterr().err
+    assert (
+        _run(
+            "--data",
+            str(delivery),
+            "--population",
+            str(tmp_path / "no.csv"),
+            "--out",
+            str(tmp_path / "x"),
+        )
+        == 2
+    )
+    assert "no such file" in capsys.readouterr().err
+    assert _run("--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")) == 1
+    assert "say which to weight with wave= (--wave)" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_no_overwrite_without_force(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counts = str(tmp_path / "counts.csv")
+    out = tmp_path / "gewogen"
+    args = ["--data", str(delivery), "--population", counts, "--out", str(out), "--wave", "2024"]
+    assert _run(*args) == 0
+    first = (out / "respondents.csv").read_bytes()
+    (out / "respondents.csv").write_text("changed", encoding="utf-8")
+    capsys.readouterr()
+    assert _run(*args) == 2
+    assert "exists" in capsys.readouterr().err
+    assert (out / "respondents.csv").read_text() == "changed"
+    assert _run(*args, "--force") == 0
+    assert (out / "respondents.csv").read_bytes() == first
+    other = tmp_path / "andere"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    assert _run(*args[:-4], "--out", str(other), "--wave", "2024", "--force") == 2
+    assert (other / "notes.txt").read_text() == "mine"
