@@ -454,6 +454,7 @@ def run_peers(root: Path, scale: float) -> dict[str, Any]:
     ):
         described = prepared(folder, scale if label == "full" else PEER_SCALE)
         mine = run_child("peer_vpt", folder, REPEAT)
+        mine.pop("peak_mib", None)
         contenders: dict[str, Any] = {"vpt_monitor": mine}
         theirs = {"svy": svy_peer(folder, REPEAT)}
         if with_r:
@@ -462,6 +463,9 @@ def run_peers(root: Path, scale: float) -> dict[str, Any]:
             if result is None:
                 print(f"{name}: not available")
                 continue
+            # svy runs in this process, and a child's peak memory (ru_maxrss) counts the
+            # parent's from before its exec: peaks of the peers would mislead, so none
+            result.pop("peak_mib", None)
             result["agreement"] = agreement(mine["rows"], result["rows"])
             result["ratio"] = result["seconds"] / mine["seconds"]
             contenders[name] = result
