@@ -106,7 +106,10 @@ def test_attributes_combine_with_built_in_domains() -> None:
 
 
 def test_unknown_and_numeric_names_are_refused_with_the_valid_ones() -> None:
-    with pytest.raises(ValueError, match=r"unknown by 'gendr'; valid values are .*'gender'"):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown by 'gendr' \(did you mean 'gender'\?\); valid values are .*'gender'",
+    ):
         victimisation(DATA, wave=2016, by="gendr")
     numbers = MonitorData.from_records(
         [

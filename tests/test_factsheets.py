@@ -81,7 +81,53 @@ def test_a_province_against_the_national_figure_equals_r_full_linearisation(
         assert result.df[i] == R[(*key, "df")]
         assert_allclose(result.p_value[i], R[(*key, "full_p_value")], rtol=1e-7, atol=1e-300)
         checked += 1
-    assert checked == sum(1 for k in R if k[0] == name and k[1].startswith(f"{wave}:")) / 10
+    assert checked == sum(
+        1 for k in R if k[:1] == (name,) and k[1].startswith(f"{wave}:") and k[2] == "estimate"
+    )
+
+
+@pytest.mark.parametrize("method", ["stacked", "rest"])
+@pytest.mark.parametrize("wave", [2014, 2016])
+@pytest.mark.parametrize("name", list(INDICATORS))
+def test_a_province_within_a_group_against_the_groups_national_figure_equals_r(
+    name: str, wave: int, method: str
+) -> None:
+    # R: b <- svyby(~yd + xd + y + x, ~group, sub, svytotal, covmat = TRUE)
+    #    svycontrast(b, quote(`g:yd` / `g:xd` - `g:y` / `g:x`)); df: degf(sub[group == g, ])
+    indicator, options = INDICATORS[name]
+    result = compare_with_national(
+        DATA, indicator, by="province", within="group", wave=wave, method=method, **options
+    )
+    assert result.method == method
+    checked = 0
+    for i, (province, group) in enumerate(result.domains):
+        key = (name, f"{wave}:{province.value}:{group.value}")
+        if (*key, "group_estimate") not in R:
+            assert np.isnan(result.estimate[i])
+            continue
+        assert_allclose(result.estimate[i], R[(*key, "group_estimate")], rtol=1e-10)
+        assert_allclose(result.national[i], R[(*key, "group_national")], rtol=1e-10)
+        assert_allclose(result.difference[i], R[(*key, "group_difference")], rtol=1e-9, atol=1e-15)
+        assert result.df[i] == R[(*key, "group_df")]
+        if method == "stacked":
+            assert_allclose(result.standard_error[i], R[(*key, "group_se")], rtol=1e-9)
+            assert_allclose(result.p_value[i], R[(*key, "group_p_value")], rtol=1e-7, atol=1e-300)
+        checked += 1
+    assert checked == sum(
+        1 for k in R if k[0] == name and k[1].startswith(f"{wave}:") and k[2] == "group_estimate"
+    )
+    assert checked > 0 or (name, wave) == ("perceived", 2014)  # not asked in 2014
+
+
+def test_the_within_group_comparison_is_not_the_pooled_one() -> None:
+    # the finding: a province's political office holders were compared with a national
+    # figure that pools them with the employees (whose victimisation is far lower)
+    pooled = compare_with_national(DATA, victimisation, by="province", wave=2016)
+    within = compare_with_national(DATA, victimisation, by="province", within="group", wave=2016)
+    politicians = [i for i, (_, g) in enumerate(within.domains) if g == "politiek-ambtsdrager"]
+    national = within.national[politicians]
+    assert np.allclose(national, national[0])
+    assert abs(national[0] - pooled.national[0]) > 0.05
 
 
 @pytest.mark.parametrize("wave", [2014, 2016])
@@ -235,17 +281,24 @@ def test_a_page_compares_every_headline_indicator_in_dutch(sheets: Path) -> None
     assert not any(f"{d}.{d}%" in page for d in "0123456789")  # decimal commas
     frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
     assert set(frame["indicator"]) <= {key for key, _, _ in HEADLINES}
-    assert len(frame) == 12 * frame["indicator"].nunique()
+    # every province within each group: its politicians and its employees, apart
+    assert len(frame) == 12 * 2 * frame["indicator"].nunique()
+    assert set(frame["group"]) == {"politiek-ambtsdrager", "medewerker"}
     assert frame.columns[0] == "synthetic"
     assert {"province", "province_label", "indicator", "indicator_label"} <= set(frame.columns)
     assert {"difference", "p_value", "p_adjusted", "significant", "change"} <= set(frame.columns)
 
 
-def test_holm_across_the_indicators_of_a_page_and_grey_cells_are_never_significant(
+def test_holm_across_the_provinces_within_a_group_and_grey_cells_are_never_significant(
     sheets: Path,
 ) -> None:
     frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
-    for _, page in frame.groupby("province"):
+    national = pd.read_csv(sheets / "tables" / "national.csv")
+    assert len(national) == 2 * frame["indicator"].nunique()  # a national figure per group
+    for (indicator, group), rows in frame.groupby(["indicator", "group"]):
+        figure = national[(national["indicator"] == indicator) & (national["group"] == group)]
+        assert_allclose(rows["national"], figure["estimate"].iloc[0])
+    for _, page in frame.groupby(["indicator", "group"]):
         p = page["p_value"].to_numpy()
         adjusted = page["p_adjusted"].to_numpy()
         known = ~np.isnan(p)

@@ -256,7 +256,10 @@ def test_trend_of_a_linear_series_and_its_flat_case() -> None:
     assert flat.method_breaks == ()
     assert flat.segments == ((2010, 2012, 2014, 2016),)
     assert flat.slope[0] == pytest.approx(-0.05, rel=1e-9)
-    assert flat.direction == ("down",)
+    assert flat.p_adjusted[0] < 0.05  # a clear decline ...
+    assert not flat.reliable[0]  # ... on 80 respondents a wave: breaks the publication rules
+    assert flat.reasons[0] == "2016: interval wider than 130% of the estimate"
+    assert flat.direction == ("no clear trend",)  # so no direction, as change() marks none
     assert flat.standard_error[0] < result.standard_error[0]
     assert "TrendTable(segments 2010 | 2012 | 2014-2016" in repr(result)
 

@@ -529,3 +529,48 @@ def test_records_and_options_take_numpy_numbers() -> None:
     orgs = [Organisation(f"o{i}", 2016, "rijk", employees=100) for i in range(4)]
     rated = MonitorData.from_records([], organisations=orgs, violations=[])
     assert violation_rate(rated, per=np.int64(100)).estimate == 0.0
+
+
+def test_a_trend_row_has_reliable_and_reasons_as_a_change_row() -> None:
+    # the rules of change(): a slope resting on an estimate that breaks a publication rule
+    # is unreliable, says why, and gets no direction however small its p-value
+    from vpt_monitor import MonitorData, Respondent, trend, victimisation
+
+    def people(size: int, counts: tuple[int, ...]) -> MonitorData:
+        return MonitorData.from_records(
+            [
+                Respondent(
+                    f"{w}-{i}",
+                    w,
+                    "rijk",
+                    "ambtenaar",
+                    victimisations={"verbaal": 1} if i < k else {},
+                )
+                for w, k in zip((2014, 2016, 2018), counts, strict=True)
+                for i in range(size)
+            ]
+        )
+
+    small = trend(victimisation(people(40, (16, 10, 5)), by="wave"))
+    assert small.p_adjusted[0] < 0.05
+    assert not small.reliable[0]
+    assert small.reasons[0].startswith("2014: interval wider than")
+    assert small.direction == ("no clear trend",)
+    assert small[small.rows[0]]["reliable"] is False
+    frame = small.to_pandas()
+    assert {"reliable", "reasons"} <= set(frame.columns)
+    large = trend(victimisation(people(120, (48, 30, 15)), by="wave"))
+    assert large.reliable.tolist() == [True]
+    assert large.reasons == ("",)
+    assert large.direction == ("down",)
+
+
+def test_change_trend_and_the_adjustments_cite_their_references() -> None:
+    from numpydoc.docscrape import FunctionDoc
+
+    from vpt_monitor import change, incidence, trend, violation_rate
+    from vpt_monitor.indicators.change import adjust_p_values
+
+    for function in (change, trend, adjust_p_values, violation_rate, incidence):
+        assert FunctionDoc(function)["References"], function.__name__
+    assert "Holm, S. (1979)" in "\n".join(FunctionDoc(adjust_p_values)["References"])

@@ -20,9 +20,20 @@
 #              svycontrast(svytotal(~yd + xd + y + x, sub), quote(yd / xd - y / x))
 #              with yd = y * in_d and xd = x * in_d (the share of the province included)
 #
+#   within a group (what the factsheets publish: political office holders of a province
+#   against political office holders nationally, employees against employees):
+#              b <- svyby(~yd + xd + y + x, ~group, sub, svytotal, covmat = TRUE), then
+#              svycontrast(b, list(g = quote(`g:yd` / `g:xd` - `g:y` / `g:x`))) for each
+#              group g: the full linearisation of the province-in-group minus the
+#              group's national figure, on the full design; its p-value with the t
+#              distribution on degf(sub[group == g, ]) degrees of freedom (the PSUs of the
+#              rows of the group, as the comparison's df)
+#
 # Output: indicator,domain,quantity,value with domain "<wave>:<province>" and quantities
 # estimate, rest, national, contrast, contrast_se, df, p_value (of the contrast),
-# difference, full_se and full_p_value (of the fully linearised difference).
+# difference, full_se and full_p_value (of the fully linearised difference); and with
+# domain "<wave>:<province>:<group>" the quantities group_estimate, group_national,
+# group_difference, group_se, group_df and group_p_value (within the group).
 suppressPackageStartupMessages(library(survey))
 options(digits = 17, survey.lonely.psu = "fail")
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
@@ -52,6 +63,7 @@ r$threat <- as.numeric(r[["incidents:bedreiging"]] > 0)
 r$perceived <- any_yes(paste0("violation:", violations))
 r$influence <- r[["consequence:besluitvorming-beinvloed"]]
 r$political <- r$office != "ambtenaar"
+r$group <- ifelse(r$political, "politiek-ambtsdrager", "medewerker")
 r$one <- 1
 known <- !is.na(inc$reported_internally)
 id <- factor(inc$respondent_id[known], levels = r$id)
@@ -111,6 +123,25 @@ for (name in names(indicators)) {
       out(name, label, "difference", coef(full))
       out(name, label, "full_se", SE(full))
       out(name, label, "full_p_value", 2 * pt(-abs(coef(full) / SE(full)), df))
+      within <- svyby(as.formula(paste0("~yd + xd + ", spec$y, " + ", spec$x)), ~group, sub,
+                      svytotal, covmat = TRUE)
+      groups <- as.character(within$group)
+      for (g in groups) {
+        if (sum(rows & inside == 1 & r$group == g) == 0) next
+        term <- function(v) paste0("`", g, ":", v, "`")
+        expr <- parse(text = paste0(term("yd"), " / ", term("xd"), " - ", term(spec$y),
+                                    " / ", term(spec$x)))[[1]]
+        con_g <- svycontrast(within, list(d = expr))
+        ratio_g <- function(a, b) coef(within)[paste0(g, ":", a)] / coef(within)[paste0(g, ":", b)]
+        df_g <- degf(sub[r$group[rows] == g, ])
+        label_g <- paste(w, p, g, sep = ":")
+        out(name, label_g, "group_estimate", ratio_g("yd", "xd"))
+        out(name, label_g, "group_national", ratio_g(spec$y, spec$x))
+        out(name, label_g, "group_difference", coef(con_g))
+        out(name, label_g, "group_se", SE(con_g))
+        out(name, label_g, "group_df", df_g)
+        out(name, label_g, "group_p_value", 2 * pt(-abs(coef(con_g) / SE(con_g)), df_g))
+      }
     }
   }
 }

@@ -53,6 +53,7 @@ from vpt_monitor.data.cells import (
 )
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import MAX_INCIDENTS, WAVE_RANGE
+from vpt_monitor.stats._match import did_you_mean, positions
 
 __all__ = [
     "MAX_EMPLOYEES",
@@ -299,12 +300,22 @@ def _codes(
 ) -> NDArray[np.int8]:
     """Codes into ``members`` (-1 missing, -2 unknown), looked up once per distinct value."""
     codes, distinct = values.encoded()
-    lookup = {m.value: k for k, m in enumerate(members)}
-    texts = np.asarray(distinct).astype(str) if len(distinct) else np.zeros(0, dtype=str)
-    mapped = np.array([lookup.get(str(t), -2) for t in texts], dtype=np.int8)
+    allowed = [str(m.value) for m in members]
+    texts = [str(t) for t in np.asarray(distinct).astype(str)] if len(distinct) else []
+    found = positions(texts, allowed)  # exact, else ignoring case: 'Drenthe' is 'drenthe'
+    mapped = np.where(found < 0, -2, found).astype(np.int8)
     result = take(mapped, codes, -1).astype(np.int8)
-    valid = ", ".join(repr(m.value) for m in members)
-    rows.flag(result == -2, column, values, f"not a valid code; valid codes are {valid}")
+    valid = ", ".join(repr(code) for code in allowed)
+    if (result == -2).any():
+        hints = [
+            did_you_mean(t, allowed) if k < 0 else ""
+            for t, k in zip(texts, found.tolist(), strict=True)
+        ]
+
+        def unknown(i: int) -> str:
+            return f"not a valid code{hints[codes[i]]}; valid codes are {valid}"
+
+        rows.flag(result == -2, column, values, unknown)
     if required:
         rows.flag(result == -1, column, values, "missing")
     return result
@@ -420,11 +431,20 @@ def attribute_column(
     else:  # codes from the data, sorted
         allowed = sorted({t for t, u in zip(texts, used.tolist(), strict=True) if t and u})
         spec = spec.with_codes(allowed)
-    where = {code: k for k, code in enumerate(allowed)}
-    mapped = np.array([where.get(t, -1 if not t else -2) for t in texts], dtype=np.int32)
+    found = positions(texts, allowed)  # exact, else ignoring case where unambiguous
+    mapped = np.where(found >= 0, found, [-1 if not t else -2 for t in texts]).astype(np.int32)
     result = take(mapped, codes, -1).astype(np.int32)
     shown = ", ".join(repr(c) for c in allowed[:12]) + (", ..." if len(allowed) > 12 else "")
-    rows.flag(result == -2, name, cells, f"not a code of {name!r}; codes are {shown}")
+    if (result == -2).any():
+        hints = [
+            did_you_mean(t, allowed) if k < 0 else ""
+            for t, k in zip(texts, found.tolist(), strict=True)
+        ]
+
+        def unknown(i: int) -> str:
+            return f"not a code of {name!r}{hints[codes[i]]}; codes are {shown}"
+
+        rows.flag(result == -2, name, cells, unknown)
     return np.maximum(result, -1).astype(np.int32), spec
 
 

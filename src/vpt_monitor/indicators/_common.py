@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from vpt_monitor._codes import GROUPS, LAYERS, OFFICES
 from vpt_monitor.data import MonitorData
 from vpt_monitor.stats import Estimate, EstimateTable
+from vpt_monitor.stats._match import did_you_mean, match
 from vpt_monitor.stats.results import FLAGS
 
 _HINT = (
@@ -79,10 +80,20 @@ def _names(
 ) -> tuple[str, ...]:
     if by is None:
         return ()
-    names = (by,) if isinstance(by, str) else tuple(by)
-    if not names:
+    given = (by,) if isinstance(by, str) else tuple(by)
+    if not given:
         raise ValueError("'by' is empty; give a name or a tuple of names")
-    for name in names:
+    names = []
+    for name in given:
+        if isinstance(name, str) and name not in allowed and name not in numbers:
+            k = match(name, allowed)  # "Office" is "office"
+            if k >= 0:
+                name = allowed[k]
+            else:
+                hint = did_you_mean(name, allowed)
+                valid = ", ".join(repr(n) for n in allowed)
+                raise ValueError(f"unknown by {name!r}{hint}; valid values are {valid}")
+        names.append(name)
         if name in numbers:
             raise ValueError(
                 f"by {name!r}: the attribute is a number, which has no domains; declare a "
@@ -92,8 +103,8 @@ def _names(
             valid = ", ".join(repr(n) for n in allowed)
             raise ValueError(f"unknown by {name!r}; valid values are {valid}")
     if len(set(names)) != len(names):
-        raise ValueError(f"'by' names a variable twice: {names}")
-    return names
+        raise ValueError(f"'by' names a variable twice: {tuple(names)}")
+    return tuple(names)
 
 
 class Unit:

@@ -239,6 +239,11 @@ def incidence(
     Repeat victimisation is common: a few respondents with dozens of incidents can dominate
     the uncapped mean, hence the caps.
 
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Korn, E. L., and Graubard, B. I. (1999). *Analysis of Health Surveys*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor import Respondent, MonitorData, incidence

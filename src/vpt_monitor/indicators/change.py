@@ -71,6 +71,13 @@ def adjust_p_values(p: NDArray[np.float64], method: str = "holm") -> NDArray[np.
         Holm's step-down (family-wise error), Bonferroni, Benjamini-Hochberg (false discovery
         rate), or none.
 
+    References
+    ----------
+    .. [1] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+       *Scandinavian Journal of Statistics*, 6(2), 65-70.
+    .. [2] Benjamini, Y., and Hochberg, Y. (1995). Controlling the false discovery rate.
+       *Journal of the Royal Statistical Society B*, 57(1), 289-300.
+
     Examples
     --------
     >>> import numpy as np
@@ -445,6 +452,13 @@ def change(
     The tests are Student's t on the degrees of freedom of the two domains compared (PSUs
     minus strata among their rows, as for a single domain), not the whole design's.
 
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Korn, E. L., and Graubard, B. I. (1999). *Analysis of Health Surveys*. Wiley.
+    .. [3] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+       *Scandinavian Journal of Statistics*, 6(2), 65-70.
+
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Respondent, victimisation, change
@@ -629,6 +643,11 @@ class TrendTable:
         The adjustment used.
     method_breaks : tuple of str
         Known method breaks within the span of waves.
+    reliable : numpy.ndarray of bool
+        Per row, whether every estimate the slope rests on meets the publication rules
+        (the rules of :class:`ChangeTable`); an unreliable row is never given a direction.
+    reasons : tuple of str
+        Per row, why it is not reliable (``"2014: n_effective < 100"``), or ``""``.
 
     Examples
     --------
@@ -653,6 +672,14 @@ class TrendTable:
     by: tuple[str, ...] = ()
     estimate_kind: str = "mean"
     level: float = 0.95
+    reliable: NDArray[np.bool_] | None = None
+    reasons: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if self.reliable is None:
+            object.__setattr__(self, "reliable", np.ones(len(self.rows), dtype=bool))
+        if not self.reasons:
+            object.__setattr__(self, "reasons", ("",) * len(self.rows))
 
     def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
         """Student-t intervals of the slopes per year."""
@@ -673,6 +700,8 @@ class TrendTable:
             "p_value": float(self.p_value[i]),
             "p_adjusted": float(self.p_adjusted[i]),
             "direction": self.direction[i],
+            "reliable": bool(np.asarray(self.reliable)[i]),
+            "reasons": self.reasons[i],
         }
 
     def to_pandas(self, level: float | None = None, *, labels: str | None = None) -> Any:
@@ -681,7 +710,8 @@ class TrendTable:
         Indexed by the other domain variables, one level each, with values as in the data
         (``labels=None``) or as labels in ``"en"`` or ``"nl"``; columns ``slope`` (per
         year), ``standard_error``, ``df``, ``low``, ``high`` (at ``level``), ``p_value``,
-        ``p_adjusted``, ``direction``, ``first_wave``, ``last_wave`` and ``segments`` (the
+        ``p_adjusted``, ``direction``, ``reliable``, ``reasons``, ``first_wave``,
+        ``last_wave`` and ``segments`` (the
         waves between method breaks, as text such as ``"2010 | 2012 | 2014-2016"``).
 
         Examples
@@ -709,6 +739,8 @@ class TrendTable:
                 "p_value": self.p_value,
                 "p_adjusted": self.p_adjusted,
                 "direction": list(self.direction),
+                "reliable": self.reliable,
+                "reasons": list(self.reasons),
                 "first_wave": self.waves[0] if self.waves else np.nan,
                 "last_wave": self.waves[-1] if self.waves else np.nan,
                 "segments": self._spans(),
@@ -812,17 +844,36 @@ def trend(
     :math:`c_j = (x_j - \bar x_{s(j)}) / \sum_k (x_k - \bar x_{s(k)})^2`, whose variance
     :math:`c^\top \hat\Sigma c` comes from the covariance of the table. Segments of one wave
     carry no information on the slope; with no segment of two waves there is no trend (NaN).
-    Degrees of freedom are those of the domains involved.
+    Degrees of freedom are those of the domains involved. The publication rules are those
+    of :func:`change`: a slope that rests on an estimate without a usable variance has no
+    test (p is NaN), and one that rests on an estimate breaking a rule is unreliable
+    (``reliable``, with ``reasons``) and never called up or down.
+
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+       *Scandinavian Journal of Statistics*, 6(2), 65-70.
 
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Respondent, victimisation, trend
     >>> people = [Respondent(f"{w}-{i}", w, "rijk", "ambtenaar",
     ...                      victimisations={"verbaal": 1} if i < k else {})
+    ...           for w, k in ((2014, 48), (2016, 30), (2018, 15)) for i in range(120)]
+    >>> result = trend(victimisation(MonitorData.from_records(people), by="wave"))
+    >>> result.direction, result.segments, bool(result.reliable[0])
+    (('down',), ((2014, 2016, 2018),), True)
+
+    With 40 respondents a wave the same decline is significant (adjusted p = 0.005) but
+    rests on estimates that break the publication rules, so it gets no direction:
+
+    >>> people = [Respondent(f"{w}-{i}", w, "rijk", "ambtenaar",
+    ...                      victimisations={"verbaal": 1} if i < k else {})
     ...           for w, k in ((2014, 16), (2016, 10), (2018, 5)) for i in range(40)]
     >>> result = trend(victimisation(MonitorData.from_records(people), by="wave"))
-    >>> result.direction, result.segments
-    (('down',), ((2014, 2016, 2018),))
+    >>> result.direction, result.reasons[0][:34]
+    (('no clear trend',), '2014: interval wider than 0.30; 20')
     """
     rows, positions = _rows(table)
     chosen = table.level if level is None else check_level(level)
@@ -865,11 +916,34 @@ def trend(
     with np.errstate(invalid="ignore", divide="ignore"):
         p = 2 * _distributions.t_sf(np.abs(slope / se), df)
     p = np.where(enough & (se > 0) & (df > 0), p, np.nan)
+    testable = np.zeros(len(rows), dtype=bool)
+    reliable = np.zeros(len(rows), dtype=bool)
+    reasons: list[str] = []
+    ok, why = table.reliability()
+    flags = table.flags
+    for r, row in enumerate(rows):  # the rules of change(), over every wave the slope uses
+        if not enough[r]:
+            reasons.append("no segment with two waves")
+            continue
+        notes, usable = [], True
+        for w, i in sorted(positions[row].items()):
+            if i not in involved[r]:
+                continue
+            bad = [f for f in flags[i] if f in UNTESTABLE]
+            if bad:
+                usable = False
+                notes.append(f"{w}: {', '.join(bad)} (no variance to test with)")
+            elif not ok[i]:
+                notes.append(f"{w}: {'; '.join(why[i])}")
+        testable[r] = usable
+        reliable[r] = usable and not notes
+        reasons.append("; ".join(notes))
+    p = np.where(testable, p, np.nan)
     adjusted = adjust_p_values(p, adjust)
     alpha = 1 - chosen
     direction = tuple(
-        "no clear trend" if not (pv < alpha) else ("up" if s > 0 else "down")
-        for s, pv in zip(slope, adjusted, strict=True)
+        "no clear trend" if not (pv < alpha and good) else ("up" if s > 0 else "down")
+        for s, pv, good in zip(slope, adjusted, reliable, strict=True)
     )
     return TrendTable(
         rows=tuple(rows),
@@ -886,4 +960,6 @@ def trend(
         by=tuple(name for name in table.by if name != "wave"),
         estimate_kind=table.kind,
         level=chosen,
+        reliable=reliable,
+        reasons=tuple(reasons),
     )

@@ -161,6 +161,11 @@ def violation_rate(
     :math:`x_d / E_d` with :math:`E_d = \sum_{o \in d} e_o / \text{per}` and Garwood's
     :math:`[\chi^2_{2x}(\alpha/2)/2,\ \chi^2_{2x+2}(1 - \alpha/2)/2] / E`.
 
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Korn, E. L., and Graubard, B. I. (1999). *Analysis of Health Surveys*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Organisation, Violation, violation_rate

@@ -352,6 +352,7 @@ def compare_with_national(
     by: str,
     wave: int,
     domains: tuple[Any, ...] | None = None,
+    within: str | None = None,
     method: str = "auto",
     level: float = 0.95,
     **options: Any,
@@ -371,6 +372,12 @@ def compare_with_national(
         The wave.
     domains : tuple, optional
         The domain values to compare; all of them by default.
+    within : str, optional
+        A second domain variable (``"group"``) to compare within: each domain in each class
+        of ``within`` against the national figure of that class (the political office
+        holders of a province against those of the nation, its employees against the
+        nation's employees), never against a figure that pools the classes. The result's
+        domains are then the pairs ``(value, class)``, all of them, empty ones as NaN.
     method : {"auto", "stacked", "rest"}, default "auto"
         ``"stacked"``: the full linearisation of the difference (needs the design the data
         build from their columns); ``"rest"``: through the rest of the country (any
@@ -392,7 +399,11 @@ def compare_with_national(
     in their domain and in the nation (R's ``svycontrast`` of ``yd / xd - y / x``). Through
     the rest of the country, the test is the t-test of the domain against the rest
     (equivalent to the test against the national figure) and the interval of the difference
-    is that contrast's interval times :math:`1 - \hat s`.
+    is that contrast's interval times :math:`1 - \hat s`. With ``within``, the same holds
+    within each class :math:`g`: :math:`\hat\theta_{dg} - \hat\theta_g` on the full
+    design (R: ``svyby(~yd + xd + y + x, ~group, design, svytotal, covmat = TRUE)`` and
+    ``svycontrast`` of ```g:yd` / `g:xd` - `g:y` / `g:x```), with the degrees of freedom
+    of the class's rows of the wave.
 
     Examples
     --------
@@ -404,9 +415,18 @@ def compare_with_national(
     >>> row = result["political office holders"]
     >>> round(row["estimate"] - row["national"], 10) == round(row["difference"], 10)
     True
+    >>> by_group = compare_with_national(data, victimisation, by="layer", within="group",
+    ...                                  wave=2016)
+    >>> [(str(layer), str(group)) for layer, group in by_group.domains[:2]]
+    [('rijk', 'politiek-ambtsdrager'), ('rijk', 'medewerker')]
     """
     method = check_choice("method", method, ("auto", "stacked", "rest"))
     values = domain_values(data, by) if domains is None else tuple(domains)
+    classes: tuple[Any, ...] = (None,)
+    if within is not None:
+        if within == by:
+            raise ValueError(f"'within' must differ from 'by'; got within={within!r}")
+        classes = domain_values(data, within)
     stacked = None if method == "rest" else _stack(data, by, values)
     if stacked is None:
         if method == "stacked":
@@ -414,32 +434,40 @@ def compare_with_national(
                 "method='stacked' needs the design the data build from their columns; these "
                 "data have another (calibrated or given) design: use method='rest'"
             )
-        return _through_rest(data, indicator, by, wave, values, level, options)
+        return _through_rest(data, indicator, by, wave, values, within, classes, level, options)
     both, name, codes = stacked
-    table = indicator(both, by=name, wave=wave, **options)
+    table = indicator(both, by=name if within is None else (name, within), wave=wave, **options)
     assert isinstance(table, EstimateTable)
-    n = len(values)
-    estimate = np.full(n, np.nan)
-    error = np.full(n, np.nan)
-    df = np.full(n, np.nan)
-    j = table.index(NATIONAL)
-    national = float(table.estimate[j])
-    for i, code in enumerate(codes):
-        k = table.index(code)
-        cov = table.covariance_of([code, NATIONAL])
-        estimate[i] = table.estimate[k]
+
+    def key(code: Any, group: Any) -> Any:
+        return code if within is None else (code, group)
+
+    pairs = [
+        (value, code, group) for value, code in zip(values, codes, strict=True) for group in classes
+    ]
+    n = len(pairs)
+    estimate, national, error, df = (np.full(n, np.nan) for _ in range(4))
+    for i, (_, code, group) in enumerate(pairs):
+        whole = key(NATIONAL, group)
+        if whole not in table.domains:
+            continue
+        national[i] = table.estimate[table.index(whole)]
+        if key(code, group) not in table.domains:
+            continue
+        cov = table.covariance_of([key(code, group), whole])
+        estimate[i] = table.estimate[table.index(key(code, group))]
         error[i] = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
-        df[i] = table.degrees_of_freedom([code, NATIONAL])
+        df[i] = table.degrees_of_freedom([key(code, group), whole])
     with np.errstate(invalid="ignore", divide="ignore"):
         difference = estimate - national
         p = 2 * _distributions.t_sf(np.abs(difference / error), df)
     p = np.where((error > 0) & (df > 0), p, np.nan)
     missing = np.full(n, np.nan)
     return Comparison(
-        domains=values,
+        domains=tuple(key(value, group) for value, _, group in pairs),
         wave=int(wave),
         estimate=estimate,
-        national=np.full(n, national),
+        national=national,
         rest=missing,
         difference=difference,
         standard_error=error,
@@ -459,45 +487,69 @@ def _through_rest(
     by: str,
     wave: int,
     values: tuple[Any, ...],
+    within: str | None,
+    classes: tuple[Any, ...],
     level: float,
     options: Mapping[str, Any],
 ) -> Comparison:
     """Compare each domain with the nation through the rest of the country (any design)."""
-    national_result = indicator(data, wave=wave, **options)
-    assert isinstance(national_result, Estimate)
-    national = national_result.estimate
-    n = len(values)
-    out = {k: np.full(n, np.nan) for k in ("estimate", "rest", "contrast", "error", "df", "share")}
-    for i, value in enumerate(values):
+    if within is None:
+        whole = indicator(data, wave=wave, **options)
+        assert isinstance(whole, Estimate)
+        nationals = {None: whole.estimate}
+    else:
+        per_class = indicator(data, by=within, wave=wave, **options)
+        assert isinstance(per_class, EstimateTable)
+        nationals = {
+            g: float(per_class.estimate[per_class.index(g)]) if g in per_class.domains else np.nan
+            for g in classes
+        }
+    n = len(values) * len(classes)
+    out = {
+        k: np.full(n, np.nan)
+        for k in ("estimate", "rest", "contrast", "error", "df", "share", "national")
+    }
+    for v, value in enumerate(values):
         parts, name = split(data, by, value)
-        table = indicator(parts, by=name, wave=wave, **options)
+        table = indicator(
+            parts, by=name if within is None else (name, within), wave=wave, **options
+        )
         assert isinstance(table, EstimateTable)
-        estimates = table.estimate
-        cov = table.covariance_of(list(PARTS))
-        out["estimate"][i], out["rest"][i] = estimates[0], estimates[1]
-        out["contrast"][i] = estimates[0] - estimates[1]
-        out["error"][i] = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
-        out["df"][i] = table.degrees_of_freedom(list(PARTS))
-        rows = table.n.astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fallback = rows[0] / rows.sum()
-        gap = out["contrast"][i]
-        scale = max(abs(estimates[0]), abs(estimates[1]), 1e-300)
-        if np.isfinite(gap) and abs(gap) > 1e-9 * scale:
-            out["share"][i] = 1.0 - (estimates[0] - national) / gap
-        else:
-            out["share"][i] = fallback
+        for c, group in enumerate(classes):
+            i = v * len(classes) + c
+            national = nationals[group]
+            out["national"][i] = national
+            labels = list(PARTS) if within is None else [(part, group) for part in PARTS]
+            if not all(label in table.domains for label in labels):
+                continue
+            estimates = np.array([table.estimate[table.index(label)] for label in labels])
+            rows = np.array([table.n[table.index(label)] for label in labels], dtype=np.float64)
+            cov = table.covariance_of(labels)
+            out["estimate"][i], out["rest"][i] = estimates[0], estimates[1]
+            out["contrast"][i] = estimates[0] - estimates[1]
+            out["error"][i] = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
+            out["df"][i] = table.degrees_of_freedom(labels)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                fallback = rows[0] / rows.sum()
+            gap = out["contrast"][i]
+            scale = max(abs(estimates[0]), abs(estimates[1]), 1e-300)
+            if np.isfinite(gap) and abs(gap) > 1e-9 * scale:
+                out["share"][i] = 1.0 - (estimates[0] - national) / gap
+            else:
+                out["share"][i] = fallback
     share = np.clip(out["share"], 0.0, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        difference = out["estimate"] - national
+        difference = out["estimate"] - out["national"]
         statistic = out["contrast"] / out["error"]
         p = 2 * _distributions.t_sf(np.abs(statistic), out["df"])
     p = np.where((out["error"] > 0) & (out["df"] > 0), p, np.nan)
     return Comparison(
-        domains=values,
+        domains=tuple(
+            value if within is None else (value, group) for value in values for group in classes
+        ),
         wave=int(wave),
         estimate=out["estimate"],
-        national=np.full(n, national),
+        national=out["national"],
         rest=out["rest"],
         difference=difference,
         standard_error=(1.0 - share) * out["error"],

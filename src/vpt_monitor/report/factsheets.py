@@ -1,13 +1,14 @@
 """Factsheets: one page per domain (a province, an office, ...) against the national figures.
 
-:func:`build_factsheets` writes, for every value of a domain variable, a page that compares
-the domain with the national figure of the latest wave on every headline indicator the data
-measure: the domain's estimate and interval, the national one, the difference with its
-interval and Holm-adjusted p-value (tested on the full design, see
-:mod:`vpt_monitor.report.compare`), and the change since the previous wave. Cells that do
-not meet the publication rules are grey, with the reason. The pages are HTML (always) and
-one PDF with a page per domain (matplotlib), next to CSV files, an Excel workbook and an
-index, written atomically like the report.
+:func:`build_factsheets` writes, for every value of a domain variable, a page that compares the
+domain with the national figure of the latest wave on every headline indicator the data measure,
+within each group (political office holders with political office holders, employees with
+employees): the domain's estimate and interval, the national one, the difference with its
+interval and Holm-adjusted p-value (over the domains within a group; tested on the full design,
+see :mod:`vpt_monitor.report.compare`), and the change since the previous wave. Cells that do
+not meet the publication rules are grey, with the reason. The pages are HTML (always) and one
+PDF with a page per domain (matplotlib), next to CSV files, an Excel workbook and an index,
+written atomically like the report.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from vpt_monitor.indicators import (
     reporting_propensity,
     victimisation,
 )
+from vpt_monitor.indicators._common import Unit
 from vpt_monitor.indicators.change import adjust_p_values
 from vpt_monitor.report import figures
 from vpt_monitor.report.compare import compare_with_national, domain_values
@@ -111,6 +113,36 @@ def comparison_titles(table: Table, language: str) -> list[str]:
     ]
 
 
+#: The factsheets compare a domain with the nation within this variable's classes: the
+#: political office holders of a province with those of the nation, its employees with the
+#: nation's employees (their levels differ too much for a pooled figure to say anything).
+WITHIN = "group"
+
+
+def _within(by: str) -> str | None:
+    return None if by == WITHIN else WITHIN
+
+
+def _present(data: MonitorData, by: str) -> list[tuple[Any, Any]]:
+    """Return the pairs (value of ``by``, group) with respondents in the latest wave."""
+    within = _within(by)
+    values = domain_values(data, by)
+    if within is None:
+        return [(value, None) for value in values]
+    unit = Unit(data)
+    groups = unit.labels(within)
+    last = data.respondents["wave"] == data.waves[-1]
+    codes = unit.column(by)[last].astype(np.int64)
+    classes = unit.column(within)[last].astype(np.int64)
+    seen = {(int(a), int(b)) for a, b in zip(codes, classes, strict=True) if a >= 0 and b >= 0}
+    return [
+        (value, group)
+        for i, value in enumerate(values)
+        for j, group in enumerate(groups)
+        if (i, j) in seen
+    ]
+
+
 def _indicator_rows(
     data: MonitorData,
     key: str,
@@ -118,22 +150,27 @@ def _indicator_rows(
     options: Mapping[str, Any],
     *,
     by: str,
-    values: Sequence[Any],
+    pairs: Sequence[tuple[Any, Any]],
     language: str,
 ) -> list[dict[str, Any]]:
-    """One row per domain value for one indicator (before Holm's adjustment)."""
+    """One row per (domain value, group) for one indicator (before Holm's adjustment)."""
+    within = _within(by)
     waves = data.waves
     last = waves[-1]
     previous = waves[-2] if len(waves) > 1 else None
-    national_table = function(data, by="wave", **options)
-    domain_table = function(data, by=("wave", by), **options)
+    extra: tuple[str, ...] = () if within is None else (within,)
+    national_table = function(data, by=("wave", *extra) if extra else "wave", **options)
+    domain_table = function(data, by=("wave", by, *extra), **options)
     assert isinstance(national_table, EstimateTable)
     assert isinstance(domain_table, EstimateTable)
     n_ci = national_table.confidence_interval()
-    j = national_table.index(last)
-    domain_rows = {r[by]: r for r in estimate_rows(domain_table, language, where={"wave": last})}
+    domain_rows = {
+        (r[by], r.get(within) if within else None): r
+        for r in estimate_rows(domain_table, language, where={"wave": last})
+    }
+    values = tuple(dict.fromkeys(value for value, _ in pairs))
     compared = compare_with_national(
-        data, function, by=by, wave=last, domains=tuple(values), **options
+        data, function, by=by, wave=last, domains=values, within=within, **options
     )
     difference_ci = compared.confidence_interval()
     changes = None
@@ -141,12 +178,19 @@ def _indicator_rows(
         changes = change(domain_table, between=(previous, last), adjust="none")
         change_ci = changes.confidence_interval()
     rows = []
-    for i, value in enumerate(values):
-        base = domain_rows[value]
+    for value, group in pairs:
+        label: Any = value if within is None else (value, group)
+        i = compared.domains.index(label)
+        j = national_table.index(last if within is None else (last, group))
+        base = domain_rows[(value, group)]
+        name = indicator_name(key, language)
         row: dict[str, Any] = {
             by: value,
+            **({within: group} if within else {}),
             "indicator": key,
-            "indicator_label": indicator_name(key, language),
+            "indicator_label": (
+                name if within is None else f"{name} ({_format.label(group, language)})"
+            ),
             "wave": last,
             "estimate": base["estimate"],
             "low": base["low"],
@@ -166,7 +210,7 @@ def _indicator_rows(
             "previous_wave": previous,
         }
         if changes is not None:
-            k = changes.rows.index(value)
+            k = changes.rows.index(label)
             row.update(
                 change=float(changes.estimate[k]),
                 change_low=float(np.asarray(change_ci.low)[k]),
@@ -180,7 +224,7 @@ def _indicator_rows(
 
 
 def _adjust(rows: list[dict[str, Any]]) -> None:
-    """Holm across the indicators of one page, for the two questions separately."""
+    """Holm across ``rows`` (the domains of one group and indicator), each question apart."""
     for p_key, adjusted_key, flag, estimate in (
         ("p_value", "p_adjusted", "significant", "difference"),
         ("change_p_value", "change_p_adjusted", "change_significant", "change"),
@@ -215,38 +259,47 @@ def compute_factsheets(
     previous = waves[-2] if len(waves) > 1 else None
     spec = data.attributes.get(by)
     variable_title = _format.variable(by, lang, attribute=spec)
+    within = _within(by)
+    pairs = _present(data, by)
+    values = tuple(dict.fromkeys(value for value, _ in pairs))
+    if not values:
+        raise ReportError(f"the data have no values of {by!r} in {last} to make factsheets of")
     per_value: dict[Any, list[dict[str, Any]]] = {v: [] for v in values}
     national: list[dict[str, Any]] = []
     absent: list[str] = []
     for key, function, options in HEADLINES:
         step(f"comparing {key} by {by} with the national figure")
         try:
-            rows = _indicator_rows(
-                data, key, function, options, by=by, values=values, language=lang
-            )
+            rows = _indicator_rows(data, key, function, options, by=by, pairs=pairs, language=lang)
         except NotMeasuredError:
             absent.append(indicator_name(key, lang))
             continue
         for row in rows:
             per_value[row[by]].append(row)
-        first = rows[0]
-        national.append(
-            {
-                "indicator": key,
-                "indicator_label": first["indicator_label"],
-                "wave": last,
-                "estimate": first["national"],
-                "low": first["national_low"],
-                "high": first["national_high"],
-                "n": _national_n(data, function, options, last),
-                "reliable": True,
-                "note": "",
-            }
-        )
+        # Holm over the domains within a group: the claims "this province differs from the
+        # nation" that one indicator makes for the group's people
+        by_group: dict[Any, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_group.setdefault(row.get(within) if within else None, []).append(row)
+        for group, group_rows in by_group.items():
+            _adjust(group_rows)
+            first = group_rows[0]
+            national.append(
+                {
+                    **({within: group} if within else {}),
+                    "indicator": key,
+                    "indicator_label": first["indicator_label"],
+                    "wave": last,
+                    "estimate": first["national"],
+                    "low": first["national_low"],
+                    "high": first["national_high"],
+                    "n": _national_n(data, function, options, last, within, group),
+                    "reliable": True,
+                    "note": "",
+                }
+            )
     if not national:
         raise ReportError("the data measure none of the factsheets' headline indicators")
-    for rows in per_value.values():
-        _adjust(rows)
     metadata = base_metadata(
         data, lang, text("fs_index_title", lang, variable=variable_title, wave=last)
     )
@@ -262,7 +315,7 @@ def compute_factsheets(
         table = Table(
             slug,
             text("fs_section", lang, domain=heading, wave=last),
-            (by, "indicator"),
+            (by, *((within,) if within else ()), "indicator"),
             [{**r, f"{by}_label": domain} for r in rows],
             kind="comparison",
         )
@@ -316,7 +369,7 @@ def compute_factsheets(
     national_table = Table(
         "national",
         text("fs_national", lang, wave=last),
-        ("indicator",),
+        (*((within,) if within else ()), "indicator"),
         national,
     )
     links = tuple(
@@ -345,9 +398,16 @@ def compute_factsheets(
 
 
 def _national_n(
-    data: MonitorData, function: Indicator, options: Mapping[str, Any], wave: int
+    data: MonitorData,
+    function: Indicator,
+    options: Mapping[str, Any],
+    wave: int,
+    within: str | None,
+    group: Any,
 ) -> int:
-    return int(function(data, wave=wave, **options).n)
+    if within is None:
+        return int(function(data, wave=wave, **options).n)
+    return int(function(data, by=within, wave=wave, **options)[group].n)
 
 
 def _lead(rows: Sequence[Mapping[str, Any]], domain: str, language: str) -> str:
@@ -499,17 +559,22 @@ def build_factsheets(
     Notes
     -----
     Every page compares the domain with the national figure of the latest wave on each
-    headline indicator (``HEADLINES`` in this module) the data measure. The national figure
-    includes the domain, so the difference and its variance are estimated on the full design with
-    the covariance between the two: every respondent counted in their domain and in the
+    headline indicator (``HEADLINES`` in this module) the data measure, within each group:
+    the domain's political office holders with the nation's political office holders, its
+    employees with the nation's employees (a row each; with ``by="group"`` the groups
+    themselves are the domains). A figure that pooled the two groups would compare a domain
+    with a mixture of populations whose levels differ several-fold. The national figure
+    includes the domain, so the difference and its variance are estimated on the full design
+    with the covariance between the two: every respondent counted in their domain and in the
     nation, on the same strata, PSUs and second-stage units (the full linearisation of
-    :math:`\hat\theta_d - \hat\theta`, as R's ``svycontrast``); with a calibrated or
-    given design, through the domain against the rest of the country (see
-    :mod:`vpt_monitor.report.compare`). The p-values are adjusted with Holm's
-    method across the indicators of a page - the claims one reader of one page makes -
-    separately for the difference from the national figure and for the change since the
-    previous wave. Rows that do not meet the publication rules are grey, give their
-    reason, and are never marked significant.
+    :math:`\hat\theta_d - \hat\theta`, as R's ``svycontrast``); with a calibrated or given
+    design, through the domain against the rest of the country (see
+    :mod:`vpt_monitor.report.compare`). The p-values are adjusted with Holm's method across
+    the domains (the provinces) within a group, per indicator - the claims "this province
+    differs from the nation" that one indicator makes for one group - separately for the
+    difference from the national figure and for the change since the previous wave. Rows
+    that do not meet the publication rules are grey, give their reason, and are never marked
+    significant.
 
     Examples
     --------

@@ -239,22 +239,26 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "{domain} vergeleken met het landelijke cijfer, {wave}",
     ),
     "fs_explain": (
-        "Each row compares {domain} ({variable}) with the national figure of {wave}, the "
-        "difference tested on the full design, and shows the change since {previous}. ▲ and "
-        "▼ mark differences that hold up after Holm's adjustment across the indicators of "
-        "this page; grey rows (†) do not meet the publication rules, for the reason given "
+        "Each row compares {domain} ({variable}) with the national figure of {wave} within "
+        "one group (political office holders with political office holders, employees with "
+        "employees), the difference tested on the full design, and shows the change since "
+        "{previous}. ▲ and ▼ mark differences that hold up after Holm's adjustment across "
+        "the values of {variable} within the group, per indicator; grey rows (†) do not "
+        "meet the publication rules, for the reason given "
         "below the table, and get no mark. The interval of a difference is not adjusted: it "
         "is the 95% interval of that one comparison. The marks use Holm-adjusted p-values, "
-        "which allow for testing every indicator of the page at once, so a difference whose "
+        "which allow for testing every value of {variable} at once, so a difference whose "
         "interval excludes 0 may still get no mark.",
-        "Elke rij vergelijkt {domain} ({variable}) met het landelijke cijfer van {wave}, het "
-        "verschil getoetst op het volledige steekproefontwerp, en toont de verandering sinds "
-        "{previous}. ▲ en ▼ markeren verschillen die standhouden na Holms correctie over de "
-        "indicatoren van deze pagina; grijze rijen (†) voldoen niet aan de publicatieregels, "
+        "Elke rij vergelijkt {domain} ({variable}) met het landelijke cijfer van {wave} "
+        "binnen één groep (politieke ambtsdragers met politieke ambtsdragers, medewerkers met "
+        "medewerkers), het verschil getoetst op het volledige steekproefontwerp, en toont de "
+        "verandering sinds {previous}. ▲ en ▼ markeren verschillen die standhouden na Holms "
+        "correctie over de waarden van {variable} binnen de groep, per indicator; grijze "
+        "rijen (†) voldoen niet aan de publicatieregels, "
         "om de reden onder de tabel, en krijgen geen markering. Het interval van een "
         "verschil is niet gecorrigeerd: het is het 95%-interval van die ene vergelijking. De "
         "markeringen gebruiken met Holm gecorrigeerde p-waarden, die rekening houden met het "
-        "toetsen van alle indicatoren van de pagina tegelijk; een verschil waarvan het "
+        "toetsen van alle waarden van {variable} tegelijk; een verschil waarvan het "
         "interval 0 niet bevat, kan dus toch zonder markering blijven.",
     ),
     "fs_no_previous": ("no earlier wave", "geen eerdere meting"),
@@ -269,15 +273,17 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Estimates are design-based (weights, strata, clusters, finite-population corrections) "
         "with 95% intervals. The national figure includes {domain}, so the two are not "
         "independent: the difference and its interval are estimated on the full design, "
-        "with the covariance between {domain} and the nation. p-values are Holm-adjusted "
-        "across the indicators of this page, separately for the comparison with the national "
+        "with the covariance between {domain} and the nation, within each group (political "
+        "office holders, employees). p-values are Holm-adjusted across the domains within a "
+        "group, per indicator, separately for the comparison with the national "
         "figure and for the change since the previous wave. Produced by vpt_monitor.",
         "De schattingen houden rekening met het steekproefontwerp (gewichten, strata, "
         "clusters, eindige-populatiecorrecties); intervallen zijn 95%. Het landelijke cijfer "
         "omvat {domain}, dus de twee zijn niet onafhankelijk: het verschil en het interval "
         "ervan zijn geschat op het volledige ontwerp, met de covariantie tussen {domain} en "
-        "het land. De p-waarden zijn met Holm gecorrigeerd over de indicatoren van deze "
-        "pagina, apart voor de vergelijking met landelijk en voor de verandering sinds de "
+        "het land, binnen elke groep (politieke ambtsdragers, medewerkers). De p-waarden zijn "
+        "met Holm gecorrigeerd over de domeinen binnen een groep, per indicator, apart voor "
+        "de vergelijking met landelijk en voor de verandering sinds de "
         "vorige meting. Gemaakt met vpt_monitor.",
     ),
     "fs_index_title": (

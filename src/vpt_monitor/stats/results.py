@@ -549,14 +549,25 @@ class EstimateTable:
         return len(self.domains)
 
     def index(self, label: Hashable) -> int:
-        """Position of domain ``label``; raises `KeyError` naming the known domains."""
+        """Position of domain ``label``; raises `KeyError` naming the known domains.
+
+        Text is matched exactly, else ignoring case where only one domain matches
+        (``"Burgemeester"`` finds ``"burgemeester"``); a label that matches nothing gets
+        the closest domain as a suggestion.
+        """
+        from vpt_monitor.stats._match import closest_label, find_label
+
         try:
             return self.domains.index(label)
         except ValueError:
+            k = find_label(self.domains, label)  # "Drenthe" is "drenthe", when unambiguous
+            if k >= 0:
+                return k
+            hint = closest_label(self.domains, label)
             shown = ", ".join(repr(d) for d in self.domains[:12])
             more = ", ..." if len(self.domains) > 12 else ""
             raise KeyError(
-                f"{label!r} is not a domain of this table; domains: {shown}{more}"
+                f"{label!r} is not a domain of this table{hint}; domains: {shown}{more}"
             ) from None
 
     def __getitem__(self, label: Hashable) -> Estimate:

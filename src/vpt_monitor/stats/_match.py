@@ -1,0 +1,118 @@
+"""Codes matched as people type them: exactly, else ignoring case where that is unambiguous.
+
+A file may spell a province ``DRENTHE`` or ``Drenthe`` where the vocabulary's code is
+``drenthe``, an office ``Burgemeester`` for ``burgemeester``. Such a value is the code when
+exactly one code equals it ignoring case and surrounding spaces; when two codes differ only
+in case (declared attribute codes ``"A"`` and ``"a"``) only the exact spelling matches.
+A value that matches nothing gets the closest code as a suggestion (:mod:`difflib`).
+Readers call :func:`positions` once per distinct value of a column, never per row.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["closest_label", "did_you_mean", "find_label", "match", "positions"]
+
+
+def _fold(text: str) -> str:
+    return text.strip().casefold()
+
+
+def _folded(allowed: Sequence[str]) -> dict[str, int]:
+    """Folded code -> position, for the codes whose folded form is unique."""
+    seen: dict[str, int] = {}
+    clash: set[str] = set()
+    for k, code in enumerate(allowed):
+        key = _fold(code)
+        if key in seen:
+            clash.add(key)
+        seen[key] = k
+    return {key: k for key, k in seen.items() if key not in clash}
+
+
+def positions(texts: Sequence[str], allowed: Sequence[str]) -> NDArray[np.intp]:
+    """Return the position in ``allowed`` of each text, or -1 when none matches.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats._match import positions
+    >>> positions(["drenthe", "DRENTHE", " Drenthe ", "drent"], ["groningen", "drenthe"])
+    array([ 1,  1,  1, -1])
+    """
+    exact = {code: k for k, code in enumerate(allowed)}
+    folded = _folded(allowed)
+    out = np.full(len(texts), -1, dtype=np.intp)
+    for i, text in enumerate(texts):
+        k = exact.get(text)
+        if k is None:
+            k = folded.get(_fold(text), -1)
+        out[i] = k
+    return out
+
+
+def match(text: str, allowed: Sequence[str]) -> int:
+    """Return the position of one text in ``allowed`` (see :func:`positions`); -1 if none."""
+    return int(positions([text], allowed)[0])
+
+
+def did_you_mean(text: str, allowed: Sequence[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest code to ``text``, or ``""``.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats._match import did_you_mean
+    >>> did_you_mean("Drente", ["groningen", "drenthe", "overijssel"])
+    " (did you mean 'drenthe'?)"
+    >>> did_you_mean("xyz", ["groningen", "drenthe"])
+    ''
+    """
+    folded = {_fold(code): code for code in reversed(allowed)}
+    close = difflib.get_close_matches(_fold(str(text)), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
+def _parts(label: object) -> tuple[object, ...]:
+    return label if isinstance(label, tuple) else (label,)
+
+
+def _same(part: object, wanted: object) -> bool:
+    if part == wanted:
+        return True
+    return isinstance(wanted, str) and isinstance(part, str) and _fold(part) == _fold(wanted)
+
+
+def find_label(domains: Sequence[object], label: object) -> int:
+    """Return the position of ``label`` among ``domains`` matching text parts ignoring case.
+
+    A tuple label is matched part by part. Returns -1 when no domain, or more than one,
+    matches (domains that differ only in case are matched exactly only).
+    """
+    wanted = _parts(label)
+    hits = [
+        k
+        for k, domain in enumerate(domains)
+        if len(_parts(domain)) == len(wanted)
+        and all(_same(p, w) for p, w in zip(_parts(domain), wanted, strict=True))
+    ]
+    return hits[0] if len(hits) == 1 else -1
+
+
+def closest_label(domains: Sequence[object], label: object) -> str:
+    """Return ``" (did you mean X?)"`` for the domain closest to ``label``, or ``""``."""
+
+    def text(value: object) -> str:
+        return ", ".join(str(p) for p in _parts(value))
+
+    shown = {_fold(text(d)): d for d in reversed(list(domains))}
+    close = difflib.get_close_matches(_fold(text(label)), list(shown), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    best = shown[close[0]]
+    plain = tuple(str(p) if isinstance(p, str) else p for p in _parts(best))
+    shown_best = plain if isinstance(best, tuple) else plain[0]
+    return f" (did you mean {shown_best!r}?)"

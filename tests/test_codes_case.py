@@ -1,0 +1,85 @@
+"""Codes as people type them: case ignored where unambiguous, close matches suggested."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vpt_monitor import MonitorData, victimisation
+from vpt_monitor.attributes import Attribute
+from vpt_monitor.data.errors import MonitorDataError
+from vpt_monitor.io import read_monitor
+from vpt_monitor.synth import simulate
+
+DATA = simulate(waves=(2016,), scale=0.1, seed=3)
+
+
+def test_codes_in_any_case_are_the_vocabulary_codes() -> None:
+    frame = DATA.to_pandas()
+    frame["office"] = frame["office"].astype(str).str.capitalize()  # 'Burgemeester'
+    frame["layer"] = frame["layer"].astype(str).str.upper()
+    upper = frame["province"].astype("string").str.upper()
+    frame["province"] = upper.where(np.arange(len(frame)) % 2 == 0, upper.str.title())
+    read = MonitorData.from_columns(frame, DATA.to_pandas("incidents"), lonely_psu="adjust")
+    for column in ("office", "layer", "province"):
+        assert np.array_equal(read.respondents[column], DATA.respondents[column])
+
+
+def test_an_unknown_code_suggests_the_close_one_with_its_row() -> None:
+    frame = DATA.to_pandas().astype({"office": object, "province": object})
+    frame.loc[frame.index[3], "office"] = "Burgemeestr"
+    frame.loc[frame.index[4], "province"] = "Drente"
+    with pytest.raises(MonitorDataError) as caught:
+        MonitorData.from_columns(frame, DATA.to_pandas("incidents"), lonely_psu="adjust")
+    message = str(caught.value)
+    assert "row 3: office='Burgemeestr': not a valid code (did you mean 'burgemeester'?)" in message
+    assert "row 4: province='Drente': not a code of 'province' (did you mean 'drenthe'?)" in message
+
+
+def test_a_file_reports_the_suggestion_with_file_line_and_column(tmp_path: Path) -> None:
+    frame = DATA.to_pandas().astype({"province": object})
+    frame.loc[frame.index[4], "province"] = "DRENTE"
+    frame.loc[frame.index[5], "province"] = "DRENTHE"  # fine
+    path = tmp_path / "wave.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(MonitorDataError) as caught:
+        read_monitor(path, lonely_psu="adjust")
+    problems = str(caught.value).splitlines()[1:]
+    assert problems == [
+        "  wave.csv line 6: province='DRENTE': not a code of 'province' (did you mean "
+        "'drenthe'?); codes are 'groningen', 'fryslan', 'drenthe', 'overijssel', "
+        "'flevoland', 'gelderland', 'utrecht', 'noord-holland', 'zuid-holland', 'zeeland', "
+        "'noord-brabant', 'limburg'"
+    ]
+
+
+def test_declared_codes_that_differ_only_in_case_match_exactly_only() -> None:
+    frame = DATA.to_pandas()
+    frame["band"] = (["A", "a", "B", "b "] * len(frame))[: len(frame)]
+    read = MonitorData.from_columns(
+        frame,
+        DATA.to_pandas("incidents"),
+        attributes=[Attribute("band", codes=("A", "a", "b"))],
+        lonely_psu="adjust",
+    )
+    assert read.respondents["band"][:4].tolist() == [0, 1, 2, 2]  # 'B' and 'b ' are 'b'
+    frame["band"] = (["ab", "Ab"] * len(frame))[: len(frame)]  # 'Ab': 'ab' or 'AB'?
+    with pytest.raises(MonitorDataError, match="band='Ab': not a code of 'band'"):
+        MonitorData.from_columns(
+            frame,
+            DATA.to_pandas("incidents"),
+            attributes=[Attribute("band", codes=("ab", "AB"))],
+            lonely_psu="adjust",
+        )
+
+
+def test_by_names_and_domain_labels_ignore_case_and_suggest() -> None:
+    table = victimisation(DATA, by=("WAVE", "Office"))
+    assert table.by == ("wave", "office")
+    assert table[(2016, "Burgemeester")].estimate == table[(2016, "burgemeester")].estimate
+    with pytest.raises(ValueError, match=r"unknown by 'provnce' \(did you mean 'province'\?\)"):
+        victimisation(DATA, by="provnce")
+    with pytest.raises(KeyError, match=r"did you mean \(2016, 'burgemeester'\)\?"):
+        table[(2016, "burgemeestr")]
