@@ -13,6 +13,7 @@ import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import attrs
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,7 +54,12 @@ def designs(draw: st.DrawFn) -> dict[str, np.ndarray]:
     for h in np.unique(strata):  # every stratum has at least two clusters
         rows = np.flatnonzero(strata == h)
         clusters[rows[0]], clusters[rows[1]] = h * 100, h * 100 + 1
+    if draw(st.booleans()):  # one more stratum with a single cluster: a lonely PSU
+        strata = np.where(np.arange(n) < 3, strata.max() + 1, strata)
+        clusters = np.where(np.arange(n) < 3, 999, clusters)
     return {
+        "policy": np.array(draw(st.sampled_from(["adjust", "average", "certainty", "remove"]))),
+        "fpc": np.array(draw(st.booleans())),
         "weights": rng.uniform(0.5, 5.0, n),
         "strata": strata,
         "clusters": clusters,
@@ -74,14 +80,22 @@ def _design(s: dict[str, np.ndarray]) -> SurveyDesign:
             clusters=s["clusters"],
             fpc=np.full(s["weights"].shape, 10.0),
             fpc2=np.full(s["weights"].shape, 50.0),
-            lonely_psu="adjust",  # a cluster of one person has no second-stage variance
+            # also a cluster of one person (second stage), which "average" refuses
+            lonely_psu="adjust" if str(s["policy"]) == "average" else str(s["policy"]),
         )
-    return SurveyDesign(weights=s["weights"], strata=s["strata"], clusters=s["clusters"])
+    return SurveyDesign(
+        weights=s["weights"],
+        strata=s["strata"],
+        clusters=s["clusters"],
+        fpc=np.full(s["weights"].shape, 20.0) if bool(s["fpc"]) else None,
+        lonely_psu=str(s["policy"]),
+    )
 
 
 def _tables(s: dict[str, np.ndarray]) -> list[EstimateTable]:
     design = _design(s)
     tables = [
+        mean(np.column_stack([s["y"], s["x"]]), design, by=s["g"]),  # two variables
         mean(s["y"], design, by=s["g"]),
         proportion(s["b"], design, by=s["g"]),
         total(s["y"], design, by=s["g"]),
@@ -159,3 +173,64 @@ def test_many_domains_stay_linear_in_memory() -> None:
         centred = z - z.mean(axis=0)
         expected += m / (m - 1) * centred.T @ centred
     assert_allclose(block, expected, rtol=1e-10, atol=1e-18)
+
+
+WAVES = (2014, 2016, 2018)
+
+
+def test_change_and_trend_of_many_domains_form_no_d_by_d_block() -> None:
+    # 3 waves x 3,000 domains, every row its own PSU (the cross-product path): change() and
+    # trend() take the variances of their contrasts from the domains they use, never a
+    # (9,000 x 9,000) covariance (650 MB); and they equal the contrasts computed by hand
+    from vpt_monitor.indicators.change import change, trend
+
+    rng = np.random.default_rng(11)
+    n, d = 45_000, 3_000
+    wave = rng.choice([2014, 2016, 2018], n)
+    group = rng.integers(0, d, n)
+    design = SurveyDesign(weights=rng.uniform(1, 3, n), strata=rng.integers(0, 30, n))
+    y = (rng.random(n) < 0.3).astype(float)
+    table = proportion(y, design, by=(wave, group))
+    assert isinstance(table, EstimateTable)
+    table = attrs.evolve(table, by=("wave", "group"))
+    assert table.covariance_cross is not None
+    tracemalloc.start()
+    try:
+        shift = change(table, between=(2014, 2018), adjust="none")
+        ratio_shift = change(table, between=(2014, 2018), kind="ratio", adjust="none")
+        slope = trend(table, adjust="none", breaks={})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 150 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    where = {label: i for i, label in enumerate(table.domains)}
+    complete = [r for r, label in enumerate(shift.rows) if all((w, label) in where for w in WAVES)]
+    assert len(complete) > 0.9 * d
+    for row in (complete[0], complete[len(complete) // 2], complete[-1]):
+        label = shift.rows[row]
+        at = np.array([where[(w, label)] for w in WAVES])
+        block = table._covariance_at(at)
+        before, after = table.estimate[at[0]], table.estimate[at[2]]
+        difference = np.sqrt(block[0, 0] + block[2, 2] - 2 * block[0, 2])
+        assert_allclose(shift.standard_error[row], difference, rtol=1e-10)
+        relative = (
+            block[2, 2] / after**2 + block[0, 0] / before**2 - 2 * block[0, 2] / (before * after)
+        )
+        assert_allclose(
+            ratio_shift.standard_error[row], after / before * np.sqrt(relative), rtol=1e-10
+        )
+        c = np.array([-2.0, 0.0, 2.0]) / 8.0  # centred years over their sum of squares
+        assert_allclose(slope.standard_error[row], np.sqrt(c @ block @ c), rtol=1e-10)
+
+
+def test_an_empty_table_reindexed_keeps_no_covariance() -> None:
+    rng = np.random.default_rng(2)
+    n = 200
+    design = SurveyDesign(weights=rng.uniform(1, 2, n), strata=rng.integers(0, 4, n))
+    with limits(matrix=0, dense=0):
+        table = mean(rng.normal(size=n), design, by=rng.integers(0, 3, n))
+    assert isinstance(table, EstimateTable)
+    empty = table.reindex([])
+    again = empty.reindex([0, 99])
+    assert np.isnan(again.covariance).all()
+    assert np.isnan(again.standard_error).all()

@@ -35,11 +35,23 @@ def test_beta(p: float, a: float, b: float) -> None:
 
 
 @settings(max_examples=200)
-@given(st.floats(0, 1e4), st.floats(0.1, 1e4), DF)
+@given(st.floats(-1e4, 1e4), st.floats(0.1, 1e4), DF)
 def test_f_and_chi_square(x: float, dfn: float, dfd: float) -> None:
     if np.isfinite(dfd):
         assert_allclose(dist.f_sf(x, dfn, dfd), stats.f.sf(x, dfn, dfd), rtol=1e-12, atol=1e-300)
     assert_allclose(dist.chi2_sf(x, dfn), stats.chi2.sf(x, dfn), rtol=1e-12, atol=1e-300)
+
+
+def test_the_ends_of_the_distributions_as_scipy_stats() -> None:
+    for df in (0.5, 5.0, np.inf):
+        assert dist.t_ppf(0.0, df) == stats.t.ppf(0.0, df) == -np.inf
+        assert dist.t_ppf(1.0, df) == stats.t.ppf(1.0, df) == np.inf
+        assert dist.t_isf(0.0, df) == stats.t.isf(0.0, df) == np.inf
+        assert dist.t_isf(1.0, df) == stats.t.isf(1.0, df) == -np.inf
+    # a statistic below 0 (a quadratic form that rounding made negative) has p = 1
+    assert dist.f_sf(-5.9e16, 2.0, 50.0) == stats.f.sf(-5.9e16, 2.0, 50.0) == 1.0
+    assert dist.chi2_sf(-1e-12, 3.0) == stats.chi2.sf(-1e-12, 3.0) == 1.0
+    assert np.isnan(dist.f_sf(np.nan, 2.0, 50.0))
 
 
 def test_invalid_parameters_give_nan_as_scipy_stats() -> None:
@@ -59,7 +71,7 @@ def test_the_statistics_never_import_scipy_stats() -> None:
         "from vpt_monitor.stats import proportion, t_test\n"
         "data = simulate(seed=1, scale=0.05)\n"
         "table = victimisation(data, by=('wave', 'group'))\n"
-        "table.confidence_interval(method='beta')\n"
+        "table.confidence_interval()\n"
         "change(table)\n"
         "print('scipy.stats' in sys.modules)\n"
     )

@@ -575,14 +575,13 @@ def design_labels(
             inverse, present = compact(pair, span)
         else:
             present, inverse = np.unique(pair, return_inverse=True)
-        waves = np.array([str(_plain(w)) for w in wave_labels])
+        waves = np.array([str(_plain(w)) for w in wave_labels], dtype=str)
         names = _texts(labels)
-        # "wave/label" for each pair present, as whole arrays (no Python loop per label)
+        # "wave/label" for each pair present, as whole arrays (no Python loop per label);
+        # pairs with the same text (1 and "1" in one column) are one label, as in R
         text = np.char.add(np.char.add(waves[present // size], "/"), names[present % size])
-        order = np.argsort(text, kind="stable")  # the text order the design would give
-        rank = np.empty(order.size, dtype=np.intp)
-        rank[order] = np.arange(order.size, dtype=np.intp)
-        return rank[inverse.reshape(-1)], text[order]
+        named, rank = np.unique(text, return_inverse=True)  # sorted as the design sorts
+        return rank.reshape(-1)[inverse.reshape(-1)].astype(np.intp), named.astype(object)
 
     strata = crossed("stratum")
     return (

@@ -400,11 +400,6 @@ def _wave_year(value: Any) -> int:
     return int(value)
 
 
-def _involved_df(table: EstimateTable, domains: Sequence[int]) -> float:
-    """Degrees of freedom of a comparison: PSUs minus strata among the domains' rows."""
-    return table.degrees_of_freedom([table.domains[i] for i in domains])
-
-
 def change(
     table: EstimateTable,
     *,
@@ -488,32 +483,32 @@ def change(
     i2 = np.array([positions[r].get(last, -1) for r in rows], dtype=np.intp)
     present = (i1 >= 0) & (i2 >= 0)
     a, b = np.where(present, i1, 0), np.where(present, i2, 0)
-    used = np.unique(np.concatenate([a[present], b[present]]))
-    block = _covariance_of(table, used)
-    where = {int(k): j for j, k in enumerate(used)}
-    ja = np.array([where.get(int(k), 0) for k in a], dtype=np.intp)
-    jb = np.array([where.get(int(k), 0) for k in b], dtype=np.intp)
-    v11, v22, v12 = block[ja, ja], block[jb, jb], block[ja, jb]
     with np.errstate(invalid="ignore", divide="ignore"):
         before, after = table.estimate[a], table.estimate[b]
+        # each row a contrast of its two estimates: v22 + v11 - 2 v12 for the difference,
+        # v22 / after^2 + v11 / before^2 - 2 v12 / (before after) for the ratio
+        if kind == "difference":
+            ca, cb = -np.ones(a.size), np.ones(b.size)
+        else:
+            ca, cb = -1.0 / before, 1.0 / after
+        variance = _contrast_variances(table, present, (a, ca), (b, cb))
         if kind == "difference":
             value = after - before
-            variance = v22 + v11 - 2 * v12
             se = np.sqrt(np.maximum(variance, 0.0))
             statistic = value / se
         else:
             value = after / before
-            relative = v22 / after**2 + v11 / before**2 - 2 * v12 / (before * after)
-            se = np.abs(value) * np.sqrt(np.maximum(relative, 0.0))
+            se = np.abs(value) * np.sqrt(np.maximum(variance, 0.0))
             statistic = np.log(value) / (se / value)
         value = np.where(present, value, np.nan)
         se = np.where(present, se, np.nan)
-        df = np.array(
-            [
-                _involved_df(table, [int(x), int(y)]) if ok else np.nan
-                for x, y, ok in zip(a, b, present, strict=True)
-            ]
-        )
+        picked = np.flatnonzero(present)
+        df = np.full(len(rows), np.nan)
+        df[picked] = table._df_of_sets(
+            np.concatenate([picked, picked]),
+            np.concatenate([a[picked], b[picked]]),
+            len(rows),
+        )[picked]
         p = 2 * _distributions.t_sf(np.abs(statistic), df)
     reliable, reasons, testable = _judged(table, a, b, present, (first, last))
     if kind == "ratio":  # a ratio to an estimate of 0 does not exist
@@ -615,9 +610,27 @@ def _waves_between(between: Any) -> tuple[int, int]:
     return first, last
 
 
-def _covariance_of(table: EstimateTable, used: NDArray[np.intp]) -> NDArray[np.float64]:
-    """Covariance among the domains ``used`` only (never the whole D x D matrix)."""
-    return table.covariance_of([table.domains[i] for i in used])
+def _contrast_variances(
+    table: EstimateTable,
+    rows: NDArray[np.bool_],
+    *terms: tuple[NDArray[np.intp], NDArray[np.float64]],
+) -> NDArray[np.float64]:
+    """Variance of each row's contrast ``sum c_k theta_{i_k}`` over the ``terms`` (i, c).
+
+    Rows not in ``rows`` get a variance of 0 (their result is NaN anyway); only the domains
+    the contrasts use enter (see ``EstimateTable._contrast_variances``).
+    """
+    from scipy import sparse
+
+    picked = np.flatnonzero(rows)
+    weights = sparse.csr_array(
+        (
+            np.concatenate([c[picked] for _, c in terms]),
+            (np.tile(picked, len(terms)), np.concatenate([i[picked] for i, _ in terms])),
+        ),
+        shape=(rows.size, len(table.domains)),
+    )
+    return table._contrast_variances(weights)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -884,7 +897,7 @@ def trend(
     segments = _segments(waves, registry)
     segment_of = {w: k for k, seg in enumerate(segments) for w in seg}
     d = len(table.domains)
-    contrasts = np.zeros((len(rows), d))
+    entries: list[tuple[int, NDArray[np.intp], NDArray[np.float64]]] = []
     enough = np.zeros(len(rows), dtype=bool)
     involved: list[list[int]] = []
     for r, row in enumerate(rows):  # one contrast vector per row of the result
@@ -899,20 +912,31 @@ def trend(
         involved.append([int(i) for i in idx[centred != 0]])
         if spread > 0:
             enough[r] = True
-            contrasts[r, idx] = centred / spread
-    used = np.flatnonzero(contrasts.any(axis=0))
-    block = _covariance_of(table, used) if used.size else np.zeros((0, 0))
-    part = contrasts[:, used]
+            keep = centred != 0
+            entries.append((r, idx[keep], centred[keep] / spread))
+    # the slopes as contrasts: a sparse rows x D array, so that only the domains they use
+    # enter their variances (never the D x D covariance)
+    from scipy import sparse
+
+    contrasts = sparse.csr_array(
+        (
+            np.concatenate([c for _, _, c in entries]) if entries else np.zeros(0),
+            (
+                np.concatenate([np.full(i.size, r) for r, i, _ in entries])
+                if entries
+                else np.zeros(0, dtype=np.intp),
+                np.concatenate([i for _, i, _ in entries]) if entries else np.zeros(0, np.intp),
+            ),
+        ),
+        shape=(len(rows), d),
+    )
     estimate = np.nan_to_num(table.estimate)
     slope = np.where(enough, contrasts @ estimate, np.nan)
-    variance = np.einsum("rd,de,re->r", part, block, part)
+    variance = table._contrast_variances(contrasts) if entries else np.zeros(len(rows))
     se = np.where(enough, np.sqrt(np.maximum(variance, 0.0)), np.nan)
-    df = np.array(
-        [
-            _involved_df(table, ids) if ok else np.nan
-            for ids, ok in zip(involved, enough, strict=True)
-        ]
-    )
+    in_row = np.array([r for r, ids in enumerate(involved) for _ in ids], dtype=np.intp)
+    domains_used = np.array([i for ids in involved for i in ids], dtype=np.intp)
+    df = np.where(enough, table._df_of_sets(in_row, domains_used, len(rows)), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = 2 * _distributions.t_sf(np.abs(slope / se), df)
     p = np.where(enough & (se > 0) & (df > 0), p, np.nan)

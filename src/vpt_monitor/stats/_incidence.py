@@ -91,6 +91,49 @@ class DomainPSUs:
         strata = np.bincount(self.psu_stratum[mask], minlength=1) > 0
         return float(mask.sum() - strata.sum())
 
+    def degrees_of_freedom_of_sets(
+        self, sets: IntArray, positions: IntArray, n_sets: int
+    ) -> NDArray[np.float64]:
+        """For many sets of domains at once, PSUs minus strata among each set's rows.
+
+        The domain at ``positions[k]`` belongs to set ``sets[k]``; a set without a domain
+        that has rows has 0. One pass over the occupied cells of the domains named, so
+        thousands of pairs (the rows of a change between waves) cost no more than a few.
+        """
+        if self.fixed_df is not None:
+            return np.full(n_sets, float(self.fixed_df))
+        cols = self.columns[np.asarray(positions, dtype=np.intp)]
+        known = cols >= 0
+        sets, cols = np.asarray(sets, dtype=np.intp)[known], cols[known]
+        if cols.size == 0:
+            return np.zeros(n_sets)
+        used, member_col = np.unique(cols, return_inverse=True)
+        member_col = member_col.reshape(-1)
+        if self.present is not None:
+            psu, cell_col = np.nonzero(self.present[:, used])
+        else:
+            assert self.psu is not None
+            assert self.column is not None
+            hit = np.isin(self.column, used)
+            psu, cell_col = self.psu[hit], np.searchsorted(used, self.column[hit])
+        order = np.argsort(cell_col, kind="stable")
+        psu = psu[order]
+        per_col = np.bincount(cell_col, minlength=used.size)
+        start = np.concatenate([[0], np.cumsum(per_col)[:-1]])
+        # every (set, cell) pair: a membership repeated over the cells of its domain
+        reps = per_col[member_col]
+        member = np.repeat(np.arange(member_col.size), reps)
+        within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+        cell_psu = psu[np.repeat(start[member_col], reps) + within]
+        n_psu = len(self.psu_stratum)
+        pairs = np.unique(sets[member].astype(np.int64) * n_psu + cell_psu)
+        owner = pairs // n_psu
+        n_strata = int(self.psu_stratum.max()) + 1 if n_psu else 1
+        strata = np.unique(owner * n_strata + self.psu_stratum[pairs % n_psu]) // n_strata
+        psus_per_set = np.bincount(owner, minlength=n_sets)
+        strata_per_set = np.bincount(strata, minlength=n_sets)
+        return (psus_per_set - strata_per_set).astype(np.float64)
+
     def take(self, positions: IntArray) -> DomainPSUs:
         """Record for a table whose domains are this one's at ``positions`` (-1: new, empty)."""
         if len(self.columns) == 0:

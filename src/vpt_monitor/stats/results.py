@@ -422,7 +422,9 @@ class EstimateTable:
             and self.covariance_factor is None
             and self.covariance_cross is None
         ):
-            raise ValueError("an EstimateTable needs a covariance or a covariance_factor")
+            raise ValueError(
+                "an EstimateTable needs a covariance, a covariance_factor or a covariance_cross"
+            )
         if not self.flag_detail:
             object.__setattr__(self, "flag_detail", ("",) * size)
         for name, value in (("flag_detail", self.flag_detail), ("domain_psus", self.domain_psus)):
@@ -461,6 +463,37 @@ class EstimateTable:
             return self.covariance_cross.block(positions)
         return np.asarray(self.covariance[np.ix_(positions, positions)], dtype=np.float64)
 
+    def _contrast_variances(self, weights: Any) -> FloatArray:
+        r"""Variances :math:`c_r^\top \Sigma c_r` of the contrasts in the rows of ``weights``.
+
+        ``weights`` is a ``rows x D`` scipy sparse array of coefficients on this table's
+        domains. Only the domains a contrast uses enter, so a table of many domains never
+        forms its ``D x D`` covariance (a contrast on a domain without a covariance, such as
+        one added by :meth:`reindex`, has a NaN variance).
+        """
+        from scipy import sparse
+
+        weights = sparse.csc_array(weights)
+        used = np.flatnonzero(np.diff(weights.indptr))  # the domains some contrast uses
+        part = weights[:, used]
+        cache = self._covariance
+        assert isinstance(cache, list)
+        if not cache and self.covariance_cross is not None:
+            return self.covariance_cross.contrast_variances(part, used)
+        if not cache and self.covariance_factor is not None:
+            # sparse times dense: a contrast meets only its own domains' columns, so the
+            # NaN column of a domain without a covariance spoils only the contrasts on it
+            projected = np.asarray(part @ self.covariance_factor[:, used].T)
+            result: FloatArray = np.einsum("ij,ij->i", projected, projected)
+            return result
+        dense = part.toarray()
+        block = self._covariance_at(used)
+        unknown = np.isnan(block)
+        variance = np.einsum("rd,de,re->r", dense, np.where(unknown, 0.0, block), dense)
+        touched = dense != 0
+        spoiled = ((touched.astype(np.int64) @ unknown.astype(np.int64)) * touched).any(axis=1)
+        return np.asarray(np.where(spoiled, np.nan, variance), dtype=np.float64)
+
     def degrees_of_freedom(self, labels: Iterable[Hashable]) -> float:
         """Degrees of freedom of the domains ``labels`` taken together.
 
@@ -494,6 +527,14 @@ class EstimateTable:
         """
         positions = np.array([self.index(label) for label in labels], dtype=np.intp)
         return self._df_at(positions)
+
+    def _df_of_sets(
+        self, sets: NDArray[np.intp], positions: NDArray[np.intp], n_sets: int
+    ) -> FloatArray:
+        """:meth:`degrees_of_freedom` of many sets of domains at once (see DomainPSUs)."""
+        if self.domain_psus is None:
+            return np.full(n_sets, float(self.design_df))
+        return self.domain_psus.degrees_of_freedom_of_sets(sets, positions, n_sets)
 
     def _df_at(self, positions: NDArray[np.intp]) -> float:
         if self.domain_psus is None:

@@ -231,8 +231,33 @@ class CrossProducts:
     def take(self, positions: IntArray) -> CrossProducts:
         """Return the covariance of the estimates at ``positions`` (``-1``: none, NaN)."""
         positions = np.asarray(positions, dtype=np.intp)
-        mapped = np.where(positions >= 0, self._map()[np.maximum(positions, 0)], -1)
+        mapped = np.full(positions.shape[0], -1, dtype=np.intp)
+        known = positions >= 0
+        mapped[known] = self._map()[positions[known]]
         return CrossProducts(self.terms, mapped)
+
+    def contrast_variances(self, weights: Any, positions: IntArray) -> FloatArray:
+        r"""Variances :math:`c_r^\top \Sigma c_r` of contrasts, without forming :math:`\Sigma`.
+
+        ``weights`` is a ``rows x len(positions)`` scipy sparse array: the coefficients of
+        each contrast on the estimates at ``positions``. A contrast that uses an estimate
+        without a covariance (position or column ``-1``) has a NaN variance.
+        """
+        mapped = self._map()[positions]
+        known = mapped >= 0
+        weights = sparse.csc_array(weights)
+        result = np.zeros(weights.shape[0])
+        for table, scale in self.terms:
+            part = table[:, mapped[known]] @ weights[:, known].T  # (table rows) x contrasts
+            if sparse.issparse(part):
+                part = sparse.csr_array(part)
+                result += np.asarray(part.multiply(part).T @ scale, dtype=np.float64).ravel()
+            else:
+                result += np.einsum("ij,ij,i->j", part, part, scale)
+        if not known.all():
+            touches = np.asarray(abs(weights[:, ~known]).sum(axis=1)).ravel() > 0
+            result = np.where(touches, np.nan, result)
+        return result
 
     def diagonal(self) -> FloatArray:
         """Return the variances, without forming the matrix."""
