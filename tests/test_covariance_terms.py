@@ -179,13 +179,13 @@ WAVES = (2014, 2016, 2018)
 
 
 def test_change_and_trend_of_many_domains_form_no_d_by_d_block() -> None:
-    # 3 waves x 3,000 domains, every row its own PSU (the cross-product path): change() and
+    # 3 waves x 2,000 domains, every row its own PSU (the cross-product path): change() and
     # trend() take the variances of their contrasts from the domains they use, never a
-    # (9,000 x 9,000) covariance (650 MB); and they equal the contrasts computed by hand
+    # (6,000 x 6,000) covariance (290 MB); and they equal the contrasts computed by hand
     from vpt_monitor.indicators.change import change, trend
 
     rng = np.random.default_rng(11)
-    n, d = 45_000, 3_000
+    n, d = 30_000, 2_000
     wave = rng.choice([2014, 2016, 2018], n)
     group = rng.integers(0, d, n)
     design = SurveyDesign(weights=rng.uniform(1, 3, n), strata=rng.integers(0, 30, n))
@@ -204,8 +204,12 @@ def test_change_and_trend_of_many_domains_form_no_d_by_d_block() -> None:
         tracemalloc.stop()
     assert peak < 150 * 2**20, f"peak {peak / 2**20:.0f} MiB"
     where = {label: i for i, label in enumerate(table.domains)}
-    complete = [r for r, label in enumerate(shift.rows) if all((w, label) in where for w in WAVES)]
-    assert len(complete) > 0.9 * d
+    complete = [
+        r
+        for r, label in enumerate(shift.rows)
+        if all((w, label) in where and 0 < table.estimate[where[(w, label)]] < 1 for w in WAVES)
+    ]
+    assert len(complete) > 0.3 * d
     for row in (complete[0], complete[len(complete) // 2], complete[-1]):
         label = shift.rows[row]
         at = np.array([where[(w, label)] for w in WAVES])
@@ -234,3 +238,72 @@ def test_an_empty_table_reindexed_keeps_no_covariance() -> None:
     again = empty.reindex([0, 99])
     assert np.isnan(again.covariance).all()
     assert np.isnan(again.standard_error).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(designs(), st.sampled_from(["poststratify", "rake", "linear", "raking"]))
+def test_calibrated_designs_keep_their_residuals_low_rank(
+    s: dict[str, np.ndarray], how: str
+) -> None:
+    # the calibration residuals T - B M as cross products plus a low-rank part: the same
+    # covariance as the dense residual table of the small path
+    from vpt_monitor.stats import calibrate, poststratify, rake
+
+    design = _design({**s, "two_stage": np.array(False)})  # calibration is one-stage
+    cell = (s["x"] > 2.0).astype(int)  # two calibration cells with rows in both
+    if len(np.unique(cell)) < 2:
+        return
+    sizes = np.bincount(cell) * 3.0
+    counts = {0: float(sizes[0]), 1: float(sizes[1])}
+    halves = (np.arange(s["x"].size) % 2).astype(int)
+    half_counts = dict(enumerate(np.bincount(halves) * sizes.sum() / halves.size))
+    if how == "poststratify":
+        calibrated = poststratify(design, cell, counts)
+    elif how == "rake":
+        calibrated = rake(design, {"cell": (cell, counts), "half": (halves, half_counts)})
+    else:
+        calibrated = calibrate(
+            design, {"cell": (cell, counts), "half": (halves, half_counts)}, method=how
+        )
+    assert isinstance(calibrated, SurveyDesign)
+    small = [mean(s["y"], calibrated, by=s["g"]), proportion(s["b"], calibrated, by=s["g"])]
+    with limits(matrix=0, dense=0):
+        many = [mean(s["y"], calibrated, by=s["g"]), proportion(s["b"], calibrated, by=s["g"])]
+    for a, b in zip(small, many, strict=True):
+        assert isinstance(a, EstimateTable)
+        assert isinstance(b, EstimateTable)
+        assert b.covariance_cross is not None
+        assert b.covariance_cross.low_rank is not None
+        assert_allclose(b.standard_error, a.standard_error, rtol=1e-8, atol=1e-12)
+        assert_allclose(b.covariance, a.covariance, rtol=1e-8, atol=1e-12)
+        if len(a.domains) >= 2:
+            pair = {a.domains[0]: 1.0, a.domains[-1]: -1.0}
+            assert_allclose(
+                contrast(b, pair).standard_error,
+                contrast(a, pair).standard_error,
+                rtol=1e-8,
+                atol=1e-12,
+            )
+
+
+def test_a_calibrated_design_of_many_domains_stays_small() -> None:
+    # post-stratified weights, 20,000 domains over 40,000 one-row PSUs: the residual table
+    # would be 40,000 x 20,000 (6.4 GB) and its D x D covariance 3.2 GB
+    from vpt_monitor.stats import poststratify
+
+    rng = np.random.default_rng(5)
+    n, d = 40_000, 20_000
+    design = SurveyDesign(weights=rng.uniform(1, 3, n), strata=rng.integers(0, 10, n))
+    cell = rng.integers(0, 4, n)
+    design = poststratify(design, cell, {k: 30_000.0 for k in range(4)})
+    y = (rng.random(n) < 0.3).astype(float)
+    tracemalloc.start()
+    try:
+        table = proportion(y, design, by=rng.integers(0, d, n))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(table, EstimateTable)
+    assert table.covariance_cross is not None
+    assert peak < 300 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    assert np.isfinite(table.standard_error).mean() > 0.99

@@ -128,8 +128,12 @@ def _point(request: Request, y_sum: FloatArray, x_sum: FloatArray) -> FloatArray
         return np.where(x_sum != 0, y_sum / x_sum, np.nan)
 
 
-def _sums(request: Request, design: SurveyDesign, codes: IntArray, d: int) -> _Sums:
-    table = _cells.cells(design, codes, d, dense=design.calibrated)
+def _sums(
+    request: Request, design: SurveyDesign, codes: IntArray, d: int, *, replicated: bool
+) -> _Sums:
+    # a replicate design's calibration is re-done per replicate on every cell; a Taylor
+    # design keeps its calibration residuals as low-rank terms (variance.CrossProducts)
+    table = _cells.cells(design, codes, d, dense=design.calibrated and replicated)
     w = design._weights  # the design's own (writeable) array: bincount does not copy it
     cell_w = table.sum(w)
     cell_wy = [table.sum(w * y) for y in _columns(request.y)]
@@ -282,7 +286,7 @@ def estimate(
     d = coded.total  # the domains, and the left-out rows when there are any
     kept = coded.size
     m = request.y.shape[1]
-    sums = _sums(request, base, codes, d)
+    sums = _sums(request, base, codes, d, replicated=replicated)
     table = sums.table
     theta = _point(request, sums.y_sum, sums.x_sum)  # (m, d)
     count = table.domain_sum()

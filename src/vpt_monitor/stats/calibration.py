@@ -375,21 +375,39 @@ def calibration_adjustment(design: SurveyDesign, influence: Any) -> FloatArray:
     ``rake``). Both are linear in :math:`z`, so the adjustment of the PSU totals is the
     PSU-by-cell table of weights times the cell means.
     """
+    factors = calibration_factors(design, influence)
+    adjustment: FloatArray = factors[0][0] @ factors[0][1]
+    for table, means in factors[1:]:
+        adjustment = adjustment + table @ means
+    return adjustment
+
+
+def calibration_factors(
+    design: SurveyDesign, influence: Any
+) -> list[tuple[FloatArray, FloatArray]]:
+    r"""Return the adjustment of :func:`calibration_adjustment` as products :math:`B M`.
+
+    Each pair is an ``n_psu x k`` table :math:`B` of the weights (times the calibration
+    variables) of each PSU's rows in each of ``k`` calibration cells, and a ``k x P`` table
+    :math:`M` of the cell means (regression coefficients) of the influence values: the
+    adjustment has rank at most the number of cells, so many estimates never need the
+    ``n_psu x P`` table itself (see :class:`vpt_monitor.stats.variance.CrossProducts`).
+    """
     group_sums: Callable[..., Any] = influence.group_sums
-    adjustment: FloatArray | None = None
+    factors: list[tuple[FloatArray, FloatArray]] = []
     for step in design.calibration:
         if isinstance(step, Calibration):
-            part = _regression_adjustment(design, step, influence)
+            factors.append(_regression_factors(design, step, influence))
         elif isinstance(step, PostStratification):
             k = step.n_cells
             sums = _as_dense(group_sums(step.codes, k))
             cell_weight = np.bincount(step.codes, weights=step.weights, minlength=k)
-            part = _psu_by_cell(design, step.codes, step.weights, k) @ (sums / cell_weight[:, None])
+            table = _psu_by_cell(design, step.codes, step.weights, k)
+            factors.append((table, sums / cell_weight[:, None]))
         else:
-            part = _raking_adjustment(design, step, group_sums)
-        adjustment = part if adjustment is None else adjustment + part
-    assert adjustment is not None
-    return adjustment
+            factors += _raking_factors(design, step, group_sums)
+    assert factors
+    return factors
 
 
 def _as_dense(table: Any) -> FloatArray:
@@ -402,10 +420,10 @@ def _psu_by_cell(design: SurveyDesign, codes: IntArray, weights: FloatArray, k: 
     return np.asarray(table, dtype=np.float64).reshape(design.n_psu, k)
 
 
-def _raking_adjustment(
+def _raking_factors(
     design: SurveyDesign, step: Raking, group_sums: Callable[..., Any]
-) -> FloatArray:
-    """Sum over margins of ``psu-by-category weights @ alpha``, alpha from the sweeps."""
+) -> list[tuple[FloatArray, FloatArray]]:
+    """Per margin, ``psu-by-category weights`` and ``alpha`` from the sweeps."""
     sizes = step.sizes
     counts = [np.diag(step.cross_counts[i][i]) for i in range(len(sizes))]
     sums = [
@@ -416,15 +434,15 @@ def _raking_adjustment(
         for i in range(len(sizes)):
             shift = sum(step.cross_counts[i][j] @ alpha[j] for j in range(len(sizes)))
             alpha[i] = alpha[i] + (sums[i] - shift) / counts[i][:, None]
-    parts = [
-        _psu_by_cell(design, c, step.weights, s) @ a
+    return [
+        (_psu_by_cell(design, c, step.weights, s), np.asarray(a, dtype=np.float64))
         for c, s, a in zip(step.codes, sizes, alpha, strict=True)
     ]
-    result: FloatArray = np.sum(parts, axis=0)
-    return result
 
 
-def _regression_adjustment(design: SurveyDesign, step: Calibration, influence: Any) -> FloatArray:
+def _regression_factors(
+    design: SurveyDesign, step: Calibration, influence: Any
+) -> tuple[FloatArray, FloatArray]:
     r"""PSU totals of :math:`g_i w_i x_i^\top \hat\beta` for the residuals of R's ``calibrate``.
 
     :math:`\hat\beta = (X^\top W X)^{+} X^\top (z / g)`, with :math:`W` the weights before
@@ -448,8 +466,8 @@ def _regression_adjustment(design: SurveyDesign, step: Calibration, influence: A
     size[size == 0] = 1.0
     inverse = np.linalg.pinv(gram / np.outer(size, size), rcond=1e-10, hermitian=True)
     beta = (inverse / np.outer(size, size)) @ cross
-    result: FloatArray = model.psu_table(design.psu, design.n_psu, step.weights) @ beta
-    return result
+    table = np.asarray(model.psu_table(design.psu, design.n_psu, step.weights), np.float64)
+    return table, np.asarray(beta, dtype=np.float64)
 
 
 Margins = Mapping[str, tuple[ArrayLike | str, Mapping[Hashable, float]] | Mapping[Hashable, float]]

@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from vpt_monitor.stats.calibration import calibration_adjustment
+from vpt_monitor.stats.calibration import calibration_adjustment, calibration_factors
 from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
 
 __all__ = [
@@ -203,6 +203,14 @@ class CrossProducts:
     column sums :math:`\sum_k s_k^\top (A_k \circ A_k)`, and a block between a few
     estimates is formed from their columns only.
 
+    A calibrated design replaces the PSU totals :math:`T` by their residuals :math:`T - B M`
+    (``B``: each PSU's weights in the ``K`` calibration cells; ``M``: the cells' means or
+    regression coefficients, see :func:`vpt_monitor.stats.calibration.calibration_factors`).
+    Expanding the products, the covariance gains :math:`-V M - M^\top V^\top + M^\top Q M`
+    with :math:`V = \sum_k A_k^\top \operatorname{diag}(s_k) B_k` (``P x K``) and
+    :math:`Q = \sum_k B_k^\top \operatorname{diag}(s_k) B_k` (``K x K``): still linear in
+    ``P``.
+
     Attributes
     ----------
     terms : tuple of (table, scale)
@@ -211,10 +219,13 @@ class CrossProducts:
     columns : numpy.ndarray of int or None
         Which column of the tables each estimate is (``-1``: an estimate with no
         covariance, NaN); None for column ``j`` being estimate ``j``.
+    low_rank : tuple of (V, M transposed, Q) or None
+        The calibration's part, ``P x K``, ``P x K`` and ``K x K``.
     """
 
     terms: tuple[tuple[Sums, FloatArray], ...]
     columns: IntArray | None = None
+    low_rank: tuple[FloatArray, FloatArray, FloatArray] | None = None
 
     @property
     def size(self) -> int:
@@ -234,7 +245,7 @@ class CrossProducts:
         mapped = np.full(positions.shape[0], -1, dtype=np.intp)
         known = positions >= 0
         mapped[known] = self._map()[positions[known]]
-        return CrossProducts(self.terms, mapped)
+        return CrossProducts(self.terms, mapped, self.low_rank)
 
     def contrast_variances(self, weights: Any, positions: IntArray) -> FloatArray:
         r"""Variances :math:`c_r^\top \Sigma c_r` of contrasts, without forming :math:`\Sigma`.
@@ -254,6 +265,12 @@ class CrossProducts:
                 result += np.asarray(part.multiply(part).T @ scale, dtype=np.float64).ravel()
             else:
                 result += np.einsum("ij,ij,i->j", part, part, scale)
+        if self.low_rank is not None:
+            v, mt, q = self.low_rank
+            chosen = sparse.csr_array(weights[:, known])
+            along_v = np.asarray(chosen @ v[mapped[known]])  # contrasts x K
+            along_m = np.asarray(chosen @ mt[mapped[known]])
+            result += np.einsum("rk,rk->r", along_m @ q - 2.0 * along_v, along_m)
         if not known.all():
             touches = np.asarray(abs(weights[:, ~known]).sum(axis=1)).ravel() > 0
             result = np.where(touches, np.nan, result)
@@ -268,6 +285,9 @@ class CrossProducts:
                 total += np.asarray(table.multiply(table).T @ scale, dtype=np.float64).ravel()
             else:
                 total += np.einsum("ij,ij,i->j", table, table, scale)
+        if self.low_rank is not None:
+            v, mt, q = self.low_rank
+            total += np.einsum("jk,jk->j", mt @ q - 2.0 * v, mt)
         if self.columns is None:
             return total
         return np.where(self.columns >= 0, total[np.maximum(self.columns, 0)], np.nan)
@@ -280,6 +300,10 @@ class CrossProducts:
         inner = np.zeros((used.size, used.size))
         for table, scale in self.terms:
             inner += _cross(table[:, used], scale)
+        if self.low_rank is not None:
+            v_used, mt_used = self.low_rank[0][used], self.low_rank[1][used]
+            cross_term = v_used @ mt_used.T
+            inner += mt_used @ self.low_rank[2] @ mt_used.T - cross_term - cross_term.T
         if known.all():
             return inner
         result = np.full((mapped.size, mapped.size), np.nan)
@@ -342,8 +366,30 @@ def _cross(table: Sums, scale: FloatArray) -> FloatArray:
     return result
 
 
-def _between_psus(design: SurveyDesign, totals: Sums) -> Covariance:
-    """First-stage covariance from PSU totals: centred within strata, scaled, summed."""
+def _stratum_indicator(design: SurveyDesign) -> Any:
+    """``n_strata x n_psu`` sparse indicator of the stratum of each PSU."""
+    return sparse.csr_array(
+        (np.ones(design.n_psu), (design.psu_stratum, np.arange(design.n_psu))),
+        shape=(design.n_strata, design.n_psu),
+    )
+
+
+def _stratum_centring(design: SurveyDesign) -> FloatArray:
+    """``1 / n_h`` for the strata whose PSUs are centred at their mean, 0 for the others.
+
+    A lonely PSU under ``"adjust"`` is centred at zero rather than at its stratum mean.
+    """
+    psu_count = np.bincount(design.psu_stratum, minlength=design.n_strata).astype(np.float64)
+    centred = (psu_count > 1) | (design.lonely_psu != "adjust")
+    with np.errstate(divide="ignore"):
+        return np.where(centred, 1.0 / psu_count, 0.0)
+
+
+def _between_psus(design: SurveyDesign, totals: Sums, *, keep_terms: bool = False) -> Covariance:
+    """First-stage covariance from PSU totals: centred within strata, scaled, summed.
+
+    ``keep_terms`` asks for the cross-product terms of sparse totals whatever their size.
+    """
     n_strata = design.n_strata
     psu_stratum = design.psu_stratum
     scale = design.psu_scale
@@ -363,14 +409,11 @@ def _between_psus(design: SurveyDesign, totals: Sums) -> Covariance:
         return Covariance(factor=factor)
     # occupied cells only: expand the centred cross product as
     # sum_i s_i T_i T_i' - sum_h s_h n_h m_h m_h'
-    indicator = sparse.csr_array(
-        (np.ones(design.n_psu), (psu_stratum, np.arange(design.n_psu))),
-        shape=(n_strata, design.n_psu),
-    )
+    indicator = _stratum_indicator(design)
     stratum_scale = np.zeros(n_strata)
     stratum_scale[psu_stratum] = scale
-    if totals.shape[1] > MATRIX_LIMIT:  # many estimates: the terms, never the matrix
-        inverse_count = np.where(centred, 1.0 / psu_count, 0.0)
+    if keep_terms or totals.shape[1] > MATRIX_LIMIT:  # the terms, never the matrix
+        inverse_count = _stratum_centring(design)
         means_table = sparse.csr_array(sparse.diags_array(inverse_count) @ (indicator @ totals))
         terms = ((totals, scale), (means_table, -(stratum_scale * psu_count)))
         return Covariance(cross=CrossProducts(terms))
@@ -378,6 +421,36 @@ def _between_psus(design: SurveyDesign, totals: Sums) -> Covariance:
     means = np.where(centred[:, None], sums / psu_count[:, None], 0.0)
     matrix = _cross(totals, scale) - means.T @ (means * (stratum_scale * psu_count)[:, None])
     return Covariance(matrix=matrix)
+
+
+def _between_psus_calibrated(
+    design: SurveyDesign, totals: Sums, influence: Influence
+) -> Covariance:
+    """First-stage covariance of calibration residuals ``T - B M``, never formed densely.
+
+    The terms of :func:`_between_psus` for the PSU totals ``T`` (occupied cells only) and
+    their stratum means, plus the low-rank part of the calibration (see
+    :class:`CrossProducts`).
+    """
+    factors = calibration_factors(design, influence)
+    cells = np.hstack([table for table, _ in factors])  # n_psu x K
+    means = np.vstack([mean for _, mean in factors])  # K x P
+    first = _between_psus(design, totals, keep_terms=True)
+    assert first.cross is not None
+    (table, scale), (stratum_table, stratum_scale) = first.cross.terms
+    indicator = _stratum_indicator(design)
+    inverse_count = _stratum_centring(design)
+    stratum_cells = (indicator @ cells) * inverse_count[:, None]  # n_strata x K
+    v = np.asarray(table.T @ (cells * scale[:, None])) + np.asarray(
+        stratum_table.T @ (stratum_cells * stratum_scale[:, None])
+    )
+    q = cells.T @ (cells * scale[:, None]) + stratum_cells.T @ (
+        stratum_cells * stratum_scale[:, None]
+    )
+    cross = CrossProducts(first.cross.terms, low_rank=(v, np.ascontiguousarray(means.T), q))
+    if totals.shape[1] > MATRIX_LIMIT:
+        return Covariance(cross=cross)
+    return Covariance(matrix=cross.block())
 
 
 def _within_psus(design: SurveyDesign, influence: Influence) -> tuple[tuple[Sums, FloatArray], ...]:
@@ -442,9 +515,12 @@ def taylor_covariance(design: SurveyDesign, influence: Influence) -> Covariance:
     12.649110640673518
     """
     totals = influence.psu_totals(design)
-    if design.calibrated:
-        totals = _dense(totals) - calibration_adjustment(design, influence)
-    first = _between_psus(design, totals)
+    if design.calibrated and sparse.issparse(totals):  # residuals kept as T - B M
+        first = _between_psus_calibrated(design, totals, influence)
+    elif design.calibrated:
+        first = _between_psus(design, _dense(totals) - calibration_adjustment(design, influence))
+    else:
+        first = _between_psus(design, totals)
     if design.second_stage is None:
         return first
     within = _within_psus(design, influence)
