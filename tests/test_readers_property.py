@@ -37,8 +37,8 @@ TRAINING = {"ja": 1, "nee": 0, "true": 1, "False": 0, "1": 1, "0": 0, "": -1, "W
 COLUMNS = ["id", "wave", "layer", "office", "weight", "incidents:verbaal", "training", "stratum"]
 JUNK = {
     "wave": ["", "20x6", "1e30", "inf", "1899", "2016.5", "nan"],
-    "layer": ["rijkk", "", "RIJK", "rijk-"],
-    "office": ["koning", "", "Ambtenaar"],
+    "layer": ["rijkk", "", "RIJKK", "rijk-"],  # "RIJK" is "rijk" (codes ignore case)
+    "office": ["koning", "", "Ambtenaren"],
     "weight": ["-1", "0", "abc", "inf", "nan", "1_0", ""],
     "incidents:verbaal": ["-1", "1.5", "1e30", "inf", "9223372036854775807", "x", "100001"],
     "training": ["misschien", "2", "-1", "jaa"],
