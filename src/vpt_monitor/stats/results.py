@@ -369,6 +369,12 @@ class EstimateTable:
         Which PSUs each domain touches and the stratum of each PSU, kept by the estimators
         for :meth:`degrees_of_freedom`; it follows :meth:`reindex` and a relabelling with
         ``attrs.evolve(table, domains=...)``. None for tables built by hand.
+    labeller : callable or None
+        ``labeller(domain) -> str``: how a domain is named when the table is printed
+        (:meth:`to_string`, ``repr``); None prints ``str(domain)``. Only printing uses it:
+        ``domains``, indexing and the frames keep the labels themselves. The monitor's
+        indicators attach one that names offices, layers and attributes in the language
+        of :func:`vpt_monitor.set_language`.
 
     Examples
     --------
@@ -410,6 +416,7 @@ class EstimateTable:
     domain_psus: DomainPSUs | None = attrs.field(default=None, kw_only=True, repr=False)
     interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
     covariance_cross: CrossProducts | None = attrs.field(default=None, kw_only=True, repr=False)
+    labeller: Callable[[Hashable], str] | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         size = len(self.domains)
@@ -787,13 +794,26 @@ class EstimateTable:
         html: str = frame._repr_html_()
         return html
 
-    def __repr__(self) -> str:
+    def to_string(self, *, labeller: Callable[[Hashable], str] | None = None) -> str:
+        """Return the table as printed: one row per domain (the first 30).
+
+        Parameters
+        ----------
+        labeller : callable, optional
+            ``labeller(domain) -> str`` names each domain; by default the table's own
+            ``labeller``, else ``str`` (parts of a tuple joined by ", ").
+        """
         ci = self.confidence_interval()
         header = (
             f"EstimateTable({self.kind}, {len(self)} domains, {ci.method} {ci.level:.0%} intervals)"
         )
+        name = labeller if labeller is not None else self.labeller
         texts = [
-            ", ".join(str(p) for p in label) if isinstance(label, tuple) else str(label)
+            name(label)
+            if name is not None
+            else ", ".join(str(p) for p in label)
+            if isinstance(label, tuple)
+            else str(label)
             for label in self.domains[:30]
         ]
         width = min(max([len("domain"), *(len(t) for t in texts)]) + 2, 42)
@@ -812,3 +832,6 @@ class EstimateTable:
         if len(self) > 30:
             rows.append(f"  ... {len(self) - 30} more domains")
         return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        return self.to_string()
