@@ -17,10 +17,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor import _format
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import By, Unit, wave_rows
 from vpt_monitor.indicators.aggression import victimisation
-from vpt_monitor.stats import EstimateTable
+from vpt_monitor.stats import EstimateTable, _print
 from vpt_monitor.stats.planning import detectable_difference, sample_size_proportion
 from vpt_monitor.stats.results import FLAGS
 
@@ -99,17 +100,32 @@ class PlanTable:
     def __repr__(self) -> str:
         what = f"margin {self.target:g}" if self.target is not None else "detectable change"
         lines = [f"PlanTable(wave {self.wave}, {len(self.domains)} domains, {what})"]
+        # fixed notation (see vpt_monitor.stats._print): shares to 3 significant digits,
+        # the detectable change to 4
+        heads = ("N", "n", "p", "deff", "needed", "invite", "detect")
+        cells = [
+            _print.fixed(self.population, 1),
+            [str(int(v)) for v in self.n],
+            _print.fixed(self.estimate, 3),
+            _print.fixed(self.deff, 3),
+            _print.fixed(self.needed, 1),
+            _print.fixed(self.invite, 1),
+            _print.fixed(self.detectable),
+        ]
+        widths = [
+            max(len(h), *(len(c) for c in column)) + 2
+            for h, column in zip(heads, cells, strict=True)
+        ]
         lines.append(
-            f"  {'domain':<24}{'N':>9}{'n':>7}{'p':>7}{'deff':>6}{'needed':>8}{'invite':>8}"
-            f"{'detect':>8}"
+            f"  {'domain':<24}" + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
         )
         for i, label in enumerate(self.domains):
-            text = str(getattr(label, "label", label))[:23]
+            text = _format.label(label)[:23]
             mark = "" if self.reachable[i] else "  (not reachable)"
             lines.append(
-                f"  {text:<24}{self.population[i]:9.0f}{self.n[i]:7d}{self.estimate[i]:7.3f}"
-                f"{self.deff[i]:6.2f}{self.needed[i]:8.0f}{self.invite[i]:8.0f}"
-                f"{self.detectable[i]:8.3f}{mark}"
+                f"  {text:<24}"
+                + "".join(f"{c[i]:>{w}}" for c, w in zip(cells, widths, strict=True))
+                + mark
             )
         return "\n".join(lines)
 
