@@ -217,7 +217,7 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
 
 
 def _data_error(error: Exception) -> str:
-    """The message of bad data, with the library's advice in the command's words."""
+    """Return the message of bad data, with the library's advice in the command's words."""
     return str(error).replace("read with ignore_unknown=True", "run with --ignore-unknown")
 
 
