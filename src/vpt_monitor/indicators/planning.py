@@ -62,6 +62,27 @@ class PlanTable:
         Confidence level.
     target : float or None
         The margin of error planned for (:func:`plan_sample`), or None.
+
+    Examples
+    --------
+    A plan for a margin of 4 points with 40% response, per group: the domains keep their
+    codes, the printed table names them in the language of
+    :func:`~vpt_monitor.set_language`.
+
+    >>> from vpt_monitor import Group, plan_sample
+    >>> from vpt_monitor.synth import simulate
+    >>> data = simulate(waves=(2016,), scale=0.2, seed=1)
+    >>> plan = plan_sample(data, by="group", margin=0.04, response_rate=0.4)
+    >>> plan
+    PlanTable(wave 2016, 2 domains, margin 0.04)
+      domain                        N    n      p  deff  needed  invite   detect
+      political office holders   2408  909  0.260  0.94     368     920  0.04368
+      employees                 58400  693  0.225  1.77     733    1833  0.08318
+    >>> employees = plan.domains.index(Group.EMPLOYEE)
+    >>> int(plan.needed[employees]), bool(plan.reachable[employees])
+    (733, True)
+    >>> plan.to_pandas()["invite"].to_dict()
+    {'politiek-ambtsdrager': 920.0, 'medewerker': 1833.0}
     """
 
     domains: tuple[Hashable, ...]
@@ -116,14 +137,16 @@ class PlanTable:
             max(len(h), *(len(c) for c in column)) + 2
             for h, column in zip(heads, cells, strict=True)
         ]
+        texts = [_format.label(label)[:40] for label in self.domains]
+        first = max([len("domain"), *map(len, texts)]) + 2
         lines.append(
-            f"  {'domain':<24}" + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
+            f"  {'domain':<{first}}"
+            + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
         )
-        for i, label in enumerate(self.domains):
-            text = _format.label(label)[:23]
+        for i, text in enumerate(texts):
             mark = "" if self.reachable[i] else "  (not reachable)"
             lines.append(
-                f"  {text:<24}"
+                f"  {text:<{first}}"
                 + "".join(f"{c[i]:>{w}}" for c, w in zip(cells, widths, strict=True))
                 + mark
             )
