@@ -325,3 +325,53 @@ def test_bad_csv_options_are_usage_errors(
     assert main([*args, *options]) == 2
     (line,) = _error_lines(capsys)
     assert expected in line
+
+
+# ---- --ignore-unknown: a file with a column the library does not know -----------------------
+
+
+@pytest.fixture
+def extra_column_folder(tmp_path: Path, survey_csv: str) -> Path:
+    frame = pd.read_csv(__import__("io").StringIO(survey_csv))
+    frame["interviewer_note"] = "called back"
+    return _data_folder(tmp_path, frame.to_csv(index=False))
+
+
+@pytest.mark.parametrize(
+    ("command", "options"), [("report", []), ("factsheets", ["--by", "office", "--no-pdf"])]
+)
+def test_ignore_unknown_passes_over_an_extra_column_and_says_so(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra_column_folder: Path,
+    command: str,
+    options: list[str],
+) -> None:
+    out = tmp_path / "out"
+    args = [command, "--data", str(extra_column_folder), "--out", str(out), *ADJUST, *options]
+    # refused without the flag: exit 1, the message names the column and the option
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "vpt-monitor: error: read_monitor: 1 problem(s)" in err
+    assert "column 'interviewer_note': unknown respondent column" in err
+    assert "run with --ignore-unknown" in err
+    assert "ignore_unknown=True" not in err  # the command's words, not the library's
+    assert not out.exists()
+    # read with it, and the output names the column passed over
+    assert main([*args, "--ignore-unknown"]) == 0
+    assert _error_lines(capsys) == []
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "columns not read: interviewer_note" in page
+
+
+def test_weight_takes_ignore_unknown_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra_column_folder: Path
+) -> None:
+    population = tmp_path / "population.csv"
+    population.write_text("variable,category,count\noffice,burgemeester,300\n")
+    args = ["weight", "--data", str(extra_column_folder), "--out", str(tmp_path / "w")]
+    args += ["--population", str(population), "--wave", "2016", *ADJUST]
+    assert main(args) == 1
+    assert "run with --ignore-unknown" in capsys.readouterr().err
+    main([*args, "--ignore-unknown"])  # read now; whatever the weighting says
+    assert "interviewer_note" not in capsys.readouterr().err

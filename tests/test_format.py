@@ -187,6 +187,37 @@ def test_the_language_of_printed_tables(data: object) -> None:
     assert "adjusted" in repr(table)
 
 
+def test_an_estimate_table_prints_labels_in_the_language_but_keeps_its_codes(
+    data: object,
+) -> None:
+    # The new-user trial: victimisation(by="office") printed 'ambtenaar' while change() of the
+    # same table printed 'employee'. Printing now names domains as ChangeTable does.
+    table = victimisation(data, by=("wave", "office"))  # type: ignore[arg-type]
+    assert (2016, Office.CIVIL_SERVANT) in table.domains  # the API keys are the codes
+    english = repr(table)
+    assert "2016, employee" in english
+    assert "ambtenaar" not in english
+    with fmt.language("nl"):
+        dutch = repr(table)
+        estimate = table[(2016, "ambtenaar")].estimate  # type: ignore[index]
+    assert "2016, overheidsmedewerker" in dutch
+    assert "employee" not in dutch
+    assert estimate == table[(2016, Office.CIVIL_SERVANT)].estimate  # type: ignore[index]
+    # the frames keep the codes; the labels are for reading only
+    frame = table.to_pandas()  # type: ignore[union-attr]
+    assert Office.CIVIL_SERVANT in frame.index.get_level_values("office")
+    # a labeller given to to_string wins over the table's own
+    shown = table.to_string(labeller=lambda d: "X" + str(d))  # type: ignore[union-attr]
+    assert "X(2016" in shown
+    # the labeller survives reindex; a labelled table of one attribute too
+    wide = table.reindex(table.domains[:2])  # type: ignore[union-attr]
+    assert "2014, employee" in repr(wide)
+    assert "ambtenaar" not in repr(wide)
+    with fmt.language("nl"):
+        groups = repr(victimisation(data, by="group", wave=2016))  # type: ignore[arg-type]
+    assert "politieke ambtsdragers" in groups
+
+
 # ---- change, trend and sensitivity as printed and as frames ---------------------------------
 
 

@@ -198,6 +198,7 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
         encoding=args.encoding,
         delimiter=args.delimiter,
         decimal=args.decimal,
+        ignore_unknown=args.ignore_unknown,
     )
     for what, design in (("respondents", "design"), ("organisations", "organisation_design")):
         if what == "organisations" and data.organisations["wave"].shape[0] == 0:
@@ -213,6 +214,11 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
                 "PSU; see the user guide, 'Design-based estimation')"
             ) from None
     return data
+
+
+def _data_error(error: Exception) -> str:
+    """Return the message of bad data, with the library's advice in the command's words."""
+    return str(error).replace("read with ignore_unknown=True", "run with --ignore-unknown")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -281,7 +287,7 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
         _say("error", str(error))
         return 2 if stage == "check the output folder" else 1
     except MonitorDataError as error:
-        _say("error", str(error))
+        _say("error", _data_error(error))
         return 1
     except OSError as error:
         _say("error", f"cannot {stage}: {_os_message(error)}")
@@ -434,7 +440,7 @@ def _weight(args: argparse.Namespace) -> int:
         _say("error", str(error))
         return 2 if stage == "check the output folder" else 1
     except MonitorDataError as error:
-        _say("error", str(error))
+        _say("error", _data_error(error))
         return 1
     except OSError as error:
         _say("error", f"cannot {stage}: {_os_message(error)}")
@@ -560,6 +566,12 @@ def _data_options(command: argparse.ArgumentParser) -> None:
         "--allow-outside",
         action="store_true",
         help="let the codebook name files outside its own folder",
+    )
+    command.add_argument(
+        "--ignore-unknown",
+        action="store_true",
+        help="pass over columns the library does not know instead of refusing the file "
+        "(as ignore_unknown = true in the codebook); the output lists the columns not read",
     )
     command.add_argument("--encoding", help="text encoding of CSV files (default utf-8)")
     command.add_argument(

@@ -12,7 +12,8 @@ bounds that are not negative (``25,1–27,0``) and with ``tot`` / ``to`` when a 
 (``-5,6 tot -2,0``), never as ``-5.6 - -2.0``. Nothing is written in scientific notation.
 
 The language of printed tables (``repr`` of :class:`~vpt_monitor.ChangeTable`,
-:class:`~vpt_monitor.TrendTable`, :class:`~vpt_monitor.SensitivityResult`) is English unless
+:class:`~vpt_monitor.TrendTable`, :class:`~vpt_monitor.SensitivityResult`, and the domain
+labels of an :class:`~vpt_monitor.stats.EstimateTable` made by an indicator) is English unless
 :func:`set_language` says otherwise; the report and the factsheets take ``language=`` and
 default to Dutch.
 
@@ -91,8 +92,8 @@ def set_language(value: str) -> str:
     """Set the language of printed tables, ``"nl"`` or ``"en"``; return the previous one.
 
     The report and the factsheets take their own ``language=`` (Dutch by default); this
-    setting is for what Python prints: change and trend tables and the maturity sensitivity
-    summary.
+    setting is for what Python prints: change and trend tables, the maturity sensitivity
+    summary and the domain labels of the indicators' estimate tables.
 
     Examples
     --------

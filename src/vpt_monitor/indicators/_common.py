@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor import _format
 from vpt_monitor._codes import GROUPS, LAYERS, OFFICES
 from vpt_monitor.data import MonitorData
 from vpt_monitor.stats import Estimate, EstimateTable
@@ -159,6 +160,33 @@ class Unit:
             position = np.searchsorted(found, np.where(known, values, 0.0))
             return np.where(known, position, -1).astype(np.intp)
         return values.astype(np.intp)
+
+
+@attrs.frozen
+class DomainLabels:
+    """Names a table's domains when it is printed, in the language of ``set_language``.
+
+    Attached to the tables of the indicators as ``EstimateTable.labeller``: offices, layers,
+    groups and declared attributes are shown by their labels ("civil servant", or in Dutch
+    "overheidsmedewerker") as :class:`~vpt_monitor.ChangeTable` shows them, while
+    ``table.domains`` keeps the codes. The language is read when the table is printed.
+    """
+
+    attributes: tuple[Any, ...]
+
+    def __call__(self, domain: Hashable) -> str:
+        parts = domain if isinstance(domain, tuple) else (domain,)
+        if len(parts) != len(self.attributes):  # "all", or a table relabelled by hand
+            return _format.label(domain)
+        return ", ".join(
+            _format.label(part, attribute=attribute)
+            for part, attribute in zip(parts, self.attributes, strict=True)
+        )
+
+
+def domain_labels(unit: Unit, names: tuple[str, ...]) -> DomainLabels:
+    """Return the labeller of the domains of ``names`` (see :class:`DomainLabels`)."""
+    return DomainLabels(tuple(unit.attributes.get(name) for name in names))
 
 
 def wave_rows(unit: Unit, names: tuple[str, ...], wave: int | None) -> Mask | None:
@@ -383,7 +411,13 @@ def _estimate(
         mapped = tuple(values[int(p)] for values, p in zip(value_sets, parts, strict=True))
         relabelled.append(mapped[0] if len(mapped) == 1 else mapped if mapped else "all")
     selected = table.reindex(kept)
-    selected = attrs.evolve(selected, domains=relabelled, by=names, notes=result_notes)
+    selected = attrs.evolve(
+        selected,
+        domains=relabelled,
+        by=names,
+        notes=result_notes,
+        labeller=domain_labels(unit, names),
+    )
     if not names:  # a sub-population without domains: one estimate
         if selected.domains:
             return selected["all"]

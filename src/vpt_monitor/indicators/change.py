@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor import _format
-from vpt_monitor.stats import ConfidenceInterval, EstimateTable, _distributions
+from vpt_monitor.stats import ConfidenceInterval, EstimateTable, _distributions, _print
 from vpt_monitor.stats._design_ci import t_quantile
 from vpt_monitor.stats._validation import check_choice, check_level
 
@@ -327,12 +327,11 @@ class ChangeTable:
 
 
 def _decimals(values: NDArray[np.float64], significant: int = 4) -> int:
-    """Decimals that show ``significant`` digits of the largest finite value (0 to 8)."""
-    finite = np.abs(values[np.isfinite(values)])
-    largest = float(finite.max()) if finite.size else 0.0
-    if largest == 0.0:
-        return 2
-    return int(min(max(significant - 1 - np.floor(np.log10(largest)), 0), 8))
+    """Decimals that show ``significant`` digits of the largest finite value.
+
+    The rule of every printed result (see ``vpt_monitor.stats._print``).
+    """
+    return _print.decimals(values, significant)
 
 
 def _parts(row: Hashable) -> tuple[Any, ...]:

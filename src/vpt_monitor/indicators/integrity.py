@@ -13,6 +13,7 @@ from vpt_monitor.indicators._common import (
     Unit,
     _names,
     any_of,
+    domain_labels,
     single,
     universe,
     wave_rows,
@@ -265,5 +266,6 @@ def violation_rate(
         level=level,
         notes=notes,
         covariance=np.diag(se**2),
+        labeller=domain_labels(unit, names),
     )
     return table.reindex(universe(unit, names))

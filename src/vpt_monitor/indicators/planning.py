@@ -17,10 +17,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor import _format
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import By, Unit, wave_rows
 from vpt_monitor.indicators.aggression import victimisation
-from vpt_monitor.stats import EstimateTable
+from vpt_monitor.stats import EstimateTable, _print
 from vpt_monitor.stats.planning import detectable_difference, sample_size_proportion
 from vpt_monitor.stats.results import FLAGS
 
@@ -61,6 +62,27 @@ class PlanTable:
         Confidence level.
     target : float or None
         The margin of error planned for (:func:`plan_sample`), or None.
+
+    Examples
+    --------
+    A plan for a margin of 4 points with 40% response, per group: the domains keep their
+    codes, the printed table names them in the language of
+    :func:`~vpt_monitor.set_language`.
+
+    >>> from vpt_monitor import Group, plan_sample
+    >>> from vpt_monitor.synth import simulate
+    >>> data = simulate(waves=(2016,), scale=0.2, seed=1)
+    >>> plan = plan_sample(data, by="group", margin=0.04, response_rate=0.4)
+    >>> plan
+    PlanTable(wave 2016, 2 domains, margin 0.04)
+      domain                        N    n      p  deff  needed  invite   detect
+      political office holders   2408  909  0.260  0.94     368     920  0.04368
+      employees                 58400  693  0.225  1.77     733    1833  0.08318
+    >>> employees = plan.domains.index(Group.EMPLOYEE)
+    >>> int(plan.needed[employees]), bool(plan.reachable[employees])
+    (733, True)
+    >>> plan.to_pandas()["invite"].to_dict()
+    {'politiek-ambtsdrager': 920.0, 'medewerker': 1833.0}
     """
 
     domains: tuple[Hashable, ...]
@@ -99,17 +121,34 @@ class PlanTable:
     def __repr__(self) -> str:
         what = f"margin {self.target:g}" if self.target is not None else "detectable change"
         lines = [f"PlanTable(wave {self.wave}, {len(self.domains)} domains, {what})"]
+        # fixed notation (see vpt_monitor.stats._print): shares to 3 significant digits,
+        # the detectable change to 4
+        heads = ("N", "n", "p", "deff", "needed", "invite", "detect")
+        cells = [
+            _print.fixed(self.population, 1),
+            [str(int(v)) for v in self.n],
+            _print.fixed(self.estimate, 3),
+            _print.fixed(self.deff, 3),
+            _print.fixed(self.needed, 1),
+            _print.fixed(self.invite, 1),
+            _print.fixed(self.detectable),
+        ]
+        widths = [
+            max(len(h), *(len(c) for c in column)) + 2
+            for h, column in zip(heads, cells, strict=True)
+        ]
+        texts = [_format.label(label)[:40] for label in self.domains]
+        first = max([len("domain"), *map(len, texts)]) + 2
         lines.append(
-            f"  {'domain':<24}{'N':>9}{'n':>7}{'p':>7}{'deff':>6}{'needed':>8}{'invite':>8}"
-            f"{'detect':>8}"
+            f"  {'domain':<{first}}"
+            + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
         )
-        for i, label in enumerate(self.domains):
-            text = str(getattr(label, "label", label))[:23]
+        for i, text in enumerate(texts):
             mark = "" if self.reachable[i] else "  (not reachable)"
             lines.append(
-                f"  {text:<24}{self.population[i]:9.0f}{self.n[i]:7d}{self.estimate[i]:7.3f}"
-                f"{self.deff[i]:6.2f}{self.needed[i]:8.0f}{self.invite[i]:8.0f}"
-                f"{self.detectable[i]:8.3f}{mark}"
+                f"  {text:<{first}}"
+                + "".join(f"{c[i]:>{w}}" for c, w in zip(cells, widths, strict=True))
+                + mark
             )
         return "\n".join(lines)
 

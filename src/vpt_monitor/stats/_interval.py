@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor.stats import _print
 from vpt_monitor.stats._arrays import read_only
 
 __all__ = ["ConfidenceInterval"]
@@ -83,9 +84,10 @@ class ConfidenceInterval:
         return pd.DataFrame({"low": np.atleast_1d(self.low), "high": np.atleast_1d(self.high)})
 
     def __repr__(self) -> str:
-        if isinstance(self.low, float):
-            bounds = f"low={self.low:.6g}, high={self.high:.6g}"
+        if isinstance(self.low, float):  # fixed notation, never 3.2e-05 (stats._print)
+            low, high = (_print.fixed_one(v, 6) for v in (self.low, self.high))
+            bounds = f"low={low}, high={high}"
         else:
-            with np.printoptions(precision=6, threshold=20):
+            with np.printoptions(precision=6, threshold=20, suppress=True):
                 bounds = f"low={self.low!r}, high={self.high!r}"
         return f"ConfidenceInterval({bounds}, level={self.level:g}, method={self.method!r})"

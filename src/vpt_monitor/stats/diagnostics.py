@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt_monitor.stats import _print
 from vpt_monitor.stats._inputs import label_codes
 from vpt_monitor.stats._labels import show
 from vpt_monitor.stats.design import ReplicateDesign, SurveyDesign
@@ -149,25 +150,22 @@ class WeightDiagnostics:
 
     def __str__(self) -> str:
         head = ["domain", "n", "min", "median", "max", "max/min", "deff", "n_eff"]
-        lines = []
-        for i, label in enumerate(self.domains):
-            w = self.weights
-            lines.append(
-                [
-                    show(label).strip("'"),
-                    f"{w['n'][i]:.0f}",
-                    f"{w['minimum'][i]:.4g}",
-                    f"{w['median'][i]:.4g}",
-                    f"{w['maximum'][i]:.4g}",
-                    f"{w['ratio'][i]:.3g}",
-                    f"{w['deff'][i]:.3f}",
-                    f"{w['n_effective'][i]:.1f}",
-                ]
-            )
+        w = self.weights
+        # fixed notation per column, never 1.235e+05 (see vpt_monitor.stats._print)
+        columns = [
+            [show(label).strip("'") for label in self.domains],
+            [f"{v:.0f}" for v in w["n"]],
+            _print.fixed(w["minimum"]),
+            _print.fixed(w["median"]),
+            _print.fixed(w["maximum"]),
+            _print.fixed(w["ratio"], 3),
+            [f"{v:.3f}" for v in w["deff"]],
+            [f"{v:.1f}" for v in w["n_effective"]],
+        ]
         if self.g is not None:
             head += ["g min", "g max"]
-            for i, line in enumerate(lines):
-                line += [f"{self.g['minimum'][i]:.4g}", f"{self.g['maximum'][i]:.4g}"]
+            columns += [_print.fixed(self.g["minimum"]), _print.fixed(self.g["maximum"])]
+        lines = [list(row) for row in zip(*columns, strict=True)]
         widths = [max(len(r[j]) for r in [head, *lines]) for j in range(len(head))]
         text = [
             "  ".join(

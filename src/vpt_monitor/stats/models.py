@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.stats import _design_ci, _distributions, _formula, _glm, variance
+from vpt_monitor.stats import _design_ci, _distributions, _formula, _glm, _print, variance
 from vpt_monitor.stats._inputs import check_na
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._test_result import TestResult
@@ -276,17 +276,23 @@ class GLMResult:
             + ")"
         )
         width = min(max([len("term"), *(len(name) for name in self.names)]) + 2, 40)
-        rows = [header, f"  {'term':<{width}}{'estimate':>12}{'se':>11}{'t':>9}{'p':>10}"]
+        # fixed notation, never 3.2e-05 (see vpt_monitor.stats._print); each coefficient to
+        # its own 5 (se 4) significant digits, as coefficients differ in scale
+        params = [_print.fixed_one(b, 5) for b in self.params]
+        errors = [_print.fixed_one(se) for se in self.standard_errors]
+        first = max([12, *(len(b) + 2 for b in params)])
+        second = max([11, *(len(se) + 2 for se in errors)])
+        rows = [
+            header,
+            f"  {'term':<{width}}{'estimate':>{first}}{'se':>{second}}{'t':>9}{'p':>10}",
+        ]
         for name, b, se, t, p in zip(
-            self.names,
-            self.params,
-            self.standard_errors,
-            self.statistics,
-            self.p_values,
-            strict=True,
+            self.names, params, errors, self.statistics, self.p_values, strict=True
         ):
             shown = "<0.0001" if p < 1e-4 else f"{p:.4f}"
-            rows.append(f"  {name[: width - 1]:<{width}}{b:12.5g}{se:11.4g}{t:9.3f}{shown:>10}")
+            rows.append(
+                f"  {name[: width - 1]:<{width}}{b:>{first}}{se:>{second}}{t:9.3f}{shown:>10}"
+            )
         return "\n".join(rows)
 
     # -- questions about the fitted model --------------------------------------------------

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.stats import _design_ci, _reliability
+from vpt_monitor.stats import _design_ci, _print, _reliability
 from vpt_monitor.stats._arrays import read_only
 from vpt_monitor.stats._incidence import DomainPSUs
 from vpt_monitor.stats._interval import ConfidenceInterval
@@ -265,9 +265,11 @@ class Estimate:
 
     def __repr__(self) -> str:
         extra = f", flags={self.flags}" if self.flags else ""
+        # fixed notation, never 3.2e-05 (see vpt_monitor.stats._print)
         return (
-            f"Estimate({self.kind}: {self.estimate:.6g}, se={self.standard_error:.4g}, "
-            f"df={self.df:g}, n={self.n}, deff={self.deff:.3g}{extra})"
+            f"Estimate({self.kind}: {_print.fixed_one(self.estimate, 6)}, "
+            f"se={_print.fixed_one(self.standard_error)}, df={_print.count(self.df)}, "
+            f"n={self.n}, deff={_print.fixed_one(self.deff, 3)}{extra})"
         )
 
 
@@ -369,6 +371,22 @@ class EstimateTable:
         Which PSUs each domain touches and the stratum of each PSU, kept by the estimators
         for :meth:`degrees_of_freedom`; it follows :meth:`reindex` and a relabelling with
         ``attrs.evolve(table, domains=...)``. None for tables built by hand.
+    labeller : callable or None
+        ``labeller(domain) -> str``: how a domain is named when the table is printed
+        (:meth:`to_string`, ``repr``); None prints ``str(domain)``. Only printing uses it:
+        ``domains``, indexing and the frames keep the labels themselves. The monitor's
+        indicators attach one that names offices, layers and attributes in the language
+        of :func:`vpt_monitor.set_language`.
+
+    Notes
+    -----
+    Printing (``repr``, :meth:`to_string`) writes numbers in fixed notation, never as
+    ``3.2e-05``: each column gets one number of decimals, enough to show its largest value
+    to 4 significant digits (at most 12 decimals), less the trailing zeros every value of
+    the column has; the estimate and its bounds share their decimals. A value far below its
+    column's largest prints as zero there; the attributes and :meth:`to_pandas` keep every
+    digit. :class:`Estimate`, :class:`ConfidenceInterval`, fitted models, weight
+    diagnostics and the monitor's change, trend and plan tables print by the same rule.
 
     Examples
     --------
@@ -410,6 +428,7 @@ class EstimateTable:
     domain_psus: DomainPSUs | None = attrs.field(default=None, kw_only=True, repr=False)
     interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
     covariance_cross: CrossProducts | None = attrs.field(default=None, kw_only=True, repr=False)
+    labeller: Callable[[Hashable], str] | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         size = len(self.domains)
@@ -828,28 +847,61 @@ class EstimateTable:
         html: str = frame._repr_html_()
         return html
 
-    def __repr__(self) -> str:
+    def to_string(self, *, labeller: Callable[[Hashable], str] | None = None) -> str:
+        """Return the table as printed: one row per domain (the first 30).
+
+        Parameters
+        ----------
+        labeller : callable, optional
+            ``labeller(domain) -> str`` names each domain; by default the table's own
+            ``labeller``, else ``str`` (parts of a tuple joined by ", ").
+        """
         ci = self.confidence_interval()
         header = (
             f"EstimateTable({self.kind}, {len(self)} domains, {ci.method} {ci.level:.0%} intervals)"
         )
+        name = labeller if labeller is not None else self.labeller
         texts = [
-            ", ".join(str(p) for p in label) if isinstance(label, tuple) else str(label)
+            name(label)
+            if name is not None
+            else ", ".join(str(p) for p in label)
+            if isinstance(label, tuple)
+            else str(label)
             for label in self.domains[:30]
         ]
         width = min(max([len("domain"), *(len(t) for t in texts)]) + 2, 42)
+        shown = len(texts)
+        # fixed notation (see vpt_monitor.stats._print): estimate and bounds share decimals
+        values = [self.estimate[:shown], np.asarray(ci.low)[:shown], np.asarray(ci.high)[:shown]]
+        digits = _print.decimals(np.concatenate(values))
+        cells = [
+            [_print.write(v, digits) for v in values[0]],
+            _print.fixed(self.standard_error[:shown]),
+            [_print.write(v, digits) for v in values[1]],
+            [_print.write(v, digits) for v in values[2]],
+            [str(int(v)) for v in self.n[:shown]],
+        ]
+        heads = ("estimate", "se", "low", "high", "n")
+        widths = [
+            max(len(h), *(len(c) for c in column)) + 2
+            for h, column in zip(heads, cells, strict=True)
+        ]
         rows = [
             header,
-            f"  {'domain':<{width}}{'estimate':>12}{'se':>11}{'low':>11}{'high':>11}{'n':>8}",
+            f"  {'domain':<{width}}"
+            + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)),
         ]
         flags = self.flags
         for i, text in enumerate(texts):
             note = f"  [{','.join(flags[i])}]" if flags[i] else ""
             rows.append(
-                f"  {text[: width - 1]:<{width}}{self.estimate[i]:12.5g}"
-                f"{self.standard_error[i]:11.4g}{np.asarray(ci.low)[i]:11.4g}"
-                f"{np.asarray(ci.high)[i]:11.4g}{self.n[i]:8d}{note}"
+                f"  {text[: width - 1]:<{width}}"
+                + "".join(f"{c[i]:>{w}}" for c, w in zip(cells, widths, strict=True))
+                + note
             )
         if len(self) > 30:
             rows.append(f"  ... {len(self) - 30} more domains")
         return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        return self.to_string()

@@ -1,0 +1,94 @@
+"""Printed results use fixed notation (new-user trial: an SE printed as 3.2e-05).
+
+The rule (vpt_monitor.stats._print): one number of decimals per column, enough for the
+column's largest value to show 4 significant digits (3 for design effects and ratios), never
+scientific notation; a single value (Estimate, ConfidenceInterval) to its own digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from vpt_monitor import detectable_change, plan_sample
+from vpt_monitor._format import language
+from vpt_monitor.stats import SurveyDesign, glm, mean, total, weight_diagnostics
+from vpt_monitor.stats._print import decimals, fixed, fixed_one
+from vpt_monitor.synth import simulate
+
+SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+
+RNG = np.random.default_rng(7)
+Y = RNG.normal(loc=1.0, size=60)
+BY = np.arange(60) % 3
+DESIGN = SurveyDesign(weights=np.ones(60), clusters=np.arange(60) // 2)
+
+
+@pytest.mark.parametrize("scale", [1e-5, 1e-9, 1.0, 1e9, 1e13])
+def test_an_estimate_table_prints_tiny_and_huge_values_in_fixed_notation(scale: float) -> None:
+    table = mean(Y * scale, DESIGN, by=BY)
+    text = repr(table)
+    assert not SCIENTIFIC.search(text), text
+    # the standard error keeps its significant digits: 4 for the column's largest
+    se = fixed(table.standard_error)
+    assert all(cell in text for cell in se)
+    largest = max(table.standard_error)
+    shown = float(se[int(np.argmax(table.standard_error))])
+    assert shown == pytest.approx(largest, rel=1e-3)
+
+
+def test_a_tiny_standard_error_is_shown_with_its_digits() -> None:
+    table = mean(Y * 1e-4, DESIGN, by=BY)
+    rows = repr(table).splitlines()[2:]
+    se = float(rows[0].split()[2])
+    assert 0 < se == pytest.approx(table.standard_error[0], rel=1e-3)
+    assert "0.0000" in rows[0]  # fixed notation, e.g. 0.00002567
+
+
+@pytest.mark.parametrize("scale", [1e-7, 1.0, 1e12])
+def test_an_estimate_and_its_interval_print_in_fixed_notation(scale: float) -> None:
+    estimate = mean(Y * scale, DESIGN)
+    text = repr(estimate) + repr(estimate.confidence_interval())
+    assert not SCIENTIFIC.search(text), text
+    number = float(re.search(r"mean: (-?[\d.]+)", text).group(1))  # type: ignore[union-attr]
+    assert number == pytest.approx(estimate.estimate, rel=1e-5)
+    assert "df=29," in text  # degrees of freedom whole
+    big = total(Y * scale, DESIGN)
+    assert not SCIENTIFIC.search(repr(big))
+
+
+def test_weight_diagnostics_print_large_weights_whole() -> None:
+    weights = np.where(np.arange(60) % 2 == 0, 123456.7, 0.00004321)
+    text = str(weight_diagnostics(SurveyDesign(weights=weights)))
+    assert not SCIENTIFIC.search(text), text
+    assert "123457" in text  # was 1.235e+05
+
+
+def test_a_model_prints_small_coefficients_in_fixed_notation() -> None:
+    data = {"y": Y, "x": np.linspace(0, 1e6, 60)}
+    fit = glm("y ~ x", data, DESIGN)
+    text = repr(fit)
+    assert not SCIENTIFIC.search(text), text
+
+
+def test_plan_tables_print_in_fixed_notation_with_labels() -> None:
+    data = simulate(waves=(2014, 2016), scale=0.3, seed=2)
+    for plan in (plan_sample(data, response_rate=0.4), detectable_change(data, by="office")):
+        text = repr(plan)
+        assert not SCIENTIFIC.search(text), text
+        assert "employee" in text
+    with language("nl"):  # the domains named as in the other printed tables
+        assert "overheidsmedewerker" in repr(plan_sample(data))
+
+
+def test_the_rule() -> None:
+    assert decimals([0.000032, 0.00001]) == 8
+    assert decimals([123456.0]) == 0
+    assert decimals([1e-30]) == 12  # at most 12 decimals
+    assert decimals([float("nan")]) == 2
+    assert fixed([0.25, float("inf"), -0.00001]) == ["0.25", "inf", "0.00"]
+    assert fixed([1.0, 1.5, 4.0]) == ["1.0", "1.5", "4.0"]  # zeros all share are dropped
+    assert fixed_one(-0.0) == "0"
+    assert fixed_one(1.5e15) == "1500000000000000"
