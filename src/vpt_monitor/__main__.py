@@ -252,10 +252,40 @@ def _factsheets(args: argparse.Namespace) -> int:
     return _write(args, build, "factsheets")
 
 
+def _failed(error: Exception, stage: str) -> int:
+    """Say what went wrong in one line and return the command's exit status.
+
+    2: the command was used wrongly (options, the output folder, files that cannot be
+    opened); 1: the data or the population counts were refused; 3: a bug of the library.
+    """
+    from vpt_monitor.data import MonitorDataError
+    from vpt_monitor.report import ReportError
+
+    if isinstance(error, _UsageError):
+        _say("error", str(error))
+        return 2
+    if isinstance(error, ReportError):
+        _say("error", str(error))
+        return 2 if stage == "check the output folder" else 1
+    if isinstance(error, MonitorDataError):
+        _say("error", _data_error(error))
+        return 1
+    if isinstance(error, OSError):
+        _say("error", f"cannot {stage}: {_os_message(error)}")
+        return 2
+    if isinstance(error, ValueError | ImportError):
+        _say("error", str(error))
+        return 1
+    _say(
+        "internal error",
+        f"{type(error).__name__}: {error} (while trying to {stage}); please report it",
+    )
+    return 3
+
+
 def _write(args: argparse.Namespace, build: Any, what: str) -> int:
     """Read (or simulate) the data, then ``build(data, out)``; one line for every problem."""
-    from vpt_monitor.data import MonitorDataError
-    from vpt_monitor.report import ReportError, check_target
+    from vpt_monitor.report import check_target
 
     out = Path(args.out)
     stage = "find the data"
@@ -280,27 +310,8 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
         )
         _say("error", f"interrupted while trying to {stage}; {kept}")
         return 130
-    except _UsageError as error:
-        _say("error", str(error))
-        return 2
-    except ReportError as error:
-        _say("error", str(error))
-        return 2 if stage == "check the output folder" else 1
-    except MonitorDataError as error:
-        _say("error", _data_error(error))
-        return 1
-    except OSError as error:
-        _say("error", f"cannot {stage}: {_os_message(error)}")
-        return 2
-    except (ValueError, ImportError) as error:
-        _say("error", str(error))
-        return 1
-    except Exception as error:  # a bug: one line for the user, not a traceback
-        _say(
-            "internal error",
-            f"{type(error).__name__}: {error} (while trying to {stage}); please report it",
-        )
-        return 3
+    except Exception as error:  # one line for the user, never a traceback
+        return _failed(error, stage)
     print(f"{out / 'index.html'}")
     return 0
 
@@ -385,8 +396,7 @@ def _weighted_files(args: argparse.Namespace, plan: _Plan, weighting: Any) -> di
 
 def _weight(args: argparse.Namespace) -> int:
     """Weight a wave to population counts; write the weighted files and the report."""
-    from vpt_monitor.data import MonitorDataError
-    from vpt_monitor.report import ReportError, check_target
+    from vpt_monitor.report import check_target
     from vpt_monitor.report.content import Steps
     from vpt_monitor.report.write import write_folder
 
@@ -433,27 +443,8 @@ def _weight(args: argparse.Namespace) -> int:
         )
         _say("error", f"interrupted while trying to {stage}; {kept}")
         return 130
-    except _UsageError as error:
-        _say("error", str(error))
-        return 2
-    except ReportError as error:
-        _say("error", str(error))
-        return 2 if stage == "check the output folder" else 1
-    except MonitorDataError as error:
-        _say("error", _data_error(error))
-        return 1
-    except OSError as error:
-        _say("error", f"cannot {stage}: {_os_message(error)}")
-        return 2
-    except (ValueError, ImportError) as error:
-        _say("error", str(error))
-        return 1
-    except Exception as error:  # a bug: one line for the user, not a traceback
-        _say(
-            "internal error",
-            f"{type(error).__name__}: {error} (while trying to {stage}); please report it",
-        )
-        return 3
+    except Exception as error:  # one line for the user, never a traceback
+        return _failed(error, stage)
     print(f"{out / 'index.html'}")
     return 0
 

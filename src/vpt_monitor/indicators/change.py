@@ -8,7 +8,7 @@ once, and a warning where the questionnaire or fieldwork changed between the wav
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -543,6 +543,29 @@ def change(
 UNTESTABLE = ("boundary", "zero_variance", "no_df", "empty", "not_measured")
 
 
+def _rules(
+    flags: Sequence[Sequence[str]],
+    ok: NDArray[np.bool_],
+    why: Sequence[Sequence[str]],
+    estimates: Iterable[tuple[int, int]],
+) -> tuple[bool, list[str]]:
+    """Whether a comparison of the ``(wave, position)`` estimates can be tested, and why not.
+
+    An estimate without a usable variance (an untestable flag) makes the comparison
+    untestable; one that breaks a publication rule makes it unreliable. The notes say which
+    wave and what, in the words of the table's reliability.
+    """
+    usable, notes = True, []
+    for wave, i in estimates:
+        bad = [f for f in flags[i] if f in UNTESTABLE]
+        if bad:
+            usable = False
+            notes.append(f"{wave}: {', '.join(bad)} (no variance to test with)")
+        elif not ok[i]:
+            notes.append(f"{wave}: {'; '.join(why[i])}")
+    return usable, notes
+
+
 def _judged(
     table: EstimateTable,
     first: NDArray[np.intp],
@@ -565,15 +588,9 @@ def _judged(
         if not present[r]:
             reasons.append("not in both waves")
             continue
-        notes = []
-        usable = True
-        for wave, i in zip(waves, (int(first[r]), int(second[r])), strict=True):
-            bad = [f for f in flags[i] if f in UNTESTABLE]
-            if bad:
-                usable = False
-                notes.append(f"{wave}: {', '.join(bad)} (no variance to test with)")
-            elif not ok[i]:
-                notes.append(f"{wave}: {'; '.join(why[i])}")
+        usable, notes = _rules(
+            flags, ok, why, zip(waves, (int(first[r]), int(second[r])), strict=True)
+        )
         testable[r] = usable
         reliable[r] = usable and not notes
         reasons.append("; ".join(notes))
@@ -948,16 +965,8 @@ def trend(
         if not enough[r]:
             reasons.append("no segment with two waves")
             continue
-        notes, usable = [], True
-        for w, i in sorted(positions[row].items()):
-            if i not in involved[r]:
-                continue
-            bad = [f for f in flags[i] if f in UNTESTABLE]
-            if bad:
-                usable = False
-                notes.append(f"{w}: {', '.join(bad)} (no variance to test with)")
-            elif not ok[i]:
-                notes.append(f"{w}: {'; '.join(why[i])}")
+        used = [(w, i) for w, i in sorted(positions[row].items()) if i in involved[r]]
+        usable, notes = _rules(flags, ok, why, used)
         testable[r] = usable
         reliable[r] = usable and not notes
         reasons.append("; ".join(notes))
