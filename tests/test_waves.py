@@ -566,11 +566,19 @@ def test_a_trend_row_has_reliable_and_reasons_as_a_change_row() -> None:
 
 
 def test_change_trend_and_the_adjustments_cite_their_references() -> None:
-    from numpydoc.docscrape import FunctionDoc
+    import inspect
+    import re
 
     from vpt_monitor import change, incidence, trend, violation_rate
     from vpt_monitor.indicators.change import adjust_p_values
 
+    def references(function: object) -> str:
+        # the numpydoc section: "References", a rule of dashes, then entries up to the next
+        # section (tests need no numpydoc installed)
+        doc = inspect.getdoc(function) or ""
+        found = re.search(r"^References\n-{10}\n(.*?)(?:^\w[\w ]*\n-{3,}\n|\Z)", doc, re.M | re.S)
+        return found.group(1).strip() if found else ""
+
     for function in (change, trend, adjust_p_values, violation_rate, incidence):
-        assert FunctionDoc(function)["References"], function.__name__
-    assert "Holm, S. (1979)" in "\n".join(FunctionDoc(adjust_p_values)["References"])
+        assert references(function).startswith(".. [1]"), function
+    assert "Holm, S. (1979)" in references(adjust_p_values)
