@@ -66,7 +66,9 @@ def test_declared_codes_that_differ_only_in_case_match_exactly_only() -> None:
     )
     assert read.respondents["band"][:4].tolist() == [0, 1, 2, 2]  # 'B' and 'b ' are 'b'
     frame["band"] = (["ab", "Ab"] * len(frame))[: len(frame)]  # 'Ab': 'ab' or 'AB'?
-    with pytest.raises(MonitorDataError, match="band='Ab': not a code of 'band'"):
+    with pytest.raises(
+        MonitorDataError, match=r"band='Ab' on [\d,]+ rows \(1, 3, 5, \.\.\.\): not a code"
+    ):
         MonitorData.from_columns(
             frame,
             DATA.to_pandas("incidents"),
@@ -83,3 +85,22 @@ def test_by_names_and_domain_labels_ignore_case_and_suggest() -> None:
         victimisation(DATA, by="provnce")
     with pytest.raises(KeyError, match=r"did you mean \(2016, 'burgemeester'\)\?"):
         table[(2016, "burgemeestr")]
+
+
+def test_codes_ignore_accents_when_unambiguous(tmp_path: Path) -> None:
+    # the province's official spelling was refused with "did you mean 'fryslan'?"
+    frame = DATA.to_pandas().astype({"province": object})
+    frisian = frame["province"] == "fryslan"
+    assert frisian.any()
+    frame.loc[frisian, "province"] = "Fryslân"
+    path = tmp_path / "wave.csv"
+    frame.to_csv(path, index=False)
+    read = read_monitor(path, lonely_psu="adjust")
+    assert np.array_equal(read.respondents["province"], DATA.respondents["province"])
+
+
+def test_declared_codes_that_differ_only_in_accents_match_exactly_only() -> None:
+    from vpt_monitor.stats._match import positions
+
+    assert positions(["café", "cafe", "CAFÉ"], ["cafe", "café"]).tolist() == [1, 0, -1]
+    assert positions(["CAFÉ", "Cafe"], ["cafe"]).tolist() == [0, 0]

@@ -130,3 +130,120 @@ def test_infeasible_bounds_and_waves(tmp_path: Path) -> None:
         once.weight(path, wave=2024)
     both = once.weight(path, wave=2022).data
     assert len(both.design.calibration) == 2
+
+
+@pytest.mark.parametrize(
+    ("count", "delimiter"),
+    [
+        ("290.000", ";"),
+        ('"290,000"', ","),
+        ("290,000", ";"),
+        ("1.234.567", ";"),
+        ("290 000", ";"),
+        ("290\u00a0000", ","),
+        ("1.234,5", ";"),
+    ],
+)
+def test_counts_with_thousands_grouping_are_refused(
+    tmp_path: Path, count: str, delimiter: str
+) -> None:
+    # 290.000 in a Dutch file was read as 290: wrong weights and no error
+    text = (
+        f"variable{delimiter}category{delimiter}count\n"
+        f"office{delimiter}burgemeester{delimiter}{count}\n"
+        f"office{delimiter}wethouder{delimiter}1400\noffice{delimiter}raadslid{delimiter}8500\n"
+    )
+    with pytest.raises(PopulationError) as caught:
+        _data().weight(_write(tmp_path, text), wave=2024)
+    assert caught.value.problems == [
+        f"counts.csv:2: the count of office 'burgemeester' is {count.strip(chr(34))!r}, "
+        "written with thousands grouping (or a decimal mark followed by three digits); it is "
+        "not read, as it may mean either. Write counts in plain digits, without separators "
+        f"({''.join(c for c in count if c.isdigit())} if the separators group thousands)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "value"), [("342", 342.0), ("341,5", 341.5), ("341.25", 341.25), ("3420.000", 3420.0)]
+)
+def test_counts_with_an_unmistakable_decimal_mark_are_read(
+    tmp_path: Path, count: str, value: float
+) -> None:
+    text = (
+        "variable;category;count\n"
+        f"office;burgemeester;{count}\noffice;wethouder;1400\noffice;raadslid;8500\n"
+    )
+    result = _data().weight(_write(tmp_path, text), wave=2024)
+    assert result.margins[0]["population"] == value
+
+
+def test_a_frame_of_numbers_is_read_as_numbers() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "variable": ["office"] * 3,
+            "category": OFFICES,
+            "count": [342.125, 1400.0, 8500.0],
+        }
+    )
+    result = _data().weight(frame, wave=2024)
+    assert result.margins[0]["population"] == 342.125
+
+
+def test_dutch_header(tmp_path: Path) -> None:
+    text = (
+        "Variabele;Categorie;Aantal\n"
+        "office;burgemeester;342\noffice;wethouder;1400\noffice;raadslid;8500\n"
+    )
+    result = _data().weight(_write(tmp_path, text), wave=2024)
+    assert [m["population"] for m in result.margins] == [342, 1400, 8500]
+    with pytest.raises(PopulationError, match=r"or in Dutch variabele, categorie, aantal"):
+        _data().weight(_write(tmp_path, "var;cat;n\noffice;raadslid;1\n"), wave=2024)
+
+
+def test_a_refused_count_is_the_only_problem_reported(tmp_path: Path) -> None:
+    # the refused line used to bring "has no population count" and "different populations"
+    text = COUNTS.replace("8500", "-1") + "layer,gemeente,10242\n"
+    with pytest.raises(PopulationError) as caught:
+        _data().weight(_write(tmp_path, text), wave=2024)
+    assert len(caught.value.problems) == 1
+    assert "counts.csv:4: the count of office 'raadslid' must be a number >= 0" in str(caught.value)
+
+
+def test_respondents_without_a_value_get_the_ways_forward(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    n = 300
+    gender = np.where(np.arange(n) % 7 == 0, None, np.where(np.arange(n) % 2, "m", "v"))
+    data = MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": np.where(np.arange(n) < 150, 2022, 2024),
+            "layer": ["gemeente"] * n,
+            "office": np.array(OFFICES)[rng.integers(0, 3, n)],
+            "gender": gender,
+        },
+        attributes=["gender"],
+    )
+    text = "variable,category,count\ngender,m,5000\ngender,v,5242\n"
+    with pytest.raises(PopulationError) as caught:
+        data.weight(_write(tmp_path, text), wave=2024)
+    message = str(caught.value)
+    assert "have no value, so they cannot be weighted to gender counts" in message
+    assert "leave the gender margin out of the counts" in message
+    assert "add a line with its population count" in message
+
+
+def test_counts_inconsistent_with_the_sample_are_named_when_calibration_diverges() -> None:
+    from vpt_monitor.stats import SurveyDesign, calibrate
+
+    n = 200
+    a = np.array(["a1", "a2"])[np.arange(n) % 2]
+    b = np.where(np.arange(n) % 4 == 0, "b2", "b1")
+    margins = {"a": (a, {"a1": 100.0, "a2": 100000.0}), "b": (b, {"b1": 100000.0, "b2": 100.0})}
+    with pytest.raises(ValueError, match="calibration diverged") as caught:
+        calibrate(SurveyDesign(weights=np.ones(n)), margins, method="raking")
+    message = str(caught.value)
+    assert "probably inconsistent with the sample" in message
+    assert "ranges from 1 for margin 'a' category 'a1' (100 against 100)" in message
+    assert "to 1e+03 for margin 'a' category 'a2' (100000 against 100)" in message
+    assert "Raise max_iter" not in message

@@ -157,3 +157,31 @@ def test_both_spellings_of_a_column_are_refused(tmp_path: Path) -> None:
     (problem,) = _problems(path)
     assert problem.startswith("c.csv line 1 (header): column 'incidents_verbaal'")
     assert "SPSS-safe spelling of 'incidents:verbaal', which is there too" in problem
+
+
+# ---- 4. the codebook's recodings give codes the library knows ----------------------------
+
+
+def test_a_typo_in_a_recoding_is_one_error_of_the_codebook(tmp_path: Path) -> None:
+    # the typo used to be reported once per line of the data, quoting a value not in the file
+    book = _write(
+        tmp_path / "book.toml",
+        "[respondents.codes.office]\n"
+        '"burgemeester" = "burgemeestr"\n'
+        '"wethouder" = "wethouder"\n'
+        "[respondents.codes.province]\n"
+        '"Friesland" = "Fryslân"\n'  # the official spelling is the code 'fryslan'
+        '"Limbrg" = "limbrug"\n',
+    )
+    with pytest.raises(CodebookError) as caught:
+        read_codebook(book)
+    assert caught.value.problems == [
+        "book.toml line 2 [respondents.codes.office] 'burgemeester' = 'burgemeestr': not a "
+        "code of office (did you mean 'burgemeester'?); codes are 'ambtenaar', 'burgemeester', "
+        "'wethouder', 'raadslid', 'cdk', 'gedeputeerde', 'statenlid', 'dijkgraaf', 'db-lid', "
+        "'ab-lid'",
+        "book.toml line 6 [respondents.codes.province] 'Limbrg' = 'limbrug': not a code of "
+        "province (did you mean 'limburg'?); codes are 'groningen', 'fryslan', 'drenthe', "
+        "'overijssel', 'flevoland', 'gelderland', 'utrecht', 'noord-holland', 'zuid-holland', "
+        "'zeeland', 'noord-brabant', 'limburg'",
+    ]

@@ -507,16 +507,31 @@ def test_empty_text_in_spss_and_parquet_files_is_missing(tmp_path: Path) -> None
 
 
 def test_problems_keeps_every_problem(tmp_path: Path) -> None:
-    rows = "".join(f"r{i},2016,rijk,koning\n" for i in range(30))
+    rows = "".join(f"r{i},2016,rijk,koning{i}\n" for i in range(30))
     path = _write(tmp_path / "r.csv", "id,wave,layer,office\n" + rows)
     with pytest.raises(MonitorDataError) as info:
         read_monitor(path)
     assert len(info.value.problems) == 30 == info.value.total
-    assert info.value.problems[-1].startswith("r.csv line 31: office='koning'")
+    assert info.value.problems[-1].startswith("r.csv line 31: office='koning29'")
     message = str(info.value)
     assert "30 problem(s)" in message
     assert "... and 10 more" in message
     assert "line 31" not in message
+
+
+def test_a_problem_repeated_on_many_lines_is_one_line_of_the_message(tmp_path: Path) -> None:
+    # 25 copies of one problem used to fill the message and hide the one on the last line
+    rows = "".join(f"r{i},2016,rijk,koning\n" for i in range(25)) + "r25,2016,rijk,keizer\n"
+    path = _write(tmp_path / "r.csv", "id,wave,layer,office\n" + rows)
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(path)
+    assert len(info.value.problems) == 26 == info.value.total
+    assert info.value.problems[1].startswith("r.csv line 3: office='koning': not a valid code")
+    lines = str(info.value).splitlines()
+    assert lines[0] == "read_monitor: 26 problem(s)"
+    assert lines[1].startswith("  r.csv: office='koning' on 25 lines (2, 3, 4, ...): not a valid")
+    assert lines[2].startswith("  r.csv line 27: office='keizer': not a valid code")
+    assert len(lines) == 3
 
 
 def test_from_columns_keeps_every_problem_of_every_table() -> None:

@@ -102,3 +102,13 @@ def _from(path: Path):  # type: ignore[no-untyped-def]
         }
     )
     return data.weight(path)
+
+
+def test_the_note_on_standard_errors_says_where_the_calibration_is_kept() -> None:
+    # the note said SEs "account for the calibration", which holds only within the session
+    from vpt_monitor.report.text import TEXT
+
+    english, dutch = TEXT["weighting_method_note"]
+    assert "only when computed from the weighted data that MonitorData.weight returns" in english
+    assert "read back, they give standard errors for fixed weights" in english
+    assert "opnieuw ingelezen geven ze standaardfouten voor vaste gewichten" in dutch

@@ -45,6 +45,7 @@ import sys
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from vpt_monitor.attributes import Attribute
+from vpt_monitor._codes import CHANNELS, FORMS, LAYERS, OFFICES, STATUSES, VIOLATIONS
+from vpt_monitor.attributes import BUILT_IN_ATTRIBUTES, Attribute
 from vpt_monitor.data.cells import (
     ArrayCells,
     ArrowCells,
@@ -75,6 +77,7 @@ from vpt_monitor.data.reading import (
     plain_column,
     read_source,
 )
+from vpt_monitor.stats._match import did_you_mean, match
 
 __all__ = [
     "TABLES",
@@ -303,6 +306,9 @@ def read_codebook(path: str | Path, *, allow_outside: bool = False) -> Codebook:
                 ignore_unknown[table] = _codebook_flag(where, value, problems)
             else:
                 codes[table] = _codebook_codes(f"{label} [{table}.codes]", value, problems)
+    if not problems:
+        text = raw.decode("utf-8-sig", errors="replace")
+        problems += _codebook_targets(label, text, codes, attributes)
     if problems:
         raise CodebookError(path, problems)
     return Codebook(
@@ -480,6 +486,58 @@ def _codebook_codes(where: str, value: Any, problems: list[str]) -> dict[str, di
                 )
         result[field] = {str(k).strip(): v for k, v in recode.items()}
     return result
+
+
+#: The library codes of the coded fields, by table, which a codebook's recoding must give.
+_CODED_FIELDS: dict[str, dict[str, tuple[StrEnum, ...]]] = {
+    "respondents": {"layer": LAYERS, "office": OFFICES},
+    "organisations": {"layer": LAYERS},
+    "incidents": {"form": FORMS, "channel": CHANNELS},
+    "violations": {"kind": VIOLATIONS, "status": STATUSES},
+}
+
+
+def _codebook_targets(
+    label: str,
+    text: str,
+    codes: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    attributes: Sequence[Attribute],
+) -> list[str]:
+    """Check that the codebook recodes coded fields to codes the library knows.
+
+    A typo in a target (``"burgemeester" = "burgemeestr"``) would otherwise be one error
+    per line of the data file, each quoting a value the file does not hold.
+    """
+    declared = {a.name: a for a in (*BUILT_IN_ATTRIBUTES.values(), *attributes)}
+    problems = []
+    for table, fields in codes.items():
+        for field, recode in fields.items():
+            allowed: list[str] = []
+            if field in _CODED_FIELDS.get(table, {}):
+                allowed = [str(m.value) for m in _CODED_FIELDS[table][field]]
+            elif table == "respondents" and field in declared:
+                attribute = declared[field]
+                if attribute.kind == "category" and attribute.codes:
+                    allowed = [
+                        str(c.value if isinstance(c, StrEnum) else c) for c in attribute.codes
+                    ]
+            if not allowed:
+                continue
+            for source, target in recode.items():
+                if not isinstance(target, str | int) or match(str(target), allowed) >= 0:
+                    continue
+                found = re.search(
+                    rf"^\s*[\"']?{re.escape(source)}[\"']?\s*=\s*[\"']?{re.escape(str(target))}",
+                    text,
+                    re.MULTILINE,
+                )
+                line = f" line {text.count(chr(10), 0, found.start()) + 1}" if found else ""
+                problems.append(
+                    f"{label}{line} [{table}.codes.{field}] {source!r} = {target!r}: not a code "
+                    f"of {field}{did_you_mean(str(target), allowed)}; codes are "
+                    f"{', '.join(repr(c) for c in allowed)}"
+                )
+    return problems
 
 
 #: Check an ``encoding``, ``delimiter`` or ``decimal`` option (the command line uses it).

@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
+from vpt_monitor.stats._match import fold
+
 __all__ = [
     "AgeBand",
     "Area",
@@ -66,9 +68,9 @@ class _Labelled(StrEnum):
                 return cls(value)
             except ValueError:
                 pass
-            wanted = value.strip().casefold()
+            wanted = fold(value)
             for member in cls:
-                if wanted in (member.value, member.label.casefold(), member.dutch.casefold()):
+                if wanted in (fold(member.value), fold(member.label), fold(member.dutch)):
                     return member
         codes = ", ".join(repr(m.value) for m in cls)
         raise ValueError(f"{field}: {value!r} is not a {cls.__name__}; valid codes are {codes}")

@@ -12,6 +12,16 @@ The population counts come as a table with one line per category::
 category or yes/no); ``category`` its code as in the data files; ``count`` the number of
 people in the population. Every variable is one margin; all margins must add up to the same
 population. The file is checked as a whole and every problem is reported with its line.
+
+The delimiter is ``,`` or ``;`` (whichever the header line has more of). The header may
+also be Dutch, ``variabele;categorie;aantal``; header names ignore case.
+
+Counts are written in plain digits (``290000``). A count written with thousands grouping
+(``290.000``, ``290,000``, ``1.234.567``, ``290 000``) is refused with its line: ``290.000``
+may mean 290 or 290,000, and reading it either way silently gives wrong weights. A count
+may have a fraction (an estimated population) when the decimal mark is unmistakable: one
+``.`` or ``,`` followed by other than exactly three digits (``1400,5``, ``1400.25``), or
+more than three digits before it (``1400.000``).
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["PopulationError", "Weighting", "weight"]
 
 REQUIRED = ("variable", "category", "count")
+DUTCH = {"variabele": "variable", "categorie": "category", "aantal": "count"}
 BOOLEAN = {"true": True, "ja": True, "1": True, "false": False, "nee": False, "0": False}
 
 
@@ -60,6 +72,19 @@ class _Line:
     variable: str
     category: str
     count: str
+    number: float | None = None  # a count given as a number (a data frame), not as text
+
+
+def _header_name(text: str) -> str:
+    name = text.strip().lower()
+    return DUTCH.get(name, name)
+
+
+def _frame_number(value: Any) -> float | None:
+    if isinstance(value, bool | np.bool_ | str) or not isinstance(value, int | float | np.number):
+        return None
+    number = float(value)
+    return number if np.isfinite(number) else None
 
 
 def _lines(population: Any) -> tuple[str, list[_Line]]:
@@ -74,14 +99,15 @@ def _lines(population: Any) -> tuple[str, list[_Line]]:
         source = str(path)
         if not rows:
             raise PopulationError(source, [f"{path.name}: the file is empty"])
-        header = [h.strip().lower() for h in rows[0]]
+        header = [_header_name(h) for h in rows[0]]
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise PopulationError(
                 source,
                 [
-                    f"{path.name}:1: the header needs columns {', '.join(REQUIRED)}; "
-                    f"missing {', '.join(missing)} (found {', '.join(header)})"
+                    f"{path.name}:1: the header needs columns {', '.join(REQUIRED)} "
+                    f"(or in Dutch {', '.join(DUTCH)}); missing {', '.join(missing)} "
+                    f"(found {', '.join(h.strip() for h in rows[0])})"
                 ],
             )
         at = [header.index(c) for c in REQUIRED]
@@ -90,7 +116,7 @@ def _lines(population: Any) -> tuple[str, list[_Line]]:
             if not any(cell.strip() for cell in row):
                 continue
             cells = [row[i].strip() if i < len(row) else "" for i in at]
-            lines.append(_Line(f"{path.name}:{number}", *cells))
+            lines.append(_Line(f"{path.name}:{number}", cells[0], cells[1], cells[2]))
         return source, lines
     columns = getattr(population, "columns", None)
     if columns is None:
@@ -98,7 +124,7 @@ def _lines(population: Any) -> tuple[str, list[_Line]]:
             "'population' must be the path of a CSV file or a data frame with columns "
             f"variable, category, count; got {type(population).__name__}"
         )
-    names = {str(c).lower(): c for c in columns}
+    names = {_header_name(str(c)): c for c in columns}
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise PopulationError(
@@ -106,21 +132,37 @@ def _lines(population: Any) -> tuple[str, list[_Line]]:
         )
     values = [list(population[names[c]]) for c in REQUIRED]
     lines = [
-        _Line(f"row {i}", str(v).strip(), str(c).strip(), str(n).strip())
+        _Line(f"row {i}", str(v).strip(), str(c).strip(), str(n).strip(), _frame_number(n))
         for i, (v, c, n) in enumerate(zip(*values, strict=True))
     ]
     return "(data frame)", lines
 
 
-def _number(text: str) -> float | None:
-    cleaned = text.replace("_", "").replace(" ", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if np.isfinite(value) else None
+_PLAIN = re.compile(r"[+-]?\d+(?:[eE][+-]?\d+)?")
+_DECIMAL = re.compile(r"[+-]?(\d*)[.,](\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?:[.,]|\s)\d{3})+(?:[.,]\d+)?")
+
+
+def _number(text: str) -> tuple[float | None, str]:
+    """Read one count: the number, or None and why not (see the module on grouping)."""
+    value: float | None = None
+    if _PLAIN.fullmatch(text):
+        value = float(text)
+    elif (match := _DECIMAL.fullmatch(text)) is not None:
+        before, after = match.groups()
+        if len(after) == 3 and 1 <= len(before) <= 3:
+            return None, "grouped"
+        value = float(text.replace(",", "."))
+    elif _GROUPED.fullmatch(text):
+        return None, "grouped"
+    if value is None or not np.isfinite(value):
+        return None, "not a number"
+    return value, ""
+
+
+def _plain(text: str) -> str:
+    """Return the digits of a count written with thousands grouping, as it should be written."""
+    return re.sub(r"[^\d+-]", "", text)
 
 
 def _suggest(value: str, options: list[str]) -> str:
@@ -212,6 +254,9 @@ def weight(
     totals: dict[str, list[tuple[str, float]]] = {}
     covered: dict[str, set[int]] = {}
     codes_of: dict[str, NDArray[np.intp]] = {}
+    # variables with a refused line: their coverage and sum are not checked, as the problems
+    # found there would only follow from the refused line
+    refused: set[str] = set()
     for line in lines:
         if line.variable not in allowed:
             problems.append(
@@ -231,13 +276,25 @@ def weight(
                 f"{line.where}: unknown category {line.category!r} of {line.variable!r}"
                 f"{_suggest(wanted, texts)} (categories: {', '.join(texts)})"
             )
+            refused.add(line.variable)
             continue
-        count = _number(line.count)
+        count, why = (line.number, "") if line.number is not None else _number(line.count)
+        if why == "grouped":
+            problems.append(
+                f"{line.where}: the count of {line.variable} {line.category!r} is "
+                f"{line.count!r}, written with thousands grouping (or a decimal mark "
+                "followed by three digits); it is not read, as it may mean either. Write "
+                f"counts in plain digits, without separators ({_plain(line.count)} if the "
+                "separators group thousands)"
+            )
+            refused.add(line.variable)
+            continue
         if count is None or count < 0:
             problems.append(
                 f"{line.where}: the count of {line.variable} {line.category!r} must be a "
                 f"number >= 0; got {line.count!r}"
             )
+            refused.add(line.variable)
             continue
         key = (line.variable, texts[position])
         if key in seen:
@@ -276,6 +333,8 @@ def weight(
             {"variable": line.variable, "category": texts[position], "population": count}
         )
     for variable, positions in covered.items():
+        if variable in refused:
+            continue
         codes = codes_of[variable]
         labels = unit.labels(variable)
         present = np.unique(codes[in_wave])
@@ -284,7 +343,10 @@ def weight(
                 n_unknown = int(np.count_nonzero(in_wave & (codes < 0)))
                 problems.append(
                     f"{source}: {variable}: {n_unknown} respondents of wave {wave} have no "
-                    f"value, so they cannot be weighted to {variable} counts"
+                    f"value, so they cannot be weighted to {variable} counts. Either leave "
+                    f"the {variable} margin out of the counts, or give these respondents a "
+                    f"category for unknown {variable} in the data (declared with the "
+                    "attribute's categories) and add a line with its population count"
                 )
             elif p not in positions:
                 n_rows = int(np.count_nonzero(in_wave & (codes == p)))
@@ -293,8 +355,9 @@ def weight(
                     f"in wave {wave} but no population count; add a line for it"
                 )
     sums = {v: sum(c for _, c in items) for v, items in totals.items()}
-    if len(set(round(s, 6) for s in sums.values())) > 1:
-        listed = ", ".join(f"{v} {s:g} ({totals[v][0][0]}...)" for v, s in sums.items())
+    checked_sums = {v: s for v, s in sums.items() if v not in refused}
+    if len(set(round(s, 6) for s in checked_sums.values())) > 1:
+        listed = ", ".join(f"{v} {s:g} ({totals[v][0][0]}...)" for v, s in checked_sums.items())
         problems.append(f"{source}: the margins add up to different populations: {listed}")
     if problems:
         raise PopulationError(source, problems)

@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = ["ERROR_LIMIT", "MonitorDataError"]
 
-#: Most problems shown in the message of one error (``problems`` keeps all of them).
+#: Most lines shown in the message of one error (``problems`` keeps all of them).
 ERROR_LIMIT = 20
+#: Line (or row) numbers shown for a problem repeated on many lines.
+NUMBERS_SHOWN = 3
+
+_WHERE = re.compile(r"(?P<where>.+?) (?P<unit>line|row) (?P<number>\d+): (?P<rest>.*)", re.DOTALL)
+_CELL = re.compile(
+    r"(?P<cell>[^=:]+=(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^:]*)): (?P<why>.*)", re.DOTALL
+)
+
+
+def summarise(problems: Sequence[str], limit: int = ERROR_LIMIT) -> tuple[list[str], int]:
+    """Return the message's lines, a problem repeated on many lines once, and how many are left.
+
+    Problems that differ only in their line (or row) number, the same column, value and
+    reason, are one line: ``r.csv: province='X' on 1,981 lines (2, 3, 5, ...): reason``, so
+    that a different problem further down is not hidden behind copies of the first.
+    """
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for problem in problems:
+        match = _WHERE.fullmatch(problem)
+        if match is None:
+            groups.setdefault(("", "", problem), []).append("")
+        else:
+            key = (match["where"], match["unit"], match["rest"])
+            groups.setdefault(key, []).append(match["number"])
+    lines: list[str] = []
+    shown = 0
+    for (where, unit, rest), numbers in list(groups.items())[:limit]:
+        shown += len(numbers)
+        if not where:
+            lines.append(rest)
+        elif len(numbers) == 1:
+            lines.append(f"{where} {unit} {numbers[0]}: {rest}")
+        else:
+            listed = ", ".join(numbers[:NUMBERS_SHOWN]) + (
+                ", ..." if len(numbers) > NUMBERS_SHOWN else ""
+            )
+            many = f"on {len(numbers):,} {unit}s ({listed})"
+            cell = _CELL.fullmatch(rest)
+            if cell is None:
+                lines.append(f"{where}: {many}: {rest}")
+            else:
+                lines.append(f"{where}: {cell['cell']} {many}: {cell['why']}")
+    return lines, len(problems) - shown
 
 
 class MonitorDataError(ValueError):
@@ -19,7 +63,8 @@ class MonitorDataError(ValueError):
         One line per problem: table (or file), row (or line), column, value and reason.
     total : int
         Number of problems found; ``problems`` holds all of them, the message the first 20
-        and the count of the others.
+        distinct ones (a problem repeated on many lines is one line that counts the lines
+        and lists the first few) and the count of the others.
 
     Examples
     --------
@@ -36,6 +81,8 @@ class MonitorDataError(ValueError):
         self.problems = list(problems)
         count = len(self.problems) if total is None else total
         self.total = count
-        shown = "\n  ".join(self.problems[:ERROR_LIMIT])
-        more = f"\n  ... and {count - ERROR_LIMIT} more" if count > ERROR_LIMIT else ""
+        lines, left = summarise(self.problems)
+        left += count - len(self.problems)
+        shown = "\n  ".join(lines)
+        more = f"\n  ... and {left} more" if left > 0 else ""
         super().__init__(f"{what}: {count} problem(s)\n  {shown}{more}")

@@ -395,14 +395,20 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "The g-weight of a respondent is the new weight over the old one. Kish's design "
         "effect of unequal weights is 1 + CV² of the weights, the effective sample size n "
         "over it; both leave out clustering and the gain from calibration. Standard errors "
-        "computed from the weighted data in vpt_monitor account for the calibration; a "
-        "weight column alone does not carry it. Produced by vpt_monitor.",
+        "account for the calibration only when computed from the weighted data that "
+        "MonitorData.weight returns, in the same session. The weighted files written here "
+        "hold the new weights alone: read back, they give standard errors for fixed weights, "
+        "which leave out the gain from calibration (usually a little too large). "
+        "Produced by vpt_monitor.",
         "Het g-gewicht van een respondent is het nieuwe gewicht gedeeld door het oude. Het "
         "design-effect van ongelijke gewichten (Kish) is 1 + CV² van de gewichten, de "
         "effectieve steekproefomvang n gedeeld daardoor; beide laten clustering en de winst "
-        "van kalibratie buiten beschouwing. Standaardfouten die vpt_monitor op de gewogen "
-        "gegevens berekent houden rekening met de kalibratie; een gewichtenkolom alleen doet "
-        "dat niet. Gemaakt met vpt_monitor.",
+        "van kalibratie buiten beschouwing. Standaardfouten houden alleen rekening met de "
+        "kalibratie als ze in dezelfde sessie worden berekend op de gewogen gegevens die "
+        "MonitorData.weight teruggeeft. De hier geschreven gewogen bestanden bevatten alleen "
+        "de nieuwe gewichten: opnieuw ingelezen geven ze standaardfouten voor vaste "
+        "gewichten, zonder de winst van kalibratie (meestal iets te groot). "
+        "Gemaakt met vpt_monitor.",
     ),
     "weighting_summary_files": (
         "Files: index.html (this report with the figure), summary.md (this summary), "

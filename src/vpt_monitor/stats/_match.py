@@ -1,9 +1,11 @@
-"""Codes matched as people type them: exactly, else ignoring case where that is unambiguous.
+"""Codes matched as people type them: exactly, else ignoring case and accents if unambiguous.
 
 A file may spell a province ``DRENTHE`` or ``Drenthe`` where the vocabulary's code is
-``drenthe``, an office ``Burgemeester`` for ``burgemeester``. Such a value is the code when
-exactly one code equals it ignoring case and surrounding spaces; when two codes differ only
-in case (declared attribute codes ``"A"`` and ``"a"``) only the exact spelling matches.
+``drenthe``, an office ``Burgemeester`` for ``burgemeester``, or use the official spelling
+``Fryslân`` where the code is ``fryslan``. Such a value is the code when exactly one code
+equals it ignoring case, accents (Unicode NFKD decomposition without the combining marks)
+and surrounding spaces; when two codes differ only in case or accents (declared attribute
+codes ``"A"`` and ``"a"``) only the exact spelling matches.
 A value that matches nothing gets the closest code as a suggestion (:mod:`difflib`).
 Readers call :func:`positions` once per distinct value of a column, never per row.
 """
@@ -11,16 +13,20 @@ Readers call :func:`positions` once per distinct value of a column, never per ro
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["closest_label", "did_you_mean", "find_label", "match", "positions"]
+__all__ = ["closest_label", "did_you_mean", "find_label", "fold", "match", "positions"]
 
 
-def _fold(text: str) -> str:
-    return text.strip().casefold()
+def fold(text: str) -> str:
+    """Return ``text`` without surrounding spaces, case and accents (the key codes match on)."""
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.casefold()
 
 
 def _folded(allowed: Sequence[str]) -> dict[str, int]:
@@ -28,7 +34,7 @@ def _folded(allowed: Sequence[str]) -> dict[str, int]:
     seen: dict[str, int] = {}
     clash: set[str] = set()
     for k, code in enumerate(allowed):
-        key = _fold(code)
+        key = fold(code)
         if key in seen:
             clash.add(key)
         seen[key] = k
@@ -43,6 +49,8 @@ def positions(texts: Sequence[str], allowed: Sequence[str]) -> NDArray[np.intp]:
     >>> from vpt_monitor.stats._match import positions
     >>> positions(["drenthe", "DRENTHE", " Drenthe ", "drent"], ["groningen", "drenthe"])
     array([ 1,  1,  1, -1])
+    >>> positions(["Fryslân", "FRYSLAN"], ["fryslan"])
+    array([0, 0])
     """
     exact = {code: k for k, code in enumerate(allowed)}
     folded = _folded(allowed)
@@ -50,7 +58,7 @@ def positions(texts: Sequence[str], allowed: Sequence[str]) -> NDArray[np.intp]:
     for i, text in enumerate(texts):
         k = exact.get(text)
         if k is None:
-            k = folded.get(_fold(text), -1)
+            k = folded.get(fold(text), -1)
         out[i] = k
     return out
 
@@ -71,8 +79,8 @@ def did_you_mean(text: str, allowed: Sequence[str]) -> str:
     >>> did_you_mean("xyz", ["groningen", "drenthe"])
     ''
     """
-    folded = {_fold(code): code for code in reversed(allowed)}
-    close = difflib.get_close_matches(_fold(str(text)), list(folded), n=1, cutoff=0.6)
+    folded = {fold(code): code for code in reversed(allowed)}
+    close = difflib.get_close_matches(fold(str(text)), list(folded), n=1, cutoff=0.6)
     return f" (did you mean {folded[close[0]]!r}?)" if close else ""
 
 
@@ -83,7 +91,7 @@ def _parts(label: object) -> tuple[object, ...]:
 def _same(part: object, wanted: object) -> bool:
     if part == wanted:
         return True
-    return isinstance(wanted, str) and isinstance(part, str) and _fold(part) == _fold(wanted)
+    return isinstance(wanted, str) and isinstance(part, str) and fold(part) == fold(wanted)
 
 
 def find_label(domains: Sequence[object], label: object) -> int:
@@ -108,8 +116,8 @@ def closest_label(domains: Sequence[object], label: object) -> str:
     def text(value: object) -> str:
         return ", ".join(str(p) for p in _parts(value))
 
-    shown = {_fold(text(d)): d for d in reversed(list(domains))}
-    close = difflib.get_close_matches(_fold(text(label)), list(shown), n=1, cutoff=0.6)
+    shown = {fold(text(d)): d for d in reversed(list(domains))}
+    close = difflib.get_close_matches(fold(text(label)), list(shown), n=1, cutoff=0.6)
     if not close:
         return ""
     best = shown[close[0]]

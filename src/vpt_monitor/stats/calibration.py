@@ -633,9 +633,43 @@ def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any) -
             f"{bounds.upper:g}) meet all margins and totals at once; the largest miss: {where}. "
             "Widen the bounds or merge categories"
         )
+    inconsistent = _inconsistent(model, weights)
+    if inconsistent and not (solution.max_error <= DIVERGED):
+        return (
+            f"calibration diverged in {solution.iterations} iterations (largest relative "
+            f"misfit {solution.max_error:.3g}); {where}. The population totals are probably "
+            f"inconsistent with the sample: {inconsistent}. Check the totals (a count of "
+            "another population, a misread thousands separator) rather than raising max_iter"
+        )
     return (
         f"calibration did not converge in {solution.iterations} iterations (largest relative "
         f"misfit {solution.max_error:.3g}); {where}. Raise max_iter or widen the bounds"
+    )
+
+
+DIVERGED = 1.0  # a relative misfit above this is no slow convergence but a divergence
+
+
+def _inconsistent(model: Model, weights: FloatArray) -> str:
+    """Describe the spread of the ratios of population total to weighted sample total."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = model.tdot(weights)
+        ratio = model.targets / estimate
+    usable = np.flatnonzero(np.isfinite(ratio) & (ratio > 0))
+    if len(usable) < 2:
+        return ""
+    low = int(usable[np.argmin(ratio[usable])])
+    high = int(usable[np.argmax(ratio[usable])])
+    if ratio[high] < 10.0 * ratio[low]:
+        return ""
+    names = model.column_names()
+
+    def one(k: int) -> str:
+        return f"{ratio[k]:.3g} for {names[k]} ({model.targets[k]:g} against {estimate[k]:.6g})"
+
+    return (
+        "the ratio of population total to the sample's weighted total ranges from "
+        f"{one(low)} to {one(high)}"
     )
 
 
