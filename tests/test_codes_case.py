@@ -104,3 +104,25 @@ def test_declared_codes_that_differ_only_in_accents_match_exactly_only() -> None
 
     assert positions(["café", "cafe", "CAFÉ"], ["cafe", "café"]).tolist() == [1, 0, -1]
     assert positions(["CAFÉ", "Cafe"], ["cafe"]).tolist() == [0, 0]
+
+
+def test_column_names_are_read_in_any_case(tmp_path: Path) -> None:
+    # an upper-case SPSS export: ID, WAVE, ... and a built-in attribute written Gender
+    path = tmp_path / "respondents.csv"
+    path.write_text(
+        "ID,WAVE,LAYER,OFFICE,WEIGHT,INCIDENTS_VERBAAL,Gender\n"
+        "a,2016,rijk,ambtenaar,1.5,0,v\n"
+        "b,2016,rijk,ambtenaar,2.5,1,m\n",
+        encoding="utf-8",
+    )
+    data = read_monitor(path, lonely_psu="adjust")
+    assert list(data.respondents["id"]) == ["a", "b"]
+    assert data.respondents["weight"].tolist() == [1.5, 2.5]
+    assert "gender" in data.attributes
+
+
+def test_a_column_in_two_cases_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "respondents.csv"
+    path.write_text("id,ID,wave,layer,office,weight\na,a,2016,rijk,ambtenaar,1\n", encoding="utf-8")
+    with pytest.raises(MonitorDataError, match="another case of 'id'"):
+        read_monitor(path, lonely_psu="adjust")

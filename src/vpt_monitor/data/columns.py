@@ -149,16 +149,17 @@ def canonical_names(table: str, names: Iterable[Any]) -> tuple[dict[str, str], l
 
     SPSS forbids ``:``, ``-`` and spaces in variable names, so agencies write
     ``incidents_verbaal`` for ``incidents:verbaal`` and ``channel_sociale_media`` for
-    ``channel:sociale-media`` (any case). This is the one place those spellings are read. A
-    file with both spellings of one column is a conflict (returned as a problem ``"<table>
-    column '<name>': ..."``, and neither is renamed).
+    ``channel:sociale-media``; and upper-case exports write ``ID`` and ``WAVE``. Names are
+    matched in any case, in their own spelling or the SPSS-safe one; this is the one place
+    those spellings are read. A file with two spellings of one column is a conflict
+    (returned as a problem ``"<table> column '<name>': ..."``, and neither is renamed).
 
-    >>> canonical_names("respondents", ["id", "Incidents_Verbaal"])[0]
-    {'Incidents_Verbaal': 'incidents:verbaal'}
+    >>> canonical_names("respondents", ["ID", "Wave", "Incidents_Verbaal"])[0]
+    {'ID': 'id', 'Wave': 'wave', 'Incidents_Verbaal': 'incidents:verbaal'}
     """
-    spelled = {
-        spss_safe(name).lower(): name for name in known_columns(table) if spss_safe(name) != name
-    }
+    known = known_columns(table)
+    spelled = {name.lower(): name for name in known}
+    spelled.update({spss_safe(name).lower(): name for name in known if spss_safe(name) != name})
     given = [str(n) for n in names]
     present = set(given)
     renames: dict[str, str] = {}
@@ -168,9 +169,10 @@ def canonical_names(table: str, names: Iterable[Any]) -> tuple[dict[str, str], l
         if target is None or name == target:
             continue
         if target in present:
+            how = "another case" if name.lower() == target.lower() else "the SPSS-safe spelling"
             problems.append(
-                f"{table} column {name!r}: the SPSS-safe spelling of {target!r}, which is "
-                "there too; keep one of the two"
+                f"{table} column {name!r}: {how} of {target!r}, which is there too; keep one "
+                "of the two"
             )
             continue
         if target in renames.values():
