@@ -779,7 +779,11 @@ def _read_number(field: str, value: str, decimal: str) -> tuple[str | None, str 
         return None, f"{field}={_shown(value)}: must be a finite number"
     if other.fullmatch(value):
         if decimal == ".":
-            hint = "; a decimal comma? pass decimal=',' (--decimal ,)"
+            hint = (
+                "; a decimal comma? pass decimal=',' (--decimal ,); if the file separates its "
+                "fields with ',' too, save it again with ';' between the fields (as Excel's "
+                "Dutch CSV does)"
+            )
         else:
             hint = (
                 "; the file is read with decimal ','. Is the '.' a thousands separator "
