@@ -235,3 +235,48 @@ def test_no_overwrite_without_force(
     (other / "notes.txt").write_text("mine", encoding="utf-8")
     assert _run(*args[:-4], "--out", str(other), "--wave", "2024", "--force") == 2
     assert (other / "notes.txt").read_text() == "mine"
+
+
+# ---- --force replaces only a folder of the same command (trial, item 1) ----------------------
+
+
+def test_report_force_never_replaces_the_weighted_data_of_weight(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counts = str(tmp_path / "counts.csv")
+    out = tmp_path / "gewogen"
+    assert _run("--data", str(delivery), "--population", counts, "--out", str(out),
+                "--wave", "2024") == 0  # fmt: skip
+    written = (out / "respondents.csv").read_bytes()
+    assert 'written_by = "weight"' in (out / ".vpt-monitor.toml").read_text()
+    capsys.readouterr()
+    assert main(["report", "--out", str(out), "--force", "--scale", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "written by vpt-monitor weight" in err
+    assert "--force replaces only a report" in err
+    assert (out / "respondents.csv").read_bytes() == written
+    # the same folder written before the marker existed: its data files refuse it too
+    (out / ".vpt-monitor.toml").unlink()
+    assert main(["report", "--out", str(out), "--force", "--scale", "0.1"]) == 2
+    assert "is not a report folder (it has " in capsys.readouterr().err
+    assert (out / "respondents.csv").read_bytes() == written
+
+
+def test_weight_force_never_replaces_a_report(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rapport"
+    assert main(["report", "--out", str(out), "--scale", "0.1"]) == 0
+    page = (out / "index.html").read_bytes()
+    capsys.readouterr()
+    args = ["--data", str(delivery), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(out), "--wave", "2024", "--force") == 2
+    err = capsys.readouterr().err
+    assert "is a report folder" in err
+    assert "--force replaces only a folder written by" in err
+    assert (out / "index.html").read_bytes() == page
+    assert not (out / "respondents.csv").exists()
+    # and weight still replaces its own folder
+    own = tmp_path / "gewogen"
+    assert _run(*args, "--out", str(own), "--wave", "2024") == 0
+    assert _run(*args, "--out", str(own), "--wave", "2024", "--force") == 0

@@ -252,6 +252,13 @@ def _factsheets(args: argparse.Namespace) -> int:
     return _write(args, build, "factsheets")
 
 
+def _option_words(message: str) -> str:
+    """Return a library message with the command's spelling of its options."""
+    return message.replace("pass force=True (--force)", "use --force").replace(
+        "; force replaces only", "; --force replaces only"
+    )
+
+
 def _failed(error: Exception, stage: str) -> int:
     """Say what went wrong in one line and return the command's exit status.
 
@@ -265,7 +272,7 @@ def _failed(error: Exception, stage: str) -> int:
         _say("error", str(error))
         return 2
     if isinstance(error, ReportError):
-        _say("error", str(error))
+        _say("error", _option_words(str(error)))
         return 2 if stage == "check the output folder" else 1
     if isinstance(error, MonitorDataError):
         _say("error", _data_error(error))
@@ -293,7 +300,7 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
         plan = _plan(args)
         stage = "check the output folder"
         _check_out(out, plan.inputs, plan.data_folder)
-        check_target(out, force=args.force)
+        check_target(out, force=args.force, kind=what)
         stage = "read the data"
         data = _load(args, plan)
         stage = f"write the {what}"
@@ -419,7 +426,7 @@ def _weight(args: argparse.Namespace) -> int:
             [*plan.inputs, ("the folder of the population counts", population.parent)],
             plan.data_folder,
         )
-        target = check_target(out, force=args.force)
+        target = check_target(out, force=args.force, kind="weight")
         stage = "read the data"
         data = _load(args, plan)
         stage = "weight the data"
@@ -431,7 +438,7 @@ def _weight(args: argparse.Namespace) -> int:
             stage = "write the weighted data"
             steps("writing the weighted data and the report")
             files = _weighted_files(args, plan, weighting)
-            write_folder(target, files, force=args.force)
+            write_folder(target, files, force=args.force, kind="weight")
         steps.done(f"weighted data and report written to {target}")
         for warning in caught:
             _say("warning", str(warning.message))

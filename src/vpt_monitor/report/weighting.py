@@ -452,9 +452,14 @@ def build_weighting_report(
     >>> "Marges vergeleken met de populatie" in (folder / "index.html").read_text()
     True
     """
-    target = check_target(out, force=force)
+    target = check_target(out, force=force, kind="weighting report")
     steps = Steps(progress)
     steps("writing the weighting report")
-    write_folder(target, weighting_files(weighting, language=language), force=force)
+    write_folder(
+        target,
+        weighting_files(weighting, language=language),
+        force=force,
+        kind="weighting report",
+    )
     steps.done(f"weighting report written to {target}")
     return target
