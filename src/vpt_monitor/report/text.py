@@ -100,7 +100,21 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Not in these data (not asked; left out rather than shown as 0):",
         "Niet in deze gegevens (niet gevraagd; weggelaten in plaats van als 0 getoond):",
     ),
-    "method_break": ("Method break: {note}", "Methodebreuk: {note}"),
+    "method_break": (
+        "Method break: {note}. The two waves measured differently, so their difference is "
+        "not a change: no row is called significant.",
+        "Methodebreuk: {note}. De twee metingen zijn verschillend gemeten, dus hun verschil "
+        "is geen verandering: geen rij heet significant.",
+    ),
+    "trend_breaks": (
+        "Not all waves shown are comparable; the method changed in between ({notes}). The "
+        "lines in the figure are broken there: a difference across a break is partly a "
+        "difference of method.",
+        "Niet alle getoonde metingen zijn vergelijkbaar; de methode veranderde tussendoor "
+        "({notes}). De lijnen in de figuur zijn daar onderbroken: een verschil over een breuk "
+        "heen is deels een verschil in methode.",
+    ),
+    "fig_break": ("method break", "methodebreuk"),
     "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
     "method_note": (
         "Estimates are design-based: weights, strata, clusters and finite-population "
