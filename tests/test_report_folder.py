@@ -138,7 +138,8 @@ def test_a_report_on_survey_files_names_them_and_is_not_marked_synthetic(
     folder = build_report(data, tmp_path / "report")
     page = (folder / "index.html").read_text()
     assert 'class="synthetic"' not in page
-    assert "Gegevens: read_monitor(respondents=" in page  # Dutch by default
+    assert "Gegevens: respondenten " in page  # Dutch by default, files in words
+    assert "read_monitor(" not in page
     assert "Synthet" not in (folder / "summary.md").read_text()
     frame = pd.read_csv(folder / "tables" / "victimisation_by_wave_group.csv")
     assert not frame["synthetic"].any()

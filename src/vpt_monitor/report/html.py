@@ -28,7 +28,7 @@ from vpt_monitor.report.content import (
     Table,
     TableRef,
 )
-from vpt_monitor.report.text import text
+from vpt_monitor.report.text import source_text, text
 
 __all__ = ["CSS", "cell", "page", "table"]
 
@@ -297,8 +297,9 @@ def page(content: Content, *, css: str = CSS, extra_head: str = "") -> str:
         if content.synthetic
         else ""
     )
+    where = source_text(content.source, content.language)
     source = (
-        f'<p class="note">{_e(text("data_source", content.language, source=content.source))}</p>'
+        f'<p class="note">{_e(text("data_source", content.language, source=where))}</p>'
         if content.source and not content.synthetic
         else ""
     )

@@ -524,3 +524,66 @@ def indicator(key: str, language: str) -> str:
     """Return the name of a headline indicator in ``language``."""
     pair = INDICATORS[key]
     return pair[0] if check_language(language) == "en" else pair[1]
+
+
+_FILES: Mapping[str, tuple[str, str]] = {
+    "respondents": ("respondents", "respondenten"),
+    "incidents": ("incidents", "incidenten"),
+    "organisations": ("organisations", "organisaties"),
+    "violations": ("violations", "schendingen"),
+    "codebook": ("codebook", "codeboek"),
+}
+
+_SOURCE_NOTES: Mapping[str, str] = {
+    ": columns not read: ": ": kolommen niet gelezen: ",
+    ": cells with a missing-value code read as empty: ": (
+        ": cellen met een code voor een ontbrekende waarde gelezen als leeg: "
+    ),
+}
+
+
+def source_text(source: str, language: str) -> str:
+    """Return where the data came from (``data.source``) in words, in ``language``.
+
+    :func:`~vpt_monitor.read_monitor` records its files as the call that read them, with
+    notes in English; a page shows the files by table and the notes in its language.
+    Another source is returned as it is.
+
+    Examples
+    --------
+    >>> from vpt_monitor.report.text import source_text
+    >>> source_text("read_monitor(respondents='r.csv'); r.csv: columns not read: x", "nl")
+    'respondenten r.csv; r.csv: kolommen niet gelezen: x'
+    >>> source_text("read_monitor(respondents='r.csv')", "en")
+    'respondents r.csv'
+    """
+    import ast
+
+    chosen = 0 if check_language(language) == "en" else 1
+    if not source.startswith("read_monitor("):
+        return source
+    call: ast.expr | None = None
+    end = 0
+    for end, character in enumerate(source):  # the call ends at the first ")" closing it
+        if character != ")":
+            continue
+        try:
+            call = ast.parse(source[: end + 1], mode="eval").body
+        except SyntaxError:
+            continue
+        break
+    if not isinstance(call, ast.Call):
+        return source
+    files = []
+    for keyword in call.keywords:
+        try:
+            path = ast.literal_eval(keyword.value)
+        except ValueError:
+            return source
+        name = _FILES.get(str(keyword.arg), (str(keyword.arg),) * 2)[chosen]
+        files.append(f"{name} {path}")
+    notes = [n for n in source[end + 1 :].split("; ") if n]
+    if chosen:
+        for english, dutch in _SOURCE_NOTES.items():
+            notes = [n.replace(english, dutch) for n in notes]
+    return "; ".join([", ".join(files), *notes])
