@@ -210,8 +210,9 @@ def test_refusals_exit_2(
         == 2
     )
     assert "no such file" in capsys.readouterr().err
-    assert _run("--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")) == 1
-    assert "say which to weight with wave= (--wave)" in capsys.readouterr().err
+    # option errors exit 2 (used wrongly), in the command's spelling (trial, item 6)
+    assert _run("--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")) == 2
+    assert "say which to weight with --wave" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 
@@ -280,3 +281,31 @@ def test_weight_force_never_replaces_a_report(
     own = tmp_path / "gewogen"
     assert _run(*args, "--out", str(own), "--wave", "2024") == 0
     assert _run(*args, "--out", str(own), "--wave", "2024", "--force") == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--bounds", "1.1,0.9"], "--bounds must satisfy L < 1 < U"),
+        (["--method", "logit"], "--method logit needs finite --bounds L,U"),
+        (["--method", "logit", "--bounds", "0.5,inf"], "--method logit needs finite bounds"),
+        (["--bounds=-1,3"], "--method raking gives positive g-weights"),
+        (["--wave", "2030"], "--wave 2030: not in the data (waves: 2022, 2024)"),
+    ],
+)
+def test_option_errors_exit_2_in_the_commands_spelling(
+    delivery: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    said: str,
+) -> None:
+    counts = str(tmp_path / "counts.csv")
+    args = ["--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")]
+    wave = [] if "--wave" in options else ["--wave", "2024"]
+    assert _run(*args, *wave, *options) == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "'bounds'" not in err
+    assert "method='" not in err
+    assert not (tmp_path / "x").exists()

@@ -161,12 +161,17 @@ def test_report_on_the_default_simulation(
     assert "report written to" in err
 
 
-def test_report_refuses_to_overwrite_and_replaces_with_force(tmp_path: Path) -> None:
+def test_report_refuses_to_overwrite_and_replaces_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "report"
     out.mkdir()
     for name in ("index.html", "summary.md", "old.png"):  # a report from before the marker
         (out / name).write_text("old")
     assert main(["report", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "use --force" in err  # the command's spelling, not force=True
+    assert "force=True" not in err
     assert (out / "old.png").exists()
     (out / "notes.txt").write_text("mine")  # not a report file: the folder is not replaced
     assert main(["report", "--out", str(out), "--force"]) == 2
