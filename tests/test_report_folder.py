@@ -383,3 +383,40 @@ def test_sigint_during_replacement_leaves_a_complete_report(tmp_path: Path, mode
     found = _contents(target)
     assert found["summary.md"] == found["index.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_no_raw_less_than_sign_in_any_text_of_the_page(small: Any, tmp_path: Path) -> None:
+    """Trial item 5: '< 0,001' in a p-value cell was written unescaped."""
+    from html.parser import HTMLParser
+
+    for language in ("nl", "en"):
+        folder = build_report(small, tmp_path / language, language=language)
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        raw: list[str] = []
+
+        class Strict(HTMLParser):
+            def handle_data(self, data: str) -> None:
+                if "<" in data or ">" in data:
+                    raw.append(data)
+
+        Strict(convert_charrefs=False).feed(page)
+        assert raw == []
+        assert "<td>< " not in page
+
+
+def test_a_p_value_below_0001_is_escaped_in_a_change_table() -> None:
+    from vpt_monitor.report.content import Table
+    from vpt_monitor.vocab import Group
+
+    row = {
+        "group": Group.POLITICAL,
+        "change": 0.05,
+        "low": 0.03,
+        "high": 0.07,
+        "p_adjusted": 1e-6,
+        "significant": True,
+    }
+    table = Table("changes", "t", ("group",), [row], kind="changes")
+    cells = report_html._changes(table, "nl")
+    assert "<td>&lt; 0,001</td>" in cells
+    assert "<td>< " not in cells
