@@ -107,8 +107,9 @@ def _estimates(t: Table, language: str) -> str:
         if not reliable and row.get("note"):
             notes.append((", ".join(labels), str(row["note"])))
         cells = "".join(f'<td class="label">{_e(x)}</td>' for x in labels)
+        estimate = _e(_value(row["estimate"], t.scale, language))
         body.append(
-            f"<tr{cls}{title}>{cells}<td>{_e(_value(row['estimate'], t.scale, language))}{mark}</td>"
+            f"<tr{cls}{title}>{cells}<td>{estimate}{mark}</td>"
             f"<td>{_e(_bounds(row['low'], row['high'], t.scale, language))}</td>"
             f"<td>{_e(_format.integer(row['n'], language))}</td></tr>"
         )
@@ -152,7 +153,8 @@ def _points(
     cls, arrow = _arrow(value, significant)
     return (
         f'<span class="{cls}">{arrow}{_e(_format.signed(100 * value, language))}</span><br>'
-        f"<small>{_e(_format.interval(low, high, language))}; {_e(_format.p_value(p, language))}</small>"
+        f"<small>{_e(_format.interval(low, high, language))}; "
+        f"{_e(_format.p_value(p, language))}</small>"
     )
 
 
@@ -174,7 +176,8 @@ def _comparison(t: Table, language: str) -> str:
         )
         national = (
             f"{_e(_value(row['national'], t.scale, language))}"
-            f"<br><small>{_e(_bounds(row['national_low'], row['national_high'], t.scale, language))}"
+            "<br><small>"
+            f"{_e(_bounds(row['national_low'], row['national_high'], t.scale, language))}"
             "</small>"
         )
         difference = _points(
