@@ -7,8 +7,8 @@ can (``renameat2(RENAME_EXCHANGE)`` on Linux), else by two renames that are undo
 second fails; at every moment either the old or the new report is at ``out``, and no hidden
 folder is left behind. :func:`check_target` says beforehand whether ``out`` may be written.
 
-Every folder written carries a marker, :data:`MARKER`, naming the command (or function) that
-wrote it and the version; ``force`` replaces only a folder written by the same kind of command,
+Every folder written carries a marker, ``.vpt-monitor.toml``, naming the command (or function)
+that wrote it and the version; ``force`` replaces only a folder written by the same kind of command,
 so that ``vpt-monitor report --force`` never deletes the weighted data files that
 ``vpt-monitor weight`` wrote, nor the other way round.
 """
@@ -60,7 +60,7 @@ class ReportError(RuntimeError):
     """
 
 
-#: Files that every folder written before :data:`MARKER` existed has (all kinds).
+#: Files that every folder written before the marker existed has (all kinds).
 REPORT_MARKERS = ("index.html", "summary.md")
 
 #: The file that marks a folder written by this library: which kind, and which version.
@@ -68,7 +68,7 @@ MARKER = ".vpt-monitor.toml"
 
 #: The kinds of folder written (the command or function that writes them), each with what it
 #: is called in messages and the only files (patterns of relative paths) that a folder of the
-#: kind held before :data:`MARKER` existed. Such a folder is replaced only when it holds
+#: kind held before the marker existed. Such a folder is replaced only when it holds
 #: nothing else: the weighted data files of ``vpt-monitor weight`` match no pattern, so an
 #: unmarked folder with data is never replaced.
 FOLDER_KINDS: Mapping[str, tuple[str, tuple[str, ...]]] = {
@@ -106,7 +106,7 @@ def _matches(name: str, pattern: str) -> bool:
 
 
 def marker_bytes(kind: str) -> bytes:
-    """Return the content of :data:`MARKER` for a folder of ``kind``."""
+    """Return the content of :data:`~vpt_monitor.report.MARKER` for a folder of ``kind``."""
     from vpt_monitor import __version__
 
     return (
@@ -172,11 +172,12 @@ def check_target(out: str | Path, *, force: bool, kind: str = "report") -> Path:
     """Check that a report may be written to ``out``; return the folder's absolute path.
 
     A folder that exists is replaced only with ``force``, and only when it is empty or was
-    written by the same kind of command: its :data:`MARKER` names ``kind``. A folder written
-    before the marker existed is replaced only when it holds nothing but the files of
-    ``kind`` (see :data:`FOLDER_KINDS`). ``force`` never deletes a folder of other files,
-    such as the weighted data files of ``vpt-monitor weight`` under a report. The current
-    folder and the folders above it are never replaced.
+    written by the same kind of command: its marker (:data:`~vpt_monitor.report.MARKER`)
+    names ``kind``. A folder written before the marker existed is replaced only when it
+    holds nothing but the files of ``kind`` (see
+    :data:`~vpt_monitor.report.write.FOLDER_KINDS`). ``force`` never deletes a folder of
+    other files, such as the weighted data files of ``vpt-monitor weight`` under a report.
+    The current folder and the folders above it are never replaced.
 
     Parameters
     ----------
@@ -447,9 +448,9 @@ def write_folder(
 ) -> Path:
     """Write ``files`` (``{relative path: content}``) as the folder ``target``, atomically.
 
-    The folder gets :data:`MARKER`, naming ``kind`` (see :func:`check_target`). Returns the
-    folder written (absolute). See :func:`_write_folder` for what happens on failure and
-    signals.
+    The folder gets the marker :data:`~vpt_monitor.report.MARKER`, naming ``kind`` (see
+    :func:`check_target`). Returns the folder written (absolute). See :func:`_write_folder`
+    for what happens on failure and signals.
     """
     folder = check_target(target, force=force, kind=kind)
     _write_folder(folder, {**files, MARKER: marker_bytes(kind)}, force=force, kind=kind)

@@ -205,7 +205,7 @@ class CrossProducts:
 
     A calibrated design replaces the PSU totals :math:`T` by their residuals :math:`T - B M`
     (``B``: each PSU's weights in the ``K`` calibration cells; ``M``: the cells' means or
-    regression coefficients, see :func:`vpt_monitor.stats.calibration.calibration_factors`).
+    regression coefficients, see ``vpt_monitor.stats.calibration.calibration_factors``).
     Expanding the products, the covariance gains :math:`-V M - M^\top V^\top + M^\top Q M`
     with :math:`V = \sum_k A_k^\top \operatorname{diag}(s_k) B_k` (``P x K``) and
     :math:`Q = \sum_k B_k^\top \operatorname{diag}(s_k) B_k` (``K x K``): still linear in
