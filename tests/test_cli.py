@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -361,7 +362,9 @@ def test_ignore_unknown_passes_over_an_extra_column_and_says_so(
     assert main([*args, "--ignore-unknown"]) == 0
     assert _error_lines(capsys) == []
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "columns not read: interviewer_note" in page
+    assert "kolommen niet gelezen: interviewer_note" in page  # a Dutch page, in Dutch
+    assert "columns not read" not in page
+    assert "read_monitor(" not in page
 
 
 def test_weight_takes_ignore_unknown_too(
@@ -375,3 +378,50 @@ def test_weight_takes_ignore_unknown_too(
     assert "run with --ignore-unknown" in capsys.readouterr().err
     main([*args, "--ignore-unknown"])  # read now; whatever the weighting says
     assert "interviewer_note" not in capsys.readouterr().err
+
+
+def _text_nodes(page: str) -> list[str]:
+    """The text of an HTML page outside tags, scripts and styles."""
+    from html.parser import HTMLParser
+
+    nodes: list[str] = []
+
+    class Collect(HTMLParser):
+        skip = 0
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip and data.strip():
+                nodes.append(data)
+
+    Collect().feed(page)
+    return nodes
+
+
+def test_a_dutch_page_on_files_with_a_codebook_has_no_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], survey_csv: str
+) -> None:
+    frame = pd.read_csv(__import__("io").StringIO(survey_csv))
+    frame["interviewer_note"] = "called back"
+    frame.loc[frame.index[:5], "incidents:verbaal"] = 99
+    folder = _data_folder(tmp_path, frame.to_csv(index=False))
+    (folder / "codebook.toml").write_text(
+        "missing = [99]\n[respondents]\nignore = ['interviewer_note']\n", encoding="utf-8"
+    )
+    out = tmp_path / "rapport"
+    assert main(["report", "--data", str(folder), "--out", str(out), *ADJUST]) == 0, (
+        capsys.readouterr().err
+    )
+    text = " ".join(_text_nodes((out / "index.html").read_text(encoding="utf-8")))
+    assert "kolommen niet gelezen: interviewer_note" in text
+    assert "gelezen als leeg: incidents:verbaal 5" in text
+    english = [
+        "read_monitor(", "columns not read", "missing-value code", "method break",
+        "questions changed", "research agency", "respondents ", "codebook ",
+    ]  # fmt: skip
+    assert [w for w in english if w in text] == []

@@ -210,8 +210,9 @@ def test_refusals_exit_2(
         == 2
     )
     assert "no such file" in capsys.readouterr().err
-    assert _run("--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")) == 1
-    assert "say which to weight with wave= (--wave)" in capsys.readouterr().err
+    # option errors exit 2 (used wrongly), in the command's spelling (trial, item 6)
+    assert _run("--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")) == 2
+    assert "say which to weight with --wave" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 
@@ -235,3 +236,76 @@ def test_no_overwrite_without_force(
     (other / "notes.txt").write_text("mine", encoding="utf-8")
     assert _run(*args[:-4], "--out", str(other), "--wave", "2024", "--force") == 2
     assert (other / "notes.txt").read_text() == "mine"
+
+
+# ---- --force replaces only a folder of the same command (trial, item 1) ----------------------
+
+
+def test_report_force_never_replaces_the_weighted_data_of_weight(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counts = str(tmp_path / "counts.csv")
+    out = tmp_path / "gewogen"
+    assert _run("--data", str(delivery), "--population", counts, "--out", str(out),
+                "--wave", "2024") == 0  # fmt: skip
+    written = (out / "respondents.csv").read_bytes()
+    assert 'written_by = "weight"' in (out / ".vpt-monitor.toml").read_text()
+    capsys.readouterr()
+    assert main(["report", "--out", str(out), "--force", "--scale", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "written by vpt-monitor weight" in err
+    assert "--force replaces only a report" in err
+    assert (out / "respondents.csv").read_bytes() == written
+    # the same folder written before the marker existed: its data files refuse it too
+    (out / ".vpt-monitor.toml").unlink()
+    assert main(["report", "--out", str(out), "--force", "--scale", "0.1"]) == 2
+    assert "is not a report folder (it has " in capsys.readouterr().err
+    assert (out / "respondents.csv").read_bytes() == written
+
+
+def test_weight_force_never_replaces_a_report(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rapport"
+    assert main(["report", "--out", str(out), "--scale", "0.1"]) == 0
+    page = (out / "index.html").read_bytes()
+    capsys.readouterr()
+    args = ["--data", str(delivery), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(out), "--wave", "2024", "--force") == 2
+    err = capsys.readouterr().err
+    assert "is a report folder" in err
+    assert "--force replaces only a folder written by" in err
+    assert (out / "index.html").read_bytes() == page
+    assert not (out / "respondents.csv").exists()
+    # and weight still replaces its own folder
+    own = tmp_path / "gewogen"
+    assert _run(*args, "--out", str(own), "--wave", "2024") == 0
+    assert _run(*args, "--out", str(own), "--wave", "2024", "--force") == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--bounds", "1.1,0.9"], "--bounds must satisfy L < 1 < U"),
+        (["--method", "logit"], "--method logit needs finite --bounds L,U"),
+        (["--method", "logit", "--bounds", "0.5,inf"], "--method logit needs finite bounds"),
+        (["--bounds=-1,3"], "--method raking gives positive g-weights"),
+        (["--wave", "2030"], "--wave 2030: not in the data (waves: 2022, 2024)"),
+    ],
+)
+def test_option_errors_exit_2_in_the_commands_spelling(
+    delivery: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    said: str,
+) -> None:
+    counts = str(tmp_path / "counts.csv")
+    args = ["--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")]
+    wave = [] if "--wave" in options else ["--wave", "2024"]
+    assert _run(*args, *wave, *options) == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "'bounds'" not in err
+    assert "method='" not in err
+    assert not (tmp_path / "x").exists()

@@ -239,6 +239,7 @@ def test_change_tables_are_tidy_one_column_per_domain_variable(data: object) -> 
         "reasons",
         "first_wave",
         "last_wave",
+        "method_breaks",
     ]
     assert (frame["first_wave"] == 2014).all()
     assert frame.loc[("gemeente", "politiek-ambtsdrager"), "change"] == pytest.approx(

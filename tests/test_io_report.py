@@ -161,16 +161,27 @@ def test_report_on_the_default_simulation(
     assert "report written to" in err
 
 
-def test_report_refuses_to_overwrite_and_replaces_with_force(tmp_path: Path) -> None:
+def test_report_refuses_to_overwrite_and_replaces_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "report"
     out.mkdir()
-    for name in ("index.html", "summary.md", "old.txt"):  # an earlier report
+    for name in ("index.html", "summary.md", "old.png"):  # a report from before the marker
         (out / name).write_text("old")
     assert main(["report", "--out", str(out)]) == 2
-    assert (out / "old.txt").exists()
+    err = capsys.readouterr().err
+    assert "use --force" in err  # the command's spelling, not force=True
+    assert "force=True" not in err
+    assert (out / "old.png").exists()
+    (out / "notes.txt").write_text("mine")  # not a report file: the folder is not replaced
+    assert main(["report", "--out", str(out), "--force"]) == 2
+    assert (out / "notes.txt").read_text() == "mine"
+    (out / "notes.txt").unlink()
     assert main(["report", "--out", str(out), "--force"]) == 0
-    assert not (out / "old.txt").exists()
+    assert not (out / "old.png").exists()
     assert (out / "index.html").exists()
+    assert 'written_by = "report"' in (out / ".vpt-monitor.toml").read_text()
+    assert main(["report", "--out", str(out), "--force"]) == 0  # marked: replaced again
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == []
 

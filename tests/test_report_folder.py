@@ -138,7 +138,8 @@ def test_a_report_on_survey_files_names_them_and_is_not_marked_synthetic(
     folder = build_report(data, tmp_path / "report")
     page = (folder / "index.html").read_text()
     assert 'class="synthetic"' not in page
-    assert "Gegevens: read_monitor(respondents=" in page  # Dutch by default
+    assert "Gegevens: respondenten " in page  # Dutch by default, files in words
+    assert "read_monitor(" not in page
     assert "Synthet" not in (folder / "summary.md").read_text()
     frame = pd.read_csv(folder / "tables" / "victimisation_by_wave_group.csv")
     assert not frame["synthetic"].any()
@@ -382,3 +383,43 @@ def test_sigint_during_replacement_leaves_a_complete_report(tmp_path: Path, mode
     found = _contents(target)
     assert found["summary.md"] == found["index.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_no_raw_less_than_sign_in_any_text_of_the_page(small: Any, tmp_path: Path) -> None:
+    """Trial item 5: '< 0,001' in a p-value cell was written unescaped."""
+    from html.parser import HTMLParser
+
+    for language in ("nl", "en"):
+        folder = build_report(small, tmp_path / language, language=language)
+        page = (folder / "index.html").read_text(encoding="utf-8")
+
+        class Strict(HTMLParser):
+            raw: list[str]
+
+            def handle_data(self, data: str) -> None:
+                if "<" in data or ">" in data:
+                    self.raw.append(data)
+
+        parser = Strict(convert_charrefs=False)
+        parser.raw = []
+        parser.feed(page)
+        assert parser.raw == []
+        assert "<td>< " not in page
+
+
+def test_a_p_value_below_0001_is_escaped_in_a_change_table() -> None:
+    from vpt_monitor.report.content import Table
+    from vpt_monitor.vocab import Group
+
+    row = {
+        "group": Group.POLITICAL,
+        "change": 0.05,
+        "low": 0.03,
+        "high": 0.07,
+        "p_adjusted": 1e-6,
+        "significant": True,
+    }
+    table = Table("changes", "t", ("group",), [row], kind="changes")
+    cells = report_html._changes(table, "nl")
+    assert "<td>&lt; 0,001</td>" in cells
+    assert "<td>< " not in cells

@@ -252,6 +252,27 @@ def _factsheets(args: argparse.Namespace) -> int:
     return _write(args, build, "factsheets")
 
 
+#: Python spellings in the library's messages, and the command's spelling of the same option.
+_SPELLINGS = (
+    ("pass force=True (--force)", "use --force"),
+    ("; force replaces only", "; --force replaces only"),
+    ("with wave= (--wave)", "with --wave"),
+    ("'bounds' must be a pair of numbers (L, U)", "--bounds must be two numbers L,U"),
+    ("'bounds' must be a pair (L, U)", "--bounds must be two numbers L,U"),
+    ("'bounds' must satisfy", "--bounds must satisfy"),
+    ("bounds=(L, U)", "--bounds L,U"),
+    ("method='logit'", "--method logit"),
+    ("method='raking'", "--method raking"),
+)
+
+
+def _option_words(message: str) -> str:
+    """Return a library message with the command's spelling of its options."""
+    for python, command in _SPELLINGS:
+        message = message.replace(python, command)
+    return message
+
+
 def _failed(error: Exception, stage: str) -> int:
     """Say what went wrong in one line and return the command's exit status.
 
@@ -265,7 +286,7 @@ def _failed(error: Exception, stage: str) -> int:
         _say("error", str(error))
         return 2
     if isinstance(error, ReportError):
-        _say("error", str(error))
+        _say("error", _option_words(str(error)))
         return 2 if stage == "check the output folder" else 1
     if isinstance(error, MonitorDataError):
         _say("error", _data_error(error))
@@ -274,7 +295,7 @@ def _failed(error: Exception, stage: str) -> int:
         _say("error", f"cannot {stage}: {_os_message(error)}")
         return 2
     if isinstance(error, ValueError | ImportError):
-        _say("error", str(error))
+        _say("error", _option_words(str(error)))
         return 1
     _say(
         "internal error",
@@ -293,7 +314,7 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
         plan = _plan(args)
         stage = "check the output folder"
         _check_out(out, plan.inputs, plan.data_folder)
-        check_target(out, force=args.force)
+        check_target(out, force=args.force, kind=what)
         stage = "read the data"
         data = _load(args, plan)
         stage = f"write the {what}"
@@ -330,6 +351,30 @@ def _bounds(value: str | None) -> tuple[float, float] | None:
             "(for example --bounds 0.3,3)"
         ) from None
     return low, high
+
+
+def _checked_bounds(value: str | None, method: str) -> tuple[float, float] | None:
+    """Read ``--bounds`` and check it against ``--method`` before any data are read."""
+    from vpt_monitor.stats.calibration import _check_bounds
+
+    bounds = _bounds(value)
+    try:
+        _check_bounds(bounds, method)
+    except (TypeError, ValueError) as error:
+        shown = "" if value is None else f" (--bounds {value})"
+        raise _UsageError(
+            f"{_option_words(str(error))}{shown}; for example --bounds 0.3,3"
+        ) from None
+    return bounds
+
+
+def _check_wave(wave: int | None, waves: Sequence[int]) -> None:
+    """Refuse ``--wave`` missing (several waves) or naming a wave the data lack."""
+    listed = ", ".join(map(str, waves))
+    if wave is None and len(waves) > 1:
+        raise _UsageError(f"the data hold waves {listed}; say which to weight with --wave")
+    if wave is not None and wave not in waves:
+        raise _UsageError(f"--wave {wave}: not in the data (waves: {listed})")
 
 
 def _weighted_files(args: argparse.Namespace, plan: _Plan, weighting: Any) -> dict[str, bytes]:
@@ -403,7 +448,7 @@ def _weight(args: argparse.Namespace) -> int:
     out = Path(args.out)
     stage = "find the data"
     try:
-        bounds = _bounds(args.bounds)
+        bounds = _checked_bounds(args.bounds, args.method)
         plan = _plan(args)
         if plan.simulate:
             raise _UsageError(
@@ -419,9 +464,10 @@ def _weight(args: argparse.Namespace) -> int:
             [*plan.inputs, ("the folder of the population counts", population.parent)],
             plan.data_folder,
         )
-        target = check_target(out, force=args.force)
+        target = check_target(out, force=args.force, kind="weight")
         stage = "read the data"
         data = _load(args, plan)
+        _check_wave(args.wave, data.waves)
         stage = "weight the data"
         steps = Steps(_progress)
         steps(f"weighting to {population} ({args.method})")
@@ -431,7 +477,7 @@ def _weight(args: argparse.Namespace) -> int:
             stage = "write the weighted data"
             steps("writing the weighted data and the report")
             files = _weighted_files(args, plan, weighting)
-            write_folder(target, files, force=args.force)
+            write_folder(target, files, force=args.force, kind="weight")
         steps.done(f"weighted data and report written to {target}")
         for warning in caught:
             _say("warning", str(warning.message))

@@ -11,6 +11,7 @@ from vpt_monitor.indicators.aggression import (
 )
 from vpt_monitor.indicators.change import (
     METHOD_BREAKS,
+    METHOD_BREAKS_NL,
     ChangeTable,
     TrendTable,
     change,
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_SCHEME",
     "INTEGRITY_SCHEME",
     "METHOD_BREAKS",
+    "METHOD_BREAKS_NL",
     "ChangeTable",
     "Decomposition",
     "MaturityScheme",

@@ -24,6 +24,7 @@ from vpt_monitor.stats._validation import check_choice, check_level
 __all__ = [
     "ADJUSTMENTS",
     "METHOD_BREAKS",
+    "METHOD_BREAKS_NL",
     "ChangeTable",
     "TrendTable",
     "adjust_p_values",
@@ -44,7 +45,39 @@ METHOD_BREAKS: Mapping[tuple[int, int], str] = MappingProxyType(
     }
 )
 
+#: The notes of :data:`METHOD_BREAKS` in Dutch, for output in Dutch (same keys).
+METHOD_BREAKS_NL: Mapping[tuple[int, int], str] = MappingProxyType(
+    {
+        (2010, 2012): "VPT-vragen veranderd van een frequentieschaal naar ja/nee per vorm (2011)",
+        (2012, 2014): (
+            "veldwerk door een nieuw onderzoeksbureau (I&O Research) met een herziene vragenlijst"
+        ),
+    }
+)
+
 ADJUSTMENTS = ("holm", "bonferroni", "benjamini-hochberg", "none")
+
+
+def break_note(note: str, language: str | None = None) -> str:
+    """Return a method-break note (``"2012-2014: note"``) in ``language`` ("en" or "nl").
+
+    The notes of :data:`METHOD_BREAKS` have Dutch texts (:data:`METHOD_BREAKS_NL`); other
+    notes (breaks passed with ``breaks=``) are shown as given.
+
+    Examples
+    --------
+    >>> from vpt_monitor.indicators.change import break_note
+    >>> break_note("2012-2014: " + METHOD_BREAKS[(2012, 2014)], "nl")[:38]
+    '2012-2014: veldwerk door een nieuw ond'
+    """
+    chosen = _format.check_language(language)
+    if chosen != "nl":
+        return note
+    span, _, text = note.partition(": ")
+    for key, english in METHOD_BREAKS.items():
+        if span == f"{key[0]}-{key[1]}" and text == english:
+            return f"{span}: {METHOD_BREAKS_NL[key]}"
+    return note
 
 
 def method_breaks(
@@ -137,7 +170,8 @@ class ChangeTable:
     adjust : str
         The adjustment used.
     method_breaks : tuple of str
-        Known method breaks between the two waves: compare with care.
+        Known method breaks between the two waves; when there is one, every row is
+        unreliable (the waves measured differently).
     level : float
         Default confidence level.
     by : tuple of str
@@ -247,8 +281,10 @@ class ChangeTable:
             the single row ``"all"`` when the table was by wave only); columns ``change`` (or
             ``ratio``), ``standard_error``, ``df``, ``low``, ``high``, ``p_value``,
             ``p_adjusted``, ``significant``, ``reliable`` and ``reasons`` (why a row is
-            not: an estimate of either wave that breaks a publication rule, or has no
-            variance to test with), ``first_wave`` and ``last_wave``.
+            not: an estimate of either wave that breaks a publication rule, has no
+            variance to test with, or a method break between the waves), ``first_wave``,
+            ``last_wave`` and ``method_breaks`` (the breaks between the two waves, ``"; "``
+            between them, in English; ``""`` when none).
         """
         import pandas as pd
 
@@ -267,6 +303,7 @@ class ChangeTable:
                 "reasons": list(self.reasons),
                 "first_wave": self.between[0],
                 "last_wave": self.between[1],
+                "method_breaks": "; ".join(self.method_breaks),
             }
         )
         frame.index = _domain_index(self.rows, self.by, labels)
@@ -288,7 +325,8 @@ class ChangeTable:
             f"{adjusted} {self.adjust})"
         ]
         lines += [
-            f"  {'methodebreuk' if nl else 'method break'}: {note}" for note in self.method_breaks
+            f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
+            for note in self.method_breaks
         ]
         names = [_format.label(row, chosen) for row in self.rows[:30]]
         width = min(max([len(_format.variable("domain", chosen)), *map(len, names)]) + 2, 40)
@@ -426,6 +464,9 @@ def change(
     Returns
     -------
     ChangeTable
+        When a method break lies between the two waves, every row is unreliable (never
+        significant), with the break as its reason: the two estimates measure different
+        things (another question, another agency), so their difference is not a change.
 
     Notes
     -----
@@ -520,6 +561,13 @@ def change(
             for why, zero in zip(reasons, to_zero, strict=True)
         )
     p = np.where(present & testable & (se > 0) & (df > 0), p, np.nan)
+    crossed = method_breaks(first, last, breaks)
+    if crossed:  # the two waves measured differently: their difference is no change
+        reliable = np.zeros_like(reliable)
+        reasons = tuple(
+            "; ".join(filter(None, (why, *(f"method break {b}" for b in crossed))))
+            for why in reasons
+        )
     return ChangeTable(
         rows=tuple(rows),
         between=(first, last),
@@ -529,7 +577,7 @@ def change(
         p_value=p,
         p_adjusted=adjust_p_values(p, adjust),
         adjust=adjust,
-        method_breaks=method_breaks(first, last, breaks),
+        method_breaks=crossed,
         level=table.level,
         kind=kind,
         by=tuple(name for name in table.by if name != "wave"),
@@ -799,7 +847,8 @@ class TrendTable:
             f"{self.adjust})"
         ]
         lines += [
-            f"  {'methodebreuk' if nl else 'method break'}: {note}" for note in self.method_breaks
+            f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
+            for note in self.method_breaks
         ]
         names = [_format.label(row, chosen) for row in self.rows[:30]]
         width = min(max([len(_format.variable("domain", chosen)), *map(len, names)]) + 2, 40)

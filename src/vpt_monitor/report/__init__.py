@@ -29,9 +29,16 @@ from vpt_monitor.report import html, markdown, tables
 from vpt_monitor.report.content import Content, Progress, Steps, compute_report
 from vpt_monitor.report.factsheets import build_factsheets
 from vpt_monitor.report.weighting import build_weighting_report, weighting_files
-from vpt_monitor.report.write import REPORT_MARKERS, ReportError, check_target, write_folder
+from vpt_monitor.report.write import (
+    MARKER,
+    REPORT_MARKERS,
+    ReportError,
+    check_target,
+    write_folder,
+)
 
 __all__ = [
+    "MARKER",
     "REPORT_MARKERS",
     "ReportError",
     "build_factsheets",
@@ -123,8 +130,8 @@ def build_report(
     >>> from vpt_monitor.report import build_report
     >>> from vpt_monitor.synth import simulate
     >>> folder = build_report(simulate(), pathlib.Path(tempfile.mkdtemp()) / "report")
-    >>> sorted(p.name for p in folder.iterdir())[:3]
-    ['coverage.png', 'index.html', 'maturity.png']
+    >>> sorted(p.name for p in folder.iterdir())[:4]
+    ['.vpt-monitor.toml', 'coverage.png', 'index.html', 'maturity.png']
     >>> "Verandering van 2014 naar 2016" in (folder / "index.html").read_text()
     True
     """
@@ -133,6 +140,6 @@ def build_report(
     content = compute_report(data, language=language, title=title, steps=steps)
     steps("writing the report")
     files = report_files(content)
-    write_folder(target, files, force=force)
+    write_folder(target, files, force=force, kind="report")
     steps.done(f"report written to {target}")
     return target

@@ -34,7 +34,7 @@ from vpt_monitor.indicators import (
     victimisation,
     violation_rate,
 )
-from vpt_monitor.indicators.change import ChangeTable
+from vpt_monitor.indicators.change import METHOD_BREAKS, ChangeTable, break_note, method_breaks
 from vpt_monitor.report import figures
 from vpt_monitor.report.text import reason, text
 from vpt_monitor.report.write import ReportError
@@ -457,6 +457,7 @@ def compute_report(
     group_rows = estimate_rows(by_group, lang)
     trend_title = text("section_aggression", lang, span=span(first, last))
     add(Table("victimisation_by_wave_group", trend_title, ("wave", "group"), group_rows))
+    breaks = [k for k in sorted(METHOD_BREAKS) if first <= k[0] and k[1] <= last]
     figure(
         "trend",
         text("fig_trend_title", lang),
@@ -467,17 +468,27 @@ def compute_report(
             title=text("fig_trend_title", lang),
             ylabel=text("fig_victimised", lang),
             language=lang,
+            breaks=breaks,
         ),
     )
 
     lead = lead_text(group_rows, last, lang)
-    sections.append(
-        Section(
-            trend_title,
-            [Paragraph(lead, "lead"), FigureRef("trend"), TableRef("victimisation_by_wave_group")],
-            "aggression",
+    trend_blocks: list[Block] = [Paragraph(lead, "lead")]
+    shown_breaks = method_breaks(first, last)
+    if shown_breaks:  # the waves shown are not all comparable: say where and why
+        trend_blocks.append(
+            Paragraph(
+                text(
+                    "trend_breaks",
+                    lang,
+                    notes="; ".join(break_note(b, lang) for b in shown_breaks),
+                ),
+                "breaks",
+            )
         )
-    )
+    trend_blocks += [FigureRef("trend"), TableRef("victimisation_by_wave_group")]
+    sections.append(Section(trend_title, trend_blocks, "aggression"))
+    summary += [text("trend_breaks", lang, notes=break_note(b, lang)) for b in shown_breaks]
 
     step("comparing with the previous wave")
     if previous is not None:
@@ -489,7 +500,10 @@ def compute_report(
                 ("group",),
                 change_rows(changes),
                 kind="changes",
-                notes=tuple(text("method_break", lang, note=b) for b in changes.method_breaks),
+                notes=tuple(
+                    text("method_break", lang, note=break_note(b, lang))
+                    for b in changes.method_breaks
+                ),
             )
         )
         sections.append(
@@ -512,7 +526,9 @@ def compute_report(
                     p=_format.p_value(row["p_adjusted"], lang),
                 )
             )
-        summary += [text("method_break", lang, note=b) for b in changes.method_breaks]
+        summary += [
+            text("method_break", lang, note=break_note(b, lang)) for b in changes.method_breaks
+        ]
 
     step("estimating victimisation by office")
     by_office = victimisation(data, by=("wave", "office"))

@@ -586,11 +586,11 @@ def build_factsheets(
     >>> sorted(p.name for p in folder.glob("*.html"))
     ['index.html', 'medewerker.html', 'politiek-ambtsdrager.html']
     """
-    target = check_target(out, force=force)
+    target = check_target(out, force=force, kind="factsheets")
     steps = Steps(progress)
     index, sheets = compute_factsheets(data, by=by, language=language, steps=steps)
     steps("writing the factsheets")
     files = factsheet_files(index, sheets, pdf=pdf)
-    write_folder(target, files, force=force)
+    write_folder(target, files, force=force, kind="factsheets")
     steps.done(f"factsheets written to {target}")
     return target

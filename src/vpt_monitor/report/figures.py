@@ -83,10 +83,21 @@ def series_over_waves(
     ylabel: str,
     language: str,
     kind: str = "percent",
+    breaks: Sequence[tuple[int, int]] = (),
 ) -> bytes:
-    """Draw a line with a 95% band per value of ``variable`` (or one line) over the waves."""
+    """Draw a line with a 95% band per value of ``variable`` (or one line) over the waves.
+
+    At each method break ``(wave before, wave after)`` the lines and bands stop (a segment
+    per stretch of comparable waves) and a dotted vertical line marks the break.
+    """
+    from vpt_monitor.report.text import text
+
     scale = _scale(kind)
     levels: list[Any] = []
+
+    def segment(wave: int) -> int:
+        return sum(1 for _, after in breaks if after <= wave)
+
     for row in rows:
         key = row[variable] if variable else None
         if key not in levels:
@@ -104,13 +115,29 @@ def series_over_waves(
             low = np.array([r["low"] for r in chosen]) * scale
             high = np.array([r["high"] for r in chosen]) * scale
             name = _format.label(level, language) if variable else None
-            ax.plot(x, est, marker=marker, color=colour, label=name)
-            ax.fill_between(x, low, high, color=colour, alpha=0.18, linewidth=0)
+            parts = np.array([segment(w) for w in x])
+            for part in np.unique(parts):  # one line per stretch between breaks
+                keep = parts == part
+                xs = [w for w, k in zip(x, keep, strict=True) if k]
+                label = name if part == parts[0] else None
+                ax.plot(xs, est[keep], marker=marker, color=colour, label=label)
+                ax.fill_between(xs, low[keep], high[keep], color=colour, alpha=0.18, linewidth=0)
             for r, value in zip(chosen, est, strict=True):
                 if not r["reliable"]:
                     ax.plot(
                         [r["wave"]], [value], marker=marker, color=UNRELIABLE, mfc="white", ms=8
                     )
+        for before, after in breaks:
+            ax.axvline((before + after) / 2, color="grey", linestyle=":", linewidth=1)
+            ax.annotate(
+                text("fig_break", language),
+                ((before + after) / 2, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -10),
+                textcoords="offset points",
+                fontsize=7,
+                color="grey",
+            )
         ax.set_ylabel(ylabel)
         ax.set_xticks(list(waves))
         ax.set_ylim(bottom=0)

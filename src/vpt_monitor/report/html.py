@@ -28,7 +28,7 @@ from vpt_monitor.report.content import (
     Table,
     TableRef,
 )
-from vpt_monitor.report.text import text
+from vpt_monitor.report.text import source_text, text
 
 __all__ = ["CSS", "cell", "page", "table"]
 
@@ -107,10 +107,11 @@ def _estimates(t: Table, language: str) -> str:
         if not reliable and row.get("note"):
             notes.append((", ".join(labels), str(row["note"])))
         cells = "".join(f'<td class="label">{_e(x)}</td>' for x in labels)
+        estimate = _e(_value(row["estimate"], t.scale, language))
         body.append(
-            f"<tr{cls}{title}>{cells}<td>{_value(row['estimate'], t.scale, language)}{mark}</td>"
-            f"<td>{_bounds(row['low'], row['high'], t.scale, language)}</td>"
-            f"<td>{_format.integer(row['n'], language)}</td></tr>"
+            f"<tr{cls}{title}>{cells}<td>{estimate}{mark}</td>"
+            f"<td>{_e(_bounds(row['low'], row['high'], t.scale, language))}</td>"
+            f"<td>{_e(_format.integer(row['n'], language))}</td></tr>"
         )
     return (
         f'<div class="scroll"><table>{_head(titles, len(t.variables))}'
@@ -135,9 +136,9 @@ def _changes(t: Table, language: str) -> str:
         cls, arrow = _arrow(row["change"], bool(row["significant"]))
         body.append(
             f'<tr>{labels}<td class="{cls}">{arrow}'
-            f"{_format.signed(100 * row['change'], language)}</td>"
-            f"<td>{_format.interval(row['low'], row['high'], language)}</td>"
-            f"<td>{_format.p_value(row['p_adjusted'], language, prefix=False)}</td></tr>"
+            f"{_e(_format.signed(100 * row['change'], language))}</td>"
+            f"<td>{_e(_format.interval(row['low'], row['high'], language))}</td>"
+            f"<td>{_e(_format.p_value(row['p_adjusted'], language, prefix=False))}</td></tr>"
         )
     breaks = "".join(f'<p class="breaks">{_e(note)}</p>' for note in t.notes)
     return (
@@ -151,8 +152,9 @@ def _points(
 ) -> str:
     cls, arrow = _arrow(value, significant)
     return (
-        f'<span class="{cls}">{arrow}{_format.signed(100 * value, language)}</span><br>'
-        f"<small>{_format.interval(low, high, language)}; {_format.p_value(p, language)}</small>"
+        f'<span class="{cls}">{arrow}{_e(_format.signed(100 * value, language))}</span><br>'
+        f"<small>{_e(_format.interval(low, high, language))}; "
+        f"{_e(_format.p_value(p, language))}</small>"
     )
 
 
@@ -169,12 +171,13 @@ def _comparison(t: Table, language: str) -> str:
         if not reliable:
             notes.append((name, str(row.get("note") or "")))
         value = (
-            f"{_value(row['estimate'], t.scale, language)}{mark}"
-            f"<br><small>{_bounds(row['low'], row['high'], t.scale, language)}</small>"
+            f"{_e(_value(row['estimate'], t.scale, language))}{mark}"
+            f"<br><small>{_e(_bounds(row['low'], row['high'], t.scale, language))}</small>"
         )
         national = (
-            f"{_value(row['national'], t.scale, language)}"
-            f"<br><small>{_bounds(row['national_low'], row['national_high'], t.scale, language)}"
+            f"{_e(_value(row['national'], t.scale, language))}"
+            "<br><small>"
+            f"{_e(_bounds(row['national_low'], row['national_high'], t.scale, language))}"
             "</small>"
         )
         difference = _points(
@@ -297,8 +300,9 @@ def page(content: Content, *, css: str = CSS, extra_head: str = "") -> str:
         if content.synthetic
         else ""
     )
+    where = source_text(content.source, content.language)
     source = (
-        f'<p class="note">{_e(text("data_source", content.language, source=content.source))}</p>'
+        f'<p class="note">{_e(text("data_source", content.language, source=where))}</p>'
         if content.source and not content.synthetic
         else ""
     )

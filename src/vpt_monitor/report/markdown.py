@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from vpt_monitor.report.content import Content
-from vpt_monitor.report.text import text
+from vpt_monitor.report.text import source_text, text
 
 __all__ = ["escape", "summary"]
 
@@ -41,7 +41,7 @@ def summary(content: Content, *, files: str | None = None) -> str:
         lines += [f"- {escape(item)}" for item in content.absent]
     lines += ["", files if files is not None else text("summary_files", lang)]
     if content.source and not content.synthetic:
-        lines += ["", escape(text("data_source", lang, source=content.source))]
+        lines += ["", escape(text("data_source", lang, source=source_text(content.source, lang)))]
     if content.synthetic:
         lines += ["", f"**{escape(content.synthetic_note)}**"]
     return "\n".join(lines) + "\n"

@@ -22,6 +22,7 @@ from typing import Any
 
 from vpt_monitor import _format
 from vpt_monitor.report.content import Content, Table
+from vpt_monitor.report.text import source_text
 from vpt_monitor.stats._validation import warn
 
 __all__ = ["COLUMNS", "columns", "csv_bytes", "metadata_bytes", "sheet_names", "xlsx_bytes"]
@@ -158,7 +159,7 @@ def xlsx_bytes(content: Content) -> bytes | None:
         info.append([content.synthetic_note])
         info["A2"].font = Font(bold=True, color="A35200")
     elif content.source:
-        info.append([content.source])
+        info.append([source_text(content.source, content.language)])
     info.append([])
     info.append(["kolom" if nl else "column", "betekenis (Engels)" if nl else "meaning"])
     for name, meaning in COLUMNS.items():

@@ -100,7 +100,21 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Not in these data (not asked; left out rather than shown as 0):",
         "Niet in deze gegevens (niet gevraagd; weggelaten in plaats van als 0 getoond):",
     ),
-    "method_break": ("Method break: {note}", "Methodebreuk: {note}"),
+    "method_break": (
+        "Method break: {note}. The two waves measured differently, so their difference is "
+        "not a change: no row is called significant.",
+        "Methodebreuk: {note}. De twee metingen zijn verschillend gemeten, dus hun verschil "
+        "is geen verandering: geen rij heet significant.",
+    ),
+    "trend_breaks": (
+        "Not all waves shown are comparable; the method changed in between ({notes}). The "
+        "lines in the figure are broken there: a difference across a break is partly a "
+        "difference of method.",
+        "Niet alle getoonde metingen zijn vergelijkbaar; de methode veranderde tussendoor "
+        "({notes}). De lijnen in de figuur zijn daar onderbroken: een verschil over een breuk "
+        "heen is deels een verschil in methode.",
+    ),
+    "fig_break": ("method break", "methodebreuk"),
     "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
     "method_note": (
         "Estimates are design-based: weights, strata, clusters and finite-population "
@@ -516,3 +530,66 @@ def indicator(key: str, language: str) -> str:
     """Return the name of a headline indicator in ``language``."""
     pair = INDICATORS[key]
     return pair[0] if check_language(language) == "en" else pair[1]
+
+
+_FILES: Mapping[str, tuple[str, str]] = {
+    "respondents": ("respondents", "respondenten"),
+    "incidents": ("incidents", "incidenten"),
+    "organisations": ("organisations", "organisaties"),
+    "violations": ("violations", "schendingen"),
+    "codebook": ("codebook", "codeboek"),
+}
+
+_SOURCE_NOTES: Mapping[str, str] = {
+    ": columns not read: ": ": kolommen niet gelezen: ",
+    ": cells with a missing-value code read as empty: ": (
+        ": cellen met een code voor een ontbrekende waarde gelezen als leeg: "
+    ),
+}
+
+
+def source_text(source: str, language: str) -> str:
+    """Return where the data came from (``data.source``) in words, in ``language``.
+
+    :func:`~vpt_monitor.read_monitor` records its files as the call that read them, with
+    notes in English; a page shows the files by table and the notes in its language.
+    Another source is returned as it is.
+
+    Examples
+    --------
+    >>> from vpt_monitor.report.text import source_text
+    >>> source_text("read_monitor(respondents='r.csv'); r.csv: columns not read: x", "nl")
+    'respondenten r.csv; r.csv: kolommen niet gelezen: x'
+    >>> source_text("read_monitor(respondents='r.csv')", "en")
+    'respondents r.csv'
+    """
+    import ast
+
+    chosen = 0 if check_language(language) == "en" else 1
+    if not source.startswith("read_monitor("):
+        return source
+    call: ast.expr | None = None
+    end = 0
+    for end, character in enumerate(source):  # the call ends at the first ")" closing it
+        if character != ")":
+            continue
+        try:
+            call = ast.parse(source[: end + 1], mode="eval").body
+        except SyntaxError:
+            continue
+        break
+    if not isinstance(call, ast.Call):
+        return source
+    files = []
+    for keyword in call.keywords:
+        try:
+            path = ast.literal_eval(keyword.value)
+        except ValueError:
+            return source
+        name = _FILES.get(str(keyword.arg), (str(keyword.arg),) * 2)[chosen]
+        files.append(f"{name} {path}")
+    notes = [n for n in source[end + 1 :].split("; ") if n]
+    if chosen:
+        for english, dutch in _SOURCE_NOTES.items():
+            notes = [n.replace(english, dutch) for n in notes]
+    return "; ".join([", ".join(files), *notes])

@@ -37,7 +37,7 @@ from vpt_monitor.report.content import (
     synthetic_note,
 )
 from vpt_monitor.report.markdown import escape
-from vpt_monitor.report.text import text
+from vpt_monitor.report.text import source_text, text
 from vpt_monitor.report.write import check_target, write_folder
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ def weighting_content(weighting: Weighting, *, language: str = "nl") -> Content:
         text("weighting_population", lang, source=weighting.population or "-"),
     ]
     if data.source:
-        what.append(text("weighting_data", lang, source=data.source))
+        what.append(text("weighting_data", lang, source=source_text(data.source, lang)))
 
     when = {"before": text("weighting_before", lang), "after": text("weighting_after", lang)}
     tables["weights"] = Table(
@@ -452,9 +452,14 @@ def build_weighting_report(
     >>> "Marges vergeleken met de populatie" in (folder / "index.html").read_text()
     True
     """
-    target = check_target(out, force=force)
+    target = check_target(out, force=force, kind="weighting report")
     steps = Steps(progress)
     steps("writing the weighting report")
-    write_folder(target, weighting_files(weighting, language=language), force=force)
+    write_folder(
+        target,
+        weighting_files(weighting, language=language),
+        force=force,
+        kind="weighting report",
+    )
     steps.done(f"weighting report written to {target}")
     return target

@@ -6,6 +6,11 @@ replaced only with ``force=True``, by exchanging the two folders in one step whe
 can (``renameat2(RENAME_EXCHANGE)`` on Linux), else by two renames that are undone when the
 second fails; at every moment either the old or the new report is at ``out``, and no hidden
 folder is left behind. :func:`check_target` says beforehand whether ``out`` may be written.
+
+Every folder written carries a marker, ``.vpt-monitor.toml``, naming the command (or function)
+that wrote it and the version; ``force`` replaces only a folder written by the same kind of command,
+so that ``vpt-monitor report --force`` never deletes the weighted data files that
+``vpt-monitor weight`` wrote, nor the other way round.
 """
 
 from __future__ import annotations
@@ -21,13 +26,22 @@ import signal
 import sys
 import tempfile
 import threading
+import tomllib
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vpt_monitor.stats._validation import warn
 
-__all__ = ["REPORT_MARKERS", "ReportError", "check_target", "write_folder"]
+__all__ = [
+    "FOLDER_KINDS",
+    "MARKER",
+    "REPORT_MARKERS",
+    "ReportError",
+    "check_target",
+    "write_folder",
+]
 
 
 class ReportError(RuntimeError):
@@ -46,16 +60,124 @@ class ReportError(RuntimeError):
     """
 
 
-#: Files whose presence marks a folder as a report that ``force=True`` may replace.
+#: Files that every folder written before the marker existed has (all kinds).
 REPORT_MARKERS = ("index.html", "summary.md")
 
+#: The file that marks a folder written by this library: which kind, and which version.
+MARKER = ".vpt-monitor.toml"
 
-def check_target(out: str | Path, *, force: bool) -> Path:
+#: The kinds of folder written (the command or function that writes them), each with what it
+#: is called in messages and the only files (patterns of relative paths) that a folder of the
+#: kind held before the marker existed. Such a folder is replaced only when it holds
+#: nothing else: the weighted data files of ``vpt-monitor weight`` match no pattern, so an
+#: unmarked folder with data is never replaced.
+FOLDER_KINDS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "report": (
+        "a report folder",
+        ("index.html", "summary.md", "*.png", "tables/*.csv", "tables/*.xlsx", "tables/*.json"),
+    ),
+    "factsheets": (
+        "a folder of factsheets",
+        (
+            "*.html",
+            "summary.md",
+            "*.pdf",
+            "figures/*.png",
+            "tables/*.csv",
+            "tables/*.xlsx",
+            "tables/*.json",
+        ),
+    ),
+    "weighting report": (
+        "a weighting report folder",
+        ("index.html", "summary.md", "margins.csv", "weights.csv", "weights.png"),
+    ),
+    "weight": (
+        "a folder written by vpt-monitor weight",
+        ("index.html", "summary.md", "margins.csv", "weights.csv", "weights.png"),
+    ),
+}
+
+
+def _matches(name: str, pattern: str) -> bool:
+    """Whether the relative path ``name`` matches ``pattern``, part by part (``*`` not ``/``)."""
+    parts, wanted = PurePosixPath(name).parts, PurePosixPath(pattern).parts
+    return len(parts) == len(wanted) and all(map(fnmatchcase, parts, wanted))
+
+
+def marker_bytes(kind: str) -> bytes:
+    """Return the content of :data:`~vpt_monitor.report.MARKER` for a folder of ``kind``."""
+    from vpt_monitor import __version__
+
+    return (
+        "# Written by vpt_monitor; 'vpt-monitor ... --force' replaces this folder only with\n"
+        "# a folder of the same kind. Remove this file and the folder will not be replaced.\n"
+        f'written_by = "{kind}"\nversion = "{__version__}"\n'
+    ).encode()
+
+
+def _written_by(folder: Path) -> str | None:
+    """Return the kind named by the folder's marker; '' if unreadable, None if it has none."""
+    path = folder / MARKER
+    if not path.is_file():
+        return None
+    try:
+        kind = tomllib.loads(path.read_text(encoding="utf-8")).get("written_by")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    return kind if isinstance(kind, str) else ""
+
+
+def _check_kind(out: str | Path, target: Path, kind: str) -> None:
+    """Refuse to replace ``target`` unless a folder of ``kind`` wrote it (or it is empty)."""
+    what, patterns = FOLDER_KINDS[kind]
+    if not any(target.iterdir()):
+        return
+    written = _written_by(target)
+    if written == kind:
+        return
+    if written:
+        other = FOLDER_KINDS[written][0] if written in FOLDER_KINDS else f"a {written} folder"
+        raise ReportError(
+            f"{out} is {other} (its {MARKER} says written_by = {written!r}), not {what}; "
+            f"force replaces only {what}. Choose another folder, or remove this one yourself"
+        )
+    if written == "":
+        raise ReportError(
+            f"{out} has a {MARKER} that cannot be read; force replaces only {what}. "
+            "Choose another folder, or remove this one yourself"
+        )
+    contents: list[str] = []
+    others: list[str] = []
+    for path in target.rglob("*"):  # stops early: a big folder of other files is refused fast
+        if path.is_dir():
+            continue
+        name = path.relative_to(target).as_posix()
+        contents.append(name)
+        if not any(_matches(name, p) for p in patterns):
+            others.append(name)
+            if len(others) > 5:
+                break
+    if others or not set(REPORT_MARKERS) <= set(contents):
+        shown = sorted(others or contents)
+        listed = ", ".join(shown[:5]) + (", ..." if len(shown) > 5 else "")
+        lacks = "" if others else f", but no {' and '.join(REPORT_MARKERS)}"
+        raise ReportError(
+            f"{out} is not {what} (it has {listed}{lacks}); force replaces only {what}. "
+            "Choose another folder, or remove this one yourself"
+        )
+
+
+def check_target(out: str | Path, *, force: bool, kind: str = "report") -> Path:
     """Check that a report may be written to ``out``; return the folder's absolute path.
 
-    A folder that exists is replaced only with ``force``, and only when it is empty or is a
-    report (it has ``index.html`` and ``summary.md``): ``force`` never deletes a folder of
-    other files. The current folder and the folders above it are never replaced.
+    A folder that exists is replaced only with ``force``, and only when it is empty or was
+    written by the same kind of command: its marker (:data:`~vpt_monitor.report.MARKER`)
+    names ``kind``. A folder written before the marker existed is replaced only when it
+    holds nothing but the files of ``kind`` (see
+    :data:`~vpt_monitor.report.write.FOLDER_KINDS`). ``force`` never deletes a folder of
+    other files, such as the weighted data files of ``vpt-monitor weight`` under a report.
+    The current folder and the folders above it are never replaced.
 
     Parameters
     ----------
@@ -63,6 +185,8 @@ def check_target(out: str | Path, *, force: bool) -> Path:
         The report folder.
     force : bool
         Whether an existing report may be replaced.
+    kind : {"report", "factsheets", "weighting report", "weight"}, default "report"
+        What is to be written there (the command or function).
 
     Returns
     -------
@@ -82,6 +206,10 @@ def check_target(out: str | Path, *, force: bool) -> Path:
     >>> check_target(folder / "report", force=False) == (folder / "report").resolve()
     True
     """
+    if kind not in FOLDER_KINDS:
+        raise ValueError(
+            f"'kind' must be one of {', '.join(map(repr, FOLDER_KINDS))}; got {kind!r}"
+        )
     target = Path(out).resolve()
     if target == Path.cwd() or target in Path.cwd().parents:
         raise ReportError(
@@ -96,14 +224,7 @@ def check_target(out: str | Path, *, force: bool) -> Path:
         raise ReportError(f"{out} exists and is not a folder; choose another --out")
     if not force:
         raise ReportError(f"{out} exists; choose another folder or pass force=True (--force)")
-    contents = {p.name for p in target.iterdir()}
-    if contents and not set(REPORT_MARKERS) <= contents:
-        shown = ", ".join(sorted(contents)[:5]) + (", ..." if len(contents) > 5 else "")
-        raise ReportError(
-            f"{out} is not a report folder (it has {shown}, but no "
-            f"{' and '.join(REPORT_MARKERS)}); force replaces only a report. Choose another "
-            "folder, or remove this one yourself"
-        )
+    _check_kind(out, target, kind)
     return target
 
 
@@ -268,7 +389,9 @@ def _remove(folder: Path, what: str) -> None:
         warn(f"could not remove {what} {folder}: {error}; remove it yourself", RuntimeWarning)
 
 
-def _write_folder(target: Path, files: Mapping[str, bytes], *, force: bool) -> None:
+def _write_folder(
+    target: Path, files: Mapping[str, bytes], *, force: bool, kind: str = "report"
+) -> None:
     """Write ``files`` ({relative path: content}) as the folder ``target``, atomically.
 
     The new report is written into a hidden folder ``.NAME-new-XXXX`` beside ``target`` and
@@ -281,7 +404,7 @@ def _write_folder(target: Path, files: Mapping[str, bytes], *, force: bool) -> N
     outright (SIGKILL, power loss), which can leave one (never instead of the report at
     ``target``).
     """
-    check_target(target, force=force)
+    check_target(target, force=force, kind=kind)
     target.parent.mkdir(parents=True, exist_ok=True)
     guard = _SignalGuard()
     try:
@@ -320,12 +443,15 @@ def _write_staged(target: Path, files: Mapping[str, bytes], guard: _SignalGuard)
         raise
 
 
-def write_folder(target: str | Path, files: Mapping[str, bytes], *, force: bool) -> Path:
+def write_folder(
+    target: str | Path, files: Mapping[str, bytes], *, force: bool, kind: str = "report"
+) -> Path:
     """Write ``files`` (``{relative path: content}``) as the folder ``target``, atomically.
 
-    Returns the folder written (absolute). See :func:`_write_folder` for what happens on
-    failure and signals.
+    The folder gets the marker :data:`~vpt_monitor.report.MARKER`, naming ``kind`` (see
+    :func:`check_target`). Returns the folder written (absolute). See :func:`_write_folder`
+    for what happens on failure and signals.
     """
-    folder = check_target(target, force=force)
-    _write_folder(folder, files, force=force)
+    folder = check_target(target, force=force, kind=kind)
+    _write_folder(folder, {**files, MARKER: marker_bytes(kind)}, force=force, kind=kind)
     return folder
