@@ -178,3 +178,16 @@ def test_a_missing_openpyxl_warning_points_at_the_caller(
     with pytest.warns(RuntimeWarning, match="openpyxl is not installed") as caught:
         build_report(employees_2016, tmp_path / "r")
     assert caught[0].filename == __file__
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("nl", "methode van Holm"), ("en", "adjusted with Holm&#x27;s method")]
+)
+def test_the_change_table_explains_its_intervals_beside_holm_p(
+    tmp_path: Path, language: str, words: str
+) -> None:
+    from vpt_monitor.report import build_report
+
+    build_report(simulate(seed=3, scale=0.2), tmp_path / "r", language=language)
+    page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert words in page

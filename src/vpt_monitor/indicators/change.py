@@ -864,9 +864,10 @@ class TrendTable:
         for i, name in enumerate(names):
             value = _format.signed(scale * self.slope[i], chosen, digits=digits)
             p = _format.p_value(self.p_adjusted[i], chosen, prefix=False)
+            mark = "" if self.reliable[i] else ("  (onbetrouwbaar)" if nl else "  (unreliable)")
             lines.append(
                 f"  {name[: width - 1]:<{width}}{value:>18}{p:>13}  "
-                f"{words.get(self.direction[i], self.direction[i])}"
+                f"{words.get(self.direction[i], self.direction[i])}{mark}"
             )
         if len(self.rows) > 30:
             lines.append(f"  ... {len(self.rows) - 30} {'meer rijen' if nl else 'more rows'}")

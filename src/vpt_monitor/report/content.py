@@ -500,9 +500,12 @@ def compute_report(
                 ("group",),
                 change_rows(changes),
                 kind="changes",
-                notes=tuple(
-                    text("method_break", lang, note=break_note(b, lang))
-                    for b in changes.method_breaks
+                notes=(
+                    text("change_intervals", lang),
+                    *(
+                        text("method_break", lang, note=break_note(b, lang))
+                        for b in changes.method_breaks
+                    ),
                 ),
             )
         )

@@ -100,6 +100,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Not in these data (not asked; left out rather than shown as 0):",
         "Niet in deze gegevens (niet gevraagd; weggelaten in plaats van als 0 getoond):",
     ),
+    "change_intervals": (
+        "Each interval is the 95% interval of that change on its own; the p-values are "
+        "adjusted with Holm's method across the rows, so a change whose interval excludes 0 "
+        "can still be not significant.",
+        "Elk interval is het 95%-interval van die verandering op zich; de p-waarden zijn met "
+        "de methode van Holm gecorrigeerd over de rijen, dus een verandering waarvan het "
+        "interval 0 niet bevat, kan toch niet significant zijn.",
+    ),
     "method_break": (
         "Method break: {note}. The two waves measured differently, so their difference is "
         "not a change: no row is called significant.",
