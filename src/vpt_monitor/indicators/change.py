@@ -864,6 +864,7 @@ class TrendTable:
         for i, name in enumerate(names):
             value = _format.signed(scale * self.slope[i], chosen, digits=digits)
             p = _format.p_value(self.p_adjusted[i], chosen, prefix=False)
+            assert self.reliable is not None
             mark = "" if self.reliable[i] else ("  (onbetrouwbaar)" if nl else "  (unreliable)")
             lines.append(
                 f"  {name[: width - 1]:<{width}}{value:>18}{p:>13}  "
