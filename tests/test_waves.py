@@ -563,6 +563,10 @@ def test_a_trend_row_has_reliable_and_reasons_as_a_change_row() -> None:
     assert large.reliable.tolist() == [True]
     assert large.reasons == ("",)
     assert large.direction == ("down",)
+    # printed, an unreliable row is marked as a change's is
+    assert small.to_string("nl").splitlines()[-1].endswith("(onbetrouwbaar)")
+    assert small.to_string("en").splitlines()[-1].endswith("(unreliable)")
+    assert not large.to_string("en").splitlines()[-1].endswith("(unreliable)")
 
 
 def test_change_trend_and_the_adjustments_cite_their_references() -> None:
@@ -582,28 +586,3 @@ def test_change_trend_and_the_adjustments_cite_their_references() -> None:
     for function in (change, trend, adjust_p_values, violation_rate, incidence):
         assert references(function).startswith(".. [1]"), function
     assert "Holm, S. (1979)" in references(adjust_p_values)
-
-
-def test_a_printed_trend_marks_its_unreliable_rows_as_a_change_does() -> None:
-    def people(size: int, victims: tuple[int, ...]) -> MonitorData:
-        return MonitorData.from_records(
-            [
-                Respondent(
-                    f"{w}-{i}",
-                    w,
-                    "rijk",
-                    "ambtenaar",
-                    victimisations={"verbaal": 1} if i < k else {},
-                )
-                for w, k in zip((2014, 2016, 2018), victims, strict=True)
-                for i in range(size)
-            ]
-        )
-
-    small = trend(victimisation(people(40, (16, 10, 5)), by="wave"))
-    assert not small.reliable[0]
-    assert small.to_string("nl").splitlines()[-1].endswith("(onbetrouwbaar)")
-    assert small.to_string("en").splitlines()[-1].endswith("(unreliable)")
-    large = trend(victimisation(people(120, (48, 30, 15)), by="wave"))
-    assert large.reliable[0]
-    assert not large.to_string("en").splitlines()[-1].endswith("(unreliable)")
