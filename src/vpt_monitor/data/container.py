@@ -568,20 +568,41 @@ def design_labels(
         values = columns[name]
         quick = _label_codes(values) if values.ndim == 1 and values.shape[0] == n else None
         codes, labels = quick if quick is not None else factorize(name, values, n)
-        size = max(len(labels), 1)
-        span = len(wave_labels) * size
-        pair = wave_codes.astype(np.intp) * size + codes
+        waves = np.array([str(_plain(w)) for w in wave_labels], dtype=str)
+        names = _texts(labels)
+        if len({len(w) for w in waves.tolist()}) > 1:  # waves of unequal length: sort texts
+            pair = wave_codes.astype(np.intp) * max(len(labels), 1) + codes
+            present, inverse = np.unique(pair, return_inverse=True)
+            text = np.char.add(
+                np.char.add(waves[present // max(len(labels), 1)], "/"),
+                names[present % max(len(labels), 1)],
+            )
+            named, rank = np.unique(text, return_inverse=True)
+            return rank.reshape(-1)[inverse.reshape(-1)].astype(np.intp), named.astype(object)
+        # With waves written in equal lengths, "wave/label" sorts as (wave, label): sort the
+        # distinct labels once, merge those with the same text (1 and "1" in one column are
+        # one label, as in R), and number the (wave, label) pairs in that order by a bincount
+        order = np.argsort(names, kind="stable")
+        ordered = names[order]
+        new = np.ones(ordered.size, dtype=bool)
+        new[1:] = ordered[1:] != ordered[:-1]
+        merged = np.empty(ordered.size, dtype=np.intp)
+        merged[order] = np.cumsum(new) - 1
+        texts = ordered[new]
+        size = max(texts.size, 1)
+        wave_order = np.argsort(waves, kind="stable")
+        wave_rank = np.empty(wave_order.size, dtype=np.intp)
+        wave_rank[wave_order] = np.arange(wave_order.size)
+        pair = wave_rank[wave_codes] * size + merged[codes]
+        span = waves.size * size
         if span <= max(4 * n, 1 << 16):
             inverse, present = compact(pair, span)
         else:
             present, inverse = np.unique(pair, return_inverse=True)
-        waves = np.array([str(_plain(w)) for w in wave_labels], dtype=str)
-        names = _texts(labels)
-        # "wave/label" for each pair present, as whole arrays (no Python loop per label);
-        # pairs with the same text (1 and "1" in one column) are one label, as in R
-        text = np.char.add(np.char.add(waves[present // size], "/"), names[present % size])
-        named, rank = np.unique(text, return_inverse=True)  # sorted as the design sorts
-        return rank.reshape(-1)[inverse.reshape(-1)].astype(np.intp), named.astype(object)
+        text = np.char.add(
+            np.char.add(waves[wave_order][present // size], "/"), texts[present % size]
+        )
+        return inverse.reshape(-1).astype(np.intp, copy=False), text.astype(object)
 
     strata = crossed("stratum")
     return (
