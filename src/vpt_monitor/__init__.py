@@ -14,8 +14,9 @@ needs them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from vpt_monitor._lazy import loader
 
 if TYPE_CHECKING:
     import vpt_monitor.stats as stats
@@ -139,15 +140,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use (``vpt_monitor.MonitorData``, ``vpt_monitor.stats``)."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'vpt_monitor' has no attribute {name!r}")
-    found = importlib.import_module(module)
-    value = found if name == "stats" else getattr(found, name)
-    globals()[name] = value
-    return value
+__getattr__ = loader("vpt_monitor", _WHERE, globals())
 
 
 def __dir__() -> list[str]:

@@ -10,8 +10,9 @@ result types the whole library returns. Every variance comes from one routine,
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from vpt_monitor._lazy import loader
 
 if TYPE_CHECKING:
     from vpt_monitor.stats._interval import ConfidenceInterval
@@ -64,14 +65,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use (``vpt_monitor.stats.mean``)."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'vpt_monitor.stats' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = loader("vpt_monitor.stats", _WHERE, globals())
 
 
 __all__ = [
