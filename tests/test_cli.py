@@ -156,7 +156,7 @@ def test_the_lonely_psu_default_is_fail_and_its_message_names_the_option(
     assert main(["report", "--data", str(folder), "--out", str(out)]) == 1
     (line,) = _error_lines(capsys)
     assert "stratum '2016/B' has only one PSU" in line
-    assert "--lonely-psu adjust, certainty or remove" in line
+    assert "--lonely-psu adjust, certainty, remove or average" in line
     assert not out.exists()
     assert main(["report", "--data", str(folder), "--out", str(out), "--lonely-psu", "adjust"]) == 0
 

@@ -210,8 +210,8 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
                 raise ValueError(f"the {what}' survey design: {error}") from None
             raise ValueError(
                 f"the {what}' survey design: {error}. On the command line: --lonely-psu "
-                "adjust, certainty or remove (the default, fail, refuses a stratum with one "
-                "PSU; see the user guide, 'Design-based estimation')"
+                "adjust, certainty, remove or average (the default, fail, refuses a stratum "
+                "with one PSU; see the user guide, 'Design-based estimation')"
             ) from None
     return data
 
