@@ -202,6 +202,14 @@ def test_an_estimate_table_prints_labels_in_the_language_but_keeps_its_codes(
         estimate = table[(2016, "ambtenaar")].estimate  # type: ignore[index]
     assert "2016, overheidsmedewerker" in dutch
     assert "employee" not in dutch
+    # the numbers and the column titles are Dutch too, the estimate to its printed digits
+    assert dutch.splitlines()[1].split()[:2] == ["domein", "schatting"]
+    row = next(line for line in dutch.splitlines() if "2016, overheidsmedewerker" in line)
+    shown = row.split()[2]  # "2016," "overheidsmedewerker" estimate se ...
+    assert "," in shown
+    assert "." not in shown
+    assert abs(float(shown.replace(",", ".")) - estimate) < 1e-3
+    assert english.splitlines()[1].split()[:2] == ["domain", "estimate"]
     assert estimate == table[(2016, Office.CIVIL_SERVANT)].estimate  # type: ignore[index]
     # the frames keep the codes; the labels are for reading only
     frame = table.to_pandas()  # type: ignore[union-attr]

@@ -151,6 +151,11 @@ VARIABLES: Mapping[str, tuple[str, str]] = {
     "measure": ("measure", "maatregel"),
     "scheme": ("scheme", "schema"),
     "item": ("item", "item"),
+    "estimate": ("estimate", "schatting"),
+    "se": ("se", "se"),
+    "low": ("low", "onder"),
+    "high": ("high", "boven"),
+    "n": ("n", "n"),
 }
 
 

@@ -174,6 +174,14 @@ class DomainLabels:
 
     attributes: tuple[Any, ...]
 
+    def decimal_mark(self) -> str:
+        """Return the decimal mark of the language printed in ("," in Dutch)."""
+        return "," if _format.get_language() == "nl" else "."
+
+    def heading(self, name: str) -> str:
+        """Return the title of a printed column (``"estimate"`` is "schatting" in Dutch)."""
+        return _format.variable(name)
+
     def __call__(self, domain: Hashable) -> str:
         parts = domain if isinstance(domain, tuple) else (domain,)
         if len(parts) != len(self.attributes):  # "all", or a table relabelled by hand

@@ -869,7 +869,7 @@ class EstimateTable:
             else str(label)
             for label in self.domains[:30]
         ]
-        width = min(max([len("domain"), *(len(t) for t in texts)]) + 2, 42)
+        width = min(max([len("domain") + 1, *(len(t) for t in texts)]) + 2, 42)
         shown = len(texts)
         # fixed notation (see vpt_monitor.stats._print): estimate and bounds share decimals
         values = [self.estimate[:shown], np.asarray(ci.low)[:shown], np.asarray(ci.high)[:shown]]
@@ -881,14 +881,22 @@ class EstimateTable:
             [_print.write(v, digits) for v in values[2]],
             [str(int(v)) for v in self.n[:shown]],
         ]
-        heads = ("estimate", "se", "low", "high", "n")
+        # a labeller may also give the decimal mark and the column titles of its language
+        mark = getattr(name, "decimal_mark", None)
+        if callable(mark) and mark() != ".":
+            cells[:4] = [[c.replace(".", mark()) for c in column] for column in cells[:4]]
+        title = getattr(name, "heading", None)
+        heads = tuple(
+            title(h) if callable(title) else h for h in ("estimate", "se", "low", "high", "n")
+        )
+        domain_head = title("domain") if callable(title) else "domain"
         widths = [
             max(len(h), *(len(c) for c in column)) + 2
             for h, column in zip(heads, cells, strict=True)
         ]
         rows = [
             header,
-            f"  {'domain':<{width}}"
+            f"  {domain_head:<{width}}"
             + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)),
         ]
         flags = self.flags
