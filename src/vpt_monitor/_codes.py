@@ -22,6 +22,27 @@ from vpt_monitor.vocab import (
     ViolationType,
 )
 
+#: A respondent's own fields, as columns of the respondents' table (besides the per-member
+#: ones such as ``incidents:<form>``): no attribute may take one of these names.
+RESPONDENT_FIELDS = (
+    "id",
+    "wave",
+    "layer",
+    "office",
+    "group",
+    "weight",
+    "stratum",
+    "cluster",
+    "fpc",
+    "fpc2",
+    "victimisations",
+    "channels",
+    "consequences",
+    "perceived_violations",
+    "aftercare",
+    "training",
+)
+
 LAYERS = tuple(Layer)
 OFFICES = tuple(Office)
 GROUPS = tuple(Group)

@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from vpt_monitor._codes import RESPONDENT_FIELDS
 from vpt_monitor.vocab import AgeBand, ContactFrequency, Gender, MunicipalitySize, Province
 
 __all__ = ["ATTRIBUTE_KINDS", "BUILT_IN_ATTRIBUTES", "Attribute", "declare"]
@@ -43,27 +44,7 @@ __all__ = ["ATTRIBUTE_KINDS", "BUILT_IN_ATTRIBUTES", "Attribute", "declare"]
 ATTRIBUTE_KINDS = ("category", "integer", "number", "boolean")
 
 #: Names an attribute may not take: the respondent's own fields and the domain names.
-RESERVED = frozenset(
-    {
-        "id",
-        "wave",
-        "layer",
-        "office",
-        "group",
-        "weight",
-        "stratum",
-        "cluster",
-        "fpc",
-        "fpc2",
-        "victimisations",
-        "channels",
-        "consequences",
-        "perceived_violations",
-        "aftercare",
-        "training",
-        "attributes",
-    }
-)
+RESERVED = frozenset({*RESPONDENT_FIELDS, "attributes"})
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 

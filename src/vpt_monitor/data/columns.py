@@ -33,6 +33,7 @@ from vpt_monitor._codes import (
     OFFICE_GROUP,
     OFFICE_IN_LAYER,
     OFFICES,
+    RESPONDENT_FIELDS,
     RESPONDENT_SETS,
     STATUSES,
     VIOLATIONS,
@@ -73,24 +74,7 @@ MAX_EMPLOYEES = 1_000_000
 
 #: Respondent columns other than the per-member ones (``incidents:<form>``, ``channel:<code>``,
 #: ``consequence:<code>``, ``violation:<code>``).
-RESPONDENT_COLUMNS = (
-    "id",
-    "wave",
-    "layer",
-    "office",
-    "group",
-    "weight",
-    "stratum",
-    "cluster",
-    "fpc",
-    "fpc2",
-    "victimisations",
-    "channels",
-    "consequences",
-    "perceived_violations",
-    "aftercare",
-    "training",
-)
+RESPONDENT_COLUMNS = RESPONDENT_FIELDS
 
 
 _INCIDENT_COLUMNS = (
