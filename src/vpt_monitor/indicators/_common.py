@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from vpt_monitor import _format
 from vpt_monitor._codes import GROUPS, LAYERS, OFFICES
 from vpt_monitor.data import MonitorData
-from vpt_monitor.stats import Estimate, EstimateTable
+from vpt_monitor.stats import Estimate, EstimateTable, proportion
 from vpt_monitor.stats._match import did_you_mean, match
 from vpt_monitor.stats.results import FLAGS
 
@@ -57,6 +57,30 @@ class Answers(NamedTuple):
     answered: Mask
     among: Mask | None
     notes: Mapping[str, Any]
+
+
+def share(
+    data: MonitorData,
+    answers: Answers,
+    by: By,
+    *,
+    wave: int | None,
+    method: str | None,
+    level: float,
+) -> Estimate | EstimateTable:
+    """Return the share answering "yes" among those who answered (the yes/no indicators)."""
+    return estimate(
+        proportion,
+        data,
+        [answers.y],
+        by,
+        among=answers.among,
+        answered=answers.answered,
+        wave=wave,
+        notes=dict(answers.notes) or None,
+        method=method,
+        level=level,
+    )
 
 
 class NotMeasuredError(ValueError):

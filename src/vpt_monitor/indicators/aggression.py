@@ -27,6 +27,7 @@ from vpt_monitor.indicators._common import (
     any_of,
     asked_in_wave,
     estimate,
+    share,
     single,
     wave_rows,
 )
@@ -145,17 +146,7 @@ def victimisation(
     0.25
     """
     answers = victimisation_answers(data, form=form, channel=channel)
-    return estimate(
-        proportion,
-        data,
-        [answers.y],
-        by,
-        answered=answers.answered,
-        wave=wave,
-        notes=dict(answers.notes),
-        method=method,
-        level=level,
-    )
+    return share(data, answers, by, wave=wave, method=method, level=level)
 
 
 def victimisation_answers(
@@ -499,17 +490,7 @@ def consequence_share(
     0.5
     """
     answers = consequence_answers(data, consequence)
-    return estimate(
-        proportion,
-        data,
-        [answers.y],
-        by,
-        among=answers.among,
-        answered=answers.answered,
-        wave=wave,
-        method=method,
-        level=level,
-    )
+    return share(data, answers, by, wave=wave, method=method, level=level)
 
 
 def consequence_answers(data: MonitorData, consequence: Consequence | str | None = None) -> Answers:
@@ -559,17 +540,7 @@ def aftercare_share(
     (0.5, 1)
     """
     answers = aftercare_answers(data)
-    return estimate(
-        proportion,
-        data,
-        [answers.y],
-        by,
-        among=answers.among,
-        answered=answers.answered,
-        wave=wave,
-        method=method,
-        level=level,
-    )
+    return share(data, answers, by, wave=wave, method=method, level=level)
 
 
 def aftercare_answers(data: MonitorData) -> Answers:
@@ -611,17 +582,7 @@ def decision_influence(
     0.3333
     """
     answers = influence_answers(data)
-    return estimate(
-        proportion,
-        data,
-        [answers.y],
-        by,
-        among=answers.among,
-        answered=answers.answered,
-        wave=wave,
-        method=method,
-        level=level,
-    )
+    return share(data, answers, by, wave=wave, method=method, level=level)
 
 
 def influence_answers(data: MonitorData) -> Answers:
