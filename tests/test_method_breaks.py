@@ -100,3 +100,22 @@ def test_the_report_says_which_breaks_lie_within_the_waves_shown(language: str) 
         assert METHOD_BREAKS[(2012, 2014)] in said[0]
     recent = compute_report(simulate(waves=(2014, 2016), scale=0.2, seed=5), language=language)
     assert not [b for b in recent.sections[0].blocks if getattr(b, "style", None) == "breaks"]
+
+
+def test_every_figure_over_the_waves_breaks_at_the_method_breaks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # not the trend alone: social media and perceived violations run over the waves too
+    from vpt_monitor.report import content, figures
+
+    seen: dict[str, Any] = {}
+
+    def record(rows: Any, variable: Any, waves: Any, **options: Any) -> bytes:
+        seen[options["title"]] = options.get("breaks")
+        return b""
+
+    monkeypatch.setattr(figures, "series_over_waves", record)
+    content.compute_report(simulate(scale=0.2, seed=5), language="en")
+    assert len(seen) >= 3
+    for title, breaks in seen.items():
+        assert breaks == [(2010, 2012), (2012, 2014)], title

@@ -441,6 +441,25 @@ def compute_report(
         figs[name] = Figure(name, alt, png)
         return name
 
+    # every line over the waves is broken at the method breaks between the waves shown
+    breaks = [k for k in sorted(METHOD_BREAKS) if first <= k[0] and k[1] <= last]
+
+    def over_waves(name: str, rows: list[dict[str, Any]], title: str, axis: str) -> str:
+        """Add the figure of ``rows`` by group over the waves (``title``, ``axis``: text keys)."""
+        return figure(
+            name,
+            text(title, lang),
+            figures.series_over_waves(
+                rows,
+                "group",
+                waves,
+                title=text(title, lang),
+                ylabel=text(axis, lang),
+                language=lang,
+                breaks=breaks,
+            ),
+        )
+
     def measured(what: str, indicator: Callable[..., Any], **options: Any) -> Any:
         try:
             return indicator(data, **options)
@@ -457,20 +476,7 @@ def compute_report(
     group_rows = estimate_rows(by_group, lang)
     trend_title = text("section_aggression", lang, span=span(first, last))
     add(Table("victimisation_by_wave_group", trend_title, ("wave", "group"), group_rows))
-    breaks = [k for k in sorted(METHOD_BREAKS) if first <= k[0] and k[1] <= last]
-    figure(
-        "trend",
-        text("fig_trend_title", lang),
-        figures.series_over_waves(
-            group_rows,
-            "group",
-            waves,
-            title=text("fig_trend_title", lang),
-            ylabel=text("fig_victimised", lang),
-            language=lang,
-            breaks=breaks,
-        ),
-    )
+    over_waves("trend", group_rows, "fig_trend_title", "fig_victimised")
 
     lead = lead_text(group_rows, last, lang)
     trend_blocks: list[Block] = [Paragraph(lead, "lead")]
@@ -568,18 +574,7 @@ def compute_report(
         social_rows = estimate_rows(social, lang)
         social_title = text("section_social", lang, span=span(first, last))
         add(Table("social_media_by_wave_group", social_title, ("wave", "group"), social_rows))
-        figure(
-            "social_media",
-            text("fig_social_title", lang),
-            figures.series_over_waves(
-                social_rows,
-                "group",
-                waves,
-                title=text("fig_social_title", lang),
-                ylabel=text("fig_social_axis", lang),
-                language=lang,
-            ),
-        )
+        over_waves("social_media", social_rows, "fig_social_title", "fig_social_axis")
         sections.append(
             Section(
                 social_title,
@@ -647,17 +642,8 @@ def compute_report(
                 perceived_rows,
             )
         )
-        figure(
-            "perceived_violations",
-            text("fig_perceived_title", lang),
-            figures.series_over_waves(
-                perceived_rows,
-                "group",
-                waves,
-                title=text("fig_perceived_title", lang),
-                ylabel=text("fig_perceived_axis", lang),
-                language=lang,
-            ),
+        over_waves(
+            "perceived_violations", perceived_rows, "fig_perceived_title", "fig_perceived_axis"
         )
         sections.append(
             Section(
