@@ -228,3 +228,112 @@ def test_the_fast_model_matrix_is_formulaics(seed: int, formula: str) -> None:
     theirs = formulaic.model_matrix(formula, frame).rhs
     assert spec.names == tuple(theirs.columns)
     assert_allclose(ours, np.asarray(theirs, dtype=float), rtol=0, atol=0)
+
+
+FACTORED_FORMULAS = [
+    "y ~ a",
+    "y ~ a + b + f",
+    "y ~ a * b",
+    "y ~ a * f + x",
+    "y ~ x + a:x + b",
+    "y ~ 0 + a + b:f",
+    "y ~ a + b + f + x + z",
+    "y ~ a:b + f:x + a",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(FACTORED_FORMULAS))
+def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) -> None:
+    # X'diag(v)X summed per combination of categories (and of 0/1 columns), and the group
+    # sums of x_ij z_i the same way, must equal the products of the whole matrix
+    import pandas as pd
+
+    from vpt_monitor.stats import _formula, _glm
+
+    rng = np.random.default_rng(seed)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "a": pd.Categorical(rng.choice(["p", "q", "r"], n), categories=["r", "p", "q"]),
+            "b": rng.choice(["u", "v", "w"], n),
+            "f": rng.random(n) < 0.4,
+            "x": rng.normal(size=n),
+            "z": rng.uniform(-3, 3, n),
+        }
+    )
+    if frame["a"].value_counts().min() == 0 or frame["b"].nunique() < 3:
+        return
+    _, rhs, fast = _formula.parse(formula)
+    variables = {name: _formula.read(frame, name) for name in _formula.required(rhs)}
+    spec, x = _formula.build_spec(formula, rhs, fast, variables, n)
+    factored = spec.factored(variables, n)
+    assert factored is not None  # every formula of the list is cheaper factored
+    v = rng.uniform(0.0, 3.0, n)
+    dense = x.T @ (x * v[:, None])
+    assert_allclose(factored(v), dense, rtol=1e-12, atol=1e-12 * np.abs(dense).max())
+    assert_allclose(_glm.gram(x, v), dense, rtol=1e-12, atol=1e-12 * np.abs(dense).max())
+    groups = rng.integers(0, 5, n)
+    z = rng.normal(size=n)
+    sums = factored.group_sums(groups, 5, z)
+    assert sums is not None
+    expected = np.zeros((5, x.shape[1]))
+    np.add.at(expected, groups, x * z[:, None])
+    assert_allclose(sums, expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max())
+
+
+def test_cross_products_stay_whole_when_factoring_would_be_slower() -> None:
+    # two numbers and no categories: three pairs of numeric groups for six matrix entries
+    from vpt_monitor.stats import _formula
+
+    rng = np.random.default_rng(3)
+    data = {"x": rng.normal(size=40), "z": rng.normal(size=40)}
+    _, rhs, fast = _formula.parse("y ~ x + z")
+    variables = {name: _formula.read(data, name) for name in _formula.required(rhs)}
+    spec, _ = _formula.build_spec("y ~ x + z", rhs, fast, variables, 40)
+    assert spec.factored(variables, 40) is None
+    # more combinations of categories than rows: no table of combinations either
+    data = {"g": np.arange(40).astype(str), "x": rng.normal(size=40)}
+    _, rhs, fast = _formula.parse("y ~ g + x")
+    variables = {name: _formula.read(data, name) for name in _formula.required(rhs)}
+    spec, _ = _formula.build_spec("y ~ g + x", rhs, fast, variables, 40)
+    assert spec.factored(variables, 40) is not None  # 40 combinations for 40 rows
+    few = {name: v.take(np.arange(39)) for name, v in variables.items()}
+    assert spec.factored(few, 39) is None  # 40 combinations for 39 rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.1, 900.0))
+def test_binary_logistic_evaluation_is_the_families_formulas(seed: int, spread: float) -> None:
+    # mean, derivative, residual and deviance from one exponential equal the textbook
+    # formulas wherever those are exact, and stay finite where 1 - mu would cancel
+    from scipy import special
+
+    from vpt_monitor.stats import _glm
+
+    rng = np.random.default_rng(seed)
+    eta = rng.uniform(-spread, spread, 200)
+    y = (rng.random(200) < 0.5).astype(float)
+    w = rng.uniform(0.1, 2.0, 200)
+    fam = _glm.family("binomial")
+    signs = fam.signs(y)
+    assert signs is not None
+    got = fam.evaluate(eta, y, w, signs)
+    mu = special.expit(eta)
+    # beyond |eta| = 700 the exponential is capped (exp(709) overflows): there the values
+    # below 1e-300 need not be exact, only that small
+    exact = np.abs(eta) <= 700
+    assert_allclose(got.mu()[exact], mu[exact], rtol=1e-13, atol=0)
+    assert np.all(np.minimum(got.mu(), 1 - got.mu())[~exact] < 1e-300)
+    derivative = special.expit(eta) * special.expit(-eta)
+    assert_allclose(got.derivative[exact], derivative[exact], rtol=1e-12, atol=0)
+    assert np.all(got.derivative[~exact] < 1e-300)
+    assert_allclose(
+        got.residual, np.where(y == 1, special.expit(-eta), -mu), rtol=1e-12, atol=1e-300
+    )
+    # log(1 + exp(-z)) of the observed outcome's z = +-eta, to within exp(700)'s cap
+    z = np.where(y == 1, eta, -eta)
+    expected = 2.0 * np.sum(w * np.logaddexp(0.0, -np.maximum(z, -700.0)))
+    assert_allclose(got.deviance, expected, rtol=1e-12)
+    assert np.isfinite(got.deviance)
+    assert fam.signs(np.array([0.0, 0.5, 1.0])) is None  # shares take the general formulas

@@ -17,6 +17,7 @@ linear programme of Konis (2007) when the iterations show its signs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import attrs
@@ -37,6 +38,24 @@ MAX_ITERATIONS = 30
 ALIAS_TOLERANCE = 1e-10
 #: A fitted mean this close to 0 (or 1, binomial) makes the fit suspect of separation.
 EDGE = 1e-10
+
+
+@attrs.frozen(eq=False)
+class Evaluation:
+    """A family's quantities at a linear predictor: one value per row, and the deviance.
+
+    The means are made on demand (:meth:`mu`): the iterations need only the derivative, the
+    residual and the deviance.
+    """
+
+    derivative: FloatArray  # d mu / d eta
+    residual: FloatArray  # y - mu
+    deviance: float
+    mean: Callable[[], FloatArray]
+
+    def mu(self) -> FloatArray:
+        """Return the fitted means."""
+        return self.mean()
 
 
 @attrs.frozen
@@ -82,6 +101,45 @@ class Family:
         if self.base == "poisson":
             return mu, mu
         return mu, np.ones_like(eta)
+
+    def signs(self, y: FloatArray) -> FloatArray | None:
+        """For a 0/1 response of a binomial family, +1 where it is 1 and -1 where 0; else None."""
+        if self.base != "binomial" or not bool(np.all((y == 0) | (y == 1))):
+            return None
+        return 2.0 * y - 1.0
+
+    def evaluate(
+        self, eta: FloatArray, y: FloatArray, w: FloatArray, signs: FloatArray | None
+    ) -> Evaluation:
+        r"""Mean, derivative, residual and deviance at the linear predictor ``eta``.
+
+        ``signs`` is :meth:`signs` of ``y``. For a 0/1 response of a binomial family all
+        four come from one exponential: with :math:`z_i = s_i \eta_i` (:math:`s_i = \pm 1`,
+        the sign of the observed outcome) and :math:`e_i = \exp(-z_i)`, the probability of
+        the observed outcome is :math:`q_i = 1 / (1 + e_i)`, its complement
+        :math:`e_i q_i` (exact where :math:`1 - q_i` would cancel), the residual
+        :math:`s_i e_i q_i`, :math:`\mu'(\eta_i) = q_i (1 - q_i)` and the deviance
+        :math:`2 \sum_i w_i \log(1 + e_i)`. Each step writes into the array of the step
+        before: at 100,000 rows a fresh array costs more (the memory's first touch) than
+        the arithmetic.
+        """
+        if signs is not None:
+            e = np.multiply(eta, signs)
+            np.negative(e, out=e)
+            np.minimum(e, 700.0, out=e)  # exp(700) is finite; log1p of it is 700
+            np.exp(e, out=e)
+            q = np.add(e, 1.0)
+            np.reciprocal(q, out=q)
+            complement = np.multiply(e, q)
+            deviance = 2.0 * float(np.dot(w, np.log1p(e, out=e)))
+            return Evaluation(
+                derivative=complement * q,
+                residual=complement * signs,
+                deviance=deviance,
+                mean=lambda: np.where(signs > 0, q, complement),
+            )
+        mu, derivative = self.mean_and_derivative(eta)
+        return Evaluation(derivative, y - mu, self.deviance(y, mu, w), lambda: mu)
 
     def link_of(self, mu: FloatArray) -> FloatArray:
         r"""Link :math:`\eta(\mu)`."""
@@ -139,16 +197,30 @@ def family(name: str) -> Family:
     return Family(name, base)
 
 
+#: Rows per block of :func:`gram`: a block of scaled rows stays in the processor's cache.
+GRAM_BLOCK = 4096
+
+
 def gram(x: FloatArray, weights: FloatArray) -> FloatArray:
-    r"""Return :math:`X^\top \operatorname{diag}(w) X` (a symmetric rank-k update).
+    r"""Return :math:`X^\top \operatorname{diag}(w) X` (symmetric rank-k updates).
 
     ``x`` is best column-major (``order="F"``), as :func:`vpt_monitor.stats._formula`
-    makes model matrices: BLAS then reads it without a copy.
+    makes model matrices. The rows are taken in blocks of :data:`GRAM_BLOCK`: each block is
+    scaled by :math:`\sqrt{w}` into one small buffer and added to the result by BLAS, so no
+    scaled copy of the whole matrix is made (at 100,000 rows such a copy costs more in the
+    memory's first touch than the arithmetic).
     """
-    scaled = x * np.sqrt(weights)[:, None]
-    if scaled.shape[0] == 0:
-        return np.zeros((x.shape[1], x.shape[1]))
-    upper = blas.dsyrk(1.0, np.asfortranarray(scaled), trans=1)
+    n, p = x.shape
+    upper = np.zeros((p, p), order="F")
+    if n == 0:
+        return upper
+    roots = np.sqrt(weights)
+    buffer = np.empty((min(n, GRAM_BLOCK), p), order="F")
+    for first in range(0, n, GRAM_BLOCK):
+        last = min(first + GRAM_BLOCK, n)
+        block = buffer[: last - first]
+        np.multiply(x[first:last], roots[first:last, None], out=block)
+        upper = blas.dsyrk(1.0, block, trans=1, beta=1.0, c=upper, overwrite_c=1)
     result: FloatArray = np.triu(upper) + np.triu(upper, 1).T
     return result
 
@@ -228,6 +300,10 @@ class Fit:
     converged: bool
 
 
+#: :math:`X^\top \operatorname{diag}(v) X` of a fixed model matrix for working weights ``v``.
+CrossProduct = Callable[[FloatArray], FloatArray]
+
+
 def irls(
     x: FloatArray,
     y: FloatArray,
@@ -235,13 +311,22 @@ def irls(
     fam: Family,
     *,
     start: FloatArray | None = None,
+    cross: CrossProduct | None = None,
+    signs: FloatArray | str | None = "unknown",
 ) -> Fit:
-    """Fit by iteratively reweighted least squares: Newton steps, halved if they overshoot.
+    r"""Fit by iteratively reweighted least squares: Newton steps, halved if they overshoot.
 
     Stops when a step changes no coefficient by more than ``1e-9`` of its size (the next,
     quadratically smaller step would change the eleventh digit) or the deviance by less
-    than :data:`TOLERANCE` of itself.
+    than :data:`TOLERANCE` of itself. ``cross`` computes :math:`X^\top \operatorname{diag}(v)
+    X` for working weights ``v`` (default: :func:`gram` of ``x``; a plain formula's
+    matrix has a faster one, see ``_formula.ModelSpec.factored``). ``signs`` is
+    :meth:`Family.signs` of ``y``, when known.
     """
+    if cross is None:
+        cross = functools.partial(gram, x)
+    if isinstance(signs, str):
+        signs = fam.signs(y)
     if start is None:
         mu = fam.start(y, w)
         eta = fam.link_of(mu)
@@ -251,41 +336,37 @@ def irls(
         # the first step from R's starting means: a weighted least-squares fit of the
         # working response eta + (y - mu) / mu'(eta)
         working = w * derivative
-        information = gram(x, working)
+        information = cross(working)
         beta = solve(information, crossed(x, working * eta + w * (y - mu)))
     else:
         beta = np.asarray(start, dtype=np.float64).copy()
         information = np.zeros((x.shape[1], x.shape[1]))
     eta = times(x, beta)
-    mu, derivative = fam.mean_and_derivative(eta)
-    binary = fam.base == "binomial" and bool(np.all((y == 0) | (y == 1)))
-    deviance = fam.deviance(y, mu, w, binary)
+    now = fam.evaluate(eta, y, w, signs)
     converged = fam.base == "gaussian" and start is None
     current = converged  # whether `information` belongs to the final coefficients
     iterations = 1
     while not converged and iterations < MAX_ITERATIONS:
         iterations += 1
-        information = gram(x, w * derivative)
-        step = solve(information, crossed(x, w * (y - mu)))
+        information = cross(w * now.derivative)
+        step = solve(information, crossed(x, w * now.residual))
         for _ in range(31):  # halve a step that overshoots (or leaves the family's range)
             new_beta = beta + step
             new_eta = times(x, new_beta)
-            new_mu, new_derivative = fam.mean_and_derivative(new_eta)
-            new_deviance = fam.deviance(y, new_mu, w, binary)
-            if np.isfinite(new_deviance) and new_deviance <= deviance * (1 + 1e-12) + 1e-300:
+            new = fam.evaluate(new_eta, y, w, signs)
+            if np.isfinite(new.deviance) and new.deviance <= now.deviance * (1 + 1e-12) + 1e-300:
                 break
             step = step / 2.0
-        change = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
+        change = abs(new.deviance - now.deviance) / (abs(new.deviance) + 0.1)
         small = bool(np.all(np.abs(step) <= 1e-9 * (np.abs(new_beta) + 1e-3)))
-        beta, eta, mu, derivative = new_beta, new_eta, new_mu, new_derivative
-        deviance = new_deviance
+        beta, eta, now = new_beta, new_eta, new
         converged = small or change < TOLERANCE
         current = small
     if not current:
         # the information of the final coefficients, unless the last step was too small to
         # change it (then the last iteration's is the same to ~1e-9)
-        information = gram(x, w * derivative)
-    return Fit(beta, eta, mu, information, deviance, iterations, converged)
+        information = cross(w * now.derivative)
+    return Fit(beta, eta, now.mu(), information, now.deviance, iterations, converged)
 
 
 #: Fits of at least this many rows start from a fit to a random subsample of
@@ -294,45 +375,63 @@ WARM_START = 20_000
 WARM_ROWS = 4_000
 
 
-def fit(x: FloatArray, y: FloatArray, w: FloatArray, fam: Family) -> tuple[IntArray, Fit]:
+def fit(
+    x: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    fam: Family,
+    cross: CrossProduct | None = None,
+) -> tuple[IntArray, Fit]:
     """Find the aliased columns and fit the model on the others.
 
     The first full cross-product matrix serves both: it finds the aliased columns and makes
     the first step (R's weighted least-squares step from its starting means, or a Newton
     step from a fit to a subsample when there are many rows). Returns the columns kept and
-    the fit on them.
+    the fit on them. ``cross`` computes the cross-product matrix of all of ``x``'s columns
+    (see :func:`irls`).
     """
     n, p = x.shape
     beta0: FloatArray | None = None
+    signs = fam.signs(y)
     if n >= WARM_START and fam.base != "gaussian":
         sample = np.random.default_rng(0).integers(0, n, WARM_ROWS)
         xs, ys, ws = x[sample], y[sample], w[sample]
         kept_sample = kept_columns(gram(xs, ws))
-        rough = irls(np.asfortranarray(xs[:, kept_sample]), ys, ws, fam)
+        rough = irls(
+            np.asfortranarray(xs[:, kept_sample]),
+            ys,
+            ws,
+            fam,
+            signs=None if signs is None else signs[sample],
+        )
         if rough.converged and not suspicious(rough, fam, ws):
             beta0 = np.zeros(p)
             beta0[kept_sample] = rough.coefficients
-    if beta0 is None:
+    if beta0 is not None:
+        eta = times(x, beta0)
+        at_start = fam.evaluate(eta, y, w, signs)
+        derivative, rhs_weights = at_start.derivative, w * at_start.residual
+    else:
         mu = fam.start(y, w)
         eta = fam.link_of(mu)
         derivative = mu * (1.0 - mu) if fam.base == "binomial" else fam.mean_and_derivative(eta)[1]
         rhs_weights = w * derivative * eta + w * (y - mu)  # W z, z the working response
-    else:
-        eta = times(x, beta0)
-        mu, derivative = fam.mean_and_derivative(eta)
-        rhs_weights = w * (y - mu)
-    information = gram(x, w * derivative)
+    whole = cross if cross is not None else functools.partial(gram, x)
+    information = whole(w * derivative)
     kept = kept_columns(information)
     if len(kept) < p:
         x = np.asfortranarray(x[:, kept])
         information = information[np.ix_(kept, kept)]
+        if cross is not None:
+            chosen = np.ix_(kept, kept)
+            cross = lambda v: whole(v)[chosen]  # noqa: E731
     solution = solve(information, crossed(x, rhs_weights))
     first = solution if beta0 is None else beta0[kept] + solution
     if fam.base == "gaussian":  # one weighted least-squares step is the fit
         eta = times(x, first)
         mu = eta
         return kept, Fit(first, eta, mu, information, fam.deviance(y, mu, w), 1, True)
-    return kept, irls(x, y, w, fam, start=first)
+    return kept, irls(x, y, w, fam, start=first, cross=cross, signs=signs)
 
 
 def suspicious(fit: Fit, fam: Family, w: FloatArray) -> bool:

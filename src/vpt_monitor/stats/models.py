@@ -949,7 +949,8 @@ def glm(
     scale = float(raw_weights.mean())
     w = raw_weights / scale
     p = x_full.shape[1]
-    kept, fit = _glm.fit(x_full, y, w, fam)
+    factored = spec.factored(used_variables, n)
+    kept, fit = _glm.fit(x_full, y, w, fam, factored)
     if len(kept) < p:
         aliased = [spec.names[j] for j in range(p) if j not in set(kept.tolist())]
         flags.append("aliased")
@@ -990,9 +991,17 @@ def glm(
         # bread is applied to the n_psu totals rather than to every row, and the residual
         # joins the weights, so that no n x p matrix of scores is made for the totals
         residual = y - fit.mu
-        totals = variance.Influence(
-            weights=raw_weights * residual, values=x, n_columns=len(kept)
-        ).group_sums(base.psu[rows], base.n_psu)
+        totals = (
+            None
+            if factored is None
+            else factored.group_sums(base.psu[rows], base.n_psu, raw_weights * residual)
+        )
+        if totals is None:
+            totals = variance.Influence(
+                weights=raw_weights * residual, values=x, n_columns=len(kept)
+            ).group_sums(base.psu[rows], base.n_psu)
+        elif len(kept) < p:
+            totals = totals[:, kept]
         return variance.Influence(
             weights=base.weights,
             values=lambda: np.asarray((x * residual[:, None]) @ bread / scale),
