@@ -226,6 +226,26 @@ def test_an_estimate_table_prints_labels_in_the_language_but_keeps_its_codes(
     assert "politieke ambtsdragers" in groups
 
 
+def test_a_notebook_shows_the_labels_of_the_domains_beside_their_codes(data: object) -> None:
+    # A notebook showed the frame of codes ('ambtenaar' in an English session) where the
+    # printed table showed labels: the HTML now has a first column of labels in the language
+    table = victimisation(data, by=("wave", "office"))  # type: ignore[arg-type]
+    english = table._repr_html_()  # type: ignore[union-attr]
+    assert "<th>label</th>" in english
+    assert "2016, employee" in english
+    with fmt.language("nl"):
+        dutch = table._repr_html_()  # type: ignore[union-attr]
+    assert "<th>omschrijving</th>" in dutch
+    assert "2016, overheidsmedewerker" in dutch
+    # the frame itself keeps the codes and no label column
+    assert "label" not in table.to_pandas().columns  # type: ignore[union-attr]
+    # a table without a labeller shows its frame as it is
+    from vpt_monitor.stats import SurveyDesign, mean
+
+    plain = mean(np.arange(6.0), SurveyDesign(weights=np.ones(6)), by=np.arange(6) % 2)
+    assert "<th>label</th>" not in plain._repr_html_()  # type: ignore[operator]
+
+
 # ---- change, trend and sensitivity as printed and as frames ---------------------------------
 
 

@@ -143,6 +143,7 @@ VARIABLES: Mapping[str, tuple[str, str]] = {
     "office": ("office", "functie"),
     "layer": ("layer", "bestuurslaag"),
     "domain": ("domain", "domein"),
+    "label": ("label", "omschrijving"),
     "gender": ("gender", "geslacht"),
     "age_band": ("age", "leeftijd"),
     "province": ("province", "provincie"),

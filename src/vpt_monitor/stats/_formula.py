@@ -398,14 +398,18 @@ class FactoredCross:
     def __call__(self, weights: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top \operatorname{diag}(v) X` for ``weights`` :math:`v`."""
         p = self.patterns.shape[1]
-        result = np.zeros((p, p))
-        for (g, h), product in zip(self.pairs, self.products, strict=True):
+        # the weighted counts of every pair side by side, then one product per pair of the
+        # combinations' columns: C_g' diag(s) C_h
+        sums = np.empty((self.n_cells, len(self.pairs)))
+        for m, product in enumerate(self.products):
             summed = weights if product is None else np.multiply(weights, product, out=self.scratch)
-            sums = np.bincount(self.cells, weights=summed, minlength=self.n_cells)
-            left, right = self.groups[g], self.groups[h]
-            block = (self.patterns[:, left] * sums[:, None]).T @ self.patterns[:, right]
-            result[np.ix_(left, right)] = block
-            result[np.ix_(right, left)] = block.T
+            sums[:, m] = np.bincount(self.cells, weights=summed, minlength=self.n_cells)
+        full = np.einsum("kj,km,kl->mjl", self.patterns, sums, self.patterns)
+        result = np.empty((p, p))
+        for m, (g, h) in enumerate(self.pairs):
+            for left, right in ((g, h), (h, g)):
+                rows, columns = self.groups[left], self.groups[right]
+                result[np.ix_(rows, columns)] = full[m][np.ix_(rows, columns)]
         return result
 
     def group_sums(self, groups: IntArray, n_groups: int, values: FloatArray) -> FloatArray | None:

@@ -244,6 +244,18 @@ def kept_columns(matrix: FloatArray, tol: float = ALIAS_TOLERANCE) -> IntArray:
     before it is below ``tol`` times its own squared norm; an all-zero column is aliased.
     """
     size = matrix.shape[0]
+    diagonal = np.diag(matrix)
+    if size and np.all(diagonal > 0):
+        # the common case in one factorisation: scaled to unit diagonal, the squared pivot of
+        # column j is the share of its norm orthogonal to the columns before it
+        scale = 1.0 / np.sqrt(diagonal)
+        try:
+            whole = linalg.cholesky(matrix * np.outer(scale, scale), lower=True, check_finite=False)
+        except linalg.LinAlgError:
+            pass
+        else:
+            if np.all(np.diag(whole) ** 2 > tol):
+                return np.arange(size, dtype=np.intp)
     kept: list[int] = []
     factor = np.zeros((size, size))
     for j in range(size):

@@ -839,11 +839,21 @@ class EstimateTable:
         return pl.DataFrame(columns)
 
     def _repr_html_(self) -> str | None:
-        """Show the table as HTML in notebooks (through pandas, when installed)."""
+        """Show the table as HTML in notebooks (through pandas, when installed).
+
+        A table with a ``labeller`` (the monitor's indicators) shows each domain's label in
+        a first column, in the labeller's language, beside the codes of the index: the
+        notebook names the domains as the printed table does.
+        """
         try:
             frame = self.to_pandas()
         except ImportError:  # pragma: no cover - pandas is optional
             return None
+        if self.labeller is not None:
+            title = getattr(self.labeller, "heading", None)
+            column = title("label") if callable(title) else "label"
+            if column not in frame.columns and column not in frame.index.names:
+                frame.insert(0, column, [self.labeller(domain) for domain in self.domains])
         html: str = frame._repr_html_()
         return html
 
