@@ -380,6 +380,29 @@ def test_weight_takes_ignore_unknown_too(
     assert "interviewer_note" not in capsys.readouterr().err
 
 
+def test_a_misspelt_column_passed_over_is_a_warning_of_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], survey_csv: str
+) -> None:
+    # 'straturn' for 'stratum': passed over under --ignore-unknown, the design would lose its
+    # strata; the command says which column it looks like, in its own one-line format
+    frame = pd.read_csv(__import__("io").StringIO(survey_csv)).rename(
+        columns={"stratum": "straturn"}
+    )
+    folder = _data_folder(tmp_path, frame.to_csv(index=False))
+    out = tmp_path / "out"
+    args = ["report", "--data", str(folder), "--out", str(out), *ADJUST, "--ignore-unknown"]
+    main(args)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "vpt-monitor: warning: " in err
+    assert "'straturn' (did you mean 'stratum'?)" in err
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert (
+        "straturn (bedoeld: &#x27;stratum&#x27;?)" in page
+        or "straturn (bedoeld: 'stratum'?)" in page
+    )
+
+
 def _text_nodes(page: str) -> list[str]:
     """The text of an HTML page outside tags, scripts and styles."""
     from html.parser import HTMLParser

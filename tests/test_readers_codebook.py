@@ -121,6 +121,32 @@ def test_an_ignored_column_is_passed_over_and_noted(tmp_path: Path) -> None:
     assert "columns not read: interviewer" in read_monitor(path, codebook=everywhere).source
 
 
+def test_a_misspelt_column_passed_over_is_named_with_its_likely_meaning(tmp_path: Path) -> None:
+    # ignore_unknown passed over 'weigth' in silence, and the estimates came out unweighted:
+    # a column close to one the file lacks is now named, and a warning says so
+    path = _write(
+        tmp_path / "c.csv",
+        f"{HEADER},weigth,interviewer\na,2016,rijk,ambtenaar,1,2.5,jan\n"
+        "b,2016,rijk,ambtenaar,0,1.5,piet\n",
+    )
+    with pytest.warns(UserWarning, match=r"'weigth' \(did you mean 'weight'\?\)") as caught:
+        data = read_monitor(path, ignore_unknown=True)
+    assert "interviewer" not in str(caught[0].message)  # nothing like it is known
+    assert "columns not read: weigth (did you mean 'weight'?), interviewer" in data.source
+    assert data.respondents["weight"].tolist() == [1.0, 1.0]  # unweighted, as warned
+    # a column the file has is no one's likely meaning: no warning when weight is present
+    present = _write(
+        tmp_path / "d.csv",
+        f"{HEADER},weight,weigth\na,2016,rijk,ambtenaar,1,2.5,2.5\n",
+    )
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = read_monitor(present, ignore_unknown=True)
+    assert "columns not read: weigth" in data.source
+
+
 def test_an_ignore_entry_the_file_lacks_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path / "c.csv", f"{HEADER}\na,2016,rijk,ambtenaar,1\n")
     book = _write(tmp_path / "book.toml", '[respondents]\nignore = ["interviewr"]\n')

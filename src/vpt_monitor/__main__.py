@@ -188,18 +188,22 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
     if plan.codebook is not None:
         shown += [str(p) for t, p in plan.codebook.files.items() if files.get(t) is None]
     _progress(f"[  0.0s] reading {', '.join(shown)} ...")
-    data = read_monitor(
-        files["respondents"],
-        files["incidents"],
-        files["organisations"],
-        files["violations"],
-        codebook=plan.codebook,
-        lonely_psu=args.lonely_psu or "fail",
-        encoding=args.encoding,
-        delimiter=args.delimiter,
-        decimal=args.decimal,
-        ignore_unknown=args.ignore_unknown,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = read_monitor(
+            files["respondents"],
+            files["incidents"],
+            files["organisations"],
+            files["violations"],
+            codebook=plan.codebook,
+            lonely_psu=args.lonely_psu or "fail",
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            decimal=args.decimal,
+            ignore_unknown=args.ignore_unknown,
+        )
+    for warning in caught:  # a column passed over that looks misspelt, said as the rest
+        _say("warning", str(warning.message))
     for what, design in (("respondents", "design"), ("organisations", "organisation_design")):
         if what == "organisations" and data.organisations["wave"].shape[0] == 0:
             continue

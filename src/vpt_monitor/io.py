@@ -78,6 +78,7 @@ from vpt_monitor.data.reading import (
     read_source,
 )
 from vpt_monitor.stats._match import did_you_mean, match
+from vpt_monitor.stats._validation import warn
 
 __all__ = [
     "TABLES",
@@ -658,7 +659,15 @@ def _apply(
     if ignore_unknown:
         unknown = [k for k in renamed if k not in known]
         renamed = {k: v for k, v in renamed.items() if k not in unknown}
-        dropped += unknown
+        dropped += [f"{k}{_likely_typo(k, known, renamed)}" for k in unknown]
+        typos = [f"{k!r}{_likely_typo(k, known, renamed)}" for k in unknown]
+        typos = [typo for typo in typos if typo.endswith("?)")]
+        if typos:
+            warn(
+                f"{source.label}: unknown columns passed over that look like misspelt "
+                f"columns the file lacks: {', '.join(typos)}; rename them (or map them in "
+                "the codebook's [columns]) if they are meant to be read"
+            )
     if dropped:
         notes.append(f"{source.label}: columns not read: {', '.join(dropped)}")
     result: dict[str, Cells] = {}
@@ -1379,6 +1388,14 @@ def _located_rows(flags: list[Flag], sources: Mapping[str, Source]) -> dict[str,
         ranked = np.lexsort((mine, source.sort_keys(picked)))
         result[TABLES[table]] = source.where_rows(picked[ranked], texts_of[ranked].tolist())
     return result
+
+
+def _likely_typo(name: str, known: frozenset[str], present: Mapping[str, Any]) -> str:
+    """`` (did you mean 'x'?)`` for a known column the file lacks and ``name`` resembles."""
+    spelt = {known_name.replace(":", "_"): known_name for known_name in known}
+    missing = sorted(k for k in spelt if spelt[k] not in present)
+    close = difflib.get_close_matches(name.replace(":", "_").lower(), missing, n=1, cutoff=0.8)
+    return f" (did you mean {spelt[close[0]]!r}?)" if close else ""
 
 
 def _did_you_mean(name: str, names: Sequence[str]) -> str:

@@ -553,6 +553,7 @@ _SOURCE_NOTES: Mapping[str, str] = {
     ": cells with a missing-value code read as empty: ": (
         ": cellen met een code voor een ontbrekende waarde gelezen als leeg: "
     ),
+    " (did you mean ": " (bedoeld: ",
 }
 
 
