@@ -211,3 +211,41 @@ def test_a_typo_in_a_recoding_is_one_error_of_the_codebook(tmp_path: Path) -> No
         "'overijssel', 'flevoland', 'gelderland', 'utrecht', 'noord-holland', 'zuid-holland', "
         "'zeeland', 'noord-brabant', 'limburg'",
     ]
+
+
+# ---- 3. problems of recoded fields name the file's own cell ------------------------------
+
+
+def test_a_problem_of_a_recoded_field_names_the_files_column_and_cell(tmp_path: Path) -> None:
+    # The new-user trial: with functie 1-4 recoded by the codebook, a bad row was reported as
+    # office='wethouder', a value the file does not hold; the file's cell is now named too
+    _write(
+        tmp_path / "r.csv",
+        "respnr;jaar;bestuurslaag;functie;q12;weegfactor\n"
+        "A1;2016;1;1;2;1,5\nA2;2016;3;7;1;1\nA3;2016;1;3;0;2\nA4;2016;3;3;0;-1\n",
+    )
+    book = _write(
+        tmp_path / "book.toml",
+        '[respondents]\nfile = "r.csv"\ndelimiter = ";"\ndecimal = ","\n'
+        '[respondents.columns]\nid = "respnr"\nwave = "jaar"\nlayer = "bestuurslaag"\n'
+        'office = "functie"\n"incidents:verbaal" = "q12"\nweight = "weegfactor"\n'
+        '[respondents.codes.layer]\n1 = "rijk"\n2 = "provincie"\n3 = "gemeente"\n'
+        '[respondents.codes.office]\n1 = "ambtenaar"\n2 = "burgemeester"\n3 = "wethouder"\n',
+    )
+    problems = _problems(codebook=book)
+    assert len(problems) == 3
+    unmapped, wrong_layer, weight = problems
+    assert unmapped.startswith("r.csv line 3: office='7': not a valid code")
+    assert unmapped.endswith(
+        "; in the file functie='7', which the codebook's [respondents.codes.office] does not map"
+    )
+    assert wrong_layer.startswith("r.csv line 4: office='wethouder': does not exist in layer")
+    assert wrong_layer.endswith("; in the file functie='3'")  # mapped: no advice
+    # a field renamed only holds the file's own value: its column is named
+    assert weight.startswith("r.csv line 5: weight=")
+    assert weight.endswith("(column 'weegfactor' of the file)")
+    # a file read without a codebook names no other column
+    plain = _write(tmp_path / "p.csv", f"{HEADER}\na,2016,rijk,wethouder,1\n")
+    (problem,) = _problems(plain)
+    assert "in the file" not in problem
+    assert "of the file" not in problem

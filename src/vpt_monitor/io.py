@@ -1298,7 +1298,9 @@ def read_monitor(
         found = [str(error)]
     found = column_problems + found
     if own or flags or found or tables is None:
-        raise MonitorDataError("read_monitor", _located(own, flags, found, sources))
+        raise MonitorDataError(
+            "read_monitor", _located(own, flags, found, sources, _origins(book, sources))
+        )
     data = MonitorData(
         *(Fresh(table) for table in tables[:4]),
         lonely_psu=lonely_psu,
@@ -1324,8 +1326,55 @@ _REQUIRED = re.compile(
 )
 
 
+@attrs.frozen
+class _Origin:
+    """Where a field's cells came from when the codebook renamed or recoded them."""
+
+    column: str  # the file's column
+    cells: Cells  # its cells as read
+    recode: Mapping[str, Any] | None  # the codebook's codes for the field, if any
+    section: str  # "[respondents.codes.office]"
+
+
+def _origins(book: Codebook, sources: Mapping[str, Source]) -> dict[str, dict[str, _Origin]]:
+    """Find the fields of each table the codebook renamed or recoded, with their file cells."""
+    result: dict[str, dict[str, _Origin]] = {}
+    for table, source in sources.items():
+        mapping = book.columns.get(table, {})
+        recodes = book.codes.get(table, {})
+        for field in {*mapping, *recodes}:
+            column = mapping.get(field, field)
+            if column not in source.columns or (column == field and field not in recodes):
+                continue
+            result.setdefault(table, {})[field] = _Origin(
+                column, source.columns[column], recodes.get(field), f"[{table}.codes.{field}]"
+            )
+    return result
+
+
+def _with_origin(texts: list[str], rows: NDArray[np.intp], origin: _Origin) -> list[str]:
+    """Add the file's own column and cell to problems of a renamed or recoded field."""
+    if origin.recode is None:  # renamed only: the cell is the file's, under another name
+        return [f"{text} (column {origin.column!r} of the file)" for text in texts]
+    codes, distinct = _raw(origin.cells)
+    known = {str(key) for key in origin.recode}
+    result = []
+    for text, row in zip(texts, rows.tolist(), strict=True):
+        value = None if codes[row] < 0 else distinct[codes[row]]
+        unmapped = value is not None and _code_key(value) not in known
+        result.append(
+            f"{text}; in the file {origin.column}={_shown(value)}"
+            + (f", which the codebook's {origin.section} does not map" if unmapped else "")
+        )
+    return result
+
+
 def _located(
-    own: list[Flag], flags: list[Flag], found: list[str], sources: Mapping[str, Source]
+    own: list[Flag],
+    flags: list[Flag],
+    found: list[str],
+    sources: Mapping[str, Source],
+    origins: Mapping[str, Mapping[str, _Origin]] | None = None,
 ) -> list[str]:
     """Locate every problem in its file; one per (row, column), sorted by file and line.
 
@@ -1352,15 +1401,23 @@ def _located(
             )
             continue
         after.append(problem)
-    located = _located_rows(rows_of, sources)
+    located = _located_rows(rows_of, sources, origins or {})
     result: list[str] = []
     for k, table in enumerate(TABLES):
         result += before[k] + located.get(table, [])
     return result + stray + after
 
 
-def _located_rows(flags: list[Flag], sources: Mapping[str, Source]) -> dict[str, list[str]]:
-    """Row problems of each file, each (row, column) once, in the order of lines."""
+def _located_rows(
+    flags: list[Flag],
+    sources: Mapping[str, Source],
+    origins: Mapping[str, Mapping[str, _Origin]],
+) -> dict[str, list[str]]:
+    """Row problems of each file, each (row, column) once, in the order of lines.
+
+    A problem of a field the codebook renamed or recoded also names the file's column and
+    cell (``office='wethouder'`` was ``functie=3`` in the file).
+    """
     if not flags:
         return {}
     order = {table: k for k, table in enumerate(TABLES)}
@@ -1378,7 +1435,12 @@ def _located_rows(flags: list[Flag], sources: Mapping[str, Source]) -> dict[str,
     for k, flag in enumerate(flags):
         part = slice(bounds[k], bounds[k + 1])
         if part.start < part.stop:
-            texts[part] = flag.texts(rows[kept[part]].astype(np.intp))
+            picked = rows[kept[part]].astype(np.intp)
+            found_texts = list(flag.texts(picked))
+            origin = origins.get(flag.table, {}).get(flag.column)
+            texts[part] = (
+                found_texts if origin is None else _with_origin(found_texts, picked, origin)
+            )
     result: dict[str, list[str]] = {}
     for table in sorted(set(tables[kept].tolist())):
         mine = kept[tables[kept] == table]
