@@ -331,3 +331,53 @@ def test_trimming_keeps_the_total_and_caps_the_trimmed(
     assert out.weights.sum() == pytest.approx(weights.sum())
     assert np.all(out.weights[weights > upper] == upper)
     assert np.all(out.weights[weights <= upper] > weights[weights <= upper])
+
+
+# ---- calibrated weights against the fpc's population ---------------------------------------
+
+
+def _persons_with_fpc() -> tuple[SurveyDesign, list[str]]:
+    # two strata of 150 and 200 persons, three and two sampled, one row per person
+    design = SurveyDesign(
+        weights=[50.0, 50.0, 50.0, 100.0, 100.0],
+        strata=[1, 1, 1, 2, 2],
+        fpc=[150, 150, 150, 200, 200],
+    )
+    return design, ["a", "b", "a", "b", "a"]
+
+
+def test_calibrating_to_the_fpcs_population_is_silent() -> None:
+    import warnings
+
+    from vpt_monitor.stats import poststratify
+
+    design, office = _persons_with_fpc()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        poststratify(design, office, {"a": 200.0, "b": 150.0})  # 350 = 150 + 200
+        calibrate(design, {"office": (office, {"a": 190.0, "b": 170.0})})  # +2.9%: within 5%
+        # fractions and two-stage sizes count other things than the weights: not compared
+        fractions = SurveyDesign(weights=[2.0] * 4, strata=[1, 1, 2, 2], fpc=[0.5] * 4)
+        calibrate(fractions, {"office": (["a", "b", "a", "b"], {"a": 100.0, "b": 100.0})})
+        clustered = SurveyDesign(
+            weights=[5.0] * 4, strata=[1, 1, 1, 1], clusters=[1, 1, 2, 2], fpc=[10] * 4
+        )
+        calibrate(clustered, {"office": (["a", "b", "a", "b"], {"a": 50.0, "b": 50.0})})
+
+
+@pytest.mark.parametrize("how", ["poststratify", "rake", "calibrate"])
+def test_calibrating_to_another_population_than_the_fpcs_warns(how: str) -> None:
+    from vpt_monitor.stats import poststratify
+
+    design, office = _persons_with_fpc()
+    counts = {"a": 300.0, "b": 200.0}  # 500 persons where the fpc says 350
+    calibrations = {
+        "poststratify": lambda: poststratify(design, office, counts),
+        "rake": lambda: rake(design, {"office": (office, counts)}),
+        "calibrate": lambda: calibrate(design, {"office": (office, counts)}),
+    }
+    with pytest.warns(
+        UserWarning, match=r"add up to a population of 500 but the fpc gives 350 \(\+42\.9%\)"
+    ):
+        result = calibrations[how]()
+    assert result.weights.sum() == pytest.approx(500.0)  # calibrated all the same

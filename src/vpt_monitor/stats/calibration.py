@@ -216,7 +216,7 @@ def poststratify(
     estimated = np.bincount(codes, weights=design.weights, minlength=len(cell_labels))
     weights = design.weights * (counts / estimated)[codes]
     step = PostStratification(codes=codes, labels=cell_labels, weights=weights)
-    return design.with_weights(weights, calibration_step=step)
+    return _against_fpc(design.with_weights(weights, calibration_step=step))
 
 
 def rake(
@@ -357,7 +357,7 @@ def rake(
         max_error=error,
         cross_counts=cross,
     )
-    return design.with_weights(weights, calibration_step=step)
+    return _against_fpc(design.with_weights(weights, calibration_step=step))
 
 
 def calibration_adjustment(design: SurveyDesign, influence: Any) -> FloatArray:
@@ -750,7 +750,10 @@ def calibrate(
     Warns
     -----
     UserWarning
-        When a replicate's weights do not converge (R warns and keeps them).
+        When a replicate's weights do not converge (R warns and keeps them); when the
+        calibrated weights add up to a population more than 5% away from the one the fpc
+        gives (population sizes of a design without clusters; :func:`poststratify` and
+        :func:`rake` warn alike), since the finite-population correction rests on the fpc.
 
     Notes
     -----
@@ -806,13 +809,45 @@ def calibrate(
     if not (isinstance(tol, float | int) and not isinstance(tol, bool) and tol > 0):
         raise ValueError(f"'tol' must be a number > 0; got {tol!r}")
     model = _model(margins, totals, base)
-    calibrated = calibrate_model(
-        base, model, method=method, bounds=checked, max_iter=max_iter, tol=tol
+    calibrated = _against_fpc(
+        calibrate_model(base, model, method=method, bounds=checked, max_iter=max_iter, tol=tol)
     )
     if not replicated:
         return calibrated
     assert isinstance(design, ReplicateDesign)
     return _calibrate_replicates(design, calibrated, model, method, checked, max_iter, tol)
+
+
+#: Relative difference between the calibrated weights' total and the fpc's population
+#: beyond which :func:`_against_fpc` warns.
+FPC_POPULATION_TOLERANCE = 0.05
+
+
+def _against_fpc(design: SurveyDesign) -> SurveyDesign:
+    """Warn when calibrated weights add up to another population than the fpc gives.
+
+    Only where the two are the same kind of count: the fpc given as population sizes (not
+    fractions) of a design that samples persons directly (one row per PSU, no subset).
+    Calibrating to counts of another year or definition than the fpc's leaves the
+    finite-population correction resting on sizes the weights contradict.
+    """
+    fpc = design.fpc
+    if fpc is None or design.in_subset is not None or design.n_psu != design.n:
+        return design
+    if not np.all(fpc > 1):
+        return design
+    first = np.unique(design.strata, return_index=True)[1]
+    population = float(np.sum(fpc[first]))
+    weighted = float(np.sum(design.weights))
+    difference = weighted / population - 1.0
+    if abs(difference) > FPC_POPULATION_TOLERANCE:
+        warn(
+            f"the calibrated weights add up to a population of {weighted:,.0f} but the fpc "
+            f"gives {population:,.0f} ({difference:+.1%}); the finite-population correction "
+            "uses the fpc's sizes: check that the population counts and the fpc describe the "
+            "same population (year, definition)"
+        )
+    return design
 
 
 def calibrate_model(
