@@ -184,6 +184,25 @@ def test_quantiles_are_ordered_and_within_the_data(s: Sample, qs: list[float]) -
     assert np.all(table.estimate[inside] <= ci.high[inside])
 
 
+def _formula_frame(rng: np.random.Generator, n: int, b_levels: list[str]) -> object:
+    """Variables of every kind a formula takes; None when a category has no row."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "y": rng.normal(size=n),
+            "a": pd.Categorical(rng.choice(["p", "q", "r"], n), categories=["r", "p", "q"]),
+            "b": rng.choice(b_levels, n),
+            "f": rng.random(n) < 0.4,
+            "x": rng.normal(size=n),
+            "z": rng.integers(0, 5, n).astype(float),
+        }
+    )
+    if frame["a"].value_counts().min() == 0 or frame["b"].nunique() < len(b_levels):
+        return None
+    return frame
+
+
 FORMULAS = [
     "y ~ a",
     "y ~ a + b",
@@ -204,22 +223,12 @@ def test_the_fast_model_matrix_is_formulaics(seed: int, formula: str) -> None:
     # the fast path encodes a small prototype with formulaic and gathers; it must give
     # formulaic's own matrix for the whole data, column names and order included
     import formulaic
-    import pandas as pd
 
     from vpt_monitor.stats import _formula
 
-    rng = np.random.default_rng(seed)
     n = 50
-    frame = pd.DataFrame(
-        {
-            "y": rng.normal(size=n),
-            "a": pd.Categorical(rng.choice(["p", "q", "r"], n), categories=["r", "p", "q"]),
-            "b": rng.choice(["u", "v", "w", "x"], n),
-            "x": rng.normal(size=n),
-            "z": rng.integers(0, 5, n).astype(float),
-        }
-    )
-    if frame["a"].value_counts().min() == 0 or frame["b"].nunique() < 4:
+    frame = _formula_frame(np.random.default_rng(seed), n, ["u", "v", "w", "x"])
+    if frame is None:
         return
     _, rhs, fast = _formula.parse(formula)
     assert fast
@@ -247,22 +256,12 @@ FACTORED_FORMULAS = [
 def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) -> None:
     # X'diag(v)X summed per combination of categories (and of 0/1 columns), and the group
     # sums of x_ij z_i the same way, must equal the products of the whole matrix
-    import pandas as pd
-
     from vpt_monitor.stats import _formula, _glm
 
     rng = np.random.default_rng(seed)
     n = 60
-    frame = pd.DataFrame(
-        {
-            "a": pd.Categorical(rng.choice(["p", "q", "r"], n), categories=["r", "p", "q"]),
-            "b": rng.choice(["u", "v", "w"], n),
-            "f": rng.random(n) < 0.4,
-            "x": rng.normal(size=n),
-            "z": rng.uniform(-3, 3, n),
-        }
-    )
-    if frame["a"].value_counts().min() == 0 or frame["b"].nunique() < 3:
+    frame = _formula_frame(rng, n, ["u", "v", "w"])
+    if frame is None:
         return
     _, rhs, fast = _formula.parse(formula)
     variables = {name: _formula.read(frame, name) for name in _formula.required(rhs)}
