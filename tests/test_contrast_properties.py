@@ -151,3 +151,37 @@ def test_contrast_refusals() -> None:
         contrast(table, {1: "one"})  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="unknown method 'asin'"):
         contrast(table, {1: 1}, method="asin")
+
+
+def test_a_contrast_counts_each_respondent_once() -> None:
+    # The new-user trial: a contrast of predictive margins reported n=2400 on 1200
+    # respondents, a decomposition n=1676 on about 875: rows in several domains of one table
+    # (the variables of a total, the predictions of one model) were summed once per domain
+    from vpt_monitor.stats import glm, quantile, total
+
+    rng = np.random.default_rng(11)
+    n = 40
+    design = SurveyDesign(weights=rng.uniform(1, 3, n), clusters=np.arange(n) // 2)
+    by = np.arange(n) % 4  # four domains of ten rows
+    table = total({"y": rng.normal(size=n), "n": np.ones(n)}, design, by=by)
+    assert contrast(table, {("y", 0): 1, ("n", 0): -1}).n == 10  # one domain, two variables
+    assert contrast(table, {("y", 0): 1, ("n", 1): -1}).n == 20  # two domains
+    assert contrast(table, {("y", 0): 1, ("y", 1): 1, ("n", 0): 1, ("n", 1): 1}).n == 20
+    # relabelled and reindexed tables keep which domains share rows; an added domain has none
+    wide = table.reindex([*table.domains, ("y", 9)])
+    assert wide.row_sets is not None
+    assert wide.domains[4] == ("n", 0)
+    assert wide.rows_of(np.array([0, 4, 8])) == 10  # ("y", 0), ("n", 0) and the empty one
+    # domains of a by never overlap: their rows add up
+    means = mean(rng.normal(size=n), design, by=by)
+    assert means.row_sets is None
+    assert contrast(means, {0: 1, 1: -1}).n == 20
+    # every coefficient or prediction of a model rests on the model's rows
+    data = {"y": rng.normal(size=n), "g": np.array(["a", "b"])[np.arange(n) % 2]}
+    fit = glm("y ~ g", data, design)
+    assert contrast(fit.to_table(), {"Intercept": 1, "g[T.b]": 1}).n == n
+    margins = fit.predictive_margins("g")
+    assert contrast(margins, {"a": 1, "b": -1}).n == n
+    # quantiles at two probabilities describe the same rows
+    both = quantile(rng.normal(size=n), design, [0.25, 0.75])
+    assert contrast(both, {0.25: -1, 0.75: 1}).n == n

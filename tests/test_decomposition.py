@@ -80,7 +80,21 @@ def test_the_changed_mix_of_a_synthetic_population_is_found() -> None:
     assert_allclose(result.rates, [[0.6, 0.2], [0.6, 0.2]])
     frame = result.to_pandas()
     assert list(frame["part"][:3]) == ["total", "composition", "rate"]
-    assert "Decomposition(victimised 2016 - 2014" in repr(result)
+    text = repr(result)
+    assert "Decomposition(victimised 2016 - 2014" in text
+    # "from 50.0 to 20.0" as an arrow, never as "50.0>20.0"; the two effects named apart
+    assert "50.0 -> 20.0" in text
+    assert ">2" not in text.replace("-> ", "")
+    assert "composition  rate effect" in text
+    assert result.left_out == 0
+    assert "left out" not in text
+    # respondents without a class are left out of the decomposition, and it says how many
+    people.append(Respondent("2016-x", 2016, "gemeente", "ambtenaar", victimisations={}))
+    fewer = decompose_change(MonitorData.from_records(people), factor="contact")
+    assert fewer.left_out == 1
+    assert fewer.total.estimate == pytest.approx(result.total.estimate)
+    assert "(1 respondent of these waves without a contact class is left out)" in repr(fewer)
+    assert "without a contact class is left out" in fewer._repr_html_()  # type: ignore[operator]
 
 
 def test_refusals() -> None:

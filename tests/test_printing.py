@@ -92,3 +92,74 @@ def test_the_rule() -> None:
     assert fixed([1.0, 1.5, 4.0]) == ["1.0", "1.5", "4.0"]  # zeros all share are dropped
     assert fixed_one(-0.0) == "0"
     assert fixed_one(1.5e15) == "1500000000000000"
+
+
+# ---- notebooks: every result shows its flags and its numbers as printed ---------------------
+
+
+def test_a_separated_model_says_so_in_a_notebook_and_in_its_frame() -> None:
+    # The new-user trial: a separated fit printed flags=('separation',) as text, but its
+    # HTML and its frame showed t=238.8, p=2.78e-160 with nothing to say it is unusable
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=120)
+    design = SurveyDesign(weights=rng.uniform(1, 3, 120), clusters=np.arange(120) // 4)
+    with pytest.warns(UserWarning, match="separation"):
+        fit = glm("y ~ x", {"y": (x > 0).astype(float), "x": x}, design, family="binomial")
+    page = fit._repr_html_()
+    assert page is not None
+    assert "flags=(&#x27;separation&#x27;" in page  # the header, as repr prints it
+    assert "<b>Warning:</b> perfect or quasi-complete separation" in page
+    assert not SCIENTIFIC.search(page)
+    frame = fit.to_pandas()
+    assert "separation" in frame.attrs["flags"]
+    assert "run off to infinity" in frame.attrs["flag_detail"]
+    assert frame.attrs["formula"] == "y ~ x"
+    # a model without flags shows no warning
+    plain = glm("y ~ x", {"y": x + rng.normal(size=120), "x": x}, design)
+    assert "Warning" not in (plain._repr_html_() or "")
+
+
+def test_tests_print_p_values_as_the_coefficient_tables_do() -> None:
+    from vpt_monitor.stats import t_test
+
+    rng = np.random.default_rng(5)
+    design = SurveyDesign(weights=np.ones(80), clusters=np.arange(80) // 2)
+    group = np.arange(80) % 2
+    result = t_test(rng.normal(size=80) + 3.0 * group, group, design)
+    text = repr(result)
+    assert "p<0.0001" in text
+    assert not SCIENTIFIC.search(text), text
+    frame = result.to_pandas()
+    assert frame.shape[0] == 1
+    assert frame.loc[0, "p_value"] == result.p_value  # the frame keeps every digit
+    assert frame.loc[0, "low"] < result.estimate < frame.loc[0, "high"]
+    page = result._repr_html_()
+    assert page is not None
+    assert "&lt;0.0001" in page
+    assert not SCIENTIFIC.search(page)
+
+
+def test_the_monitors_tables_show_in_a_notebook_without_scientific_notation() -> None:
+    from vpt_monitor import change, decompose_change, maturity_sensitivity, trend, victimisation
+    from vpt_monitor.indicators.policy import AGGRESSION_SCHEME
+
+    data = simulate(waves=(2014, 2016), scale=0.3, seed=2)
+    table = victimisation(data, by=("wave", "office"))
+    results = [
+        change(table, between=(2014, 2016)),
+        trend(victimisation(data, by="wave")),
+        plan_sample(data, response_rate=0.4),
+        decompose_change(data, factor="contact"),
+        maturity_sensitivity(simulate(waves=(2016,), scale=0.3), AGGRESSION_SCHEME, draws=30),
+    ]
+    for result in results:
+        page = result._repr_html_()
+        assert page is not None
+        title = repr(result).splitlines()[0]
+        assert page.startswith(f"<p><b>{title.replace(chr(39), '&#x27;')}</b></p>")
+        assert "<table" in page
+        assert not SCIENTIFIC.search(page), type(result).__name__
+    # the change table names its domains in the session's language, as it prints them
+    assert "employee" in results[0]._repr_html_()  # type: ignore[operator]
+    with language("nl"):
+        assert "overheidsmedewerker" in results[0]._repr_html_()  # type: ignore[operator]

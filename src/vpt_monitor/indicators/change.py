@@ -360,6 +360,18 @@ class ChangeTable:
             lines.append(f"  ... {len(self.rows) - 30} {more}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str | None:
+        """Show the table in a notebook: its title line, then :meth:`to_pandas`.
+
+        The domains are labelled in the session's language (see
+        :func:`vpt_monitor.set_language`), as the printed table names them.
+        """
+        try:
+            frame = self.to_pandas(labels=_format.get_language())
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        return _print.html(repr(self).splitlines()[0], frame)
+
     def __repr__(self) -> str:
         return self.to_string()
 
@@ -873,6 +885,18 @@ class TrendTable:
         if len(self.rows) > 30:
             lines.append(f"  ... {len(self.rows) - 30} {'meer rijen' if nl else 'more rows'}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str | None:
+        """Show the table in a notebook: its title line, then :meth:`to_pandas`.
+
+        The domains are labelled in the session's language (see
+        :func:`vpt_monitor.set_language`), as the printed table names them.
+        """
+        try:
+            frame = self.to_pandas(labels=_format.get_language())
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        return _print.html(repr(self).splitlines()[0], frame)
 
     def __repr__(self) -> str:
         return self.to_string()

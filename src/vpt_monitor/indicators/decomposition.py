@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import Unit, _names
 from vpt_monitor.indicators.outcomes import OUTCOMES, outcome
-from vpt_monitor.stats import Estimate, EstimateTable, contrast, total
+from vpt_monitor.stats import Estimate, EstimateTable, _print, contrast, total
 from vpt_monitor.vocab import Group
 
 __all__ = ["Decomposition", "decompose_change"]
@@ -61,6 +61,10 @@ class Decomposition:
         ``2 x classes``: each class's share of the population and its rate, per wave.
     level : float
         Confidence level of the intervals.
+    left_out : int
+        Respondents of the two waves (with an answer, in the group) whose class of the
+        factor is unknown: the decomposed change is that of the others, so it can differ a
+        little from :func:`~vpt_monitor.change` of the indicator.
     """
 
     outcome: str
@@ -75,6 +79,7 @@ class Decomposition:
     shares: FloatArray
     rates: FloatArray
     level: float = 0.95
+    left_out: int = attrs.field(default=0, kw_only=True)
 
     def to_pandas(self) -> Any:
         """Return one row per part (total, composition, rate) and per class (needs pandas).
@@ -125,16 +130,37 @@ class Decomposition:
                 f"  {part:<12}{100 * estimate.estimate:+8.2f} points  "
                 f"({100 * ci.low:+.2f} to {100 * ci.high:+.2f})"
             )
-        lines.append(f"  {'class':<16}{'share':>16}{'rate':>16}{'comp.':>9}{'rate':>9}")
+        lines.append(
+            f"  {'class':<16}{'share %':>15}{'rate %':>15}{'composition':>13}{'rate effect':>13}"
+        )
         for k, label in enumerate(self.classes):
             text = str(getattr(label, "label", label))[:15]
+            share = f"{100 * self.shares[0, k]:.1f} -> {100 * self.shares[1, k]:.1f}"
+            rate = f"{100 * self.rates[0, k]:.1f} -> {100 * self.rates[1, k]:.1f}"
             lines.append(
-                f"  {text:<16}{100 * self.shares[0, k]:7.1f}>{100 * self.shares[1, k]:<7.1f}"
-                f"{100 * self.rates[0, k]:8.1f}>{100 * self.rates[1, k]:<7.1f}"
-                f"{100 * self.class_composition[k].estimate:+9.2f}"
-                f"{100 * self.class_rate[k].estimate:+9.2f}"
+                f"  {text:<16}{share:>15}{rate:>15}"
+                f"{100 * self.class_composition[k].estimate:+13.2f}"
+                f"{100 * self.class_rate[k].estimate:+13.2f}"
             )
+        if self.left_out:
+            lines.append(f"  ({self._left_out_note()})")
         return "\n".join(lines)
+
+    def _left_out_note(self) -> str:
+        many = self.left_out != 1
+        return (
+            f"{self.left_out} respondent{'s' if many else ''} of these waves without a "
+            f"{self.factor} class {'are' if many else 'is'} left out"
+        )
+
+    def _repr_html_(self) -> str | None:
+        """Show the decomposition in a notebook: its title line and :meth:`to_pandas`."""
+        try:
+            frame = self.to_pandas()
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        notes = [self._left_out_note()] if self.left_out else []
+        return _print.html(repr(self).splitlines()[0], frame, notes=notes)
 
 
 def _row(part: str, label: Hashable, estimate: Estimate) -> dict[str, Any]:
@@ -257,7 +283,9 @@ def decompose_change(
     labels = unit.labels(factor_name)
     row_wave = np.asarray(data.respondents["wave"])
     later = np.asarray(row_wave == last)
-    keep &= (classes >= 0) & ((row_wave == first) | later)
+    keep &= (row_wave == first) | later
+    left_out = int(np.count_nonzero(keep & (classes < 0)))
+    keep &= classes >= 0
     y = np.where(keep & answers.y, 1.0, 0.0)
     n = keep.astype(np.float64)
     # rows outside the estimate form domains of their own, so that the components' degrees of
@@ -322,4 +350,5 @@ def decompose_change(
         shares=np.asarray(share.T, dtype=np.float64),
         rates=np.asarray(rates.T, dtype=np.float64),
         level=level,
+        left_out=left_out,
     )

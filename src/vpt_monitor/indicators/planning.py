@@ -118,6 +118,14 @@ class PlanTable:
             index=pd.Index([str(d) for d in self.domains], name="domain"),
         )
 
+    def _repr_html_(self) -> str | None:
+        """Show the table in a notebook: its title line, then :meth:`to_pandas`."""
+        try:
+            frame = self.to_pandas()
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        return _print.html(repr(self).splitlines()[0], frame)
+
     def __repr__(self) -> str:
         what = f"margin {self.target:g}" if self.target is not None else "detectable change"
         lines = [f"PlanTable(wave {self.wave}, {len(self.domains)} domains, {what})"]

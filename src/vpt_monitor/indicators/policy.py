@@ -23,7 +23,7 @@ from vpt_monitor._codes import MEASURES
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import By, NotMeasuredError, Unit, single, wave_rows
 from vpt_monitor.indicators._common import estimate as _estimate
-from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion
+from vpt_monitor.stats import Estimate, EstimateTable, _print, mean, proportion
 from vpt_monitor.vocab import Area, Measure
 
 __all__ = [
@@ -559,6 +559,14 @@ class SensitivityResult:
                     f"({_format.signed(shift[k, j], chosen, digits=1)})"
                 )
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str | None:
+        """Show the table in a notebook: its title line, then :meth:`to_pandas`."""
+        try:
+            frame = self.to_pandas()
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        return _print.html(repr(self).splitlines()[0], frame)
 
     def __repr__(self) -> str:
         return self.to_string()

@@ -434,6 +434,7 @@ def estimate(
         flag_detail=details,
         domain_psus=psus,
         notes=coded.notes,
+        row_sets=np.tile(np.arange(kept), m) if request.multiple else None,
     )
 
 

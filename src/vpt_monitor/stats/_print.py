@@ -32,7 +32,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MOST_DECIMALS", "count", "decimals", "fixed", "fixed_one", "write"]
+__all__ = [
+    "MOST_DECIMALS",
+    "count",
+    "decimals",
+    "fixed",
+    "fixed_one",
+    "html",
+    "p_value",
+    "write",
+]
 
 #: The most decimals a printed column gets (a column whose largest value is below 1e-9
 #: shows as zeros; its values are in the result's attributes).
@@ -105,3 +114,49 @@ def count(value: Any) -> str:
     if math.isfinite(number) and number.is_integer():
         return str(int(number))
     return fixed_one(number)
+
+
+#: p-values below this print as ``<0.0001``.
+SMALLEST_P = 1e-4
+
+
+def p_value(value: Any) -> str:
+    """Write a p-value: four decimals, ``<0.0001`` below that, ``nan`` when there is none.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats._print import p_value
+    >>> p_value(0.04321), p_value(3.1e-05), p_value(float("nan"))
+    ('0.0432', '<0.0001', 'nan')
+    """
+    number = float(value)
+    if math.isnan(number):
+        return "nan"
+    return f"<{SMALLEST_P:.4f}" if number < SMALLEST_P else f"{number:.4f}"
+
+
+def html(title: str, frame: Any, *, warning: str = "", notes: Iterable[str] = ()) -> str:
+    """Show a result in a notebook: its title line, a warning when flagged, the table.
+
+    The numbers of ``frame`` (a pandas DataFrame) are written as the printed results write
+    them: one number of decimals per column in fixed notation, p-values (columns named
+    ``p_value``, ``p_adjusted``, ...) as :func:`p_value` does. The frame itself, from
+    ``to_pandas()``, keeps the exact values.
+    """
+    from html import escape
+
+    shown = frame.copy()
+    for name in shown.columns:
+        column = shown[name]
+        if column.dtype.kind != "f":
+            continue
+        if str(name).startswith("p_") or str(name).endswith("p_value"):
+            shown[name] = [p_value(v) for v in column]
+        else:
+            shown[name] = fixed(column.to_numpy())
+    parts = [f"<p><b>{escape(title)}</b></p>"]
+    if warning:
+        parts.append(f'<p style="color:#a40000"><b>Warning:</b> {escape(warning)}</p>')
+    parts.append(shown.to_html(justify="right"))
+    parts += [f"<p><small>{escape(note)}</small></p>" for note in notes]
+    return "\n".join(parts)

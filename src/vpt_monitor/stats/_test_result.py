@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from vpt_monitor.stats import _design_ci
+from vpt_monitor.stats import _design_ci, _print
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._validation import check_level
 
@@ -112,17 +112,42 @@ class TestResult:
             "standard_error": self.standard_error,
         }
 
+    def to_pandas(self) -> Any:
+        """Return the test as a one-row :class:`pandas.DataFrame` (needs pandas).
+
+        The columns of :meth:`to_dict`, the interval of a t test's estimate (``low``,
+        ``high``) and the flags (joined by commas).
+        """
+        import pandas as pd
+
+        ci = self.confidence_interval()
+        row = {**self.to_dict(), "low": ci.low, "high": ci.high, "flags": ",".join(self.flags)}
+        return pd.DataFrame([row])
+
+    def _repr_html_(self) -> str | None:
+        """Show the test in a notebook: the printed line, then its numbers."""
+        try:
+            frame = self.to_pandas()
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        warning = f"the test could not be done: {', '.join(self.flags)}" if self.flags else ""
+        return _print.html(repr(self), frame, warning=warning)
+
     def __repr__(self) -> str:
-        degrees = f"df={self.df:.4g}" + (f", ddf={self.ddf:.4g}" if np.isfinite(self.ddf) else "")
+        degrees = f"df={_print.count(self.df)}" + (
+            f", ddf={_print.count(self.ddf)}" if np.isfinite(self.ddf) else ""
+        )
         if self.name == "t":
-            degrees = f"df={self.ddf:.4g}"
+            degrees = f"df={_print.count(self.ddf)}"
         estimate = (
-            f", estimate={self.estimate:.6g}, se={self.standard_error:.4g}"
+            f", estimate={_print.fixed_one(self.estimate, 6)}, "
+            f"se={_print.fixed_one(self.standard_error)}"
             if np.isfinite(self.estimate)
             else ""
         )
         flags = f", flags={self.flags}" if self.flags else ""
+        p = _print.p_value(self.p_value)
         return (
-            f"TestResult({self.method}: {self.name}={self.statistic:.6g}, {degrees}, "
-            f"p={self.p_value:.4g}{estimate}{flags})"
+            f"TestResult({self.method}: {self.name}={_print.fixed_one(self.statistic, 6)}, "
+            f"{degrees}, p{p if p.startswith('<') else '=' + p}{estimate}{flags})"
         )

@@ -200,7 +200,9 @@ def contrast(
     Estimate
         ``kind="contrast"``, with the degrees of freedom of the domains involved (see
         :meth:`EstimateTable.degrees_of_freedom`), ``n`` their rows, and their flags
-        (``"boundary"`` excepted). A contrast whose variance is zero is flagged
+        (``"boundary"`` excepted; rows in several of the domains, as the variables of one
+        table or the predictions of one model, counted once). A contrast whose variance is
+        zero is flagged
         ``"zero_variance"``.
 
     Raises
@@ -316,7 +318,7 @@ def contrast(
         estimate=estimate,
         standard_error=np.sqrt(max(variance, 0.0)) if np.isfinite(variance) else np.nan,
         df=table._df_at(positions) if positions.size else 0.0,
-        n=int(table.n[positions].sum()),
+        n=table.rows_of(positions),
         kind="contrast",
         flags=tuple(name for name, on in zip(FLAGS, raised, strict=True) if on),
         method=method,

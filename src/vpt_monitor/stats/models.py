@@ -237,18 +237,21 @@ class GLMResult:
             design_df=self.df_residual,
             level=self.level,
             covariance=self.covariance,
+            row_sets=np.zeros(size, dtype=np.intp),  # every coefficient rests on all rows
         )
 
     def to_pandas(self, level: float | None = None) -> Any:
         """Return the coefficient table as a :class:`pandas.DataFrame` (needs pandas).
 
         Columns ``estimate``, ``standard_error``, ``statistic`` (t), ``p_value``, ``low``
-        and ``high``; one row per coefficient.
+        and ``high``; one row per coefficient. The frame's ``attrs`` hold the model's
+        ``formula``, ``family``, ``n``, ``df_residual``, ``flags`` and ``flag_detail``: a
+        separated or unconverged fit says so wherever its table goes.
         """
         import pandas as pd
 
         ci = self.confidence_interval(level)
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "estimate": self.params,
                 "standard_error": self.standard_errors,
@@ -259,22 +262,34 @@ class GLMResult:
             },
             index=pd.Index(self.names, name="term"),
         )
+        frame.attrs.update(
+            formula=self.formula,
+            family=self.family,
+            n=self.n,
+            df_residual=self.df_residual,
+            flags=self.flags,
+            flag_detail=self.flag_detail,
+        )
+        return frame
 
-    def _repr_html_(self) -> str | None:
-        try:
-            frame = self.to_pandas()
-        except ImportError:  # pragma: no cover - pandas is optional
-            return None
-        html: str = frame._repr_html_()
-        return html
-
-    def __repr__(self) -> str:
-        header = (
+    def _header(self) -> str:
+        return (
             f"GLMResult({self.family}: {self.formula}, n={self.n}, "
             f"df_residual={self.df_residual:g}"
             + (f", flags={self.flags}" if self.flags else "")
             + ")"
         )
+
+    def _repr_html_(self) -> str | None:
+        """Show the model in a notebook: its header, its flags in words, the coefficients."""
+        try:
+            frame = self.to_pandas()
+        except ImportError:  # pragma: no cover - pandas is optional
+            return None
+        return _print.html(self._header(), frame, warning=self.flag_detail)
+
+    def __repr__(self) -> str:
+        header = self._header()
         width = min(max([len("term"), *(len(name) for name in self.names)]) + 2, 40)
         # fixed notation, never 3.2e-05 (see vpt_monitor.stats._print); each coefficient to
         # its own 5 (se 4) significant digits, as coefficients differ in scale
@@ -289,7 +304,7 @@ class GLMResult:
         for name, b, se, t, p in zip(
             self.names, params, errors, self.statistics, self.p_values, strict=True
         ):
-            shown = "<0.0001" if p < 1e-4 else f"{p:.4f}"
+            shown = _print.p_value(p)
             rows.append(
                 f"  {name[: width - 1]:<{width}}{b:>{first}}{se:>{second}}{t:9.3f}{shown:>10}"
             )
@@ -671,6 +686,7 @@ def _table(
         level=level,
         covariance=cov,
         notes=notes,
+        row_sets=np.zeros(size, dtype=np.intp),  # every prediction rests on the model's rows
     )
 
 

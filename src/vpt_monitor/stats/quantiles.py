@@ -313,6 +313,7 @@ def quantile(
         flag_detail=details,
         notes=coded.notes,
         interval=interval,
+        row_sets=np.tile(np.arange(size), nq),  # each probability over the same domains
     )
 
 

@@ -51,6 +51,10 @@ def _readonly_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+def _optional_codes(value: Any) -> NDArray[np.intp] | None:
+    return None if value is None else np.asarray(value, dtype=np.intp).ravel()
+
+
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
@@ -371,6 +375,11 @@ class EstimateTable:
         Which PSUs each domain touches and the stratum of each PSU, kept by the estimators
         for :meth:`degrees_of_freedom`; it follows :meth:`reindex` and a relabelling with
         ``attrs.evolve(table, domains=...)``. None for tables built by hand.
+    row_sets : numpy.ndarray of int or None
+        Which domains count the same rows: one number per domain, equal for domains whose
+        ``n`` are the same respondents (several variables over one domain, the predictions
+        or coefficients of one model). A contrast counts such rows once. None when every
+        domain has rows of its own (domains of a ``by``, which never overlap).
     labeller : callable or None
         ``labeller(domain) -> str``: how a domain is named when the table is printed
         (:meth:`to_string`, ``repr``); None prints ``str(domain)``. Only printing uses it:
@@ -429,6 +438,9 @@ class EstimateTable:
     interval: IntervalFunction | None = attrs.field(default=None, kw_only=True, repr=False)
     covariance_cross: CrossProducts | None = attrs.field(default=None, kw_only=True, repr=False)
     labeller: Callable[[Hashable], str] | None = attrs.field(default=None, kw_only=True, repr=False)
+    row_sets: NDArray[np.intp] | None = attrs.field(
+        default=None, converter=_optional_codes, kw_only=True, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         size = len(self.domains)
@@ -446,7 +458,11 @@ class EstimateTable:
             )
         if not self.flag_detail:
             object.__setattr__(self, "flag_detail", ("",) * size)
-        for name, value in (("flag_detail", self.flag_detail), ("domain_psus", self.domain_psus)):
+        for name, value in (
+            ("flag_detail", self.flag_detail),
+            ("domain_psus", self.domain_psus),
+            ("row_sets", self.row_sets),
+        ):
             if value is not None and len(value) != size:
                 raise ValueError(
                     f"'{name}' describes {len(value)} domains but the table has {size}; "
@@ -734,7 +750,24 @@ class EstimateTable:
                 else self.domain_psus.take(np.where(known, take, -1))
             ),
             interval=None if self.interval is None else _pick(self.interval, take),
+            row_sets=(
+                None
+                if self.row_sets is None
+                else np.where(
+                    known,
+                    self.row_sets[safe] if not empty_table else 0,
+                    int(self.row_sets.max(initial=-1)) + 1 + np.arange(len(wanted)),
+                )
+            ),
         )
+
+    def rows_of(self, positions: NDArray[np.intp]) -> int:
+        """Count the rows of the domains at ``positions``, each row once (see ``row_sets``)."""
+        positions = np.asarray(positions, dtype=np.intp)
+        if self.row_sets is None or positions.size == 0:
+            return int(self.n[positions].sum())
+        _, first = np.unique(self.row_sets[positions], return_index=True)
+        return int(self.n[positions[first]].sum())
 
     def confidence_interval(
         self, level: float | None = None, method: str | None = None
