@@ -78,3 +78,51 @@ def test_refusals() -> None:
         model(DATA, "victimised ~ gender")
     with pytest.raises(ValueError, match="'reported' is an outcome"):
         model(DATA, "victimised ~ reported", wave=2016)
+
+
+def test_the_messages_speak_of_the_formula_and_the_monitors_variables() -> None:
+    # The new-user trial: an unknown name listed the internal frame's columns, and a model
+    # over two waves was told to add 'wave' to by=, which model() does not have
+    with pytest.raises(ValueError, match=r"'geslacht' is not a variable of the monitor's data"):
+        model(DATA, "victimised ~ geslacht", wave=2016)
+    with pytest.raises(ValueError, match=r"a model may use .*gender.*team_size"):
+        model(DATA, "victimised ~ geslacht", wave=2016)
+    with pytest.raises(ValueError, match=r"did you mean 'gender'"):
+        model(DATA, "victimised ~ gendr", wave=2016)
+    with pytest.raises(ValueError, match=r"Use 'wave' in the formula") as caught:
+        model(DATA, "victimised ~ gender")
+    assert "by=" not in str(caught.value)
+    with pytest.raises(ValueError, match=r"or 'wave' in the formula, not both"):
+        model(DATA, "victimised ~ wave + gender", wave=2016)
+
+
+def test_missing_counts_the_population_without_an_answer_not_the_other_waves() -> None:
+    # notes["missing"] counted every row not used, the other wave included (796 of 1188,
+    # of which about 44 were unanswered)
+    fit = model(DATA, "victimised ~ gender", wave=2016)
+    waves = DATA.respondents["wave"]
+    in_wave = int(np.count_nonzero(waves == 2016))
+    assert fit.notes["outside"] == int(np.count_nonzero(waves != 2016))
+    assert fit.notes["missing"] == in_wave - fit.n
+    assert 0 <= fit.notes["missing"] < in_wave
+
+
+def test_a_declared_category_nobody_holds_is_noted_not_flagged() -> None:
+    # gender declares 'x'; a file of men and women flagged every model 'empty_category'
+    from vpt_monitor import MonitorData
+
+    records = DATA.to_records()
+    keep = DATA.respondents["gender"] != 2  # nobody answered 'x'
+    people = [p for p, kept in zip(records.respondents, keep, strict=True) if kept]
+    ids = {p.id for p in people}
+    data = MonitorData.from_records(
+        people,
+        [incident for incident in records.incidents if incident.respondent_id in ids],
+        lonely_psu=DATA.lonely_psu,
+        attributes=list(DATA.attributes.values()),
+    )
+    assert "x" not in data.to_pandas()["gender"].astype(str).unique()
+    fit = model(data, "victimised ~ gender", wave=2016)
+    assert fit.flags == ()
+    assert fit.names == ("Intercept", "gender[T.v]")
+    assert fit.notes["categories_without_rows"] == {"gender": ["x"]}

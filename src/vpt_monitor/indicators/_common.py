@@ -221,14 +221,18 @@ def domain_labels(unit: Unit, names: tuple[str, ...]) -> DomainLabels:
     return DomainLabels(tuple(unit.attributes.get(name) for name in names))
 
 
-def wave_rows(unit: Unit, names: tuple[str, ...], wave: int | None) -> Mask | None:
+def wave_rows(
+    unit: Unit, names: tuple[str, ...], wave: int | None, *, formula: bool = False
+) -> Mask | None:
     """Rows of ``wave``; refuse an estimate that would pool several waves.
 
-    Returns None when every row takes part.
+    Returns None when every row takes part. ``formula``: ``names`` are those of a model's
+    formula, not of ``by=`` (the messages say so).
     """
+    where = "the formula" if formula else "by="
     if wave is not None:
         if "wave" in names:
-            raise ValueError("give either wave= or 'wave' in by=, not both")
+            raise ValueError(f"give either wave= or 'wave' in {where}, not both")
         if isinstance(wave, bool) or not isinstance(wave, int | np.integer):
             raise TypeError(f"'wave' must be a year (int); got {wave!r}")
         if int(wave) not in unit.waves:
@@ -238,10 +242,15 @@ def wave_rows(unit: Unit, names: tuple[str, ...], wave: int | None) -> Mask | No
         return np.asarray(unit.columns["wave"] == int(wave))
     if len(unit.waves) > 1 and "wave" not in names:
         shown = ", ".join(map(str, unit.waves))
+        add = (
+            "Use 'wave' in the formula ('victimised ~ wave + ...', a category of the years)"
+            if formula
+            else "Add 'wave' to by= (by=('wave', ...))"
+        )
         raise ValueError(
             f"the data hold {len(unit.waves)} waves ({shown}), independent samples of "
-            "different years; an estimate over all of them describes no year. Add 'wave' to "
-            f"by= (by=('wave', ...)) or choose one with wave={unit.waves[-1]}"
+            f"different years; an estimate over all of them describes no year. {add} or "
+            f"choose one with wave={unit.waves[-1]}"
         )
     return None
 

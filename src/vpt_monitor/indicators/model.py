@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -29,10 +30,25 @@ FIELDS = ("wave", "layer", "office", "group", "training")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _categorical(pd: Any, codes: NDArray[Any], labels: tuple[Any, ...]) -> Any:
-    """Codes into ``labels`` (-1 unknown) as a pandas Categorical of the labels' codes."""
+def _categorical(
+    pd: Any, codes: NDArray[Any], labels: tuple[Any, ...], rows: NDArray[np.bool_]
+) -> tuple[Any, list[str]]:
+    """Codes into ``labels`` (-1 unknown) as a pandas Categorical of the labels' codes.
+
+    Only the categories some of ``rows`` hold, in their declared order: a declared category
+    nobody in the fit answered (gender ``x`` in a file of men and women) is no estimable
+    contrast, and not a problem of the data. Returns the Categorical and the categories
+    left out.
+    """
     names = [str(getattr(v, "value", v)) for v in labels]
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=names)
+    codes = np.asarray(codes, dtype=np.int64)
+    held = np.bincount(codes[rows & (codes >= 0)], minlength=len(names)) > 0
+    position = np.cumsum(held) - 1
+    kept = np.where(codes >= 0, position[np.maximum(codes, 0)], -1)
+    kept = np.where((codes >= 0) & held[np.maximum(codes, 0)], kept, -1)
+    chosen = [name for name, hit in zip(names, held, strict=True) if hit]
+    absent = [name for name, hit in zip(names, held, strict=True) if not hit]
+    return pd.Categorical.from_codes(kept, categories=chosen), absent
 
 
 def _yes_no(pd: Any, values: NDArray[Any]) -> Any:
@@ -72,9 +88,13 @@ def model(
     Returns
     -------
     GLMResult
-        Coefficients with design-based standard errors, tests and predictive margins;
-        ``notes["missing"]`` counts respondents of the population left out (no answer, or
-        an unknown value of a variable of the formula).
+        Coefficients with design-based standard errors, tests and predictive margins.
+        ``notes["missing"]`` counts the respondents of the outcome's population (and of
+        ``wave``) left out for no answer or an unknown value of a variable of the formula;
+        ``notes["outside"]`` those outside that population or wave;
+        ``notes["categories_without_rows"]`` lists, per variable, declared categories no
+        respondent of the fit holds (they have no coefficient; gender ``x`` in a file of
+        men and women).
 
     Raises
     ------
@@ -125,32 +145,74 @@ def model(
         for name in dict.fromkeys(_NAME.findall(right))
         if name in available or name in OUTCOMES
     ]
-    in_wave = wave_rows(unit, ("wave",) if "wave" in used else (), wave)
+    in_wave = wave_rows(unit, ("wave",) if "wave" in used else (), wave, formula=True)
     answers = outcome(data, left)
     keep = np.asarray(answers.answered, dtype=bool)
     if answers.among is not None:
         keep &= answers.among
     if in_wave is not None:
         keep &= in_wave
+    # the outcome's population in the wave (keep: those of it with an answer)
+    if answers.among is not None:
+        population = np.asarray(answers.among, dtype=bool).copy()
+    else:
+        population = np.ones_like(keep)
+    if in_wave is not None:
+        population &= in_wave
     respondents = data.respondents
     columns: dict[str, Any] = {left: np.where(keep, answers.y.astype(np.float64), np.nan)}
+    without_rows: dict[str, list[str]] = {}
     for name in used:
         if name in OUTCOMES:
             raise ValueError(f"{name!r} is an outcome; it can only be on the left of '~'")
+        categories: tuple[Any, ...] | None = None
         if name == "wave":  # a category of the years, the first wave the reference
-            columns[name] = _categorical(pd, unit.column("wave"), unit.waves)
+            values, categories = unit.column("wave"), unit.waves
         elif name == "training":
             columns[name] = _yes_no(pd, respondents["training"])
         elif name in ("layer", "office", "group"):
-            columns[name] = _categorical(pd, unit.column(name), unit.labels(name))
+            values, categories = unit.column(name), unit.labels(name)
         else:
             spec = data.attributes[name]
             values = respondents[name]
             if spec.kind == "category":
-                columns[name] = _categorical(pd, values, spec.codes)
+                categories = spec.codes
             elif spec.kind == "boolean":
                 columns[name] = _yes_no(pd, values)
             else:
                 columns[name] = np.asarray(values, dtype=np.float64)
+        if categories is not None:
+            columns[name], absent = _categorical(pd, values, categories, keep)
+            if absent:
+                without_rows[name] = absent
     frame = pd.DataFrame(columns)
-    return glm(right and f"{left} ~ {right}", frame, data.design, family=family, na="domain")
+    _check_variables(right, frame, available)
+    fit = glm(right and f"{left} ~ {right}", frame, data.design, family=family, na="domain")
+    notes = dict(fit.notes)
+    notes["missing"] = int(np.count_nonzero(population)) - fit.n
+    notes["outside"] = int(np.count_nonzero(~population))
+    if without_rows:
+        notes["categories_without_rows"] = without_rows
+    return attrs.evolve(fit, notes=notes)
+
+
+def _check_variables(right: str, frame: Any, available: set[str]) -> None:
+    """Refuse a formula naming a variable the monitor's data do not have, listing theirs."""
+    from vpt_monitor.stats import _formula
+
+    _, rhs, _ = _formula.parse(f"y ~ {right}" if right else "y ~ 1")
+    unknown = [name for name in _formula.required(rhs) if name not in frame.columns]
+    if unknown:
+        valid = ", ".join(sorted(available))
+        close = _formula_close(unknown[0], sorted(available))
+        raise ValueError(
+            f"{unknown[0]!r} is not a variable of the monitor's data{close}; a model may use "
+            f"{valid} (the attributes of the data among them)"
+        )
+
+
+def _formula_close(name: str, names: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, names, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
