@@ -256,3 +256,19 @@ def test_quantile_bad_probabilities_and_empty_domains() -> None:
     single = quantile(X, DESIGN, 0.0)
     assert isinstance(single, Estimate)
     assert single.estimate == X.min()  # the inverse distribution function (R gives the 2nd)
+
+
+def test_test_arguments_are_named_as_the_caller_wrote_them() -> None:
+    # The new-user trial: chisq_test's x and y and t_test's group were all called 'by'
+    design = SurveyDesign(weights=np.ones(6))
+    with pytest.raises(ValueError, match=r"^'x' has a missing value"):
+        chisq_test(["a", None, "b", "a", "b", "a"], ["x", "y"] * 3, design)
+    with pytest.raises(ValueError, match=r"^'y' has a missing value"):
+        chisq_test(["a", "b"] * 3, ["x", None, "y", "x", "y", "x"], design)
+    with pytest.raises(ValueError, match=r"^'group' has a missing value"):
+        t_test([1.0, 2, 3, 4, 5, 6], ["m", "v", "m", "v", None, "v"], design)
+    # the t test says which difference it is
+    result = t_test([1.0, 2, 3, 4, 5, 6], ["v", "m", "v", "m", "v", "m"], design)
+    assert result.method == "Design-based t-test, mean of v minus mean of m"
+    assert result.estimate == pytest.approx(3.0 - 4.0)  # v: 1, 3, 5; m: 2, 4, 6
+    assert "mean of v minus mean of m" in repr(result)

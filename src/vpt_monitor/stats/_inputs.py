@@ -275,8 +275,13 @@ def domains(
     design: SurveyDesign | ReplicateDesign,
     na: str,
     missing: BoolArray | None = None,
+    *,
+    role: str = "by",
 ) -> Domains:
     """Code the domains of ``by`` and mark the rows left out.
+
+    ``role`` names the argument in messages (``"x"`` of a test of association, ``"group"``
+    of a t test).
 
     Rows outside the design's subset are left out and their labels do not make domains;
     rows with a missing label (under ``na="domain"``) or a missing analysis value
@@ -294,11 +299,11 @@ def domains(
     else:
         parts: Sequence[Any] = by if isinstance(by, tuple) else (by,)
         if not parts:
-            raise ValueError("'by' is an empty tuple; give one variable or a tuple of them")
+            raise ValueError(f"'{role}' is an empty tuple; give one variable or a tuple of them")
         single = len(parts) == 1
         coded = [
             _part(
-                "by" if single else f"by[{i}]",
+                role if single else f"{role}[{i}]",
                 part,
                 base,
                 "domain" if single else f"by{i}",
@@ -313,15 +318,15 @@ def domains(
                 continue
             counted = absent if inside is None else absent & inside
             if counted.any() and na == "fail":
-                role = "by" if single else f"by[{i}]"
+                part_role = role if single else f"{role}[{i}]"
                 if series is not None:
                     raise ValueError(
                         _frames.missing_message(
-                            _frames.describe(role, series), series, counted, _NA_HINT
+                            _frames.describe(part_role, series), series, counted, _NA_HINT
                         )
                     )
                 # the message of an array, as factorize gives it
-                factorize(role, np.asarray(parts[i]), n)
+                factorize(part_role, np.asarray(parts[i]), n)
             unlabelled = absent if unlabelled is None else unlabelled | absent
         if any(len(part_labels) == 0 for _, part_labels, _, _ in coded):
             labels = ()
@@ -330,7 +335,7 @@ def domains(
 
     if not labels:  # only under na="domain": every row kept has a missing label
         raise ValueError(
-            "'by' leaves no domain: every row (of the subset) has a missing label in "
+            f"'{role}' leaves no domain: every row (of the subset) has a missing label in "
             f"{', '.join(names)}"
         )
     left = None if inside is None else ~inside

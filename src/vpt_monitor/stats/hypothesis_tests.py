@@ -173,8 +173,8 @@ def chisq_test(
     checked = _check_design(design)
     chosen = check_choice("method", method, CHISQ_METHODS)
     check_na(na)
-    rows = domains(x, checked, na)
-    cols = domains(y, checked, na)
+    rows = domains(x, checked, na, role="x")
+    cols = domains(y, checked, na, role="y")
     nr, nc = rows.size, cols.size
     title = {
         "rao-scott-2": "Pearson's X^2: Rao & Scott second-order correction",
@@ -319,8 +319,10 @@ def t_test(
     -------
     TestResult
         ``estimate`` (the difference, or the mean), its ``standard_error``, ``statistic``
-        (t) with ``ddf`` degrees of freedom, and the two-sided ``p_value``. A group with no
-        rows, or a difference without variance, gives NaN statistics flagged ``"no_test"``.
+        (t) with ``ddf`` degrees of freedom, and the two-sided ``p_value``; ``method`` says
+        which difference (``"Design-based t-test, mean of v minus mean of m"``). A group
+        with no rows, or a difference without variance, gives NaN statistics flagged
+        ``"no_test"``.
 
     Raises
     ------
@@ -359,6 +361,7 @@ def t_test(
         assert isinstance(estimate, Estimate)
         difference, title = estimate, "Design-based one-sample t-test"
     else:
+        domains(group, checked, na, missing, role="group")  # its labels, named as 'group'
         table = mean(y, checked, by=group, na=na)
         assert isinstance(table, EstimateTable)
         labels = [label for label, n in zip(table.domains, table.n, strict=True) if n > 0]
@@ -376,7 +379,7 @@ def t_test(
             )
         first, second = table.domains
         difference = contrast(table, {second: 1.0, first: -1.0})
-        title = "Design-based t-test"
+        title = f"Design-based t-test, mean of {second} minus mean of {first}"
     if isinstance(checked, ReplicateDesign):
         df = float(checked.df) - 1.0
     elif base.in_subset is None and use.all():
