@@ -8,6 +8,8 @@ naming the argument, the value and where it is.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -272,3 +274,35 @@ def test_test_arguments_are_named_as_the_caller_wrote_them() -> None:
     assert result.method == "Design-based t-test, mean of v minus mean of m"
     assert result.estimate == pytest.approx(3.0 - 4.0)  # v: 1, 3, 5; m: 2, 4, 6
     assert "mean of v minus mean of m" in repr(result)
+
+
+def test_a_response_with_a_colon_is_told_to_use_backticks() -> None:
+    # the README names columns such as incidents:verbaal; formulaic reads ':' as interaction
+    design = SurveyDesign(weights=np.ones(4))
+    data = {"incidents:verbaal": [1.0, 2.0, 3.0, 4.0], "g": ["a", "b", "a", "b"]}
+    with pytest.raises(ValueError, match=r"written in backticks: `incidents:verbaal` ~ \.\.\."):
+        glm("incidents:verbaal ~ g", data, design)
+    assert glm("`incidents:verbaal` ~ g", data, design).params.tolist() == [2.0, 1.0]
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_weights_read_as_text_with_decimal_commas_get_the_readers_advice(library: str) -> None:
+    # a Dutch CSV read without decimal=',': "has dtype str" said nothing of why
+    import io
+
+    text = "w;g\n1,5;a\n2,25;b\n"
+    if library == "pandas":
+        import pandas as pd
+
+        frame = pd.read_csv(io.StringIO(text), sep=";")
+        advice = r"pandas\.read_csv\(\.\.\., sep=';', decimal=','\)"
+    else:
+        import polars as pl
+
+        frame = pl.read_csv(io.StringIO(text), separator=";")
+        advice = r"polars\.read_csv\(\.\.\., separator=';', decimal_comma=True\)"
+    with pytest.raises(
+        TypeError, match=r"it holds '1,5' at row 0: a number with a decimal comma"
+    ) as caught:
+        SurveyDesign.from_frame(frame, weights="w")
+    assert re.search(advice, str(caught.value))

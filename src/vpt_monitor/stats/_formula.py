@@ -495,7 +495,13 @@ def _parse_text(formula: str) -> tuple[str | None, Any, bool]:
         )
     lhs = list(parsed.lhs)
     if len(lhs) != 1 or len(lhs[0].factors) != 1:
-        raise ValueError(f"'formula' {formula!r} must have one response left of '~'")
+        left = formula.split("~", 1)[0].strip()
+        quote = (
+            f"; a column whose name holds ':' or '-' is written in backticks: `{left}` ~ ..."
+            if any(mark in left for mark in ":-") and "`" not in left
+            else ""
+        )
+        raise ValueError(f"'formula' {formula!r} must have one response left of '~'{quote}")
     response = lhs[0].factors[0].expr
     fast = all(
         str(factor.eval_method).endswith(("LOOKUP", "lookup", "LITERAL", "literal"))

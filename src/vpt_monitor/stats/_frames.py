@@ -22,6 +22,7 @@ pandas index label where the index is not the default one).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Hashable
 from typing import Any
 
@@ -203,6 +204,27 @@ def _object_numbers(values: NDArray[Any], what: str, series: Any) -> NDArray[np.
     return result
 
 
+_COMMA_NUMBER = re.compile(r"\s*[+-]?\d[\d.]*,\d+\s*")
+
+
+def _text_sample(series: Any) -> str:
+    """``; it holds '1,5' at row 0`` for a column of text, with advice for decimal commas."""
+    for position, value in enumerate(series):  # the first text, without copying the column
+        if isinstance(value, str) and value.strip():
+            reader = (
+                "polars.read_csv(..., separator=';', decimal_comma=True)"
+                if series_library(series) == POLARS
+                else "pandas.read_csv(..., sep=';', decimal=',')"
+            )
+            hint = (
+                f": a number with a decimal comma, read as text. Read the file with {reader}"
+                if _COMMA_NUMBER.fullmatch(value)
+                else ""
+            )
+            return f"; it holds {value!r} at {row(series, position)}{hint}"
+    return ""
+
+
 def numbers(series: Any, role: str) -> NDArray[Any]:
     """Read a numeric (or boolean) column as a numpy array, NaN where a value is missing.
 
@@ -219,7 +241,7 @@ def numbers(series: Any, role: str) -> NDArray[Any]:
                 return np.asarray(series.to_numpy())
             if dtype.kind == "O":
                 return _object_numbers(series.to_numpy(), what, series)
-            raise TypeError(f"{what} has dtype {dtype}; {needs}")
+            raise TypeError(f"{what} has dtype {dtype}; {needs}{_text_sample(series)}")
         if type(dtype).__name__ == "CategoricalDtype":
             raise TypeError(
                 f"{what} is categorical; {needs}. For the share in one category pass a "
@@ -227,13 +249,14 @@ def numbers(series: Any, role: str) -> NDArray[Any]:
             )
         if getattr(dtype, "kind", "O") in "biuf":  # nullable integers, floats and booleans
             return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan))
-        raise TypeError(f"{what} has dtype {dtype}; {needs}")
+        raise TypeError(f"{what} has dtype {dtype}; {needs}{_text_sample(series)}")
     pl = _polars()
     if dtype.is_numeric() or dtype == pl.Boolean:
         if series.null_count() == 0 and not dtype.is_decimal():
             return np.asarray(series.to_numpy())
         return np.asarray(series.cast(pl.Float64).to_numpy())
-    raise TypeError(f"{what} has dtype {dtype}; {needs}")
+    sample = _text_sample(series) if dtype == pl.String else ""
+    raise TypeError(f"{what} has dtype {dtype}; {needs}{sample}")
 
 
 # ---- labels ---------------------------------------------------------------------------
