@@ -171,3 +171,22 @@ def test_rates_have_no_df_rule_and_proportions_no_rse_rule() -> None:
 def test_empty_estimates_only_say_so() -> None:
     reasons = _reasons(estimate=np.nan, standard_error=np.nan, df=np.nan, n=0, kind="mean")
     assert reasons == ("no observations",)
+
+
+def test_a_quantile_without_an_upper_limit_is_not_reliable() -> None:
+    # The new-user trial: quantile(..., [0.5, 0.99]) gave a NaN standard error and upper
+    # limit at 0.99 (as R does) yet reliable=True and no reason
+    import numpy as np
+
+    from vpt_monitor.stats import EstimateTable, SurveyDesign, quantile
+
+    rng = np.random.default_rng(1)
+    design = SurveyDesign(weights=np.ones(300), clusters=np.arange(300) // 3)
+    table = quantile(rng.uniform(20, 70, 300), design, [0.5, 0.99])
+    assert isinstance(table, EstimateTable)
+    assert np.isfinite(table.standard_error[0])
+    assert np.isnan(table.standard_error[1])
+    reliable, reasons = table.reliability()
+    assert reliable.tolist() == [True, False]
+    assert reasons[1] == ("no standard error: an end of the interval lies beyond the data's range",)
+    assert table.to_pandas()["reliable"].tolist() == [True, False]

@@ -19,7 +19,9 @@ Means, totals, ratios and contrasts
     - a relative standard error of at most 30% and at least 8 degrees of freedom.
 
 Every estimate
-    - it has observations, and its standard error is not zero where the estimator flagged
+    - has a standard error (a quantile near 0 or 1 whose interval reaches beyond the data
+      has none, as in R; a domain that a replicate drops has none);
+    - has observations, and its standard error is not zero where the estimator flagged
       ``"zero_variance"`` (more than one row and an outcome that varies, yet no variance:
       for example all its PSUs lie in strata sampled completely). A zero standard error
       there says that the design cannot measure the uncertainty, not that there is none.
@@ -90,6 +92,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+#: Quantities computed from the standard error (NaN without one).
+_OF_THE_STANDARD_ERROR = frozenset({"rse", "effective_n", "width", "relative_width"})
+
+
 def quantities(
     kind: str,
     estimate: FloatArray,
@@ -140,10 +146,23 @@ def rules(
             for text in (detail or [""] * len(estimate))
         ]
         broken.append((~empty & zero_variance, why))
+    # an estimate without a standard error (a quantile whose interval leaves the data) has
+    # no uncertainty to publish with; the rules on the standard error would only repeat that
+    with np.errstate(invalid="ignore"):
+        unmeasured = ~empty & np.isnan(se) & np.isfinite(estimate)
+    if unmeasured.any():
+        why = [
+            "no standard error" + (f": {text}" if text else "")
+            for text in (detail or [""] * len(estimate))
+        ]
+        broken.append((unmeasured, why))
     values = quantities(kind, estimate, se, df, n, n_kish)
     for rule in RULES:
         if kind in rule.kinds:
-            broken.append((~empty & rule.broken(values[rule.quantity]), rule.reason))
+            mask = ~empty & rule.broken(values[rule.quantity])
+            if rule.quantity in _OF_THE_STANDARD_ERROR:
+                mask &= ~unmeasured
+            broken.append((mask, rule.reason))
     return broken
 
 
