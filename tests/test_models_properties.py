@@ -136,7 +136,12 @@ def test_saturated_two_group_models_are_contrasts_of_domains(s: Sample) -> None:
     assert isinstance(means, EstimateTable)
     difference = contrast(means, {"b": 1, "a": -1})
     assert_allclose(fit.params[1], difference.estimate, rtol=1e-9, atol=1e-12)
-    assert_allclose(fit.standard_errors[1], difference.standard_error, rtol=1e-8, atol=1e-14)
+    # a zero standard error (the difference lies within one PSU) is zero to the rounding of
+    # sums of the weighted values: the tolerance is on their scale
+    scale = float(np.max(np.abs(s["y"])))
+    assert_allclose(
+        fit.standard_errors[1], difference.standard_error, rtol=1e-8, atol=1e-13 * scale
+    )
     test = t_test(s["y"], group, design)
     assert_allclose(test.estimate, fit.params[1], rtol=1e-9, atol=1e-12)
     assert test.ddf == fit.df_residual
@@ -248,6 +253,7 @@ FACTORED_FORMULAS = [
     "y ~ 0 + a + b:f",
     "y ~ a + b + f + x + z",
     "y ~ a:b + f:x + a",
+    "y ~ a + x:z + z",
 ]
 
 
@@ -266,8 +272,8 @@ def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) 
     _, rhs, fast = _formula.parse(formula)
     variables = {name: _formula.read(frame, name) for name in _formula.required(rhs)}
     spec, x = _formula.build_spec(formula, rhs, fast, variables, n)
-    factored = spec.factored(variables, n)
-    assert factored is not None  # every formula of the list is cheaper factored
+    factored = spec.factored(variables, n, force=True)
+    assert factored is not None  # every formula of the list can be factored
     v = rng.uniform(0.0, 3.0, n)
     dense = x.T @ (x * v[:, None])
     assert_allclose(factored(v), dense, rtol=1e-12, atol=1e-12 * np.abs(dense).max())
@@ -282,23 +288,32 @@ def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) 
 
 
 def test_cross_products_stay_whole_when_factoring_would_be_slower() -> None:
-    # two numbers and no categories: three pairs of numeric groups for six matrix entries
     from vpt_monitor.stats import _formula
 
+    def spec_of(formula: str, data: dict[str, np.ndarray]) -> tuple[object, dict[str, object]]:
+        _, rhs, fast = _formula.parse(formula)
+        variables = {name: _formula.read(data, name) for name in _formula.required(rhs)}
+        spec, _ = _formula.build_spec(formula, rhs, fast, variables, len(data["x"]))
+        return spec, variables
+
     rng = np.random.default_rng(3)
-    data = {"x": rng.normal(size=40), "z": rng.normal(size=40)}
-    _, rhs, fast = _formula.parse("y ~ x + z")
-    variables = {name: _formula.read(data, name) for name in _formula.required(rhs)}
-    spec, _ = _formula.build_spec("y ~ x + z", rhs, fast, variables, 40)
-    assert spec.factored(variables, 40) is None
-    # more combinations of categories than rows: no table of combinations either
-    data = {"g": np.arange(40).astype(str), "x": rng.normal(size=40)}
-    _, rhs, fast = _formula.parse("y ~ g + x")
-    variables = {name: _formula.read(data, name) for name in _formula.required(rhs)}
-    spec, _ = _formula.build_spec("y ~ g + x", rhs, fast, variables, 40)
-    assert spec.factored(variables, 40) is not None  # 40 combinations for 40 rows
-    few = {name: v.take(np.arange(39)) for name, v in variables.items()}
-    assert spec.factored(few, 39) is None  # 40 combinations for 39 rows
+    n = 50_000
+    office = np.array(["a", "b", "c", "d", "e", "f"])[rng.integers(0, 6, n)]
+    data = {"x": rng.normal(size=n), "z": rng.normal(size=n), "o": office}
+    data["f"] = (rng.random(n) < 0.5).astype(float)
+    # the benchmark's shape: categories, a 0/1 column and two numbers: six pairs, cheaper
+    spec, variables = spec_of("y ~ o + x + z + f", data)
+    assert spec.factored(variables, n) is not None  # type: ignore[attr-defined]
+    # two numbers and no categories: three pairs for six matrix entries per row
+    spec, variables = spec_of("y ~ x + z", data)
+    assert spec.factored(variables, n) is None  # type: ignore[attr-defined]
+    assert spec.factored(variables, n, force=True) is not None  # type: ignore[attr-defined]
+    # more combinations of categories than rows: no table of combinations at all
+    small = {"g": np.arange(40).astype(str), "x": rng.normal(size=40)}
+    spec, variables = spec_of("y ~ g + x", small)
+    assert spec.factored(variables, 40, force=True) is not None  # type: ignore[attr-defined]
+    few = {name: v.take(np.arange(39)) for name, v in variables.items()}  # type: ignore[attr-defined]
+    assert spec.factored(few, 39, force=True) is None  # type: ignore[attr-defined]
 
 
 @settings(max_examples=60, deadline=None)
@@ -318,21 +333,20 @@ def test_binary_logistic_evaluation_is_the_families_formulas(seed: int, spread: 
     signs = fam.signs(y)
     assert signs is not None
     got = fam.evaluate(eta, y, w, signs)
+    # exact for any eta: no cap on the exponential (a capped deviance stopped the iterations
+    # from seeing that a step through an outlier made the fit worse)
+    # below 1e-300, subnormal numbers carry fewer digits (scipy's expit gives 0 there)
     mu = special.expit(eta)
-    # beyond |eta| = 700 the exponential is capped (exp(709) overflows): there the values
-    # below 1e-300 need not be exact, only that small
-    exact = np.abs(eta) <= 700
-    assert_allclose(got.mu()[exact], mu[exact], rtol=1e-13, atol=0)
-    assert np.all(np.minimum(got.mu(), 1 - got.mu())[~exact] < 1e-300)
+    shown = (mu > 1e-300) & (1 - mu > 0)
+    assert_allclose(got.mu()[shown], mu[shown], rtol=1e-13, atol=0)
+    assert np.all(np.minimum(got.mu(), 1 - got.mu())[~shown] <= 1e-300)
     derivative = special.expit(eta) * special.expit(-eta)
-    assert_allclose(got.derivative[exact], derivative[exact], rtol=1e-12, atol=0)
-    assert np.all(got.derivative[~exact] < 1e-300)
-    assert_allclose(
-        got.residual, np.where(y == 1, special.expit(-eta), -mu), rtol=1e-12, atol=1e-300
-    )
-    # log(1 + exp(-z)) of the observed outcome's z = +-eta, to within exp(700)'s cap
+    normal = derivative > 1e-300
+    assert_allclose(got.derivative[normal], derivative[normal], rtol=1e-12, atol=0)
+    assert np.all(got.derivative[~normal] <= 1e-300)
+    residual = np.where(y == 1, special.expit(-eta), -mu)
+    assert_allclose(got.residual, residual, rtol=1e-12, atol=1e-300)
     z = np.where(y == 1, eta, -eta)
-    expected = 2.0 * np.sum(w * np.logaddexp(0.0, -np.maximum(z, -700.0)))
+    expected = 2.0 * np.sum(w * np.logaddexp(0.0, -z))
     assert_allclose(got.deviance, expected, rtol=1e-12)
-    assert np.isfinite(got.deviance)
     assert fam.signs(np.array([0.0, 0.5, 1.0])) is None  # shares take the general formulas

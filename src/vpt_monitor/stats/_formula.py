@@ -243,11 +243,17 @@ class ModelSpec:
                 result[:, column] = gathered if numeric is None else gathered * numeric
         return result
 
-    def factored(self, variables: Mapping[str, Variable], n: int) -> FactoredCross | None:
+    def factored(
+        self, variables: Mapping[str, Variable], n: int, *, force: bool = False
+    ) -> FactoredCross | None:
         """Make the cross products of :meth:`matrix` sum per combination of categories.
 
-        Returns None when that is not faster than a product of the whole matrix (a formula
-        with expressions, too many combinations, or too many pairs of numeric factors).
+        Returns None when that would not be faster than a product of the whole matrix, or
+        not possible: a formula with expressions, no rows, more combinations of categories
+        than :data:`FACTORED_CELLS` or than rows, more multiply-adds than the whole
+        matrix's (many pairs of numeric groups, or large tables of combinations), or more
+        stored products of two numbers than the matrix has columns. ``force`` builds it
+        whenever it is possible, cheaper or not (to test it on small data).
         """
         if not self.fast or n == 0:
             return None
@@ -312,10 +318,15 @@ class ModelSpec:
             for h in range(g, len(values))
             if groups[g].size and groups[h].size
         )
-        # a pair costs about a product and a bincount over the rows, five times a column
-        # pair of the whole matrix; products of two numbers take memory, at most the matrix's
+        # the cost in multiply-adds: a pair of numeric groups is a product and a weighted
+        # count over the rows (about five multiply-adds of the whole matrix's per row) and a
+        # product of the combinations' columns; the whole matrix's, p(p+1)/2 + p per row.
+        # Products of two numbers are kept, at most as many as the matrix has columns.
+        sizes = [len(columns) for columns in groups]
+        blocks = sum(n_cells * sizes[g] * (sizes[h] + 1) for g, h in pairs)
         stored = sum(1 for g, _ in pairs if g > 0)
-        if 5 * len(pairs) > p * (p + 1) // 2 + p or stored > p:
+        slower = 5 * len(pairs) * n + blocks > n * (p * (p + 1) // 2 + p)
+        if (slower and not force) or stored > p:
             return None
         products: list[FloatArray | None] = []
         for g, h in pairs:
@@ -380,10 +391,10 @@ class FactoredCross:
         (X^\top \operatorname{diag}(v) X)_{jl}
         = \sum_k c_j(k)\, c_l(k) \sum_{i: k_i = k} v_i\, u_{g(j)}(i)\, u_{g(l)}(i),
 
-    one weighted count over the rows per pair of numeric groups (``numpy.bincount``) and a
-    small product of the ``combinations x columns`` table :math:`C`: for ``y ~ office + age
-    + x + contact + layer`` six passes over the rows instead of the 66 products per row of
-    the whole matrix.
+    one weighted count over the rows per pair of numeric groups (``numpy.bincount``) and,
+    per pair, a small product of the ``combinations x columns`` table :math:`C`: for
+    ``y ~ office + age + x + contact + layer`` six passes over the rows instead of the 66
+    products per row of the whole matrix.
     """
 
     cells: IntArray  # the combination of every row
@@ -398,18 +409,14 @@ class FactoredCross:
     def __call__(self, weights: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top \operatorname{diag}(v) X` for ``weights`` :math:`v`."""
         p = self.patterns.shape[1]
-        # the weighted counts of every pair side by side, then one product per pair of the
-        # combinations' columns: C_g' diag(s) C_h
-        sums = np.empty((self.n_cells, len(self.pairs)))
-        for m, product in enumerate(self.products):
+        result = np.zeros((p, p))
+        for (g, h), product in zip(self.pairs, self.products, strict=True):
             summed = weights if product is None else np.multiply(weights, product, out=self.scratch)
-            sums[:, m] = np.bincount(self.cells, weights=summed, minlength=self.n_cells)
-        full = np.einsum("kj,km,kl->mjl", self.patterns, sums, self.patterns)
-        result = np.empty((p, p))
-        for m, (g, h) in enumerate(self.pairs):
-            for left, right in ((g, h), (h, g)):
-                rows, columns = self.groups[left], self.groups[right]
-                result[np.ix_(rows, columns)] = full[m][np.ix_(rows, columns)]
+            sums = np.bincount(self.cells, weights=summed, minlength=self.n_cells)
+            left, right = self.groups[g], self.groups[h]
+            block = (self.patterns[:, left] * sums[:, None]).T @ self.patterns[:, right]
+            result[np.ix_(left, right)] = block
+            result[np.ix_(right, left)] = block.T
         return result
 
     def group_sums(self, groups: IntArray, n_groups: int, values: FloatArray) -> FloatArray | None:

@@ -113,30 +113,43 @@ class Family:
     ) -> Evaluation:
         r"""Mean, derivative, residual and deviance at the linear predictor ``eta``.
 
-        ``signs`` is :meth:`signs` of ``y``. For a 0/1 response of a binomial family all
-        four come from one exponential: with :math:`z_i = s_i \eta_i` (:math:`s_i = \pm 1`,
-        the sign of the observed outcome) and :math:`e_i = \exp(-z_i)`, the probability of
-        the observed outcome is :math:`q_i = 1 / (1 + e_i)`, its complement
-        :math:`e_i q_i` (exact where :math:`1 - q_i` would cancel), the residual
-        :math:`s_i e_i q_i`, :math:`\mu'(\eta_i) = q_i (1 - q_i)` and the deviance
-        :math:`2 \sum_i w_i \log(1 + e_i)`. Each step writes into the array of the step
-        before: at 100,000 rows a fresh array costs more (the memory's first touch) than
-        the arithmetic.
+        ``signs`` is :meth:`signs` of ``y`` (None: the general formulas of the family). For
+        a 0/1 response of a binomial family all four come from one exponential that cannot
+        overflow: with :math:`z_i = s_i \eta_i` (:math:`s_i = \pm 1`, the sign of the
+        observed outcome) and :math:`e_i = \exp(-|z_i|) \le 1`, the larger of the two
+        probabilities is :math:`r_i = 1 / (1 + e_i)` and the smaller :math:`e_i r_i` (exact
+        however small, where :math:`1 - r_i` would cancel); the observed outcome has the
+        larger where :math:`z_i \ge 0`. Then :math:`\mu'(\eta_i) = e_i r_i^2`, the
+        residual is :math:`s_i` times the probability of the other outcome, and the deviance
+        is :math:`2 \sum_i w_i \left(\max(-z_i, 0) + \log(1 + e_i)\right)`, exact for any
+        :math:`\eta` (a deviance capped at large :math:`|\eta|` would stop the iterations
+        from seeing that a step made things worse).
         """
         if signs is not None:
-            e = np.multiply(eta, signs)
+            z = np.multiply(eta, signs)
+            e = np.abs(z)
             np.negative(e, out=e)
-            np.minimum(e, 700.0, out=e)  # exp(700) is finite; log1p of it is 700
             np.exp(e, out=e)
-            q = np.add(e, 1.0)
-            np.reciprocal(q, out=q)
-            complement = np.multiply(e, q)
-            deviance = 2.0 * float(np.dot(w, np.log1p(e, out=e)))
+            larger = np.add(e, 1.0)
+            np.reciprocal(larger, out=larger)
+            smaller = np.multiply(e, larger)
+            below = z < 0  # the observed outcome is the less likely one
+            other = np.where(below, larger, smaller)  # the probability of the other outcome
+            np.log1p(e, out=e)
+            np.negative(z, out=z)
+            np.maximum(z, 0.0, out=z)
+            np.add(e, z, out=e)
+            deviance = 2.0 * float(np.dot(w, e))
+
+            def mean() -> FloatArray:
+                observed = np.where(below, smaller, larger)
+                return np.asarray(np.where(signs > 0, observed, other), dtype=np.float64)
+
             return Evaluation(
-                derivative=complement * q,
-                residual=complement * signs,
+                derivative=smaller * larger,
+                residual=np.multiply(other, signs, out=z),
                 deviance=deviance,
-                mean=lambda: np.where(signs > 0, q, complement),
+                mean=mean,
             )
         mu, derivative = self.mean_and_derivative(eta)
         return Evaluation(derivative, y - mu, self.deviance(y, mu, w), lambda: mu)
@@ -157,15 +170,11 @@ class Family:
             return y + 0.1
         return y.copy()
 
-    def deviance(
-        self, y: FloatArray, mu: FloatArray, w: FloatArray, binary: bool | None = None
-    ) -> float:
+    def deviance(self, y: FloatArray, mu: FloatArray, w: FloatArray) -> float:
         r"""Deviance :math:`\sum_i w_i d(y_i, \mu_i)`."""
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.base == "binomial":
-                if binary is None:
-                    binary = bool(np.all((y == 0) | (y == 1)))
-                if binary:  # one logarithm per row; the factor -2 once, on the sum (exact)
+                if bool(np.all((y == 0) | (y == 1))):  # one logarithm per row, -2 on the sum
                     return -2.0 * float(np.sum(w * np.log(np.where(y == 1, mu, 1.0 - mu))))
                 unit = 2.0 * (special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu)))
             elif self.base == "poisson":
@@ -333,7 +342,8 @@ def irls(
     than :data:`TOLERANCE` of itself. ``cross`` computes :math:`X^\top \operatorname{diag}(v)
     X` for working weights ``v`` (default: :func:`gram` of ``x``; a plain formula's
     matrix has a faster one, see ``_formula.ModelSpec.factored``). ``signs`` is
-    :meth:`Family.signs` of ``y``, when known.
+    :meth:`Family.signs` of ``y`` when the caller has it already (None: a response that
+    takes the family's general formulas); by default, ``"unknown"``, it is computed here.
     """
     if cross is None:
         cross = functools.partial(gram, x)
@@ -392,6 +402,7 @@ def fit(
     y: FloatArray,
     w: FloatArray,
     fam: Family,
+    *,
     cross: CrossProduct | None = None,
 ) -> tuple[IntArray, Fit]:
     """Find the aliased columns and fit the model on the others.

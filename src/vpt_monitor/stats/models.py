@@ -62,12 +62,19 @@ class _State:
         full = self.spec.matrix(variables, n)
         return full if len(self.kept) == full.shape[1] else np.asfortranarray(full[:, self.kept])
 
-    def refit(self, x: FloatArray, weights: FloatArray) -> FloatArray:
-        """Coefficients with other weights (a replicate), from the full-sample fit."""
+    def refit(
+        self, x: FloatArray, weights: FloatArray, cross: _glm.CrossProduct | None = None
+    ) -> FloatArray:
+        """Coefficients with other weights (a replicate), from the full-sample fit.
+
+        ``cross`` computes the cross products of ``x`` (see :func:`_glm.irls`).
+        """
         used = weights > 0
         if not used.any():
             return np.full(len(self.beta), np.nan)
-        fit = _glm.irls(x, self.y, weights / weights[used].mean(), self.family, start=self.beta)
+        fit = _glm.irls(
+            x, self.y, weights / weights[used].mean(), self.family, start=self.beta, cross=cross
+        )
         return fit.coefficients
 
 
@@ -966,7 +973,7 @@ def glm(
     w = raw_weights / scale
     p = x_full.shape[1]
     factored = spec.factored(used_variables, n)
-    kept, fit = _glm.fit(x_full, y, w, fam, factored)
+    kept, fit = _glm.fit(x_full, y, w, fam, cross=factored)
     if len(kept) < p:
         aliased = [spec.names[j] for j in range(p) if j not in set(kept.tolist())]
         flags.append("aliased")
@@ -1026,8 +1033,18 @@ def glm(
             totals=totals @ bread / scale,
         )
 
+    # replicate refits take the same cross products as the fit, on the kept columns
+    chosen = np.ix_(kept, kept)
+    cross = (
+        None
+        if factored is None
+        else factored
+        if len(kept) == p
+        else (lambda v: factored(v)[chosen])
+    )
+
     def replicates(rep: ReplicateDesign) -> FloatArray:
-        return variance.reestimate(rep, lambda weights: state.refit(x, weights[rows]))
+        return variance.reestimate(rep, lambda weights: state.refit(x, weights[rows], cross=cross))
 
     cov_kept = variance.covariance(design, fit.coefficients, influence, replicates).full()
     state = attrs.evolve(state, covariance=cov_kept)

@@ -1,0 +1,179 @@
+"""The fast paths of glm give the answers of the plain ones (a reviewer's trial of issue 13).
+
+glm sums X'WX per combination of categories (``_formula.FactoredCross``), evaluates a 0/1
+logistic response from one exponential, starts large fits from a fit to a subsample and
+builds X'WX in blocks of rows. Each is checked here against the plain computation: the
+dense matrix, R's starting values, the general formulas, a loop over the columns.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from vpt_monitor.stats import SurveyDesign, _formula, _glm, glm
+
+pytest.importorskip("formulaic")
+
+
+def _frame(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "a": rng.choice(["p", "q", "r"], n),
+            "f": rng.random(n) < 0.4,
+            "x": rng.normal(size=n),
+            "z": rng.normal(size=n),
+        }
+    )
+    eta = 0.8 * frame["x"] - 0.3 * frame["z"] + 0.5 * frame["f"] - 0.2
+    frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    frame["w"] = rng.uniform(0.5, 2.0, n)
+    frame["psu"] = np.arange(n) // 5
+    return frame
+
+
+def _fit(frame: pd.DataFrame, formula: str, **options: object):  # type: ignore[no-untyped-def]
+    design = SurveyDesign.from_frame(frame, weights="w", clusters="psu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return glm(formula, frame, design, **options)  # type: ignore[arg-type]
+
+
+def test_a_large_fit_from_a_subsample_is_the_fit_from_rs_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 25,000 rows start from a fit to 4,000 of them; the answer is the limit all the same
+    frame = _frame(25_000, 1)
+    formula = "y ~ a + f + x + z + a:x + x:z"
+    fast = _fit(frame, formula, family="quasibinomial")
+    monkeypatch.setattr(_formula.ModelSpec, "factored", lambda *args, **kwargs: None)
+    monkeypatch.setattr(_glm, "WARM_START", 10**12)
+    slow = _fit(frame, formula, family="quasibinomial")
+    assert fast.names == slow.names
+    assert_allclose(fast.params, slow.params, rtol=1e-10, atol=1e-12)
+    assert_allclose(fast.standard_errors, slow.standard_errors, rtol=1e-8)
+    assert fast.deviance == pytest.approx(slow.deviance, rel=1e-12)
+
+
+def test_outliers_far_beyond_the_exponentials_range_do_not_stop_the_iterations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three rows at |x| = 1e5 give |eta| far above 700. A deviance capped there was flat in
+    # their direction: the fit stopped at a slope of 0.63 where the estimate is about 0
+    frame = _frame(25_000, 1)
+    rows = [10, 20, 30]
+    frame.loc[rows, "x"] = [1e5, -1e5, 1e5]
+    frame.loc[rows, "y"] = [0.0, 1.0, 1.0]
+    fast = _fit(frame, "y ~ a + x + z", family="binomial")  # subsample start, factored
+    monkeypatch.setattr(_formula.ModelSpec, "factored", lambda *args, **kwargs: None)
+    monkeypatch.setattr(_glm, "WARM_START", 10**12)
+    reference = _fit(frame, "y ~ a + x + z", family="binomial")  # dense, R's start
+    assert fast.converged
+    assert reference.converged
+    assert_allclose(fast.params, reference.params, rtol=1e-8, atol=1e-12)
+    assert abs(fast.params[3]) < 1e-3
+    # the deviance reported is the textbook one at the coefficients
+    matrix = np.column_stack(
+        [np.ones(len(frame)), frame["a"] == "q", frame["a"] == "r", frame["x"], frame["z"]]
+    ).astype(float)
+    w = frame["w"].to_numpy() / frame["w"].mean()
+    y = frame["y"].to_numpy()
+    eta = matrix @ fast.params
+    exact = float(2 * np.sum(w * np.logaddexp(0.0, np.where(y == 1, -eta, eta))))
+    assert fast.deviance == pytest.approx(exact, rel=1e-12)
+
+
+def test_aliased_columns_on_the_factored_path_are_those_of_the_dense_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frame = _frame(30_000, 4)
+    frame["g"] = frame["f"]  # a second yes/no column equal to the first
+    formula = "y ~ a + f + g + x + a:z"
+    design = SurveyDesign.from_frame(frame, weights="w", clusters="psu")
+    with pytest.warns(UserWarning, match="aliased"):
+        fast = glm(formula, frame, design, family="quasibinomial")
+    monkeypatch.setattr(_formula.ModelSpec, "factored", lambda *args, **kwargs: None)
+    monkeypatch.setattr(_glm, "WARM_START", 10**12)
+    with pytest.warns(UserWarning, match="aliased"):
+        slow = glm(formula, frame, design, family="quasibinomial")
+    assert "aliased" in fast.flags
+    assert np.isnan(fast.params[fast.names.index("g")])  # booleans enter as numbers
+    assert_allclose(fast.params, slow.params, rtol=1e-10, atol=1e-12)
+    assert_allclose(fast.standard_errors, slow.standard_errors, rtol=1e-8)
+
+
+def test_replicate_refits_take_the_factored_products_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = _frame(6_000, 5)
+    design = SurveyDesign.from_frame(frame, weights="w", clusters="psu").replicate("jk1")
+    formula = "y ~ a + f + x + x:z"
+    calls = []
+    original = _formula.FactoredCross.__call__
+
+    def counted(self: _formula.FactoredCross, weights: np.ndarray) -> np.ndarray:
+        calls.append(1)
+        return original(self, weights)
+
+    monkeypatch.setattr(_formula.FactoredCross, "__call__", counted)
+    monkeypatch.setattr(
+        _formula.ModelSpec,
+        "factored",
+        lambda self, variables, n, force=False: _ORIGINAL_FACTORED(self, variables, n, force=True),
+    )
+    fast = glm(formula, frame, design, family="quasibinomial")
+    assert len(calls) > design.replicates  # every replicate refit used them
+    monkeypatch.setattr(_formula.ModelSpec, "factored", lambda *args, **kwargs: None)
+    slow = glm(formula, frame, design, family="quasibinomial")
+    assert_allclose(fast.params, slow.params, rtol=1e-10)
+    assert_allclose(fast.standard_errors, slow.standard_errors, rtol=1e-8)
+
+
+_ORIGINAL_FACTORED = _formula.ModelSpec.factored
+
+
+@pytest.mark.parametrize("n", [0, 1, 4095, 4096, 4097, 9000])
+def test_the_gram_matrix_in_blocks_is_the_whole_product(n: int) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(n, 7))
+    w = rng.uniform(0.0, 3.0, n)
+    expected = x.T @ (x * w[:, None])
+    for matrix in (np.asfortranarray(x), np.ascontiguousarray(x), x[:, ::-1][:, ::-1]):
+        assert_allclose(_glm.gram(matrix, w), expected, rtol=1e-12, atol=1e-12)
+
+
+def _kept_by_projection(matrix: np.ndarray, tol: float) -> list[int]:
+    """The columns kept in order, by projecting each on those kept before it."""
+    kept: list[int] = []
+    for j in range(matrix.shape[0]):
+        norm2 = matrix[j, j]
+        if not norm2 > 0:
+            continue
+        if kept:
+            block = matrix[np.ix_(kept, kept)]
+            cross = matrix[kept, j]
+            residual = norm2 - cross @ np.linalg.solve(block, cross)
+        else:
+            residual = norm2
+        if residual > tol * norm2:
+            kept.append(j)
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_aliased_columns_are_found_as_by_projection(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(200, 8))
+    if seed % 3 == 1:
+        x[:, 5] = x[:, 1] - 2.0 * x[:, 3]  # exactly aliased
+    elif seed % 3 == 2:
+        x[:, 6] = x[:, 2] + 1e-7 * rng.normal(size=200)  # nearly aliased, kept
+        x[:, 4] = 0.0  # a column of zeros
+    matrix = x.T @ x
+    found = _glm.kept_columns(matrix).tolist()
+    assert found == _kept_by_projection(matrix, _glm.ALIAS_TOLERANCE)
+    if seed % 3 == 0:
+        assert found == list(range(8))  # the one factorisation of the common case
