@@ -10,6 +10,7 @@ gives Pearson's X^2 of the counts; quantiles are ordered and within the data.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 from hypothesis import given, settings
@@ -208,6 +209,17 @@ def _formula_frame(rng: np.random.Generator, n: int, b_levels: list[str]) -> obj
     return frame
 
 
+def _encoded(formula: str, data: object, n: int) -> tuple[Any, dict[str, Any], np.ndarray]:
+    """The formula's spec learnt on ``data``, its variables and its model matrix."""
+    from vpt_monitor.stats import _formula
+
+    _, rhs, fast = _formula.parse(formula)
+    assert fast
+    variables = {name: _formula.read(data, name) for name in _formula.required(rhs)}
+    spec, matrix = _formula.build_spec(formula, rhs, fast, variables, n)
+    return spec, variables, matrix
+
+
 FORMULAS = [
     "y ~ a",
     "y ~ a + b",
@@ -229,16 +241,11 @@ def test_the_fast_model_matrix_is_formulaics(seed: int, formula: str) -> None:
     # formulaic's own matrix for the whole data, column names and order included
     import formulaic
 
-    from vpt_monitor.stats import _formula
-
     n = 50
     frame = _formula_frame(np.random.default_rng(seed), n, ["u", "v", "w", "x"])
     if frame is None:
         return
-    _, rhs, fast = _formula.parse(formula)
-    assert fast
-    variables = {name: _formula.read(frame, name) for name in _formula.required(rhs)}
-    spec, ours = _formula.build_spec(formula, rhs, fast, variables, n)
+    spec, _, ours = _encoded(formula, frame, n)
     theirs = formulaic.model_matrix(formula, frame).rhs
     assert spec.names == tuple(theirs.columns)
     assert_allclose(ours, np.asarray(theirs, dtype=float), rtol=0, atol=0)
@@ -262,16 +269,14 @@ FACTORED_FORMULAS = [
 def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) -> None:
     # X'diag(v)X summed per combination of categories (and of 0/1 columns), and the group
     # sums of x_ij z_i the same way, must equal the products of the whole matrix
-    from vpt_monitor.stats import _formula, _glm
+    from vpt_monitor.stats import _glm
 
     rng = np.random.default_rng(seed)
     n = 60
     frame = _formula_frame(rng, n, ["u", "v", "w"])
     if frame is None:
         return
-    _, rhs, fast = _formula.parse(formula)
-    variables = {name: _formula.read(frame, name) for name in _formula.required(rhs)}
-    spec, x = _formula.build_spec(formula, rhs, fast, variables, n)
+    spec, variables, x = _encoded(formula, frame, n)
     factored = spec.factored(variables, n, force=True)
     assert factored is not None  # every formula of the list can be factored
     v = rng.uniform(0.0, 3.0, n)
@@ -288,12 +293,8 @@ def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) 
 
 
 def test_cross_products_stay_whole_when_factoring_would_be_slower() -> None:
-    from vpt_monitor.stats import _formula
-
-    def spec_of(formula: str, data: dict[str, np.ndarray]) -> tuple[object, dict[str, object]]:
-        _, rhs, fast = _formula.parse(formula)
-        variables = {name: _formula.read(data, name) for name in _formula.required(rhs)}
-        spec, _ = _formula.build_spec(formula, rhs, fast, variables, len(data["x"]))
+    def spec_of(formula: str, data: dict[str, np.ndarray]) -> tuple[Any, dict[str, Any]]:
+        spec, variables, _ = _encoded(formula, data, len(data["x"]))
         return spec, variables
 
     rng = np.random.default_rng(3)

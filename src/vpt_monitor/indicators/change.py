@@ -361,16 +361,8 @@ class ChangeTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str | None:
-        """Show the table in a notebook: its title line, then :meth:`to_pandas`.
-
-        The domains are labelled in the session's language (see
-        :func:`vpt_monitor.set_language`), as the printed table names them.
-        """
-        try:
-            frame = self.to_pandas(labels=_format.get_language())
-        except ImportError:  # pragma: no cover - pandas is optional
-            return None
-        return _print.html(repr(self).splitlines()[0], frame)
+        """Show the table in a notebook, domains labelled as printed (session's language)."""
+        return _print.notebook(self, lambda: self.to_pandas(labels=_format.get_language()))
 
     def __repr__(self) -> str:
         return self.to_string()
@@ -887,16 +879,8 @@ class TrendTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str | None:
-        """Show the table in a notebook: its title line, then :meth:`to_pandas`.
-
-        The domains are labelled in the session's language (see
-        :func:`vpt_monitor.set_language`), as the printed table names them.
-        """
-        try:
-            frame = self.to_pandas(labels=_format.get_language())
-        except ImportError:  # pragma: no cover - pandas is optional
-            return None
-        return _print.html(repr(self).splitlines()[0], frame)
+        """Show the table in a notebook, domains labelled as printed (session's language)."""
+        return _print.notebook(self, lambda: self.to_pandas(labels=_format.get_language()))
 
     def __repr__(self) -> str:
         return self.to_string()

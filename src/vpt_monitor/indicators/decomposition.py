@@ -155,12 +155,8 @@ class Decomposition:
 
     def _repr_html_(self) -> str | None:
         """Show the decomposition in a notebook: its title line and :meth:`to_pandas`."""
-        try:
-            frame = self.to_pandas()
-        except ImportError:  # pragma: no cover - pandas is optional
-            return None
         notes = [self._left_out_note()] if self.left_out else []
-        return _print.html(repr(self).splitlines()[0], frame, notes=notes)
+        return _print.notebook(self, self.to_pandas, notes=notes)
 
 
 def _row(part: str, label: Hashable, estimate: Estimate) -> dict[str, Any]:

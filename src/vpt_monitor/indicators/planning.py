@@ -120,11 +120,7 @@ class PlanTable:
 
     def _repr_html_(self) -> str | None:
         """Show the table in a notebook: its title line, then :meth:`to_pandas`."""
-        try:
-            frame = self.to_pandas()
-        except ImportError:  # pragma: no cover - pandas is optional
-            return None
-        return _print.html(repr(self).splitlines()[0], frame)
+        return _print.notebook(self, self.to_pandas)
 
     def __repr__(self) -> str:
         what = f"margin {self.target:g}" if self.target is not None else "detectable change"

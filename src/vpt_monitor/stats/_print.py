@@ -39,6 +39,7 @@ __all__ = [
     "fixed",
     "fixed_one",
     "html",
+    "notebook",
     "p_value",
     "write",
 ]
@@ -160,3 +161,16 @@ def html(title: str, frame: Any, *, warning: str = "", notes: Iterable[str] = ()
     parts.append(shown.to_html(justify="right"))
     parts += [f"<p><small>{escape(note)}</small></p>" for note in notes]
     return "\n".join(parts)
+
+
+def notebook(result: Any, frame: Any, *, notes: Iterable[str] = ()) -> str | None:
+    """Show ``result`` in a notebook: its printed title line, then ``frame()`` by :func:`html`.
+
+    ``frame`` makes the result's pandas frame; without pandas there is nothing to show
+    (None: the notebook prints ``repr``).
+    """
+    try:
+        table = frame()
+    except ImportError:  # pragma: no cover - pandas is optional
+        return None
+    return html(repr(result).splitlines()[0], table, notes=notes)
