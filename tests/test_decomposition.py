@@ -122,3 +122,20 @@ def test_refusals() -> None:
     with pytest.raises(ValueError, match="'x' in 2014"):
         decompose_change(MonitorData.from_records(people), factor="gender")
     assert np.isfinite(decompose_change(DATA, factor="gender").total.estimate)
+
+
+def test_the_classes_are_labelled_in_the_sessions_language() -> None:
+    from vpt_monitor import set_language
+    from vpt_monitor.synth import simulate
+
+    parts = decompose_change(simulate(waves=(2014, 2016)), factor="contact", group="medewerker")
+    assert "dagelijks" in parts.to_pandas()["class"].tolist()  # the data's codes
+    assert "daily" in parts.to_pandas(labels="en")["class"].tolist()
+    assert "daily" in repr(parts)
+    before = set_language("nl")
+    try:
+        assert "dagelijks" in repr(parts)
+        assert "daily" not in repr(parts)
+        assert "dagelijks" in (parts._repr_html_() or "")
+    finally:
+        set_language(before)

@@ -81,13 +81,19 @@ class Decomposition:
     level: float = 0.95
     left_out: int = attrs.field(default=0, kw_only=True)
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self, *, labels: str | None = None) -> Any:
         """Return one row per part (total, composition, rate) and per class (needs pandas).
 
         Columns: ``part``, ``class``, ``estimate``, ``standard_error``, ``low``, ``high``,
-        ``df``, and per class its share and rate in both waves.
+        ``df``, and per class its share and rate in both waves. ``labels``: None keeps the
+        classes as they are in the data (codes); ``"en"`` or ``"nl"`` writes them as labels,
+        as the printed decomposition does.
         """
         import pandas as pd
+
+        from vpt_monitor import _format
+
+        language = None if labels is None else _format.check_language(labels)
 
         first, last = self.between
         rows = []
@@ -98,11 +104,12 @@ class Decomposition:
         ):
             rows.append(_row(part, "all", estimate))
         for k, label in enumerate(self.classes):
+            shown = label if language is None else _format.label(label, language)
             for part, estimates in (
                 ("composition", self.class_composition),
                 ("rate", self.class_rate),
             ):
-                row = _row(part, label, estimates[k])
+                row = _row(part, shown, estimates[k])
                 row.update(
                     {
                         f"share_{first}": self.shares[0, k],
@@ -115,6 +122,8 @@ class Decomposition:
         return pd.DataFrame(rows)
 
     def __repr__(self) -> str:
+        from vpt_monitor import _format
+
         first, last = self.between
         lines = [
             f"Decomposition({self.outcome} {last} - {first}, by {self.factor}: "
@@ -134,7 +143,7 @@ class Decomposition:
             f"  {'class':<16}{'share %':>15}{'rate %':>15}{'composition':>13}{'rate effect':>13}"
         )
         for k, label in enumerate(self.classes):
-            text = str(getattr(label, "label", label))[:15]
+            text = _format.label(label)[:15]  # in the session's language
             share = f"{100 * self.shares[0, k]:.1f} -> {100 * self.shares[1, k]:.1f}"
             rate = f"{100 * self.rates[0, k]:.1f} -> {100 * self.rates[1, k]:.1f}"
             lines.append(
@@ -155,8 +164,11 @@ class Decomposition:
 
     def _repr_html_(self) -> str | None:
         """Show the decomposition in a notebook: its title line and :meth:`to_pandas`."""
+        from vpt_monitor import _format
+
         notes = [self._left_out_note()] if self.left_out else []
-        return _print.notebook(self, self.to_pandas, notes=notes)
+        language = _format.get_language()
+        return _print.notebook(self, lambda: self.to_pandas(labels=language), notes=notes)
 
 
 def _row(part: str, label: Hashable, estimate: Estimate) -> dict[str, Any]:

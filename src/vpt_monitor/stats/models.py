@@ -505,7 +505,10 @@ class GLMResult:
         -------
         EstimateTable
             One domain per value, ``kind="prediction"``, with the covariance between them,
-            on the design's degrees of freedom among the rows used.
+            on the design's degrees of freedom among the rows used: a margin is a mean over
+            the sample, as :func:`mean` is, where a prediction at given values
+            (:meth:`predict`) is a combination of the coefficients alone and has the
+            model's ``df_residual``.
 
         Notes
         -----
