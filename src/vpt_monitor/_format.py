@@ -92,8 +92,9 @@ def set_language(value: str) -> str:
     """Set the language of printed tables, ``"nl"`` or ``"en"``; return the previous one.
 
     The report and the factsheets take their own ``language=`` (Dutch by default); this
-    setting is for what Python prints: change and trend tables, the maturity sensitivity
-    summary and the domain labels of the indicators' estimate tables.
+    setting is for what Python prints and notebooks show: change and trend tables,
+    decompositions of a change, the maturity sensitivity summary and the domain labels of
+    the indicators' estimate tables.
 
     Examples
     --------
