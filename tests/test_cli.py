@@ -448,3 +448,21 @@ def test_a_dutch_page_on_files_with_a_codebook_has_no_english(
         "questions changed", "research agency", "respondents ", "codebook ",
     ]  # fmt: skip
     assert [w for w in english if w in text] == []
+
+
+def test_a_misspelt_column_is_warned_of_even_when_reading_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], survey_csv: str
+) -> None:
+    # 'straturn' passed over made the fpc checks fail without strata; the warning that
+    # would have explained them was only printed when reading succeeded
+    frame = pd.read_csv(__import__("io").StringIO(survey_csv)).rename(
+        columns={"stratum": "straturn"}
+    )
+    frame.loc[0, "office"] = "koning"  # and a problem that stops the reading
+    folder = _data_folder(tmp_path, frame.to_csv(index=False))
+    args = ["report", "--data", str(folder), "--out", str(tmp_path / "out"), *ADJUST]
+    assert main([*args, "--ignore-unknown"]) == 1
+    err = capsys.readouterr().err
+    warning = err.index("vpt-monitor: warning: ")
+    assert "'straturn' (did you mean 'stratum'?)" in err
+    assert warning < err.index("vpt-monitor: error: ")  # the cause before its effects

@@ -247,3 +247,59 @@ def test_counts_inconsistent_with_the_sample_are_named_when_calibration_diverges
     assert "ranges from 1 for margin 'a' category 'a1' (100 against 100)" in message
     assert "to 1e+03 for margin 'a' category 'a2' (100000 against 100)" in message
     assert "Raise max_iter" not in message
+
+
+def _with_fpc(counts_per_office: tuple[int, int, int]) -> MonitorData:
+    """One wave, stratified by office without clusters, the fpc the offices' populations."""
+    rng = np.random.default_rng(6)
+    n = 150
+    office = np.array(OFFICES)[np.arange(n) % 3]
+    sizes = dict(zip(OFFICES, counts_per_office, strict=True))
+    population = np.array([sizes[o] for o in office], dtype=float)
+    return MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": office,
+            "weight": population / 50.0 * rng.uniform(0.9, 1.1, n),
+            "stratum": office,
+            "fpc": population,
+        }
+    )
+
+
+def test_weighting_to_another_population_than_the_fpcs_warns(tmp_path: Path) -> None:
+    # The tester's trial: stats.calibrate warned, the weight command and MonitorData.weight
+    # did not (they calibrate one wave through the same model, another path)
+    import warnings
+
+    data = _with_fpc((342, 1400, 8500))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data.weight(_write(tmp_path, COUNTS), wave=2024)  # the fpc's own counts
+    more = COUNTS.replace("8500", "11500")  # 13,242 where the fpc gives 10,242
+    with pytest.warns(
+        UserWarning, match=r"add up to a population of 13,242 but the fpc gives 10,242"
+    ):
+        result = data.weight(_write(tmp_path, more), wave=2024)
+    assert result.data.respondents["weight"].sum() == pytest.approx(13_242, rel=1e-7)
+
+
+def test_the_weighting_report_draws_g_weights_that_are_all_one(tmp_path: Path) -> None:
+    # counts equal to the weights' sums: every g-weight 1, and the histogram of 20 bins over
+    # no range crashed the report ("Too many bins for data range")
+    pytest.importorskip("matplotlib")
+    from vpt_monitor.report.weighting import _figure
+
+    data = _with_fpc((342, 1400, 8500))
+    w = data.respondents["weight"]
+    office = data.to_pandas()["office"].astype(str).to_numpy()
+    sums = {o: float(w[office == o].sum()) for o in OFFICES}
+    counts = "variable,category,count\n" + "".join(f"office,{o},{sums[o]!r}\n" for o in OFFICES)
+    result = data.weight(_write(tmp_path, counts), wave=2024)
+    assert result.after.g is not None
+    assert np.ptp(result.after.g_values) < 1e-9
+    figure = _figure(result, "nl")
+    assert figure is not None
+    assert figure.png.startswith(b"\x89PNG")

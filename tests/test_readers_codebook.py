@@ -240,7 +240,8 @@ def test_a_problem_of_a_recoded_field_names_the_files_column_and_cell(tmp_path: 
         "; in the file functie='7', which the codebook's [respondents.codes.office] does not map"
     )
     assert wrong_layer.startswith("r.csv line 4: office='wethouder': does not exist in layer")
-    assert wrong_layer.endswith("; in the file functie='3'")  # mapped: no advice
+    # mapped: no advice; the layer the message names is the file's bestuurslaag=1
+    assert wrong_layer.endswith("; in the file functie='3', bestuurslaag='1'")
     # a field renamed only holds the file's own value: its column is named
     assert weight.startswith("r.csv line 5: weight=")
     assert weight.endswith("(column 'weegfactor' of the file)")

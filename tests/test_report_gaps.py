@@ -52,7 +52,9 @@ def test_without_an_organisations_file_the_report_says_not_measured(
     employees_2016: MonitorData,
 ) -> None:
     content = compute_report(employees_2016, language="en")
-    assert any("not measured in this file" in a for a in content.absent)
+    assert any(
+        "not measured in these data (no organisations file was read)" in a for a in content.absent
+    )
     assert content.sections[-1].anchor == "absent"
 
 
@@ -191,3 +193,93 @@ def test_the_change_table_explains_its_intervals_beside_holm_p(
     build_report(simulate(seed=3, scale=0.2), tmp_path / "r", language=language)
     page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert words in page
+
+
+# ---- a tester's trial of agency files: what the page says of the design ---------------------
+
+
+def test_every_lonely_psu_policy_is_stated_on_the_page() -> None:
+    # report --lonely-psu average stopped with KeyError: 'lonely_average'
+    from vpt_monitor.report.text import text
+    from vpt_monitor.stats.design import LONELY_PSU_POLICIES
+
+    for policy in LONELY_PSU_POLICIES:
+        for language in ("en", "nl"):
+            assert f"lonely_psu='{policy}'" in text(f"lonely_{policy}", language)
+    records = simulate(waves=(2016,), scale=0.2, seed=1).to_records()
+    data = MonitorData.from_records(records.respondents, records.incidents, lonely_psu="average")
+    content = compute_report(data, language="nl")
+    assert "lonely_psu='average'" in content.method_note
+
+
+def test_the_method_note_names_what_the_design_holds() -> None:
+    # the page said "weights, strata, clusters and finite-population corrections are
+    # respected" of a file whose weight column had been passed over (all weights 1)
+    from vpt_monitor.report.content import design_words
+
+    data = simulate(waves=(2016,), scale=0.2, seed=1)
+    assert design_words(data, "en") == "weights, strata, clusters and finite-population corrections"
+    records = data.to_records()
+    plain = MonitorData.from_records(
+        [
+            attrs_evolve(r, weight=1.0, stratum=None, cluster=None, fpc=None, fpc2=None)
+            for r in records.respondents
+        ],
+        records.incidents,
+    )
+    assert design_words(plain, "en") == "unweighted: every respondent counts once"
+    assert design_words(plain, "nl") == "ongewogen: elke respondent telt één keer"
+    note = compute_report(plain, language="en").method_note
+    assert note.startswith("Estimates are design-based (unweighted: every respondent counts once)")
+    weighted_clusters = MonitorData.from_records(
+        [attrs_evolve(r, stratum=None, fpc=None, fpc2=None) for r in records.respondents],
+        records.incidents,
+        lonely_psu="adjust",
+    )
+    assert design_words(weighted_clusters, "nl") == "gewichten en clusters"
+
+
+def attrs_evolve(record: object, **changes: object) -> object:
+    import attrs
+
+    return attrs.evolve(record, **changes)  # type: ignore[misc]
+
+
+def test_dutch_pages_give_the_reasons_of_a_zero_standard_error_in_dutch() -> None:
+    from vpt_monitor.report.text import reason
+
+    english = (
+        "zero standard error: all its PSUs lie in strata sampled completely (fpc equal to "
+        "the PSUs sampled)"
+    )
+    dutch = reason(english, "nl")
+    assert dutch.startswith("standaardfout nul: al haar PSU's liggen in volledig getrokken")
+    assert "sampled" not in dutch
+    quantile = "no standard error: an end of the interval lies beyond the data's range"
+    assert reason(quantile, "nl") == (
+        "geen standaardfout: een grens van het interval ligt buiten het bereik van de gegevens"
+    )
+    assert reason(english, "en") == english
+
+
+def test_an_organisations_file_without_records_is_not_called_unread(tmp_path: Path) -> None:
+    data = simulate(waves=(2016,), scale=0.2, seed=1)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for table in ("respondents", "incidents"):
+        data.to_pandas(table).to_csv(folder / f"{table}.csv", index=False)
+    for table in ("organisations", "violations"):  # delivered with their headers only
+        header = ",".join(data.to_pandas(table).columns)
+        (folder / f"{table}.csv").write_text(header + "\n", encoding="utf-8")
+    from vpt_monitor.io import read_monitor
+
+    read = read_monitor(
+        folder / "respondents.csv",
+        folder / "incidents.csv",
+        folder / "organisations.csv",
+        folder / "violations.csv",
+        lonely_psu="adjust",
+    )
+    absent = compute_report(read, language="en").absent
+    assert any("(the organisations file has no records)" in a for a in absent)
+    assert not any("no organisations file was read" in a for a in absent)

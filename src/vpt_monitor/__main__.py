@@ -190,20 +190,24 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
     _progress(f"[  0.0s] reading {', '.join(shown)} ...")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        data = read_monitor(
-            files["respondents"],
-            files["incidents"],
-            files["organisations"],
-            files["violations"],
-            codebook=plan.codebook,
-            lonely_psu=args.lonely_psu or "fail",
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            decimal=args.decimal,
-            ignore_unknown=args.ignore_unknown,
-        )
-    for warning in caught:  # a column passed over that looks misspelt, said as the rest
-        _say("warning", str(warning.message))
+        try:
+            data = read_monitor(
+                files["respondents"],
+                files["incidents"],
+                files["organisations"],
+                files["violations"],
+                codebook=plan.codebook,
+                lonely_psu=args.lonely_psu or "fail",
+                encoding=args.encoding,
+                delimiter=args.delimiter,
+                decimal=args.decimal,
+                ignore_unknown=args.ignore_unknown,
+            )
+        finally:
+            # a column passed over that looks misspelt, said as the rest - also before the
+            # problems it caused ('straturn' passed over: the fpc checks fail without strata)
+            for warning in caught:
+                _say("warning", str(warning.message))
     for what, design in (("respondents", "design"), ("organisations", "organisation_design")):
         if what == "organisations" and data.organisations["wave"].shape[0] == 0:
             continue

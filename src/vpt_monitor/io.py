@@ -1352,20 +1352,53 @@ def _origins(book: Codebook, sources: Mapping[str, Source]) -> dict[str, dict[st
     return result
 
 
-def _with_origin(texts: list[str], rows: NDArray[np.intp], origin: _Origin) -> list[str]:
-    """Add the file's own column and cell to problems of a renamed or recoded field."""
-    if origin.recode is None:  # renamed only: the cell is the file's, under another name
-        return [f"{text} (column {origin.column!r} of the file)" for text in texts]
-    codes, distinct = _raw(origin.cells)
-    known = {str(key) for key in origin.recode}
+def _with_origin(
+    texts: list[str],
+    rows: NDArray[np.intp],
+    column: str,
+    origins: Mapping[str, _Origin],
+) -> list[str]:
+    """Add the file's own columns and cells to problems of renamed or recoded fields.
+
+    The problem's own field (``column``) first; then any other recoded field the message
+    names (``does not exist in layer 'rijk'``: the file's ``bestuurslaag=1``).
+    """
+    own = origins.get(column)
+    others = [
+        (re.compile(rf"\b{re.escape(field)}[ =]'"), origin)
+        for field, origin in origins.items()
+        if field != column and origin.recode is not None
+    ]
+    if own is None and not others:
+        return texts
+    cells = {
+        id(origin): _raw(origin.cells)
+        for origin in [own, *(o for _, o in others)]
+        if origin is not None and origin.recode is not None
+    }
+
+    def cell(origin: _Origin, row: int) -> tuple[Any, bool]:
+        codes, distinct = cells[id(origin)]
+        value = None if codes[row] < 0 else distinct[codes[row]]
+        known = {str(key) for key in origin.recode or {}}
+        return value, value is not None and _code_key(value) not in known
+
     result = []
     for text, row in zip(texts, rows.tolist(), strict=True):
-        value = None if codes[row] < 0 else distinct[codes[row]]
-        unmapped = value is not None and _code_key(value) not in known
-        result.append(
-            f"{text}; in the file {origin.column}={_shown(value)}"
-            + (f", which the codebook's {origin.section} does not map" if unmapped else "")
-        )
+        added = ""
+        if own is not None and own.recode is None:  # renamed only: the file's cell, renamed
+            added = f" (column {own.column!r} of the file)"
+        elif own is not None:
+            value, unmapped = cell(own, row)
+            added = f"; in the file {own.column}={_shown(value)}" + (
+                f", which the codebook's {own.section} does not map" if unmapped else ""
+            )
+        for pattern, origin in others:
+            if pattern.search(text):
+                value, _ = cell(origin, row)
+                joiner = "; in the file " if not added.startswith(";") else ", "
+                added += f"{joiner}{origin.column}={_shown(value)}"
+        result.append(text + added)
     return result
 
 
@@ -1437,9 +1470,8 @@ def _located_rows(
         if part.start < part.stop:
             picked = rows[kept[part]].astype(np.intp)
             found_texts = list(flag.texts(picked))
-            origin = origins.get(flag.table, {}).get(flag.column)
-            texts[part] = (
-                found_texts if origin is None else _with_origin(found_texts, picked, origin)
+            texts[part] = _with_origin(
+                found_texts, picked, flag.column, origins.get(flag.table, {})
             )
     result: dict[str, list[str]] = {}
     for table in sorted(set(tables[kept].tolist())):

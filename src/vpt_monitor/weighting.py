@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 from vpt_monitor.stats import WeightDiagnostics, weight_diagnostics
 from vpt_monitor.stats._calmodel import METHODS, Model
 from vpt_monitor.stats._validation import check_choice
-from vpt_monitor.stats.calibration import _check_bounds, calibrate_model
+from vpt_monitor.stats.calibration import _against_fpc, _check_bounds, calibrate_model
 from vpt_monitor.stats.design import SurveyDesign
 
 if TYPE_CHECKING:
@@ -383,6 +383,7 @@ def weight(
         )
     except ValueError as error:
         raise ValueError(f"weighting wave {wave} to {source}: {error}") from None
+    _against_fpc(calibrated, in_wave)
     new = data.with_design(calibrated)
     before_w = design.weights
     after_w = calibrated.weights

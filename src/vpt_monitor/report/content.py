@@ -377,6 +377,34 @@ def lead_text(group_rows: Sequence[Mapping[str, Any]], wave: int, language: str)
     return " ".join([first, *after])
 
 
+def design_words(data: MonitorData, language: str) -> str:
+    """Name what the respondents' design holds: weights, strata, clusters, fpc.
+
+    The page says what the estimates respected, not what a design could hold: a file
+    without weights (or with a weight column passed over) is called unweighted.
+    """
+    design = data.design
+    weights = np.asarray(design.weights)
+    parts = [text("design_weights" if np.ptp(weights) > 0 else "design_unweighted", language)]
+    if design.n_strata > len(data.waves):  # more strata than the waves themselves
+        parts.append(text("design_strata", language))
+    if design.n_psu < design.n:
+        parts.append(text("design_clusters", language))
+    if design.fpc is not None:
+        parts.append(text("design_fpc", language))
+    first, rest = parts[0], parts[1:]
+    if not rest:
+        return first
+    listed = (
+        rest[0]
+        if len(rest) == 1
+        else ", ".join(rest[:-1]) + text("design_and", language) + rest[-1]
+    )
+    if np.ptp(weights) > 0:
+        return first + (text("design_and", language) if len(rest) == 1 else ", ") + listed
+    return f"{first}; {listed}"  # the unweighted note stands apart from the list
+
+
 def synthetic_note(data: MonitorData, language: str) -> str:
     """Return the banner of a report on simulated data."""
     return text("synthetic", language, source=data.source or "vpt_monitor.synth.simulate")
@@ -659,7 +687,11 @@ def compute_report(
 
     has_orgs = data.organisations["wave"].shape[0] > 0
     if not has_orgs:
-        absent.append(text("not_measured_organisations", lang))
+        # an organisations file was read (named in the source) but held no records
+        read = "organisations=" in data.source
+        absent.append(
+            text("not_measured_organisations_empty" if read else "not_measured_organisations", lang)
+        )
     if has_orgs:
         step("estimating policy coverage and maturity")
         org_last = data.organisation_waves[-1]
@@ -780,7 +812,9 @@ def compute_report(
         synthetic=data.synthetic,
         synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
         source=data.source,
-        method_note=text("method_note", lang) + " " + text(f"lonely_{data.lonely_psu}", lang),
+        method_note=text("method_note", lang, design=design_words(data, lang))
+        + " "
+        + text(f"lonely_{data.lonely_psu}", lang),
         metadata=metadata,
     )
 

@@ -47,6 +47,7 @@ from vpt_monitor.report.content import (
     Table,
     TableRef,
     base_metadata,
+    design_words,
     estimate_rows,
     intro,
     synthetic_note,
@@ -361,7 +362,9 @@ def compute_factsheets(
                     synthetic=data.synthetic,
                     synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
                     source=data.source,
-                    method_note=text("fs_method", lang, domain=domain),
+                    method_note=text(
+                        "fs_method", lang, domain=domain, design=design_words(data, lang)
+                    ),
                     metadata=metadata,
                 ),
             )
@@ -391,7 +394,7 @@ def compute_factsheets(
         synthetic=data.synthetic,
         synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
         source=data.source,
-        method_note=text("fs_method", lang, domain=variable_title),
+        method_note=text("fs_method", lang, domain=variable_title, design=design_words(data, lang)),
         metadata=metadata,
     )
     return index, sheets

@@ -125,17 +125,25 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "fig_break": ("method break", "methodebreuk"),
     "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
     "method_note": (
-        "Estimates are design-based: weights, strata, clusters and finite-population "
-        "corrections are respected; intervals are 95% (logit for shares, Student t on the "
-        "design's degrees of freedom). Rows marked † and grey do not meet the publication "
-        "rules (effective sample size, interval width, degrees of freedom); the reason is "
-        "given below the table. Produced by vpt_monitor.",
-        "De schattingen houden rekening met het steekproefontwerp: gewichten, strata, clusters "
-        "en eindige-populatiecorrecties; intervallen zijn 95% (logit voor aandelen, Student t "
-        "op de vrijheidsgraden van het ontwerp). Grijze rijen met † voldoen niet aan de "
-        "publicatieregels (effectieve steekproefomvang, breedte van het interval, "
-        "vrijheidsgraden); de reden staat onder de tabel. Gemaakt met vpt_monitor.",
+        "Estimates are design-based ({design}); intervals are 95% (logit for shares, Student t "
+        "on the design's degrees of freedom). Rows marked † and grey do not meet the "
+        "publication rules (effective sample size, interval width, degrees of freedom); the "
+        "reason is given below the table. Produced by vpt_monitor.",
+        "De schattingen houden rekening met het steekproefontwerp ({design}); intervallen zijn "
+        "95% (logit voor aandelen, Student t op de vrijheidsgraden van het ontwerp). Grijze "
+        "rijen met † voldoen niet aan de publicatieregels (effectieve steekproefomvang, breedte"
+        " van het interval, vrijheidsgraden); de reden staat onder de tabel. Gemaakt met "
+        "vpt_monitor.",
     ),
+    "design_weights": ("weights", "gewichten"),
+    "design_unweighted": (
+        "unweighted: every respondent counts once",
+        "ongewogen: elke respondent telt één keer",
+    ),
+    "design_strata": ("strata", "strata"),
+    "design_clusters": ("clusters", "clusters"),
+    "design_fpc": ("finite-population corrections", "eindige-populatiecorrecties"),
+    "design_and": (" and ", " en "),
     "lonely_fail": (
         "No stratum has a single sampled PSU (lonely_psu='fail': one would have stopped the "
         "report).",
@@ -155,6 +163,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "variance (lonely_psu='certainty').",
         "Een stratum met één getrokken PSU geldt als met zekerheid getrokken en draagt geen "
         "variantie bij (lonely_psu='certainty').",
+    ),
+    "lonely_average": (
+        "A stratum with a single sampled PSU adds nothing itself; the variance of the others "
+        "is scaled up by the number of strata over the number with two or more PSUs "
+        "(lonely_psu='average', as R survey's survey.lonely.psu = 'average').",
+        "Een stratum met één getrokken PSU draagt zelf niets bij; de variantie van de andere "
+        "strata wordt vergroot met het aantal strata gedeeld door het aantal met twee of meer "
+        "PSU's (lonely_psu='average', als survey.lonely.psu = 'average' in R).",
     ),
     "lonely_remove": (
         "A stratum with a single sampled PSU adds nothing to the variance "
@@ -243,9 +259,15 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "not_measured_reporting": ("reporting: {what}", "melden: {what}"),
     "not_measured_organisations": (
         "organisations' policy (coverage of measures, maturity) and registered violations: "
-        "not measured in this file (no organisations file was read)",
+        "not measured in these data (no organisations file was read)",
         "beleid van organisaties (maatregelen, volwassenheid) en geregistreerde schendingen: "
-        "niet gemeten in dit bestand (er is geen organisatiebestand gelezen)",
+        "niet gemeten in deze gegevens (er is geen organisatiebestand gelezen)",
+    ),
+    "not_measured_organisations_empty": (
+        "organisations' policy (coverage of measures, maturity) and registered violations: "
+        "not measured in these data (the organisations file has no records)",
+        "beleid van organisaties (maatregelen, volwassenheid) en geregistreerde schendingen: "
+        "niet gemeten in deze gegevens (het organisatiebestand bevat geen regels)",
     ),
     "not_measured_social": (
         "aggression via social media",
@@ -292,21 +314,20 @@ TEXT: Mapping[str, tuple[str, str]] = {
     ),
     "fs_col_change": ("change since {previous} (points)", "verandering sinds {previous} (%-punt)"),
     "fs_method": (
-        "Estimates are design-based (weights, strata, clusters, finite-population corrections) "
-        "with 95% intervals. The national figure includes {domain}, so the two are not "
-        "independent: the difference and its interval are estimated on the full design, "
-        "with the covariance between {domain} and the nation, within each group (political "
-        "office holders, employees). p-values are Holm-adjusted across the domains within a "
-        "group, per indicator, separately for the comparison with the national "
-        "figure and for the change since the previous wave. Produced by vpt_monitor.",
-        "De schattingen houden rekening met het steekproefontwerp (gewichten, strata, "
-        "clusters, eindige-populatiecorrecties); intervallen zijn 95%. Het landelijke cijfer "
-        "omvat {domain}, dus de twee zijn niet onafhankelijk: het verschil en het interval "
-        "ervan zijn geschat op het volledige ontwerp, met de covariantie tussen {domain} en "
-        "het land, binnen elke groep (politieke ambtsdragers, medewerkers). De p-waarden zijn "
-        "met Holm gecorrigeerd over de domeinen binnen een groep, per indicator, apart voor "
-        "de vergelijking met landelijk en voor de verandering sinds de "
-        "vorige meting. Gemaakt met vpt_monitor.",
+        "Estimates are design-based ({design}) with 95% intervals. The national figure includes"
+        " {domain}, so the two are not independent: the difference and its interval are "
+        "estimated on the full design, with the covariance between {domain} and the nation, "
+        "within each group (political office holders, employees). p-values are Holm-adjusted "
+        "across the domains within a group, per indicator, separately for the comparison with "
+        "the national figure and for the change since the previous wave. Produced by "
+        "vpt_monitor.",
+        "De schattingen houden rekening met het steekproefontwerp ({design}); intervallen zijn "
+        "95%. Het landelijke cijfer omvat {domain}, dus de twee zijn niet onafhankelijk: het "
+        "verschil en het interval ervan zijn geschat op het volledige ontwerp, met de "
+        "covariantie tussen {domain} en het land, binnen elke groep (politieke ambtsdragers, "
+        "medewerkers). De p-waarden zijn met Holm gecorrigeerd over de domeinen binnen een "
+        "groep, per indicator, apart voor de vergelijking met landelijk en voor de verandering "
+        "sinds de vorige meting. Gemaakt met vpt_monitor.",
     ),
     "fs_index_title": (
         "Monitor Integriteit en Veiligheid: factsheets by {variable}, {wave}",
@@ -498,7 +519,32 @@ _REASONS: Mapping[str, str] = {
     "relative standard error above 30%": "relatieve standaardfout groter dan 30%",
     "fewer than 20 events": "minder dan 20 gebeurtenissen",
     "zero standard error": "standaardfout nul",
+    "no standard error": "geen standaardfout",
 }
+
+#: Dutch for the estimators' explanations that follow a reason (``flag_detail``); the
+#: longer phrase first where one begins another.
+_DETAILS: tuple[tuple[str, str], ...] = (
+    (
+        "all its PSUs lie in strata sampled completely or in single-PSU strata that add no "
+        "variance",
+        "al haar PSU's liggen in volledig getrokken strata of in strata met één PSU die geen "
+        "variantie bijdragen",
+    ),
+    (
+        "all its PSUs lie in strata sampled completely (fpc equal to the PSUs sampled)",
+        "al haar PSU's liggen in volledig getrokken strata (eindige-populatiecorrectie gelijk "
+        "aan het aantal getrokken PSU's)",
+    ),
+    ("all its rows lie in one PSU", "al haar rijen liggen in één PSU"),
+    ("it is fixed by the calibration of the weights", "ze ligt vast door de kalibratie"),
+    ("every replicate gives the same estimate", "elke replicaat geeft dezelfde schatting"),
+    ("its PSU totals do not vary within strata", "haar PSU-totalen variëren niet binnen strata"),
+    (
+        "an end of the interval lies beyond the data's range",
+        "een grens van het interval ligt buiten het bereik van de gegevens",
+    ),
+)
 
 
 def text(key: str, language: str, **values: Any) -> str:
@@ -523,14 +569,17 @@ def reason(english: str, language: str) -> str:
     >>> from vpt_monitor.report.text import reason
     >>> reason("effective sample size below 30", "nl")
     'effectieve steekproefomvang kleiner dan 30'
-    >>> reason("zero standard error: one PSU", "nl")
-    'standaardfout nul: one PSU'
+    >>> reason("zero standard error: all its rows lie in one PSU", "nl")
+    'standaardfout nul: al haar rijen liggen in één PSU'
     """
     if check_language(language) == "en":
         return english
     for known, dutch in _REASONS.items():
         if english == known or english.startswith(known + ":"):
-            return dutch + english[len(known) :]
+            rest = english[len(known) :]
+            for phrase, translated in _DETAILS:
+                rest = rest.replace(phrase, translated)
+            return dutch + rest
     return english
 
 

@@ -136,7 +136,16 @@ def _figure(weighting: Weighting, language: str) -> Figure | None:
         figures.axis_numbers(ax, language, "x")
         if g is not None:
             inset = ax.inset_axes((0.62, 0.45, 0.34, 0.3))
-            inset.hist(g, bins=20, color=figures.PALETTE[2])
+            # g-weights all (nearly) equal - counts that agree with the weights - have no
+            # spread for 20 bins: one bin around them
+            spread = float(np.ptp(g)) if len(g) else 0.0
+            middle = float(np.mean(g)) if len(g) else 1.0
+            edges = (
+                np.linspace(float(np.min(g)), float(np.max(g)), 21)
+                if spread > 1e-9 * max(abs(middle), 1.0)
+                else np.array([middle - 0.05, middle + 0.05])
+            )
+            inset.hist(g, bins=edges, color=figures.PALETTE[2])
             inset.set_title(text("weighting_figure_g", language), fontsize=8)
             inset.tick_params(labelsize=7)
             figures.axis_numbers(inset, language, "x")

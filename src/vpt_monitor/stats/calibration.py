@@ -823,22 +823,25 @@ def calibrate(
 FPC_POPULATION_TOLERANCE = 0.05
 
 
-def _against_fpc(design: SurveyDesign) -> SurveyDesign:
+def _against_fpc(design: SurveyDesign, rows: NDArray[np.bool_] | None = None) -> SurveyDesign:
     """Warn when calibrated weights add up to another population than the fpc gives.
 
     Only where the two are the same kind of count: the fpc given as population sizes (not
     fractions) of a design that samples persons directly (one row per PSU, no subset).
     Calibrating to counts of another year or definition than the fpc's leaves the
-    finite-population correction resting on sizes the weights contradict.
+    finite-population correction resting on sizes the weights contradict. ``rows``: the
+    rows calibrated (one wave of the monitor), whose strata are compared; all by default.
     """
     fpc = design.fpc
     if fpc is None or design.in_subset is not None or design.n_psu != design.n:
         return design
-    if not np.all(fpc > 1):
+    chosen = np.ones(design.n, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    if not chosen.any() or not np.all(fpc[chosen] > 1):
         return design
-    first = np.unique(design.strata, return_index=True)[1]
-    population = float(np.sum(fpc[first]))
-    weighted = float(np.sum(design.weights))
+    strata = design.strata[chosen]
+    first = np.unique(strata, return_index=True)[1]
+    population = float(np.sum(fpc[chosen][first]))
+    weighted = float(np.sum(design.weights[chosen]))
     difference = weighted / population - 1.0
     if abs(difference) > FPC_POPULATION_TOLERANCE:
         warn(
