@@ -573,9 +573,8 @@ def test_yes_no_columns_accept_words_in_any_case(tmp_path: Path) -> None:
 def test_a_header_only_respondents_file_with_an_incident_is_located(tmp_path: Path) -> None:
     respondents = _write(tmp_path / "r.csv", "id,wave,layer,office\n")
     incidents = _write(tmp_path / "i.csv", "respondent_id,wave,form\na,2016,verbaal\n")
-    assert _problems(respondents, incidents) == [
-        "i.csv line 2: respondent_id='a': no respondent has this id"
-    ]
+    # the cause, not its effect on each incident (see below)
+    assert _problems(respondents, incidents) == ["r.csv has no records (a header only)"]
 
 
 @pytest.mark.parametrize(
@@ -720,3 +719,30 @@ def test_read_table_keeps_text_and_refuses_unknown_types(tmp_path: Path) -> None
         read_table(tmp_path / "r.xlsx")
     with pytest.raises(ValueError, match="unknown encoding"):
         read_table(tmp_path / "r.tsv", encoding="klingon")
+
+
+def test_respondents_without_records_are_one_problem_not_one_per_incident(
+    tmp_path: Path,
+) -> None:
+    # A tester's trial: a header-only respondents file (or none, beside incidents) gave one
+    # "no respondent has this id" per incident, 196 lines for one cause
+    header = _write(tmp_path / "r.csv", "id,wave,layer,office,incidents:verbaal\n")
+    incidents = _write(
+        tmp_path / "i.csv",
+        "respondent_id,wave,form\n" + "".join(f"r{k},2016,verbaal\n" for k in range(50)),
+    )
+    assert _problems(header, incidents) == ["r.csv has no records (a header only)"]
+    assert _problems(header) == ["r.csv has no records (a header only)"]
+    # other problems of the files are still listed
+    unknown = _write(tmp_path / "u.csv", "id,wave,layer,office,x\n")
+    problems = _problems(unknown, incidents)
+    assert "u.csv has no records (a header only)" in problems
+    assert any("column 'x'" in problem for problem in problems)
+    assert not any("no respondent has this id" in problem for problem in problems)
+    # incidents beside organisations, without a respondents file
+    organisations = _write(tmp_path / "o.csv", "id,wave,layer\ng1,2016,gemeente\n")
+    problems = _problems(incidents=incidents, organisations=organisations)
+    assert (
+        "i.csv has incidents but no respondents file was given; incidents belong to respondents"
+        in problems
+    )

@@ -1297,6 +1297,11 @@ def read_monitor(
     except ValueError as error:  # a required column is absent
         found = [str(error)]
     found = column_problems + found
+    without = _without_respondents(sources)
+    if without:  # one problem for the cause, not one per incident
+        flags = [f for f in flags if (f.table, f.column) != ("incidents", "respondent_id")]
+        own = [f for f in own if (f.table, f.column) != ("incidents", "respondent_id")]
+        found = [without, *found]
     if own or flags or found or tables is None:
         raise MonitorDataError(
             "read_monitor", _located(own, flags, found, sources, _origins(book, sources))
@@ -1312,6 +1317,28 @@ def read_monitor(
         data.source += f", codebook={str(book.path)!r}"
     data.source += ")" + "".join(f"; {note}" for note in notes)
     return data
+
+
+def _rows_of(source: Source) -> int:
+    return next((cells.n for cells in source.columns.values()), 0)
+
+
+def _without_respondents(sources: Mapping[str, Source]) -> str:
+    """Describe incidents without any respondent as one problem ("" when there is none).
+
+    A respondents file of a header only (or none, beside an incidents file) made every
+    incident "no respondent has this id", hundreds of lines for one cause.
+    """
+    incidents = sources.get("incidents")
+    respondents = sources.get("respondents")
+    if respondents is not None and _rows_of(respondents) == 0:
+        return f"{respondents.label} has no records (a header only)"
+    if respondents is None and incidents is not None and _rows_of(incidents) > 0:
+        return (
+            f"{incidents.label} has incidents but no respondents file was given; incidents "
+            "belong to respondents"
+        )
+    return ""
 
 
 def _labels_of(paths: Mapping[str, Path]) -> dict[str, str]:
