@@ -250,3 +250,37 @@ def test_a_problem_of_a_recoded_field_names_the_files_column_and_cell(tmp_path: 
     (problem,) = _problems(plain)
     assert "in the file" not in problem
     assert "of the file" not in problem
+
+
+def test_a_required_cell_emptied_as_a_missing_code_says_so(tmp_path: Path) -> None:
+    # A tester's trial: weight 999 declared missing was reported as "weight=(empty): missing"
+    # while the file plainly holds 999
+    path = _write(
+        tmp_path / "c.csv",
+        f"{HEADER},weight\na,2016,rijk,ambtenaar,1,2.5\nb,2016,rijk,ambtenaar,0,999\n",
+    )
+    book = _write(tmp_path / "book.toml", "missing = [999]\n")
+    (problem,) = _problems(path, codebook=book)
+    assert problem.startswith("c.csv line 3: weight=(empty): missing")
+    assert problem.endswith(
+        "(the file's '999' is one of the codebook's missing-value codes, read as empty)"
+    )
+
+
+def test_a_codebook_mapping_to_no_column_of_the_library_is_named_there(tmp_path: Path) -> None:
+    # A tester's trial: `wieght = "contact"` was reported as a column 'wieght' of the file's
+    # header, which has none; the mistake is the codebook's left-hand side
+    path = _write(tmp_path / "c.csv", f"{HEADER},contact\na,2016,rijk,ambtenaar,1,dagelijks\n")
+    book = _write(tmp_path / "book.toml", '[respondents.columns]\nwieght = "contact"\n')
+    with pytest.raises(CodebookError) as caught:
+        read_monitor(path, codebook=book)
+    (problem,) = caught.value.problems
+    assert problem.startswith(
+        "book.toml [respondents.columns] wieght = 'contact': 'wieght' is not a respondents "
+        "column of the library (did you mean 'weight'?)"
+    )
+    # a library name in the SPSS-safe spelling is a library name
+    good = _write(tmp_path / "good.toml", '[respondents.columns]\nincidents_fysiek = "contact"\n')
+    spss = _write(tmp_path / "s.csv", f"{HEADER},contact\na,2016,rijk,ambtenaar,1,2\n")
+    data = read_monitor(spss, codebook=good)
+    assert data.respondents["victimisations"].shape[0] == 1

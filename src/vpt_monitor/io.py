@@ -613,13 +613,15 @@ def _apply(
     known: frozenset[str],
     ignore_unknown: bool,
     notes: list[str],
+    blanked: dict[str, tuple[NDArray[np.bool_], Cells]] | None = None,
 ) -> dict[str, Cells]:
     """Rename and recode the columns of one table as the codebook says.
 
     Columns the codebook ignores are dropped first; SPSS-safe names are read as the
     library's (:func:`~vpt_monitor.data.columns.canonical_names`); with ``ignore_unknown``
     the columns not in ``known`` are dropped. Cells holding a missing-value code are emptied.
-    What is dropped or emptied is added to ``notes``.
+    What is dropped or emptied is added to ``notes``; the cells emptied, with the file's
+    cells, to ``blanked`` (by field).
     """
     where = book.path.name if book.path is not None else "codebook"
     errors = []
@@ -632,7 +634,16 @@ def _apply(
             )
     frame = {k: v for k, v in source.columns.items() if k not in ignored}
     mapping = book.columns.get(table, {})
+    spelt, _ = canonical_names(table, list(mapping))
     for field, src in mapping.items():
+        if not ignore_unknown and spelt.get(field, field) not in known:
+            errors.append(
+                f"{where} [{table}.columns] {field} = {src!r}: {field!r} is not a {table} "
+                f"column of the library{_likely_typo(field, known, {})}; the left of each "
+                "entry is the library's name (or an attribute declared in [attributes]), the "
+                "right the file's"
+            )
+            continue
         if src not in frame:
             errors.append(
                 f"{where} [{table}.columns] {field} = {src!r}: {source.header} has no column "
@@ -692,6 +703,8 @@ def _apply(
                 count += more
         if count:
             emptied.append(f"{field} {count}")
+            if blanked is not None:  # which cells, for the messages about them
+                blanked[field] = (values.missing() & ~renamed[field].missing(), renamed[field])
         if field in _LABEL_FIELDS:
             values = _labels(values)
         result[field] = values
@@ -1264,6 +1277,7 @@ def read_monitor(
     notes: list[str] = []
     declared = [*book.attributes, *(attributes or ())]
     names = [a.name if isinstance(a, Attribute) else str(a) for a in declared]
+    blanked: dict[str, dict[str, tuple[NDArray[np.bool_], Cells]]] = {t: {} for t in sources}
     frames = {
         table: _apply(
             table,
@@ -1274,6 +1288,7 @@ def read_monitor(
             ignore_unknown=ignore_unknown
             or book.ignore_unknown.get(table, book.ignore_unknown.get(EVERY, False)),
             notes=notes,
+            blanked=blanked[table],
         )
         for table, source in sources.items()
     }
@@ -1304,7 +1319,8 @@ def read_monitor(
         found = [without, *found]
     if own or flags or found or tables is None:
         raise MonitorDataError(
-            "read_monitor", _located(own, flags, found, sources, _origins(book, sources))
+            "read_monitor",
+            _located(own, flags, found, sources, _origins(book, sources), blanked),
         )
     data = MonitorData(
         *(Fresh(table) for table in tables[:4]),
@@ -1429,12 +1445,30 @@ def _with_origin(
     return result
 
 
+def _emptied(
+    texts: list[str], rows: NDArray[np.intp], mask: NDArray[np.bool_], cells: Cells
+) -> list[str]:
+    """Say of a problem at a cell emptied by the codebook that its value was a missing code."""
+    codes, distinct = _raw(cells)
+    result = []
+    for text, row in zip(texts, rows.tolist(), strict=True):
+        if mask[row]:
+            value = distinct[codes[row]] if codes[row] >= 0 else None
+            text += (
+                f" (the file's {_shown(value)} is one of the codebook's missing-value codes, "
+                "read as empty)"
+            )
+        result.append(text)
+    return result
+
+
 def _located(
     own: list[Flag],
     flags: list[Flag],
     found: list[str],
     sources: Mapping[str, Source],
     origins: Mapping[str, Mapping[str, _Origin]] | None = None,
+    blanked: Mapping[str, Mapping[str, tuple[NDArray[np.bool_], Cells]]] | None = None,
 ) -> list[str]:
     """Locate every problem in its file; one per (row, column), sorted by file and line.
 
@@ -1461,7 +1495,7 @@ def _located(
             )
             continue
         after.append(problem)
-    located = _located_rows(rows_of, sources, origins or {})
+    located = _located_rows(rows_of, sources, origins or {}, blanked or {})
     result: list[str] = []
     for k, table in enumerate(TABLES):
         result += before[k] + located.get(table, [])
@@ -1472,11 +1506,13 @@ def _located_rows(
     flags: list[Flag],
     sources: Mapping[str, Source],
     origins: Mapping[str, Mapping[str, _Origin]],
+    blanked: Mapping[str, Mapping[str, tuple[NDArray[np.bool_], Cells]]],
 ) -> dict[str, list[str]]:
     """Row problems of each file, each (row, column) once, in the order of lines.
 
     A problem of a field the codebook renamed or recoded also names the file's column and
-    cell (``office='wethouder'`` was ``functie=3`` in the file).
+    cell (``office='wethouder'`` was ``functie=3`` in the file); a cell emptied as a
+    missing-value code says so (``weight=(empty)`` was ``999``).
     """
     if not flags:
         return {}
@@ -1497,8 +1533,12 @@ def _located_rows(
         if part.start < part.stop:
             picked = rows[kept[part]].astype(np.intp)
             found_texts = list(flag.texts(picked))
-            texts[part] = _with_origin(
+            found_texts = _with_origin(
                 found_texts, picked, flag.column, origins.get(flag.table, {})
+            )
+            emptied = blanked.get(flag.table, {}).get(flag.column)
+            texts[part] = (
+                found_texts if emptied is None else _emptied(found_texts, picked, *emptied)
             )
     result: dict[str, list[str]] = {}
     for table in sorted(set(tables[kept].tolist())):
