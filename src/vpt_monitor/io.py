@@ -619,7 +619,9 @@ def _apply(
 
     Columns the codebook ignores are dropped first; SPSS-safe names are read as the
     library's (:func:`~vpt_monitor.data.columns.canonical_names`); with ``ignore_unknown``
-    the columns not in ``known`` are dropped. Cells holding a missing-value code are emptied.
+    the columns not in ``known`` are dropped (an empty ``known`` checks no name: the
+    writer of reweighted files reads only id and wave). Cells holding a missing-value code
+    are emptied.
     What is dropped or emptied is added to ``notes``; the cells emptied, with the file's
     cells, to ``blanked`` (by field).
     """
@@ -636,7 +638,7 @@ def _apply(
     mapping = book.columns.get(table, {})
     spelt, _ = canonical_names(table, list(mapping))
     for field, src in mapping.items():
-        if not ignore_unknown and spelt.get(field, field) not in known:
+        if known and not ignore_unknown and spelt.get(field, field) not in known:
             errors.append(
                 f"{where} [{table}.columns] {field} = {src!r}: {field!r} is not a {table} "
                 f"column of the library{_likely_typo(field, known, {})}; the left of each "
