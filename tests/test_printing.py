@@ -135,7 +135,7 @@ def test_tests_print_p_values_as_the_coefficient_tables_do() -> None:
     assert frame.loc[0, "low"] < result.estimate < frame.loc[0, "high"]
     page = result._repr_html_()
     assert page is not None
-    assert "&lt;0.0001" in page
+    assert "<td>&lt;0.0001</td>" in page  # in the table, not only the title line
     assert not SCIENTIFIC.search(page)
 
 
@@ -163,3 +163,46 @@ def test_the_monitors_tables_show_in_a_notebook_without_scientific_notation() ->
     assert "employee" in results[0]._repr_html_()  # type: ignore[operator]
     with language("nl"):
         assert "overheidsmedewerker" in results[0]._repr_html_()  # type: ignore[operator]
+
+
+def test_a_models_notebook_view_gives_each_coefficient_its_digits() -> None:
+    # A reviewer's trial: income in euros has a coefficient of 0.000045, which a column of
+    # one number of decimals showed as 0.000 beside the intercept
+    rng = np.random.default_rng(9)
+    n = 400
+    income = rng.uniform(20_000, 90_000, n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-2.0 + 0.00004 * income)))).astype(float)
+    design = SurveyDesign(weights=np.ones(n), clusters=np.arange(n) // 4)
+    fit = glm("y ~ income", {"y": y, "income": income}, design, family="binomial")
+    page = fit._repr_html_()
+    assert page is not None
+    slope = fit.params[1]
+    from vpt_monitor.stats._print import fixed_one
+
+    assert f"<td>{fixed_one(slope, 5)}</td>" in page
+    assert fixed_one(slope, 5) in repr(fit)  # as printed
+    assert not SCIENTIFIC.search(page)
+
+
+def test_the_monitors_tables_name_their_domains_in_a_notebook() -> None:
+    from vpt_monitor import maturity_sensitivity, victimisation
+    from vpt_monitor.indicators.policy import AGGRESSION_SCHEME
+
+    data = simulate(waves=(2014, 2016), scale=0.3, seed=2)
+    table = victimisation(data, by=("wave", "office"))
+    page = table._repr_html_()
+    assert page is not None
+    assert page.startswith("<p><b>EstimateTable(")
+    assert "2016, employee" in page
+    assert not SCIENTIFIC.search(page)
+    plan = plan_sample(data, response_rate=0.4)._repr_html_()
+    assert plan is not None
+    assert "employee" in plan
+    sensitivity = maturity_sensitivity(
+        simulate(waves=(2016,), scale=0.3), AGGRESSION_SCHEME, draws=30
+    )
+    shown = sensitivity._repr_html_()
+    assert shown is not None
+    assert "employee" in shown or "state" in shown  # labels beside the codes
+    # a chance of ranking first is a share, not a p-value: never "<0.0001"
+    assert "&lt;0.0001" not in shown

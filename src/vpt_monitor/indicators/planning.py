@@ -119,8 +119,9 @@ class PlanTable:
         )
 
     def _repr_html_(self) -> str | None:
-        """Show the table in a notebook: its title line, then :meth:`to_pandas`."""
-        return _print.notebook(self, self.to_pandas)
+        """Show the table in a notebook: its title line, the domains' labels, :meth:`to_pandas`."""
+        labels = [_format.label(domain) for domain in self.domains]
+        return _print.notebook(self, self.to_pandas, labels=(_format.variable("label"), labels))
 
     def __repr__(self) -> str:
         what = f"margin {self.target:g}" if self.target is not None else "detectable change"

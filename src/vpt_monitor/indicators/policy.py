@@ -561,8 +561,9 @@ class SensitivityResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str | None:
-        """Show the table in a notebook: its title line, then :meth:`to_pandas`."""
-        return _print.notebook(self, self.to_pandas)
+        """Show the summary in a notebook: its title line, the domains' labels, the frame."""
+        labels = [_format.label(domain) for domain in self.domains]
+        return _print.notebook(self, self.to_pandas, labels=(_format.variable("label"), labels))
 
     def __repr__(self) -> str:
         return self.to_string()

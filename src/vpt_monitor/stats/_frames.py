@@ -196,7 +196,8 @@ def _object_numbers(values: NDArray[Any], what: str, series: Any) -> NDArray[np.
     if other.any():
         i = int(np.argmax(other))
         raise TypeError(
-            f"{what} must hold numbers (or booleans); it holds {values[i]!r} at {row(series, i)}"
+            f"{what} must hold numbers (or booleans); it holds {values[i]!r} at "
+            f"{row(series, i)}{_comma_hint(values[i], series)}"
         )
     result = np.full(len(values), np.nan)
     present = kinds == NUMBER
@@ -211,18 +212,22 @@ def _text_sample(series: Any) -> str:
     """``; it holds '1,5' at row 0`` for a column of text, with advice for decimal commas."""
     for position, value in enumerate(series):  # the first text, without copying the column
         if isinstance(value, str) and value.strip():
-            reader = (
-                "polars.read_csv(..., separator=';', decimal_comma=True)"
-                if series_library(series) == POLARS
-                else "pandas.read_csv(..., sep=';', decimal=',')"
-            )
-            hint = (
-                f": a number with a decimal comma, read as text. Read the file with {reader}"
-                if _COMMA_NUMBER.fullmatch(value)
-                else ""
-            )
-            return f"; it holds {value!r} at {row(series, position)}{hint}"
+            return f"; it holds {value!r} at {row(series, position)}{_comma_hint(value, series)}"
     return ""
+
+
+def _comma_hint(value: Any, series: Any) -> str:
+    """Advice for a number with a decimal comma read as text; "" for other values."""
+    if not (isinstance(value, str) and _COMMA_NUMBER.fullmatch(value)):
+        return ""
+    polars = series_library(series) == POLARS
+    grouped = "." in value  # 1.234,5: a thousands separator too
+    if polars:
+        reader = "polars.read_csv(..., separator=';', decimal_comma=True)"
+    else:
+        thousands = ", thousands='.'" if grouped else ""
+        reader = f"pandas.read_csv(..., sep=';', decimal=','{thousands})"
+    return f": a number with a decimal comma, read as text. Read the file with {reader}"
 
 
 def numbers(series: Any, role: str) -> NDArray[Any]:

@@ -27,7 +27,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -136,22 +136,36 @@ def p_value(value: Any) -> str:
     return f"<{SMALLEST_P:.4f}" if number < SMALLEST_P else f"{number:.4f}"
 
 
-def html(title: str, frame: Any, *, warning: str = "", notes: Iterable[str] = ()) -> str:
+#: Columns of p-values in the frames (written by :func:`p_value` in notebooks).
+P_VALUE_COLUMNS = frozenset({"p_value", "p_adjusted"})
+
+
+def html(
+    title: str,
+    frame: Any,
+    *,
+    warning: str = "",
+    notes: Iterable[str] = (),
+    writers: Mapping[str, Callable[[Any], str]] | None = None,
+) -> str:
     """Show a result in a notebook: its title line, a warning when flagged, the table.
 
     The numbers of ``frame`` (a pandas DataFrame) are written as the printed results write
-    them: one number of decimals per column in fixed notation, p-values (columns named
-    ``p_value``, ``p_adjusted``, ...) as :func:`p_value` does. The frame itself, from
-    ``to_pandas()``, keeps the exact values.
+    them: one number of decimals per column in fixed notation, p-values (the columns of
+    :data:`P_VALUE_COLUMNS`) as :func:`p_value` does; ``writers`` writes the named columns
+    value by value instead (a model's coefficients, each to its own digits). The frame
+    itself, from ``to_pandas()``, keeps the exact values.
     """
     from html import escape
 
     shown = frame.copy()
     for name in shown.columns:
         column = shown[name]
-        if column.dtype.kind != "f":
+        if writers is not None and name in writers:
+            shown[name] = [writers[name](v) for v in column]
+        elif column.dtype.kind != "f":
             continue
-        if str(name).startswith("p_") or str(name).endswith("p_value"):
+        elif str(name) in P_VALUE_COLUMNS:
             shown[name] = [p_value(v) for v in column]
         else:
             shown[name] = fixed(column.to_numpy())
@@ -163,14 +177,23 @@ def html(title: str, frame: Any, *, warning: str = "", notes: Iterable[str] = ()
     return "\n".join(parts)
 
 
-def notebook(result: Any, frame: Any, *, notes: Iterable[str] = ()) -> str | None:
+def notebook(
+    result: Any,
+    frame: Any,
+    *,
+    notes: Iterable[str] = (),
+    labels: tuple[str, Sequence[str]] | None = None,
+) -> str | None:
     """Show ``result`` in a notebook: its printed title line, then ``frame()`` by :func:`html`.
 
     ``frame`` makes the result's pandas frame; without pandas there is nothing to show
-    (None: the notebook prints ``repr``).
+    (None: the notebook prints ``repr``). ``labels``, a column title and one label per row,
+    puts the domains' names as printed in a first column, beside the frame's codes.
     """
     try:
         table = frame()
     except ImportError:  # pragma: no cover - pandas is optional
         return None
+    if labels is not None and labels[0] not in table.columns:
+        table.insert(0, labels[0], list(labels[1]))
     return html(repr(result).splitlines()[0], table, notes=notes)

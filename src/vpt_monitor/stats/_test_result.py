@@ -130,7 +130,8 @@ class TestResult:
             frame = self.to_pandas()
         except ImportError:  # pragma: no cover - pandas is optional
             return None
-        warning = f"the test could not be done: {', '.join(self.flags)}" if self.flags else ""
+        detail = self.notes.get("detail") or ", ".join(self.flags)
+        warning = f"the test could not be done: {detail}" if self.flags else ""
         return _print.html(repr(self), frame, warning=warning)
 
     def __repr__(self) -> str:

@@ -293,7 +293,20 @@ class GLMResult:
             frame = self.to_pandas()
         except ImportError:  # pragma: no cover - pandas is optional
             return None
-        return _print.html(self._header(), frame, warning=self.flag_detail)
+
+        # each coefficient to its own digits, as printed: a column of one number of decimals
+        # would show a coefficient of 0.000045 beside one of 3.2 as 0.000
+        def own(value: Any) -> str:
+            return _print.fixed_one(value, 5)
+
+        writers = {
+            "estimate": own,
+            "standard_error": _print.fixed_one,
+            "statistic": lambda t: f"{t:.3f}",
+            "low": own,
+            "high": own,
+        }
+        return _print.html(self._header(), frame, warning=self.flag_detail, writers=writers)
 
     def __repr__(self) -> str:
         header = self._header()

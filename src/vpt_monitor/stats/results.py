@@ -878,17 +878,13 @@ class EstimateTable:
         a first column, in the labeller's language, beside the codes of the index: the
         notebook names the domains as the printed table does.
         """
-        try:
-            frame = self.to_pandas()
-        except ImportError:  # pragma: no cover - pandas is optional
-            return None
+        labels = None
         if self.labeller is not None:
             title = getattr(self.labeller, "heading", None)
             column = title("label") if callable(title) else "label"
-            if column not in frame.columns and column not in frame.index.names:
-                frame.insert(0, column, [self.labeller(domain) for domain in self.domains])
-        html: str = frame._repr_html_()
-        return html
+            if column not in (self.by or ("domain",)):
+                labels = (column, [self.labeller(domain) for domain in self.domains])
+        return _print.notebook(self, self.to_pandas, labels=labels)
 
     def to_string(self, *, labeller: Callable[[Hashable], str] | None = None) -> str:
         """Return the table as printed: one row per domain (the first 30).
