@@ -139,3 +139,36 @@ def test_the_classes_are_labelled_in_the_sessions_language() -> None:
         assert "dagelijks" in (parts._repr_html_() or "")
     finally:
         set_language(before)
+
+
+def test_a_declared_attributes_classes_carry_its_labels() -> None:
+    # A reviewer's trial: victimisation(by="region") printed north/south, the decomposition
+    # by region noord/zuid
+    from vpt_monitor.attributes import Attribute
+
+    rng = np.random.default_rng(7)
+    people = []
+    for wave in (2014, 2016):
+        for i in range(200):
+            region = ["noord", "zuid"][int(rng.uniform() < (0.3 if wave == 2014 else 0.6))]
+            victim = rng.uniform() < (0.5 if region == "noord" else 0.2)
+            people.append(
+                Respondent(
+                    f"{wave}-{i}",
+                    wave,
+                    "gemeente",
+                    "ambtenaar",
+                    victimisations={"verbaal": int(victim)},
+                    attributes={"region": region},
+                )
+            )
+    region = Attribute(
+        "region",
+        codes=("noord", "zuid"),
+        labels={"noord": ("north", "noorden"), "zuid": ("south", "zuiden")},
+    )
+    parts = decompose_change(MonitorData.from_records(people, attributes=[region]), factor="region")
+    assert "north" in repr(parts)
+    assert "noord" not in repr(parts)
+    assert parts.to_pandas(labels="nl")["class"].tolist()[3:] == ["noorden"] * 2 + ["zuiden"] * 2
+    assert parts.to_pandas()["class"].tolist()[3] == "noord"  # the data's code

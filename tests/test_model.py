@@ -126,3 +126,30 @@ def test_a_declared_category_nobody_holds_is_noted_not_flagged() -> None:
     assert fit.flags == ()
     assert fit.names == ("Intercept", "gender[T.v]")
     assert fit.notes["categories_without_rows"] == {"gender": ["x"]}
+
+
+def test_a_category_held_only_by_rows_left_out_is_noted_not_flagged() -> None:
+    # A reviewer's trial: gender 'x' held only by respondents whose other variable is
+    # unknown; they leave the fit, and the category was flagged empty_category
+    import attrs
+
+    from vpt_monitor import MonitorData
+
+    records = DATA.to_records()
+    people = [
+        attrs.evolve(p, attributes={**p.attributes, "team_size": None})
+        if p.attributes.get("gender") == "x"
+        else p
+        for p in records.respondents
+    ]
+    assert any(p.attributes.get("gender") == "x" for p in people)
+    data = MonitorData.from_records(
+        people,
+        records.incidents,
+        lonely_psu=DATA.lonely_psu,
+        attributes=list(DATA.attributes.values()),
+    )
+    fit = model(data, "victimised ~ gender + team_size", wave=2016)
+    assert "empty_category" not in fit.flags
+    assert fit.notes["categories_without_rows"] == {"gender": ["x"]}
+    assert "gender[T.x]" not in fit.names

@@ -284,3 +284,28 @@ def test_a_codebook_mapping_to_no_column_of_the_library_is_named_there(tmp_path:
     spss = _write(tmp_path / "s.csv", f"{HEADER},contact\na,2016,rijk,ambtenaar,1,2\n")
     data = read_monitor(spss, codebook=good)
     assert data.respondents["victimisations"].shape[0] == 1
+
+
+def test_an_empty_cell_of_a_recoded_column_is_not_called_unmapped(tmp_path: Path) -> None:
+    # A reviewer's trial: a Parquet NaN in a recoded numeric column read "functie=nan, which
+    # the codebook ... does not map", and numbers showed as 3.0 against the key "3"
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "wave": [2016, 2016, 2016],
+            "layer": ["rijk", "rijk", "rijk"],
+            "functie": [1.0, 9.0, np.nan],
+        }
+    )
+    frame.to_parquet(tmp_path / "r.parquet", index=False)
+    book = _write(
+        tmp_path / "book.toml",
+        '[respondents]\nfile = "r.parquet"\n[respondents.columns]\noffice = "functie"\n'
+        '[respondents.codes.office]\n1 = "ambtenaar"\n2 = "burgemeester"\n',
+    )
+    unmapped, empty = _problems(codebook=book)
+    assert unmapped.endswith(
+        "in the file functie='9', which the codebook's [respondents.codes.office] does not map"
+    )
+    assert empty.endswith("; in the file functie=(empty)")
+    assert "does not map" not in empty

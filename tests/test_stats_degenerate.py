@@ -161,7 +161,10 @@ def test_replicate_without_the_domain_is_flagged() -> None:
     assert lost.df == 0
     assert lost.flag_detail.startswith("replicate 0 has no estimate for it")
     assert np.isnan(lost.confidence_interval().low)
-    assert "fewer than 8 degrees of freedom" in lost.reliability()[1]
+    reasons = lost.reliability()[1]
+    assert "fewer than 8 degrees of freedom" in reasons
+    assert reasons[0].startswith("no standard error: replicate 0 has no estimate for it")
+    assert "relative standard error above 30%" not in reasons  # not the NaN's echo
     kept = table["y"]
     assert np.isfinite(kept.standard_error)
     assert kept.flags == ()

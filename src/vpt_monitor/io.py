@@ -1422,11 +1422,15 @@ def _with_origin(
         if origin is not None and origin.recode is not None
     }
 
-    def cell(origin: _Origin, row: int) -> tuple[Any, bool]:
+    def cell(origin: _Origin, row: int) -> tuple[str, bool]:
+        """Show the file's cell, and say whether the codebook's codes leave it unmapped."""
         codes, distinct = cells[id(origin)]
         value = None if codes[row] < 0 else distinct[codes[row]]
+        if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+            return "(empty)", False  # an empty cell is missing, not a code to map
         known = {str(key) for key in origin.recode or {}}
-        return value, value is not None and _code_key(value) not in known
+        shown = _shown(_code_key(value) if isinstance(value, float | np.floating) else value)
+        return shown, _code_key(value) not in known
 
     result = []
     for text, row in zip(texts, rows.tolist(), strict=True):
@@ -1434,15 +1438,15 @@ def _with_origin(
         if own is not None and own.recode is None:  # renamed only: the file's cell, renamed
             added = f" (column {own.column!r} of the file)"
         elif own is not None:
-            value, unmapped = cell(own, row)
-            added = f"; in the file {own.column}={_shown(value)}" + (
+            shown, unmapped = cell(own, row)
+            added = f"; in the file {own.column}={shown}" + (
                 f", which the codebook's {own.section} does not map" if unmapped else ""
             )
         for pattern, origin in others:
             if pattern.search(text):
-                value, _ = cell(origin, row)
+                shown, _ = cell(origin, row)
                 joiner = "; in the file " if not added.startswith(";") else ", "
-                added += f"{joiner}{origin.column}={_shown(value)}"
+                added += f"{joiner}{origin.column}={shown}"
         result.append(text + added)
     return result
 

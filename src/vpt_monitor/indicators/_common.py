@@ -243,7 +243,7 @@ def wave_rows(
     if len(unit.waves) > 1 and "wave" not in names:
         shown = ", ".join(map(str, unit.waves))
         add = (
-            "Use 'wave' in the formula ('victimised ~ wave + ...', a category of the years)"
+            "Use 'wave' in the formula ('... ~ wave + ...', a category of the years)"
             if formula
             else "Add 'wave' to by= (by=('wave', ...))"
         )

@@ -80,14 +80,23 @@ class Decomposition:
     rates: FloatArray
     level: float = 0.95
     left_out: int = attrs.field(default=0, kw_only=True)
+    #: The factor's declared attribute (its labels), None for a built-in domain.
+    attribute: Any = attrs.field(default=None, kw_only=True, repr=False)
 
     def to_pandas(self, *, labels: str | None = None) -> Any:
         """Return one row per part (total, composition, rate) and per class (needs pandas).
 
-        Columns: ``part``, ``class``, ``estimate``, ``standard_error``, ``low``, ``high``,
-        ``df``, and per class its share and rate in both waves. ``labels``: None keeps the
-        classes as they are in the data (codes); ``"en"`` or ``"nl"`` writes them as labels,
-        as the printed decomposition does.
+        Parameters
+        ----------
+        labels : {None, "en", "nl"}, default None
+            Keep the classes as they are in the data (codes), or write them as labels in
+            English or Dutch, as the printed decomposition does.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``part``, ``class``, ``estimate``, ``standard_error``, ``low``,
+            ``high``, ``df``, and per class its share and rate in both waves.
         """
         import pandas as pd
 
@@ -104,7 +113,11 @@ class Decomposition:
         ):
             rows.append(_row(part, "all", estimate))
         for k, label in enumerate(self.classes):
-            shown = label if language is None else _format.label(label, language)
+            shown = (
+                label
+                if language is None
+                else _format.label(label, language, attribute=self.attribute)
+            )
             for part, estimates in (
                 ("composition", self.class_composition),
                 ("rate", self.class_rate),
@@ -143,7 +156,7 @@ class Decomposition:
             f"  {'class':<16}{'share %':>15}{'rate %':>15}{'composition':>13}{'rate effect':>13}"
         )
         for k, label in enumerate(self.classes):
-            text = _format.label(label)[:15]  # in the session's language
+            text = _format.label(label, attribute=self.attribute)[:15]  # session's language
             share = f"{100 * self.shares[0, k]:.1f} -> {100 * self.shares[1, k]:.1f}"
             rate = f"{100 * self.rates[0, k]:.1f} -> {100 * self.rates[1, k]:.1f}"
             lines.append(
@@ -359,4 +372,5 @@ def decompose_change(
         rates=np.asarray(rates.T, dtype=np.float64),
         level=level,
         left_out=left_out,
+        attribute=unit.attributes.get(factor_name),
     )

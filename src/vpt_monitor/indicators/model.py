@@ -162,6 +162,7 @@ def model(
     respondents = data.respondents
     columns: dict[str, Any] = {left: np.where(keep, answers.y.astype(np.float64), np.nan)}
     without_rows: dict[str, list[str]] = {}
+    pending: dict[str, tuple[Any, tuple[Any, ...]]] = {}  # categorical: codes, categories
     for name in used:
         if name in OUTCOMES:
             raise ValueError(f"{name!r} is an outcome; it can only be on the left of '~'")
@@ -182,9 +183,19 @@ def model(
             else:
                 columns[name] = np.asarray(values, dtype=np.float64)
         if categories is not None:
-            columns[name], absent = _categorical(pd, values, categories, keep)
-            if absent:
-                without_rows[name] = absent
+            pending[name] = (values, categories)
+    # the rows the fit uses: an answer and a known value of every variable; a category is
+    # dropped when none of those rows holds it (not when only rows left out hold it)
+    used_rows = keep.copy()
+    for name, column in columns.items():
+        if name != left:
+            used_rows &= ~np.asarray(pd.isna(column), dtype=bool)
+    for values, _ in pending.values():
+        used_rows &= np.asarray(values) >= 0
+    for name, (values, categories) in pending.items():
+        columns[name], absent = _categorical(pd, values, categories, used_rows)
+        if absent:
+            without_rows[name] = absent
     frame = pd.DataFrame(columns)
     _check_variables(right, frame, available)
     fit = glm(right and f"{left} ~ {right}", frame, data.design, family=family, na="domain")

@@ -200,6 +200,12 @@ def poststratify(
     .. [1] Valliant, R. (1993). Poststratification and conditional variance estimation.
        *Journal of the American Statistical Association* 88, 89-96.
 
+    Warns
+    -----
+    UserWarning
+        When the calibrated weights add up to a population more than 5% away from the one
+        the fpc gives (population sizes, a design without clusters), as :func:`calibrate`.
+
     Examples
     --------
     >>> from vpt_monitor.stats import SurveyDesign, poststratify, total
@@ -253,6 +259,12 @@ def rake(
         The raked design; its last ``calibration`` step is a
         :class:`~vpt_monitor.stats.calibration.Raking` that reports
         ``iterations``, ``converged`` and ``max_error``.
+
+    Warns
+    -----
+    UserWarning
+        When the calibrated weights add up to a population more than 5% away from the one
+        the fpc gives (population sizes, a design without clusters), as :func:`calibrate`.
 
     Raises
     ------

@@ -762,7 +762,34 @@ class EstimateTable:
         )
 
     def rows_of(self, positions: NDArray[np.intp]) -> int:
-        """Count the rows of the domains at ``positions``, each row once (see ``row_sets``)."""
+        """Count the rows of the domains at ``positions``, each row once (see ``row_sets``).
+
+        Domains of one row set count the same rows, so the ``n`` of the first of them
+        stands for all: the estimators keep a row in every variable of a table or in none
+        (a row missing one variable is left out of all), and a model's predictions rest
+        on the rows of its fit.
+
+        Parameters
+        ----------
+        positions : numpy.ndarray of int
+            Positions of domains in the table.
+
+        Returns
+        -------
+        int
+            The number of distinct rows among those domains.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from vpt_monitor.stats import SurveyDesign, total
+        >>> table = total({"y": [1.0, 2, 3, 4], "n": [1.0] * 4}, SurveyDesign(weights=[1.0] * 4),
+        ...               by=["a", "a", "b", "b"])
+        >>> table.domains
+        (('y', 'a'), ('y', 'b'), ('n', 'a'), ('n', 'b'))
+        >>> table.rows_of(np.array([0, 2])), table.rows_of(np.array([0, 1]))
+        (2, 4)
+        """
         positions = np.asarray(positions, dtype=np.intp)
         if self.row_sets is None or positions.size == 0:
             return int(self.n[positions].sum())
