@@ -53,6 +53,18 @@ def test_components_and_their_standard_errors_equal_r(
     )
 
 
+def _employee(name: str, wave: int, victim: bool, **attributes: object) -> Respondent:
+    """A municipal employee, victim of verbal aggression or not, with ``attributes``."""
+    return Respondent(
+        name,
+        wave,
+        "gemeente",
+        "ambtenaar",
+        victimisations={"verbaal": 1} if victim else {},
+        attributes=attributes,
+    )
+
+
 def test_the_changed_mix_of_a_synthetic_population_is_found() -> None:
     # 2014: 50 daily and 50 weekly contacts; 2016: 20 daily, 80 weekly; rates unchanged
     # (60% and 20%): the whole change is composition
@@ -62,16 +74,7 @@ def test_the_changed_mix_of_a_synthetic_population_is_found() -> None:
             contact = "dagelijks" if i < daily else "wekelijks"
             position = i if i < daily else i - daily
             victim = position < (0.6 * daily if contact == "dagelijks" else 0.2 * (100 - daily))
-            people.append(
-                Respondent(
-                    f"{wave}-{i}",
-                    wave,
-                    "gemeente",
-                    "ambtenaar",
-                    victimisations={"verbaal": 1} if victim else {},
-                    attributes={"contact": contact},
-                )
-            )
+            people.append(_employee(f"{wave}-{i}", wave, bool(victim), contact=contact))
     result = decompose_change(MonitorData.from_records(people), factor="contact")
     assert result.total.estimate == pytest.approx(0.28 - 0.40)
     assert result.composition.estimate == pytest.approx(-0.12)
@@ -152,16 +155,7 @@ def test_a_declared_attributes_classes_carry_its_labels() -> None:
         for i in range(200):
             region = ["noord", "zuid"][int(rng.uniform() < (0.3 if wave == 2014 else 0.6))]
             victim = rng.uniform() < (0.5 if region == "noord" else 0.2)
-            people.append(
-                Respondent(
-                    f"{wave}-{i}",
-                    wave,
-                    "gemeente",
-                    "ambtenaar",
-                    victimisations={"verbaal": int(victim)},
-                    attributes={"region": region},
-                )
-            )
+            people.append(_employee(f"{wave}-{i}", wave, bool(victim), region=region))
     region = Attribute(
         "region",
         codes=("noord", "zuid"),
