@@ -93,6 +93,27 @@ def _frame_kind(data: object) -> str:
     )
 
 
+def check_quoting(formula: str, data: object) -> None:
+    """Refuse a column whose name holds ``:``, ``-`` or a space written without backticks.
+
+    In a formula ``incidents:verbaal`` is an interaction and ``sociale-media`` a
+    subtraction; formulaic's messages about either never say that the name is a column.
+    """
+    if not isinstance(formula, str):
+        return
+    kind = _frame_kind(data)
+    names = list(data) if kind == "mapping" else list(data.columns)  # type: ignore[attr-defined, call-overload]
+    for name in names:
+        text = str(name)
+        if not any(mark in text for mark in ":- ") or text not in formula:
+            continue
+        if formula.count(text) > formula.count(f"`{text}`"):
+            raise ValueError(
+                f"the formula {formula!r} names the column {text!r}, whose ':', '-' or space "
+                f"a formula reads as an operator: write it in backticks, `{text}`"
+            )
+
+
 def data_length(data: object) -> int:
     """Count the rows of ``data``; a mapping must have columns of one length."""
     kind = _frame_kind(data)
@@ -520,16 +541,17 @@ def _parse_text(formula: str) -> tuple[str | None, Any, bool]:
 
 def _prototype(
     rhs: Any, variables: Mapping[str, Variable]
-) -> tuple[Any, list[tuple[str, tuple[str, ...], int, int]]] | None:
+) -> tuple[Any, list[tuple[str, tuple[str, ...], int, int, tuple[str, ...]]]] | None:
     """Make a small frame holding, for every term, each combination of its categories.
 
-    Returns the frame and, per term, ``(label, categorical factors, first row, rows)``; None
-    when the frame would exceed :data:`PROTOTYPE_LIMIT` rows.
+    Returns the frame and, per term, ``(label, categorical factors, first row, rows,
+    factors)`` (the factors as formulaic names them: a backticked ``incidents:verbaal`` is
+    one factor, not two); None when the frame would exceed :data:`PROTOTYPE_LIMIT` rows.
     """
     import pandas as pd
 
     blocks: list[dict[str, Any]] = []
-    layout: list[tuple[str, tuple[str, ...], int, int]] = []
+    layout: list[tuple[str, tuple[str, ...], int, int, tuple[str, ...]]] = []
     start = 0
     for term in rhs:
         names = tuple(
@@ -552,7 +574,7 @@ def _prototype(
             else:
                 block[name] = np.ones(rows)
         blocks.append(block)
-        layout.append((str(term), names, start, rows))
+        layout.append((str(term), names, start, rows, tuple(f.expr for f in term.factors)))
         start += rows
     columns: dict[str, Any] = {}
     for name, variable in variables.items():
@@ -600,9 +622,9 @@ def build_spec(
     matrix = np.asarray(encoded, dtype=np.float64)
     indices = {str(term): tuple(cols) for term, cols in spec.term_indices.items()}
     learnt: list[Term] = []
-    for label, categorical, start, rows in layout:
+    for label, categorical, start, rows, named in layout:
         columns = indices.get(label, ())
-        factors = tuple(label.split(":")) if label != "1" else ()
+        factors = named if label != "1" else ()
         patterns = matrix[start : start + rows][:, list(columns)] if categorical else None
         learnt.append(Term(label, factors, columns, categorical, patterns))
     model = ModelSpec(

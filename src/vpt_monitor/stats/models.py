@@ -950,6 +950,7 @@ def glm(
             f"'data' has {size} rows but the design has {base.n}; give one row per row of the "
             "design"
         )
+    _formula.check_quoting(formula, data)
     response_name, rhs, fast = _formula.parse(formula)
     assert response_name is not None
     names = _formula.required(rhs)
