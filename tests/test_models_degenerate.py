@@ -316,3 +316,22 @@ def test_weights_read_as_text_with_decimal_commas_get_the_readers_advice(library
     ) as caught:
         SurveyDesign.from_frame(frame, weights="w")
     assert re.search(advice, str(caught.value))
+
+
+def test_terms_of_backticked_names_are_tested_by_their_labels() -> None:
+    # a column named with ':' is one factor: wald_test finds its term with or without the
+    # backticks, and its interactions in any order
+    rng = np.random.default_rng(0)
+    n = 60
+    design = SurveyDesign(weights=np.ones(n), clusters=np.arange(n) // 2)
+    data = {
+        "y": rng.normal(size=n),
+        "channel:sociale-media": rng.integers(0, 2, n).astype(float),
+        "g": rng.choice(["x", "y", "z"], n),
+    }
+    fit = glm("y ~ `channel:sociale-media` + g + g:`channel:sociale-media`", data, design)
+    assert fit.wald_test("channel:sociale-media").df == 1
+    assert fit.wald_test("`channel:sociale-media`").df == 1
+    assert fit.wald_test("g").df == 2
+    assert fit.wald_test("`channel:sociale-media`:g").df == 2
+    assert fit.wald_test("g:channel:sociale-media").df == 2

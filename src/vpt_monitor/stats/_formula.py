@@ -218,10 +218,21 @@ class ModelSpec:
     formulaic_spec: Any = attrs.field(default=None, repr=False)
 
     def term_columns(self, label: str) -> tuple[int, ...] | None:
-        """Columns of the term ``label`` (interactions in any order), or None."""
-        wanted = sorted(label.replace(" ", "").split(":"))
+        """Columns of the term ``label`` (interactions in any order), or None.
+
+        A term is matched by its label as written, by its factors (a backticked column
+        ``incidents:verbaal`` is one factor; the backticks may be left out), and then as an
+        interaction whose parts are separated by ``:`` in any order.
+        """
+        plain = label.replace(" ", "")
         for term in self.terms:
-            if sorted(term.label.replace(" ", "").split(":")) == wanted:
+            if plain in (term.label.replace(" ", ""), ":".join(term.factors).replace(" ", "")):
+                return term.columns
+            if plain.replace("`", "") == term.label.replace(" ", "").replace("`", ""):
+                return term.columns
+        wanted = sorted(plain.replace("`", "").split(":"))
+        for term in self.terms:
+            if sorted(term.label.replace(" ", "").replace("`", "").split(":")) == wanted:
                 return term.columns
         return None
 
