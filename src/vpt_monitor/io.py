@@ -672,9 +672,9 @@ def _apply(
     if ignore_unknown:
         unknown = [k for k in renamed if k not in known]
         renamed = {k: v for k, v in renamed.items() if k not in unknown}
-        dropped += [f"{k}{_likely_typo(k, known, renamed)}" for k in unknown]
-        typos = [f"{k!r}{_likely_typo(k, known, renamed)}" for k in unknown]
-        typos = [typo for typo in typos if typo.endswith("?)")]
+        guesses = {k: _likely_typo(k, known, renamed) for k in unknown}
+        dropped += [f"{k}{guess}" for k, guess in guesses.items()]
+        typos = [f"{k!r}{guess}" for k, guess in guesses.items() if guess]
         if typos:
             warn(
                 f"{source.label}: unknown columns passed over that look like misspelt "
@@ -1416,11 +1416,9 @@ def _with_origin(
     ]
     if own is None and not others:
         return texts
-    cells = {
-        id(origin): _raw(origin.cells)
-        for origin in [own, *(o for _, o in others)]
-        if origin is not None and origin.recode is not None
-    }
+    recoded = [o for o in [own, *(o for _, o in others)] if o is not None and o.recode]
+    cells = {id(origin): _raw(origin.cells) for origin in recoded}
+    keys = {id(origin): {str(key) for key in origin.recode or {}} for origin in recoded}
 
     def cell(origin: _Origin, row: int) -> tuple[str, bool]:
         """Show the file's cell, and say whether the codebook's codes leave it unmapped."""
@@ -1428,7 +1426,7 @@ def _with_origin(
         value = None if codes[row] < 0 else distinct[codes[row]]
         if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
             return "(empty)", False  # an empty cell is missing, not a code to map
-        known = {str(key) for key in origin.recode or {}}
+        known = keys[id(origin)]
         shown = _shown(_code_key(value) if isinstance(value, float | np.floating) else value)
         return shown, _code_key(value) not in known
 

@@ -384,25 +384,24 @@ def design_words(data: MonitorData, language: str) -> str:
     without weights (or with a weight column passed over) is called unweighted.
     """
     design = data.design
-    weights = np.asarray(design.weights)
-    parts = [text("design_weights" if np.ptp(weights) > 0 else "design_unweighted", language)]
-    if design.n_strata > len(data.waves):  # more strata than the waves themselves
-        parts.append(text("design_strata", language))
-    if design.n_psu < design.n:
-        parts.append(text("design_clusters", language))
-    if design.fpc is not None:
-        parts.append(text("design_fpc", language))
-    first, rest = parts[0], parts[1:]
-    if not rest:
-        return first
-    listed = (
-        rest[0]
-        if len(rest) == 1
-        else ", ".join(rest[:-1]) + text("design_and", language) + rest[-1]
-    )
-    if np.ptp(weights) > 0:
-        return first + (text("design_and", language) if len(rest) == 1 else ", ") + listed
-    return f"{first}; {listed}"  # the unweighted note stands apart from the list
+    weighted = bool(np.ptp(np.asarray(design.weights)) > 0)
+    held = [
+        text(key, language)
+        for key, has in (
+            ("design_weights", weighted),
+            ("design_strata", design.n_strata > len(data.waves)),  # more than the waves
+            ("design_clusters", design.n_psu < design.n),
+            ("design_fpc", design.fpc is not None),
+        )
+        if has
+    ]
+    listed = ", ".join(held[:-1]) + text("design_and", language) + held[-1] if held else ""
+    if len(held) == 1:
+        listed = held[0]
+    if weighted:
+        return listed
+    unweighted = text("design_unweighted", language)
+    return f"{unweighted}; {listed}" if listed else unweighted  # the note stands apart
 
 
 def synthetic_note(data: MonitorData, language: str) -> str:
