@@ -290,6 +290,18 @@ def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) 
     expected = np.zeros((5, x.shape[1]))
     np.add.at(expected, groups, x * z[:, None])
     assert_allclose(sums, expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max())
+    # X'z, and the products of some rows and of some columns
+    assert_allclose(factored.vector(z), x.T @ z, rtol=1e-12, atol=1e-12 * np.abs(x).sum())
+    rows = rng.integers(0, n, 25)
+    some = factored.take(rows)
+    part = x[rows].T @ (x[rows] * v[rows, None])
+    assert_allclose(some(v[rows]), part, rtol=1e-12, atol=1e-12 * np.abs(dense).max())
+    kept = np.flatnonzero(rng.random(x.shape[1]) < 0.6)
+    columns = _glm.restricted(some, kept, x.shape[1])
+    assert_allclose(columns(v[rows]), part[np.ix_(kept, kept)], rtol=1e-12, atol=1e-9)
+    assert_allclose(columns.vector(z[rows]), (x[rows].T @ z[rows])[kept], rtol=1e-12, atol=1e-9)
+    dense_products = _glm.Dense(x).take(rows)
+    assert_allclose(dense_products(v[rows]), part, rtol=1e-12, atol=1e-9)
 
 
 def test_cross_products_stay_whole_when_factoring_would_be_slower() -> None:
@@ -318,22 +330,31 @@ def test_cross_products_stay_whole_when_factoring_would_be_slower() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.floats(0.1, 900.0))
-def test_binary_logistic_evaluation_is_the_families_formulas(seed: int, spread: float) -> None:
+@given(
+    st.integers(0, 2**32 - 1),
+    st.floats(0.1, 900.0),
+    st.sampled_from([1, 200, 16_384, 16_385, 40_000]),
+)
+def test_binary_logistic_evaluation_is_the_families_formulas(
+    seed: int, spread: float, n: int
+) -> None:
     # mean, derivative, residual and deviance from one exponential equal the textbook
-    # formulas wherever those are exact, and stay finite where 1 - mu would cancel
+    # formulas wherever those are exact, and stay finite where 1 - mu would cancel; in
+    # blocks of 16,384 rows (one, the last one short, several), into arrays given or fresh
     from scipy import special
 
     from vpt_monitor.stats import _glm
 
     rng = np.random.default_rng(seed)
-    eta = rng.uniform(-spread, spread, 200)
-    y = (rng.random(200) < 0.5).astype(float)
-    w = rng.uniform(0.1, 2.0, 200)
+    eta = rng.uniform(-spread, spread, n)
+    y = (rng.random(n) < 0.5).astype(float)
+    w = rng.uniform(0.1, 2.0, n)
     fam = _glm.family("binomial")
     signs = fam.signs(y)
     assert signs is not None
-    got = fam.evaluate(eta, y, w, signs)
+    given_arrays = (np.full(n, np.nan), np.full(n, np.nan))
+    got = fam.evaluate(eta, y, w, signs, out=given_arrays if seed % 2 else None)
+    assert (got.working is given_arrays[0]) == bool(seed % 2)
     # exact for any eta: no cap on the exponential (a capped deviance stopped the iterations
     # from seeing that a step through an outlier made the fit worse)
     # below 1e-300, subnormal numbers carry fewer digits (scipy's expit gives 0 there)
@@ -343,10 +364,10 @@ def test_binary_logistic_evaluation_is_the_families_formulas(seed: int, spread: 
     assert np.all(np.minimum(got.mu(), 1 - got.mu())[~shown] <= 1e-300)
     derivative = special.expit(eta) * special.expit(-eta)
     normal = derivative > 1e-300
-    assert_allclose(got.derivative[normal], derivative[normal], rtol=1e-12, atol=0)
-    assert np.all(got.derivative[~normal] <= 1e-300)
+    assert_allclose(got.working[normal], w[normal] * derivative[normal], rtol=1e-12, atol=0)
+    assert np.all(got.working[~normal] <= w[~normal] * 1e-300)
     residual = np.where(y == 1, special.expit(-eta), -mu)
-    assert_allclose(got.residual, residual, rtol=1e-12, atol=1e-300)
+    assert_allclose(got.score, w * residual, rtol=1e-12, atol=1e-300)
     z = np.where(y == 1, eta, -eta)
     expected = 2.0 * np.sum(w * np.logaddexp(0.0, -z))
     assert_allclose(got.deviance, expected, rtol=1e-12)

@@ -168,7 +168,8 @@ def read(data: object, name: str, *, categorical: bool | None = None) -> Variabl
             codes, labels = _frames.labels(value, role)
             levels = tuple(labels.tolist())
             return Variable(name, codes=codes, levels=levels, unused=_unused(value, levels))
-        return Variable(name, values=_frames.numbers(value, role).astype(np.float64))
+        # numbers are read, never written: float columns are taken without a copy
+        return Variable(name, values=_frames.numbers(value, role).astype(np.float64, copy=False))
     array = np.asarray(value)
     if array.ndim != 1:
         raise ValueError(f"{role} must be one-dimensional; got shape {array.shape}")
@@ -177,7 +178,7 @@ def read(data: object, name: str, *, categorical: bool | None = None) -> Variabl
         return Variable(name, codes=codes, levels=tuple(labels.tolist()))
     if array.dtype == np.bool_:
         array = array.astype(np.float64)
-    return Variable(name, values=as_float_array(role, array).astype(np.float64))
+    return Variable(name, values=as_float_array(role, array).astype(np.float64, copy=False))
 
 
 def _unused(series: Any, levels: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
@@ -403,8 +404,17 @@ class ModelSpec:
 
 
 def _zero_one(values: FloatArray | None) -> bool:
-    """Whether numbers are all 0 or 1 (a boolean read as numbers)."""
-    return values is not None and bool(np.all((values == 0) | (values == 1)))
+    """Whether numbers are all 0 or 1 (a boolean read as numbers).
+
+    The first few values are looked at first: a measurement (an age, a score) is told from
+    a 0/1 column without a pass over every row.
+    """
+    if values is None:
+        return False
+    head = values[:64]
+    if not bool(np.all((head == 0) | (head == 1))):
+        return False
+    return bool(np.all((values == 0) | (values == 1)))
 
 
 @attrs.frozen(eq=False)
@@ -424,9 +434,12 @@ class FactoredCross:
         = \sum_k c_j(k)\, c_l(k) \sum_{i: k_i = k} v_i\, u_{g(j)}(i)\, u_{g(l)}(i),
 
     one weighted count over the rows per pair of numeric groups (``numpy.bincount``) and,
-    per pair, a small product of the ``combinations x columns`` table :math:`C`: for
-    ``y ~ office + age + x + contact + layer`` six passes over the rows instead of the 66
-    products per row of the whole matrix.
+    per pair, a small product of the ``combinations x columns`` table :math:`C`. Where
+    both groups of a pair have the same :math:`c_j` in every combination (a number that
+    interacts with no category, as ``age`` in ``y ~ office + age``), the block is that
+    constant times one weighted sum, :math:`\sum_i v_i u_g(i) u_h(i)`: a dot product, not
+    a count. For ``y ~ office + age + x + contact + layer`` that is three counts and three
+    dot products instead of the 66 products per row of the whole matrix.
     """
 
     cells: IntArray  # the combination of every row
@@ -437,36 +450,113 @@ class FactoredCross:
     pairs: tuple[tuple[int, int], ...]  # pairs of groups (g <= h) that have columns
     products: tuple[FloatArray | None, ...]  # u_g u_h of each pair (None: both are 1)
     scratch: FloatArray  # one value per row, reused by every call
+    #: per group, its row of C when it is the same in every combination (else None)
+    uniform: tuple[FloatArray | None, ...] = attrs.field(init=False)
+    #: per pair, the positions of its block and of the block's transpose in the flat result
+    places: tuple[tuple[IntArray, IntArray], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        p = self.patterns.shape[1]
+        uniform = []
+        for columns in self.groups:
+            table = self.patterns[:, columns]
+            same = columns.size and bool(np.all(table == table[:1]))
+            uniform.append(table[0].copy() if same else None)
+        places = []
+        for g, h in self.pairs:
+            left, right = self.groups[g], self.groups[h]
+            places.append(
+                (
+                    (left[:, None] * p + right[None, :]).ravel(),
+                    (right[:, None] * p + left[None, :]).ravel(),
+                )
+            )
+        object.__setattr__(self, "uniform", tuple(uniform))
+        object.__setattr__(self, "places", tuple(places))
 
     def __call__(self, weights: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top \operatorname{diag}(v) X` for ``weights`` :math:`v`."""
         p = self.patterns.shape[1]
-        result = np.zeros((p, p))
-        for (g, h), product in zip(self.pairs, self.products, strict=True):
-            summed = weights if product is None else np.multiply(weights, product, out=self.scratch)
-            sums = np.bincount(self.cells, weights=summed, minlength=self.n_cells)
-            left, right = self.groups[g], self.groups[h]
-            block = (self.patterns[:, left] * sums[:, None]).T @ self.patterns[:, right]
-            result[np.ix_(left, right)] = block
-            result[np.ix_(right, left)] = block.T
+        result = np.zeros(p * p)
+        for (g, h), product, (place, mirror) in zip(
+            self.pairs, self.products, self.places, strict=True
+        ):
+            first, second = self.uniform[g], self.uniform[h]
+            if first is not None and second is not None:
+                total = (
+                    float(np.sum(weights)) if product is None else float(np.dot(weights, product))
+                )
+                block = np.outer(first, second) * total
+            else:
+                summed = (
+                    weights if product is None else np.multiply(weights, product, out=self.scratch)
+                )
+                sums = np.bincount(self.cells, weights=summed, minlength=self.n_cells)
+                left, right = self.groups[g], self.groups[h]
+                block = (self.patterns[:, left] * sums[:, None]).T @ self.patterns[:, right]
+            result[place] = block.ravel()
+            result[mirror] = block.T.ravel()
+        return result.reshape(p, p)
+
+    def vector(self, values: FloatArray) -> FloatArray:
+        r"""Return :math:`X^\top v`: a weighted count per numeric group, times :math:`C`.
+
+        A dot product instead of the count for a group whose :math:`c_j` is the same in
+        every combination.
+        """
+        result = np.zeros(self.patterns.shape[1])
+        for columns, number, row in zip(self.groups, self.numbers, self.uniform, strict=True):
+            if not columns.size:
+                continue
+            if row is not None:
+                total = float(np.sum(values)) if number is None else float(np.dot(values, number))
+                result[columns] = row * total
+                continue
+            weighted = values if number is None else np.multiply(values, number, out=self.scratch)
+            sums = np.bincount(self.cells, weights=weighted, minlength=self.n_cells)
+            result[columns] = sums @ self.patterns[:, columns]
         return result
+
+    def take(self, rows: IntArray) -> FactoredCross:
+        """Return the cross products of the matrix's ``rows``."""
+
+        def of(values: FloatArray | None) -> FloatArray | None:
+            return None if values is None else values[rows]
+
+        return FactoredCross(
+            self.cells[rows],
+            self.n_cells,
+            self.patterns,
+            self.groups,
+            tuple(of(values) for values in self.numbers),
+            self.pairs,
+            tuple(of(values) for values in self.products),
+            np.empty(len(rows)),
+        )
 
     def group_sums(self, groups: IntArray, n_groups: int, values: FloatArray) -> FloatArray | None:
         r"""Sum :math:`x_{ij} z_i` over the rows of each group (``n_groups x p``).
 
         One weighted count per numeric group over the pairs (group, combination), times
-        :math:`C`. None when that table would hold more cells than four per row (then a
-        count per column of the matrix is cheaper).
+        :math:`C` (over the groups alone for a numeric group whose :math:`c_j` is the same
+        in every combination). None when that table would hold more cells than four per row
+        (then a count per column of the matrix is cheaper).
         """
         size = n_groups * self.n_cells
         if size > 4 * len(self.cells):
             return None
-        key = groups * self.n_cells + self.cells
+        key: IntArray | None = None
         result = np.zeros((n_groups, self.patterns.shape[1]))
-        for columns, number in zip(self.groups, self.numbers, strict=True):
+        for columns, number, row in zip(self.groups, self.numbers, self.uniform, strict=True):
             if not columns.size:
                 continue
             weighted = values if number is None else np.multiply(values, number, out=self.scratch)
+            if row is not None:
+                totals = np.bincount(groups, weights=weighted, minlength=n_groups)
+                result[:, columns] = totals[:, None] * row[None, :]
+                continue
+            if key is None:
+                key = groups * self.n_cells + self.cells
             sums = np.bincount(key, weights=weighted, minlength=size).reshape(n_groups, -1)
             result[:, columns] = sums @ self.patterns[:, columns]
         return result

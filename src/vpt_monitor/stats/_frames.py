@@ -277,7 +277,8 @@ def _categories(codes: IntArray, categories: list[Any]) -> tuple[IntArray, NDArr
     """Codes of a categorical column (-1: missing) and its categories that have rows."""
     labels = _objects(categories)
     valid = codes >= 0
-    present = np.bincount(codes[valid], minlength=len(labels)) > 0
+    counted = codes if valid.all() else codes[valid]
+    present = np.bincount(counted, minlength=len(labels)) > 0
     if present.all():
         return codes, labels
     position = np.cumsum(present, dtype=np.intp) - 1

@@ -63,7 +63,7 @@ class _State:
         return full if len(self.kept) == full.shape[1] else np.asfortranarray(full[:, self.kept])
 
     def refit(
-        self, x: FloatArray, weights: FloatArray, cross: _glm.CrossProduct | None = None
+        self, x: FloatArray, weights: FloatArray, cross: _glm.Products | None = None
     ) -> FloatArray:
         """Coefficients with other weights (a replicate), from the full-sample fit.
 
@@ -979,7 +979,11 @@ def glm(
         x_full = spec.matrix(used_variables, n)
     else:  # expressions: formulaic learns their encoding from the rows in use
         spec, x_full = _formula.build_spec(formula, rhs, fast, used_variables, n)
-    if not np.all(np.isfinite(x_full)):
+    # a column's sum is finite only if every value in it is: one sum per column, and the
+    # search for the first value that is not only when a sum is not finite
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums_finite = bool(np.all(np.isfinite(np.sum(x_full, axis=0))))
+    if not sums_finite and not np.all(np.isfinite(x_full)):
         bad_row, bad_column = np.argwhere(~np.isfinite(x_full))[0]
         raise ValueError(
             f"the model matrix column {spec.names[bad_column]!r} is not finite at row "
@@ -1051,14 +1055,7 @@ def glm(
         )
 
     # replicate refits take the same cross products as the fit, on the kept columns
-    chosen = np.ix_(kept, kept)
-    cross = (
-        None
-        if factored is None
-        else factored
-        if len(kept) == p
-        else (lambda v: factored(v)[chosen])
-    )
+    cross = None if factored is None else _glm.restricted(factored, kept, p)
 
     def replicates(rep: ReplicateDesign) -> FloatArray:
         return variance.reestimate(rep, lambda weights: state.refit(x, weights[rows], cross=cross))
