@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg, optimize, special
-from scipy.linalg import blas
+from scipy.linalg import blas, lapack
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -312,13 +312,9 @@ def kept_columns(matrix: FloatArray, tol: float = ALIAS_TOLERANCE) -> IntArray:
         # the common case in one factorisation: scaled to unit diagonal, the squared pivot of
         # column j is the share of its norm orthogonal to the columns before it
         scale = 1.0 / np.sqrt(diagonal)
-        try:
-            whole = linalg.cholesky(matrix * np.outer(scale, scale), lower=True, check_finite=False)
-        except linalg.LinAlgError:
-            pass
-        else:
-            if np.all(np.diag(whole) ** 2 > tol):
-                return np.arange(size, dtype=np.intp)
+        whole, info = lapack.dpotrf(matrix * np.outer(scale, scale), lower=1, clean=0)
+        if info == 0 and np.all(np.diag(whole) ** 2 > tol):
+            return np.arange(size, dtype=np.intp)
     kept: list[int] = []
     factor = np.zeros((size, size))
     for j in range(size):
@@ -340,14 +336,20 @@ def kept_columns(matrix: FloatArray, tol: float = ALIAS_TOLERANCE) -> IntArray:
 
 
 def solve(matrix: FloatArray, rhs: FloatArray) -> FloatArray:
-    """Solve a symmetric positive definite system, scaled to unit diagonal for accuracy."""
+    """Solve a symmetric positive definite system, scaled to unit diagonal for accuracy.
+
+    LAPACK's Cholesky factorisation and solve (``dpotrf``, ``dpotrs``) are called directly:
+    ``scipy.linalg.cho_solve`` checks its arguments for ten times as long as a system of a
+    dozen unknowns takes. A matrix that is not positive definite is solved by least squares.
+    """
     scale = 1.0 / np.sqrt(np.diag(matrix))
     scaled = matrix * scale[:, None] * scale[None, :]
-    try:
-        factor = linalg.cho_factor(scaled, lower=True, check_finite=False)
-        solution = linalg.cho_solve(factor, rhs * scale.reshape((-1,) + (1,) * (rhs.ndim - 1)))
-    except linalg.LinAlgError:
-        solution = linalg.lstsq(scaled, rhs * scale.reshape((-1,) + (1,) * (rhs.ndim - 1)))[0]
+    right = rhs * scale.reshape((-1,) + (1,) * (rhs.ndim - 1))
+    factor, info = lapack.dpotrf(scaled, lower=1, clean=0)
+    if info == 0:
+        solution, info = lapack.dpotrs(factor, right, lower=1)
+    if info != 0:
+        solution = linalg.lstsq(scaled, right)[0]
     result: FloatArray = solution * scale.reshape((-1,) + (1,) * (rhs.ndim - 1))
     return result
 
