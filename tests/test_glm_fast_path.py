@@ -177,3 +177,30 @@ def test_aliased_columns_are_found_as_by_projection(seed: int) -> None:
     assert found == _kept_by_projection(matrix, _glm.ALIAS_TOLERANCE)
     if seed % 3 == 0:
         assert found == list(range(8))  # the one factorisation of the common case
+
+
+def test_a_plain_formula_fitted_without_its_matrix_still_refuses_values_not_finite(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the factored path makes no model matrix; an infinite number must still be named with
+    # its column and row, and the matrix must still be made for separation and influence
+    made: list[int] = []
+    original_matrix = _formula.ModelSpec.matrix
+
+    def counted(self: _formula.ModelSpec, variables: object, n: int) -> np.ndarray:
+        made.append(n)
+        return original_matrix(self, variables, n)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_formula.ModelSpec, "matrix", counted)
+    frame = _frame(600, 4)
+    formula = "y ~ a * f + x + z"  # eight columns: factored
+    fit = _fit(frame, formula, family="quasibinomial")
+    assert 600 not in made  # fitted, with design-based SEs, and no matrix of the rows made
+    assert np.all(np.isfinite(fit.standard_errors))
+    frame.loc[7, "z"] = np.inf
+    with pytest.raises(ValueError, match=r"column 'z' is not finite at row 7"):
+        _fit(frame, formula, family="quasibinomial")
+    # huge but finite numbers whose sum overflows are not refused
+    frame.loc[7, "z"] = 1e308
+    frame.loc[8, "z"] = 1e308
+    assert _fit(frame, formula, family="quasibinomial").names == fit.names

@@ -297,11 +297,20 @@ def test_factored_cross_products_are_the_model_matrixs(seed: int, formula: str) 
     part = x[rows].T @ (x[rows] * v[rows, None])
     assert_allclose(some(v[rows]), part, rtol=1e-12, atol=1e-12 * np.abs(dense).max())
     kept = np.flatnonzero(rng.random(x.shape[1]) < 0.6)
-    columns = _glm.restricted(some, kept, x.shape[1])
+    columns = _glm.restricted(some, kept)
     assert_allclose(columns(v[rows]), part[np.ix_(kept, kept)], rtol=1e-12, atol=1e-9)
     assert_allclose(columns.vector(z[rows]), (x[rows].T @ z[rows])[kept], rtol=1e-12, atol=1e-9)
     dense_products = _glm.Dense(x).take(rows)
     assert_allclose(dense_products(v[rows]), part, rtol=1e-12, atol=1e-9)
+    # X beta, of the whole matrix and of the kept columns (the others' coefficients 0)
+    beta = rng.normal(size=x.shape[1])
+    scale = np.abs(x).sum(axis=1) * np.abs(beta).max()
+    assert_allclose(factored.linear(beta), x @ beta, rtol=0, atol=1e-13 * scale.max())
+    kept_beta = beta[kept]
+    assert_allclose(columns.linear(kept_beta), x[rows][:, kept] @ kept_beta, atol=1e-12)
+    assert factored.width == x.shape[1]
+    assert columns.width == len(kept)
+    assert factored.finite()
 
 
 def test_cross_products_stay_whole_when_factoring_would_be_slower() -> None:

@@ -498,6 +498,45 @@ class FactoredCross:
             result[mirror] = block.T.ravel()
         return result.reshape(p, p)
 
+    @property
+    def width(self) -> int:
+        """Columns of the matrix."""
+        return int(self.patterns.shape[1])
+
+    def finite(self) -> bool:
+        """Whether every value of the matrix is finite (those of its numbers are)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return all(
+                values is None or bool(np.isfinite(np.sum(values))) for values in self.numbers
+            )
+
+    def linear(self, beta: FloatArray) -> FloatArray:
+        r"""Return :math:`X \beta = \sum_g u_g(i)\, (C_g \beta_g)(k_i)`.
+
+        Per numeric group a table of the combinations, :math:`C_g \beta_g`, looked up at
+        every row's combination and multiplied by the group's number (a group that is the
+        same in every combination: one number, :math:`c_g \cdot \beta_g`). Reads the rows'
+        combinations and numbers, a few columns, where the whole matrix would be ``p``.
+        """
+        n = len(self.cells)
+        result = np.zeros(n)
+        for columns, number, row in zip(self.groups, self.numbers, self.uniform, strict=True):
+            if not columns.size:
+                continue
+            if row is not None:
+                coefficient = float(row @ beta[columns])
+                if number is None:
+                    result += coefficient
+                else:
+                    result += np.multiply(number, coefficient, out=self.scratch)
+                continue
+            table = self.patterns[:, columns] @ beta[columns]
+            part = np.take(table, self.cells, out=self.scratch)
+            if number is not None:
+                np.multiply(part, number, out=part)
+            result += part
+        return result
+
     def vector(self, values: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top v`: a weighted count per numeric group, times :math:`C`.
 

@@ -378,7 +378,15 @@ class Fit:
 
 
 class Products(Protocol):
-    r"""The products of a fixed model matrix :math:`X` that the iterations need."""
+    r"""The products of a fixed model matrix :math:`X` that the iterations need.
+
+    The iterations never need the matrix itself: a plain formula's products are made per
+    combination of categories (``_formula.FactoredCross``), without it.
+    """
+
+    @property
+    def width(self) -> int:
+        """Columns of the matrix."""
 
     def __call__(self, weights: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top \operatorname{diag}(v) X` for working weights :math:`v`."""
@@ -386,15 +394,23 @@ class Products(Protocol):
     def vector(self, values: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top v`."""
 
+    def linear(self, beta: FloatArray) -> FloatArray:
+        r"""Return :math:`X \beta`."""
+
     def take(self, rows: IntArray) -> Products:
         """Return the products of the matrix's ``rows``."""
 
 
 @attrs.frozen(eq=False)
 class Dense:
-    """:class:`Products` of a matrix held whole (:func:`gram` and :func:`crossed`)."""
+    """:class:`Products` of a matrix held whole (:func:`gram`, :func:`crossed`, :func:`times`)."""
 
     x: FloatArray
+
+    @property
+    def width(self) -> int:
+        """Columns of the matrix."""
+        return int(self.x.shape[1])
 
     def __call__(self, weights: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top \operatorname{diag}(v) X`."""
@@ -403,6 +419,10 @@ class Dense:
     def vector(self, values: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top v`."""
         return crossed(self.x, values)
+
+    def linear(self, beta: FloatArray) -> FloatArray:
+        r"""Return :math:`X \beta`."""
+        return times(self.x, beta)
 
     def take(self, rows: IntArray) -> Dense:
         """Return the products of the matrix's ``rows``."""
@@ -416,6 +436,11 @@ class Columns:
     whole: Products
     kept: IntArray
 
+    @property
+    def width(self) -> int:
+        """Columns kept."""
+        return len(self.kept)
+
     def __call__(self, weights: FloatArray) -> FloatArray:
         r"""Return :math:`X^\top \operatorname{diag}(v) X` of the kept columns."""
         result: FloatArray = self.whole(weights)[np.ix_(self.kept, self.kept)]
@@ -426,38 +451,42 @@ class Columns:
         result: FloatArray = self.whole.vector(values)[self.kept]
         return result
 
+    def linear(self, beta: FloatArray) -> FloatArray:
+        r"""Return :math:`X \beta` with the coefficients of the kept columns."""
+        whole = np.zeros(self.whole.width)
+        whole[self.kept] = beta
+        return self.whole.linear(whole)
+
     def take(self, rows: IntArray) -> Columns:
         """Return the products of the matrix's ``rows``."""
         return Columns(self.whole.take(rows), self.kept)
 
 
-def restricted(products: Products, kept: IntArray, p: int) -> Products:
-    """Return the products of the columns ``kept`` of a matrix of ``p`` columns."""
-    return products if len(kept) == p else Columns(products, kept)
+def restricted(products: Products, kept: IntArray) -> Products:
+    """Return the products of the columns ``kept`` of a matrix."""
+    return products if len(kept) == products.width else Columns(products, kept)
 
 
 def irls(
-    x: FloatArray,
+    products: Products,
     y: FloatArray,
     w: FloatArray,
     fam: Family,
     *,
     start: FloatArray | None = None,
-    cross: Products | None = None,
     signs: FloatArray | str | None = "unknown",
 ) -> Fit:
     r"""Fit by iteratively reweighted least squares: Newton steps, halved if they overshoot.
 
     Stops when a step changes no coefficient by more than ``1e-9`` of its size (the next,
     quadratically smaller step would change the eleventh digit) or the deviance by less
-    than :data:`TOLERANCE` of itself. ``cross`` computes :math:`X^\top \operatorname{diag}(v)
-    X` for working weights ``v`` and :math:`X^\top v` (default: :class:`Dense` of ``x``;
-    a plain formula's matrix has faster ones, see ``_formula.ModelSpec.factored``). ``signs`` is
-    :meth:`Family.signs` of ``y`` when the caller has it already (None: a response that
-    takes the family's general formulas); by default, ``"unknown"``, it is computed here.
+    than :data:`TOLERANCE` of itself. ``products`` computes :math:`X^\top
+    \operatorname{diag}(v) X` for working weights ``v``, :math:`X^\top v` and
+    :math:`X\beta` (:class:`Dense` for a matrix; a plain formula's are faster, see
+    ``_formula.ModelSpec.factored``). ``signs`` is :meth:`Family.signs` of ``y`` when the
+    caller has it already (None: a response that takes the family's general formulas); by
+    default, ``"unknown"``, it is computed here.
     """
-    if cross is None:
-        cross = Dense(x)
     if isinstance(signs, str):
         signs = fam.signs(y)
     if start is None:
@@ -469,12 +498,12 @@ def irls(
         # the first step from R's starting means: a weighted least-squares fit of the
         # working response eta + (y - mu) / mu'(eta)
         working = w * derivative
-        information = cross(working)
-        beta = solve(information, cross.vector(working * eta + w * (y - mu)))
+        information = products(working)
+        beta = solve(information, products.vector(working * eta + w * (y - mu)))
     else:
         beta = np.asarray(start, dtype=np.float64).copy()
-        information = np.zeros((x.shape[1], x.shape[1]))
-    eta = times(x, beta)
+        information = np.zeros((products.width, products.width))
+    eta = products.linear(beta)
     now = fam.evaluate(eta, y, w, signs)
     # the arrays of an evaluation no longer needed take the next one (0/1 responses)
     spare = None if signs is None else (np.empty(len(y)), np.empty(len(y)))
@@ -483,11 +512,11 @@ def irls(
     iterations = 1
     while not converged and iterations < MAX_ITERATIONS:
         iterations += 1
-        information = cross(now.working)
-        step = solve(information, cross.vector(now.score))
+        information = products(now.working)
+        step = solve(information, products.vector(now.score))
         for _ in range(31):  # halve a step that overshoots (or leaves the family's range)
             new_beta = beta + step
-            new_eta = times(x, new_beta)
+            new_eta = products.linear(new_beta)
             new = fam.evaluate(new_eta, y, w, signs, out=spare)
             if np.isfinite(new.deviance) and new.deviance <= now.deviance * (1 + 1e-12) + 1e-300:
                 break
@@ -502,7 +531,7 @@ def irls(
     if not current:
         # the information of the final coefficients, unless the last step was too small to
         # change it (then the last iteration's is the same to ~1e-9)
-        information = cross(now.working)
+        information = products(now.working)
     return Fit(beta, eta, now.mu(), information, now.deviance, iterations, converged)
 
 
@@ -512,44 +541,34 @@ WARM_START = 20_000
 WARM_ROWS = 4_000
 
 
-def fit(
-    x: FloatArray,
-    y: FloatArray,
-    w: FloatArray,
-    fam: Family,
-    *,
-    cross: Products | None = None,
-) -> tuple[IntArray, Fit]:
+def fit(products: Products, y: FloatArray, w: FloatArray, fam: Family) -> tuple[IntArray, Fit]:
     """Find the aliased columns and fit the model on the others.
 
     The first full cross-product matrix serves both: it finds the aliased columns and makes
     the first step (R's weighted least-squares step from its starting means, or a Newton
     step from a fit to a subsample when there are many rows). Returns the columns kept and
-    the fit on them. ``cross`` computes the products of all of ``x``'s columns (see
-    :func:`irls`).
+    the fit on them. ``products`` are those of the whole model matrix (see :func:`irls`).
     """
-    n, p = x.shape
+    n, p = len(y), products.width
     beta0: FloatArray | None = None
     signs = fam.signs(y)
-    whole = cross if cross is not None else Dense(x)
     if n >= WARM_START and fam.base != "gaussian":
         sample = np.random.default_rng(0).integers(0, n, WARM_ROWS)
-        xs, ys, ws = x[sample], y[sample], w[sample]
-        some = whole.take(sample)
+        ys, ws = y[sample], w[sample]
+        some = products.take(sample)
         kept_sample = kept_columns(some(ws))
         rough = irls(
-            np.asfortranarray(xs[:, kept_sample]),
+            restricted(some, kept_sample),
             ys,
             ws,
             fam,
-            cross=restricted(some, kept_sample, p),
             signs=None if signs is None else signs[sample],
         )
         if rough.converged and not suspicious(rough, fam, ws):
             beta0 = np.zeros(p)
             beta0[kept_sample] = rough.coefficients
     if beta0 is not None:
-        eta = times(x, beta0)
+        eta = products.linear(beta0)
         at_start = fam.evaluate(eta, y, w, signs)
         working, rhs_weights = at_start.working, at_start.score
     else:
@@ -558,21 +577,19 @@ def fit(
         derivative = mu * (1.0 - mu) if fam.base == "binomial" else fam.mean_and_derivative(eta)[1]
         working = w * derivative
         rhs_weights = working * eta + w * (y - mu)  # W z, z the working response
-    information = whole(working)
+    information = products(working)
     kept = kept_columns(information)
-    vector = whole.vector(rhs_weights)[kept]
+    vector = products.vector(rhs_weights)[kept]
     if len(kept) < p:
-        x = np.asfortranarray(x[:, kept])
         information = information[np.ix_(kept, kept)]
-        if cross is not None:
-            cross = Columns(cross, kept)
+    chosen = restricted(products, kept)
     solution = solve(information, vector)
     first = solution if beta0 is None else beta0[kept] + solution
     if fam.base == "gaussian":  # one weighted least-squares step is the fit
-        eta = times(x, first)
+        eta = chosen.linear(first)
         mu = eta
         return kept, Fit(first, eta, mu, information, fam.deviance(y, mu, w), 1, True)
-    return kept, irls(x, y, w, fam, start=first, cross=cross, signs=signs)
+    return kept, irls(chosen, y, w, fam, start=first, signs=signs)
 
 
 def suspicious(fit: Fit, fam: Family, w: FloatArray) -> bool:

@@ -12,7 +12,7 @@ set of replicate weights for a replicate design. The result answers Wald tests o
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -62,18 +62,18 @@ class _State:
         full = self.spec.matrix(variables, n)
         return full if len(self.kept) == full.shape[1] else np.asfortranarray(full[:, self.kept])
 
-    def refit(
-        self, x: FloatArray, weights: FloatArray, cross: _glm.Products | None = None
-    ) -> FloatArray:
+    def refit(self, x: FloatArray | _glm.Products, weights: FloatArray) -> FloatArray:
         """Coefficients with other weights (a replicate), from the full-sample fit.
 
-        ``cross`` computes the cross products of ``x`` (see :func:`_glm.irls`).
+        ``x`` is the model matrix of the kept columns, or its products (see
+        :func:`_glm.irls`).
         """
         used = weights > 0
         if not used.any():
             return np.full(len(self.beta), np.nan)
+        products = _glm.Dense(x) if isinstance(x, np.ndarray) else x
         fit = _glm.irls(
-            x, self.y, weights / weights[used].mean(), self.family, start=self.beta, cross=cross
+            products, self.y, weights / weights[used].mean(), self.family, start=self.beta
         )
         return fit.coefficients
 
@@ -796,9 +796,23 @@ def _used_variables(
     return used
 
 
+def _check_finite(x: FloatArray, names: Sequence[str], rows: IntArray) -> None:
+    """Refuse a model matrix with a value that is not finite, naming its column and row."""
+    # a column's sum is finite only if every value in it is: one sum per column, and the
+    # search for the first value that is not only when a sum is not finite
+    with np.errstate(over="ignore", invalid="ignore"):
+        if bool(np.all(np.isfinite(np.sum(x, axis=0)))) or np.all(np.isfinite(x)):
+            return
+    bad_row, bad_column = np.argwhere(~np.isfinite(x))[0]
+    raise ValueError(
+        f"the model matrix column {names[bad_column]!r} is not finite at row "
+        f"{int(rows[bad_row])} (an expression of the formula gives inf or NaN there)"
+    )
+
+
 def _diagnose(
     fit: _glm.Fit,
-    x: FloatArray,
+    x: Callable[[], FloatArray],
     y: FloatArray,
     w: FloatArray,
     fam: _glm.Family,
@@ -809,7 +823,7 @@ def _diagnose(
 ) -> None:
     """Flag (and warn of) separation and a fit that did not converge."""
     if _glm.suspicious(fit, fam, w):
-        found = _glm.separation(x, y, w, fam)
+        found = _glm.separation(x(), y, w, fam)
         if found is not None:
             direction, predicted = found
             affected = ", ".join(names[j] for j in np.flatnonzero(direction))
@@ -974,27 +988,32 @@ def glm(
     key = tuple(
         (name, v.levels if v.categorical else None) for name, v in sorted(used_variables.items())
     )
+    # a plain formula's fit needs no model matrix: its products are made per combination
+    # of categories (FactoredCross), and the matrix only on demand (separation, influence
+    # values, predictions)
+    x_full: FloatArray | None = None
+    factored: _formula.FactoredCross | None = None
     if fast:
         spec, _ = _cached_spec(formula, key)
-        x_full = spec.matrix(used_variables, n)
+        factored = spec.factored(used_variables, n)
+        if factored is None:
+            x_full = spec.matrix(used_variables, n)
+        elif not factored.finite():
+            _check_finite(spec.matrix(used_variables, n), spec.names, rows)
     else:  # expressions: formulaic learns their encoding from the rows in use
         spec, x_full = _formula.build_spec(formula, rhs, fast, used_variables, n)
-    # a column's sum is finite only if every value in it is: one sum per column, and the
-    # search for the first value that is not only when a sum is not finite
-    with np.errstate(over="ignore", invalid="ignore"):
-        sums_finite = bool(np.all(np.isfinite(np.sum(x_full, axis=0))))
-    if not sums_finite and not np.all(np.isfinite(x_full)):
-        bad_row, bad_column = np.argwhere(~np.isfinite(x_full))[0]
-        raise ValueError(
-            f"the model matrix column {spec.names[bad_column]!r} is not finite at row "
-            f"{int(rows[bad_row])} (an expression of the formula gives inf or NaN there)"
-        )
+    if x_full is not None:
+        _check_finite(x_full, spec.names, rows)
     raw_weights = base.weights[rows]
     scale = float(raw_weights.mean())
     w = raw_weights / scale
-    p = x_full.shape[1]
-    factored = spec.factored(used_variables, n)
-    kept, fit = _glm.fit(x_full, y, w, fam, cross=factored)
+    if factored is not None:
+        products: _glm.Products = factored
+    else:
+        assert x_full is not None
+        products = _glm.Dense(x_full)
+    p = products.width
+    kept, fit = _glm.fit(products, y, w, fam)
     if len(kept) < p:
         aliased = [spec.names[j] for j in range(p) if j not in set(kept.tolist())]
         flags.append("aliased")
@@ -1003,7 +1022,13 @@ def glm(
             f"{', '.join(aliased)}"
         )
         warn(f"the model has aliased coefficients, reported as NaN: {', '.join(aliased)}")
-    x = x_full if len(kept) == p else np.asfortranarray(x_full[:, kept])
+
+    @functools.cache
+    def x() -> FloatArray:
+        """Return the model matrix of the kept columns."""
+        full = x_full if x_full is not None else spec.matrix(used_variables, n)
+        return full if len(kept) == p else np.asfortranarray(full[:, kept])
+
     _diagnose(fit, x, y, w, fam, [spec.names[j] for j in kept], formula, flags, details)
     bread = _glm.inverse(fit.information)
 
@@ -1042,23 +1067,23 @@ def glm(
         )
         if totals is None:
             totals = variance.Influence(
-                weights=raw_weights * residual, values=x, n_columns=len(kept)
+                weights=raw_weights * residual, values=x(), n_columns=len(kept)
             ).group_sums(base.psu[rows], base.n_psu)
         elif len(kept) < p:
             totals = totals[:, kept]
         return variance.Influence(
             weights=base.weights,
-            values=lambda: np.asarray((x * residual[:, None]) @ bread / scale),
+            values=lambda: np.asarray((x() * residual[:, None]) @ bread / scale),
             n_columns=len(kept),
             rows=rows,
             totals=totals @ bread / scale,
         )
 
-    # replicate refits take the same cross products as the fit, on the kept columns
-    cross = None if factored is None else _glm.restricted(factored, kept, p)
+    # replicate refits take the same products as the fit, on the kept columns
+    kept_products = _glm.restricted(products, kept)
 
     def replicates(rep: ReplicateDesign) -> FloatArray:
-        return variance.reestimate(rep, lambda weights: state.refit(x, weights[rows], cross=cross))
+        return variance.reestimate(rep, lambda weights: state.refit(kept_products, weights[rows]))
 
     cov_kept = variance.covariance(design, fit.coefficients, influence, replicates).full()
     state = attrs.evolve(state, covariance=cov_kept)
