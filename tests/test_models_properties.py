@@ -261,6 +261,8 @@ FACTORED_FORMULAS = [
     "y ~ a + b + f + x + z",
     "y ~ a:b + f:x + a",
     "y ~ a + x:z + z",
+    "y ~ x + z",
+    "y ~ 1",
 ]
 
 

@@ -518,23 +518,30 @@ class FactoredCross:
         same in every combination: one number, :math:`c_g \cdot \beta_g`). Reads the rows'
         combinations and numbers, a few columns, where the whole matrix would be ``p``.
         """
-        n = len(self.cells)
-        result = np.zeros(n)
+        result = np.empty(len(self.cells))
+        constant = 0.0  # of groups without a number that are the same in every combination
+        started = False
         for columns, number, row in zip(self.groups, self.numbers, self.uniform, strict=True):
             if not columns.size:
                 continue
-            if row is not None:
-                coefficient = float(row @ beta[columns])
-                if number is None:
-                    result += coefficient
-                else:
-                    result += np.multiply(number, coefficient, out=self.scratch)
+            if row is not None and number is None:
+                constant += float(row @ beta[columns])
                 continue
-            table = self.patterns[:, columns] @ beta[columns]
-            part = np.take(table, self.cells, out=self.scratch)
-            if number is not None:
-                np.multiply(part, number, out=part)
-            result += part
+            part = self.scratch if started else result  # the first part is written in place
+            if row is not None:
+                assert number is not None
+                np.multiply(number, float(row @ beta[columns]), out=part)
+            else:
+                np.take(self.patterns[:, columns] @ beta[columns], self.cells, out=part)
+                if number is not None:
+                    np.multiply(part, number, out=part)
+            if started:
+                np.add(result, part, out=result)
+            started = True
+        if not started:
+            result.fill(constant)
+        elif constant:
+            result += constant
         return result
 
     def vector(self, values: FloatArray) -> FloatArray:
