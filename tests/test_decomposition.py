@@ -140,8 +140,21 @@ def test_the_classes_are_labelled_in_the_sessions_language() -> None:
         assert "dagelijks" in repr(parts)
         assert "daily" not in repr(parts)
         assert "dagelijks" in (parts._repr_html_() or "")
+        # headings, notes and numbers in Dutch too (a tester found English headings here)
+        text = repr(parts)
+        assert text.startswith("Decompositie(victimised 2016 - 2014, naar contact met burgers")
+        for word in ("verandering", "samenstelling", "binnen klassen", "aandeel %", "%-punt"):
+            assert word in text
+        for word in ("change", "composition", "rate", "points", "class", "left out"):
+            assert word not in text
+        assert "respondenten van deze metingen zonder klasse van contact met burgers" in text
+        total = parts.total.estimate * 100
+        assert f"{total:+.2f}".replace(".", ",") in text
     finally:
         set_language(before)
+    english = parts.to_string("en")
+    assert english.startswith("Decomposition(victimised 2016 - 2014, by contact")
+    assert parts.to_string("nl") != english
 
 
 def test_a_declared_attributes_classes_carry_its_labels() -> None:

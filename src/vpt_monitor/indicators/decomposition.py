@@ -134,42 +134,81 @@ class Decomposition:
                 rows.append(row)
         return pd.DataFrame(rows)
 
-    def __repr__(self) -> str:
+    def to_string(self, language: str | None = None) -> str:
+        """Return the decomposition as printed, in ``language`` ("en" or "nl").
+
+        None takes the session's language (:func:`vpt_monitor.set_language`): headings,
+        class labels, notes and numbers (decimal commas in Dutch).
+        """
         from vpt_monitor import _format
 
+        chosen = _format.check_language(language)
+        nl = chosen == "nl"
         first, last = self.between
-        lines = [
-            f"Decomposition({self.outcome} {last} - {first}, by {self.factor}: "
+        factor = _format.variable(self.factor, chosen, attribute=self.attribute)
+        title = (
+            f"Decompositie({self.outcome} {last} - {first}, naar {factor}: "
+            f"{len(self.classes)} klassen)"
+            if nl
+            else f"Decomposition({self.outcome} {last} - {first}, by {self.factor}: "
             f"{len(self.classes)} classes)"
-        ]
-        for part, estimate in (
-            ("change", self.total),
-            ("composition", self.composition),
-            ("rate", self.rate),
-        ):
+        )
+        lines = [title]
+        parts = (
+            ("verandering", "samenstelling", "binnen klassen")
+            if nl
+            else ("change", "composition", "rate")
+        )
+        points, to = ("%-punt", "tot") if nl else ("points", "to")
+        width = max(len(part) for part in parts) + 2
+        for part, estimate in zip(parts, (self.total, self.composition, self.rate), strict=True):
             ci = estimate.confidence_interval()
-            lines.append(
-                f"  {part:<12}{100 * estimate.estimate:+8.2f} points  "
-                f"({100 * ci.low:+.2f} to {100 * ci.high:+.2f})"
-            )
+            value = _format.signed(100 * estimate.estimate, chosen, digits=2)
+            low = _format.signed(100 * ci.low, chosen, digits=2)
+            high = _format.signed(100 * ci.high, chosen, digits=2)
+            lines.append(f"  {part:<{width}}{value:>6} {points}  ({low} {to} {high})")
+        headings = (
+            ("klasse", "aandeel %", "niveau %", "samenstelling", "binnen klasse")
+            if nl
+            else ("class", "share %", "rate %", "composition", "rate effect")
+        )
+        effect = max(len(headings[3]), len(headings[4])) + 2  # the effects' columns
         lines.append(
-            f"  {'class':<16}{'share %':>15}{'rate %':>15}{'composition':>13}{'rate effect':>13}"
+            f"  {headings[0]:<16}{headings[1]:>15}{headings[2]:>15}{headings[3]:>{effect}}"
+            f"{headings[4]:>{effect}}"
         )
         for k, label in enumerate(self.classes):
-            text = _format.label(label, attribute=self.attribute)[:15]  # session's language
-            share = f"{100 * self.shares[0, k]:.1f} -> {100 * self.shares[1, k]:.1f}"
-            rate = f"{100 * self.rates[0, k]:.1f} -> {100 * self.rates[1, k]:.1f}"
+            text = _format.label(label, chosen, attribute=self.attribute)[:15]
+            share = (
+                f"{_format.number(100 * self.shares[0, k], chosen)} -> "
+                f"{_format.number(100 * self.shares[1, k], chosen)}"
+            )
+            rate = (
+                f"{_format.number(100 * self.rates[0, k], chosen)} -> "
+                f"{_format.number(100 * self.rates[1, k], chosen)}"
+            )
+            composition = _format.signed(100 * self.class_composition[k].estimate, chosen, digits=2)
+            within = _format.signed(100 * self.class_rate[k].estimate, chosen, digits=2)
             lines.append(
-                f"  {text:<16}{share:>15}{rate:>15}"
-                f"{100 * self.class_composition[k].estimate:+13.2f}"
-                f"{100 * self.class_rate[k].estimate:+13.2f}"
+                f"  {text:<16}{share:>15}{rate:>15}{composition:>{effect}}{within:>{effect}}"
             )
         if self.left_out:
-            lines.append(f"  ({self._left_out_note()})")
+            lines.append(f"  ({self._left_out_note(chosen)})")
         return "\n".join(lines)
 
-    def _left_out_note(self) -> str:
+    def __repr__(self) -> str:
+        return self.to_string()
+
+    def _left_out_note(self, language: str | None = None) -> str:
+        from vpt_monitor import _format
+
         many = self.left_out != 1
+        if _format.check_language(language) == "nl":
+            factor = _format.variable(self.factor, "nl", attribute=self.attribute)
+            return (
+                f"{self.left_out} respondent{'en' if many else ''} van deze metingen zonder "
+                f"klasse van {factor} {'zijn' if many else 'is'} weggelaten"
+            )
         return (
             f"{self.left_out} respondent{'s' if many else ''} of these waves without a "
             f"{self.factor} class {'are' if many else 'is'} left out"
@@ -179,8 +218,8 @@ class Decomposition:
         """Show the decomposition in a notebook: its title line and :meth:`to_pandas`."""
         from vpt_monitor import _format
 
-        notes = [self._left_out_note()] if self.left_out else []
         language = _format.get_language()
+        notes = [self._left_out_note(language)] if self.left_out else []
         return _print.notebook(self, lambda: self.to_pandas(labels=language), notes=notes)
 
 
