@@ -295,6 +295,15 @@ def test_csv_options_reach_the_reader(
     assert "the file is UTF-16" in capsys.readouterr().err
     args = ["--encoding", "utf-16", "--delimiter", "\t", *ADJUST]
     assert main(["report", "--data", str(folder), "--out", str(out), *args]) == 0
+    # a tab is hard to type in a shell: 'tab' names it
+    args = ["--encoding", "utf-16", "--delimiter", "tab", "--force", *ADJUST]
+    assert main(["report", "--data", str(folder), "--out", str(out), *args]) == 0
+    # the wrong delimiter: the file reads as one column, and the message says which it is
+    args = ["--encoding", "utf-16", "--delimiter", ";", "--force", *ADJUST]
+    assert main(["report", "--data", str(folder), "--out", str(out), *args]) == 1
+    assert "the names are separated by a tab, not by the delimiter the file was read" in (
+        capsys.readouterr().err
+    )
 
 
 def test_a_codebook_naming_a_file_outside_needs_allow_outside(
@@ -316,6 +325,7 @@ def test_a_codebook_naming_a_file_outside_needs_allow_outside(
     [
         (["--encoding", "klingon"], "--encoding 'klingon': unknown encoding"),
         (["--delimiter", "ab"], "--delimiter 'ab': must be one character"),
+        (["--delimiter", "tabs"], "got 'tabs'; write a tab as 'tab'"),
         (["--delimiter", ",", "--decimal", ","], "--decimal and --delimiter are both ','"),
     ],
 )

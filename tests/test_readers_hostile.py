@@ -746,3 +746,24 @@ def test_respondents_without_records_are_one_problem_not_one_per_incident(
         "i.csv has incidents but no respondents file was given; incidents belong to respondents"
         in problems
     )
+
+
+@pytest.mark.parametrize(("mark", "given"), [(";", ","), (",", ";"), ("\t", ","), ("|", ";")])
+def test_a_file_read_with_the_wrong_delimiter_is_told_which_one_it_has(
+    tmp_path: Path, mark: str, given: str
+) -> None:
+    # a tester's trial: the message listed the one column the file was read as, and left
+    # the user to see why
+    text = f"{HEADER}\na,2016,rijk,ambtenaar,1\n".replace(",", mark)
+    path = _write(tmp_path / "r.csv", text)
+    (problem,) = _problems(path, delimiter=given)
+    assert problem.startswith("r.csv line 1 (header): respondent column 'id' is required")
+    named = {";": "';'", ",": "','", "\t": "a tab", "|": "'|'"}[mark]
+    assert f"the names are separated by {named}, not by the delimiter the file was" in problem
+    if mark == "|":  # not one the reader looks for: the advice is to give it
+        assert problem.endswith("give the delimiter '|'")
+        assert _problems(path) == [problem]
+        assert len(read_monitor(path, delimiter="|", lonely_psu="adjust")) == 1
+    else:  # found by itself
+        assert "leave the delimiter out (it is found from the header)" in problem
+        assert len(read_monitor(path, lonely_psu="adjust")) == 1

@@ -1496,6 +1496,7 @@ def _located(
             source = sources[match["table"] + "s"]
             before[order[match["table"] + "s"]].append(
                 f"{source.header}: {problem}; the file has {', '.join(source.columns)}"
+                f"{_delimiter_hint(source)}"
             )
             continue
         after.append(problem)
@@ -1504,6 +1505,35 @@ def _located(
     for k, table in enumerate(TABLES):
         result += before[k] + located.get(table, [])
     return result + stray + after
+
+
+#: Field separators a header read as one column may hold (a wrong ``delimiter``): how each
+#: is named, how it is given, and whether the reader finds it by itself.
+_SEPARATORS = {
+    ";": ("';'", "';'", True),
+    ",": ("','", "','", True),
+    "\t": ("a tab", "'\\t' (--delimiter tab)", True),
+    "|": ("'|'", "'|'", False),
+}
+
+
+def _delimiter_hint(source: Source) -> str:
+    """Say so when a file read as one column has a header split by another separator."""
+    if len(source.columns) != 1:
+        return ""
+    (name,) = source.columns
+    for mark, (named, given, found) in _SEPARATORS.items():
+        if mark in name:
+            advice = (
+                f"leave the delimiter out (it is found from the header) or give {given}"
+                if found
+                else f"give the delimiter {given}"
+            )
+            return (
+                f" - one column: the names are separated by {named}, not by the delimiter "
+                f"the file was read with; {advice}"
+            )
+    return ""
 
 
 def _located_rows(
