@@ -319,6 +319,20 @@ def test_grey_rows_show_their_reason_on_the_page(sheets: Path) -> None:
     assert f"\u2020 {grey['indicator_label']}: {grey['note']}" in page
 
 
+def test_a_change_from_an_estimate_breaking_a_rule_gives_its_reason(sheets: Path) -> None:
+    frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
+    assert not (frame["change_significant"] & ~frame["change_reliable"]).any()
+    grey = frame[~frame["change_reliable"]]
+    assert len(grey)  # the synthetic provinces have small cells
+    row = grey.iloc[0]
+    page = (sheets / f"{row['province']}.html").read_text()
+    assert f"\u2020 {row['indicator_label']} (verandering): {row['change_note']}" in page
+    assert row["change_note"].startswith(("2014: ", "2016: "))
+    assert "kleiner dan" in " ".join(grey["change_note"]) or "breder dan" in " ".join(
+        grey["change_note"]
+    )
+
+
 def test_factsheets_metadata_workbook_and_summary(sheets: Path) -> None:
     metadata = json.loads((sheets / "tables" / "metadata.json").read_text())
     assert metadata["synthetic"] is True
@@ -346,6 +360,22 @@ def test_factsheets_are_replaced_atomically_only_with_force(sheets: Path) -> Non
     ]
     assert not (folder / "factsheets.pdf").exists()
     assert sorted(p.name for p in sheets.parent.iterdir()) == before  # no hidden folder left
+
+
+def test_a_change_across_a_method_break_is_never_called_significant(tmp_path: Path) -> None:
+    # A trial of the factsheets on waves 2012 and 2014 found 53 of 240 changes marked as
+    # significant (arrows, colour) across the 2012-2014 break in fieldwork and questionnaire
+    data = simulate(waves=(2012, 2014), scale=0.4, seed=4)
+    folder = build_factsheets(data, by="province", out=tmp_path / "f", language="en", pdf=True)
+    frame = pd.read_csv(folder / "tables" / "factsheets.csv")
+    assert frame["change"].notna().sum() > 100  # the changes are shown ...
+    assert not frame["change_significant"].any()  # ... and none is called significant
+    assert not frame["change_reliable"].any()
+    page = (folder / "utrecht.html").read_text()
+    # the break said once, for every change, in the page's language
+    note = "\u2020 every change: method break 2012-2014: fieldwork by a new research agency"
+    assert page.count(note) == 1
+    assert "\u25b2" not in page.split("<table", 2)[1]  # no up arrow in the comparison table
 
 
 def test_factsheets_in_english_by_office_without_an_earlier_wave(tmp_path: Path) -> None:

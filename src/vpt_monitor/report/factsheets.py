@@ -32,7 +32,7 @@ from vpt_monitor.indicators import (
     victimisation,
 )
 from vpt_monitor.indicators._common import Unit
-from vpt_monitor.indicators.change import adjust_p_values
+from vpt_monitor.indicators.change import adjust_p_values, break_note
 from vpt_monitor.report import figures
 from vpt_monitor.report.compare import compare_with_national, domain_values
 from vpt_monitor.report.content import (
@@ -52,8 +52,8 @@ from vpt_monitor.report.content import (
     intro,
     synthetic_note,
 )
+from vpt_monitor.report.text import change_reason, text
 from vpt_monitor.report.text import indicator as indicator_name
-from vpt_monitor.report.text import text
 from vpt_monitor.report.write import ReportError, check_target, write_folder
 from vpt_monitor.stats import EstimateTable
 from vpt_monitor.vocab import Channel, Form
@@ -212,16 +212,57 @@ def _indicator_rows(
         }
         if changes is not None:
             k = changes.rows.index(label)
+            assert changes.reliable is not None
             row.update(
                 change=float(changes.estimate[k]),
                 change_low=float(np.asarray(change_ci.low)[k]),
                 change_high=float(np.asarray(change_ci.high)[k]),
                 change_p_value=float(changes.p_value[k]),
+                # a change across a method break, or from an estimate that breaks a rule,
+                # is shown but never called significant; the reason goes in a footnote
+                change_reliable=bool(changes.reliable[k]),
+                change_note=change_reason(_without_breaks(changes.reasons[k]), language),
+                change_breaks="; ".join(break_note(b, language) for b in changes.method_breaks),
             )
         else:
-            row.update(change=np.nan, change_low=np.nan, change_high=np.nan, change_p_value=np.nan)
+            row.update(
+                change=np.nan,
+                change_low=np.nan,
+                change_high=np.nan,
+                change_p_value=np.nan,
+                change_reliable=False,
+                change_note="",  # the column's title says there is no earlier wave
+                change_breaks="",
+            )
         rows.append(row)
     return rows
+
+
+def _without_breaks(reasons: str) -> str:
+    """Return a change's reasons without its method breaks (the footnotes say those once)."""
+    return "; ".join(
+        part for part in reasons.split("; ") if part and not part.startswith("method break ")
+    )
+
+
+def change_footnotes(rows: Sequence[Mapping[str, Any]], language: str) -> list[tuple[str, str]]:
+    """Footnotes of the changes not called significant for a reason: ``(rows, reason)``.
+
+    A method break between the two waves is said once, for every change; then one footnote
+    per row whose estimates break a publication rule or have no variance. None without an
+    earlier wave (the column's title says so).
+    """
+    compared = [row for row in rows if row.get("previous_wave") is not None]
+    notes = []
+    breaks = {str(row.get("change_breaks") or "") for row in compared} - {""}
+    for note in sorted(breaks):
+        what = text("fs_change_all", language)
+        notes.append((what, f"{text('fig_break', language)} {note}"))
+    change = text("fs_change", language)
+    for row in compared:
+        if not row.get("change_reliable", True) and row.get("change_note"):
+            notes.append((f"{row['indicator_label']} ({change})", str(row["change_note"])))
+    return notes
 
 
 def _adjust(rows: list[dict[str, Any]]) -> None:
@@ -233,7 +274,8 @@ def _adjust(rows: list[dict[str, Any]]) -> None:
         adjusted = adjust_p_values(np.array([r[p_key] for r in rows], dtype=float), "holm")
         for r, p in zip(rows, adjusted, strict=True):
             r[adjusted_key] = float(p)
-            r[flag] = bool(p < ALPHA and r["reliable"] and np.isfinite(r[estimate]))
+            reliable = r["reliable"] if flag == "significant" else r["change_reliable"]
+            r[flag] = bool(p < ALPHA and reliable and np.isfinite(r[estimate]))
 
 
 def compute_factsheets(

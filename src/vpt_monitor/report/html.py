@@ -159,7 +159,7 @@ def _points(
 
 
 def _comparison(t: Table, language: str) -> str:
-    from vpt_monitor.report.factsheets import comparison_titles
+    from vpt_monitor.report.factsheets import change_footnotes, comparison_titles
 
     titles = comparison_titles(t, language)
     body, notes = [], []
@@ -197,12 +197,15 @@ def _comparison(t: Table, language: str) -> str:
                 bool(row["change_significant"]),
                 language,
             )
+            if not row.get("change_reliable", True):
+                changed += f' <span class="mark">{DAGGER}</span>'
         else:
             changed = _format.MISSING[language]
         body.append(
             f'<tr{cls}><td class="label">{_e(name)}</td><td>{value}</td><td>{national}</td>'
             f"<td>{difference}</td><td>{changed}</td></tr>"
         )
+    notes += change_footnotes(t.rows, language)
     return (
         f'<div class="scroll"><table>{_head(titles, 1)}<tbody>{"".join(body)}</tbody></table>'
         f"</div>{_footnotes(notes)}"

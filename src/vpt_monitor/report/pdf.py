@@ -20,6 +20,7 @@ import numpy as np
 from vpt_monitor import _format
 from vpt_monitor.report import figures
 from vpt_monitor.report.content import Content
+from vpt_monitor.report.factsheets import change_footnotes
 from vpt_monitor.report.text import text
 
 __all__ = ["factsheets_pdf"]
@@ -36,6 +37,7 @@ def _cells(row: Mapping[str, Any], language: str) -> list[str]:
     mark = "" if row["reliable"] else " \u2020"
     change = (
         points(row["change"], bool(row["change_significant"]))
+        + ("" if row.get("change_reliable", True) else " \u2020")
         if row.get("previous_wave") is not None
         else _format.MISSING[language]
     )
@@ -132,6 +134,7 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
         extent = drawn.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
         top = extent.y0 / fig.bbox.height - 0.012
         notes = [f"\u2020 {r['indicator_label']}: {r['note']}" for r in rows if not r["reliable"]]
+        notes += [f"\u2020 {label}: {note}" for label, note in change_footnotes(rows, lang)]
         if notes:
             block = "\n".join(textwrap.fill(n, 130) for n in notes)
             fig.text(0.06, top, block, fontsize=7, va="top", color="#555")

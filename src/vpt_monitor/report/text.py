@@ -123,6 +123,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "heen is deels een verschil in methode.",
     ),
     "fig_break": ("method break", "methodebreuk"),
+    "not_in_both_waves": ("not in both waves", "niet in beide metingen"),
+    "fs_change": ("change", "verandering"),
+    "fs_change_all": ("every change", "alle veranderingen"),
+    "no_variance_to_test": ("no variance to test with", "geen variantie om mee te toetsen"),
     "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
     "method_note": (
         "Estimates are design-based ({design}); intervals are 95% (logit for shares, Student t "
@@ -581,6 +585,57 @@ def reason(english: str, language: str) -> str:
                 rest = rest.replace(phrase, translated)
             return dutch + rest
     return english
+
+
+#: The flags that leave an estimate without a variance to test a change with, in words.
+_UNTESTABLE: Mapping[str, tuple[str, str]] = {
+    "boundary": ("estimate at 0% or 100%", "schatting op 0% of 100%"),
+    "zero_variance": ("zero variance", "variantie nul"),
+    "no_df": ("no degrees of freedom", "geen vrijheidsgraden"),
+    "empty": ("no respondents", "geen respondenten"),
+    "not_measured": ("not measured", "niet gemeten"),
+}
+
+
+def _pick_words(pair: tuple[str, str], language: str) -> str:
+    return pair[0] if language == "en" else pair[1]
+
+
+def change_reason(english: str, language: str) -> str:
+    """Return why a change is not called significant (``ChangeTable.reasons``), in ``language``.
+
+    The parts, separated by ``"; "``, are a wave's publication rules (``"2014: effective
+    sample size below 30"``), a wave without a variance, a row missing from one of the waves,
+    and method breaks (``"method break 2012-2014: ..."``).
+
+    Examples
+    --------
+    >>> from vpt_monitor.report.text import change_reason
+    >>> change_reason("2014: effective sample size below 30; not in both waves", "nl")
+    '2014: effectieve steekproefomvang kleiner dan 30; niet in beide metingen'
+    """
+    from vpt_monitor.indicators.change import break_note
+
+    chosen = check_language(language)
+    parts = []
+    for part in filter(None, english.split("; ")):
+        wave, _, rest = part.partition(": ")
+        if part.startswith("method break "):
+            shown = break_note(part.removeprefix("method break "), chosen)
+            parts.append(f"{text('fig_break', chosen)} {shown}")
+        elif part == "not in both waves":
+            parts.append(text("not_in_both_waves", chosen))
+        elif wave.isdigit() and rest.endswith(" (no variance to test with)"):
+            flags = rest.removesuffix(" (no variance to test with)").split(", ")
+            words = ", ".join(
+                _pick_words(_UNTESTABLE.get(flag, (flag, flag)), chosen) for flag in flags
+            )
+            parts.append(f"{wave}: {words} ({text('no_variance_to_test', chosen)})")
+        elif wave.isdigit():
+            parts.append(f"{wave}: {reason(rest, chosen)}")
+        else:
+            parts.append(reason(part, chosen))
+    return "; ".join(parts)
 
 
 def indicator(key: str, language: str) -> str:
