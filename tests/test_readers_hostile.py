@@ -705,7 +705,8 @@ def test_long_values_are_cut_in_messages(tmp_path: Path) -> None:
     (problem,) = _problems(path)
     assert "x" * 100 not in problem
     assert problem.endswith(
-        "...: not a valid code; valid codes are 'ambtenaar', 'burgemeester', "
+        "...xxxxxxxx' (500 characters): not a valid code; valid codes are 'ambtenaar', "
+        "'burgemeester', "
         "'wethouder', 'raadslid', 'cdk', 'gedeputeerde', 'statenlid', "
         "'dijkgraaf', 'db-lid', 'ab-lid'"
     )
@@ -767,3 +768,17 @@ def test_a_file_read_with_the_wrong_delimiter_is_told_which_one_it_has(
     else:  # found by itself
         assert "leave the delimiter out (it is found from the header)" in problem
         assert len(read_monitor(path, lonely_psu="adjust")) == 1
+
+
+@pytest.mark.parametrize("digits", [309, 400])
+def test_a_number_too_large_for_a_float_says_so_with_its_length(
+    tmp_path: Path, digits: int
+) -> None:
+    # a tester's trial: a count of 400 digits was cut to 57 nines and called "not finite"
+    path = _write(
+        tmp_path / "c.csv",
+        f"{HEADER}\na,2016,rijk,ambtenaar,{'9' * digits}\nb,2016,rijk,ambtenaar,1\n",
+    )
+    (problem,) = _problems(path, lonely_psu="adjust")
+    assert problem.startswith("c.csv line 2: incidents:verbaal='9999")
+    assert problem.endswith(f"99999999' ({digits} characters): a number too large to read")

@@ -64,6 +64,7 @@ from vpt_monitor.data.cells import (
     contiguous,
     plain_numbers,
     refactorize,
+    shown,
     take,
     to_float,
 )
@@ -115,7 +116,6 @@ _IDENTIFIERS = frozenset({"id", "respondent_id", "organisation_id"})
 #: The key of ``Codebook.missing`` and ``Codebook.ignore_unknown`` for every table or column.
 EVERY = "*"
 _FORMAT_KEYS = ("encoding", "delimiter", "decimal")
-_SHOWN_LENGTH = 60
 
 
 class CodebookError(FileFormatError):
@@ -798,7 +798,10 @@ def _read_number(field: str, value: str, decimal: str) -> tuple[str | None, str 
     """Check the syntax of one number cell: its text with a '.' decimal mark, or the problem."""
     this, other = (_DOT_NUMBER, _COMMA_NUMBER) if decimal == "." else (_COMMA_NUMBER, _DOT_NUMBER)
     if this.fullmatch(value):
-        return value.replace(",", "."), None
+        text = value.replace(",", ".")
+        if to_float(text) in (float("inf"), float("-inf")):  # 400 digits: no float holds it
+            return None, f"{field}={_shown(value)}: a number too large to read"
+        return text, None
     if to_float(value) in (float("inf"), float("-inf")):
         return None, f"{field}={_shown(value)}: must be a finite number"
     if other.fullmatch(value):
@@ -1599,5 +1602,4 @@ def _did_you_mean(name: str, names: Sequence[str]) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(_plain(value))
-    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 3] + "..."
+    return shown(_plain(value))

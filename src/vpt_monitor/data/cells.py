@@ -74,12 +74,26 @@ def to_float(value: Any) -> float:
 
 
 def shown(value: Any) -> str:
-    """One cell as a problem shows it: ``(empty)``, or its ``repr`` (cut to 60 characters)."""
+    """One cell as a problem shows it: ``(empty)``, or its ``repr``.
+
+    A long value is cut to its first and last characters, with its length: a count of 400
+    digits shows as ``'99999...99999' (400 characters)``, not as a number that looks
+    ordinary.
+
+    Examples
+    --------
+    >>> from vpt_monitor.data.cells import shown
+    >>> shown("9" * 400)
+    "'999999999999999999999999999999999999999...99999999' (400 characters)"
+    """
     if is_missing(value):
-        text = "(empty)"
-    else:
-        text = repr(value.item() if isinstance(value, np.generic) else value)
-    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "..."
+        return "(empty)"
+    plain = value.item() if isinstance(value, np.generic) else value
+    text = repr(plain)
+    if len(text) <= SHOWN_LENGTH:
+        return text
+    size = len(plain) if isinstance(plain, str) else len(text)
+    return f"{text[: SHOWN_LENGTH - 20]}...{text[-9:]} ({size} characters)"
 
 
 def is_arrow(values: Any) -> bool:
