@@ -363,7 +363,7 @@ def test_ignore_unknown_passes_over_an_extra_column_and_says_so(
     # refused without the flag: exit 1, the message names the column and the option
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert "vpt-monitor: error: read_monitor: 1 problem(s)" in err
+    assert "vpt-monitor: error: read_monitor: 1 problem\n" in err
     assert "column 'interviewer_note': unknown respondent column" in err
     assert "run with --ignore-unknown" in err
     assert "ignore_unknown=True" not in err  # the command's words, not the library's

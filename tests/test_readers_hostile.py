@@ -514,7 +514,7 @@ def test_problems_keeps_every_problem(tmp_path: Path) -> None:
     assert len(info.value.problems) == 30 == info.value.total
     assert info.value.problems[-1].startswith("r.csv line 31: office='koning29'")
     message = str(info.value)
-    assert "30 problem(s)" in message
+    assert "30 problems\n" in message
     assert "... and 10 more" in message
     assert "line 31" not in message
 
@@ -528,7 +528,9 @@ def test_a_problem_repeated_on_many_lines_is_one_line_of_the_message(tmp_path: P
     assert len(info.value.problems) == 26 == info.value.total
     assert info.value.problems[1].startswith("r.csv line 3: office='koning': not a valid code")
     lines = str(info.value).splitlines()
-    assert lines[0] == "read_monitor: 26 problem(s)"
+    assert lines[0] == (
+        "read_monitor: 26 problems, 2 different (one repeated on many lines is shown once)"
+    )
     assert lines[1].startswith("  r.csv: office='koning' on 25 lines (2, 3, 4, ...): not a valid")
     assert lines[2].startswith("  r.csv line 27: office='keizer': not a valid code")
     assert len(lines) == 3

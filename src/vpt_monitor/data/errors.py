@@ -18,8 +18,10 @@ _CELL = re.compile(
 )
 
 
-def summarise(problems: Sequence[str], limit: int = ERROR_LIMIT) -> tuple[list[str], int]:
-    """Return the message's lines, a problem repeated on many lines once, and how many are left.
+def summarise(problems: Sequence[str], limit: int = ERROR_LIMIT) -> tuple[list[str], int, int]:
+    """Return the message's lines, how many problems they leave out and how many differ.
+
+    A problem repeated on many lines is one line of the message.
 
     Problems that differ only in their line (or row) number, the same column, value and
     reason, are one line: ``r.csv: province='X' on 1,981 lines (2, 3, 5, ...): reason``, so
@@ -51,7 +53,7 @@ def summarise(problems: Sequence[str], limit: int = ERROR_LIMIT) -> tuple[list[s
                 lines.append(f"{where}: {many}: {rest}")
             else:
                 lines.append(f"{where}: {cell['cell']} {many}: {cell['why']}")
-    return lines, len(problems) - shown
+    return lines, len(problems) - shown, len(groups)
 
 
 class MonitorDataError(ValueError):
@@ -81,8 +83,11 @@ class MonitorDataError(ValueError):
         self.problems = list(problems)
         count = len(self.problems) if total is None else total
         self.total = count
-        lines, left = summarise(self.problems)
+        lines, left, different = summarise(self.problems)
         left += count - len(self.problems)
         shown = "\n  ".join(lines)
-        more = f"\n  ... and {left} more" if left > 0 else ""
-        super().__init__(f"{what}: {count} problem(s)\n  {shown}{more}")
+        more = f"\n  ... and {left:,} more" if left > 0 else ""
+        header = f"{what}: {count:,} problem{'' if count == 1 else 's'}"
+        if different < len(self.problems):  # some were repeated on many lines
+            header += f", {different:,} different (one repeated on many lines is shown once)"
+        super().__init__(f"{header}\n  {shown}{more}")
