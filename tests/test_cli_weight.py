@@ -132,6 +132,39 @@ def test_codebook_names_and_parquet_are_kept(tmp_path: Path) -> None:
     assert "Margins against the population" in (out / "index.html").read_text()
 
 
+def test_population_counts_in_the_codebooks_names_and_codes(tmp_path: Path) -> None:
+    # A tester's trial: the delivery codes office as 1/2/3 in a column 'functie' mapped by
+    # the codebook, and the agency's population counts use the same names and codes
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    frame = _frame().rename(columns={"office": "functie"})
+    frame["functie"] = frame["functie"].map({"burgemeester": 1, "wethouder": 2, "raadslid": 3})
+    _dutch_csv(frame, folder / "respondents.csv")
+    (folder / "codebook.toml").write_text(
+        '[respondents.columns]\noffice = "functie"\n'
+        '[respondents.codes.office]\n1 = "burgemeester"\n2 = "wethouder"\n3 = "raadslid"\n',
+        encoding="utf-8",
+    )
+    theirs = "variabele;categorie;aantal\n" + "".join(
+        f"FUNCTIE;{code};{TARGET[office]:g}\n"
+        for code, office in ((1, "burgemeester"), (2, "wethouder"), (3, "raadslid"))
+    )
+    (tmp_path / "counts.csv").write_text(theirs, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    args = ["--data", str(folder), "--population", str(tmp_path / "counts.csv"), "--out"]
+    assert _run(*args, str(out), "--wave", "2024") == 0
+    weighted = read_monitor(out / "respondents.csv", codebook=out / "codebook.toml")
+    for office, count in _margins(weighted, 2024).items():  # weights written as text
+        assert count == pytest.approx(TARGET[office], rel=1e-8)
+    # the library's names and codes still read the same
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    assert _run(*args, str(tmp_path / "again"), "--wave", "2024") == 0
+    again = read_monitor(
+        tmp_path / "again" / "respondents.csv", codebook=tmp_path / "again" / "codebook.toml"
+    )
+    np.testing.assert_array_equal(again.respondents["weight"], weighted.respondents["weight"])
+
+
 @pytest.mark.parametrize(
     ("counts", "options", "message"),
     [

@@ -490,7 +490,13 @@ def _weight(args: argparse.Namespace) -> int:
         steps(f"weighting to {population} ({args.method})")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            weighting = data.weight(population, wave=args.wave, method=args.method, bounds=bounds)
+            weighting = data.weight(
+                population,
+                wave=args.wave,
+                method=args.method,
+                bounds=bounds,
+                codebook=plan.codebook,
+            )
             stage = "write the weighted data"
             steps("writing the weighted data and the report")
             files = _weighted_files(args, plan, weighting)

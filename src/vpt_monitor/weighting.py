@@ -45,6 +45,7 @@ from vpt_monitor.stats.design import SurveyDesign
 
 if TYPE_CHECKING:
     from vpt_monitor.data import MonitorData
+    from vpt_monitor.io import Codebook
 
 __all__ = ["PopulationError", "Weighting", "weight"]
 
@@ -210,6 +211,29 @@ class Weighting:
         return pd.DataFrame.from_records(self.margins)
 
 
+def _in_library_terms(lines: list[_Line], codebook: Codebook | None) -> list[_Line]:
+    """Translate lines written in the data's own column names and codes through a codebook.
+
+    A variable named as the respondents file names it (the codebook's ``[respondents.columns]``)
+    becomes the library's field, and a category written in the file's codes (its
+    ``[respondents.codes]``) the library's code, both ignoring case, as the reader does.
+    """
+    if codebook is None:
+        return lines
+    fields = {
+        str(source).casefold(): field
+        for field, source in codebook.columns.get("respondents", {}).items()
+    }
+    codes = codebook.codes.get("respondents", {})
+    translated = []
+    for line in lines:
+        variable = fields.get(line.variable.casefold(), line.variable)
+        recode = {str(k).casefold(): str(v) for k, v in codes.get(variable, {}).items()}
+        category = recode.get(line.category.casefold(), line.category)
+        translated.append(attrs.evolve(line, variable=variable, category=category))
+    return translated
+
+
 def weight(
     data: MonitorData,
     population: Any,
@@ -219,6 +243,7 @@ def weight(
     bounds: tuple[float, float] | None = None,
     max_iter: int = 50,
     tol: float = 1e-7,
+    codebook: Codebook | None = None,
 ) -> Weighting:
     """Calibrate one wave's respondent weights to population counts (see the module)."""
     from vpt_monitor.indicators._common import Unit
@@ -236,6 +261,7 @@ def weight(
     if wave not in waves:
         raise ValueError(f"wave {wave!r} is not in the data (waves: {', '.join(map(str, waves))})")
     source, lines = _lines(population)
+    lines = _in_library_terms(lines, codebook)
     if not lines:
         raise PopulationError(source, ["no population counts in the table"])
     unit = Unit(data)

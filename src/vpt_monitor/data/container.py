@@ -381,6 +381,7 @@ class MonitorData:
         bounds: tuple[float, float] | None = None,
         max_iter: int = 50,
         tol: float = 1e-7,
+        codebook: Any = None,
     ) -> Any:
         r"""Calibrate one wave's respondent weights to population counts.
 
@@ -401,6 +402,12 @@ class MonitorData:
             Bounds on the g-weights (required for ``"logit"``).
         max_iter, tol
             As :func:`~vpt_monitor.stats.calibrate`.
+        codebook : vpt_monitor.io.Codebook, optional
+            The codebook the data were read with: the population counts may then name
+            variables and categories as the respondents file does (its
+            ``[respondents.columns]`` and ``[respondents.codes]``), as well as by the
+            library's names and codes. The command ``vpt-monitor weight`` passes the
+            codebook of ``--data`` or ``--codebook``.
 
         Returns
         -------
@@ -449,7 +456,14 @@ class MonitorData:
         from vpt_monitor.weighting import weight
 
         return weight(
-            self, population, wave=wave, method=method, bounds=bounds, max_iter=max_iter, tol=tol
+            self,
+            population,
+            wave=wave,
+            method=method,
+            bounds=bounds,
+            max_iter=max_iter,
+            tol=tol,
+            codebook=codebook,
         )
 
     def to_records(self) -> Records:
