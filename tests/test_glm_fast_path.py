@@ -204,3 +204,21 @@ def test_a_plain_formula_fitted_without_its_matrix_still_refuses_values_not_fini
     frame.loc[7, "z"] = 1e308
     frame.loc[8, "z"] = 1e308
     assert _fit(frame, formula, family="quasibinomial").names == fit.names
+
+
+def test_a_result_does_not_follow_later_changes_to_the_callers_columns() -> None:
+    # a reviewer's trial of the speed-ups: reading float columns without a copy made the
+    # predictive margins of a finished fit change when the caller scaled its own array
+    rng = np.random.default_rng(0)
+    n = 400
+    x = rng.normal(size=n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-x))).astype(float)
+    data = {"y": y, "x": x, "g": rng.choice(["a", "b"], n)}
+    design = SurveyDesign(weights=np.ones(n), clusters=np.arange(n) // 4)
+    fit = glm("y ~ g + x", data, design, family="binomial")
+    before = fit.predictive_margins("g")
+    x *= 3.0
+    y[:] = 1.0 - y
+    after = fit.predictive_margins("g")
+    assert_allclose(after.estimate, before.estimate, rtol=0, atol=0)
+    assert_allclose(after.standard_error, before.standard_error, rtol=0, atol=0)

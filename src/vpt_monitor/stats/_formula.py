@@ -168,8 +168,9 @@ def read(data: object, name: str, *, categorical: bool | None = None) -> Variabl
             codes, labels = _frames.labels(value, role)
             levels = tuple(labels.tolist())
             return Variable(name, codes=codes, levels=levels, unused=_unused(value, levels))
-        # numbers are read, never written: float columns are taken without a copy
-        return Variable(name, values=_frames.numbers(value, role).astype(np.float64, copy=False))
+        # a copy: the result's predictions and margins must not follow later changes the
+        # caller makes to its own columns
+        return Variable(name, values=_frames.numbers(value, role).astype(np.float64))
     array = np.asarray(value)
     if array.ndim != 1:
         raise ValueError(f"{role} must be one-dimensional; got shape {array.shape}")
@@ -178,7 +179,7 @@ def read(data: object, name: str, *, categorical: bool | None = None) -> Variabl
         return Variable(name, codes=codes, levels=tuple(labels.tolist()))
     if array.dtype == np.bool_:
         array = array.astype(np.float64)
-    return Variable(name, values=as_float_array(role, array).astype(np.float64, copy=False))
+    return Variable(name, values=as_float_array(role, array).astype(np.float64))
 
 
 def _unused(series: Any, levels: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
