@@ -197,7 +197,8 @@ EVALUATE_BLOCK = 16_384
 def _expit(eta: FloatArray) -> FloatArray:
     r"""Return :math:`1 / (1 + e^{-\eta})`, exact in relative terms for any :math:`\eta`.
 
-    Four times faster than ``scipy.special.expit`` here; where :math:`e^{-\eta}`
+    Under half the time of ``scipy.special.expit`` here (0.16 ms against 0.42 ms for
+    100,000 values, agreeing to 3e-16); where :math:`e^{-\eta}`
     overflows (:math:`\eta < -709`) the mean is 0, below the smallest normal number anyway.
     """
     result = np.negative(eta)
