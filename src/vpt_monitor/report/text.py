@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vpt_monitor._format import check_language
+from vpt_monitor._format import _pick, check_language
 
 __all__ = ["INDICATORS", "TEXT", "reason", "text"]
 
@@ -597,10 +597,6 @@ _UNTESTABLE: Mapping[str, tuple[str, str]] = {
 }
 
 
-def _pick_words(pair: tuple[str, str], language: str) -> str:
-    return pair[0] if language == "en" else pair[1]
-
-
 def change_reason(english: str, language: str) -> str:
     """Return why a change is not called significant (``ChangeTable.reasons``), in ``language``.
 
@@ -627,9 +623,7 @@ def change_reason(english: str, language: str) -> str:
             parts.append(text("not_in_both_waves", chosen))
         elif wave.isdigit() and rest.endswith(" (no variance to test with)"):
             flags = rest.removesuffix(" (no variance to test with)").split(", ")
-            words = ", ".join(
-                _pick_words(_UNTESTABLE.get(flag, (flag, flag)), chosen) for flag in flags
-            )
+            words = ", ".join(_pick(_UNTESTABLE.get(flag, (flag, flag)), chosen) for flag in flags)
             parts.append(f"{wave}: {words} ({text('no_variance_to_test', chosen)})")
         elif wave.isdigit():
             parts.append(f"{wave}: {reason(rest, chosen)}")
