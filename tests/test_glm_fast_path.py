@@ -222,3 +222,25 @@ def test_a_result_does_not_follow_later_changes_to_the_callers_columns() -> None
     after = fit.predictive_margins("g")
     assert_allclose(after.estimate, before.estimate, rtol=0, atol=0)
     assert_allclose(after.standard_error, before.standard_error, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("family", ["gaussian", "binomial"])
+@pytest.mark.parametrize("formula", ["y ~ 0", "y ~ -1", "y ~ 0 + z", "y ~ 0 + z:g"])
+def test_a_model_without_a_coefficient_to_estimate_is_fitted(formula: str, family: str) -> None:
+    # a reviewer's trial of the LAPACK solves: a system of no unknowns (no columns, or every
+    # column aliased) made dpotrs fail with an f2py shape error
+    rng = np.random.default_rng(0)
+    n = 50
+    y = rng.normal(size=n)
+    data = {"y": (y > 0).astype(float) if family == "binomial" else y, "z": np.zeros(n)}
+    data["g"] = rng.choice(["a", "b"], n)  # type: ignore[assignment]
+    design = SurveyDesign(weights=np.ones(n))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = glm(formula, data, design, family=family)
+    assert np.all(np.isnan(fit.params))
+    assert len(fit.params) == (0 if "z" not in formula else 1 if ":" not in formula else 2)
+    # the deviance of the model eta = 0: the sum of squares, or 2n log 2
+    expected = float(np.sum(y**2)) if family == "gaussian" else 2 * n * np.log(2)
+    assert fit.deviance == pytest.approx(expected, rel=1e-12)
+    assert _glm.solve(np.zeros((0, 0)), np.zeros(0)).shape == (0,)

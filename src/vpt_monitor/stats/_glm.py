@@ -343,6 +343,8 @@ def solve(matrix: FloatArray, rhs: FloatArray) -> FloatArray:
     ``scipy.linalg.cho_solve`` checks its arguments for ten times as long as a system of a
     dozen unknowns takes. A matrix that is not positive definite is solved by least squares.
     """
+    if matrix.shape[0] == 0:  # no coefficient (every column aliased, or none at all)
+        return np.zeros(rhs.shape)
     scale = 1.0 / np.sqrt(np.diag(matrix))
     scaled = matrix * scale[:, None] * scale[None, :]
     right = rhs * scale.reshape((-1,) + (1,) * (rhs.ndim - 1))
