@@ -244,3 +244,48 @@ def test_a_model_without_a_coefficient_to_estimate_is_fitted(formula: str, famil
     expected = float(np.sum(y**2)) if family == "gaussian" else 2 * n * np.log(2)
     assert fit.deviance == pytest.approx(expected, rel=1e-12)
     assert _glm.solve(np.zeros((0, 0)), np.zeros(0)).shape == (0,)
+
+
+def test_a_category_in_one_psu_has_no_jackknife_variance_and_says_so() -> None:
+    # a reviewer's trial: the JK1 replicate that drops the only PSU of a category cannot
+    # estimate its coefficient. The version before raised "array must not contain infs or
+    # NaNs", then every standard error came out NaN with numpy's warnings; R's svyglm stops
+    # with "$ operator is invalid for atomic vectors". The others are estimable in every
+    # replicate: their SEs are those of the model without the category in that replicate.
+    rng = np.random.default_rng(0)
+    n = 2000
+    psu = np.arange(n) // 100
+    g = np.where(np.arange(n) < 50, "rare", rng.choice(["a", "b"], n))
+    x = rng.normal(size=n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-x))).astype(float)
+    data = {"y": y, "g": g, "x": x}
+    design = SurveyDesign(weights=np.ones(n), clusters=psu).replicate("jk1")
+    with pytest.warns(UserWarning, match=r"leave 'g\[T.rare\]' without rows in some replicates"):
+        fit = glm("y ~ g + x", data, design, family="binomial")
+    assert fit.names == ("Intercept", "g[T.b]", "g[T.rare]", "x")
+    assert "replicate_aliased" in fit.flags
+    assert "'g[T.rare]' (1)" in fit.flag_detail
+    se = fit.standard_errors
+    assert np.isnan(se[2])
+    assert np.all(np.isfinite(se[[0, 1, 3]]))
+    # the margins of the other categories do not need it: only 'rare' has no variance
+    margins = fit.predictive_margins("g")
+    assert np.isnan(margins.standard_error[2])
+    assert np.all(np.isfinite(margins.standard_error[:2]))
+    assert np.isfinite(fit.wald_test("x").statistic)
+    # by hand: the replicates' coefficients, the one without the category refitted without it
+    by_hand = []
+    for dropped in range(20):
+        keep = psu != dropped
+        w = np.where(keep, 20 / 19, 0.0)
+        sub = SurveyDesign(weights=w[keep], clusters=psu[keep])
+        formula = "y ~ g + x" if dropped else "y ~ x + b"
+        part = {"y": y[keep], "g": g[keep], "x": x[keep], "b": (g[keep] == "b").astype(float)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            params = glm(formula, part, sub, family="binomial").params
+        by_hand.append(params if dropped else [params[0], params[2], np.nan, params[1]])
+    replicates = np.array(by_hand)
+    # centred on the replicates' mean, as R's svrepdesign (mse=FALSE) and this library
+    variance = 19 / 20 * ((replicates - replicates.mean(axis=0)) ** 2).sum(axis=0)
+    assert_allclose(se[[0, 1, 3]], np.sqrt(variance[[0, 1, 3]]), rtol=1e-7)

@@ -345,7 +345,15 @@ def solve(matrix: FloatArray, rhs: FloatArray) -> FloatArray:
     """
     if matrix.shape[0] == 0:  # no coefficient (every column aliased, or none at all)
         return np.zeros(rhs.shape)
-    scale = 1.0 / np.sqrt(np.diag(matrix))
+    diagonal = np.diag(matrix)
+    if not np.all(diagonal > 0):
+        # a column without weight (a category with no rows in a replicate): solved without
+        # it, its part of the solution 0 (the caller reports its coefficient as NaN)
+        solution = np.zeros(rhs.shape)
+        live = np.flatnonzero(diagonal > 0)
+        solution[live] = solve(matrix[np.ix_(live, live)], rhs[live])
+        return solution
+    scale = 1.0 / np.sqrt(diagonal)
     scaled = matrix * scale[:, None] * scale[None, :]
     right = rhs * scale.reshape((-1,) + (1,) * (rhs.ndim - 1))
     factor, info = lapack.dpotrf(scaled, lower=1, clean=0)

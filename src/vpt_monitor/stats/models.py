@@ -35,7 +35,14 @@ AnyDesign = SurveyDesign | ReplicateDesign
 
 FAMILIES = _glm.FAMILIES
 #: Flags a model can carry (see :attr:`GLMResult.flags`).
-MODEL_FLAGS = ("separation", "aliased", "not_converged", "no_df", "empty_category")
+MODEL_FLAGS = (
+    "separation",
+    "aliased",
+    "not_converged",
+    "no_df",
+    "empty_category",
+    "replicate_aliased",
+)
 PREDICTION_TYPES = ("response", "link")
 
 
@@ -75,7 +82,9 @@ class _State:
         fit = _glm.irls(
             products, self.y, weights / weights[used].mean(), self.family, start=self.beta
         )
-        return fit.coefficients
+        # a column without weight in this replicate (its category's rows all lie in the
+        # PSUs it leaves out) has no estimate here, as R's glm reports NA
+        return np.where(np.diag(fit.information) > 0, fit.coefficients, np.nan)
 
 
 def _expand(values: FloatArray, kept: IntArray, size: int) -> FloatArray:
@@ -131,7 +140,9 @@ class GLMResult:
         the coefficients), ``"aliased"`` (coefficients that are linear combinations of
         others, reported as NaN), ``"not_converged"``, ``"no_df"`` (fewer than one residual
         degree of freedom: no t statistics), ``"empty_category"`` (a category without rows
-        in use, left out of the coefficients).
+        in use, left out of the coefficients), ``"replicate_aliased"`` (a coefficient whose
+        rows all lie in the PSUs some replicates leave out: those refits cannot estimate
+        it, and its standard error is NaN; the others are estimated as usual).
     flag_detail : str
         The flags in words.
     level : float
@@ -600,10 +611,19 @@ class GLMResult:
             def replicate_margins(replicate: FloatArray) -> FloatArray:
                 rw = replicate[state.rows]
                 beta = state.refit(x_fit, rw) if cross_covariance else state.beta
+                # a coefficient this replicate cannot estimate (NaN) leaves without a value
+                # only the rows whose column is not 0: not the margins of other categories
+                lacking = np.isnan(beta)
+                known = np.where(lacking, 0.0, beta)
+
+                def mean_at(x: FloatArray) -> FloatArray:
+                    fitted = fam.mean(x @ known)
+                    if lacking.any():
+                        fitted = np.where((x[:, lacking] != 0).any(axis=1), np.nan, fitted)
+                    return fitted
+
                 fitted = (
-                    np.column_stack([fam.mean(x @ beta) for x in columns])
-                    if cross_covariance
-                    else mu_c
+                    np.column_stack([mean_at(x) for x in columns]) if cross_covariance else mu_c
                 )
                 return np.asarray((rw @ fitted) / rw.sum(), dtype=np.float64)
 
@@ -1082,10 +1102,31 @@ def glm(
     # replicate refits take the same products as the fit, on the kept columns
     kept_products = _glm.restricted(products, kept)
 
+    without: list[FloatArray] = []  # per replicate refit, which coefficients it lacks
+
     def replicates(rep: ReplicateDesign) -> FloatArray:
-        return variance.reestimate(rep, lambda weights: state.refit(kept_products, weights[rows]))
+        estimates = variance.reestimate(
+            rep, lambda weights: state.refit(kept_products, weights[rows])
+        )
+        without.append(np.isnan(estimates).sum(axis=0))
+        return estimates
 
     cov_kept = variance.covariance(design, fit.coefficients, influence, replicates).full()
+    if without and without[0].any():
+        lacking = np.flatnonzero(without[0])
+        named = ", ".join(
+            f"{spec.names[kept[j]]!r} ({int(without[0][j])})" for j in lacking.tolist()
+        )
+        flags.append("replicate_aliased")
+        details.append(
+            f"no rows in some replicates (how many): {named}; all their rows lie in the PSUs "
+            "those replicates leave out, so their replicate variance does not exist (NaN)"
+        )
+        warn(
+            f"the replicate weights leave {named.split(' (')[0]}"
+            f"{' and others' if len(lacking) > 1 else ''} without rows in some replicates: "
+            "no standard error for it; see the result's flag_detail"
+        )
     state = attrs.evolve(state, covariance=cov_kept)
     df_residual = design_df + 1 - len(kept)
     if not df_residual >= 1:
