@@ -330,8 +330,9 @@ class ModelSpec:
             if continuous not in numbers:
                 numbers[continuous] = len(values)
                 product = np.asarray(variables[continuous[0]].values, dtype=np.float64)
-                for name in continuous[1:]:
-                    product = product * np.asarray(variables[name].values, dtype=np.float64)
+                for name in continuous[1:]:  # an overflow is refused by the caller's check
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        product = product * np.asarray(variables[name].values, dtype=np.float64)
                 values.append(product)
             of_column[columns] = numbers[continuous]
             scale = np.ones(n_cells)

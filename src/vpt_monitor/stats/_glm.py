@@ -474,8 +474,17 @@ class Columns:
 
 
 def restricted(products: Products, kept: IntArray) -> Products:
-    """Return the products of the columns ``kept`` of a matrix."""
-    return products if len(kept) == products.width else Columns(products, kept)
+    """Return the products of the columns ``kept`` of a matrix.
+
+    A matrix held whole gives up the other columns once (its products then cost what the
+    kept columns' do, in every iteration and replicate refit); a factored one keeps them
+    and picks the kept ones from each product.
+    """
+    if len(kept) == products.width:
+        return products
+    if isinstance(products, Dense):
+        return Dense(np.asfortranarray(products.x[:, kept]))
+    return Columns(products, kept)
 
 
 def irls(
