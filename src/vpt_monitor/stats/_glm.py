@@ -276,7 +276,7 @@ def gram(x: FloatArray, weights: FloatArray) -> FloatArray:
     """
     n, p = x.shape
     upper = np.zeros((p, p), order="F")
-    if n == 0:
+    if n == 0 or p == 0:
         return upper
     roots = np.sqrt(weights)
     buffer = np.empty((min(n, GRAM_BLOCK), p), order="F")
