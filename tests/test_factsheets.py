@@ -376,6 +376,12 @@ def test_a_change_across_a_method_break_is_never_called_significant(tmp_path: Pa
     note = "\u2020 every change: method break 2012-2014: fieldwork by a new research agency"
     assert page.count(note) == 1
     assert "\u25b2" not in page.split("<table", 2)[1]  # no up arrow in the comparison table
+    # the PDF's footnotes no longer run over the figure and the method note: a sheet whose
+    # notes leave the figure no room continues on a page of its own (the tester's trial
+    # found the change footnotes drawn over both, the last ones cut off)
+    pdf = (folder / "factsheets.pdf").read_bytes()
+    pages = pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ")
+    assert pages > 12
 
 
 def test_factsheets_in_english_by_office_without_an_earlier_wave(tmp_path: Path) -> None:

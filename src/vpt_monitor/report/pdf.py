@@ -26,6 +26,8 @@ from vpt_monitor.report.text import text
 __all__ = ["factsheets_pdf"]
 
 A4 = (8.27, 11.69)
+#: Height of a page's figure (a share of the page): room for the labels of every row.
+FIGURE_HEIGHT = 0.36
 GREY = "#8a8a8a"
 
 
@@ -50,6 +52,23 @@ def _cells(row: Mapping[str, Any], language: str) -> list[str]:
         _format.p_value(row["p_adjusted"], language, prefix=False),
         change,
     ]
+
+
+def _change_notes(rows: Sequence[Mapping[str, Any]], language: str) -> list[str]:
+    """Return the footnotes of the change column, short enough for the page.
+
+    A method break is said once; the changes from estimates that break the rules are
+    counted in one line (their reasons are on the HTML page and in the tables), so that
+    the notes leave room for the figure and the method note.
+    """
+    notes = []
+    marked = change_footnotes(rows, language)
+    change = text("fs_change", language)
+    rules = [label for label, _ in marked if label.endswith(f"({change})")]
+    notes += [f"\u2020 {label}: {note}" for label, note in marked if label not in rules]
+    if rules:
+        notes.append("\u2020 " + text("fs_change_rules", language, count=len(rules)))
+    return notes
 
 
 def _page(pdf: Any, slug: str, content: Content) -> None:
@@ -134,15 +153,27 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
         extent = drawn.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
         top = extent.y0 / fig.bbox.height - 0.012
         notes = [f"\u2020 {r['indicator_label']}: {r['note']}" for r in rows if not r["reliable"]]
-        notes += [f"\u2020 {label}: {note}" for label, note in change_footnotes(rows, lang)]
+        notes += _change_notes(rows, lang)
         if notes:
             block = "\n".join(textwrap.fill(n, 130) for n in notes)
             fig.text(0.06, top, block, fontsize=7, va="top", color="#555")
             top -= 0.0115 * (block.count("\n") + 1) + 0.01
-        plot_height = min(0.36, max(0.18, top - 0.17))
-        ax = fig.add_axes((0.36, top - plot_height, 0.58, plot_height - 0.04))
-        figures.draw_comparison(ax, rows, title=content.figures[slug].alt, language=lang)
         note = textwrap.fill(content.method_note, 135)
+        bottom = 0.035 + 0.0105 * (note.count("\n") + 1) + 0.01  # above the method note
+        if top - bottom < FIGURE_HEIGHT:
+            # the notes leave no room for the figure: it continues on a page of its own,
+            # rather than be drawn over the notes and the method note
+            pdf.savefig(fig)
+            plt.close(fig)
+            fig = plt.figure(figsize=A4)
+            continued = f"{content.title} ({text('fs_continued', lang)})"
+            fig.text(0.06, 0.965, continued, fontsize=14, weight="bold", va="top")
+            top = 0.92
+            height = top - bottom - 0.03  # the whole page: every row's label has room
+        else:
+            height = FIGURE_HEIGHT
+        ax = fig.add_axes((0.36, top - height, 0.58, height - 0.04))
+        figures.draw_comparison(ax, rows, title=content.figures[slug].alt, language=lang)
         fig.text(0.06, 0.035, note, fontsize=6.5, va="bottom", color="#555")
         pdf.savefig(fig)
     finally:

@@ -126,6 +126,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "not_in_both_waves": ("not in both waves", "niet in beide metingen"),
     "fs_change": ("change", "verandering"),
     "fs_change_all": ("every change", "alle veranderingen"),
+    "fs_continued": ("continued", "vervolg"),
+    "fs_change_rules": (
+        "{count} change(s) rest on an estimate that breaks the publication rules or has no "
+        "variance, and are not marked; the reasons are on the HTML page and in the tables.",
+        "{count} verandering(en) rusten op een schatting die niet aan de publicatieregels "
+        "voldoet of geen variantie heeft, en zijn niet gemarkeerd; de redenen staan op de "
+        "HTML-pagina en in de tabellen.",
+    ),
     "no_variance_to_test": ("no variance to test with", "geen variantie om mee te toetsen"),
     "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
     "method_note": (
