@@ -301,7 +301,7 @@ def test_csv_options_reach_the_reader(
     # the wrong delimiter: the file reads as one column, and the message says which it is
     args = ["--encoding", "utf-16", "--delimiter", ";", "--force", *ADJUST]
     assert main(["report", "--data", str(folder), "--out", str(out), *args]) == 1
-    assert "the names are separated by a tab, not by the delimiter the file was read" in (
+    assert "the names are separated by a tab, not by ';' (the delimiter the file was read" in (
         capsys.readouterr().err
     )
 

@@ -762,10 +762,11 @@ def test_a_file_read_with_the_wrong_delimiter_is_told_which_one_it_has(
     (problem,) = _problems(path, delimiter=given)
     assert problem.startswith("r.csv line 1 (header): respondent column 'id' is required")
     named = {";": "';'", ",": "','", "\t": "a tab", "|": "'|'"}[mark]
-    assert f"the names are separated by {named}, not by the delimiter the file was" in problem
+    expected = f"the names are separated by {named}, not by {given!r} (the delimiter the file"
+    assert expected in problem
     if mark == "|":  # not one the reader looks for: the advice is to give it
         assert problem.endswith("give the delimiter '|'")
-        assert _problems(path) == [problem]
+        assert _problems(path) == [problem.replace("not by ';'", "not by ','")]  # default
         assert len(read_monitor(path, delimiter="|", lonely_psu="adjust")) == 1
     else:  # found by itself
         assert "leave the delimiter out (it is found from the header)" in problem
@@ -784,3 +785,34 @@ def test_a_number_too_large_for_a_float_says_so_with_its_length(
     (problem,) = _problems(path, lonely_psu="adjust")
     assert problem.startswith("c.csv line 2: incidents:verbaal='9999")
     assert problem.endswith(f"99999999' ({digits} characters): a number too large to read")
+
+
+def test_the_separator_hint_names_the_mark_that_splits_the_header_and_advises_rightly(
+    tmp_path: Path,
+) -> None:
+    # a tester's trials of the first hint: a tab header with a ',' in one name was said to
+    # be split by ','; a ';' header with a ',' in a name was told to leave the delimiter out
+    # (the reader then picks ','); a file read with the mark named was told to give it; a
+    # Dutch file with decimal commas read with ',' got only "4 fields ... decimal comma?"
+    from vpt_monitor.data.reading import separator_hint
+
+    hint = separator_hint("id\twave\tlayer\toffice\tweight, final", ";")
+    assert "separated by a tab, not by ';'" in hint
+    assert hint.endswith("give the delimiter '\\t' (--delimiter tab)")  # ',' would be found
+    hint = separator_hint("id;wave;layer;office;gewicht, definitief", "|")
+    assert "separated by ';'" in hint
+    assert hint.endswith("give the delimiter ';'")
+    assert "quoted value holding ';'" in separator_hint("naam; functie", ";")
+    assert separator_hint("naam", ",") == ""
+    path = _write(
+        tmp_path / "r.csv",
+        "id;wave;layer;office;weight\n1;2016;gemeente;burgemeester;1,5\n"
+        "2;2016;gemeente;wethouder;2\n",
+    )
+    problems = _problems(path, delimiter=",")
+    assert problems[0].startswith("r.csv line 1 (header): 'id;wave;layer;office;weight' - one")
+    assert "separated by ';', not by ','" in problems[0]
+    assert problems[1].startswith("r.csv line 2: 2 fields, but the header (line 1) has 1")
+    assert len(problems) == 2  # line 3 has no ',' and reads as one field too
+    path = _write(tmp_path / "s.csv", "id,wave\n1,2016\n2\n")
+    assert _problems(path)[0].startswith("s.csv line 3: 1 field, but the header")

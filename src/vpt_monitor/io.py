@@ -647,9 +647,12 @@ def _apply(
             )
             continue
         if src not in frame:
+            hint = source.separator_hint()
+            if hint and any(hint in error for error in errors):
+                hint = " (the header is one column: see above)"
             errors.append(
                 f"{where} [{table}.columns] {field} = {src!r}: {source.header} has no column "
-                f"{src!r}{_did_you_mean(src, list(frame))}"
+                f"{src!r}{_did_you_mean(src, list(frame))}{hint}"
             )
     renamed = {field: frame[src] for field, src in mapping.items() if src in frame}
     mapped_sources = set(mapping.values())
@@ -1499,7 +1502,7 @@ def _located(
             source = sources[match["table"] + "s"]
             before[order[match["table"] + "s"]].append(
                 f"{source.header}: {problem}; the file has {', '.join(source.columns)}"
-                f"{_delimiter_hint(source)}"
+                f"{source.separator_hint()}"
             )
             continue
         after.append(problem)
@@ -1508,35 +1511,6 @@ def _located(
     for k, table in enumerate(TABLES):
         result += before[k] + located.get(table, [])
     return result + stray + after
-
-
-#: Field separators a header read as one column may hold (a wrong ``delimiter``): how each
-#: is named, how it is given, and whether the reader finds it by itself.
-_SEPARATORS = {
-    ";": ("';'", "';'", True),
-    ",": ("','", "','", True),
-    "\t": ("a tab", "'\\t' (--delimiter tab)", True),
-    "|": ("'|'", "'|'", False),
-}
-
-
-def _delimiter_hint(source: Source) -> str:
-    """Say so when a file read as one column has a header split by another separator."""
-    if len(source.columns) != 1:
-        return ""
-    (name,) = source.columns
-    for mark, (named, given, found) in _SEPARATORS.items():
-        if mark in name:
-            advice = (
-                f"leave the delimiter out (it is found from the header) or give {given}"
-                if found
-                else f"give the delimiter {given}"
-            )
-            return (
-                f" - one column: the names are separated by {named}, not by the delimiter "
-                f"the file was read with; {advice}"
-            )
-    return ""
 
 
 def _located_rows(

@@ -114,6 +114,7 @@ class Source:
         *,
         is_text: bool = False,
         decimal: str = ".",
+        delimiter: str | None = None,
     ) -> None:
         self.path = path
         self.label = label
@@ -122,6 +123,13 @@ class Source:
         self.header_line = header_line
         self.is_text = is_text
         self.decimal = decimal
+        self.delimiter = delimiter  # of a CSV file
+
+    def separator_hint(self) -> str:
+        """Say so when the file, read as one column, has its names split by another mark."""
+        if len(self.columns) != 1 or self.delimiter is None:
+            return ""
+        return separator_hint(next(iter(self.columns)), self.delimiter)
 
     @property
     def lines(self) -> NDArray[np.int64] | None:
@@ -447,7 +455,9 @@ def _read_plain_csv(
         name: ArrowCells(column, clean=True) for name, column in zip(names, columns, strict=True)
     }
     lines = functools.partial(_plain_lines, breaks, header_line, rows, kept, delimiter)
-    return Source(path, label, cells, lines, header_line, is_text=True, decimal=decimal)
+    return Source(
+        path, label, cells, lines, header_line, is_text=True, decimal=decimal, delimiter=delimiter
+    )
 
 
 class _Breaks:
@@ -583,6 +593,7 @@ def _read_csv_exactly(path: Path, label: str, text: str, delimiter: str, decimal
         header_line,
         is_text=True,
         decimal=decimal,
+        delimiter=delimiter,
     )
 
 
@@ -656,6 +667,54 @@ def _header_problems(
     return problems
 
 
+#: Field separators a header read as one column may hold: how each is named and given.
+_SEPARATORS = {
+    ";": ("';'", "';'"),
+    ",": ("','", "','"),
+    "\t": ("a tab", "'\\t' (--delimiter tab)"),
+    "|": ("'|'", "'|'"),
+}
+
+
+def separator_hint(header: str, used: str) -> str:
+    """Say which separator a header read as one name holds, when not the one ``used``.
+
+    The separator named is the one that splits the header into the most names; "leave the
+    delimiter out" is advised only when the reader would find that one by itself. A header
+    holding the separator it was read with was quoted as one value (lines quoted whole, as
+    a spreadsheet writes text pasted into one column).
+
+    Examples
+    --------
+    >>> from vpt_monitor.data.reading import separator_hint
+    >>> print(separator_hint("id;wave;layer;office", ",")[:57])
+     - one column: the names are separated by ';', not by ','
+    >>> print(separator_hint("id,wave", ",")[:54])  # a name holding ",": quoted whole
+     - one column: the header is one quoted value holding
+    """
+    named_used = _SEPARATORS.get(used, (repr(used), repr(used)))[0]
+    if used in header:
+        return (
+            f" - one column: the header is one quoted value holding {named_used} (lines "
+            "quoted whole, as text pasted into one spreadsheet column is saved); remove the "
+            "quotes around each line"
+        )
+    counts = {mark: header.count(mark) for mark in _SEPARATORS if mark != used}
+    mark = max(counts, key=lambda m: counts[m])
+    if not counts[mark]:
+        return ""
+    named, given = _SEPARATORS[mark]
+    advice = (
+        f"leave the delimiter out (it is found from the header) or give {given}"
+        if _sniff(header, False) == mark
+        else f"give the delimiter {given}"
+    )
+    return (
+        f" - one column: the names are separated by {named}, not by {named_used} (the "
+        f"delimiter the file was read with); {advice}"
+    )
+
+
 def _ragged(
     label: str,
     header: list[str],
@@ -666,6 +725,9 @@ def _ragged(
 ) -> list[str]:
     expected = len(header)
     problems = []
+    hint_first = separator_hint(header[0], delimiter) if expected == 1 else ""
+    if hint_first:  # the wrong delimiter explains every line that follows
+        problems.append(f"{label} line {header_line} (header): {header[0]!r}{hint_first}")
     for row, line in zip(rows, lines, strict=True):
         if len(row) == expected:
             continue
@@ -676,8 +738,9 @@ def _ragged(
                 hint = "a value with an unquoted ',', such as a decimal comma?"
         else:
             hint = "a cut-off line, or a line break in a value that is not quoted?"
+        fields = f"{len(row)} field{'' if len(row) == 1 else 's'}"
         problems.append(
-            f"{label} line {line}: {len(row)} fields, but the header (line {header_line}) has "
+            f"{label} line {line}: {fields}, but the header (line {header_line}) has "
             f"{expected} ({hint})"
         )
     return problems
