@@ -342,3 +342,46 @@ def test_option_errors_exit_2_in_the_commands_spelling(
     assert "'bounds'" not in err
     assert "method='" not in err
     assert not (tmp_path / "x").exists()
+
+
+def test_population_counts_as_users_write_them(tmp_path: Path) -> None:
+    # a tester's trials of the codebook codes: the codebook given as a path crashed, own
+    # codes written 2.0 and library names in capitals were refused, an unknown own code
+    # was reported in library terms only, a Windows-1252 file gave a bare codec error, a
+    # tab-separated file "needs columns", and a 400-digit count was printed in full
+    from vpt_monitor.weighting import PopulationError
+
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    frame = _frame().rename(columns={"office": "functie"})
+    frame["functie"] = frame["functie"].map({"burgemeester": 1, "wethouder": 2, "raadslid": 3})
+    _dutch_csv(frame, folder / "respondents.csv")
+    book = folder / "codebook.toml"
+    book.write_text(
+        '[respondents.columns]\noffice = "functie"\n'
+        '[respondents.codes.office]\n1 = "burgemeester"\n2 = "wethouder"\n3 = "raadslid"\n',
+        encoding="utf-8",
+    )
+    data = read_monitor(folder / "respondents.csv", codebook=book)
+    lines = ["functie\t1.0\t342", "FUNCTIE\t2.0\t1400", "Office\traadslid\t8500"]
+    counts = tmp_path / "counts.tsv"
+    counts.write_text("variable\tcategory\tcount\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    weighted = data.weight(counts, wave=2024, codebook=book)  # a path, tabs, 2.0, capitals
+    for office, count in _margins(weighted.data, 2024).items():  # raking stops at tol=1e-7
+        assert count == pytest.approx(TARGET[office], rel=1e-6)
+    counts.write_text(
+        "variable,category,count\nfunctie,1,342\nfunctie,2,1400\nfunctie,11,5\n"
+        f"functie,3,{'9' * 400}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PopulationError) as info:
+        data.weight(counts, wave=2024, codebook=book)
+    text = "\n".join(info.value.problems)
+    assert "unknown category '11' of 'office' (the line says functie=11; the codebook's" in text
+    assert "[respondents.codes.office] maps 1, 2, 3)" in text
+    assert "(400 characters): a number too large to read" in text
+    counts.write_bytes(
+        "variabele;categorie;aantal\nfunctie;1;342\nprovincie;Fryslân;1\n".encode("cp1252")
+    )
+    with pytest.raises(PopulationError, match=r"counts.tsv:3: byte 0xe2 is not UTF-8; save"):
+        data.weight(counts, wave=2024, codebook=book)

@@ -37,6 +37,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor.data.cells import shown
 from vpt_monitor.stats import WeightDiagnostics, weight_diagnostics
 from vpt_monitor.stats._calmodel import METHODS, Model
 from vpt_monitor.stats._validation import check_choice
@@ -74,6 +75,7 @@ class _Line:
     category: str
     count: str
     number: float | None = None  # a count given as a number (a data frame), not as text
+    said: str = ""  # how the line wrote the variable and category, when a codebook changed them
 
 
 def _header_name(text: str) -> str:
@@ -92,9 +94,23 @@ def _lines(population: Any) -> tuple[str, list[_Line]]:
     """Read the table: a CSV path, or a data frame; each line with its location."""
     if isinstance(population, str | Path):
         path = Path(population)
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise PopulationError(
+                str(path),
+                [
+                    f"{path.name}:{line}: byte {raw[error.start]:#04x} is not UTF-8; save the "
+                    "counts as UTF-8 (Excel: 'CSV UTF-8'), as Windows-1252 files (Dutch Excel's "
+                    "plain CSV) are not guessed at"
+                ],
+            ) from None
         first = text.splitlines()[0] if text.strip() else ""
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        delimiter = max(";,\t", key=first.count)  # the mark that splits the header most
+        if not first.count(delimiter):
+            delimiter = ","
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         rows = list(reader)
         source = str(path)
@@ -156,7 +172,9 @@ def _number(text: str) -> tuple[float | None, str]:
         value = float(text.replace(",", "."))
     elif _GROUPED.fullmatch(text):
         return None, "grouped"
-    if value is None or not np.isfinite(value):
+    if value is not None and not np.isfinite(value):
+        return None, "too large"
+    if value is None:
         return None, "not a number"
     return value, ""
 
@@ -211,26 +229,49 @@ class Weighting:
         return pd.DataFrame.from_records(self.margins)
 
 
-def _in_library_terms(lines: list[_Line], codebook: Codebook | None) -> list[_Line]:
-    """Translate lines written in the data's own column names and codes through a codebook.
+def _code_text(text: str) -> str:
+    """Return a category as a code: ``2.0`` (a float column, a spreadsheet) is ``2``."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() and "." in text else text
 
-    A variable named as the respondents file names it (the codebook's ``[respondents.columns]``)
-    becomes the library's field, and a category written in the file's codes (its
-    ``[respondents.codes]``) the library's code, both ignoring case, as the reader does.
+
+def _in_library_terms(
+    lines: list[_Line], codebook: Codebook | None, allowed: list[str]
+) -> list[_Line]:
+    """Name every line's variable and category as the library does.
+
+    Variables are matched ignoring case; with a codebook, a variable named as the
+    respondents file names it (``[respondents.columns]``) becomes the library's field, and a
+    category written in the file's codes (``[respondents.codes]``) the library's code, both
+    ignoring case, as the reader does. A code written as ``2.0`` is ``2``.
     """
-    if codebook is None:
-        return lines
-    fields = {
-        str(source).casefold(): field
-        for field, source in codebook.columns.get("respondents", {}).items()
-    }
-    codes = codebook.codes.get("respondents", {})
+    library = {name.casefold(): name for name in allowed}
+    fields = (
+        {}
+        if codebook is None
+        else {
+            str(source).casefold(): field
+            for field, source in codebook.columns.get("respondents", {}).items()
+        }
+    )
+    codes = {} if codebook is None else codebook.codes.get("respondents", {})
     translated = []
     for line in lines:
-        variable = fields.get(line.variable.casefold(), line.variable)
+        key = line.variable.casefold()
+        variable = fields.get(key, library.get(key, line.variable))
+        category = _code_text(line.category)
         recode = {str(k).casefold(): str(v) for k, v in codes.get(variable, {}).items()}
-        category = recode.get(line.category.casefold(), line.category)
-        translated.append(attrs.evolve(line, variable=variable, category=category))
+        category = recode.get(category.casefold(), category)
+        said = ""
+        if recode or key in fields:
+            listed = ", ".join(str(k) for k in list(codes.get(variable, {}))[:20])
+            said = f" (the line says {line.variable}={line.category}" + (
+                f"; the codebook's [respondents.codes.{variable}] maps {listed})" if recode else ")"
+            )
+        translated.append(attrs.evolve(line, variable=variable, category=category, said=said))
     return translated
 
 
@@ -243,7 +284,7 @@ def weight(
     bounds: tuple[float, float] | None = None,
     max_iter: int = 50,
     tol: float = 1e-7,
-    codebook: Codebook | None = None,
+    codebook: Codebook | str | Path | None = None,
 ) -> Weighting:
     """Calibrate one wave's respondent weights to population counts (see the module)."""
     from vpt_monitor.indicators._common import Unit
@@ -260,8 +301,11 @@ def weight(
         wave = waves[0]
     if wave not in waves:
         raise ValueError(f"wave {wave!r} is not in the data (waves: {', '.join(map(str, waves))})")
+    if isinstance(codebook, str | Path):
+        from vpt_monitor.io import read_codebook
+
+        codebook = read_codebook(codebook)
     source, lines = _lines(population)
-    lines = _in_library_terms(lines, codebook)
     if not lines:
         raise PopulationError(source, ["no population counts in the table"])
     unit = Unit(data)
@@ -270,6 +314,7 @@ def weight(
         for n in unit.allowed
         if n != "wave" and (n not in unit.attributes or unit.attributes[n].kind != "integer")
     ]
+    lines = _in_library_terms(lines, codebook, allowed)
     in_wave = np.asarray(data.respondents["wave"]) == wave
     problems: list[str] = []
     columns: list[NDArray[np.float64]] = []
@@ -300,7 +345,7 @@ def weight(
         if position < 0:
             problems.append(
                 f"{line.where}: unknown category {line.category!r} of {line.variable!r}"
-                f"{_suggest(wanted, texts)} (categories: {', '.join(texts)})"
+                f"{line.said}{_suggest(wanted, texts)} (categories: {', '.join(texts)})"
             )
             refused.add(line.variable)
             continue
@@ -317,8 +362,12 @@ def weight(
             continue
         if count is None or count < 0:
             problems.append(
-                f"{line.where}: the count of {line.variable} {line.category!r} must be a "
-                f"number >= 0; got {line.count!r}"
+                f"{line.where}: the count of {line.variable} {line.category!r} "
+                + (
+                    f"must be a number >= 0; got {shown(line.count)}"
+                    if why != "too large"
+                    else f"is {shown(line.count)}: a number too large to read"
+                )
             )
             refused.add(line.variable)
             continue

@@ -402,8 +402,8 @@ class MonitorData:
             Bounds on the g-weights (required for ``"logit"``).
         max_iter, tol
             As :func:`~vpt_monitor.stats.calibrate`.
-        codebook : vpt_monitor.io.Codebook, optional
-            The codebook the data were read with: the population counts may then name
+        codebook : vpt_monitor.io.Codebook, str or pathlib.Path, optional
+            The codebook the data were read with (or its path): the population counts may then name
             variables and categories as the respondents file does (its
             ``[respondents.columns]`` and ``[respondents.codes]``), as well as by the
             library's names and codes. The command ``vpt-monitor weight`` passes the
