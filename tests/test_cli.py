@@ -325,7 +325,8 @@ def test_a_codebook_naming_a_file_outside_needs_allow_outside(
     [
         (["--encoding", "klingon"], "--encoding 'klingon': unknown encoding"),
         (["--delimiter", "ab"], "--delimiter 'ab': must be one character"),
-        (["--delimiter", "tabs"], "got 'tabs'; write a tab as 'tab'"),
+        (["--delimiter", "tabs"], "such as ',', ';' or 'tab'; got 'tabs'"),
+        (["--delimiter", '"'], "'\"' cannot separate fields (it quotes values or ends lines)"),
         (["--delimiter", ",", "--decimal", ","], "--decimal and --delimiter are both ','"),
     ],
 )

@@ -816,3 +816,13 @@ def test_the_separator_hint_names_the_mark_that_splits_the_header_and_advises_ri
     assert len(problems) == 2  # line 3 has no ',' and reads as one field too
     path = _write(tmp_path / "s.csv", "id,wave\n1,2016\n2\n")
     assert _problems(path)[0].startswith("s.csv line 3: 1 field, but the header")
+
+
+def test_a_tab_is_named_tab_in_the_codebook_and_in_python_too(tmp_path: Path) -> None:
+    # a tester's trial: the command line took --delimiter tab, the codebook refused it
+    path = _write(tmp_path / "r.csv", f"{HEADER}\na,2016,rijk,ambtenaar,1\n".replace(",", "\t"))
+    assert len(read_monitor(path, delimiter="tab", lonely_psu="adjust")) == 1
+    book = _write(tmp_path / "codebook.toml", '[respondents]\nfile = "r.csv"\ndelimiter = "TAB"\n')
+    assert read_codebook(book).options["respondents"]["delimiter"] == "\t"
+    with pytest.raises(ValueError, match=r"cannot separate fields \(it quotes values"):
+        read_monitor(path, delimiter='"')

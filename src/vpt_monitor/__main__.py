@@ -133,14 +133,6 @@ class _Plan(NamedTuple):
         return not any(self.files.values()) and self.codebook is None
 
 
-def _delimiter(text: str) -> str:
-    r"""Read ``--delimiter``: ``tab`` (or ``\t`` typed as two characters) is a tab.
-
-    A shell cannot easily pass a tab itself.
-    """
-    return "\t" if text.casefold() in ("tab", "\\t") else text
-
-
 def _plan(args: argparse.Namespace) -> _Plan:
     """Find the files the options name (reading only the codebook)."""
     from vpt_monitor.io import _check_format, read_codebook
@@ -151,8 +143,7 @@ def _plan(args: argparse.Namespace) -> _Plan:
             try:
                 _check_format(option, value)
             except ValueError as error:
-                also = "; write a tab as 'tab'" if option == "delimiter" else ""
-                raise _UsageError(f"--{option} {value!r}: {error}{also}") from None
+                raise _UsageError(f"--{option} {value!r}: {error}") from None
     if args.decimal is not None and args.decimal == args.delimiter:
         raise _UsageError(f"--decimal and --delimiter are both {args.decimal!r}")
     files: dict[str, Path | None] = {
@@ -636,7 +627,6 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--encoding", help="text encoding of CSV files (default utf-8)")
     command.add_argument(
         "--delimiter",
-        type=_delimiter,
         help="field separator of CSV files: one character, or 'tab' (default: found from the "
         "header)",
     )

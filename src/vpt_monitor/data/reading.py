@@ -90,8 +90,15 @@ def check_format(key: str, value: Any) -> str:
                 f"unknown encoding {value!r}; Dutch files are usually 'utf-8' or 'cp1252'"
             ) from None
     elif key == "delimiter":
-        if len(value) != 1 or value in '"\r\n' or value.isalnum():
-            raise ValueError(f"must be one character such as ',', ';' or a tab; got {value!r}")
+        if value.casefold() in ("tab", "\\t"):  # as typed in a codebook or a shell
+            return "\t"
+        if value in '"\r\n' and value:
+            raise ValueError(
+                f"{value!r} cannot separate fields (it quotes values or ends lines); give "
+                "a character such as ',', ';' or 'tab'"
+            )
+        if len(value) != 1 or value.isalnum():
+            raise ValueError(f"must be one character such as ',', ';' or 'tab'; got {value!r}")
     elif value not in (".", ","):
         raise ValueError(f"must be '.' or ','; got {value!r}")
     return value
@@ -166,9 +173,9 @@ class Source:
 
 def read_source(path: Path, label: str, options: Mapping[str, str | None]) -> Source:
     """Read one file (CSV, Parquet or ``.sav``, by its suffix) into a :class:`Source`."""
-    for key, value in options.items():
-        if value is not None:
-            check_format(key, value)
+    options = {
+        key: None if value is None else check_format(key, value) for key, value in options.items()
+    }
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist")
     suffix = path.suffix.lower()
