@@ -529,7 +529,7 @@ def test_a_problem_repeated_on_many_lines_is_one_line_of_the_message(tmp_path: P
     assert info.value.problems[1].startswith("r.csv line 3: office='koning': not a valid code")
     lines = str(info.value).splitlines()
     assert lines[0] == (
-        "read_monitor: 26 problems, 2 different (one repeated on many lines is shown once)"
+        "read_monitor: 26 problems, 2 different (a problem on several lines is shown once)"
     )
     assert lines[1].startswith("  r.csv: office='koning' on 25 lines (2, 3, 4, ...): not a valid")
     assert lines[2].startswith("  r.csv line 27: office='keizer': not a valid code")
@@ -826,3 +826,19 @@ def test_a_tab_is_named_tab_in_the_codebook_and_in_python_too(tmp_path: Path) ->
     assert read_codebook(book).options["respondents"]["delimiter"] == "\t"
     with pytest.raises(ValueError, match=r"cannot separate fields \(it quotes values"):
         read_monitor(path, delimiter='"')
+
+
+def test_the_problems_left_out_of_the_message_are_counted_as_the_lines_above() -> None:
+    # a tester's trial: "... and 500 more" under lines that each stood for 50 problems read
+    # as 500 more different problems; 10 were left out
+    from vpt_monitor.data.errors import MonitorDataError
+
+    problems = [f"r.csv line {2 + i}: office='bad{k}': not a valid code" for k in range(30)
+                for i in range(50)]  # fmt: skip
+    message = str(MonitorDataError("read_monitor", problems)).splitlines()
+    assert message[0] == (
+        "read_monitor: 1,500 problems, 30 different (a problem on several lines is shown once)"
+    )
+    assert message[-1] == "  ... and 10 more different (500 problems in all)"
+    single = str(MonitorDataError("x", [f"r.csv line {i}: a='{i}': bad" for i in range(25)]))
+    assert single.splitlines()[-1] == "  ... and 5 more"

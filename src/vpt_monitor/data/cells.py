@@ -90,7 +90,7 @@ def shown(value: Any) -> str:
         return "(empty)"
     plain = value.item() if isinstance(value, np.generic) else value
     text = repr(plain)
-    if len(text) <= SHOWN_LENGTH:
+    if len(text) <= SHOWN_LENGTH + 20:  # cut only where the cut is shorter
         return text
     size = len(plain) if isinstance(plain, str) else len(text)
     return f"{text[: SHOWN_LENGTH - 20]}...{text[-9:]} ({size} characters)"

@@ -86,8 +86,16 @@ class MonitorDataError(ValueError):
         lines, left, different = summarise(self.problems)
         left += count - len(self.problems)
         shown = "\n  ".join(lines)
-        more = f"\n  ... and {left:,} more" if left > 0 else ""
         header = f"{what}: {count:,} problem{'' if count == 1 else 's'}"
-        if different < len(self.problems):  # some were repeated on many lines
-            header += f", {different:,} different (one repeated on many lines is shown once)"
+        grouped = different < len(self.problems)  # some were repeated on several lines
+        if grouped:
+            header += f", {different:,} different (a problem on several lines is shown once)"
+        more = ""
+        if left > 0:
+            unseen = different - len(lines)
+            more = (
+                f"\n  ... and {unseen:,} more different ({left:,} problems in all)"
+                if grouped and unseen != left
+                else f"\n  ... and {left:,} more"
+            )
         super().__init__(f"{header}\n  {shown}{more}")
