@@ -96,8 +96,9 @@ def test_the_changed_mix_of_a_synthetic_population_is_found() -> None:
     fewer = decompose_change(MonitorData.from_records(people), factor="contact")
     assert fewer.left_out == 1
     assert fewer.total.estimate == pytest.approx(result.total.estimate)
-    assert "(1 respondent of these waves without a contact class is left out)" in repr(fewer)
-    assert "without a contact class is left out" in fewer._repr_html_()  # type: ignore[operator]
+    note = "(1 respondent of these waves without a class of contact with citizens is left out)"
+    assert note in repr(fewer)
+    assert note[1:-1] in fewer._repr_html_()  # type: ignore[operator]
 
 
 def test_refusals() -> None:
@@ -150,6 +151,12 @@ def test_the_classes_are_labelled_in_the_sessions_language() -> None:
         assert "respondenten van deze metingen zonder klasse van contact met burgers" in text
         total = parts.total.estimate * 100
         assert f"{total:+.2f}".replace(".", ",") in text
+        # counts grouped, long labels cut visibly (a tester read "minder dan 20.0" as 20,0)
+        sizes = decompose_change(
+            simulate(waves=(2014, 2016), scale=0.3), factor="municipality_size", group="medewerker"
+        ).to_string("nl")
+        assert "minder dan 20.000 inwoners" in sizes
+        assert "zonder klasse van gemeentegrootte" in sizes
     finally:
         set_language(before)
     english = parts.to_string("en")

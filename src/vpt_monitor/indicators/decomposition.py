@@ -150,7 +150,7 @@ class Decomposition:
             f"Decompositie({self.outcome} {last} - {first}, naar {factor}: "
             f"{len(self.classes)} klassen)"
             if nl
-            else f"Decomposition({self.outcome} {last} - {first}, by {self.factor}: "
+            else f"Decomposition({self.outcome} {last} - {first}, by {factor}: "
             f"{len(self.classes)} classes)"
         )
         lines = [title]
@@ -173,12 +173,15 @@ class Decomposition:
             else ("class", "share %", "rate %", "composition", "rate effect")
         )
         effect = max(len(headings[3]), len(headings[4])) + 2  # the effects' columns
+        labels = [_format.label(c, chosen, attribute=self.attribute) for c in self.classes]
+        first_width = min(max(len(headings[0]), *map(len, labels)), 40) + 2
         lines.append(
-            f"  {headings[0]:<16}{headings[1]:>15}{headings[2]:>15}{headings[3]:>{effect}}"
-            f"{headings[4]:>{effect}}"
+            f"  {headings[0]:<{first_width}}{headings[1]:>15}{headings[2]:>15}"
+            f"{headings[3]:>{effect}}{headings[4]:>{effect}}"
         )
-        for k, label in enumerate(self.classes):
-            text = _format.label(label, chosen, attribute=self.attribute)[:15]
+        for k, text in enumerate(labels):
+            if len(text) > first_width - 2:  # cut visibly: "minder dan 20.0" read as a number
+                text = text[: first_width - 3] + "\u2026"
             share = (
                 f"{_format.number(100 * self.shares[0, k], chosen)} -> "
                 f"{_format.number(100 * self.shares[1, k], chosen)}"
@@ -190,7 +193,8 @@ class Decomposition:
             composition = _format.signed(100 * self.class_composition[k].estimate, chosen, digits=2)
             within = _format.signed(100 * self.class_rate[k].estimate, chosen, digits=2)
             lines.append(
-                f"  {text:<16}{share:>15}{rate:>15}{composition:>{effect}}{within:>{effect}}"
+                f"  {text:<{first_width}}{share:>15}{rate:>15}{composition:>{effect}}"
+                f"{within:>{effect}}"
             )
         if self.left_out:
             lines.append(f"  ({self._left_out_note(chosen)})")
@@ -203,15 +207,17 @@ class Decomposition:
         from vpt_monitor import _format
 
         many = self.left_out != 1
-        if _format.check_language(language) == "nl":
-            factor = _format.variable(self.factor, "nl", attribute=self.attribute)
+        chosen = _format.check_language(language)
+        factor = _format.variable(self.factor, chosen, attribute=self.attribute)
+        count = _format.integer(self.left_out, chosen)
+        if chosen == "nl":
             return (
-                f"{self.left_out} respondent{'en' if many else ''} van deze metingen zonder "
+                f"{count} respondent{'en' if many else ''} van deze metingen zonder "
                 f"klasse van {factor} {'zijn' if many else 'is'} weggelaten"
             )
         return (
-            f"{self.left_out} respondent{'s' if many else ''} of these waves without a "
-            f"{self.factor} class {'are' if many else 'is'} left out"
+            f"{count} respondent{'s' if many else ''} of these waves without a class of "
+            f"{factor} {'are' if many else 'is'} left out"
         )
 
     def _repr_html_(self) -> str | None:
