@@ -44,6 +44,25 @@ COLUMNS: Mapping[str, str] = {
         "two-sided t-test, p-value unadjusted and Holm-adjusted, and whether the adjusted "
         "p-value is below 0.05"
     ),
+    "national, national_low, national_high": (
+        "factsheets: the national figure of the same group and its 95% interval"
+    ),
+    "difference, difference_low, difference_high": (
+        "factsheets: the domain minus the national figure, and its 95% interval (estimated "
+        "on the full design: the domain is part of the nation)"
+    ),
+    "previous_wave, change, change_low, change_high": (
+        "factsheets: the change since the previous wave and its 95% interval"
+    ),
+    "change_p_value, change_p_adjusted, change_significant": (
+        "factsheets: the change's test, Holm-adjusted across the domains, and whether it is "
+        "marked; never where change_reliable is false"
+    ),
+    "change_reliable, change_note, change_breaks": (
+        "factsheets: whether the change can be called significant; why not (an estimate of "
+        "either wave that breaks a publication rule or has no variance); the method break "
+        "between the two waves, if any (then no change is comparable)"
+    ),
 }
 
 _ESTIMATES = ("estimate", "low", "high", "n", "reliable", "note")
