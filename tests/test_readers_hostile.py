@@ -842,3 +842,16 @@ def test_the_problems_left_out_of_the_message_are_counted_as_the_lines_above() -
     assert message[-1] == "  ... and 10 more different (500 problems in all)"
     single = str(MonitorDataError("x", [f"r.csv line {i}: a='{i}': bad" for i in range(25)]))
     assert single.splitlines()[-1] == "  ... and 5 more"
+
+
+def test_a_number_too_small_for_a_float_is_not_read_as_zero(tmp_path: Path) -> None:
+    # a tester's trial: a count of 0,000...001 (400 zeros) underflowed and loaded as 0
+    # incidents, where 0,5 is refused as "must be a whole number"
+    text = (
+        "id;wave;layer;office;incidents:verbaal\n"
+        f"a;2016;rijk;ambtenaar;0,{'0' * 400}1\nb;2016;rijk;ambtenaar;1e-400\n"
+        "c;2016;rijk;ambtenaar;0,0\nd;2016;rijk;ambtenaar;0e5\n"
+    )
+    problems = _problems(_write(tmp_path / "t.csv", text), lonely_psu="adjust")
+    assert [p.split(":")[0] for p in problems] == ["t.csv line 2", "t.csv line 3"]
+    assert all(p.endswith("a number too small to read") for p in problems)

@@ -802,8 +802,12 @@ def _read_number(field: str, value: str, decimal: str) -> tuple[str | None, str 
     this, other = (_DOT_NUMBER, _COMMA_NUMBER) if decimal == "." else (_COMMA_NUMBER, _DOT_NUMBER)
     if this.fullmatch(value):
         text = value.replace(",", ".")
-        if to_float(text) in (float("inf"), float("-inf")):  # 400 digits: no float holds it
+        number = to_float(text)
+        if number in (float("inf"), float("-inf")):  # 400 digits: no float holds it
             return None, f"{field}={_shown(value)}: a number too large to read"
+        if number == 0 and any(digit in "123456789" for digit in text.split("e")[0].split("E")[0]):
+            # 0,000...001 with 400 zeros: no float holds it either, and 0 it is not
+            return None, f"{field}={_shown(value)}: a number too small to read"
         return text, None
     if to_float(value) in (float("inf"), float("-inf")):
         return None, f"{field}={_shown(value)}: must be a finite number"
@@ -867,6 +871,10 @@ def _arrow_numbers_in_text(
     array = values.array
     text = array if decimal == "." else pc.replace_substring(array, ",", ".")
     numbers, done = plain_numbers(text)
+    zero = done & (numbers == 0)
+    if zero.any():  # 0,000...001 underflows to 0: the per-cell rule refuses it
+        tiny = pc.match_substring_regex(text, r"^[^eE]*[1-9]").fill_null(False)
+        done &= ~(zero & np.asarray(tiny.to_numpy(zero_copy_only=False), dtype=bool))
     if decimal == ",":  # a '.' in a file with decimal commas is not a decimal mark
         dotted = pc.match_substring(array, ".").fill_null(False)
         done &= ~np.asarray(dotted.to_numpy(zero_copy_only=False), dtype=bool)

@@ -49,6 +49,7 @@ from vpt_monitor.data.cells import (
     missing_scalar,
     prepare,
     refactorize,
+    shown,
     take,
     to_float,
 )
@@ -807,7 +808,7 @@ def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], li
         close = difflib.get_close_matches(str(column), names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         problems.append(
-            f"{table} column {str(column)!r}: unknown {table[:-1]} column{hint}; "
+            f"{table} column {shown(str(column))}: unknown {table[:-1]} column{hint}; "
             f"known columns are {listed}. To pass over it, list it in the codebook's "
             "ignore = [...] or read with ignore_unknown=True"
         )
