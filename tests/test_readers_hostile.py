@@ -855,3 +855,18 @@ def test_a_number_too_small_for_a_float_is_not_read_as_zero(tmp_path: Path) -> N
     problems = _problems(_write(tmp_path / "t.csv", text), lonely_psu="adjust")
     assert [p.split(":")[0] for p in problems] == ["t.csv line 2", "t.csv line 3"]
     assert all(p.endswith("a number too small to read") for p in problems)
+
+
+def test_every_file_missing_required_columns_is_reported_at_once(tmp_path: Path) -> None:
+    # a tester's trial: four '|' files read with ',' were reported one per run
+    respondents = _write(tmp_path / "r.csv", "id|wave|layer|office\na|2016|rijk|ambtenaar\n")
+    incidents = _write(tmp_path / "i.csv", "respondent_id|wave|form\na|2016|verbaal\n")
+    problems = _problems(respondents, incidents)
+    assert len(problems) == 2
+    assert problems[0].startswith(
+        "r.csv line 1 (header): respondent column 'id' is required (and 'wave', 'layer', "
+        "'office'); the file has id|wave|layer|office - one column: the names are separated"
+    )
+    assert problems[1].startswith(
+        "i.csv line 1 (header): incident column 'respondent_id' is required (and 'wave', 'form')"
+    )

@@ -68,7 +68,14 @@ from vpt_monitor.data.cells import (
     take,
     to_float,
 )
-from vpt_monitor.data.columns import Flag, canonical_names, check, format_flags, known_columns
+from vpt_monitor.data.columns import (
+    Flag,
+    MissingColumnsError,
+    canonical_names,
+    check,
+    format_flags,
+    known_columns,
+)
 from vpt_monitor.data.container import Fresh, MonitorData
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.data.reading import (
@@ -1324,6 +1331,8 @@ def read_monitor(
             attributes=declared,
         )
     except MonitorDataError as error:
+        found = list(error.problems)
+    except MissingColumnsError as error:  # required columns absent from several files
         found = list(error.problems)
     except ValueError as error:  # a required column is absent
         found = [str(error)]

@@ -460,6 +460,23 @@ def build(
     return tables
 
 
+#: The columns each table must have.
+REQUIRED_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "respondents": ("id", "wave", "layer", "office"),
+    "incidents": ("respondent_id", "wave", "form"),
+    "organisations": ("id", "wave", "layer", "employees"),
+    "violations": ("organisation_id", "wave", "kind"),
+}
+
+
+class MissingColumnsError(ValueError):
+    """Required columns absent from several tables; ``problems`` names each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
 def check(
     respondents: Any,
     incidents: Any,
@@ -477,6 +494,19 @@ def check(
     respondents = _canonical("respondents", respondents)
     incidents = _canonical("incidents", incidents)
     organisations = _canonical("organisations", organisations)
+    absent = []
+    for table, source in (
+        ("respondents", respondents),
+        ("incidents", incidents),
+        ("organisations", organisations),
+        ("violations", violations),
+    ):
+        names = [n for n in REQUIRED_COLUMNS[table] if source is not None and n not in source]
+        if names:
+            others = f" (and {', '.join(map(repr, names[1:]))})" if len(names) > 1 else ""
+            absent.append(f"{table[:-1]} column {names[0]!r} is required{others}")
+    if absent:  # every file's, at once
+        raise MissingColumnsError(absent)
     rows = _Rows("respondents")
     ids = _column(respondents, "id")
     if ids is None:
