@@ -185,4 +185,14 @@ def test_a_declared_attributes_classes_carry_its_labels() -> None:
     assert "north" in repr(parts)
     assert "noord" not in repr(parts)
     assert parts.to_pandas(labels="nl")["class"].tolist()[3:] == ["noorden"] * 2 + ["zuiden"] * 2
+    # the parts too, as printed (a tester found English parts in a Dutch notebook)
+    dutch = parts.to_pandas(labels="nl")
+    assert dutch["part"].tolist()[:4] == [
+        "verandering",
+        "samenstelling",
+        "binnen klassen",
+        "samenstelling",
+    ]
+    assert dutch["class"].tolist()[0] == "totaal"
+    assert parts.to_pandas()["part"].tolist()[:3] == ["total", "composition", "rate"]
     assert parts.to_pandas()["class"].tolist()[3] == "noord"  # the data's code

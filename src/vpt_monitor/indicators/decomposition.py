@@ -89,8 +89,9 @@ class Decomposition:
         Parameters
         ----------
         labels : {None, "en", "nl"}, default None
-            Keep the classes as they are in the data (codes), or write them as labels in
-            English or Dutch, as the printed decomposition does.
+            Keep the classes as they are in the data (codes) and the parts as ``total``,
+            ``composition`` and ``rate``, or write both in English or Dutch words, as the
+            printed decomposition does.
 
         Returns
         -------
@@ -105,13 +106,23 @@ class Decomposition:
         language = None if labels is None else _format.check_language(labels)
 
         first, last = self.between
+        words = {
+            None: {},
+            "en": {"total": "change", "rate": "rate effect", "all": "all"},
+            "nl": {
+                "total": "verandering",
+                "composition": "samenstelling",
+                "rate": "binnen klassen",
+                "all": "totaal",
+            },
+        }[language]
         rows = []
         for part, estimate in (
             ("total", self.total),
             ("composition", self.composition),
             ("rate", self.rate),
         ):
-            rows.append(_row(part, "all", estimate))
+            rows.append(_row(words.get(part, part), words.get("all", "all"), estimate))
         for k, label in enumerate(self.classes):
             shown = (
                 label
@@ -122,7 +133,7 @@ class Decomposition:
                 ("composition", self.class_composition),
                 ("rate", self.class_rate),
             ):
-                row = _row(part, shown, estimates[k])
+                row = _row(words.get(part, part), shown, estimates[k])
                 row.update(
                     {
                         f"share_{first}": self.shares[0, k],
