@@ -12,7 +12,7 @@ from conftest import read_reference_csv
 from numpy.testing import assert_allclose
 from test_attributes import DATA
 
-from vpt_monitor import Decomposition, MonitorData, Respondent, decompose_change
+from vpt_monitor import METHOD_BREAKS, Decomposition, MonitorData, Respondent, decompose_change
 
 R = {
     (r["key"], r["part"], r["quantity"]): float(r["value"])
@@ -196,3 +196,18 @@ def test_a_declared_attributes_classes_carry_its_labels() -> None:
     assert dutch["class"].tolist()[0] == "totaal"
     assert parts.to_pandas()["part"].tolist()[:3] == ["total", "composition", "rate"]
     assert parts.to_pandas()["class"].tolist()[3] == "noord"  # the data's code
+
+
+def test_a_decomposition_across_a_method_break_says_so() -> None:
+    # a tester's observation: the change tables and the factsheets flag a change across
+    # the 2012-2014 break, the decomposition printed it without a word
+    from vpt_monitor.synth import simulate
+
+    data = simulate(waves=(2012, 2014), scale=0.3)
+    with pytest.warns(UserWarning, match="across a method break"):
+        parts = decompose_change(data, factor="contact", group="medewerker")
+    assert parts.method_breaks == ("2012-2014: " + METHOD_BREAKS[(2012, 2014)],)
+    assert "method break: 2012-2014" in parts.to_string("en")
+    assert "methodebreuk: 2012-2014: veldwerk door een nieuw" in parts.to_string("nl")
+    assert decompose_change(simulate(waves=(2014, 2016), scale=0.3), factor="contact",
+                            group="medewerker").method_breaks == ()  # fmt: skip

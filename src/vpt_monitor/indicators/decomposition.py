@@ -31,8 +31,10 @@ from numpy.typing import NDArray
 
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import Unit, _names
+from vpt_monitor.indicators.change import break_note, method_breaks
 from vpt_monitor.indicators.outcomes import OUTCOMES, outcome
 from vpt_monitor.stats import Estimate, EstimateTable, _print, contrast, total
+from vpt_monitor.stats._validation import warn
 from vpt_monitor.vocab import Group
 
 __all__ = ["Decomposition", "decompose_change"]
@@ -65,6 +67,10 @@ class Decomposition:
         Respondents of the two waves (with an answer, in the group) whose class of the
         factor is unknown: the decomposed change is that of the others, so it can differ a
         little from :func:`~vpt_monitor.change` of the indicator.
+    method_breaks : tuple of str
+        The method breaks between the two waves (``"2012-2014: ..."``; see
+        :data:`~vpt_monitor.METHOD_BREAKS`): the waves were measured differently, so the
+        change and both its parts are partly a difference of method. Printed, and warned of.
     """
 
     outcome: str
@@ -82,6 +88,7 @@ class Decomposition:
     left_out: int = attrs.field(default=0, kw_only=True)
     #: The factor's declared attribute (its labels), None for a built-in domain.
     attribute: Any = attrs.field(default=None, kw_only=True, repr=False)
+    method_breaks: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     def to_pandas(self, *, labels: str | None = None) -> Any:
         """Return one row per part (total, composition, rate) and per class (needs pandas).
@@ -165,6 +172,17 @@ class Decomposition:
             f"{len(self.classes)} classes)"
         )
         lines = [title]
+        lines += [
+            f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
+            + (
+                " - de metingen zijn verschillend gemeten: de verandering en haar delen zijn "
+                "deels een verschil in methode"
+                if nl
+                else " - the waves were measured differently: the change and its parts are "
+                "partly a difference of method"
+            )
+            for note in self.method_breaks
+        ]
         parts = (
             ("verandering", "samenstelling", "binnen klassen")
             if nl
@@ -319,16 +337,17 @@ def decompose_change(
     Examples
     --------
     Employees with daily contact with citizens are victimised most, and fewer of them have
-    it each wave (the simulation's invented digitalisation):
+    it each wave (the simulation's invented digitalisation). Between 2014 and 2016, waves
+    measured alike (a decomposition across a method break warns of it):
 
     >>> from vpt_monitor import decompose_change
     >>> from vpt_monitor.synth import simulate
-    >>> parts = decompose_change(simulate(waves=(2010, 2016)), factor="contact",
+    >>> parts = decompose_change(simulate(waves=(2014, 2016)), factor="contact",
     ...                          group="medewerker")
     >>> round(parts.composition.estimate + parts.rate.estimate - parts.total.estimate, 12)
     0.0
-    >>> bool(parts.composition.estimate < 0), bool(parts.rate.estimate < 0)
-    (True, True)
+    >>> bool(parts.composition.estimate < 0)
+    True
     """
     name = _ALIASES.get(indicator, indicator)
     if name not in OUTCOMES:
@@ -349,6 +368,13 @@ def decompose_change(
             raise ValueError(f"wave {wave} is not in the data; waves: {', '.join(map(str, waves))}")
     if first == last:
         raise ValueError(f"'between' names wave {first} twice; a change needs two waves")
+    crossed = method_breaks(first, last)
+    if crossed:
+        warn(
+            f"decomposing the change {min(first, last)}-{max(first, last)} across a method "
+            f"break ({'; '.join(crossed)}): the change and both its parts are partly a "
+            "difference of method"
+        )
     answers = outcome(data, name)
     keep = np.asarray(answers.answered, dtype=bool)
     if answers.among is not None:
@@ -429,4 +455,5 @@ def decompose_change(
         level=level,
         left_out=left_out,
         attribute=unit.attributes.get(factor_name),
+        method_breaks=crossed,
     )
