@@ -132,9 +132,8 @@ def test_codebook_names_and_parquet_are_kept(tmp_path: Path) -> None:
     assert "Margins against the population" in (out / "index.html").read_text()
 
 
-def test_population_counts_in_the_codebooks_names_and_codes(tmp_path: Path) -> None:
-    # A tester's trial: the delivery codes office as 1/2/3 in a column 'functie' mapped by
-    # the codebook, and the agency's population counts use the same names and codes
+def _own_codes(tmp_path: Path) -> Path:
+    """A delivery whose column 'functie' codes office as 1/2/3, mapped by its codebook."""
     folder = tmp_path / "levering"
     folder.mkdir()
     frame = _frame().rename(columns={"office": "functie"})
@@ -145,6 +144,13 @@ def test_population_counts_in_the_codebooks_names_and_codes(tmp_path: Path) -> N
         '[respondents.codes.office]\n1 = "burgemeester"\n2 = "wethouder"\n3 = "raadslid"\n',
         encoding="utf-8",
     )
+    return folder
+
+
+def test_population_counts_in_the_codebooks_names_and_codes(tmp_path: Path) -> None:
+    # A tester's trial: the delivery codes office as 1/2/3 in a column 'functie' mapped by
+    # the codebook, and the agency's population counts use the same names and codes
+    folder = _own_codes(tmp_path)
     theirs = "variabele;categorie;aantal\n" + "".join(
         f"FUNCTIE;{code};{TARGET[office]:g}\n"
         for code, office in ((1, "burgemeester"), (2, "wethouder"), (3, "raadslid"))
@@ -351,17 +357,8 @@ def test_population_counts_as_users_write_them(tmp_path: Path) -> None:
     # tab-separated file "needs columns", and a 400-digit count was printed in full
     from vpt_monitor.weighting import PopulationError
 
-    folder = tmp_path / "levering"
-    folder.mkdir()
-    frame = _frame().rename(columns={"office": "functie"})
-    frame["functie"] = frame["functie"].map({"burgemeester": 1, "wethouder": 2, "raadslid": 3})
-    _dutch_csv(frame, folder / "respondents.csv")
+    folder = _own_codes(tmp_path)
     book = folder / "codebook.toml"
-    book.write_text(
-        '[respondents.columns]\noffice = "functie"\n'
-        '[respondents.codes.office]\n1 = "burgemeester"\n2 = "wethouder"\n3 = "raadslid"\n',
-        encoding="utf-8",
-    )
     data = read_monitor(folder / "respondents.csv", codebook=book)
     lines = ["functie\t1.0\t342", "FUNCTIE\t2.0\t1400", "Office\traadslid\t8500"]
     counts = tmp_path / "counts.tsv"
