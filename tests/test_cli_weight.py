@@ -382,3 +382,38 @@ def test_population_counts_as_users_write_them(tmp_path: Path) -> None:
     )
     with pytest.raises(PopulationError, match=r"counts.tsv:3: byte 0xe2 is not UTF-8; save"):
         data.weight(counts, wave=2024, codebook=book)
+
+
+def test_a_tab_separated_delivery_is_weighted_with_delimiter_tab(tmp_path: Path) -> None:
+    # a reviewer's trial: 'tab' reached the CSV writer of the weighted file unconverted
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    (folder / "respondents.csv").write_text(_frame().to_csv(sep="\t", index=False))
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    args = ["--data", str(folder), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(out), "--wave", "2024", "--delimiter", "tab") == 0
+    header = (out / "respondents.csv").read_text().splitlines()[0]
+    assert header.split("\t")[:4] == ["id", "wave", "layer", "office"]
+
+
+@pytest.mark.parametrize("written", [("1.0", "2.0", "2.5"), ("1", "2", "2.5")])
+def test_categories_coded_as_decimals_match_as_written_or_as_whole_numbers(
+    tmp_path: Path, written: tuple[str, str, str]
+) -> None:
+    # a reviewer's trial: an attribute whose codes are 1.0, 2.0, 2.5 stopped matching when
+    # the population's 2.0 was read as the code 2
+    rows = [
+        f"r{i},2024,gemeente,{OFFICES[i % 3]},{('1.0', '2.0', '2.5')[i % 3]}" for i in range(90)
+    ]
+    (tmp_path / "r.csv").write_text("id,wave,layer,office,versie\n" + "\n".join(rows) + "\n")
+    book = tmp_path / "codebook.toml"
+    book.write_text('[respondents]\nfile="r.csv"\n[attributes.versie]\nkind="category"\n')
+    data = read_monitor(codebook=book, lonely_psu="adjust")
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        "variable,category,count\n"
+        + "".join(f"versie,{c},{k}\n" for c, k in zip(written, (1, 2, 3), strict=True))
+    )
+    weighted = data.weight(counts, wave=2024, codebook=book)
+    assert [m["population"] for m in weighted.margins] == [1.0, 2.0, 3.0]

@@ -140,8 +140,8 @@ def _plan(args: argparse.Namespace) -> _Plan:
     for option in ("encoding", "delimiter"):
         value = getattr(args, option)
         if value is not None:
-            try:
-                _check_format(option, value)
+            try:  # the checked value ('tab' is a tab) for everything that follows
+                setattr(args, option, _check_format(option, value))
             except ValueError as error:
                 raise _UsageError(f"--{option} {value!r}: {error}") from None
     if args.decimal is not None and args.decimal == args.delimiter:

@@ -880,8 +880,13 @@ def _arrow_numbers_in_text(
     numbers, done = plain_numbers(text)
     zero = done & (numbers == 0)
     if zero.any():  # 0,000...001 underflows to 0: the per-cell rule refuses it
-        tiny = pc.match_substring_regex(text, r"^[^eE]*[1-9]").fill_null(False)
-        done &= ~(zero & np.asarray(tiny.to_numpy(zero_copy_only=False), dtype=bool))
+        # only zeros written with more than one character ("0" is most cells of a count)
+        lengths = pc.utf8_length(text).fill_null(0).to_numpy(zero_copy_only=False)
+        suspect = np.flatnonzero(zero & (np.asarray(lengths) > 1))
+        if suspect.size:
+            picked = text.take(pa.array(suspect, type=pa.int64()))
+            tiny = pc.match_substring_regex(picked, r"^[^eE]*[1-9]").fill_null(False)
+            done[suspect[np.asarray(tiny.to_numpy(zero_copy_only=False), dtype=bool)]] = False
     if decimal == ",":  # a '.' in a file with decimal commas is not a decimal mark
         dotted = pc.match_substring(array, ".").fill_null(False)
         done &= ~np.asarray(dotted.to_numpy(zero_copy_only=False), dtype=bool)

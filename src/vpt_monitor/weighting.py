@@ -13,8 +13,11 @@ category or yes/no); ``category`` its code as in the data files; ``count`` the n
 people in the population. Every variable is one margin; all margins must add up to the same
 population. The file is checked as a whole and every problem is reported with its line.
 
-The delimiter is ``,`` or ``;`` (whichever the header line has more of). The header may
-also be Dutch, ``variabele;categorie;aantal``; header names ignore case.
+The delimiter is ``,``, ``;`` or a tab (whichever the header line has most of). The header
+may also be Dutch, ``variabele;categorie;aantal``; header names, variables and categories
+ignore case, and a code written ``2.0`` matches the code ``2`` (and back). The file is read
+as UTF-8. With a codebook, variables and categories may be written as the respondents file
+writes them (see :meth:`vpt_monitor.MonitorData.weight`).
 
 Counts are written in plain digits (``290000``). A count written with thousands grouping
 (``290.000``, ``290,000``, ``1.234.567``, ``290 000``) is refused with its line: ``290.000``
@@ -103,8 +106,8 @@ def _lines(population: Any) -> tuple[str, list[_Line]]:
                 str(path),
                 [
                     f"{path.name}:{line}: byte {raw[error.start]:#04x} is not UTF-8; save the "
-                    "counts as UTF-8 (Excel: 'CSV UTF-8'), as Windows-1252 files (Dutch Excel's "
-                    "plain CSV) are not guessed at"
+                    "counts as UTF-8 (Excel: 'CSV UTF-8'): another encoding (such as "
+                    "Windows-1252, Dutch Excel's plain CSV) is not guessed at"
                 ],
             ) from None
         first = text.splitlines()[0] if text.strip() else ""
@@ -174,6 +177,8 @@ def _number(text: str) -> tuple[float | None, str]:
         return None, "grouped"
     if value is not None and not np.isfinite(value):
         return None, "too large"
+    if value == 0 and re.search(r"^[^eE]*[1-9]", text):  # 1e-400: no float holds it
+        return None, "too small"
     if value is None:
         return None, "not a number"
     return value, ""
@@ -262,9 +267,11 @@ def _in_library_terms(
     for line in lines:
         key = line.variable.casefold()
         variable = fields.get(key, library.get(key, line.variable))
-        category = _code_text(line.category)
         recode = {str(k).casefold(): str(v) for k, v in codes.get(variable, {}).items()}
-        category = recode.get(category.casefold(), category)
+        category = recode.get(
+            line.category.casefold(),
+            recode.get(_code_text(line.category).casefold(), line.category),
+        )
         said = ""
         if recode or key in fields:
             listed = ", ".join(str(k) for k in list(codes.get(variable, {}))[:20])
@@ -340,8 +347,11 @@ def weight(
         wanted = line.category.lower()
         if isinstance(labels[0], bool | np.bool_):
             position = {False: 0, True: 1}.get(BOOLEAN.get(wanted), -1)  # type: ignore[arg-type]
-        else:
-            position = texts.index(wanted) if wanted in texts else -1
+        elif wanted in texts:
+            position = texts.index(wanted)
+        else:  # a code written 2.0 (a spreadsheet, a float column) is the code 2, and back
+            plain = [_code_text(text) for text in texts]
+            position = plain.index(_code_text(wanted)) if _code_text(wanted) in plain else -1
         if position < 0:
             problems.append(
                 f"{line.where}: unknown category {line.category!r} of {line.variable!r}"
@@ -364,9 +374,9 @@ def weight(
             problems.append(
                 f"{line.where}: the count of {line.variable} {line.category!r} "
                 + (
-                    f"must be a number >= 0; got {shown(line.count)}"
-                    if why != "too large"
-                    else f"is {shown(line.count)}: a number too large to read"
+                    f"is {shown(line.count)}: a number {why} to read"
+                    if why in ("too large", "too small")
+                    else f"must be a number >= 0; got {shown(line.count)}"
                 )
             )
             refused.add(line.variable)
