@@ -209,5 +209,6 @@ def test_a_decomposition_across_a_method_break_says_so() -> None:
     assert parts.method_breaks == ("2012-2014: " + METHOD_BREAKS[(2012, 2014)],)
     assert "method break: 2012-2014" in parts.to_string("en")
     assert "methodebreuk: 2012-2014: veldwerk door een nieuw" in parts.to_string("nl")
+    assert "2012-2014: fieldwork by a new research agency" in (parts._repr_html_() or "")
     assert decompose_change(simulate(waves=(2014, 2016), scale=0.3), factor="contact",
                             group="medewerker").method_breaks == ()  # fmt: skip

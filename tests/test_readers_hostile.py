@@ -839,7 +839,10 @@ def test_the_problems_left_out_of_the_message_are_counted_as_the_lines_above() -
     assert message[0] == (
         "read_monitor: 1,500 problems, 30 different (a problem on several lines is shown once)"
     )
-    assert message[-1] == "  ... and 10 more different (500 problems in all)"
+    assert message[-1] == "  ... and 10 more different, 500 problems between them"
+    # a total beyond the problems kept: no "0 more different"
+    capped = str(MonitorDataError("read_monitor", problems[:1000], total=1462)).splitlines()
+    assert capped[-1] == "  ... and 462 more"
     single = str(MonitorDataError("x", [f"r.csv line {i}: a='{i}': bad" for i in range(25)]))
     assert single.splitlines()[-1] == "  ... and 5 more"
 
@@ -870,3 +873,12 @@ def test_every_file_missing_required_columns_is_reported_at_once(tmp_path: Path)
     assert problems[1].startswith(
         "i.csv line 1 (header): incident column 'respondent_id' is required (and 'wave', 'form')"
     )
+
+
+def test_a_tsv_file_is_never_told_to_leave_the_delimiter_out(tmp_path: Path) -> None:
+    # a reviewer's trial: a .tsv file is read with tabs unless told otherwise, so "leave the
+    # delimiter out (it is found from the header)" could not work for its ';' header
+    path = _write(tmp_path / "r.tsv", "id;wave;layer;office\na;2016;rijk;ambtenaar\n")
+    (problem,) = _problems(path)
+    assert "separated by ';', not by a tab" in problem
+    assert problem.endswith("give the delimiter ';'")

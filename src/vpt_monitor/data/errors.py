@@ -94,8 +94,8 @@ class MonitorDataError(ValueError):
         if left > 0:
             unseen = different - len(lines)
             more = (
-                f"\n  ... and {unseen:,} more different ({left:,} problems in all)"
-                if grouped and unseen != left
+                f"\n  ... and {unseen:,} more different, {left:,} problems between them"
+                if grouped and 0 < unseen != left
                 else f"\n  ... and {left:,} more"
             )
         super().__init__(f"{header}\n  {shown}{more}")

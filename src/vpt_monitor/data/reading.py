@@ -136,7 +136,8 @@ class Source:
         """Say so when the file, read as one column, has its names split by another mark."""
         if len(self.columns) != 1 or self.delimiter is None:
             return ""
-        return separator_hint(next(iter(self.columns)), self.delimiter)
+        tsv = self.path.suffix.lower() == ".tsv"
+        return separator_hint(next(iter(self.columns)), self.delimiter, tsv=tsv)
 
     @property
     def lines(self) -> NDArray[np.int64] | None:
@@ -581,7 +582,8 @@ def _read_csv_exactly(path: Path, label: str, text: str, delimiter: str, decimal
     header = [name.strip() for name in records[0]]
     rows = records[1:]
     problems = _header_problems(label, header, header_line, rows, lines)
-    problems += _ragged(label, header, header_line, rows, lines, delimiter)
+    tsv = path.suffix.lower() == ".tsv"
+    problems += _ragged(label, header, header_line, rows, lines, delimiter, tsv=tsv)
     if problems:
         raise FileFormatError(path, problems)
     columns: dict[str, Cells] = {}
@@ -683,11 +685,12 @@ _SEPARATORS = {
 }
 
 
-def separator_hint(header: str, used: str) -> str:
+def separator_hint(header: str, used: str, *, tsv: bool = False) -> str:
     """Say which separator a header read as one name holds, when not the one ``used``.
 
     The separator named is the one that splits the header into the most names; "leave the
-    delimiter out" is advised only when the reader would find that one by itself. A header
+    delimiter out" is advised only when the reader would find that one by itself (never for
+    a ``.tsv`` file, ``tsv``, which is read with tabs unless told otherwise). A header
     holding the separator it was read with was quoted as one value (lines quoted whole, as
     a spreadsheet writes text pasted into one column).
 
@@ -713,7 +716,7 @@ def separator_hint(header: str, used: str) -> str:
     named, given = _SEPARATORS[mark]
     advice = (
         f"leave the delimiter out (it is found from the header) or give {given}"
-        if _sniff(header, False) == mark
+        if _sniff(header, tsv) == mark
         else f"give the delimiter {given}"
     )
     return (
@@ -729,10 +732,12 @@ def _ragged(
     rows: list[list[str]],
     lines: list[int],
     delimiter: str,
+    *,
+    tsv: bool = False,
 ) -> list[str]:
     expected = len(header)
     problems = []
-    hint_first = separator_hint(header[0], delimiter) if expected == 1 else ""
+    hint_first = separator_hint(header[0], delimiter, tsv=tsv) if expected == 1 else ""
     if hint_first:  # the wrong delimiter explains every line that follows
         problems.append(f"{label} line {header_line} (header): {header[0]!r}{hint_first}")
     for row, line in zip(rows, lines, strict=True):

@@ -115,7 +115,7 @@ class Decomposition:
         first, last = self.between
         words = {
             None: {},
-            "en": {"total": "change", "rate": "rate effect", "all": "all"},
+            "en": {"total": "change", "all": "all"},
             "nl": {
                 "total": "verandering",
                 "composition": "samenstelling",
@@ -254,7 +254,8 @@ class Decomposition:
         from vpt_monitor import _format
 
         language = _format.get_language()
-        notes = [self._left_out_note(language)] if self.left_out else []
+        notes = [break_note(note, language) for note in self.method_breaks]
+        notes += [self._left_out_note(language)] if self.left_out else []
         return _print.notebook(self, lambda: self.to_pandas(labels=language), notes=notes)
 
 

@@ -169,7 +169,7 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
             continued = f"{content.title} ({text('fs_continued', lang)})"
             fig.text(0.06, 0.965, continued, fontsize=14, weight="bold", va="top")
             top = 0.92
-            height = top - bottom - 0.03  # the whole page: every row's label has room
+            height = top - bottom - 0.03  # the whole page: room for the rows' labels
         else:
             height = FIGURE_HEIGHT
         ax = fig.add_axes((0.36, top - height, 0.58, height - 0.04))
