@@ -509,12 +509,8 @@ def check(
         raise MissingColumnsError(absent)
     rows = _Rows("respondents")
     ids = _column(respondents, "id")
-    if ids is None:
-        raise ValueError("respondent column 'id' is required")
+    assert ids is not None  # the required columns are checked above, every table's at once
     n = ids.n
-    for required in ("wave", "layer", "office"):
-        if required not in respondents:
-            raise ValueError(f"respondent column {required!r} is required")
     _refuse_unknown(
         "respondents",
         respondents,
@@ -646,9 +642,6 @@ def supplied_tables(organisations: bool, violations: bool) -> frozenset[str]:
 
 
 def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
-    for required in ("id", "wave", "layer", "employees"):
-        if required not in source:
-            raise ValueError(f"organisation column {required!r} is required")
     _refuse_unknown(
         "organisations",
         source,
@@ -700,9 +693,6 @@ def _organisation_columns(rows: _Rows, source: Any) -> dict[str, Any]:
 
 
 def _violation_columns(rows: _Rows, source: Any, orgs: Mapping[str, Any]) -> dict[str, Any]:
-    for required in ("organisation_id", "wave", "kind"):
-        if required not in source:
-            raise ValueError(f"violation column {required!r} is required")
     _refuse_unknown(
         "violations",
         source,
@@ -867,8 +857,7 @@ def _incident_columns(
             "consequences": np.zeros((0, len(CONSEQUENCES)), dtype=np.int8),
         }
     owner = _column(incidents, "respondent_id")
-    if owner is None:
-        raise ValueError("incident column 'respondent_id' is required")
+    assert owner is not None  # required: checked with every table's (see check)
     _refuse_unknown(
         "incidents",
         incidents,
@@ -880,8 +869,7 @@ def _incident_columns(
     index = _owners(owner, id_cells, ids)
     rows.flag(index < 0, "respondent_id", owner, "no respondent has this id")
     wave_values = _column(incidents, "wave", m)
-    if wave_values is None:
-        raise ValueError("incident column 'wave' is required")
+    assert wave_values is not None
     wave = _numbers(rows, wave_values, "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1])
     linked = index >= 0
     respondent_wave = np.full(m, -1, dtype=np.int64)
@@ -893,8 +881,7 @@ def _incident_columns(
         "differs from the respondent's wave",
     )
     form_values = _column(incidents, "form", m)
-    if form_values is None:
-        raise ValueError("incident column 'form' is required")
+    assert form_values is not None
     channel_values = _column(incidents, "channel", m)
     severity_values = _column(incidents, "severity", m)
     severity = (
