@@ -417,3 +417,16 @@ def test_categories_coded_as_decimals_match_as_written_or_as_whole_numbers(
     )
     weighted = data.weight(counts, wave=2024, codebook=book)
     assert [m["population"] for m in weighted.margins] == [1.0, 2.0, 3.0]
+
+
+def test_a_tsv_delivery_is_found_in_the_folder_and_written_back_as_tsv(tmp_path: Path) -> None:
+    # a tester's trial: --data did not look for respondents.tsv, which the reader takes
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    (folder / "respondents.tsv").write_text(_frame().to_csv(sep="\t", index=False))
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    args = ["--data", str(folder), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(out), "--wave", "2024") == 0
+    header = (out / "respondents.tsv").read_text().splitlines()[0]
+    assert header.split("\t")[:4] == ["id", "wave", "layer", "office"]

@@ -56,7 +56,7 @@ def _say(kind: str, message: str) -> None:
 
 
 TABLE_NAMES = ("respondents", "incidents", "organisations", "violations")
-SUFFIXES = (".csv", ".parquet", ".sav")
+SUFFIXES = (".csv", ".tsv", ".parquet", ".sav")
 
 
 class _UsageError(Exception):
@@ -608,7 +608,7 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--data",
         help="folder with respondents/incidents/organisations/violations"
-        " files (.csv, .parquet or .sav) and optionally codebook.toml",
+        " files (.csv, .tsv, .parquet or .sav) and optionally codebook.toml",
     )
     for table in ("respondents", "incidents", "organisations", "violations"):
         command.add_argument(f"--{table}", help=f"file of the {table}")
