@@ -97,7 +97,7 @@ def test_a_data_folder_without_known_files_fails_listing_what_was_looked_for(
     assert main(["report", "--data", str(folder), "--out", str(out)]) == 2
     (line,) = _error_lines(capsys)
     assert "no respondents or organisations file found" in line
-    assert "respondents{.csv,.parquet,.sav}" in line
+    assert "respondents{.csv,.tsv,.parquet,.sav}" in line
     assert "codebook.toml" in line
     assert "it has respondenten.csv" in line
     assert not out.exists()
