@@ -882,3 +882,16 @@ def test_a_tsv_file_is_never_told_to_leave_the_delimiter_out(tmp_path: Path) -> 
     (problem,) = _problems(path)
     assert "separated by ';', not by a tab" in problem
     assert problem.endswith("give the delimiter ';'")
+
+
+def test_a_decimal_comma_clashing_with_one_files_delimiter_names_that_file(
+    tmp_path: Path,
+) -> None:
+    # a tester's trial: --decimal , on a folder of a tab file and a comma file stopped with
+    # "the decimal mark and the delimiter are both ','", naming no file
+    respondents = _write(
+        tmp_path / "r.csv", "id\twave\tlayer\toffice\tweight\na\t2016\trijk\tambtenaar\t1,5\n"
+    )
+    incidents = _write(tmp_path / "i.csv", "respondent_id,wave,form\na,2016,verbaal\n")
+    with pytest.raises(ValueError, match=r"^i.csv: the decimal mark and the delimiter \(found"):
+        read_monitor(respondents, incidents, decimal=",")

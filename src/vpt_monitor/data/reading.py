@@ -323,7 +323,12 @@ def _read_csv(path: Path, label: str, options: Mapping[str, str | None], *, tab:
     delimiter = options.get("delimiter") or _sniff(first, tab)
     decimal = options.get("decimal") or ("," if delimiter == ";" else ".")
     if decimal == delimiter:
-        raise ValueError(f"the decimal mark and the delimiter are both {delimiter!r}")
+        found = "given" if options.get("delimiter") else "found from the header"
+        raise ValueError(
+            f"{label}: the decimal mark and the delimiter ({found}) are both {delimiter!r}; "
+            "give this file's decimal mark or delimiter in the codebook "
+            "([<table>] decimal = ... / delimiter = ...) when the files differ"
+        )
     if data is None:
         assert text is not None
         data = text.encode("utf-8")
