@@ -895,3 +895,16 @@ def test_a_decimal_comma_clashing_with_one_files_delimiter_names_that_file(
     incidents = _write(tmp_path / "i.csv", "respondent_id,wave,form\na,2016,verbaal\n")
     with pytest.raises(ValueError, match=r"^i.csv: the decimal mark and the delimiter \(found"):
         read_monitor(respondents, incidents, decimal=",")
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_a_refused_number_is_shown_as_the_file_wrote_it(tmp_path: Path, exact: bool) -> None:
+    # a tester's trial: '0,5' in a count was refused as incidents:verbaal='0.5'
+    note = ';"two\nlines"' if exact else ";x"  # a line break in a value: Python's reader
+    text = (
+        "id;wave;layer;office;incidents:verbaal;weight;remark\n"
+        f"a;2016;rijk;ambtenaar;0,5;1,5{note}\nb;2016;rijk;ambtenaar;2;-1,5;y\n"
+    )
+    problems = _problems(_write(tmp_path / "h.csv", text), lonely_psu="adjust", ignore_unknown=True)
+    assert any("incidents:verbaal='0,5': must be a whole number" in p for p in problems)
+    assert any("weight='-1,5': must be finite and > 0" in p for p in problems)

@@ -866,7 +866,7 @@ def _numbers_in_text(
     if rows.size:
         why = [r[1] for r in read]
         problems.append(_fixed(table, rows, field, [str(why[c]) for c in codes[rows].tolist()]))
-    return EncodedCells(codes, texts)
+    return EncodedCells(codes, texts, display=distinct if decimal == "," else None)
 
 
 def _arrow_numbers_in_text(
@@ -892,8 +892,9 @@ def _arrow_numbers_in_text(
         done &= ~np.asarray(dotted.to_numpy(zero_copy_only=False), dtype=bool)
     valid = ~values.missing()
     rows = np.flatnonzero(valid & ~done)
+    display = array if decimal == "," else None  # messages show '0,5' as the file has it
     if rows.size == 0:
-        return ArrowCells(text, numbers=numbers, clean=True)
+        return ArrowCells(text, numbers=numbers, clean=True, display=display)
     # the rest, each distinct text once, by the rules of the regular expressions
     text = contiguous(text)
     picked = contiguous(array.take(pa.array(rows, type=pa.int64()))).dictionary_encode()
@@ -909,7 +910,7 @@ def _arrow_numbers_in_text(
         why = [r[1] for r in read]
         texts = [str(why[k]) for k in codes[~good].tolist()]
         problems.append(_fixed(table, rows[~good], field, texts))
-    return ArrowCells(text, numbers=numbers, clean=True)
+    return ArrowCells(text, numbers=numbers, clean=True, display=display)
 
 
 def _labels(values: Cells) -> Cells:

@@ -302,13 +302,23 @@ class EncodedCells(Cells):
         *,
         clean: bool = False,
         arrow: Any = None,
+        display: NDArray[Any] | None = None,
     ) -> None:
         self.codes = codes
         self.distinct = distinct
         self.n = int(codes.shape[0])
         self.clean = clean
         self.arrow = arrow  # the distinct values as an Arrow array, when they came from Arrow
+        # the distinct values as the file wrote them, for messages ('0,5' read as 0.5)
+        self.display = display
         self._encoded: tuple[NDArray[np.intp], NDArray[Any]] | None = None
+
+    def shown(self, rows: NDArray[np.intp]) -> list[str]:
+        """Return the cells of ``rows`` as problems show them: as the file wrote them."""
+        if self.display is None:
+            return super().shown(rows)
+        picked = self.codes[rows]
+        return [shown(None if k < 0 else self.display[k]) for k in picked.tolist()]
 
     def encoded(self) -> tuple[NDArray[np.intp], NDArray[Any]]:
         """Return codes into the distinct values (-1 where missing) and the values."""
@@ -353,6 +363,7 @@ class ArrowCells(Cells):
         numbers: NDArray[np.float64] | None = None,
         clean: bool = False,
         display_float: bool = False,
+        display: Any = None,
     ) -> None:
         import pyarrow as pa
 
@@ -366,6 +377,8 @@ class ArrowCells(Cells):
         self.numeric = not self.text
         self.clean = clean
         self.display_float = display_float
+        # the text as the file wrote it, for messages ('0,5' read as 0.5); None: ``array``
+        self.display = display
         self._numbers = numbers
         self._missing: NDArray[np.bool_] | None = None
         self._encoded: tuple[NDArray[np.intp], NDArray[Any]] | None = None
@@ -441,7 +454,8 @@ class ArrowCells(Cells):
             return [shown(self.value(i)) for i in rows.tolist()]
         import pyarrow as pa
 
-        picked = contiguous(self.array.take(pa.array(rows, type=pa.int64()))).dictionary_encode()
+        source = self.array if self.display is None else self.display
+        picked = contiguous(source.take(pa.array(rows, type=pa.int64()))).dictionary_encode()
         texts = [shown(v) for v in picked.dictionary.to_pylist()]
         codes = picked.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return [("(empty)" if k < 0 else texts[k]) for k in codes.tolist()]
