@@ -384,16 +384,24 @@ def test_population_counts_as_users_write_them(tmp_path: Path) -> None:
         data.weight(counts, wave=2024, codebook=book)
 
 
-def test_a_tab_separated_delivery_is_weighted_with_delimiter_tab(tmp_path: Path) -> None:
-    # a reviewer's trial: 'tab' reached the CSV writer of the weighted file unconverted
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("respondents.csv", ["--delimiter", "tab"]), ("respondents.tsv", [])],
+    ids=["csv-with-delimiter-tab", "tsv-found-in-the-folder"],
+)
+def test_a_tab_separated_delivery_is_weighted_and_written_back_with_tabs(
+    tmp_path: Path, name: str, options: list[str]
+) -> None:
+    # a reviewer's trial: 'tab' reached the CSV writer of the weighted file unconverted; a
+    # tester's: --data did not look for respondents.tsv, which the reader takes
     folder = tmp_path / "levering"
     folder.mkdir()
-    (folder / "respondents.csv").write_text(_frame().to_csv(sep="\t", index=False))
+    (folder / name).write_text(_frame().to_csv(sep="\t", index=False))
     (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
     out = tmp_path / "gewogen"
     args = ["--data", str(folder), "--population", str(tmp_path / "counts.csv")]
-    assert _run(*args, "--out", str(out), "--wave", "2024", "--delimiter", "tab") == 0
-    header = (out / "respondents.csv").read_text().splitlines()[0]
+    assert _run(*args, "--out", str(out), "--wave", "2024", *options) == 0
+    header = (out / name).read_text().splitlines()[0]
     assert header.split("\t")[:4] == ["id", "wave", "layer", "office"]
 
 
@@ -417,16 +425,3 @@ def test_categories_coded_as_decimals_match_as_written_or_as_whole_numbers(
     )
     weighted = data.weight(counts, wave=2024, codebook=book)
     assert [m["population"] for m in weighted.margins] == [1.0, 2.0, 3.0]
-
-
-def test_a_tsv_delivery_is_found_in_the_folder_and_written_back_as_tsv(tmp_path: Path) -> None:
-    # a tester's trial: --data did not look for respondents.tsv, which the reader takes
-    folder = tmp_path / "levering"
-    folder.mkdir()
-    (folder / "respondents.tsv").write_text(_frame().to_csv(sep="\t", index=False))
-    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
-    out = tmp_path / "gewogen"
-    args = ["--data", str(folder), "--population", str(tmp_path / "counts.csv")]
-    assert _run(*args, "--out", str(out), "--wave", "2024") == 0
-    header = (out / "respondents.tsv").read_text().splitlines()[0]
-    assert header.split("\t")[:4] == ["id", "wave", "layer", "office"]
