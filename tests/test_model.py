@@ -153,3 +153,32 @@ def test_a_category_held_only_by_rows_left_out_is_noted_not_flagged() -> None:
     assert "empty_category" not in fit.flags
     assert fit.notes["categories_without_rows"] == {"gender": ["x"]}
     assert "gender[T.x]" not in fit.names
+
+
+def test_a_question_missing_from_the_file_is_named_not_another_variable() -> None:
+    # a trial on an agency-shaped file without the 'training' column: the model named
+    # 'gender' (whose categories had lost every row to the missing question) as empty
+    from vpt_monitor import MonitorData, Respondent
+    from vpt_monitor.stats import SurveyDesign
+
+    rng = np.random.default_rng(5)
+    people = [
+        Respondent(
+            f"r{i}",
+            2016,
+            "gemeente",
+            "ambtenaar",
+            victimisations={"verbaal": int(rng.random() < 0.3)},
+            attributes={"gender": ["m", "v"][i % 2]},
+        )
+        for i in range(200)
+    ]
+    data = MonitorData.from_records(people)
+    with pytest.raises(ValueError, match=r"^'training' has no answer among the respondents"):
+        model(data, "victimised ~ gender + training", wave=2016)
+    assert model(data, "victimised ~ gender", wave=2016).n == 200
+    # glm itself, on a column without any value
+    frame = {"y": rng.random(50) < 0.5, "x": np.full(50, np.nan), "z": rng.normal(size=50)}
+    frame["y"] = frame["y"].astype(float)
+    with pytest.raises(ValueError, match=r"^'x' has no value on any row"):
+        glm("y ~ z + x", frame, SurveyDesign(weights=np.ones(50)), na="domain")

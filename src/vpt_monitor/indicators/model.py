@@ -184,6 +184,18 @@ def model(
                 columns[name] = np.asarray(values, dtype=np.float64)
         if categories is not None:
             pending[name] = (values, categories)
+    # a variable no respondent of the outcome's rows answered (a question missing from the
+    # file) would leave no row for any other variable: it is named instead
+    known = {name: ~np.asarray(pd.isna(column), dtype=bool) for name, column in columns.items()}
+    known |= {name: np.asarray(values) >= 0 for name, (values, _) in pending.items()}
+    for name, present in known.items():
+        if name != left and keep.any() and not (present & keep).any():
+            where = f" in wave {wave}" if wave is not None else ""
+            raise ValueError(
+                f"{name!r} has no answer among the respondents with an answer on {left!r}"
+                f"{where}: a question not measured in these data (no such column, or every "
+                "cell empty); leave it out of the formula"
+            )
     # the rows the fit uses: an answer and a known value of every variable; a category is
     # dropped when none of those rows holds it (not when only rows left out hold it)
     used_rows = keep.copy()

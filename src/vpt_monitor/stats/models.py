@@ -768,6 +768,13 @@ def _rows_in_use(base: SurveyDesign, variables: Sequence[_formula.Variable], na:
         absent = variable.missing & use
         if not absent.any():
             continue
+        if use.any() and absent.sum() == use.sum():  # a question not in the file, say
+            raise ValueError(
+                f"{variable.name!r} has no value on any row "
+                f"{'of the subset ' if inside is not None else ''}(a question not asked, or "
+                "a column left empty): no row is left to fit the model to; leave it out of "
+                "the formula"
+            )
         if na == "fail":
             count = int(absent.sum())
             raise ValueError(
