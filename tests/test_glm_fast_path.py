@@ -305,3 +305,38 @@ def test_a_matrix_held_whole_gives_up_its_aliased_columns_once() -> None:
     v = rng.uniform(0.5, 2.0, 40)
     assert_allclose(chosen(v), (x.T @ (x * v[:, None]))[np.ix_(kept, kept)], rtol=1e-12)
     assert _glm.restricted(chosen, np.arange(3)) is chosen
+
+
+def test_a_negligible_last_step_is_taken_without_evaluating_the_family_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # From the subsample's start three Newton steps reach the limit; the fourth step is too
+    # small to overshoot and is taken blind. The fitted means must still be those of the
+    # final coefficients, and the fit as precise as one that evaluates every step.
+    rng = np.random.default_rng(7)
+    n = 30_000
+    x = np.column_stack([np.ones(n), rng.normal(size=(n, 3)), rng.random(n) < 0.3])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x @ [-0.4, 0.8, -0.3, 0.1, 0.6])))).astype(float)
+    w = rng.uniform(0.2, 3.0, n)
+    sizes: list[int] = []
+    binary = _glm._binary
+
+    def counted(eta, *args):  # type: ignore[no-untyped-def]
+        sizes.append(len(eta))
+        return binary(eta, *args)
+
+    monkeypatch.setattr(_glm, "_binary", counted)
+    family = _glm.family("quasibinomial")
+    kept, fast = _glm.fit(_glm.Dense(x), y, w, family)
+    assert len(kept) == 5
+    assert fast.converged
+    assert sizes.count(n) == 4  # the start and three steps; the fourth is not evaluated
+    assert_allclose(fast.eta, x @ fast.coefficients, rtol=1e-13, atol=1e-13)
+    assert_allclose(fast.mu, 1 / (1 + np.exp(-(x @ fast.coefficients))), rtol=1e-13)
+    # against R's start and iterations that stop on the deviance alone
+    monkeypatch.setattr(_glm, "WARM_START", 10**12)
+    slow = _glm.irls(_glm.Dense(x), y, w, family, tolerance=0.0)
+    assert_allclose(fast.coefficients, slow.coefficients, rtol=1e-12)
+    # the working weights of the coefficients before the last step, as R keeps them
+    assert_allclose(fast.information, slow.information, rtol=1e-8)
+    assert fast.deviance == pytest.approx(slow.deviance, rel=1e-14)

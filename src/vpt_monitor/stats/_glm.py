@@ -81,7 +81,7 @@ class Family:
     def mean(self, eta: FloatArray) -> FloatArray:
         r"""Inverse link :math:`\mu(\eta)`."""
         if self.base == "binomial":
-            return np.asarray(special.expit(eta), dtype=np.float64)
+            return _expit(eta)
         if self.base == "poisson":
             with np.errstate(over="ignore"):
                 return np.exp(np.minimum(eta, 700.0))
@@ -495,12 +495,14 @@ def irls(
     *,
     start: FloatArray | None = None,
     signs: FloatArray | str | None = "unknown",
+    tolerance: float = TOLERANCE,
 ) -> Fit:
     r"""Fit by iteratively reweighted least squares: Newton steps, halved if they overshoot.
 
-    Stops when a step changes no coefficient by more than ``1e-9`` of its size (the next,
-    quadratically smaller step would change the eleventh digit) or the deviance by less
-    than :data:`TOLERANCE` of itself. ``products`` computes :math:`X^\top
+    Stops when the next step would change no coefficient by more than ``1e-9`` of its size
+    (that step is taken, without evaluating the family after it: the one after would
+    change the eleventh digit), or when a step changed the deviance by less than
+    ``tolerance`` (:data:`TOLERANCE`) of itself. ``products`` computes :math:`X^\top
     \operatorname{diag}(v) X` for working weights ``v``, :math:`X^\top v` and
     :math:`X\beta` (:class:`Dense` for a matrix; a plain formula's are faster, see
     ``_formula.ModelSpec.factored``). ``signs`` is :meth:`Family.signs` of ``y`` when the
@@ -534,6 +536,14 @@ def irls(
         iterations += 1
         information = products(now.working)
         step = solve(information, products.vector(now.score))
+        if bool(np.all(np.abs(step) <= 1e-9 * (np.abs(beta) + 1e-3))):
+            # a step this small cannot overshoot, and the next would change the eleventh
+            # digit: taken without evaluating the family at it (the fitted means are made
+            # from the new linear predictor; the deviance is that before the step, less by
+            # about step' X' w (y - mu), far below its last digit)
+            beta = beta + step
+            eta = products.linear(beta)
+            return Fit(beta, eta, fam.mean(eta), information, now.deviance, iterations, True)
         for _ in range(31):  # halve a step that overshoots (or leaves the family's range)
             new_beta = beta + step
             new_eta = products.linear(new_beta)
@@ -542,12 +552,11 @@ def irls(
                 break
             step = step / 2.0
         change = abs(new.deviance - now.deviance) / (abs(new.deviance) + 0.1)
-        small = bool(np.all(np.abs(step) <= 1e-9 * (np.abs(new_beta) + 1e-3)))
         if spare is not None:
             spare = (now.working, now.score)
         beta, eta, now = new_beta, new_eta, new
-        converged = small or change < TOLERANCE
-        current = small
+        converged = change < tolerance
+        current = False
     if not current:
         # the information of the final coefficients, unless the last step was too small to
         # change it (then the last iteration's is the same to ~1e-9)
@@ -559,6 +568,9 @@ def irls(
 #: :data:`WARM_ROWS` rows (their Newton steps then start close to the solution).
 WARM_START = 20_000
 WARM_ROWS = 4_000
+#: The subsample's fit stops at this relative change of its deviance: its coefficients
+#: differ from the full sample's by their sampling error (several standard errors) anyway.
+WARM_TOLERANCE = 1e-6
 
 
 def fit(products: Products, y: FloatArray, w: FloatArray, fam: Family) -> tuple[IntArray, Fit]:
@@ -583,6 +595,7 @@ def fit(products: Products, y: FloatArray, w: FloatArray, fam: Family) -> tuple[
             ws,
             fam,
             signs=None if signs is None else signs[sample],
+            tolerance=WARM_TOLERANCE,
         )
         if rough.converged and not suspicious(rough, fam, ws):
             beta0 = np.zeros(p)
