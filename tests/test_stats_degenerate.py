@@ -328,3 +328,22 @@ def test_a_contrast_of_census_domains_is_flagged_zero_variance() -> None:
         contrast(table, {})
     with pytest.raises(ValueError, match="'domains' names a domain twice"):
         contrast(table, lambda a, b: a - b, domains=(1, 1))
+
+
+def test_a_zero_standard_error_is_not_also_called_a_wide_interval() -> None:
+    # a tester's report: a census share read "zero standard error ...; interval wider than
+    # 0.30" - the width rule judged the NaN its formulas make from a zero SE
+    design, strata = _census_design()
+    y = np.tile([0.0, 1.0, 1.0, 0.0, 1.0], 14)
+    table = proportion(y, design, by=strata)
+    assert isinstance(table, EstimateTable)
+    reliable, reasons = table["rijk"].reliability()
+    assert not reliable
+    assert reasons == (
+        "zero standard error: all its PSUs lie in strata sampled completely "
+        "(fpc equal to the PSUs sampled)",
+        "fewer than 8 degrees of freedom",  # 3 PSUs in 1 stratum: not of the standard error
+    )
+    # the sampled domain beside it is judged by the same rules, with its standard error
+    assert table["gemeente"].standard_error > 0
+    assert table["gemeente"].reliability()[1] == ("fewer than 8 degrees of freedom",)

@@ -140,7 +140,12 @@ def rules(
     """
     empty = n <= 0
     broken: list[tuple[NDArray[np.bool_], str | list[str]]] = [(empty, "no observations")]
+    # a zero standard error where the outcome varies (a census, one PSU) says the estimate
+    # has no measured uncertainty; the rules on the standard error would add reasons that
+    # contradict it (an interval of width 0 "wider than 0.30", from a NaN)
+    unmeasured = np.zeros(len(estimate), dtype=bool)
     if zero_variance is not None and zero_variance.any():
+        unmeasured |= ~empty & zero_variance
         why = [
             "zero standard error" + (f": {text}" if text else "")
             for text in (detail or [""] * len(estimate))
@@ -149,13 +154,14 @@ def rules(
     # an estimate without a standard error (a quantile whose interval leaves the data) has
     # no uncertainty to publish with; the rules on the standard error would only repeat that
     with np.errstate(invalid="ignore"):
-        unmeasured = ~empty & np.isnan(se) & np.isfinite(estimate)
-    if unmeasured.any():
+        without = ~empty & np.isnan(se) & np.isfinite(estimate)
+    if without.any():
         why = [
             "no standard error" + (f": {text}" if text else "")
             for text in (detail or [""] * len(estimate))
         ]
-        broken.append((unmeasured, why))
+        broken.append((without, why))
+    unmeasured |= without
     values = quantities(kind, estimate, se, df, n, n_kish)
     for rule in RULES:
         if kind in rule.kinds:
