@@ -180,6 +180,63 @@ def test_a_form_not_asked_in_a_wave_is_not_part_of_any_form_there() -> None:
     assert table.notes["not_asked"] == {2014: ("fysiek",)}
 
 
+def _two_questionnaires(n: int = 12, *, asked_physical: bool = False) -> list[Respondent]:
+    # a wave in which employees were not asked about the channel, nor (unless `physical`)
+    # about physical violence, while councillors were asked everything
+    people = []
+    for i in range(n):
+        verbal = 1 if i % 3 == 0 else 0
+        physical = 1 if i % 4 == 1 else 0
+        victim = verbal or physical
+        people.append(
+            Respondent(
+                f"p{i}",
+                2016,
+                "gemeente",
+                "raadslid",
+                victimisations={"verbaal": verbal, "fysiek": physical},
+                channels=({"sociale-media"} if i % 2 else {"persoonlijk"}) if victim else None,
+            )
+        )
+        people.append(
+            Respondent(
+                f"e{i}",
+                2016,
+                "gemeente",
+                "ambtenaar",
+                victimisations={"verbaal": verbal, "fysiek": 0 if asked_physical else None},
+            )
+        )
+    return people
+
+
+def test_a_form_not_asked_of_a_group_is_not_part_of_any_form_for_it() -> None:
+    # a new user's trial: a form column empty for every employee left only the victims
+    # among them (a count above 0 elsewhere), and employees came out 100% victimised
+    table = victimisation(MonitorData.from_records(_two_questionnaires()), by="group")
+    assert isinstance(table, EstimateTable)
+    employees = table["medewerker"]
+    assert employees.estimate == pytest.approx(4 / 12)  # verbal aggression, the form asked
+    assert employees.n == 12
+    assert table["politiek-ambtsdrager"].estimate == pytest.approx(6 / 12)  # verbal or physical
+    assert table.notes["not_asked_by_group"] == {2016: {"medewerker": ("fysiek",)}}
+    assert "not_asked" not in table.notes  # the form was asked in the wave, of councillors
+
+
+def test_a_channel_not_asked_of_a_group_is_not_measured_rather_than_zero() -> None:
+    # employees' questionnaire had no channel question: their victims' channels are all
+    # unknown, so the share via social media is not measured for them (it read 0%, from the
+    # non-victims alone, marked reliable)
+    data = MonitorData.from_records(_two_questionnaires(asked_physical=True))
+    table = victimisation(data, channel="sociale-media", by="group")
+    assert isinstance(table, EstimateTable)
+    assert table["medewerker"].flags == ("not_measured",)
+    assert np.isnan(table["medewerker"].estimate)
+    assert table["politiek-ambtsdrager"].estimate == pytest.approx(
+        4 / 12
+    )  # victims 1, 3, 5, 9 of 12
+
+
 def test_channels_of_victims_who_did_not_answer_are_missing() -> None:
     people = [
         Respondent(

@@ -255,10 +255,20 @@ def wave_rows(
     return None
 
 
-def _asked_per_wave(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Waves x items: whether anyone of the wave answered the item (``known`` rows x items)."""
-    codes = unit.column("wave")
-    count = len(unit.waves)
+def _questionnaires(unit: Unit) -> tuple[NDArray[np.intp], int]:
+    """Per row its questionnaire - its wave and group - and how many there are.
+
+    Employees and political office holders answer questionnaires of their own, which may
+    leave out different questions; a question is asked of a group in a wave when anyone of
+    that group and wave answered it.
+    """
+    groups = len(GROUPS)
+    return unit.column("wave") * groups + unit.column("group"), len(unit.waves) * groups
+
+
+def _asked_per_questionnaire(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Questionnaires x items: whether anyone with it answered the item (``known`` rows x items)."""
+    codes, count = _questionnaires(unit)
     return np.stack(
         [
             np.bincount(codes, weights=known[:, k], minlength=count) > 0
@@ -268,30 +278,58 @@ def _asked_per_wave(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np.bool_]:
     ).reshape(count, known.shape[1])
 
 
+def _unasked(
+    unit: Unit, asked: NDArray[np.bool_], members: Sequence[Any]
+) -> tuple[dict[int, tuple[str, ...]], dict[int, dict[str, tuple[str, ...]]]]:
+    """Return the members not asked: per wave (of anyone), and per wave and group.
+
+    ``asked`` is :func:`_asked_per_questionnaire`'s. Only groups with respondents in the wave
+    are listed per group.
+    """
+    codes, count = _questionnaires(unit)
+    present = np.bincount(codes, minlength=count) > 0
+    groups = len(GROUPS)
+    per_wave: dict[int, tuple[str, ...]] = {}
+    per_group: dict[int, dict[str, tuple[str, ...]]] = {}
+    for k, wave in enumerate(unit.waves):
+        cells = range(k * groups, (k + 1) * groups)
+        held = [c for c in cells if present[c]]
+        nowhere = tuple(str(m) for j, m in enumerate(members) if not any(asked[c, j] for c in held))
+        if nowhere:
+            per_wave[int(wave)] = nowhere
+        missing = {
+            str(GROUPS[c - k * groups].value): tuple(
+                str(m) for j, m in enumerate(members) if not asked[c, j]
+            )
+            for c in held
+        }
+        missing = {g: forms for g, forms in missing.items() if forms}
+        if missing:
+            per_group[int(wave)] = missing
+    return per_wave, per_group
+
+
 def any_of(
     unit: Unit, matrix: NDArray[Any], question: str, members: Sequence[Any]
-) -> tuple[Mask, Mask, dict[int, tuple[str, ...]]]:
+) -> tuple[Mask, Mask, dict[int, tuple[str, ...]], dict[int, dict[str, tuple[str, ...]]]]:
     """Return "yes to any member" of a set-valued question, with its answered mask.
 
     ``matrix`` holds 1 yes, 0 no and -1 not answered, one column per member (or a count per
-    form, where > 0 is yes). A member is part of the question in a wave when someone of that
-    wave answered it; a row is "yes" when it says yes to any member, "no" when it answered
-    every member asked in its wave, and unanswered otherwise. Also returns, per wave, the
-    codes of the members not asked there.
+    form, where > 0 is yes). A member is part of the question for a group in a wave (its
+    questionnaire) when someone of that group and wave answered it; a row is "yes" when it
+    says yes to any member, "no" when it answered every member asked of it, and unanswered
+    otherwise. Also returns the members not asked: per wave (of anyone), and per wave and
+    group (see :func:`_unasked`).
     """
     known = np.asarray(matrix >= 0)
-    per_wave = _asked_per_wave(unit, known)
-    if not per_wave.any():
+    per_cell = _asked_per_questionnaire(unit, known)
+    if not per_cell.any():
         raise NotMeasuredError(f"{question} are not measured in these data: {_HINT}")
-    asked = per_wave[unit.column("wave")]
+    asked = per_cell[_questionnaires(unit)[0]]
     yes = np.asarray(((matrix > 0) & asked).any(axis=1))
     complete = np.asarray((known | ~asked).all(axis=1) & asked.any(axis=1))
-    unasked = {
-        int(w): tuple(str(m) for m, on in zip(members, per_wave[k], strict=True) if not on)
-        for k, w in enumerate(unit.waves)
-        if not per_wave[k].all()
-    }
-    return yes, yes | complete, unasked
+    per_wave, per_group = _unasked(unit, per_cell, members)
+    return yes, yes | complete, per_wave, per_group
 
 
 def single(column: NDArray[Any], question: str) -> tuple[Mask, Mask]:
@@ -303,8 +341,9 @@ def single(column: NDArray[Any], question: str) -> tuple[Mask, Mask]:
 
 
 def asked_in_wave(unit: Unit, answered: Mask) -> Mask:
-    """Per row, whether anyone of its wave answered (a question asked in that wave)."""
-    return np.asarray(_asked_per_wave(unit, answered[:, None])[unit.column("wave"), 0])
+    """Per row, whether anyone of its wave and group answered (a question asked of them)."""
+    codes, _ = _questionnaires(unit)
+    return np.asarray(_asked_per_questionnaire(unit, answered[:, None])[codes, 0])
 
 
 def _possible(combination: dict[str, Any]) -> bool:

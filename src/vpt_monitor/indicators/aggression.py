@@ -49,9 +49,21 @@ __all__ = [
 Result = Estimate | EstimateTable
 
 
+def _note_unasked(
+    notes: dict[str, Any],
+    unasked: dict[int, tuple[str, ...]],
+    of_group: dict[int, dict[str, tuple[str, ...]]],
+) -> None:
+    """Record the forms not asked: per wave, and per wave and group (when any)."""
+    if unasked:
+        notes["not_asked"] = unasked
+    if of_group:
+        notes["not_asked_by_group"] = of_group
+
+
 def _victims(data: MonitorData) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Who was victimised (any form asked in the wave), and whose answer is known."""
-    yes, answered, _ = any_of(
+    yes, answered, _, _ = any_of(
         Unit(data), data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
     )
     return yes, answered
@@ -98,8 +110,10 @@ def victimisation(
     Returns
     -------
     Estimate or EstimateTable
-        ``notes["missing"]`` counts the respondents left out for lack of an answer, and
-        ``notes["not_asked"]`` lists, per wave, the forms the data do not hold.
+        ``notes["missing"]`` counts the respondents left out for lack of an answer,
+        ``notes["not_asked"]`` lists, per wave, the forms the data do not hold, and
+        ``notes["not_asked_by_group"]`` per wave and group (``"medewerker"``,
+        ``"politiek"``) the forms not asked of that group.
 
     Raises
     ------
@@ -109,10 +123,13 @@ def victimisation(
     Notes
     -----
     Waves are independent samples: on data with several waves give ``"wave"`` in ``by``
-    or one ``wave``. A respondent is victimised if any form asked in their wave has a
-    count above 0, not victimised if every form asked was answered with 0, and left out
-    (item non-response, counted in ``notes["missing"]``) otherwise; forms not asked in a
-    wave are not read as "none". The indicator is the design-based proportion
+    or one ``wave``. A respondent is victimised if any form asked of them has a count
+    above 0, not victimised if every form asked was answered with 0, and left out (item
+    non-response, counted in ``notes["missing"]``) otherwise. A form counts as asked of a
+    group (employees, political office holders: their questionnaires differ) in a wave when
+    anyone of that group and wave answered it; forms not asked are not read as "none", and
+    a change between waves that asked different forms is not comparable
+    (:func:`~vpt_monitor.change` says so). The indicator is the design-based proportion
 
     .. math::
 
@@ -160,11 +177,10 @@ def victimisation_answers(
     unit = Unit(data)
     notes: dict[str, Any] = {}
     if form is None:
-        y, answered, unasked = any_of(
+        y, answered, unasked, of_group = any_of(
             unit, data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
         )
-        if unasked:
-            notes["not_asked"] = unasked
+        _note_unasked(notes, unasked, of_group)
     else:
         chosen, column = _form_column(data, form)
         y, answered = single(column, f"victimisation by {chosen.value!r} (incidents:{chosen})")
@@ -254,9 +270,10 @@ def incidence(
     notes: dict[str, Any] = {}
     if form is None:
         columns = list(range(len(FORMS)))
-        _, answered, unasked = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
-        if unasked:
-            notes["not_asked"] = unasked
+        _, answered, unasked, of_group = any_of(
+            unit, counts, "victimisations (incidents:<form>)", FORMS
+        )
+        _note_unasked(notes, unasked, of_group)
         known = counts >= 0
         asked = np.stack([asked_in_wave(unit, known[:, k]) for k in columns], axis=1)
         answered = np.asarray((known | ~asked).all(axis=1) & asked.any(axis=1))
@@ -499,7 +516,7 @@ def consequence_answers(data: MonitorData, consequence: Consequence | str | None
     if consequence is None:
         adverse = [c for c in CONSEQUENCES if c.adverse]
         columns = [CONSEQUENCES.index(c) for c in adverse]
-        y, answered, _ = any_of(
+        y, answered, _, _ = any_of(
             Unit(data), matrix[:, columns], "adverse consequences (consequence:<code>)", adverse
         )
     else:

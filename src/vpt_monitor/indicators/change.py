@@ -80,6 +80,38 @@ def break_note(note: str, language: str | None = None) -> str:
     return note
 
 
+#: How a change's reason says that a wave did not ask some forms (``"2014: did not ask ..."``).
+ASKED_NOT = ": did not ask "
+
+
+def question_note(note: str, language: str | None = None) -> str:
+    """Return a reason ``"2014: did not ask fysiek"`` in ``language`` ("en" or "nl").
+
+    Examples
+    --------
+    >>> from vpt_monitor.indicators.change import question_note
+    >>> question_note("2014: did not ask fysiek, bedreiging", "nl")
+    '2014: niet gevraagd naar fysiek, bedreiging'
+    """
+    wave, _, forms = note.partition(ASKED_NOT)
+    if _format.check_language(language) == "nl":
+        return f"{wave}: niet gevraagd naar {forms}"
+    return note
+
+
+def _question_lines(reasons: Sequence[str], language: str) -> list[str]:
+    """Return the lines of a printed table that say which wave did not ask which forms."""
+    nl = language == "nl"
+    unasked = sorted({part for why in reasons for part in why.split("; ") if ASKED_NOT in part})
+    after = (
+        "niet vergelijkbaar: de rijen onbetrouwbaar"
+        if nl
+        else "not comparable: its rows unreliable"
+    )
+    title = "vragenlijst" if nl else "questionnaire"
+    return [f"  {title}: {question_note(part, language)} ({after})" for part in unasked]
+
+
 def method_breaks(
     first: int, last: int, breaks: Mapping[tuple[int, int], str] | None = None
 ) -> tuple[str, ...]:
@@ -328,6 +360,7 @@ class ChangeTable:
             f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
             for note in self.method_breaks
         ]
+        lines += _question_lines(self.reasons, chosen)
         names = [_format.label(row, chosen) for row in self.rows[:30]]
         width = min(max([len(_format.variable("domain", chosen)), *map(len, names)]) + 2, 40)
         if self.kind == "difference":
@@ -471,6 +504,15 @@ def change(
         When a method break lies between the two waves, every row is unreliable (never
         significant), with the break as its reason: the two estimates measure different
         things (another question, another agency), so their difference is not a change.
+        A row with an estimate that has no usable variance (flagged ``boundary``,
+        ``zero_variance``, ``no_df``, ``empty`` or ``not_measured``) has no test (NaN) and
+        is unreliable, with that wave and flag as its reason. Where that estimate's standard
+        error of 0 is not known to be right (``boundary``: 0% or 100%; all its rows in one
+        PSU) the row has no standard error or interval either (NaN): the other wave's
+        variance alone would make the interval look sure. A census's 0 stands.
+        So is a row whose groups were asked different forms in the two waves (the table's
+        ``notes["not_asked_by_group"]``, from the monitor's indicators): its reason names
+        the wave and the forms it did not ask (``"2014: did not ask fysiek"``).
 
     Notes
     -----
@@ -565,12 +607,34 @@ def change(
             for why, zero in zip(reasons, to_zero, strict=True)
         )
     p = np.where(present & testable & (se > 0) & (df > 0), p, np.nan)
+    # an estimate whose standard error is 0 without being known to be (0% or 100%; all rows
+    # in one PSU) leaves the change's variance unknown: the other wave's alone would make its
+    # interval look sure. (A census has no sampling error: its 0 stands.)
+    flags = table.flags
+
+    def unknown_variance(i: int) -> bool:
+        return "boundary" in flags[i] or {"zero_variance", "no_df"} <= set(flags[i])
+
+    unknown = np.array(
+        [
+            ok and (unknown_variance(int(i)) or unknown_variance(int(j)))
+            for ok, i, j in zip(present, a, b, strict=True)
+        ],
+        dtype=bool,
+    )
+    se = np.where(unknown, np.nan, se)
     crossed = method_breaks(first, last, breaks)
     if crossed:  # the two waves measured differently: their difference is no change
         reliable = np.zeros_like(reliable)
         reasons = tuple(
             "; ".join(filter(None, (why, *(f"method break {b}" for b in crossed))))
             for why in reasons
+        )
+    unlike = _unlike_questions(table, rows, (first, last))
+    if any(unlike):  # the waves asked different forms of the rows' groups: not comparable
+        reliable = reliable & ~np.array([bool(u) for u in unlike])
+        reasons = tuple(
+            "; ".join(filter(None, (why, u))) for why, u in zip(reasons, unlike, strict=True)
         )
     return ChangeTable(
         rows=tuple(rows),
@@ -589,6 +653,51 @@ def change(
         reliable=reliable,
         reasons=reasons,
     )
+
+
+def _unlike_questions(
+    table: EstimateTable, rows: Sequence[Hashable], waves: Sequence[int]
+) -> list[str]:
+    """Per row, the forms some of ``waves`` did not ask of the row's groups ("" if none).
+
+    Read from the table's notes ``"not_asked_by_group"`` (``{wave: {group: forms}}``, made by
+    the monitor's indicators; a table without them asked the same everywhere). A row names
+    its groups by ``group`` or ``office``; other rows hold both groups. An indicator over
+    "any form" then counts other forms in the waves, so their difference is partly a
+    difference of questionnaire, as across a method break. Each wave is named with the
+    forms that another of ``waves`` asked and it did not.
+    """
+    from vpt_monitor._codes import GROUPS
+    from vpt_monitor.vocab import Group, Office
+
+    unasked = table.notes.get("not_asked_by_group") if table.notes else None
+    if not unasked:
+        return [""] * len(rows)
+    names = tuple(name for name in table.by if name != "wave")
+    result = []
+    for row in rows:
+        parts = dict(zip(names, _parts(row), strict=False))
+        group = parts.get("group")
+        office = parts.get("office")
+        if isinstance(group, Group):
+            groups: tuple[Group, ...] = (group,)
+        elif isinstance(office, Office):
+            groups = (office.group,)
+        else:
+            groups = GROUPS
+        forms = {
+            wave: {f for g in groups for f in unasked.get(wave, {}).get(g.value, ())}
+            for wave in waves
+        }
+        everywhere = set.intersection(*forms.values()) if forms else set()
+        result.append(
+            "; ".join(
+                f"{wave}{ASKED_NOT}{', '.join(sorted(forms[wave] - everywhere))}"
+                for wave in waves
+                if forms[wave] - everywhere
+            )
+        )
+    return result
 
 
 #: Flags that leave a change without a test: no variance estimate to test with.
@@ -854,6 +963,7 @@ class TrendTable:
             f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
             for note in self.method_breaks
         ]
+        lines += _question_lines(self.reasons, chosen)
         names = [_format.label(row, chosen) for row in self.rows[:30]]
         width = min(max([len(_format.variable("domain", chosen)), *map(len, names)]) + 2, 40)
         unit = (
@@ -1026,6 +1136,9 @@ def trend(
             continue
         used = [(w, i) for w, i in sorted(positions[row].items()) if i in involved[r]]
         usable, notes = _rules(flags, ok, why, used)
+        for k in sorted({segment_of[w] for w, _ in used}):  # the forms asked within a segment
+            unlike = _unlike_questions(table, [row], [w for w, _ in used if segment_of[w] == k])
+            notes += [unlike[0]] if unlike[0] else []
         testable[r] = usable
         reliable[r] = usable and not notes
         reasons.append("; ".join(notes))

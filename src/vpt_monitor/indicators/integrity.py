@@ -90,7 +90,7 @@ def perception_answers(data: MonitorData, kind: ViolationType | str | None = Non
     """Respondents who perceived a violation (of a type), as :func:`integrity_perception`."""
     matrix = data.respondents["perceived_violations"]
     if kind is None:
-        y, answered, _ = any_of(
+        y, answered, _, _ = any_of(
             Unit(data), matrix, "perceived violations (violation:<type>)", VIOLATIONS
         )
     else:

@@ -36,7 +36,7 @@ from vpt_monitor.indicators import (
 )
 from vpt_monitor.indicators.change import METHOD_BREAKS, ChangeTable, break_note, method_breaks
 from vpt_monitor.report import figures
-from vpt_monitor.report.text import reason, text
+from vpt_monitor.report.text import change_reason, reason, text
 from vpt_monitor.report.write import ReportError
 from vpt_monitor.stats import Estimate, EstimateTable
 from vpt_monitor.stats.results import FLAGS
@@ -94,7 +94,8 @@ class Table:
     kind : {"estimates", "changes", "comparison", "plain"}
         Estimates: ``estimate``, ``low``, ``high``, ``n``, ``reliable``, ``note``. Changes:
         ``first_wave``, ``last_wave``, ``change``, ``standard_error``, ``low``, ``high``,
-        ``p_value``, ``p_adjusted``, ``significant``. Comparison (factsheets): see
+        ``p_value``, ``p_adjusted``, ``significant``, ``reliable``, ``note`` (why a
+        change is not called significant). Comparison (factsheets): see
         :mod:`vpt_monitor.report.factsheets`. Plain (the weighting report): the columns
         that ``columns`` lists.
     scale : {"percent", "score", "rate"}
@@ -316,10 +317,16 @@ def estimate_rows(
     return rows
 
 
-def change_rows(table: ChangeTable) -> list[dict[str, Any]]:
-    """Return one row per row of a change table, with its domain values."""
+def change_rows(table: ChangeTable, language: str = "en") -> list[dict[str, Any]]:
+    """Return one row per row of a change table, with its domain values.
+
+    ``reliable`` and ``note`` say, in ``language``, why a change is not called significant
+    (a wave's estimate that breaks a publication rule or has no variance, forms one wave
+    did not ask, a method break).
+    """
     ci = table.confidence_interval()
     names = table.by or ("domain",)
+    assert table.reliable is not None
     rows = []
     for i, label in enumerate(table.rows):
         parts = label if isinstance(label, tuple) and len(names) > 1 else (label,)
@@ -335,6 +342,8 @@ def change_rows(table: ChangeTable) -> list[dict[str, Any]]:
                 "p_value": float(table.p_value[i]),
                 "p_adjusted": float(table.p_adjusted[i]),
                 "significant": bool(table.significant()[i]),
+                "reliable": bool(table.reliable[i]),
+                "note": change_reason(table.reasons[i], language) if table.reasons else "",
             }
         )
     return rows
@@ -531,7 +540,7 @@ def compute_report(
                 f"change_by_group_{previous}_{last}",
                 text("section_change", lang, first=previous, last=last),
                 ("group",),
-                change_rows(changes),
+                change_rows(changes, lang),
                 kind="changes",
                 notes=(
                     text("change_intervals", lang),
@@ -560,6 +569,13 @@ def compute_report(
                     change=_format.signed(100 * row["change"], lang),
                     interval=_format.interval(row["low"], row["high"], lang),
                     p=_format.p_value(row["p_adjusted"], lang),
+                )
+                # not comparable or not publishable: marked, with the reason (not a break
+                # alone, which the summary states once below)
+                + (
+                    f" † {row['note']}"
+                    if not row["reliable"] and row["note"] and not changes.method_breaks
+                    else ""
                 )
             )
         summary += [

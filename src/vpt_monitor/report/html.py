@@ -128,22 +128,26 @@ def _arrow(estimate: float, significant: bool) -> tuple[str, str]:
 def _changes(t: Table, language: str) -> str:
     titles = [_format.variable(v, language) for v in t.variables]
     titles += [text("col_change", language), text("col_interval", language), "p (Holm)"]
-    body = []
+    body, notes = [], []
     for row in t.rows:
-        labels = "".join(
-            f'<td class="label">{_e(_cell_label(row, v, language))}</td>' for v in t.variables
-        )
+        names = [_cell_label(row, v, language) for v in t.variables]
+        labels = "".join(f'<td class="label">{_e(name)}</td>' for name in names)
         cls, arrow = _arrow(row["change"], bool(row["significant"]))
+        reliable = bool(row.get("reliable", True))
+        mark = "" if reliable else f' <span class="mark">{DAGGER}</span>'
+        if not reliable and row.get("note"):
+            notes.append((", ".join(names), str(row["note"])))
+        shaded = "" if reliable else ' class="unreliable"'
         body.append(
-            f'<tr>{labels}<td class="{cls}">{arrow}'
-            f"{_e(_format.signed(100 * row['change'], language))}</td>"
+            f'<tr{shaded}>{labels}<td class="{cls}">'
+            f"{arrow}{_e(_format.signed(100 * row['change'], language))}{mark}</td>"
             f"<td>{_e(_format.interval(row['low'], row['high'], language))}</td>"
             f"<td>{_e(_format.p_value(row['p_adjusted'], language, prefix=False))}</td></tr>"
         )
     breaks = "".join(f'<p class="breaks">{_e(note)}</p>' for note in t.notes)
     return (
         f'{breaks}<div class="scroll"><table>{_head(titles, len(t.variables))}'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        f"<tbody>{''.join(body)}</tbody></table></div>{_footnotes(notes)}"
     )
 
 

@@ -37,7 +37,12 @@ COLUMNS: Mapping[str, str] = {
     "<variable>_label": "the label of the code in the report's language",
     "estimate, low, high": "the estimate and its 95% confidence interval (shares as fractions)",
     "n": "respondents (or incidents, organisations) in the domain",
-    "reliable": "whether the cell meets the publication rules; note says why not",
+    "reliable": (
+        "whether the cell meets the publication rules; note says why not (in a table of "
+        "changes: whether the change can be called significant - not when an estimate of "
+        "either wave breaks a rule or has no variance, when a wave did not ask forms the "
+        "other asked, or across a method break)"
+    ),
     "first_wave, last_wave, change": "a change between two waves: last minus first",
     "standard_error": "design-based standard error",
     "p_value, p_adjusted, significant": (
@@ -76,6 +81,8 @@ _CHANGES = (
     "p_value",
     "p_adjusted",
     "significant",
+    "reliable",
+    "note",
 )
 
 

@@ -610,7 +610,8 @@ def change_reason(english: str, language: str) -> str:
 
     The parts, separated by ``"; "``, are a wave's publication rules (``"2014: effective
     sample size below 30"``), a wave without a variance, a row missing from one of the waves,
-    and method breaks (``"method break 2012-2014: ..."``).
+    forms a wave did not ask (``"2014: did not ask fysiek"``) and method breaks
+    (``"method break 2012-2014: ..."``).
 
     Examples
     --------
@@ -618,7 +619,7 @@ def change_reason(english: str, language: str) -> str:
     >>> change_reason("2014: effective sample size below 30; not in both waves", "nl")
     '2014: effectieve steekproefomvang kleiner dan 30; niet in beide metingen'
     """
-    from vpt_monitor.indicators.change import break_note
+    from vpt_monitor.indicators.change import ASKED_NOT, break_note, question_note
 
     chosen = check_language(language)
     parts = []
@@ -627,6 +628,8 @@ def change_reason(english: str, language: str) -> str:
         if part.startswith("method break "):
             shown = break_note(part.removeprefix("method break "), chosen)
             parts.append(f"{text('fig_break', chosen)} {shown}")
+        elif ASKED_NOT in part:
+            parts.append(question_note(part, chosen))
         elif part == "not in both waves":
             parts.append(text("not_in_both_waves", chosen))
         elif wave.isdigit() and rest.endswith(" (no variance to test with)"):

@@ -1,0 +1,169 @@
+"""Changes that are not what they seem (testers' trials on agency-shaped files).
+
+- A wave that did not ask some forms of aggression counts victims over fewer forms: its
+  difference with a wave that asked them all is partly a difference of questionnaire.
+- An estimate of 0% or 100% has a standard error of 0 that nobody believes: the change's
+  interval from the other wave's variance alone looked sure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vpt_monitor import (
+    ChangeTable,
+    EstimateTable,
+    MonitorData,
+    Respondent,
+    change,
+    trend,
+    victimisation,
+)
+from vpt_monitor.report.content import change_rows
+
+
+def _waves(unasked: dict[int, str], waves: tuple[int, ...] = (2014, 2016, 2018)) -> MonitorData:
+    # the same people every wave: 20% verbal-only and 10% physical-only victims; councillors'
+    # questionnaire of the waves in `unasked` left that form out, employees' never did
+    people = []
+    for wave in waves:
+        for i in range(200):
+            verbal, physical = (1, 0) if i % 10 < 2 else (0, 1) if i % 10 == 2 else (0, 0)
+            counts: dict[str, int | None] = {"verbaal": verbal, "fysiek": physical}
+            people.append(
+                Respondent(f"e{wave}-{i}", wave, "gemeente", "ambtenaar", victimisations=counts)
+            )
+            if unasked.get(wave):
+                counts = {**counts, unasked[wave]: None}
+            people.append(
+                Respondent(f"p{wave}-{i}", wave, "gemeente", "raadslid", victimisations=counts)
+            )
+    return MonitorData.from_records(people)
+
+
+def test_a_change_across_a_form_not_asked_is_not_comparable() -> None:
+    # a tester's trial: 2014 left physical violence out of the councillors' questionnaire;
+    # their victimisation "rose" by 10 points, p < 0.001, with nothing said
+    table = victimisation(_waves({2014: "fysiek"}), by=("wave", "group"))
+    assert isinstance(table, EstimateTable)
+    shift = change(table, between=(2014, 2016))
+    councillors = shift.rows.index(next(r for r in shift.rows if "politiek" in str(r.value)))
+    employees = 1 - councillors
+    assert shift.estimate[councillors] == pytest.approx(0.1)  # the questionnaire, not a change
+    assert shift.p_adjusted[councillors] < 0.05
+    assert not shift.reliable[councillors]
+    assert not shift.significant()[councillors]
+    assert shift.reasons[councillors] == "2014: did not ask fysiek"
+    assert shift.reliable[employees]  # employees were asked every form in both waves
+    assert shift.estimate[employees] == pytest.approx(0.0)
+    assert "questionnaire: 2014: did not ask fysiek" in shift.to_string("en")
+    assert "vragenlijst: 2014: niet gevraagd naar fysiek" in shift.to_string("nl")
+    # the waves that asked the same forms compare as usual
+    assert all(change(table, between=(2016, 2018)).reliable)
+    # a table over both groups holds the councillors: not comparable either
+    everyone = victimisation(_waves({2014: "fysiek"}), by="wave")
+    assert isinstance(everyone, EstimateTable)
+    assert change(everyone, between=(2014, 2016)).reasons == ("2014: did not ask fysiek",)
+    # the report's table of changes marks it and says why, in the report's language
+    rows = change_rows(shift, "nl")
+    assert [r["reliable"] for r in rows] == list(shift.reliable)
+    assert rows[councillors]["note"] == "2014: niet gevraagd naar fysiek"
+
+
+def test_the_same_forms_left_out_in_both_waves_are_comparable() -> None:
+    table = victimisation(_waves({2014: "fysiek", 2016: "fysiek"}), by=("wave", "group"))
+    assert isinstance(table, EstimateTable)
+    shift = change(table, between=(2014, 2016))
+    assert all(shift.reliable)
+    assert shift.reasons == ("", "")
+
+
+def test_a_trend_through_a_wave_that_asked_less_is_not_comparable() -> None:
+    table = victimisation(_waves({2018: "fysiek"}), by=("wave", "group"))
+    assert isinstance(table, EstimateTable)
+    slope = trend(table, breaks={})
+    councillors = next(i for i, r in enumerate(slope.rows) if "politiek" in str(r.value))
+    assert not slope.reliable[councillors]
+    assert slope.direction[councillors] == "no clear trend"
+    assert slope.reasons[councillors] == "2018: did not ask fysiek"
+    assert slope.reliable[1 - councillors]
+    # the middle of three waves does not enter the slope: what it asked does not matter
+    middle = victimisation(_waves({2016: "fysiek"}), by=("wave", "group"))
+    assert isinstance(middle, EstimateTable)
+    assert all(trend(middle, breaks={}).reliable)
+
+
+def _boundary_table() -> EstimateTable:
+    # 4 of 4 mayors victimised in 2014 (100%, a standard error of 0), 10 of 30 in 2016
+    people = [
+        Respondent(f"a{i}", 2014, "gemeente", "burgemeester", victimisations={"verbaal": 1})
+        for i in range(4)
+    ] + [
+        Respondent(
+            f"b{i}", 2016, "gemeente", "burgemeester", victimisations={"verbaal": int(i < 10)}
+        )
+        for i in range(30)
+    ]
+    table = victimisation(MonitorData.from_records(people), by="wave")
+    assert isinstance(table, EstimateTable)
+    return table
+
+
+def test_a_change_from_100_percent_has_no_interval() -> None:
+    # a new user's trial: -66.7 points, "-85.0 to -48.3" from 2016's variance alone
+    table = _boundary_table()
+    assert table.standard_error[0] == 0.0
+    shift = change(table)
+    assert isinstance(shift, ChangeTable)
+    assert shift.estimate[0] == pytest.approx(10 / 30 - 1)
+    assert np.isnan(shift.standard_error[0])
+    interval = shift.confidence_interval()
+    assert np.isnan(interval.low[0])
+    assert np.isnan(interval.high[0])
+    assert np.isnan(shift.p_value[0])
+    assert not shift.reliable[0]
+    assert shift.reasons[0].startswith("2014: boundary (no variance to test with)")
+
+
+def test_the_reports_table_of_changes_marks_and_explains_unreliable_rows() -> None:
+    from vpt_monitor.report import html
+    from vpt_monitor.report.content import Table
+
+    shift = change(_boundary_table())
+    rows = change_rows(shift, "en")
+    assert rows[0]["reliable"] is False
+    assert rows[0]["note"].startswith("2014: estimate at 0% or 100% (no variance to test with)")
+    page = html.table(Table("changes", "Changes", (), tuple(rows), kind="changes"), "en")
+    assert '<tr class="unreliable">' in page
+    assert "\u2020" in page  # the mark, and the footnote that says why
+    assert "2014: estimate at 0% or 100%" in page
+    assert "n/a" in page  # no interval
+
+
+def test_a_census_change_keeps_its_zero_and_is_marked() -> None:
+    # a tester's trial: every province sampled (fpc = 12, no second stage): the change has
+    # no sampling error, and the report showed "-2,2 tot -2,2" with no mark and no reason
+    people = [
+        Respondent(
+            f"{wave}-{p}-{i}",
+            wave,
+            "provincie",
+            "statenlid",
+            stratum="provincies",
+            cluster=f"prov{p}",
+            fpc=12,
+            victimisations={"verbaal": int((i + p + wave) % 5 == 0)},
+        )
+        for wave in (2014, 2016)
+        for p in range(12)
+        for i in range(15)
+    ]
+    table = victimisation(MonitorData.from_records(people), by="wave")
+    assert isinstance(table, EstimateTable)
+    assert "zero_variance" in table.flags[0]
+    shift = change(table)
+    assert shift.standard_error[0] == 0.0  # exact under the design
+    assert not shift.reliable[0]
+    assert "zero_variance" in shift.reasons[0]
+    assert not change_rows(shift, "nl")[0]["reliable"]
