@@ -340,3 +340,40 @@ def test_a_negligible_last_step_is_taken_without_evaluating_the_family_after_it(
     # the working weights of the coefficients before the last step, as R keeps them
     assert_allclose(fast.information, slow.information, rtol=1e-8)
     assert fast.deviance == pytest.approx(slow.deviance, rel=1e-14)
+
+
+def test_a_subsample_that_misleads_the_start_does_not_mislead_the_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a documentation writer's trial: on the simulated waves, the King's Commissioners (38
+    # of 33,781 respondents) got -3e53 with a standard error of 0 and no flag. The 4,000-row
+    # subsample held few of them, its coefficient for them (-4.7) started the full-sample
+    # steps where their rows' working weights vanish, and the iterations "converged" there.
+    from vpt_monitor import model
+    from vpt_monitor.synth import simulate
+
+    data = simulate()
+    formula = "victimised ~ wave + office + gender"
+    fast = model(data, formula)
+    assert fast.flags == ()
+    monkeypatch.setattr(_glm, "WARM_START", 10**12)
+    plain = model(data, formula)
+    assert fast.names == plain.names
+    assert_allclose(fast.params, plain.params, rtol=1e-10, atol=1e-12)
+    assert_allclose(fast.standard_errors, plain.standard_errors, rtol=1e-8)
+    cdk = fast.names.index("office[T.cdk]")
+    assert 1.0 < fast.params[cdk] < 2.5
+    assert 0.1 < fast.standard_errors[cdk] < 0.4
+
+
+def test_a_category_whose_rows_all_have_one_outcome_is_flagged_as_separated() -> None:
+    # all four King's Commissioners of 2014 were victimised: the estimate does not exist.
+    # The iterations stopped at 22.4 (fitted 1 - 6e-10), inside the old 1e-10 of the edge
+    # that starts the search for separation, and it went unflagged with a t of 309
+    from vpt_monitor import model
+    from vpt_monitor.synth import simulate
+
+    with pytest.warns(UserWarning, match="separation"):
+        fit = model(simulate(waves=(2014,)), "victimised ~ office", wave=2014)
+    assert "separation" in fit.flags
+    assert "office[T.cdk]" in fit.flag_detail

@@ -38,7 +38,7 @@ MAX_ITERATIONS = 30
 #: fraction of its own is aliased.
 ALIAS_TOLERANCE = 1e-10
 #: A fitted mean this close to 0 (or 1, binomial) makes the fit suspect of separation.
-EDGE = 1e-10
+EDGE = 1e-7
 
 
 @attrs.frozen(eq=False)
@@ -496,6 +496,7 @@ def irls(
     start: FloatArray | None = None,
     signs: FloatArray | str | None = "unknown",
     tolerance: float = TOLERANCE,
+    at_start: tuple[FloatArray, Evaluation, FloatArray] | None = None,
 ) -> Fit:
     r"""Fit by iteratively reweighted least squares: Newton steps, halved if they overshoot.
 
@@ -507,7 +508,10 @@ def irls(
     :math:`X\beta` (:class:`Dense` for a matrix; a plain formula's are faster, see
     ``_formula.ModelSpec.factored``). ``signs`` is :meth:`Family.signs` of ``y`` when the
     caller has it already (None: a response that takes the family's general formulas); by
-    default, ``"unknown"``, it is computed here.
+    default, ``"unknown"``, it is computed here. ``at_start``: :math:`X^\top W X`, the
+    family's evaluation and the linear predictor at ``start``, when the caller has them
+    (the first is then not computed again). A step that no halving
+    makes better is not taken: the fit stops there, not converged.
     """
     if isinstance(signs, str):
         signs = fam.signs(y)
@@ -525,8 +529,12 @@ def irls(
     else:
         beta = np.asarray(start, dtype=np.float64).copy()
         information = np.zeros((products.width, products.width))
-    eta = products.linear(beta)
-    now = fam.evaluate(eta, y, w, signs)
+    given = at_start
+    if given is None:
+        eta = products.linear(beta)
+        now = fam.evaluate(eta, y, w, signs)
+    else:
+        now, eta = given[1], given[2]
     # the arrays of an evaluation no longer needed take the next one (0/1 responses)
     spare = None if signs is None else (np.empty(len(y)), np.empty(len(y)))
     converged = fam.base == "gaussian" and start is None
@@ -534,7 +542,8 @@ def irls(
     iterations = 1
     while not converged and iterations < MAX_ITERATIONS:
         iterations += 1
-        information = products(now.working)
+        information = products(now.working) if given is None else given[0]
+        given = None
         step = solve(information, products.vector(now.score))
         if bool(np.all(np.abs(step) <= 1e-9 * (np.abs(beta) + 1e-3))):
             # a step this small cannot overshoot, and the next would change the eleventh
@@ -551,6 +560,8 @@ def irls(
             if np.isfinite(new.deviance) and new.deviance <= now.deviance * (1 + 1e-12) + 1e-300:
                 break
             step = step / 2.0
+        else:  # no step along this direction is better: stop where the fit is
+            return Fit(beta, eta, now.mu(), information, now.deviance, iterations, False)
         change = abs(new.deviance - now.deviance) / (abs(new.deviance) + 0.1)
         if spare is not None:
             spare = (now.working, now.score)
@@ -600,29 +611,60 @@ def fit(products: Products, y: FloatArray, w: FloatArray, fam: Family) -> tuple[
         if rough.converged and not suspicious(rough, fam, ws):
             beta0 = np.zeros(p)
             beta0[kept_sample] = rough.coefficients
+    at_start: Evaluation | None = None
     if beta0 is not None:
         eta = products.linear(beta0)
         at_start = fam.evaluate(eta, y, w, signs)
         working, rhs_weights = at_start.working, at_start.score
     else:
-        mu = fam.start(y, w)
-        eta = fam.link_of(mu)
-        derivative = mu * (1.0 - mu) if fam.base == "binomial" else fam.mean_and_derivative(eta)[1]
-        working = w * derivative
-        rhs_weights = working * eta + w * (y - mu)  # W z, z the working response
+        working, rhs_weights = _r_start(y, w, fam)
     information = products(working)
     kept = kept_columns(information)
-    vector = products.vector(rhs_weights)[kept]
     if len(kept) < p:
         information = information[np.ix_(kept, kept)]
     chosen = restricted(products, kept)
-    solution = solve(information, vector)
-    first = solution if beta0 is None else beta0[kept] + solution
+    if beta0 is not None and at_start is not None:
+        # the steps from the subsample's coefficients are the iterations' own, halved where
+        # they overshoot: a subsample can hold a category whose rows all have the same
+        # outcome, and its coefficient be far from the full sample's
+        if np.any(np.delete(beta0, kept)):  # a column aliased here but not in the subsample
+            beta0[np.setdiff1d(np.arange(p), kept)] = 0.0
+            eta = products.linear(beta0)
+            at_start = fam.evaluate(eta, y, w, signs)
+            information = products(at_start.working)[np.ix_(kept, kept)]
+        warm = irls(
+            chosen,
+            y,
+            w,
+            fam,
+            start=beta0[kept],
+            signs=signs,
+            at_start=(information, at_start, eta),
+        )
+        if warm.converged and not suspicious(warm, fam, w):
+            return kept, warm
+        # the subsample's start led the steps astray (a category with few rows, all with
+        # one outcome in the subsample, can start far out where the likelihood is flat):
+        # start again from R's starting means
+        working, rhs_weights = _r_start(y, w, fam)
+        information = chosen(working)
+        first = solve(information, chosen.vector(rhs_weights))
+        return kept, irls(chosen, y, w, fam, start=first, signs=signs)
+    first = solve(information, products.vector(rhs_weights)[kept])
     if fam.base == "gaussian":  # one weighted least-squares step is the fit
         eta = chosen.linear(first)
         mu = eta
         return kept, Fit(first, eta, mu, information, fam.deviance(y, mu, w), 1, True)
     return kept, irls(chosen, y, w, fam, start=first, signs=signs)
+
+
+def _r_start(y: FloatArray, w: FloatArray, fam: Family) -> tuple[FloatArray, FloatArray]:
+    """Working weights and ``W z`` (z the working response) at R's starting means."""
+    mu = fam.start(y, w)
+    eta = fam.link_of(mu)
+    derivative = mu * (1.0 - mu) if fam.base == "binomial" else fam.mean_and_derivative(eta)[1]
+    working = w * derivative
+    return working, working * eta + w * (y - mu)
 
 
 def suspicious(fit: Fit, fam: Family, w: FloatArray) -> bool:
