@@ -293,7 +293,11 @@ def compute_factsheets(
     lang = _format.check_language(language)
     step = steps or Steps(None)
     if len(data) == 0:
-        raise ReportError("the data have no respondents")
+        raise ReportError(
+            f"the data hold no respondents: factsheets compare respondents by {by} with the "
+            "national figures; give a respondents file (the headline report shows an "
+            "organisations file alone)"
+        )
     values = domain_values(data, by)
     if not values:
         raise ReportError(f"the data have no values of {by!r} to make factsheets of")

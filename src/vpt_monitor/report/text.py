@@ -29,6 +29,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "{organisations}.",
     ),
     "intro_organisations": (", {count} organisations", ", {count} organisaties"),
+    "intro_organisations_only": (
+        "Organisation survey waves {waves}; {count} organisations; no respondents.",
+        "Metingen van de organisaties {waves}; {count} organisaties; geen respondenten.",
+    ),
     "lead": (
         "In {wave}, {parts} met aggression or violence in the past 12 months.",
         "In {wave} kreeg {parts} in de afgelopen 12 maanden te maken met agressie of geweld.",
@@ -41,6 +45,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "lead_absent": (
         "The data hold no {group} in {wave}.",
         "De gegevens bevatten geen {group} in {wave}.",
+    ),
+    "lead_no_respondents": (
+        "The data hold no respondents, so this report shows the organisations' policy only; "
+        "the sections on aggression and violence, reporting, influence on decisions and "
+        "perceived integrity violations are absent.",
+        "De gegevens bevatten geen respondenten; dit rapport toont daarom alleen het beleid "
+        "van organisaties, zonder de onderdelen over agressie en geweld, melden en aangifte, "
+        "invloed op besluitvorming en waargenomen integriteitsschendingen.",
     ),
     "lead_unreliable": (
         "† {group}: does not meet the publication rules ({reasons}).",
@@ -269,6 +281,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "geregistreerde integriteitsschendingen",
     ),
     "not_measured_reporting": ("reporting: {what}", "melden: {what}"),
+    "not_measured_respondents": (
+        "aggression and violence, reporting, influence on decisions and perceived integrity "
+        "violations: not measured in these data (no respondents)",
+        "agressie en geweld, melden en aangifte, invloed op besluitvorming en waargenomen "
+        "integriteitsschendingen: niet gemeten in deze gegevens (geen respondenten)",
+    ),
     "not_measured_organisations": (
         "organisations' policy (coverage of measures, maturity) and registered violations: "
         "not measured in these data (no organisations file was read)",

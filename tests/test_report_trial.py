@@ -1,0 +1,178 @@
+"""The report and the factsheets on what a tester brought: files that lack something.
+
+From a tester's trial: an organisations file alone stopped the report on the respondents'
+design; factsheets left out a province without respondents without a word; the summary
+printed "n.b. procentpunt (n.b.; gecorrigeerde n.b.)" for a group without respondents;
+factsheets showed decision influence (asked of political office holders only) for employees,
+and doubled its group in the label; the index said "omvat provincie"; the English pages
+carried Dutch terms; and summary.md said each method break in a sentence of its own.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+from vpt_monitor.__main__ import main
+from vpt_monitor.io import read_monitor
+from vpt_monitor.report import ReportError, build_factsheets, build_report
+
+ADJUST = ["--lonely-psu", "adjust"]
+NO_PDF = ["--no-pdf", *ADJUST]
+
+#: The measures of the organisations file written below (the 2016 letter's five and two more).
+MEASURES = (
+    "risicoanalyse",
+    "functiescheiding",
+    "vog",
+    "registratie-schendingen",
+    "nevenwerkzaamheden",
+    "gedragscode",
+    "vertrouwenspersoon",
+)
+
+
+def _organisations_files(folder: Path) -> tuple[Path, Path]:
+    """Write an organisations file of two waves and a violations file, as an agency does.
+
+    Dutch CSV conventions (semicolons, decimal commas, "ja"/"nee"), strata named alike in
+    both waves, one layer sampled completely (fpc equal to the organisations sampled).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    layers = (("gemeente", 12, "40"), ("provincie", 12, "12"), ("rijk", 12, "30"))
+    for wave in (2014, 2016):
+        for layer, count, fpc in layers:
+            for k in range(count):
+                answers = ";".join(
+                    "ja" if (k + j + wave) % (2 + j % 3) else "nee" for j in range(len(MEASURES))
+                )
+                weight = str(int(fpc) / count).replace(".", ",")
+                rows.append(
+                    f"{layer[:2]}{k:03d};{wave};{layer};{150 + 37 * k};{weight};{layer};{fpc};"
+                    + answers
+                )
+    header = "id;wave;layer;employees;weight;stratum;fpc;" + ";".join(
+        f"measure:{m}" for m in MEASURES
+    )
+    organisations = folder / "organisaties.csv"
+    organisations.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    violations = folder / "schendingen.csv"
+    violations.write_text(
+        "organisation_id;wave;kind;status\n"
+        "ge001;2016;fraude;vermoeden\n"
+        "ge001;2016;ongewenst-gedrag;onderzocht\n"
+        "pr004;2016;misbruik-middelen;vermoeden\n"
+        "ri007;2014;fraude;onderzocht\n",
+        encoding="utf-8",
+    )
+    return organisations, violations
+
+
+# ---- 1. an organisations file alone ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_organisations_file_alone_makes_a_report_of_the_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str
+) -> None:
+    organisations, violations = _organisations_files(tmp_path / "data")
+    out = tmp_path / "report"
+    status = main(
+        [
+            "report",
+            "--organisations",
+            str(organisations),
+            "--violations",
+            str(violations),
+            "--out",
+            str(out),
+            "--language",
+            language,
+            *ADJUST,
+        ]
+    )
+    assert status == 0, capsys.readouterr().err
+    page = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    if language == "nl":
+        said = "De gegevens bevatten geen respondenten"
+        assert "Beleid van organisaties, 2016" in page
+        assert "Metingen van de organisaties 2014, 2016; 72 organisaties" in page
+    else:
+        said = "The data hold no respondents"
+        assert "Organisations' policy, 2016" in page
+        assert "Organisation survey waves 2014, 2016; 72 organisations" in page
+    assert said in page
+    assert said in summary
+    assert "n.b." not in summary
+    assert "n/a" not in summary
+    assert (out / "tables" / "policy_coverage_2016.csv").is_file()
+    assert (out / "tables" / "violations_per_1000_by_layer_2016.csv").is_file()
+    assert not list((out / "tables").glob("victimisation*"))
+
+
+def test_without_respondents_the_report_names_the_sections_left_out(tmp_path: Path) -> None:
+    organisations, violations = _organisations_files(tmp_path / "data")
+    data = read_monitor(organisations=organisations, violations=violations, lonely_psu="adjust")
+    folder = build_report(data, tmp_path / "report", language="en")
+    summary = (folder / "summary.md").read_text(encoding="utf-8")
+    assert (
+        "aggression and violence, reporting, influence on decisions and perceived integrity "
+        "violations: not measured in these data (no respondents)"
+    ) in summary
+    # the method note speaks of the design the estimates used: the organisations'
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "design-based (weights, strata and finite-population corrections)" in page
+
+
+def test_data_without_respondents_or_organisations_are_refused_plainly(tmp_path: Path) -> None:
+    organisations, _ = _organisations_files(tmp_path / "data")
+    header = organisations.read_text(encoding="utf-8").splitlines()[0]
+    organisations.write_text(header + "\n", encoding="utf-8")
+    data = read_monitor(organisations=organisations, lonely_psu="adjust")
+    with pytest.raises(ReportError, match="the data hold no respondents and no organisations"):
+        build_report(data, tmp_path / "report")
+
+
+def test_factsheets_of_an_organisations_file_alone_say_they_need_respondents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    organisations, _ = _organisations_files(tmp_path / "data")
+    fs = str(tmp_path / "fs")
+    status = main(["factsheets", "--organisations", str(organisations), "--out", fs, *NO_PDF])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "factsheets compare respondents" in err
+    assert "give a respondents file" in err
+    assert "'weights' is empty" not in err
+    data = read_monitor(organisations=organisations, lonely_psu="adjust")
+    with pytest.raises(ReportError, match="the data hold no respondents"):
+        build_factsheets(data, out=tmp_path / "fs2")
+
+
+def test_weighting_an_organisations_file_alone_asks_for_respondents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    organisations, _ = _organisations_files(tmp_path / "data")
+    population = tmp_path / "population.csv"
+    population.write_text("variable,category,count\nlayer,gemeente,100\n", encoding="utf-8")
+    out = str(tmp_path / "weighted")
+    status = main(
+        [
+            "weight",
+            "--organisations",
+            str(organisations),
+            "--population",
+            str(population),
+            "--out",
+            out,
+            *ADJUST,
+        ]
+    )
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "weight needs respondents to weight, and the data hold none" in err
+    assert not (tmp_path / "weighted").exists()
