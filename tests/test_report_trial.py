@@ -11,6 +11,7 @@ carried Dutch terms; and summary.md said each method break in a sentence of its 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,64 @@ def _organisations_files(folder: Path) -> tuple[Path, Path]:
         encoding="utf-8",
     )
     return organisations, violations
+
+
+#: Provinces of the respondents file written below: Zeeland is not among them.
+PROVINCES = (
+    "groningen",
+    "fryslan",
+    "drenthe",
+    "overijssel",
+    "flevoland",
+    "gelderland",
+    "utrecht",
+    "noord-holland",
+    "zuid-holland",
+    "noord-brabant",
+    "limburg",
+)
+
+
+def _respondents_file(folder: Path, *, employees: bool = True, per_wave: int = 264) -> Path:
+    """Write a respondents file of 2014 and 2016 as an agency delivers it.
+
+    Semicolons, decimal commas, an empty cell where the province is unknown (every 13th
+    respondent), no Zeeland, and Flevoland's province left empty in 2014. Victims are
+    every third respondent; a third of the political office holders say aggression
+    influenced a decision, a question employees are not asked (empty cells).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    offices = ("burgemeester", "wethouder", "raadslid", "ambtenaar")
+    if not employees:
+        offices = offices[:3]
+    header = (
+        "id;wave;layer;office;weight;incidents:verbaal;incidents:bedreiging;incidents:fysiek;"
+        "consequence:besluitvorming-beinvloed;province"
+    )
+    lines = [header]
+    for wave in (2014, 2016):
+        for k in range(per_wave):
+            office = offices[k % len(offices)]
+            province = PROVINCES[k % len(PROVINCES)]
+            if k % 13 == 0 or (wave == 2014 and province == "flevoland"):
+                province = ""
+            victim = (k + wave) % 3 == 0
+            influence = "" if office == "ambtenaar" else ("ja" if k % 3 == 1 else "nee")
+            weight = f"{1 + (k % 5) / 4:.2f}".replace(".", ",")
+            lines.append(
+                f"{wave}-{k:04d};{wave};gemeente;{office};{weight};{int(victim) * (1 + k % 2)};"
+                f"{int(victim and k % 4 == 0)};0;{influence};{province}"
+            )
+    path = folder / "respondenten.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _factsheets(respondents: Path, out: Path, *options: str) -> int:
+    """Run ``vpt-monitor factsheets`` on a respondents file, without the PDF."""
+    return main(
+        ["factsheets", "--respondents", str(respondents), "--out", str(out), *options, *NO_PDF]
+    )
 
 
 # ---- 1. an organisations file alone ----------------------------------------------------------
@@ -176,3 +235,40 @@ def test_weighting_an_organisations_file_alone_asks_for_respondents(
     err = capsys.readouterr().err
     assert "weight needs respondents to weight, and the data hold none" in err
     assert not (tmp_path / "weighted").exists()
+
+
+# ---- 2. a province without respondents ------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_factsheets_name_the_provinces_without_a_page_and_the_unknown_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str
+) -> None:
+    respondents = _respondents_file(tmp_path / "data")
+    out = tmp_path / "fs"
+    status = _factsheets(respondents, out, "--by", "province", "--language", language)
+    assert status == 0, capsys.readouterr().err
+    assert not (out / "zeeland.html").exists()
+    assert (out / "flevoland.html").exists()  # unknown in 2014 only: a page for 2016
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    page = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    if language == "nl":
+        lines = (
+            "Eén pagina per provincie (11)",
+            "Geen pagina voor Zeeland: geen respondenten in 2016.",
+            "21 respondenten van 2016 hebben geen bekende provincie; zij tellen mee in de "
+            "landelijke cijfers, niet op een pagina.",
+        )
+    else:
+        lines = (
+            "One page per province (11)",
+            "No page for Zeeland: no respondents in 2016.",
+            "21 respondents of 2016 have no known province; they count in the national "
+            "figures, not on any page.",
+        )
+    for line in lines:
+        assert line in summary
+        assert line in page
+    metadata = json.loads((out / "tables" / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["without_page"] == ["zeeland"]
+    assert metadata["unknown"] == 21

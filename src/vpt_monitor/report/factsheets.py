@@ -308,9 +308,12 @@ def compute_factsheets(
     variable_title = _format.variable(by, lang, attribute=spec)
     within = _within(by)
     pairs = _present(data, by)
+    declared = values
     values = tuple(dict.fromkeys(value for value, _ in pairs))
     if not values:
         raise ReportError(f"the data have no values of {by!r} in {last} to make factsheets of")
+    without_page = tuple(v for v in declared if v not in values)
+    unknown = _unknown(data, by)
     per_value: dict[Any, list[dict[str, Any]]] = {v: [] for v in values}
     national: list[dict[str, Any]] = []
     absent: list[str] = []
@@ -352,6 +355,8 @@ def compute_factsheets(
     )
     metadata["by"] = by
     metadata["by_label"] = variable_title  # in the page's language: "provincie"
+    metadata["without_page"] = [str(getattr(v, "value", v)) for v in without_page]
+    metadata["unknown"] = unknown  # respondents of the latest wave without a value of ``by``
     taken: set[str] = set()
     sheets: list[tuple[str, Content]] = []
     for value in values:
@@ -424,13 +429,20 @@ def compute_factsheets(
     links = tuple(
         (content.tables[slug].rows[0][f"{by}_label"], f"{slug}.html") for slug, content in sheets
     )
+    # the pages, the values of ``by`` without one and the respondents in none, in words
+    lead = " ".join(
+        [
+            text("fs_index_lead", lang, variable=variable_title, count=len(sheets)),
+            *_left_out(without_page, unknown, variable_title, last, lang, spec),
+        ]
+    )
     index = Content(
         title=text("fs_index_title", lang, variable=variable_title, wave=last),
         language=lang,
         intro=intro(data, lang),
-        lead=text("fs_index_lead", lang, variable=variable_title, count=len(sheets)),
+        lead=lead,
         sections=(
-            Section(text("fs_pages", lang), [Links(links)], "pages"),
+            Section(text("fs_pages", lang), [Paragraph(lead, "lead"), Links(links)], "pages"),
             Section(text("fs_national", lang, wave=last), [TableRef("national")], "national"),
         ),
         tables={"national": national_table},
@@ -444,6 +456,41 @@ def compute_factsheets(
         metadata=metadata,
     )
     return index, sheets
+
+
+def _unknown(data: MonitorData, by: str) -> int:
+    """Count the respondents of the latest wave whose value of ``by`` is unknown."""
+    last = data.respondents["wave"] == data.waves[-1]
+    return int(np.count_nonzero(Unit(data).column(by)[last] < 0))
+
+
+def _left_out(
+    without_page: Sequence[Any],
+    unknown: int,
+    variable: str,
+    wave: int,
+    language: str,
+    spec: Any,
+) -> list[str]:
+    """Say which values of the domain variable have no page, and who is on none."""
+    said = []
+    if without_page:
+        names = [_format.label(v, language, attribute=spec) for v in without_page]
+        listed = names[0]
+        if len(names) > 1:
+            listed = ", ".join(names[:-1]) + text("design_and", language) + names[-1]
+        said.append(text("fs_without_page", language, domains=listed, wave=wave))
+    if unknown:
+        said.append(
+            text(
+                "fs_unknown_one" if unknown == 1 else "fs_unknown",
+                language,
+                count=_format.integer(unknown, language),
+                variable=variable,
+                wave=wave,
+            )
+        )
+    return said
 
 
 def _national_n(
@@ -542,18 +589,25 @@ def factsheet_files(
 
 
 def _without_pdf(index: Content, variable_title: str) -> Content:
+    """Return the index without its mention of the PDF (the lead, and where it is shown)."""
     import attrs
 
-    count = len(index.sections[0].blocks[0].items) if index.sections else 0  # type: ignore[union-attr]
-    return attrs.evolve(
-        index,
-        lead=text(
-            "fs_index_lead_no_pdf",
-            index.language,
-            variable=variable_title,
-            count=count,
-        ),
+    links = [b for s in index.sections for b in s.blocks if isinstance(b, Links)]
+    count = len(links[0].items) if links else 0
+    words = {"variable": variable_title, "count": count}
+    with_pdf = text("fs_index_lead", index.language, **words)
+    lead = index.lead.replace(with_pdf, text("fs_index_lead_no_pdf", index.language, **words))
+    sections = tuple(
+        attrs.evolve(
+            s,
+            blocks=[
+                Paragraph(lead, b.style) if isinstance(b, Paragraph) and b.text == index.lead else b
+                for b in s.blocks
+            ],
+        )
+        for s in index.sections
     )
+    return attrs.evolve(index, lead=lead, sections=sections)
 
 
 def build_factsheets(

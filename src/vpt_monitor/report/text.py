@@ -375,6 +375,22 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Eén pagina per {variable} ({count}), die elk de {variable} vergelijkt met het "
         "landelijke cijfer op elke kernindicator.",
     ),
+    "fs_without_page": (
+        "No page for {domains}: no respondents in {wave}.",
+        "Geen pagina voor {domains}: geen respondenten in {wave}.",
+    ),
+    "fs_unknown": (
+        "{count} respondents of {wave} have no known {variable}; they count in the national "
+        "figures, not on any page.",
+        "{count} respondenten van {wave} hebben geen bekende {variable}; zij tellen mee in de "
+        "landelijke cijfers, niet op een pagina.",
+    ),
+    "fs_unknown_one": (
+        "{count} respondent of {wave} has no known {variable}; they count in the national "
+        "figures, not on any page.",
+        "{count} respondent van {wave} heeft geen bekende {variable}; die telt mee in de "
+        "landelijke cijfers, niet op een pagina.",
+    ),
     "fs_pages": ("Factsheets", "Factsheets"),
     "fs_national": ("National figures, {wave}", "Landelijke cijfers, {wave}"),
     "fs_higher": ("higher", "hoger"),
