@@ -88,24 +88,27 @@ PROVINCES = (
 )
 
 
-def _respondents_file(folder: Path, *, employees: bool = True, per_wave: int = 264) -> Path:
+def _respondents_file(
+    folder: Path, *, employee_waves: tuple[int, ...] = (2014, 2016), per_wave: int = 264
+) -> Path:
     """Write a respondents file of 2014 and 2016 as an agency delivers it.
 
     Semicolons, decimal commas, an empty cell where the province is unknown (every 13th
-    respondent), no Zeeland, and Flevoland's province left empty in 2014. Victims are
+    respondent), no Zeeland, and Flevoland's province left empty in 2014; employees
+    (ambtenaren) in ``employee_waves`` only. Victims are
     every third respondent; a third of the political office holders say aggression
     influenced a decision, a question employees are not asked (empty cells).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    offices = ("burgemeester", "wethouder", "raadslid", "ambtenaar")
-    if not employees:
-        offices = offices[:3]
     header = (
         "id;wave;layer;office;weight;incidents:verbaal;incidents:bedreiging;incidents:fysiek;"
         "consequence:besluitvorming-beinvloed;province"
     )
     lines = [header]
     for wave in (2014, 2016):
+        offices = ("burgemeester", "wethouder", "raadslid", "ambtenaar")
+        if wave not in employee_waves:
+            offices = offices[:3]
         for k in range(per_wave):
             office = offices[k % len(offices)]
             province = PROVINCES[k % len(PROVINCES)]
@@ -272,3 +275,44 @@ def test_factsheets_name_the_provinces_without_a_page_and_the_unknown_ones(
     metadata = json.loads((out / "tables" / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["without_page"] == ["zeeland"]
     assert metadata["unknown"] == 21
+
+
+# ---- 3. a group without respondents in a wave -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "Verandering 2014-2016, overheidsmedewerkers: geen schatting, want de gegevens "
+            "bevatten geen overheidsmedewerkers in 2014",
+        ),
+        (
+            "en",
+            "Change 2014-2016, employees: no estimate, as the data hold no employees in 2014",
+        ),
+    ],
+)
+def test_the_summary_says_a_group_without_respondents_in_a_wave_has_no_estimate(
+    tmp_path: Path, language: str, said: str
+) -> None:
+    respondents = _respondents_file(tmp_path / "data", employee_waves=(2016,))
+    data = read_monitor(respondents, lonely_psu="adjust")
+    summary = (build_report(data, tmp_path / "report", language=language) / "summary.md").read_text(
+        encoding="utf-8"
+    )
+    assert f"- {said}\n" in summary
+    assert "n.b." not in summary
+    assert "n/a" not in summary
+
+
+def test_the_summary_leaves_out_a_group_absent_from_the_data(tmp_path: Path) -> None:
+    respondents = _respondents_file(tmp_path / "data", employee_waves=())
+    data = read_monitor(respondents, lonely_psu="adjust")
+    summary = (build_report(data, tmp_path / "report") / "summary.md").read_text(encoding="utf-8")
+    changes = [line for line in summary.splitlines() if line.startswith("- Verandering")]
+    assert len(changes) == 1
+    assert changes[0].startswith("- Verandering 2014-2016, politieke ambtsdragers: ")
+    assert "procentpunt (" in changes[0]
+    assert "n.b." not in summary

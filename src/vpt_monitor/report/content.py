@@ -340,6 +340,46 @@ def change_rows(table: ChangeTable) -> list[dict[str, Any]]:
     return rows
 
 
+def summary_changes(
+    change_rows: Sequence[Mapping[str, Any]],
+    group_rows: Sequence[Mapping[str, Any]],
+    language: str,
+) -> list[str]:
+    """Return the summary's line for each group's change, in words.
+
+    A group the data do not hold in any wave has no line; one without respondents in either
+    wave of the change (or without an estimate for another reason) is said to have no
+    estimate, and why - never "n.a. points (n.a.; adjusted n.a.)".
+    """
+    lines = []
+    for row in change_rows:
+        group, first, last = row["group"], row["first_wave"], row["last_wave"]
+        held = {r["wave"] for r in group_rows if r["group"] is group and r["n"] > 0}
+        if not held:
+            continue
+        domain = _format.label(group, language)
+        words: dict[str, Any] = {"first": first, "last": last, "domain": domain}
+        if np.isfinite(row["change"]):
+            lines.append(
+                text(
+                    "summary_change",
+                    language,
+                    **words,
+                    change=_format.signed(100 * row["change"], language),
+                    interval=_format.interval(row["low"], row["high"], language),
+                    p=_format.p_value(row["p_adjusted"], language),
+                )
+            )
+            continue
+        missing = [str(w) for w in (first, last) if w not in held]
+        if missing:
+            waves = text("design_and", language).join(missing)
+            lines.append(text("summary_change_absent", language, **words, waves=waves))
+        else:
+            lines.append(text("summary_change_none", language, **words))
+    return lines
+
+
 def span(first: int, last: int) -> str:
     """Return the waves a section covers: ``"2014-2016"``, or ``"2016"`` for one wave."""
     return str(first) if first == last else f"{first}-{last}"
@@ -622,19 +662,7 @@ def _respondent_sections(parts: _Parts, step: Steps) -> str:
                 "change",
             )
         )
-        for row in parts.tables[name].rows:
-            parts.summary.append(
-                text(
-                    "summary_change",
-                    lang,
-                    first=previous,
-                    last=last,
-                    domain=_format.label(row["group"], lang),
-                    change=_format.signed(100 * row["change"], lang),
-                    interval=_format.interval(row["low"], row["high"], lang),
-                    p=_format.p_value(row["p_adjusted"], lang),
-                )
-            )
+        parts.summary += summary_changes(parts.tables[name].rows, group_rows, lang)
         parts.summary += [
             text("method_break", lang, note=break_note(b, lang)) for b in changes.method_breaks
         ]

@@ -207,6 +207,15 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Verandering {first}-{last}, {domain}: {change} procentpunt ({interval}; "
         "gecorrigeerde {p})",
     ),
+    "summary_change_absent": (
+        "Change {first}-{last}, {domain}: no estimate, as the data hold no {domain} in {waves}",
+        "Verandering {first}-{last}, {domain}: geen schatting, want de gegevens bevatten geen "
+        "{domain} in {waves}",
+    ),
+    "summary_change_none": (
+        "Change {first}-{last}, {domain}: no estimate",
+        "Verandering {first}-{last}, {domain}: geen schatting",
+    ),
     "summary_files": (
         "Tables: see `tables/` (CSV) and `tables/tables.xlsx`; figures: see `index.html`.",
         "Tabellen: zie `tables/` (CSV) en `tables/tables.xlsx`; figuren: zie `index.html`.",
