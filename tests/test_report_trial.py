@@ -89,9 +89,13 @@ PROVINCES = (
 
 
 def _respondents_file(
-    folder: Path, *, employee_waves: tuple[int, ...] = (2014, 2016), per_wave: int = 264
+    folder: Path,
+    *,
+    waves: tuple[int, ...] = (2014, 2016),
+    employee_waves: tuple[int, ...] = (2014, 2016),
+    per_wave: int = 264,
 ) -> Path:
-    """Write a respondents file of 2014 and 2016 as an agency delivers it.
+    """Write a respondents file of ``waves`` as an agency delivers it.
 
     Semicolons, decimal commas, an empty cell where the province is unknown (every 13th
     respondent), no Zeeland, and Flevoland's province left empty in 2014; employees
@@ -105,7 +109,7 @@ def _respondents_file(
         "consequence:besluitvorming-beinvloed;province"
     )
     lines = [header]
-    for wave in (2014, 2016):
+    for wave in waves:
         offices = ("burgemeester", "wethouder", "raadslid", "ambtenaar")
         if wave not in employee_waves:
             offices = offices[:3]
@@ -316,3 +320,27 @@ def test_the_summary_leaves_out_a_group_absent_from_the_data(tmp_path: Path) -> 
     assert changes[0].startswith("- Verandering 2014-2016, politieke ambtsdragers: ")
     assert "procentpunt (" in changes[0]
     assert "n.b." not in summary
+
+
+# ---- 6. method breaks, said once --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_summary_says_the_method_breaks_in_one_sentence_as_the_page(
+    tmp_path: Path, language: str
+) -> None:
+    respondents = _respondents_file(tmp_path / "data", waves=(2010, 2014))
+    data = read_monitor(respondents, lonely_psu="adjust")
+    folder = build_report(data, tmp_path / "report", language=language)
+    lines = (folder / "summary.md").read_text(encoding="utf-8").splitlines()
+    page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
+    trend = "- Niet alle getoonde metingen" if language == "nl" else "- Not all waves shown"
+    change = "- Methodebreuken: " if language == "nl" else "- Method breaks: "
+    for start in (trend, change):
+        (line,) = [line for line in lines if line.startswith(start)]
+        assert "2010-2012: " in line
+        assert "2012-2014: " in line
+        said = line.removeprefix("- ").replace("\\", "")  # unescape Markdown
+        assert said in page
+    single = "- Methodebreuk: " if language == "nl" else "- Method break: "
+    assert not [line for line in lines if line.startswith(single)]

@@ -340,6 +340,16 @@ def change_rows(table: ChangeTable) -> list[dict[str, Any]]:
     return rows
 
 
+def break_sentences(breaks: Sequence[str], language: str) -> list[str]:
+    """Say the method breaks between the two waves of a change, in one sentence (or none)."""
+    if not breaks:
+        return []
+    notes = "; ".join(break_note(b, language) for b in breaks)
+    if len(breaks) == 1:
+        return [text("method_break", language, note=notes)]
+    return [text("method_breaks", language, notes=notes)]
+
+
 def summary_changes(
     change_rows: Sequence[Mapping[str, Any]],
     group_rows: Sequence[Mapping[str, Any]],
@@ -621,24 +631,19 @@ def _respondent_sections(parts: _Parts, step: Steps) -> str:
     lead = lead_text(group_rows, last, lang)
     trend_blocks: list[Block] = [Paragraph(lead, "lead")]
     shown_breaks = method_breaks(first, last)
-    if shown_breaks:  # the waves shown are not all comparable: say where and why
-        trend_blocks.append(
-            Paragraph(
-                text(
-                    "trend_breaks",
-                    lang,
-                    notes="; ".join(break_note(b, lang) for b in shown_breaks),
-                ),
-                "breaks",
-            )
-        )
+    # the waves shown are not all comparable: say where and why, in one sentence on the
+    # page and in the summary alike
+    notes = "; ".join(break_note(b, lang) for b in shown_breaks)
+    said_breaks = [text("trend_breaks", lang, notes=notes)] if shown_breaks else []
+    trend_blocks += [Paragraph(said, "breaks") for said in said_breaks]
     trend_blocks += [FigureRef("trend"), TableRef("victimisation_by_wave_group")]
     parts.sections.append(Section(trend_title, trend_blocks, "aggression"))
-    parts.summary += [text("trend_breaks", lang, notes=break_note(b, lang)) for b in shown_breaks]
+    parts.summary += said_breaks
 
     step("comparing with the previous wave")
     if previous is not None:
         changes = change(by_group, between=(previous, last))
+        change_breaks = break_sentences(changes.method_breaks, lang)
         name = parts.add(
             Table(
                 f"change_by_group_{previous}_{last}",
@@ -646,13 +651,7 @@ def _respondent_sections(parts: _Parts, step: Steps) -> str:
                 ("group",),
                 change_rows(changes),
                 kind="changes",
-                notes=(
-                    text("change_intervals", lang),
-                    *(
-                        text("method_break", lang, note=break_note(b, lang))
-                        for b in changes.method_breaks
-                    ),
-                ),
+                notes=(text("change_intervals", lang), *change_breaks),
             )
         )
         parts.sections.append(
@@ -663,9 +662,7 @@ def _respondent_sections(parts: _Parts, step: Steps) -> str:
             )
         )
         parts.summary += summary_changes(parts.tables[name].rows, group_rows, lang)
-        parts.summary += [
-            text("method_break", lang, note=break_note(b, lang)) for b in changes.method_breaks
-        ]
+        parts.summary += change_breaks
 
     step("estimating victimisation by office")
     by_office = victimisation(data, by=("wave", "office"))

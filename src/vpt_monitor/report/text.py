@@ -126,6 +126,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Methodebreuk: {note}. De twee metingen zijn verschillend gemeten, dus hun verschil "
         "is geen verandering: geen rij heet significant.",
     ),
+    "method_breaks": (
+        "Method breaks: {notes}. The two waves measured differently, so their difference is "
+        "not a change: no row is called significant.",
+        "Methodebreuken: {notes}. De twee metingen zijn verschillend gemeten, dus hun verschil "
+        "is geen verandering: geen rij heet significant.",
+    ),
     "trend_breaks": (
         "Not all waves shown are comparable; the method changed in between ({notes}). The "
         "lines in the figure are broken there: a difference across a break is partly a "
