@@ -14,6 +14,7 @@ import html
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from vpt_monitor.__main__ import main
@@ -344,3 +345,27 @@ def test_the_summary_says_the_method_breaks_in_one_sentence_as_the_page(
         assert said in page
     single = "- Methodebreuk: " if language == "nl" else "- Method break: "
     assert not [line for line in lines if line.startswith(single)]
+
+
+# ---- 4. decision influence: political office holders only -----------------------------------
+
+
+@pytest.mark.parametrize("by", ["province", "group"])
+def test_factsheets_leave_out_decision_influence_for_employees(tmp_path: Path, by: str) -> None:
+    respondents = _respondents_file(tmp_path / "data")
+    assert _factsheets(respondents, tmp_path / "fs", "--by", by, "--language", "en") == 0
+    rows = pd.read_csv(tmp_path / "fs" / "tables" / "factsheets.csv")
+    influence = rows[rows["indicator"] == "decision_influence"]
+    assert set(influence["group"]) == {"politiek-ambtsdrager"}
+    assert len(influence) == (1 if by == "group" else len(PROVINCES))
+    assert set(influence["indicator_label"]) == {"decisions influenced (political office holders)"}
+    national = pd.read_csv(tmp_path / "fs" / "tables" / "national.csv")
+    assert len(national[national["indicator"] == "decision_influence"]) == 1
+    pages = " ".join(
+        html.unescape(p.read_text(encoding="utf-8")) for p in (tmp_path / "fs").glob("*.html")
+    )
+    assert "(political office holders) (political office holders)" not in pages
+    assert "decisions influenced (political office holders) (employees)" not in pages
+    if by == "group":
+        employees = html.unescape((tmp_path / "fs" / "medewerker.html").read_text("utf-8"))
+        assert "decisions influenced" not in employees

@@ -56,9 +56,9 @@ from vpt_monitor.report.text import change_reason, text
 from vpt_monitor.report.text import indicator as indicator_name
 from vpt_monitor.report.write import ReportError, check_target, write_folder
 from vpt_monitor.stats import EstimateTable
-from vpt_monitor.vocab import Channel, Form
+from vpt_monitor.vocab import Channel, Form, Group
 
-__all__ = ["HEADLINES", "build_factsheets", "compute_factsheets"]
+__all__ = ["ASKED_OF", "HEADLINES", "build_factsheets", "compute_factsheets"]
 
 Indicator = Callable[..., Any]
 
@@ -77,6 +77,10 @@ HEADLINES: tuple[tuple[str, Indicator, Mapping[str, Any]], ...] = (
     ("decision_influence", decision_influence, {}),
     ("perceived_violations", integrity_perception, {}),
 )
+
+#: Headline indicators asked of one group only: no row for the other group (it would be
+#: empty), and no "(group)" after their names, which say the group already.
+ASKED_OF: Mapping[str, Group] = {"decision_influence": Group.POLITICAL}
 
 ALPHA = 0.05
 
@@ -154,8 +158,16 @@ def _indicator_rows(
     pairs: Sequence[tuple[Any, Any]],
     language: str,
 ) -> list[dict[str, Any]]:
-    """One row per (domain value, group) for one indicator (before Holm's adjustment)."""
+    """One row per (domain value, group) for one indicator (before Holm's adjustment).
+
+    An indicator asked of one group only (:data:`ASKED_OF`) has no rows for the other.
+    """
     within = _within(by)
+    only = ASKED_OF.get(key)
+    if only is not None:  # a pair's group is its class, or the domain itself (by="group")
+        pairs = [(v, g) for v, g in pairs if (v if within is None else g) is only]
+        if not pairs:
+            return []
     waves = data.waves
     last = waves[-1]
     previous = waves[-2] if len(waves) > 1 else None
@@ -190,7 +202,9 @@ def _indicator_rows(
             **({within: group} if within else {}),
             "indicator": key,
             "indicator_label": (
-                name if within is None else f"{name} ({_format.label(group, language)})"
+                name
+                if within is None or only is not None
+                else f"{name} ({_format.label(group, language)})"
             ),
             "wave": last,
             "estimate": base["estimate"],
