@@ -369,3 +369,53 @@ def test_factsheets_leave_out_decision_influence_for_employees(tmp_path: Path, b
     if by == "group":
         employees = html.unescape((tmp_path / "fs" / "medewerker.html").read_text("utf-8"))
         assert "decisions influenced" not in employees
+
+
+# ---- 5. wording: the index's method note, Dutch terms in English --------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Het landelijke cijfer omvat de cijfers per provincie: een cijfer per provincie"),
+        ("en", "The national figure includes the figures by province: a figure by province"),
+    ],
+)
+def test_the_index_method_note_speaks_of_the_figures_by_province(
+    tmp_path: Path, language: str, said: str
+) -> None:
+    respondents = _respondents_file(tmp_path / "data")
+    assert _factsheets(respondents, tmp_path / "fs", "--language", language) == 0
+    index = html.unescape((tmp_path / "fs" / "index.html").read_text(encoding="utf-8"))
+    assert said in index
+    assert "omvat provincie" not in index
+    assert "includes province" not in index
+    utrecht = html.unescape((tmp_path / "fs" / "utrecht.html").read_text(encoding="utf-8"))
+    assert ("omvat Utrecht" if language == "nl" else "includes Utrecht") in utrecht
+
+
+def test_english_pages_carry_no_dutch_terms(tmp_path: Path) -> None:
+    respondents = _respondents_file(tmp_path / "data")
+    incidents = tmp_path / "data" / "incidenten.csv"
+    incidents.write_text(
+        "respondent_id;wave;form;channel;reported_internally;police_report\n"
+        + "".join(
+            f"2016-{k:04d};2016;verbaal;persoonlijk;{'ja' if k % 2 else 'nee'};"
+            f"{'ja' if k % 5 == 0 else 'nee'}\n"
+            for k in range(264)
+            if (k + 2016) % 3 == 0
+        ),
+        encoding="utf-8",
+    )
+    data = read_monitor(respondents, incidents, lonely_psu="adjust")
+    report = build_report(data, tmp_path / "report", language="en")
+    out = tmp_path / "fs"
+    assert _factsheets(respondents, out, "--incidents", str(incidents), "--language", "en") == 0
+    for page in (report / "index.html", out / "index.html", out / "utrecht.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "reported internally" in text
+        assert "(melden)" not in text
+        assert "(aangifte)" not in text
+    table = pd.read_csv(out / "tables" / "factsheets.csv")
+    assert table["indicator_label"].str.startswith("incidents reported internally").any()
+    assert not table["indicator_label"].str.contains("melden|aangifte").any()

@@ -466,7 +466,9 @@ def compute_factsheets(
         synthetic=data.synthetic,
         synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
         source=data.source,
-        method_note=text("fs_method", lang, domain=variable_title, design=design_words(data, lang)),
+        method_note=text(
+            "fs_method_index", lang, variable=variable_title, design=design_words(data, lang)
+        ),
         metadata=metadata,
     )
     return index, sheets

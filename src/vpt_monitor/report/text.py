@@ -276,8 +276,8 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "fig_coverage_axis": ("% of organisations", "% van de organisaties"),
     "scheme_integrity": ("integrity", "integriteit"),
     "scheme_aggression": ("aggression", "agressie en geweld"),
-    "reported_internally": ("reported internally (melden)", "gemeld binnen de organisatie"),
-    "police_report": ("police report (aangifte)", "aangifte bij de politie"),
+    "reported_internally": ("reported internally", "gemeld binnen de organisatie"),
+    "police_report": ("police report", "aangifte bij de politie"),
     "not_measured_influence": (
         "influence of aggression on decisions",
         "invloed van agressie op besluitvorming",
@@ -373,6 +373,23 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "medewerkers). De p-waarden zijn met Holm gecorrigeerd over de domeinen binnen een "
         "groep, per indicator, apart voor de vergelijking met landelijk en voor de verandering "
         "sinds de vorige meting. Gemaakt met vpt_monitor.",
+    ),
+    "fs_method_index": (
+        "Estimates are design-based ({design}) with 95% intervals. The national figure includes"
+        " the figures by {variable}: a figure by {variable} and the national one are not "
+        "independent. The difference and its interval are estimated on the full design, with "
+        "the covariance between the two, within each group (political office holders, "
+        "employees). p-values are Holm-adjusted across the domains within a group, per "
+        "indicator, separately for the comparison with the national figure and for the change "
+        "since the previous wave. Produced by vpt_monitor.",
+        "De schattingen houden rekening met het steekproefontwerp ({design}); intervallen zijn "
+        "95%. Het landelijke cijfer omvat de cijfers per {variable}: een cijfer per {variable} "
+        "en het landelijke cijfer zijn dus niet onafhankelijk. Het verschil en het interval "
+        "ervan zijn geschat op het volledige ontwerp, met de covariantie tussen de twee, "
+        "binnen elke groep (politieke ambtsdragers, medewerkers). De p-waarden zijn met Holm "
+        "gecorrigeerd over de domeinen binnen een groep, per indicator, apart voor de "
+        "vergelijking met landelijk en voor de verandering sinds de vorige meting. Gemaakt met "
+        "vpt_monitor.",
     ),
     "fs_index_title": (
         "Monitor Integriteit en Veiligheid: factsheets by {variable}, {wave}",
@@ -556,7 +573,7 @@ INDICATORS: Mapping[str, tuple[str, str]] = {
     "social_media": ("aggression via social media", "agressie via sociale media"),
     "adverse": ("adverse consequences (victims)", "negatieve gevolgen (slachtoffers)"),
     "reported_internally": (
-        "incidents reported internally (melden)",
+        "incidents reported internally",
         "incidenten gemeld binnen de organisatie",
     ),
     "police_report": ("incidents reported to the police", "incidenten met aangifte"),
