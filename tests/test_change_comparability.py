@@ -167,3 +167,16 @@ def test_a_census_change_keeps_its_zero_and_is_marked() -> None:
     assert not shift.reliable[0]
     assert "zero_variance" in shift.reasons[0]
     assert not change_rows(shift, "nl")[0]["reliable"]
+
+
+def test_the_summary_marks_a_change_that_is_not_comparable() -> None:
+    from vpt_monitor.report.content import estimate_rows, summary_changes
+
+    table = victimisation(_waves({2014: "fysiek"}), by=("wave", "group"))
+    assert isinstance(table, EstimateTable)
+    shift = change(table, between=(2014, 2016))
+    lines = summary_changes(change_rows(shift, "nl"), estimate_rows(table, "nl"), "nl")
+    councillors = next(line for line in lines if "politieke ambtsdragers" in line)
+    assert councillors.endswith("† 2014: niet gevraagd naar fysiek")
+    employees = next(line for line in lines if "overheidsmedewerkers" in line)
+    assert "†" not in employees

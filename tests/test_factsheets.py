@@ -24,7 +24,7 @@ from vpt_monitor import (
 from vpt_monitor.__main__ import main
 from vpt_monitor.report import ReportError, build_factsheets
 from vpt_monitor.report.compare import compare_with_national, split
-from vpt_monitor.report.factsheets import HEADLINES
+from vpt_monitor.report.factsheets import ASKED_OF, HEADLINES
 from vpt_monitor.synth import simulate
 
 R = {
@@ -281,8 +281,9 @@ def test_a_page_compares_every_headline_indicator_in_dutch(sheets: Path) -> None
     assert not any(f"{d}.{d}%" in page for d in "0123456789")  # decimal commas
     frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
     assert set(frame["indicator"]) <= {key for key, _, _ in HEADLINES}
-    # every province within each group: its politicians and its employees, apart
-    assert len(frame) == 12 * 2 * frame["indicator"].nunique()
+    # every province within each group: its politicians and its employees, apart - but
+    # decision influence, asked of political office holders only, for them alone
+    assert len(frame) == 12 * (2 * frame["indicator"].nunique() - len(ASKED_OF))
     assert set(frame["group"]) == {"politiek-ambtsdrager", "medewerker"}
     assert frame.columns[0] == "synthetic"
     assert {"province", "province_label", "indicator", "indicator_label"} <= set(frame.columns)
@@ -294,7 +295,8 @@ def test_holm_across_the_provinces_within_a_group_and_grey_cells_are_never_signi
 ) -> None:
     frame = pd.read_csv(sheets / "tables" / "factsheets.csv")
     national = pd.read_csv(sheets / "tables" / "national.csv")
-    assert len(national) == 2 * frame["indicator"].nunique()  # a national figure per group
+    # a national figure per group (decision influence: political office holders only)
+    assert len(national) == 2 * frame["indicator"].nunique() - len(ASKED_OF)
     for (indicator, group), rows in frame.groupby(["indicator", "group"]):
         figure = national[(national["indicator"] == indicator) & (national["group"] == group)]
         assert_allclose(rows["national"], figure["estimate"].iloc[0])

@@ -209,8 +209,8 @@ def _load(args: argparse.Namespace, plan: _Plan) -> Any:
             for warning in caught:
                 _say("warning", str(warning.message))
     for what, design in (("respondents", "design"), ("organisations", "organisation_design")):
-        if what == "organisations" and data.organisations["wave"].shape[0] == 0:
-            continue
+        if getattr(data, what)["wave"].shape[0] == 0:
+            continue  # no records, no design: the command says what it can do without them
         try:
             getattr(data, design)
         except ValueError as error:
@@ -475,6 +475,11 @@ def _weight(args: argparse.Namespace) -> int:
         target = check_target(out, force=args.force, kind="weight")
         stage = "read the data"
         data = _load(args, plan)
+        if len(data) == 0:
+            raise _UsageError(
+                "weight needs respondents to weight, and the data hold none (an organisations "
+                "file alone): give a respondents file (--respondents FILE or --data FOLDER)"
+            )
         _check_wave(args.wave, data.waves)
         stage = "weight the data"
         steps = Steps(_progress)

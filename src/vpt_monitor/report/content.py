@@ -349,6 +349,66 @@ def change_rows(table: ChangeTable, language: str = "en") -> list[dict[str, Any]
     return rows
 
 
+def break_sentences(breaks: Sequence[str], language: str) -> list[str]:
+    """Say the method breaks between the two waves of a change, in one sentence (or none)."""
+    if not breaks:
+        return []
+    notes = "; ".join(break_note(b, language) for b in breaks)
+    if len(breaks) == 1:
+        return [text("method_break", language, note=notes)]
+    return [text("method_breaks", language, notes=notes)]
+
+
+def summary_changes(
+    change_rows: Sequence[Mapping[str, Any]],
+    group_rows: Sequence[Mapping[str, Any]],
+    language: str,
+) -> list[str]:
+    """Return the summary's line for each group's change, in words.
+
+    A group the data do not hold in any wave has no line; one without respondents in either
+    wave of the change (or without an estimate for another reason) is said to have no
+    estimate, and why - never "n.a. points (n.a.; adjusted n.a.)".
+    """
+    lines = []
+    for row in change_rows:
+        group, first, last = row["group"], row["first_wave"], row["last_wave"]
+        held = {r["wave"] for r in group_rows if r["group"] is group and r["n"] > 0}
+        if not held:
+            continue
+        domain = _format.label(group, language)
+        words: dict[str, Any] = {"first": first, "last": last, "domain": domain}
+        if np.isfinite(row["change"]):
+            # not comparable or not publishable: marked, with the reasons (a method break
+            # is said once for all, beside these lines)
+            breaks = text("fig_break", language)
+            why = [
+                part
+                for part in str(row.get("note") or "").split("; ")
+                if part and not part.startswith(breaks)
+            ]
+            mark = f" † {'; '.join(why)}" if not row.get("reliable", True) and why else ""
+            lines.append(
+                text(
+                    "summary_change",
+                    language,
+                    **words,
+                    change=_format.signed(100 * row["change"], language),
+                    interval=_format.interval(row["low"], row["high"], language),
+                    p=_format.p_value(row["p_adjusted"], language),
+                )
+                + mark
+            )
+            continue
+        missing = [str(w) for w in (first, last) if w not in held]
+        if missing:
+            waves = text("design_and", language).join(missing)
+            lines.append(text("summary_change_absent", language, **words, waves=waves))
+        else:
+            lines.append(text("summary_change_none", language, **words))
+    return lines
+
+
 def span(first: int, last: int) -> str:
     """Return the waves a section covers: ``"2014-2016"``, or ``"2016"`` for one wave."""
     return str(first) if first == last else f"{first}-{last}"
@@ -390,15 +450,19 @@ def design_words(data: MonitorData, language: str) -> str:
     """Name what the respondents' design holds: weights, strata, clusters, fpc.
 
     The page says what the estimates respected, not what a design could hold: a file
-    without weights (or with a weight column passed over) is called unweighted.
+    without weights (or with a weight column passed over) is called unweighted. Data
+    without respondents (an organisations file alone) are named by the organisations' design.
     """
-    design = data.design
+    if len(data):
+        design, waves = data.design, data.waves
+    else:
+        design, waves = data.organisation_design, data.organisation_waves
     weighted = bool(np.ptp(np.asarray(design.weights)) > 0)
     held = [
         text(key, language)
         for key, has in (
             ("design_weights", weighted),
-            ("design_strata", design.n_strata > len(data.waves)),  # more than the waves
+            ("design_strata", design.n_strata > len(waves)),  # more than the waves
             ("design_clusters", design.n_psu < design.n),
             ("design_fpc", design.fpc is not None),
         )
@@ -421,6 +485,13 @@ def synthetic_note(data: MonitorData, language: str) -> str:
 def intro(data: MonitorData, language: str) -> str:
     """Return the waves and numbers of respondents, incidents and organisations, in words."""
     orgs = data.organisations["wave"].shape[0]
+    if len(data) == 0:  # an organisations file alone
+        return text(
+            "intro_organisations_only",
+            language,
+            waves=", ".join(map(str, data.organisation_waves)),
+            count=_format.integer(orgs, language),
+        )
     return text(
         "intro",
         language,
@@ -441,6 +512,37 @@ def _version() -> str:
     return str(vpt_monitor.__version__)
 
 
+@attrs.define
+class _Parts:
+    """What a report gathers while its indicators run: tables, figures, sections and notes."""
+
+    data: MonitorData
+    language: str
+    tables: dict[str, Table] = attrs.field(factory=dict)
+    figures: dict[str, Figure] = attrs.field(factory=dict)
+    sections: list[Section] = attrs.field(factory=list)
+    absent: list[str] = attrs.field(factory=list)
+    summary: list[str] = attrs.field(factory=list)
+
+    def add(self, table: Table) -> str:
+        """Keep ``table``; return its name."""
+        self.tables[table.name] = table
+        return table.name
+
+    def figure(self, name: str, alt: str, png: bytes) -> str:
+        """Keep a figure; return its name."""
+        self.figures[name] = Figure(name, alt, png)
+        return name
+
+    def measured(self, what: str, indicator: Callable[..., Any], **options: Any) -> Any:
+        """Return ``indicator(data, **options)``, or None (noting ``what``) if not measured."""
+        try:
+            return indicator(self.data, **options)
+        except NotMeasuredError:
+            self.absent.append(what)
+            return None
+
+
 def compute_report(
     data: MonitorData,
     *,
@@ -450,39 +552,77 @@ def compute_report(
 ) -> Content:
     """Compute the headline report of ``data``: its tables, figures and sections.
 
+    Data without respondents (an organisations file alone) give the sections on the
+    organisations' policy; the lead and the list of what is not in the data say that the
+    sections on respondents are absent.
+
     Raises
     ------
     ReportError
-        If the data have no respondents or do not measure victimisation.
+        If the data hold neither respondents nor organisations, or have respondents but do
+        not measure victimisation.
     """
     lang = _format.check_language(language)
     step = steps or Steps(None)
-    if len(data) == 0:
-        raise ReportError("the data have no respondents")
+    has_orgs = data.organisations["wave"].shape[0] > 0
+    if len(data) == 0 and not has_orgs:
+        raise ReportError(
+            "the data hold no respondents and no organisations: give a respondents file, or an "
+            "organisations file with records"
+        )
     title = text("title", lang) if title is None else title
+    parts = _Parts(data, lang)
+    if len(data):
+        lead = _respondent_sections(parts, step)
+    else:
+        lead = text("lead_no_respondents", lang)
+        parts.absent.append(text("not_measured_respondents", lang))
+    _policy_sections(parts, step)
+    sections = parts.sections
+    if parts.absent:
+        sections.append(
+            Section(
+                text("section_absent", lang),
+                [Paragraph(text("absent_intro", lang)), Bullets(tuple(parts.absent))],
+                "absent",
+            )
+        )
+    if not len(data):  # the lead opens the page, as the trend's does on respondents
+        opening = sections[0]
+        sections[0] = attrs.evolve(opening, blocks=(Paragraph(lead, "lead"), *opening.blocks))
+    metadata = base_metadata(data, lang, title)
+    return Content(
+        title=title,
+        language=lang,
+        intro=intro(data, lang),
+        lead=lead,
+        sections=tuple(sections),
+        tables=parts.tables,
+        figures=parts.figures,
+        summary=tuple(parts.summary),
+        absent=tuple(parts.absent),
+        synthetic=data.synthetic,
+        synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
+        source=data.source,
+        method_note=text("method_note", lang, design=design_words(data, lang))
+        + " "
+        + text(f"lonely_{data.lonely_psu}", lang),
+        metadata=metadata,
+    )
+
+
+def _respondent_sections(parts: _Parts, step: Steps) -> str:
+    """Add the sections on the respondents (aggression, reporting, integrity); return the lead."""
+    data, lang = parts.data, parts.language
     waves = data.waves
     first, last = waves[0], waves[-1]
     previous = waves[-2] if len(waves) > 1 else None
-    tables: dict[str, Table] = {}
-    figs: dict[str, Figure] = {}
-    sections: list[Section] = []
-    absent: list[str] = []
-    summary: list[str] = []
-
-    def add(table: Table) -> str:
-        tables[table.name] = table
-        return table.name
-
-    def figure(name: str, alt: str, png: bytes) -> str:
-        figs[name] = Figure(name, alt, png)
-        return name
-
     # every line over the waves is broken at the method breaks between the waves shown
     breaks = [k for k in sorted(METHOD_BREAKS) if first <= k[0] and k[1] <= last]
 
     def over_waves(name: str, rows: list[dict[str, Any]], title: str, axis: str) -> str:
         """Add the figure of ``rows`` by group over the waves (``title``, ``axis``: text keys)."""
-        return figure(
+        return parts.figure(
             name,
             text(title, lang),
             figures.series_over_waves(
@@ -496,13 +636,6 @@ def compute_report(
             ),
         )
 
-    def measured(what: str, indicator: Callable[..., Any], **options: Any) -> Any:
-        try:
-            return indicator(data, **options)
-        except NotMeasuredError:
-            absent.append(what)
-            return None
-
     step("estimating victimisation by wave and group")
     try:
         by_group = victimisation(data, by=("wave", "group"))
@@ -511,82 +644,50 @@ def compute_report(
     assert isinstance(by_group, EstimateTable)
     group_rows = estimate_rows(by_group, lang)
     trend_title = text("section_aggression", lang, span=span(first, last))
-    add(Table("victimisation_by_wave_group", trend_title, ("wave", "group"), group_rows))
+    parts.add(Table("victimisation_by_wave_group", trend_title, ("wave", "group"), group_rows))
     over_waves("trend", group_rows, "fig_trend_title", "fig_victimised")
 
     lead = lead_text(group_rows, last, lang)
     trend_blocks: list[Block] = [Paragraph(lead, "lead")]
     shown_breaks = method_breaks(first, last)
-    if shown_breaks:  # the waves shown are not all comparable: say where and why
-        trend_blocks.append(
-            Paragraph(
-                text(
-                    "trend_breaks",
-                    lang,
-                    notes="; ".join(break_note(b, lang) for b in shown_breaks),
-                ),
-                "breaks",
-            )
-        )
+    # the waves shown are not all comparable: say where and why, in one sentence on the
+    # page and in the summary alike
+    notes = "; ".join(break_note(b, lang) for b in shown_breaks)
+    said_breaks = [text("trend_breaks", lang, notes=notes)] if shown_breaks else []
+    trend_blocks += [Paragraph(said, "breaks") for said in said_breaks]
     trend_blocks += [FigureRef("trend"), TableRef("victimisation_by_wave_group")]
-    sections.append(Section(trend_title, trend_blocks, "aggression"))
-    summary += [text("trend_breaks", lang, notes=break_note(b, lang)) for b in shown_breaks]
+    parts.sections.append(Section(trend_title, trend_blocks, "aggression"))
+    parts.summary += said_breaks
 
     step("comparing with the previous wave")
     if previous is not None:
         changes = change(by_group, between=(previous, last))
-        name = add(
+        change_breaks = break_sentences(changes.method_breaks, lang)
+        name = parts.add(
             Table(
                 f"change_by_group_{previous}_{last}",
                 text("section_change", lang, first=previous, last=last),
                 ("group",),
                 change_rows(changes, lang),
                 kind="changes",
-                notes=(
-                    text("change_intervals", lang),
-                    *(
-                        text("method_break", lang, note=break_note(b, lang))
-                        for b in changes.method_breaks
-                    ),
-                ),
+                notes=(text("change_intervals", lang), *change_breaks),
             )
         )
-        sections.append(
+        parts.sections.append(
             Section(
                 text("section_change", lang, first=previous, last=last),
                 [TableRef(name)],
                 "change",
             )
         )
-        for row in tables[name].rows:
-            summary.append(
-                text(
-                    "summary_change",
-                    lang,
-                    first=previous,
-                    last=last,
-                    domain=_format.label(row["group"], lang),
-                    change=_format.signed(100 * row["change"], lang),
-                    interval=_format.interval(row["low"], row["high"], lang),
-                    p=_format.p_value(row["p_adjusted"], lang),
-                )
-                # not comparable or not publishable: marked, with the reason (not a break
-                # alone, which the summary states once below)
-                + (
-                    f" † {row['note']}"
-                    if not row["reliable"] and row["note"] and not changes.method_breaks
-                    else ""
-                )
-            )
-        summary += [
-            text("method_break", lang, note=break_note(b, lang)) for b in changes.method_breaks
-        ]
+        parts.summary += summary_changes(parts.tables[name].rows, group_rows, lang)
+        parts.summary += change_breaks
 
     step("estimating victimisation by office")
     by_office = victimisation(data, by=("wave", "office"))
     assert isinstance(by_office, EstimateTable)
     office_rows = estimate_rows(by_office, lang, where={"wave": last})
-    offices = add(
+    offices = parts.add(
         Table(
             f"victimisation_by_office_{last}",
             text("section_offices", lang, wave=last),
@@ -594,7 +695,7 @@ def compute_report(
             office_rows,
         )
     )
-    figure(
+    parts.figure(
         "offices",
         text("fig_offices_title", lang, wave=last),
         figures.forest(
@@ -606,19 +707,21 @@ def compute_report(
         ),
     )
     office_blocks: list[Block] = [FigureRef("offices"), TableRef(offices)]
-    social = measured(
+    social = parts.measured(
         text("not_measured_social", lang),
         victimisation,
         channel=Channel.SOCIAL_MEDIA,
         by=("wave", "group"),
     )
-    sections.append(Section(text("section_offices", lang, wave=last), office_blocks, "offices"))
+    parts.sections.append(
+        Section(text("section_offices", lang, wave=last), office_blocks, "offices")
+    )
     if social is not None:
         social_rows = estimate_rows(social, lang)
         social_title = text("section_social", lang, span=span(first, last))
-        add(Table("social_media_by_wave_group", social_title, ("wave", "group"), social_rows))
+        parts.add(Table("social_media_by_wave_group", social_title, ("wave", "group"), social_rows))
         over_waves("social_media", social_rows, "fig_social_title", "fig_social_axis")
-        sections.append(
+        parts.sections.append(
             Section(
                 social_title,
                 [FigureRef("social_media"), TableRef("social_media_by_wave_group")],
@@ -631,7 +734,7 @@ def compute_report(
     reporting_blocks: list[Block] = []
     for to, key in (("employer", "reported_internally"), ("police", "police_report")):
         what = text(key, lang)
-        result = measured(
+        result = parts.measured(
             text("not_measured_reporting", lang, what=what),
             reporting_propensity,
             to=to,
@@ -640,10 +743,12 @@ def compute_report(
         if result is not None:
             rows = estimate_rows(result, lang, where={"wave": last})
             reporting[what] = rows
-            name = add(Table(f"reporting_{to}_{last}", f"{what}, {last}", ("wave", "group"), rows))
+            name = parts.add(
+                Table(f"reporting_{to}_{last}", f"{what}, {last}", ("wave", "group"), rows)
+            )
             reporting_blocks += [Heading(f"{what}, {last}"), TableRef(name)]
     if reporting:
-        figure(
+        parts.figure(
             "reporting",
             text("fig_reporting_title", lang, wave=last),
             figures.grouped_bars(
@@ -655,10 +760,10 @@ def compute_report(
             ),
         )
         reporting_blocks.insert(0, FigureRef("reporting"))
-    influence = measured(text("not_measured_influence", lang), decision_influence, by="wave")
+    influence = parts.measured(text("not_measured_influence", lang), decision_influence, by="wave")
     if influence is not None:
         influence_title = text("section_influence", lang, span=span(first, last))
-        add(
+        parts.add(
             Table(
                 "decision_influence_by_wave",
                 influence_title,
@@ -668,16 +773,16 @@ def compute_report(
         )
         reporting_blocks += [Heading(influence_title), TableRef("decision_influence_by_wave")]
     if reporting_blocks:
-        sections.append(
+        parts.sections.append(
             Section(text("section_reporting", lang, wave=last), reporting_blocks, "reporting")
         )
-    perception = measured(
+    perception = parts.measured(
         text("not_measured_perceived", lang), integrity_perception, by=("wave", "group")
     )
     if perception is not None:
         perceived_rows = estimate_rows(perception, lang)
         perceived_title = text("section_perceived", lang, span=span(first, last))
-        add(
+        parts.add(
             Table(
                 "perceived_violations_by_wave_group",
                 perceived_title,
@@ -688,7 +793,7 @@ def compute_report(
         over_waves(
             "perceived_violations", perceived_rows, "fig_perceived_title", "fig_perceived_axis"
         )
-        sections.append(
+        parts.sections.append(
             Section(
                 text("section_integrity", lang),
                 [
@@ -700,11 +805,17 @@ def compute_report(
             )
         )
 
+    return lead
+
+
+def _policy_sections(parts: _Parts, step: Steps) -> None:
+    """Add the sections on the organisations' policy, or say that the data lack them."""
+    data, lang = parts.data, parts.language
     has_orgs = data.organisations["wave"].shape[0] > 0
     if not has_orgs:
         # an organisations file was read (named in the source) but held no records
         read = "organisations=" in data.source
-        absent.append(
+        parts.absent.append(
             text("not_measured_organisations_empty" if read else "not_measured_organisations", lang)
         )
     if has_orgs:
@@ -713,7 +824,7 @@ def compute_report(
         policy_blocks: list[Block] = []
         coverage: list[dict[str, Any]] = []
         for measure in LETTER_MEASURES:
-            share = measured(
+            share = parts.measured(
                 text("not_measured_policy", lang, measure=_format.label(measure, lang)),
                 policy_coverage,
                 measure=measure,
@@ -723,10 +834,10 @@ def compute_report(
                 coverage += estimate_rows(share, lang, fixed={"wave": org_last, "measure": measure})
         if coverage:
             coverage_title = text("section_coverage", lang, wave=org_last)
-            name = add(
+            name = parts.add(
                 Table(f"policy_coverage_{org_last}", coverage_title, ("wave", "measure"), coverage)
             )
-            figure(
+            parts.figure(
                 "coverage",
                 text("fig_coverage_title", lang, wave=org_last),
                 figures.forest(
@@ -742,7 +853,7 @@ def compute_report(
         maturity_blocks: list[Block] = []
         for scheme in (INTEGRITY_SCHEME, AGGRESSION_SCHEME):
             scheme_name = text(f"scheme_{scheme.name}", lang)
-            result = measured(
+            result = parts.measured(
                 text("not_measured_maturity", lang, scheme=scheme_name),
                 policy_maturity,
                 scheme=scheme,
@@ -752,7 +863,7 @@ def compute_report(
                 rows = estimate_rows(result, lang, where={"wave": org_last})
                 maturity[scheme_name] = rows
                 heading = text("section_maturity", lang, scheme=scheme_name, wave=org_last)
-                name = add(
+                name = parts.add(
                     Table(
                         f"maturity_{scheme.name}_by_layer_{org_last}",
                         heading,
@@ -763,7 +874,7 @@ def compute_report(
                 )
                 maturity_blocks += [Heading(heading), TableRef(name)]
         if maturity:
-            figure(
+            parts.figure(
                 "maturity",
                 text("fig_maturity_title", lang),
                 figures.scores(
@@ -775,11 +886,13 @@ def compute_report(
                 ),
             )
             policy_blocks += [FigureRef("maturity"), *maturity_blocks]
-        rate = measured(text("not_measured_violations", lang), violation_rate, by=("wave", "layer"))
+        rate = parts.measured(
+            text("not_measured_violations", lang), violation_rate, by=("wave", "layer")
+        )
         if rate is not None:
             violation_rows = estimate_rows(rate, lang, where={"wave": org_last})
             heading = text("section_violations", lang, wave=org_last)
-            name = add(
+            name = parts.add(
                 Table(
                     f"violations_per_1000_by_layer_{org_last}",
                     heading,
@@ -788,7 +901,7 @@ def compute_report(
                     scale="rate",
                 )
             )
-            figure(
+            parts.figure(
                 "violations",
                 text("fig_violations_title", lang, wave=org_last),
                 figures.forest(
@@ -802,36 +915,9 @@ def compute_report(
             )
             policy_blocks += [Heading(heading), FigureRef("violations"), TableRef(name)]
         if policy_blocks:
-            sections.append(
+            parts.sections.append(
                 Section(text("section_policy", lang, wave=org_last), policy_blocks, "policy")
             )
-    if absent:
-        sections.append(
-            Section(
-                text("section_absent", lang),
-                [Paragraph(text("absent_intro", lang)), Bullets(tuple(absent))],
-                "absent",
-            )
-        )
-    metadata = base_metadata(data, lang, title)
-    return Content(
-        title=title,
-        language=lang,
-        intro=intro(data, lang),
-        lead=lead,
-        sections=tuple(sections),
-        tables=tables,
-        figures=figs,
-        summary=tuple(summary),
-        absent=tuple(absent),
-        synthetic=data.synthetic,
-        synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
-        source=data.source,
-        method_note=text("method_note", lang, design=design_words(data, lang))
-        + " "
-        + text(f"lonely_{data.lonely_psu}", lang),
-        metadata=metadata,
-    )
 
 
 def base_metadata(data: MonitorData, language: str, title: str) -> dict[str, Any]:
@@ -842,6 +928,7 @@ def base_metadata(data: MonitorData, language: str, title: str) -> dict[str, Any
         "title": title,
         "language": language,
         "waves": list(data.waves),
+        "organisation_waves": list(data.organisation_waves),
         "lonely_psu": data.lonely_psu,
         "generator": f"vpt_monitor {_version()}",
     }

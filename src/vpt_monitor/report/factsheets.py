@@ -56,9 +56,9 @@ from vpt_monitor.report.text import change_reason, text
 from vpt_monitor.report.text import indicator as indicator_name
 from vpt_monitor.report.write import ReportError, check_target, write_folder
 from vpt_monitor.stats import EstimateTable
-from vpt_monitor.vocab import Channel, Form
+from vpt_monitor.vocab import Channel, Form, Group
 
-__all__ = ["HEADLINES", "build_factsheets", "compute_factsheets"]
+__all__ = ["ASKED_OF", "HEADLINES", "build_factsheets", "compute_factsheets"]
 
 Indicator = Callable[..., Any]
 
@@ -77,6 +77,10 @@ HEADLINES: tuple[tuple[str, Indicator, Mapping[str, Any]], ...] = (
     ("decision_influence", decision_influence, {}),
     ("perceived_violations", integrity_perception, {}),
 )
+
+#: Headline indicators asked of one group only: no row for the other group (it would be
+#: empty), and no "(group)" after their names, which say the group already.
+ASKED_OF: Mapping[str, Group] = {"decision_influence": Group.POLITICAL}
 
 ALPHA = 0.05
 
@@ -154,8 +158,16 @@ def _indicator_rows(
     pairs: Sequence[tuple[Any, Any]],
     language: str,
 ) -> list[dict[str, Any]]:
-    """One row per (domain value, group) for one indicator (before Holm's adjustment)."""
+    """One row per (domain value, group) for one indicator (before Holm's adjustment).
+
+    An indicator asked of one group only (:data:`ASKED_OF`) has no rows for the other.
+    """
     within = _within(by)
+    only = ASKED_OF.get(key)
+    if only is not None:  # a pair's group is its class, or the domain itself (by="group")
+        pairs = [(v, g) for v, g in pairs if (v if within is None else g) is only]
+        if not pairs:
+            return []
     waves = data.waves
     last = waves[-1]
     previous = waves[-2] if len(waves) > 1 else None
@@ -190,7 +202,9 @@ def _indicator_rows(
             **({within: group} if within else {}),
             "indicator": key,
             "indicator_label": (
-                name if within is None else f"{name} ({_format.label(group, language)})"
+                name
+                if within is None or only is not None
+                else f"{name} ({_format.label(group, language)})"
             ),
             "wave": last,
             "estimate": base["estimate"],
@@ -293,7 +307,11 @@ def compute_factsheets(
     lang = _format.check_language(language)
     step = steps or Steps(None)
     if len(data) == 0:
-        raise ReportError("the data have no respondents")
+        raise ReportError(
+            f"the data hold no respondents: factsheets compare respondents by {by} with the "
+            "national figures; give a respondents file (the headline report shows an "
+            "organisations file alone)"
+        )
     values = domain_values(data, by)
     if not values:
         raise ReportError(f"the data have no values of {by!r} to make factsheets of")
@@ -304,9 +322,12 @@ def compute_factsheets(
     variable_title = _format.variable(by, lang, attribute=spec)
     within = _within(by)
     pairs = _present(data, by)
+    declared = values
     values = tuple(dict.fromkeys(value for value, _ in pairs))
     if not values:
         raise ReportError(f"the data have no values of {by!r} in {last} to make factsheets of")
+    without_page = tuple(v for v in declared if v not in values)
+    unknown = _unknown(data, by)
     per_value: dict[Any, list[dict[str, Any]]] = {v: [] for v in values}
     national: list[dict[str, Any]] = []
     absent: list[str] = []
@@ -348,6 +369,8 @@ def compute_factsheets(
     )
     metadata["by"] = by
     metadata["by_label"] = variable_title  # in the page's language: "provincie"
+    metadata["without_page"] = [str(getattr(v, "value", v)) for v in without_page]
+    metadata["unknown"] = unknown  # respondents of the latest wave without a value of ``by``
     taken: set[str] = set()
     sheets: list[tuple[str, Content]] = []
     for value in values:
@@ -420,13 +443,20 @@ def compute_factsheets(
     links = tuple(
         (content.tables[slug].rows[0][f"{by}_label"], f"{slug}.html") for slug, content in sheets
     )
+    # the pages, the values of ``by`` without one and the respondents in none, in words
+    lead = " ".join(
+        [
+            text("fs_index_lead", lang, variable=variable_title, count=len(sheets)),
+            *_left_out(without_page, unknown, variable_title, last, lang, spec),
+        ]
+    )
     index = Content(
         title=text("fs_index_title", lang, variable=variable_title, wave=last),
         language=lang,
         intro=intro(data, lang),
-        lead=text("fs_index_lead", lang, variable=variable_title, count=len(sheets)),
+        lead=lead,
         sections=(
-            Section(text("fs_pages", lang), [Links(links)], "pages"),
+            Section(text("fs_pages", lang), [Paragraph(lead, "lead"), Links(links)], "pages"),
             Section(text("fs_national", lang, wave=last), [TableRef("national")], "national"),
         ),
         tables={"national": national_table},
@@ -436,10 +466,47 @@ def compute_factsheets(
         synthetic=data.synthetic,
         synthetic_note=synthetic_note(data, lang) if data.synthetic else "",
         source=data.source,
-        method_note=text("fs_method", lang, domain=variable_title, design=design_words(data, lang)),
+        method_note=text(
+            "fs_method_index", lang, variable=variable_title, design=design_words(data, lang)
+        ),
         metadata=metadata,
     )
     return index, sheets
+
+
+def _unknown(data: MonitorData, by: str) -> int:
+    """Count the respondents of the latest wave whose value of ``by`` is unknown."""
+    last = data.respondents["wave"] == data.waves[-1]
+    return int(np.count_nonzero(Unit(data).column(by)[last] < 0))
+
+
+def _left_out(
+    without_page: Sequence[Any],
+    unknown: int,
+    variable: str,
+    wave: int,
+    language: str,
+    spec: Any,
+) -> list[str]:
+    """Say which values of the domain variable have no page, and who is on none."""
+    said = []
+    if without_page:
+        names = [_format.label(v, language, attribute=spec) for v in without_page]
+        listed = names[0]
+        if len(names) > 1:
+            listed = ", ".join(names[:-1]) + text("design_and", language) + names[-1]
+        said.append(text("fs_without_page", language, domains=listed, wave=wave))
+    if unknown:
+        said.append(
+            text(
+                "fs_unknown_one" if unknown == 1 else "fs_unknown",
+                language,
+                count=_format.integer(unknown, language),
+                variable=variable,
+                wave=wave,
+            )
+        )
+    return said
 
 
 def _national_n(
@@ -538,18 +605,25 @@ def factsheet_files(
 
 
 def _without_pdf(index: Content, variable_title: str) -> Content:
+    """Return the index without its mention of the PDF (the lead, and where it is shown)."""
     import attrs
 
-    count = len(index.sections[0].blocks[0].items) if index.sections else 0  # type: ignore[union-attr]
-    return attrs.evolve(
-        index,
-        lead=text(
-            "fs_index_lead_no_pdf",
-            index.language,
-            variable=variable_title,
-            count=count,
-        ),
+    links = [b for s in index.sections for b in s.blocks if isinstance(b, Links)]
+    count = len(links[0].items) if links else 0
+    words = {"variable": variable_title, "count": count}
+    with_pdf = text("fs_index_lead", index.language, **words)
+    lead = index.lead.replace(with_pdf, text("fs_index_lead_no_pdf", index.language, **words))
+    sections = tuple(
+        attrs.evolve(
+            s,
+            blocks=[
+                Paragraph(lead, b.style) if isinstance(b, Paragraph) and b.text == index.lead else b
+                for b in s.blocks
+            ],
+        )
+        for s in index.sections
     )
+    return attrs.evolve(index, lead=lead, sections=sections)
 
 
 def build_factsheets(

@@ -34,8 +34,9 @@ def summary(content: Content, *, files: str | None = None) -> str:
     lines = [f"# {escape(content.title)}", ""]
     if content.synthetic:
         lines += [f"> **{escape(content.synthetic_note)}**", ""]
-    lines += [escape(content.lead), ""]
-    lines += [f"- {escape(item)}" for item in content.summary]
+    lines += [escape(content.lead)]
+    if content.summary:
+        lines += ["", *(f"- {escape(item)}" for item in content.summary)]
     if content.absent:
         lines += ["", text("absent_summary", lang)]
         lines += [f"- {escape(item)}" for item in content.absent]

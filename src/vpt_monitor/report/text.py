@@ -29,6 +29,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "{organisations}.",
     ),
     "intro_organisations": (", {count} organisations", ", {count} organisaties"),
+    "intro_organisations_only": (
+        "Organisation survey waves {waves}; {count} organisations; no respondents.",
+        "Metingen van de organisaties {waves}; {count} organisaties; geen respondenten.",
+    ),
     "lead": (
         "In {wave}, {parts} met aggression or violence in the past 12 months.",
         "In {wave} kreeg {parts} in de afgelopen 12 maanden te maken met agressie of geweld.",
@@ -41,6 +45,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "lead_absent": (
         "The data hold no {group} in {wave}.",
         "De gegevens bevatten geen {group} in {wave}.",
+    ),
+    "lead_no_respondents": (
+        "The data hold no respondents, so this report shows the organisations' policy only; "
+        "the sections on aggression and violence, reporting, influence on decisions and "
+        "perceived integrity violations are absent.",
+        "De gegevens bevatten geen respondenten; dit rapport toont daarom alleen het beleid "
+        "van organisaties, zonder de onderdelen over agressie en geweld, melden en aangifte, "
+        "invloed op besluitvorming en waargenomen integriteitsschendingen.",
     ),
     "lead_unreliable": (
         "† {group}: does not meet the publication rules ({reasons}).",
@@ -112,6 +124,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Method break: {note}. The two waves measured differently, so their difference is "
         "not a change: no row is called significant.",
         "Methodebreuk: {note}. De twee metingen zijn verschillend gemeten, dus hun verschil "
+        "is geen verandering: geen rij heet significant.",
+    ),
+    "method_breaks": (
+        "Method breaks: {notes}. The two waves measured differently, so their difference is "
+        "not a change: no row is called significant.",
+        "Methodebreuken: {notes}. De twee metingen zijn verschillend gemeten, dus hun verschil "
         "is geen verandering: geen rij heet significant.",
     ),
     "trend_breaks": (
@@ -195,6 +213,15 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Verandering {first}-{last}, {domain}: {change} procentpunt ({interval}; "
         "gecorrigeerde {p})",
     ),
+    "summary_change_absent": (
+        "Change {first}-{last}, {domain}: no estimate, as the data hold no {domain} in {waves}",
+        "Verandering {first}-{last}, {domain}: geen schatting, want de gegevens bevatten geen "
+        "{domain} in {waves}",
+    ),
+    "summary_change_none": (
+        "Change {first}-{last}, {domain}: no estimate",
+        "Verandering {first}-{last}, {domain}: geen schatting",
+    ),
     "summary_files": (
         "Tables: see `tables/` (CSV) and `tables/tables.xlsx`; figures: see `index.html`.",
         "Tabellen: zie `tables/` (CSV) en `tables/tables.xlsx`; figuren: zie `index.html`.",
@@ -249,8 +276,8 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "fig_coverage_axis": ("% of organisations", "% van de organisaties"),
     "scheme_integrity": ("integrity", "integriteit"),
     "scheme_aggression": ("aggression", "agressie en geweld"),
-    "reported_internally": ("reported internally (melden)", "gemeld binnen de organisatie"),
-    "police_report": ("police report (aangifte)", "aangifte bij de politie"),
+    "reported_internally": ("reported internally", "gemeld binnen de organisatie"),
+    "police_report": ("police report", "aangifte bij de politie"),
     "not_measured_influence": (
         "influence of aggression on decisions",
         "invloed van agressie op besluitvorming",
@@ -269,6 +296,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "geregistreerde integriteitsschendingen",
     ),
     "not_measured_reporting": ("reporting: {what}", "melden: {what}"),
+    "not_measured_respondents": (
+        "aggression and violence, reporting, influence on decisions and perceived integrity "
+        "violations: not measured in these data (no respondents)",
+        "agressie en geweld, melden en aangifte, invloed op besluitvorming en waargenomen "
+        "integriteitsschendingen: niet gemeten in deze gegevens (geen respondenten)",
+    ),
     "not_measured_organisations": (
         "organisations' policy (coverage of measures, maturity) and registered violations: "
         "not measured in these data (no organisations file was read)",
@@ -341,6 +374,23 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "groep, per indicator, apart voor de vergelijking met landelijk en voor de verandering "
         "sinds de vorige meting. Gemaakt met vpt_monitor.",
     ),
+    "fs_method_index": (
+        "Estimates are design-based ({design}) with 95% intervals. The national figure includes"
+        " the figures by {variable}: a figure by {variable} and the national one are not "
+        "independent. The difference and its interval are estimated on the full design, with "
+        "the covariance between the two, within each group (political office holders, "
+        "employees). p-values are Holm-adjusted across the domains within a group, per "
+        "indicator, separately for the comparison with the national figure and for the change "
+        "since the previous wave. Produced by vpt_monitor.",
+        "De schattingen houden rekening met het steekproefontwerp ({design}); intervallen zijn "
+        "95%. Het landelijke cijfer omvat de cijfers per {variable}: een cijfer per {variable} "
+        "en het landelijke cijfer zijn dus niet onafhankelijk. Het verschil en het interval "
+        "ervan zijn geschat op het volledige ontwerp, met de covariantie tussen de twee, "
+        "binnen elke groep (politieke ambtsdragers, medewerkers). De p-waarden zijn met Holm "
+        "gecorrigeerd over de domeinen binnen een groep, per indicator, apart voor de "
+        "vergelijking met landelijk en voor de verandering sinds de vorige meting. Gemaakt met "
+        "vpt_monitor.",
+    ),
     "fs_index_title": (
         "Monitor Integriteit en Veiligheid: factsheets by {variable}, {wave}",
         "Monitor Integriteit en Veiligheid: factsheets per {variable}, {wave}",
@@ -356,6 +406,22 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "every headline indicator.",
         "Eén pagina per {variable} ({count}), die elk de {variable} vergelijkt met het "
         "landelijke cijfer op elke kernindicator.",
+    ),
+    "fs_without_page": (
+        "No page for {domains}: no respondents in {wave}.",
+        "Geen pagina voor {domains}: geen respondenten in {wave}.",
+    ),
+    "fs_unknown": (
+        "{count} respondents of {wave} have no known {variable}; they count in the national "
+        "figures, not on any page.",
+        "{count} respondenten van {wave} hebben geen bekende {variable}; zij tellen mee in de "
+        "landelijke cijfers, niet op een pagina.",
+    ),
+    "fs_unknown_one": (
+        "{count} respondent of {wave} has no known {variable}; they count in the national "
+        "figures, not on any page.",
+        "{count} respondent van {wave} heeft geen bekende {variable}; die telt mee in de "
+        "landelijke cijfers, niet op een pagina.",
     ),
     "fs_pages": ("Factsheets", "Factsheets"),
     "fs_national": ("National figures, {wave}", "Landelijke cijfers, {wave}"),
@@ -507,7 +573,7 @@ INDICATORS: Mapping[str, tuple[str, str]] = {
     "social_media": ("aggression via social media", "agressie via sociale media"),
     "adverse": ("adverse consequences (victims)", "negatieve gevolgen (slachtoffers)"),
     "reported_internally": (
-        "incidents reported internally (melden)",
+        "incidents reported internally",
         "incidenten gemeld binnen de organisatie",
     ),
     "police_report": ("incidents reported to the police", "incidenten met aangifte"),
