@@ -180,3 +180,30 @@ def test_the_summary_marks_a_change_that_is_not_comparable() -> None:
     assert councillors.endswith("† 2014: niet gevraagd naar fysiek")
     employees = next(line for line in lines if "overheidsmedewerkers" in line)
     assert "†" not in employees
+
+
+def test_a_decomposition_across_different_questionnaires_says_so() -> None:
+    from vpt_monitor import decompose_change
+
+    people = []
+    for wave in (2014, 2016):
+        for i in range(300):
+            verbal, physical = (1, 0) if i % 10 < 2 else (0, 1) if i % 10 == 2 else (0, 0)
+            counts: dict[str, int | None] = {"verbaal": verbal, "fysiek": physical}
+            if wave == 2014:
+                counts["fysiek"] = None
+            people.append(
+                Respondent(
+                    f"{wave}-{i}",
+                    wave,
+                    "gemeente",
+                    "raadslid",
+                    victimisations=counts,
+                    attributes={"contact": "dagelijks" if i % 2 else "wekelijks"},
+                )
+            )
+    data = MonitorData.from_records(people)
+    with pytest.warns(UserWarning, match="asked different forms"):
+        parts = decompose_change(data, between=(2014, 2016), factor="contact")
+    assert parts.method_breaks == ("2014-2016: 2014: did not ask fysiek",)
+    assert "2014: niet gevraagd naar fysiek" in parts.to_string("nl")

@@ -27,8 +27,12 @@ R = {
 def test_components_and_their_standard_errors_equal_r(
     key: str, factor: str, group: str | None
 ) -> None:
-    result = decompose_change(DATA, between=(2014, 2016), factor=factor, group=group)
+    # the fixture's 2014 questionnaire left out sexual harassment (as the monitor's did):
+    # the change is partly one of questionnaire, and says so; R's figures are the same
+    with pytest.warns(UserWarning, match="2014: did not ask seksueel"):
+        result = decompose_change(DATA, between=(2014, 2016), factor=factor, group=group)
     assert isinstance(result, Decomposition)
+    assert result.method_breaks == ("2014-2016: 2014: did not ask seksueel",)
     for part in ("total", "composition", "rate"):
         estimate = getattr(result, part)
         assert_allclose(estimate.estimate, R[(key, part, "estimate")], rtol=1e-9)
@@ -125,7 +129,8 @@ def test_refusals() -> None:
     ]
     with pytest.raises(ValueError, match="'x' in 2014"):
         decompose_change(MonitorData.from_records(people), factor="gender")
-    assert np.isfinite(decompose_change(DATA, factor="gender").total.estimate)
+    with pytest.warns(UserWarning, match="asked different forms"):
+        assert np.isfinite(decompose_change(DATA, factor="gender").total.estimate)
 
 
 def test_the_classes_are_labelled_in_the_sessions_language() -> None:

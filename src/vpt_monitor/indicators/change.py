@@ -74,6 +74,8 @@ def break_note(note: str, language: str | None = None) -> str:
     if chosen != "nl":
         return note
     span, _, text = note.partition(": ")
+    if ASKED_NOT in text:  # a wave that did not ask some forms (decompose_change)
+        return f"{span}: {question_note(text, chosen)}"
     for key, english in METHOD_BREAKS.items():
         if span == f"{key[0]}-{key[1]}" and text == english:
             return f"{span}: {METHOD_BREAKS_NL[key]}"
