@@ -77,7 +77,12 @@ class SurveyDesign:
         ``options(survey.lonely.psu = "average")``): the variance summed over the strata
         with two or more PSUs, and those sampled completely, is multiplied by
         :math:`H / H_{ok}`, all strata over those strata. A stratum sampled completely is
-        not lonely under any policy.
+        not lonely under any policy. Domains (``by=``, :meth:`subset`, ``na="domain"``)
+        take the whole design's factor, as the covariance of R's ``svyby(...,
+        covmat=TRUE)``; R's standard-error column of ``svyby`` (and ``svymean`` on
+        ``subset(design, ...)``) counts only the strata holding rows of the domain, so
+        under ``"average"`` the two differ for a domain absent from some strata (by
+        :math:`\sqrt{(H / H_{ok}) / (H_d / H_{ok,d})}`).
     nest : bool, default False
         Whether cluster labels are only unique within strata (R's ``nest=TRUE``).
     ssu : array_like, optional
