@@ -310,3 +310,20 @@ def test_with_design_takes_a_calibrated_design() -> None:
     assert after.estimate != pytest.approx(before.estimate)
     with pytest.raises(ValueError, match="'design' has 3 rows but the data has 1815"):
         DATA.with_design(__import__("vpt_monitor").stats.SurveyDesign(weights=[1, 1, 1]))
+
+
+def test_predict_takes_a_year_as_a_number_for_the_wave_categories() -> None:
+    # a documentation writer's trial: the wave categories are the years as text, and
+    # predict refused wave=2016 as "a category the model was not fitted with"
+    import pandas as pd
+
+    from vpt_monitor import model
+    from vpt_monitor.synth import simulate
+
+    fit = model(simulate(waves=(2014, 2016)), "victimised ~ wave + group")
+    groups = ["politiek-ambtsdrager", "medewerker"]
+    as_text = fit.predict(pd.DataFrame({"wave": ["2016", "2016"], "group": groups}))
+    as_number = fit.predict(pd.DataFrame({"wave": [2016, 2016], "group": groups}))
+    assert as_number.estimate.tolist() == as_text.estimate.tolist()
+    with pytest.raises(ValueError, match="2018 at row 0, a category the model was not"):
+        fit.predict(pd.DataFrame({"wave": [2018], "group": ["medewerker"]}))

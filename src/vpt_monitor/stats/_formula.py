@@ -389,12 +389,16 @@ class ModelSpec:
             labels = [variable.levels[c] if c >= 0 else None for c in variable.codes.tolist()]
             missing = variable.codes < 0
         lookup = {_key(level): i for i, level in enumerate(levels)}
+        # a year given as a number for categories read as text ("2016"), or the other way
+        written = {str(_key(level)): i for i, level in enumerate(levels)}
         codes = np.empty(len(labels), dtype=np.intp)
         for i, label in enumerate(labels):  # one dictionary lookup per row of new data
             if missing[i]:
                 codes[i] = -1
                 continue
             code = lookup.get(_key(label))
+            if code is None and not isinstance(label, bool):
+                code = written.get(str(_key(label)))
             if code is None:
                 shown = ", ".join(repr(level) for level in levels[:20])
                 raise ValueError(
