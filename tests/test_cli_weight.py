@@ -368,12 +368,14 @@ def test_population_counts_as_users_write_them(tmp_path: Path) -> None:
         assert count == pytest.approx(TARGET[office], rel=1e-6)
     counts.write_text(
         "variable,category,count\nfunctie,1,342\nfunctie,2,1400\nfunctie,11,5\n"
-        f"functie,3,{'9' * 400}\n",
+        f"functie,3,{'9' * 400}\nfunctie,2,-{'9' * 400}\n",
         encoding="utf-8",
     )
     with pytest.raises(PopulationError) as info:
         data.weight(counts, wave=2024, codebook=book)
     text = "\n".join(info.value.problems)
+    # a negative count with 400 digits is refused as negative, not as too large
+    assert "must be a number >= 0; got '-999" in text, text
     assert "unknown category '11' of 'office' (the line says functie=11; the codebook's" in text
     assert "[respondents.codes.office] maps 1, 2, 3)" in text
     assert "(400 characters): a number too large to read" in text

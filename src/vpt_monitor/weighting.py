@@ -176,7 +176,8 @@ def _number(text: str) -> tuple[float | None, str]:
     elif _GROUPED.fullmatch(text):
         return None, "grouped"
     if value is not None and not np.isfinite(value):
-        return None, "too large"
+        # a negative count is refused as negative, however many digits it has
+        return (None, "too large") if value > 0 else (None, "negative")
     if value == 0 and re.search(r"^[^eE]*[1-9]", text):  # 1e-400: no float holds it
         return None, "too small"
     if value is None:
