@@ -98,8 +98,9 @@ def cases(draw: st.DrawFn) -> Case:
             case.junk.append(
                 (draw(st.integers(0, n - 1)), column, draw(st.sampled_from(JUNK[column])))
             )
-        if n > 1 and draw(st.booleans()):  # a duplicate id
+        if n > 1 and draw(st.booleans()):  # a duplicate id (ids are unique within a wave)
             case.junk.append((n - 1, "id", ids[0]))
+            rows[n - 1]["wave"] = rows[0]["wave"]
     if breakage in ("ragged", "mixed"):
         case.ragged.append((draw(st.integers(0, n - 1)), draw(st.sampled_from([-1, 1]))))
     if breakage == "quote":

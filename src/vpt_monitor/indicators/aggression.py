@@ -23,6 +23,7 @@ from vpt_monitor.indicators._common import (
     By,
     NotMeasuredError,
     Unit,
+    _asked_per_wave,
     _names,
     any_of,
     asked_in_wave,
@@ -49,17 +50,41 @@ __all__ = [
 Result = Estimate | EstimateTable
 
 
+def victimisation_matrix(data: MonitorData) -> NDArray[np.int64]:
+    """Return the counts per form as the victimisation indicators read them (-1 unanswered).
+
+    A count left unanswered (or emptied as a missing-value code, such as "weet niet") by a
+    respondent who has an incident record of the form reads as "victimised": the record
+    shows at least one incident. It does so only in a wave where the form was asked (someone
+    of the wave answered its count): a form not asked is not part of the question there.
+    The count itself stays unknown, so :func:`incidence` leaves the respondent out. (A
+    record of a form whose count is 0 is refused when the data are built.)
+    """
+    counts = data.respondents["victimisations"]
+    incidents = data.incidents
+    if incidents["form"].shape[0] == 0 or not (counts < 0).any():
+        return np.asarray(counts)
+    recorded = np.zeros(counts.shape, dtype=bool)
+    recorded[incidents["respondent"], incidents["form"]] = True
+    unit = Unit(data)
+    asked = _asked_per_wave(unit, np.asarray(counts >= 0))[unit.column("wave")]
+    return np.asarray(np.where((counts < 0) & recorded & asked, 1, counts))
+
+
 def _victims(data: MonitorData) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Who was victimised (any form asked in the wave), and whose answer is known."""
     yes, answered, _ = any_of(
-        Unit(data), data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
+        Unit(data), victimisation_matrix(data), "victimisations (incidents:<form>)", FORMS
     )
     return yes, answered
 
 
-def _form_column(data: MonitorData, form: Form | str) -> tuple[Form, NDArray[np.int64]]:
+def _form_column(
+    data: MonitorData, form: Form | str, counts: NDArray[np.int64] | None = None
+) -> tuple[Form, NDArray[np.int64]]:
     chosen = Form.parse(form, field="form")
-    return chosen, data.respondents["victimisations"][:, FORMS.index(chosen)]
+    matrix = data.respondents["victimisations"] if counts is None else counts
+    return chosen, matrix[:, FORMS.index(chosen)]
 
 
 def victimisation(
@@ -112,7 +137,10 @@ def victimisation(
     or one ``wave``. A respondent is victimised if any form asked in their wave has a
     count above 0, not victimised if every form asked was answered with 0, and left out
     (item non-response, counted in ``notes["missing"]``) otherwise; forms not asked in a
-    wave are not read as "none". The indicator is the design-based proportion
+    wave are not read as "none". A count not answered by a respondent who has an incident
+    record of that form reads as "victimised" (the record shows at least one incident), as
+    :func:`reporting_propensity` counts the respondent a victim too. The indicator is the
+    design-based proportion
 
     .. math::
 
@@ -159,14 +187,13 @@ def victimisation_answers(
     """
     unit = Unit(data)
     notes: dict[str, Any] = {}
+    counts = victimisation_matrix(data)
     if form is None:
-        y, answered, unasked = any_of(
-            unit, data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
-        )
+        y, answered, unasked = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
         if unasked:
             notes["not_asked"] = unasked
     else:
-        chosen, column = _form_column(data, form)
+        chosen, column = _form_column(data, form, counts)
         y, answered = single(column, f"victimisation by {chosen.value!r} (incidents:{chosen})")
     if channel is not None:
         medium = Channel.parse(channel, field="channel")
@@ -357,6 +384,14 @@ def reporting_propensity(
     proportion :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident
     record.
 
+    Both units are about the victims :func:`victimisation` counts: a respondent with an
+    incident record whose count of that form was not answered is a victim (the record shows
+    it; see :func:`victimisation`). A record of a form not asked in its wave makes no victim,
+    so a respondent whose records are all of such forms, and who answered 0 to the forms
+    asked, is left out (counted in ``notes["not_victims"]``). In a wave where no count was
+    asked at all, every respondent with a record is a victim. A record of a form whose
+    count is 0 is refused when the data are read.
+
     Examples
     --------
     >>> from vpt_monitor import Incident, MonitorData, Respondent, reporting_propensity
@@ -376,7 +411,10 @@ def reporting_propensity(
     unit = check_choice("unit", unit, ("incident", "victim"))
     method = check_choice("method", method, PROPORTION_METHODS)
     check_level(level)
-    reported, answered, described = _reported(data, to)
+    reported, answered, described, outside = _reported(data, to)
+    rows = wave_rows(Unit(data), _names(by), wave)
+    left_out = int((outside if rows is None else outside & rows).sum())
+    notes = {"not_victims": left_out} if left_out else None
     if unit == "incident":
         shares = estimate(
             ratio,
@@ -386,6 +424,7 @@ def reporting_propensity(
             among=described,
             answered=answered > 0,
             wave=wave,
+            notes=notes,
             bounds=(0.0, 1.0),
         )
         return _as_share(shares, method, level)
@@ -397,6 +436,7 @@ def reporting_propensity(
         among=described,
         answered=answered > 0,
         wave=wave,
+        notes=notes,
         method=method,
         level=level,
     )
@@ -404,8 +444,12 @@ def reporting_propensity(
 
 def _reported(
     data: MonitorData, to: str
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-    """Per respondent: incidents reported, incidents answered, and whether any is described."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per respondent: incidents reported and answered, and who has a record.
+
+    Returns the reported and answered counts, the victims with a record, and the respondents
+    with a record whom the victimisation indicator does not count as victims.
+    """
     answers = data.incidents[_TARGETS[to]]
     single(answers, f"reporting ({_TARGETS[to]})")
     known = answers >= 0
@@ -414,18 +458,37 @@ def _reported(
     n = len(data)
     reported = np.bincount(owner, weights=answers[known] == 1, minlength=n).astype(np.float64)
     answered = np.bincount(owner, minlength=n).astype(np.float64)
-    described = np.asarray(np.bincount(every, minlength=n) > 0)  # victims with a record
-    return reported, answered, described
+    described = np.asarray(np.bincount(every, minlength=n) > 0)  # respondents with a record
+    victims = _counted_victims(data)
+    return reported, answered, described & victims, described & ~victims
+
+
+def _counted_victims(data: MonitorData) -> NDArray[np.bool_]:
+    """Respondents the victimisation indicator counts as victims (all, where not measured).
+
+    In a wave without any count of incidents (victimisation not measured there) every
+    respondent with an incident record is a victim; elsewhere only those the victimisation
+    indicator counts, so that "victims" mean the same in both.
+    """
+    counts = victimisation_matrix(data)
+    known = np.asarray(counts >= 0)
+    if not known.any():
+        return np.ones(len(data), dtype=bool)
+    unit = Unit(data)
+    measured = np.asarray(_asked_per_wave(unit, known).any(axis=1))[unit.column("wave")]
+    yes, _, _ = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
+    return np.asarray(yes | ~measured)
 
 
 def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
     """Victims who reported at least one incident (to the employer or the police).
 
-    The population: victims with an incident record; known where one of their incidents has
-    an answer (see :func:`reporting_propensity` with ``unit="victim"``).
+    The population: victims (as :func:`victimisation` counts them) with an incident record;
+    known where one of their incidents has an answer (see :func:`reporting_propensity` with
+    ``unit="victim"``).
     """
     to = check_choice("to", to, tuple(_TARGETS))
-    reported, answered, described = _reported(data, to)
+    reported, answered, described, _ = _reported(data, to)
     return Answers(reported > 0, answered > 0, described, {})
 
 
