@@ -1,13 +1,15 @@
-"""Links between incidents and respondents, and ids numbered per wave.
+"""Links between incidents and respondents, ids numbered per wave, and cells SPSS writes.
 
 Files written by hand, as agencies deliver them: respondents numbered afresh in each wave,
-incident records next to the counts they describe.
+incident records next to the counts they describe, yes/no answers written ``1,00`` in Dutch
+CSV files and "weet niet" codes in yes/no questions.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vpt_monitor import (
@@ -184,3 +186,105 @@ def test_an_id_twice_in_one_wave_is_refused_naming_the_lines(tmp_path: Path) -> 
         [Respondent("x", 2014, "rijk", "ambtenaar"), Respondent("x", 2016, "rijk", "ambtenaar")]
     )
     assert len(both) == 2
+
+
+# ---- yes/no cells as SPSS and Dutch Excel write them ----------------------------------------
+
+
+def test_yes_no_with_decimal_commas_in_a_dutch_csv(tmp_path: Path) -> None:
+    r, i = _write(
+        tmp_path,
+        "id;wave;layer;office;incidents:verbaal;training;aftercare;channel:sociale-media\n"
+        "1;2016,0;gemeente;raadslid;2,0;1,0;1,00;0,00\n"
+        "2;2016;gemeente;raadslid;0;0,0;0;\n",
+        "respondent_id;wave;form;police_report\n1;2016;verbaal;1,00\n",
+    )
+    data = read_monitor(r, i)
+    assert data.respondents["training"].tolist() == [1, 0]
+    assert data.respondents["aftercare"].tolist() == [1, 0]
+    assert data.respondents["channels"][:, 2].tolist() == [0, -1]
+    assert data.incidents["police_report"].tolist() == [1]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "id;wave;layer;office;training;aftercare\n1;2016;gemeente;raadslid;2,0;0,5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(bad)
+    assert [p.split(": must")[0] for p in info.value.problems] == [
+        "bad.csv line 2: aftercare='0,5'",  # as the file wrote them
+        "bad.csv line 2: training='2,0'",
+    ]
+
+
+def test_weet_niet_codes_in_yes_no_questions_get_advice(tmp_path: Path) -> None:
+    r, _ = _write(
+        tmp_path,
+        "id,wave,layer,office,training,aftercare\n1,2016,rijk,ambtenaar,9,2\n"
+        "2,2016,rijk,ambtenaar,98,0\n",
+    )
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(r)
+    refused = "must be 0, 1, true/false, ja/nee or yes/no, or missing"
+    assert info.value.problems == [
+        f"respondents.csv line 2: aftercare='2': {refused}",
+        f"respondents.csv line 2: training='9': {refused}; if 9 is a code for 'weet niet' or "
+        "the like, declare it missing in the codebook: missing = [9]",
+        f"respondents.csv line 3: training='98': {refused}; if 98 is a code for 'weet niet' or "
+        "the like, declare it missing in the codebook: missing = [98]",
+    ]
+    (tmp_path / "codebook.toml").write_text("[respondents.missing]\ntraining = [9, 98]\n")
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(r, codebook=tmp_path / "codebook.toml")
+    assert info.value.problems == [f"respondents.csv line 2: aftercare='2': {refused}"]
+
+
+def test_a_sav_value_labelled_weet_niet_gets_advice(tmp_path: Path) -> None:
+    pyreadstat = pytest.importorskip("pyreadstat")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "id": [1.0, 2.0, 3.0],
+            "wave": [2016.0] * 3,
+            "layer": ["rijk"] * 3,
+            "office": ["ambtenaar"] * 3,
+            "aftercare": [1.0, 7.0, 0.0],
+            "training": [5.0, 0.0, 1.0],
+        }
+    )
+    path = tmp_path / "r.sav"
+    labels = {0.0: "nee", 1.0: "ja"}
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        variable_value_labels={
+            "aftercare": {**labels, 7.0: "Weet ik niet"},
+            "training": {**labels, 5.0: "n.v.t."},
+        },
+    )
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(path)
+    assert info.value.problems == [
+        "r.sav row 1: training=5.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; the "
+        "file labels 5 'n.v.t.': declare it missing in the codebook: missing = [5]",
+        "r.sav row 2: aftercare=7.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; the "
+        "file labels 7 'Weet ik niet': declare it missing in the codebook: missing = [7]",
+    ]
+    (tmp_path / "codebook.toml").write_text("[respondents]\nmissing = [5, 7]\n")
+    data = read_monitor(path, codebook=tmp_path / "codebook.toml")
+    assert np.array_equal(data.respondents["aftercare"], [1, -1, 0])
+
+
+def test_declared_attributes_read_decimal_commas_too(tmp_path: Path) -> None:
+    from vpt_monitor.attributes import Attribute
+
+    r, _ = _write(
+        tmp_path,
+        "id;wave;layer;office;years;fulltime\n1;2016;gemeente;raadslid;4,5;1,00\n"
+        "2;2016;gemeente;raadslid;12;0\n",
+    )
+    data = read_monitor(
+        r, attributes=[Attribute("years", kind="number"), Attribute("fulltime", kind="boolean")]
+    )
+    assert data.respondents["years"].tolist() == [4.5, 12.0]
+    assert data.respondents["fulltime"].tolist() == [1, 0]

@@ -378,6 +378,33 @@ def _yes_no_value(value: Any) -> tuple[float, bool]:
     return to_float(value), is_missing(value)
 
 
+#: Numbers agencies use for "weet niet", "n.v.t." and the like in yes/no questions.
+DONT_KNOW_CODES = (8.0, 9.0, 98.0, 99.0)
+
+
+def missing_code_advice(code: str, label: str | None = None) -> str:
+    """Advise declaring a code of a yes/no column missing, in the codebook's own syntax.
+
+    ``label`` is the code's value label in the file (``"weet niet"``), when it has one.
+    """
+    why = (
+        f"if {code} is a code for 'weet niet' or the like,"
+        if label is None
+        else f"the file labels {code} {label!r}:"
+    )
+    return f"; {why} declare it missing in the codebook: missing = [{code}]"
+
+
+#: Why a yes/no cell is refused (advice may follow).
+YES_NO_REFUSAL = "must be 0, 1, true/false, ja/nee or yes/no, or missing"
+
+
+def _yes_no_refusal(numbers: NDArray[np.float64], i: int) -> str:
+    if numbers[i] in DONT_KNOW_CODES:
+        return YES_NO_REFUSAL + missing_code_advice(f"{numbers[i]:g}")
+    return YES_NO_REFUSAL
+
+
 def _yes_no(rows: _Rows, values: Cells | None, column: str, n: int) -> NDArray[np.int8]:
     if values is None:
         return np.full(n, -1, dtype=np.int8)
@@ -394,7 +421,7 @@ def _yes_no(rows: _Rows, values: Cells | None, column: str, n: int) -> NDArray[n
         numbers = take(np.array([r[0] for r in read], dtype=np.float64), codes, np.nan)
         missing = take(np.array([r[1] for r in read], dtype=bool), codes, True)
     bad = (~np.isnan(numbers) & (numbers != 0) & (numbers != 1)) | (np.isnan(numbers) & ~missing)
-    rows.flag(bad, column, values, "must be 0, 1, true/false, ja/nee or yes/no, or missing")
+    rows.flag(bad, column, values, functools.partial(_yes_no_refusal, numbers))
     return np.where(np.isnan(numbers) | bad, -1, numbers).astype(np.int8)
 
 
