@@ -288,3 +288,20 @@ def test_declared_attributes_read_decimal_commas_too(tmp_path: Path) -> None:
     )
     assert data.respondents["years"].tolist() == [4.5, 12.0]
     assert data.respondents["fulltime"].tolist() == [1, 0]
+
+
+def test_capped_incidence_and_reporting_notes_take_attributes_as_domains(tmp_path: Path) -> None:
+    r, i = _write(
+        tmp_path,
+        "id,wave,layer,office,province,incidents:verbaal\n"
+        "a,2016,gemeente,raadslid,utrecht,40\nb,2016,gemeente,raadslid,utrecht,2\n"
+        "c,2016,gemeente,raadslid,drenthe,0\nd,2016,gemeente,raadslid,drenthe,1\n",
+        "respondent_id,wave,form,reported_internally\na,2016,verbaal,1\nc,2016,fysiek,0\n"
+        "d,2016,verbaal,0\n",
+    )
+    data = read_monitor(r, i)
+    capped = incidence(data, cap=10, by="province")
+    assert capped["utrecht"].estimate == 6.0
+    reporting = reporting_propensity(data, by="province")
+    assert reporting.notes["not_victims"] == 1  # c: a record of a form not asked
+    assert reporting["utrecht"].estimate == 1.0

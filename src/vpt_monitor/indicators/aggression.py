@@ -309,7 +309,8 @@ def incidence(
             limit = np.full(values.shape[1], float(cap))
         else:
             raise ValueError(f"'cap' must be a whole number >= 1 or 'p98'; got {cap!r}")
-        rows = wave_rows(unit, _names(by), wave)  # the notes describe the wave estimated
+        # the notes describe the wave estimated
+        rows = wave_rows(unit, _names(by, unit.allowed, unit.numbers), wave)
         counted = (answered if rows is None else answered & rows)[:, None]
         over = (values > limit[None, :]) & counted
         capped = np.minimum(values, limit[None, :])
@@ -412,9 +413,12 @@ def reporting_propensity(
     method = check_choice("method", method, PROPORTION_METHODS)
     check_level(level)
     reported, answered, described, outside = _reported(data, to)
-    rows = wave_rows(Unit(data), _names(by), wave)
-    left_out = int((outside if rows is None else outside & rows).sum())
-    notes = {"not_victims": left_out} if left_out else None
+    notes = None
+    if outside.any():
+        unit_of = Unit(data)
+        rows = wave_rows(unit_of, _names(by, unit_of.allowed, unit_of.numbers), wave)
+        left_out = int((outside if rows is None else outside & rows).sum())
+        notes = {"not_victims": left_out} if left_out else None
     if unit == "incident":
         shares = estimate(
             ratio,
