@@ -562,7 +562,8 @@ def check(
         high=WAVE_RANGE[1],
     )
     # agencies number respondents per wave: a respondent is a (wave, id) pair
-    keys = _wave_keys(id_codes, wave)
+    present = np.unique(wave[_valid_waves(wave)])
+    keys = _wave_keys(id_codes, wave, present)
     repeated = _repeated(keys)
 
     def duplicate(i: int) -> str:
@@ -797,32 +798,54 @@ def _repeated(keys: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Rows whose key (not ``-1``) appears on another row too."""
     known = keys >= 0
     result = np.zeros(keys.shape[0], dtype=bool)
-    if known.any():
-        _, inverse, counts = np.unique(keys[known], return_inverse=True, return_counts=True)
-        result[known] = counts[inverse.reshape(-1)] > 1
+    if not known.any():
+        return result
+    if int(keys.max()) <= 8 * keys.shape[0] + 64:  # keys of a few waves: count them densely
+        counts = np.bincount(keys[known])
+        result[known] = counts[keys[known]] > 1
+        return result
+    _, inverse, counts = np.unique(keys[known], return_inverse=True, return_counts=True)
+    result[known] = counts[inverse.reshape(-1)] > 1
     return result
 
 
-#: Waves a key can hold: every whole number of WAVE_RANGE.
-_WAVE_SPAN = WAVE_RANGE[1] - WAVE_RANGE[0] + 1
+def _valid_waves(wave: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Waves that are whole numbers of ``WAVE_RANGE`` (others are flagged by the wave check)."""
+    finite = np.where(np.isnan(wave), 0.0, wave)
+    return np.asarray(
+        ~np.isnan(wave)
+        & (finite >= WAVE_RANGE[0])
+        & (finite <= WAVE_RANGE[1])
+        & (finite == np.floor(finite))
+    )
 
 
-def _wave_keys(codes: NDArray[np.intp], wave: NDArray[np.float64]) -> NDArray[np.int64]:
-    """One number per (id, wave) pair (``-1`` without an id or a valid wave).
+def _wave_keys(
+    codes: NDArray[np.intp], wave: NDArray[np.float64], present: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """One number per (id, wave) pair (``-1`` without an id or a wave among ``present``).
 
-    ``codes`` number the ids; waves are whole numbers of ``WAVE_RANGE`` (others are flagged
-    by the wave check), so that respondents numbered afresh in each wave are told apart.
+    ``codes`` number the ids and ``present`` are the respondents' distinct waves (sorted),
+    so that respondents numbered afresh in each wave are told apart and the keys stay
+    small: fewer than the ids times the waves.
     """
-    valid = (codes >= 0) & ~np.isnan(wave) & (wave >= WAVE_RANGE[0]) & (wave <= WAVE_RANGE[1])
-    valid &= wave == np.floor(np.where(np.isnan(wave), 0, wave))
-    offset = np.where(valid, wave - WAVE_RANGE[0], 0).astype(np.int64)
-    return np.where(valid, codes.astype(np.int64) * _WAVE_SPAN + offset, -1)
+    if present.size == 0:
+        return np.full(codes.shape[0], -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(present, wave), present.size - 1)
+    valid = (codes >= 0) & _valid_waves(wave) & (present[at] == wave)
+    return np.where(valid, codes.astype(np.int64) * present.size + at, -1)
 
 
 def _rows_of_keys(keys: NDArray[np.int64], wanted: NDArray[np.int64]) -> NDArray[np.intp]:
-    """Row of each ``wanted`` key among ``keys`` (-1: none; a repeated key: its last row)."""
-    if keys.size == 0:
+    """Row of each ``wanted`` key among ``keys`` (-1: none; of a repeated key, one of its rows)."""
+    known = keys >= 0
+    if not known.any():
         return np.full(wanted.shape[0], -1, dtype=np.intp)
+    span = int(max(keys.max(), wanted.max(initial=-1))) + 1
+    if span <= 8 * (keys.shape[0] + wanted.shape[0]) + 64:  # a table of every key
+        table = np.full(span, -1, dtype=np.intp)
+        table[keys[known]] = np.flatnonzero(known)
+        return np.where(wanted >= 0, table[np.maximum(wanted, 0)], -1).astype(np.intp)
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     at = np.maximum(np.searchsorted(ordered, wanted, side="right") - 1, 0)
@@ -907,9 +930,12 @@ def _in_other_waves(
     owner: Cells, owner_codes: NDArray[np.intp], id_codes: NDArray[np.intp], waves: NDArray[Any]
 ) -> Callable[[int], str]:
     """Say, of an incident whose respondent id is known in other waves only, which waves."""
+    order = np.argsort(id_codes, kind="stable")  # the rows of each id, found by bisection
+    ordered = id_codes[order]
 
     def reason(i: int) -> str:
-        found = np.unique(waves[id_codes == owner_codes[i]]).tolist()
+        low, high = np.searchsorted(ordered, [owner_codes[i], owner_codes[i] + 1])
+        found = np.unique(waves[order[low:high]]).tolist()
         named = ("wave " if len(found) == 1 else "waves ") + ", ".join(str(w) for w in found)
         return (
             f"no respondent {shown(owner.value(i))} in this wave (that id is in {named}); "
@@ -990,10 +1016,12 @@ def _incident_columns(
     assert wave_values is not None
     wave = _numbers(rows, wave_values, "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1])
     # an incident belongs to the respondent of its id in its wave (ids are per wave)
-    incident_keys = _wave_keys(owner_codes, wave)
-    index = _rows_of_keys(_wave_keys(id_codes, waves.astype(np.float64)), incident_keys)
+    respondent_waves = waves.astype(np.float64)
+    present = np.unique(respondent_waves[_valid_waves(respondent_waves)])
+    keys = _wave_keys(id_codes, respondent_waves, present)
+    index = _rows_of_keys(keys, _wave_keys(owner_codes, wave, present))
     linked = index >= 0
-    elsewhere = (incident_keys >= 0) & ~linked
+    elsewhere = (owner_codes >= 0) & _valid_waves(wave) & ~linked
     if elsewhere.any():
         rows.flag(
             elsewhere, "wave", wave_values, _in_other_waves(owner, owner_codes, id_codes, waves)
