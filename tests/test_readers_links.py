@@ -96,7 +96,9 @@ def test_the_check_is_not_bypassed_by_columns_or_records() -> None:
     ]
 
 
-def test_a_record_of_an_unanswered_count_makes_a_victim_everywhere(tmp_path: Path) -> None:
+def test_victims_of_reporting_are_the_victims_of_victimisation(tmp_path: Path) -> None:
+    # 2 did not answer the counts but has a record: victimisation leaves 2 out (unknown),
+    # and so does reporting, rather than count a victim that victimisation does not
     r, i = _write(
         tmp_path,
         RESPONDENTS,
@@ -105,18 +107,22 @@ def test_a_record_of_an_unanswered_count_makes_a_victim_everywhere(tmp_path: Pat
     )
     data = read_monitor(r, i)
     victims = victimisation(data)
-    assert (victims.estimate, victims.n, victims.notes["missing"]) == (0.75, 4, 0)
-    assert victimisation(data, form="verbaal").n == 4
-    assert victimisation(data, form="fysiek").n == 3  # 2 described no physical incident
+    assert (victims.estimate, victims.n, victims.notes["missing"]) == (2 / 3, 3, 1)
     reporting = reporting_propensity(data, to="police", unit="victim")
-    # the victims of reporting are those of victimisation: 2, 3 and 5 (1 answered 0)
-    assert (reporting.n, reporting.estimate) == (3, pytest.approx(2 / 3))
-    assert reporting_propensity(data, to="police").n == 3
-    # the number of incidents stays unknown
-    assert incidence(data).n == 3
+    assert (reporting.n, reporting.estimate, reporting.notes["not_victims"]) == (2, 0.5, 1)
+    per_incident = reporting_propensity(data, to="police")
+    assert (per_incident.n, per_incident.notes["not_victims"]) == (2, 1)
     outcome = OUTCOMES["police_report"][1](data)
     assert outcome.among is not None
-    assert outcome.among.tolist() == [False, True, True, True]
+    assert outcome.among.tolist() == [False, False, True, True]
+    # victims whose count of the record's form is empty but another form's is above 0
+    partly = _write(
+        tmp_path,
+        RESPONDENTS.replace("2,2016,gemeente,raadslid,1,,", "2,2016,gemeente,raadslid,1,,1"),
+    )[0]
+    data = read_monitor(partly, i)
+    assert reporting_propensity(data, to="police", unit="victim").n == 3
+    assert incidence(data).n == 3  # 2's number of incidents is unknown
 
 
 def test_records_of_a_form_not_asked_make_no_victim(tmp_path: Path) -> None:

@@ -50,41 +50,17 @@ __all__ = [
 Result = Estimate | EstimateTable
 
 
-def victimisation_matrix(data: MonitorData) -> NDArray[np.int64]:
-    """Return the counts per form as the victimisation indicators read them (-1 unanswered).
-
-    A count left unanswered (or emptied as a missing-value code, such as "weet niet") by a
-    respondent who has an incident record of the form reads as "victimised": the record
-    shows at least one incident. It does so only in a wave where the form was asked (someone
-    of the wave answered its count): a form not asked is not part of the question there.
-    The count itself stays unknown, so :func:`incidence` leaves the respondent out. (A
-    record of a form whose count is 0 is refused when the data are built.)
-    """
-    counts = data.respondents["victimisations"]
-    incidents = data.incidents
-    if incidents["form"].shape[0] == 0 or not (counts < 0).any():
-        return np.asarray(counts)
-    recorded = np.zeros(counts.shape, dtype=bool)
-    recorded[incidents["respondent"], incidents["form"]] = True
-    unit = Unit(data)
-    asked = _asked_per_wave(unit, np.asarray(counts >= 0))[unit.column("wave")]
-    return np.asarray(np.where((counts < 0) & recorded & asked, 1, counts))
-
-
 def _victims(data: MonitorData) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Who was victimised (any form asked in the wave), and whose answer is known."""
     yes, answered, _ = any_of(
-        Unit(data), victimisation_matrix(data), "victimisations (incidents:<form>)", FORMS
+        Unit(data), data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
     )
     return yes, answered
 
 
-def _form_column(
-    data: MonitorData, form: Form | str, counts: NDArray[np.int64] | None = None
-) -> tuple[Form, NDArray[np.int64]]:
+def _form_column(data: MonitorData, form: Form | str) -> tuple[Form, NDArray[np.int64]]:
     chosen = Form.parse(form, field="form")
-    matrix = data.respondents["victimisations"] if counts is None else counts
-    return chosen, matrix[:, FORMS.index(chosen)]
+    return chosen, data.respondents["victimisations"][:, FORMS.index(chosen)]
 
 
 def victimisation(
@@ -137,9 +113,9 @@ def victimisation(
     or one ``wave``. A respondent is victimised if any form asked in their wave has a
     count above 0, not victimised if every form asked was answered with 0, and left out
     (item non-response, counted in ``notes["missing"]``) otherwise; forms not asked in a
-    wave are not read as "none". A count not answered by a respondent who has an incident
-    record of that form reads as "victimised" (the record shows at least one incident), as
-    :func:`reporting_propensity` counts the respondent a victim too. The indicator is the
+    wave are not read as "none". The answers to the count questions decide, not incident
+    records: a respondent whose counts leave victimisation unknown is left out here, and
+    so out of the victims of :func:`reporting_propensity` as well. The indicator is the
     design-based proportion
 
     .. math::
@@ -187,13 +163,14 @@ def victimisation_answers(
     """
     unit = Unit(data)
     notes: dict[str, Any] = {}
-    counts = victimisation_matrix(data)
     if form is None:
-        y, answered, unasked = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
+        y, answered, unasked = any_of(
+            unit, data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
+        )
         if unasked:
             notes["not_asked"] = unasked
     else:
-        chosen, column = _form_column(data, form, counts)
+        chosen, column = _form_column(data, form)
         y, answered = single(column, f"victimisation by {chosen.value!r} (incidents:{chosen})")
     if channel is not None:
         medium = Channel.parse(channel, field="channel")
@@ -385,13 +362,13 @@ def reporting_propensity(
     proportion :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident
     record.
 
-    Both units are about the victims :func:`victimisation` counts: a respondent with an
-    incident record whose count of that form was not answered is a victim (the record shows
-    it; see :func:`victimisation`). A record of a form not asked in its wave makes no victim,
-    so a respondent whose records are all of such forms, and who answered 0 to the forms
-    asked, is left out (counted in ``notes["not_victims"]``). In a wave where no count was
-    asked at all, every respondent with a record is a victim. A record of a form whose
-    count is 0 is refused when the data are read.
+    Both units are about the victims :func:`victimisation` counts, whose answers to the
+    count questions say so: a respondent with incident records whose counts leave
+    victimisation unknown (not answered), or who answered 0 to every form asked in the wave
+    and has records only of forms not asked there, is left out (counted in
+    ``notes["not_victims"]``). In a wave where no count was asked at all, every respondent
+    with a record is a victim. A record of a form whose count is 0 contradicts the answers
+    and is refused when the data are built.
 
     Examples
     --------
@@ -474,7 +451,7 @@ def _counted_victims(data: MonitorData) -> NDArray[np.bool_]:
     respondent with an incident record is a victim; elsewhere only those the victimisation
     indicator counts, so that "victims" mean the same in both.
     """
-    counts = victimisation_matrix(data)
+    counts = data.respondents["victimisations"]
     known = np.asarray(counts >= 0)
     if not known.any():
         return np.ones(len(data), dtype=bool)
