@@ -226,8 +226,12 @@ def test_file_system_errors_are_one_line_and_exit_2(
         f"vpt-monitor: error: cannot read the data: Permission denied: {folder / 'respondents.csv'}"
     ]
 
+    real_mkdtemp = tempfile.mkdtemp
+
     def not_writable(*args: object, **kwargs: object) -> str:
-        raise PermissionError(13, "Permission denied", str(tmp_path))
+        if str(kwargs.get("prefix", "")).startswith(".r2-new-"):  # only when writing
+            raise PermissionError(13, "Permission denied", str(tmp_path))
+        return real_mkdtemp(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
 
     with monkeypatch.context() as patch:
         patch.setattr(tempfile, "mkdtemp", not_writable)
@@ -477,3 +481,61 @@ def test_a_misspelt_column_is_warned_of_even_when_reading_fails(
     warning = err.index("vpt-monitor: warning: ")
     assert "'straturn' (did you mean 'stratum'?)" in err
     assert warning < err.index("vpt-monitor: error: ")  # the cause before its effects
+
+
+# ---- choices, codebooks without files, output folders that cannot be written ---------------
+
+
+def test_choices_that_are_names_are_read_in_any_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sheets"
+    status = main(
+        ["factsheets", "--by", "Province", "--out", str(out), "--scale", "0.1", "--no-pdf",
+         "--language", "EN", "--lonely-psu", "Adjust"]
+    )  # fmt: skip
+    assert status == 0, capsys.readouterr().err
+    assert (out / "utrecht.html").exists()
+    assert 'lang="en"' in (out / "index.html").read_text()
+    assert main(["factsheets", "--by", "Provincie", "--out", str(tmp_path / "x"), "--scale",
+                 "0.1", "--no-pdf", *ADJUST]) == 2  # fmt: skip
+    assert "got 'Provincie' (did you mean 'province'?)" in _error_lines(capsys)[0]
+
+
+def test_a_codebook_that_names_no_files_says_so_before_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    codebook = tmp_path / "codebook.toml"
+    codebook.write_text('[respondents.columns]\nid = "respnr"\n')
+    assert main(["report", "--codebook", str(codebook), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "reading" not in err
+    assert (
+        f'vpt-monitor: error: --codebook {codebook} names no files (file = "..." in a section '
+        "such as [respondents]) and no option names any" in err
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("command", ["report", "factsheets", "weight"])
+def test_an_output_folder_that_cannot_be_made_is_refused_before_any_work(
+    command: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    survey_csv: str,
+) -> None:
+    import vpt_monitor.__main__ as cli
+
+    folder = _data_folder(tmp_path, survey_csv)
+    (tmp_path / "counts.csv").write_text("variable,category,count\nlayer,rijk,10\n")
+    loaded: list[object] = []
+    monkeypatch.setattr(cli, "_load", lambda *args: loaded.append(args))
+    extra = ["--population", str(tmp_path / "counts.csv")] if command == "weight" else []
+    out = "/proc/vpt-monitor-test/out"  # /proc takes no new folders, not even from root
+    assert main([command, "--data", str(folder), "--out", out, *extra]) == 2
+    assert _error_lines(capsys) == [
+        f"vpt-monitor: error: cannot write {out}: no folder can be made in /proc (No such file "
+        "or directory); choose another --out"
+    ]
+    assert loaded == []  # refused before the data were read

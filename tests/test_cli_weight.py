@@ -427,3 +427,26 @@ def test_categories_coded_as_decimals_match_as_written_or_as_whole_numbers(
     )
     weighted = data.weight(counts, wave=2024, codebook=book)
     assert [m["population"] for m in weighted.margins] == [1.0, 2.0, 3.0]
+
+
+def test_respondents_numbered_per_wave_are_weighted_by_id_and_wave(tmp_path: Path) -> None:
+    # agencies number respondents afresh in each wave: ids 000, 001, ... in both waves
+    frame = _frame()
+    frame["id"] = [f"{i % 45:03d}" for i in range(len(frame))]
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    _dutch_csv(frame, folder / "respondents.csv")
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    status = _run(
+        "--data", str(folder), "--population", str(tmp_path / "counts.csv"),
+        "--out", str(out), "--wave", "2024",
+    )  # fmt: skip
+    assert status == 0
+    weighted = read_monitor(out / "respondents.csv")
+    original = read_monitor(folder / "respondents.csv")
+    expected = original.weight(tmp_path / "counts.csv", wave=2024).data
+    np.testing.assert_array_equal(weighted.respondents["weight"], expected.respondents["weight"])
+    assert _margins(weighted, 2022) == _margins(original, 2022)
+    for office, count in _margins(weighted, 2024).items():
+        assert count == pytest.approx(TARGET[office], rel=1e-7)

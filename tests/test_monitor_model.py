@@ -123,10 +123,13 @@ def test_from_records_reports_every_problem_at_once() -> None:
     with pytest.raises(MonitorDataError) as info:
         MonitorData.from_records(people, events)
     problems = info.value.problems
-    assert any("id 'a' is used already by respondents[0]" in p for p in problems)
+    assert any("id 'a' in wave 2016 is used already by respondents[0]" in p for p in problems)
     assert any("stratum: given for some respondents but not for 1 others" in p for p in problems)
     assert any("incidents[0]: respondent_id 'zzz' is unknown" in p for p in problems)
-    assert any("incidents[1]: wave 2016 differs from respondent 'b'" in p for p in problems)
+    assert any(
+        "incidents[1]: no respondent 'b' in wave 2016 (that id is in wave 2014)" in p
+        for p in problems
+    )
     assert "4 problems" in str(info.value)
 
 
@@ -155,7 +158,7 @@ def test_from_columns_reports_every_bad_row_and_builds_nothing() -> None:
         "(only in 'gemeente')" in text
     )
     assert "respondents row 4: office='major': not a valid code" in text
-    assert "respondents row 2: id='c': duplicate id" in text
+    assert "respondents row 2: id='c': duplicate id in wave 2016" in text
     assert "respondents row 4: id='': must be a non-empty id" in text
 
 
@@ -170,7 +173,10 @@ def test_from_columns_reports_bad_incident_rows() -> None:
     with pytest.raises(MonitorDataError) as info:
         MonitorData.from_columns(columns, incidents)
     text = "\n".join(info.value.problems)
-    assert "incidents row 0: wave=2014: differs from the respondent's wave" in text
+    assert (
+        "incidents row 0: wave=2014: no respondent 'a' in this wave (that id is in wave 2016)"
+        in text
+    )
     assert "incidents row 1: respondent_id='x': no respondent has this id" in text
     assert "incidents row 1: form='duw': not a valid code" in text
     assert "incidents row 0: reported_internally=2: must be 0, 1" in text

@@ -98,8 +98,11 @@ def cases(draw: st.DrawFn) -> Case:
             case.junk.append(
                 (draw(st.integers(0, n - 1)), column, draw(st.sampled_from(JUNK[column])))
             )
-        if n > 1 and draw(st.booleans()):  # a duplicate id
+        # a duplicate id (ids are unique within a wave: of two rows with a wave each)
+        junk_waves = {row for row, column, _ in case.junk if column == "wave"}
+        if n > 1 and draw(st.booleans()) and not junk_waves & {0, n - 1}:
             case.junk.append((n - 1, "id", ids[0]))
+            rows[n - 1]["wave"] = rows[0]["wave"]
     if breakage in ("ragged", "mixed"):
         case.ragged.append((draw(st.integers(0, n - 1)), draw(st.sampled_from([-1, 1]))))
     if breakage == "quote":

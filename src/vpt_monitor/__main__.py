@@ -161,6 +161,12 @@ def _plan(args: argparse.Namespace) -> _Plan:
         book = read_codebook(codebook_path, allow_outside=args.allow_outside)
     if folder is not None:
         files = _found_files(folder, files, set(book.files) if book is not None else set())
+    if book is not None and not book.files and not any(files.values()):
+        raise _UsageError(
+            f'--codebook {codebook_path} names no files (file = "..." in a section such as '
+            "[respondents]) and no option names any; name them in the codebook, or give "
+            "--data FOLDER or --respondents FILE (and the other files)"
+        )
     inputs = [] if folder is None else [("the data folder", folder)]
     inputs += [(f"the folder of the {t} file", p.parent) for t, p in files.items() if p]
     if book is not None and codebook_path is not None:
@@ -583,6 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     weight.add_argument(
         "--method",
         default="raking",
+        type=str.lower,  # choices are names: RAKING is raking
         choices=["linear", "raking", "logit"],
         help="calibration: raking (default), linear (GREG) or logit (bounded)",
     )
@@ -607,6 +614,7 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--language",
         default="nl",
+        type=str.lower,  # choices are names: RAKING is raking
         choices=["nl", "en"],
         help="language of the pages, figures and labels (default: nl, Dutch)",
     )
@@ -643,6 +651,7 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--lonely-psu",
         default=None,
+        type=str.lower,  # choices are names: RAKING is raking
         choices=["fail", "adjust", "certainty", "remove", "average"],
         help="policy for strata with one PSU (default: fail, as R; adjust on simulated data, "
         "whose small scales leave strata with one PSU); the report's method section says "

@@ -54,7 +54,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor._codes import CHANNELS, FORMS, LAYERS, OFFICES, STATUSES, VIOLATIONS
-from vpt_monitor.attributes import BUILT_IN_ATTRIBUTES, Attribute
+from vpt_monitor.attributes import BUILT_IN_ATTRIBUTES, Attribute, declare
 from vpt_monitor.data.cells import (
     ArrayCells,
     ArrowCells,
@@ -69,12 +69,14 @@ from vpt_monitor.data.cells import (
     to_float,
 )
 from vpt_monitor.data.columns import (
+    YES_NO_REFUSAL,
     Flag,
     MissingColumnsError,
     canonical_names,
     check,
     format_flags,
     known_columns,
+    missing_code_advice,
 )
 from vpt_monitor.data.container import Fresh, MonitorData
 from vpt_monitor.data.errors import MonitorDataError
@@ -103,6 +105,17 @@ TABLES = ("respondents", "incidents", "organisations", "violations")
 #: Fields whose CSV cells are numbers (decimal marks are read as the file says).
 _NUMERIC_FIELDS = frozenset({"wave", "weight", "fpc", "fpc2", "employees", "severity"})
 _NUMERIC_PREFIXES = ("incidents:",)
+#: Yes/no fields (0/1) of each table, and the prefixes of the yes/no members of set questions:
+#: a decimal-comma file may write them as numbers with decimals (SPSS writes 1,00).
+_YES_NO_FIELDS = {
+    "respondents": ({"aftercare", "training"}, ("channel:", "consequence:", "violation:")),
+    "incidents": (
+        {"reported_internally", "police_report", "registered", "aftercare"},
+        ("consequence:",),
+    ),
+    "organisations": (set(), ("measure:",)),
+    "violations": (set(), ()),
+}
 #: Fields that hold design labels, compared as text when a file mixes numbers and text.
 _LABEL_FIELDS = ("stratum", "cluster")
 _SECTION_KEYS = (
@@ -621,6 +634,8 @@ def _apply(
     ignore_unknown: bool,
     notes: list[str],
     blanked: dict[str, tuple[NDArray[np.bool_], Cells]] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    labelled: dict[str, tuple[Cells, dict[str, str]]] | None = None,
 ) -> dict[str, Cells]:
     """Rename and recode the columns of one table as the codebook says.
 
@@ -630,7 +645,10 @@ def _apply(
     writer of reweighted files reads only id and wave). Cells holding a missing-value code
     are emptied.
     What is dropped or emptied is added to ``notes``; the cells emptied, with the file's
-    cells, to ``blanked`` (by field).
+    cells, to ``blanked`` (by field). ``kinds`` are the kinds of the attributes declared
+    (``"boolean"``, ``"number"``, ...): their numbers are read with the file's decimal mark.
+    The yes/no fields whose values a ``.sav`` file labels "weet niet" (or the like) are added
+    to ``labelled``: the file's cells and those labels, by code.
     """
     where = book.path.name if book.path is not None else "codebook"
     errors = []
@@ -695,9 +713,25 @@ def _apply(
         notes.append(f"{source.label}: columns not read: {', '.join(dropped)}")
     result: dict[str, Cells] = {}
     emptied: list[str] = []
+    value_labels = {id(source.columns[c]): v for c, v in source.value_labels.items()}
     for field, values in renamed.items():
+        kind = (kinds or {}).get(field) if table == "respondents" else None
+        yes_no = kind == "boolean" or _is_yes_no(table, field)
+        labels = value_labels.get(id(values))
+        if labelled is not None and yes_no and labels:
+            dont_know = {
+                _code_key(code): str(text)
+                for code, text in labels.items()
+                if _DONT_KNOW.search(str(text)) and _code_key(code) not in ("0", "1")
+            }
+            if dont_know:
+                labelled[field] = (values, dont_know)
         codes = book.missing_codes(table, field)
-        numeric = field in _NUMERIC_FIELDS or field.startswith(_NUMERIC_PREFIXES)
+        numeric = (
+            field in _NUMERIC_FIELDS
+            or field.startswith(_NUMERIC_PREFIXES)
+            or kind in ("integer", "number")
+        )
         count = 0
         # the file's cells, before the codebook recodes them: numbers as numbers (99, 99.0
         # and '99' alike, a CSV cell once its number is read), anything else as text
@@ -708,6 +742,8 @@ def _apply(
         recode = book.codes.get(table, {}).get(field)
         if recode:
             values = _recoded(values, recode)
+        if source.is_text and source.decimal == "," and yes_no:
+            values = _decimal_commas(values)  # 1,00 is 1 (as 2,0 in a count column is 2)
         if source.is_text and numeric:
             values = _numbers_in_text(table, field, values, source.decimal, problems)
             if codes:
@@ -725,6 +761,37 @@ def _apply(
             f"{source.label}: cells with a missing-value code read as empty: {', '.join(emptied)}"
         )
     return result
+
+
+def _is_yes_no(table: str, field: str) -> bool:
+    names, prefixes = _YES_NO_FIELDS[table]
+    return field in names or field.startswith(prefixes)
+
+
+#: Value labels of codes for no answer: "weet niet", "n.v.t.", "onbekend", "don't know", ...
+_DONT_KNOW = re.compile(
+    r"weet\s*(ik\s*)?niet|\bn\.?\s*v\.?\s*t\b|onbekend|geen\s+(antwoord|mening|idee)|"
+    r"wil\s+(ik\s+)?niet|don'?t\s+know|not\s+applicable|unknown|refused|no\s+answer|missing",
+    re.IGNORECASE,
+)
+_COMMA_DECIMALS = re.compile(r"[+-]?\d+,\d+")
+
+
+def _decimal_commas(cells: Cells) -> Cells:
+    """Read numbers with a decimal comma (``1,00``) as numbers with a point; others as they are.
+
+    Messages show the cells as the file wrote them.
+    """
+    codes, distinct = _raw(cells)
+    texts = [
+        v.replace(",", ".") if isinstance(v, str) and _COMMA_DECIMALS.fullmatch(v) else v
+        for v in distinct.tolist()
+    ]
+    if texts == distinct.tolist():
+        return cells
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    return EncodedCells(codes, values, display=distinct)
 
 
 def _blanked(cells: Cells, mask: NDArray[np.bool_]) -> Cells:
@@ -1307,6 +1374,11 @@ def read_monitor(
     declared = [*book.attributes, *(attributes or ())]
     names = [a.name if isinstance(a, Attribute) else str(a) for a in declared]
     blanked: dict[str, dict[str, tuple[NDArray[np.bool_], Cells]]] = {t: {} for t in sources}
+    labelled: dict[str, dict[str, tuple[Cells, dict[str, str]]]] = {t: {} for t in sources}
+    try:
+        kinds = {name: spec.kind for name, spec in declare(declared).items()}
+    except (TypeError, ValueError):  # reported by the checks below
+        kinds = {}
     frames = {
         table: _apply(
             table,
@@ -1318,6 +1390,8 @@ def read_monitor(
             or book.ignore_unknown.get(table, book.ignore_unknown.get(EVERY, False)),
             notes=notes,
             blanked=blanked[table],
+            kinds=kinds,
+            labelled=labelled[table],
         )
         for table, source in sources.items()
     }
@@ -1351,7 +1425,7 @@ def read_monitor(
     if own or flags or found or tables is None:
         raise MonitorDataError(
             "read_monitor",
-            _located(own, flags, found, sources, _origins(book, sources), blanked),
+            _located(own, flags, found, sources, _origins(book, sources), blanked, labelled),
         )
     data = MonitorData(
         *(Fresh(table) for table in tables[:4]),
@@ -1495,6 +1569,24 @@ def _emptied(
     return result
 
 
+def _labelled(
+    texts: list[str], rows: NDArray[np.intp], cells: Cells, labels: Mapping[str, str]
+) -> list[str]:
+    """Advise declaring a code missing where the file labels it "weet niet" (or the like)."""
+    codes, distinct = _raw(cells)
+    result = []
+    for text, row in zip(texts, rows.tolist(), strict=True):
+        value = distinct[codes[row]] if codes[row] >= 0 else None
+        key = "" if value is None else _code_key(value)
+        reason = text.split(": ", 1)
+        if key in labels and len(reason) == 2 and reason[1].startswith(YES_NO_REFUSAL):
+            number = to_float(key)
+            code = f"{number:g}" if np.isfinite(number) else repr(key)
+            text = f"{reason[0]}: {YES_NO_REFUSAL}" + missing_code_advice(code, labels[key])
+        result.append(text)
+    return result
+
+
 def _located(
     own: list[Flag],
     flags: list[Flag],
@@ -1502,6 +1594,7 @@ def _located(
     sources: Mapping[str, Source],
     origins: Mapping[str, Mapping[str, _Origin]] | None = None,
     blanked: Mapping[str, Mapping[str, tuple[NDArray[np.bool_], Cells]]] | None = None,
+    labelled: Mapping[str, Mapping[str, tuple[Cells, dict[str, str]]]] | None = None,
 ) -> list[str]:
     """Locate every problem in its file; one per (row, column), sorted by file and line.
 
@@ -1529,7 +1622,7 @@ def _located(
             )
             continue
         after.append(problem)
-    located = _located_rows(rows_of, sources, origins or {}, blanked or {})
+    located = _located_rows(rows_of, sources, origins or {}, blanked or {}, labelled or {})
     result: list[str] = []
     for k, table in enumerate(TABLES):
         result += before[k] + located.get(table, [])
@@ -1541,6 +1634,7 @@ def _located_rows(
     sources: Mapping[str, Source],
     origins: Mapping[str, Mapping[str, _Origin]],
     blanked: Mapping[str, Mapping[str, tuple[NDArray[np.bool_], Cells]]],
+    labelled: Mapping[str, Mapping[str, tuple[Cells, dict[str, str]]]],
 ) -> dict[str, list[str]]:
     """Row problems of each file, each (row, column) once, in the order of lines.
 
@@ -1570,6 +1664,9 @@ def _located_rows(
             found_texts = _with_origin(
                 found_texts, picked, flag.column, origins.get(flag.table, {})
             )
+            dont_know = labelled.get(flag.table, {}).get(flag.column)
+            if dont_know is not None:
+                found_texts = _labelled(found_texts, picked, *dont_know)
             emptied = blanked.get(flag.table, {}).get(flag.column)
             texts[part] = (
                 found_texts if emptied is None else _emptied(found_texts, picked, *emptied)

@@ -89,7 +89,9 @@ indicators <- list(
   threat = list(y = "threat", x = "one", keep = !is.na(r$threat)),
   perceived = list(y = "perceived", x = "one", keep = !is.na(r$perceived)),
   influence = list(y = "influence", x = "one", keep = r$political & !is.na(r$influence)),
-  reporting = list(y = "reported_e", x = "answered_e", keep = r$described & r$answered_e > 0)
+  # victims (as victimisation counts them) with an incident record
+  reporting = list(y = "reported_e", x = "answered_e",
+                   keep = r$described & r$victim %in% 1 & r$answered_e > 0)
 )
 
 cat("indicator,domain,quantity,value\n")

@@ -90,6 +90,9 @@ per_respondent <- function(answer) {
        reported = as.numeric(tapply(answer[known], id, sum, default = 0)))
 }
 r$described <- r$id %in% inc$respondent_id
+# the victims of the reporting indicators: those victimisation counts (every wave of these
+# data asks counts), never a record of a respondent whose counts leave it unknown
+r$reporters <- r$described & r$victims
 employer <- per_respondent(inc$reported_internally)
 r$answered_e <- employer$answered
 r$reported_e <- employer$reported
@@ -193,12 +196,12 @@ for (w in waves) {
   out("incidence_cap10", w, "capped_respondents", sum(rowSums(capped > 10, na.rm = TRUE) > 0))
   out("incidence_cap10", w, "incidents_removed", sum(capped - pmin(capped, 10), na.rm = TRUE))
 }
-domains("reporting_incident", "ratio", "reported_e", pop = r$described, by = list("group", "office"),
+domains("reporting_incident", "ratio", "reported_e", pop = r$reporters, by = list("group", "office"),
         x = "answered_e")
-domains("reporting_police", "ratio", "reported_p", pop = r$described, by = list("group"),
+domains("reporting_police", "ratio", "reported_p", pop = r$reporters, by = list("group"),
         x = "answered_p")
-domains("reporting_victim", "prop", "reported_e_any", pop = r$described, by = list("group"))
-domains("reporting_victim_police", "prop", "reported_p_any", pop = r$described)
+domains("reporting_victim", "prop", "reported_e_any", pop = r$reporters, by = list("group"))
+domains("reporting_victim_police", "prop", "reported_p_any", pop = r$reporters)
 domains("consequence_adverse", "prop", "adverse", pop = r$victims, by = list("group", "office"))
 for (k in adverse) domains(paste0("consequence_", k), "prop", paste0("q_", k), pop = r$victims)
 domains("aftercare", "prop", "aftercare", pop = r$victims, by = list("group"))

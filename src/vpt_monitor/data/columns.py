@@ -206,7 +206,12 @@ def empty_tables() -> Tables:
             "office": np.zeros(0, dtype=np.int8),
         },
         _incident_columns(
-            _Rows("incidents"), None, None, np.zeros(0, dtype=object), np.zeros(0, np.int64)
+            _Rows("incidents"),
+            None,
+            None,
+            np.zeros(0, dtype=np.intp),
+            np.zeros(0, dtype=object),
+            np.zeros(0, np.int64),
         ),
         orgs,
         viols,
@@ -373,6 +378,33 @@ def _yes_no_value(value: Any) -> tuple[float, bool]:
     return to_float(value), is_missing(value)
 
 
+#: Numbers agencies use for "weet niet", "n.v.t." and the like in yes/no questions.
+DONT_KNOW_CODES = (8.0, 9.0, 98.0, 99.0)
+
+
+def missing_code_advice(code: str, label: str | None = None) -> str:
+    """Advise declaring a code of a yes/no column missing, in the codebook's own syntax.
+
+    ``label`` is the code's value label in the file (``"weet niet"``), when it has one.
+    """
+    why = (
+        f"if {code} is a code for 'weet niet' or the like,"
+        if label is None
+        else f"the file labels {code} {label!r}:"
+    )
+    return f"; {why} declare it missing in the codebook: missing = [{code}]"
+
+
+#: Why a yes/no cell is refused (advice may follow).
+YES_NO_REFUSAL = "must be 0, 1, true/false, ja/nee or yes/no, or missing"
+
+
+def _yes_no_refusal(numbers: NDArray[np.float64], i: int) -> str:
+    if numbers[i] in DONT_KNOW_CODES:
+        return YES_NO_REFUSAL + missing_code_advice(f"{numbers[i]:g}")
+    return YES_NO_REFUSAL
+
+
 def _yes_no(rows: _Rows, values: Cells | None, column: str, n: int) -> NDArray[np.int8]:
     if values is None:
         return np.full(n, -1, dtype=np.int8)
@@ -389,7 +421,7 @@ def _yes_no(rows: _Rows, values: Cells | None, column: str, n: int) -> NDArray[n
         numbers = take(np.array([r[0] for r in read], dtype=np.float64), codes, np.nan)
         missing = take(np.array([r[1] for r in read], dtype=bool), codes, True)
     bad = (~np.isnan(numbers) & (numbers != 0) & (numbers != 1)) | (np.isnan(numbers) & ~missing)
-    rows.flag(bad, column, values, "must be 0, 1, true/false, ja/nee or yes/no, or missing")
+    rows.flag(bad, column, values, functools.partial(_yes_no_refusal, numbers))
     return np.where(np.isnan(numbers) | bad, -1, numbers).astype(np.int8)
 
 
@@ -521,8 +553,6 @@ def check(
     )
     id_codes, id_text = _ids(ids)
     rows.flag(id_codes < 0, "id", ids, "must be a non-empty id")
-    rows.flag(_repeated(id_codes), "id", ids, "duplicate id")
-
     wave = _numbers(
         rows,
         _column(respondents, "wave", n),
@@ -531,6 +561,15 @@ def check(
         low=WAVE_RANGE[0],
         high=WAVE_RANGE[1],
     )
+    # agencies number respondents per wave: a respondent is a (wave, id) pair
+    present = np.unique(wave[_valid_waves(wave)])
+    keys = _wave_keys(id_codes, wave, present)
+    repeated = _repeated(keys)
+
+    def duplicate(i: int) -> str:
+        return f"duplicate id in wave {wave[i]:g} (ids are unique within a wave)"
+
+    rows.flag(repeated, "id", ids, duplicate)
     layer_values = _column(respondents, "layer", n)
     assert layer_values is not None
     layer = _codes(rows, layer_values, "layer", LAYERS, True)
@@ -615,7 +654,9 @@ def check(
             resp[name], found[name] = attribute_column(rows, values, spec)
 
     inc_rows = _Rows("incidents")
-    inc = _incident_columns(inc_rows, incidents, ids, id_text, resp["wave"])
+    inc = _incident_columns(
+        inc_rows, incidents, ids, id_codes, id_text, resp["wave"], counts_matrix
+    )
     org_rows = _Rows("organisations")
     viol_rows = _Rows("violations")
     empty = empty_tables()
@@ -753,11 +794,63 @@ def _ids(cells: Cells) -> tuple[NDArray[np.intp], NDArray[Any]]:
     return codes, take(texts, codes, None)
 
 
-def _repeated(codes: NDArray[np.intp]) -> NDArray[np.bool_]:
-    """Rows whose code (not ``-1``) appears on another row too."""
-    known = codes >= 0
-    counts = np.bincount(codes[known], minlength=1)
-    return known & (take(counts, codes, 0) > 1)
+def _repeated(keys: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Rows whose key (not ``-1``) appears on another row too."""
+    known = keys >= 0
+    result = np.zeros(keys.shape[0], dtype=bool)
+    if not known.any():
+        return result
+    if int(keys.max()) <= 8 * keys.shape[0] + 64:  # keys of a few waves: count them densely
+        counts = np.bincount(keys[known])
+        result[known] = counts[keys[known]] > 1
+        return result
+    _, inverse, counts = np.unique(keys[known], return_inverse=True, return_counts=True)
+    result[known] = counts[inverse.reshape(-1)] > 1
+    return result
+
+
+def _valid_waves(wave: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Waves that are whole numbers of ``WAVE_RANGE`` (others are flagged by the wave check)."""
+    finite = np.where(np.isnan(wave), 0.0, wave)
+    return np.asarray(
+        ~np.isnan(wave)
+        & (finite >= WAVE_RANGE[0])
+        & (finite <= WAVE_RANGE[1])
+        & (finite == np.floor(finite))
+    )
+
+
+def _wave_keys(
+    codes: NDArray[np.intp], wave: NDArray[np.float64], present: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """One number per (id, wave) pair (``-1`` without an id or a wave among ``present``).
+
+    ``codes`` number the ids and ``present`` are the respondents' distinct waves (sorted),
+    so that respondents numbered afresh in each wave are told apart and the keys stay
+    small: fewer than the ids times the waves.
+    """
+    if present.size == 0:
+        return np.full(codes.shape[0], -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(present, wave), present.size - 1)
+    valid = (codes >= 0) & _valid_waves(wave) & (present[at] == wave)
+    return np.where(valid, codes.astype(np.int64) * present.size + at, -1)
+
+
+def _rows_of_keys(keys: NDArray[np.int64], wanted: NDArray[np.int64]) -> NDArray[np.intp]:
+    """Row of each ``wanted`` key among ``keys`` (-1: none; of a repeated key, one of its rows)."""
+    known = keys >= 0
+    if not known.any():
+        return np.full(wanted.shape[0], -1, dtype=np.intp)
+    span = int(max(keys.max(), wanted.max(initial=-1))) + 1
+    if span <= 8 * (keys.shape[0] + wanted.shape[0]) + 64:  # a table of every key
+        table = np.full(span, -1, dtype=np.intp)
+        table[keys[known]] = np.flatnonzero(known)
+        return np.where(wanted >= 0, table[np.maximum(wanted, 0)], -1).astype(np.intp)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    at = np.maximum(np.searchsorted(ordered, wanted, side="right") - 1, 0)
+    found = (wanted >= 0) & (ordered[at] == wanted)
+    return np.where(found, order[at], -1).astype(np.intp)
 
 
 def _repeated_in_wave(
@@ -777,24 +870,21 @@ def _repeated_in_wave(
     return np.asarray(counts[inverse.reshape(-1)] > 1, dtype=bool)
 
 
-def _owners(owner: Cells, id_cells: Cells | None, ids: NDArray[Any]) -> NDArray[np.intp]:
-    """Return the row of each owner's id in ``ids`` (-1: none; a repeated id: its last row)."""
+def _owners(
+    owner: Cells, id_cells: Cells | None, id_codes: NDArray[np.intp], ids: NDArray[Any]
+) -> NDArray[np.intp]:
+    """Return the code of each owner's id among the respondents' ``id_codes`` (-1: none)."""
     arrow = isinstance(owner, ArrowCells) and isinstance(id_cells, ArrowCells)
     if arrow and owner.clean and id_cells is not None and id_cells.clean:
         import pyarrow.compute as pc  # both Arrow text: look each distinct owner up in Arrow
 
         assert isinstance(owner, ArrowCells)
         assert isinstance(id_cells, ArrowCells)
-        id_codes, id_distinct = id_cells.encoded()
-        known = id_codes >= 0
-        last = np.full(len(id_distinct), -1, dtype=np.intp)
-        np.maximum.at(last, id_codes[known], np.flatnonzero(known))
         owner_codes, _ = owner.codes()
         found = pc.index_in(owner.dictionary(), value_set=id_cells.dictionary())
-        per = take(last, np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp), -1)
+        per = np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp)
         return take(per, owner_codes, -1).astype(np.intp)
-    # the last row of each id (a repeated id is refused, but its incidents are still checked)
-    position = dict(zip(ids.tolist(), range(ids.shape[0]), strict=True))
+    position = dict(zip(ids.tolist(), id_codes.tolist(), strict=True))
     position.pop(None, None)
     if isinstance(owner, ArrowCells) and owner.clean:
         codes, per = distinct_map(owner, lambda v: position.get(v, -1), np.intp)
@@ -836,12 +926,66 @@ def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], li
         raise MonitorDataError("MonitorData.from_columns", problems)
 
 
+def _in_other_waves(
+    owner: Cells, owner_codes: NDArray[np.intp], id_codes: NDArray[np.intp], waves: NDArray[Any]
+) -> Callable[[int], str]:
+    """Say, of an incident whose respondent id is known in other waves only, which waves."""
+    order = np.argsort(id_codes, kind="stable")  # the rows of each id, found by bisection
+    ordered = id_codes[order]
+
+    def reason(i: int) -> str:
+        low, high = np.searchsorted(ordered, [owner_codes[i], owner_codes[i] + 1])
+        found = np.unique(waves[order[low:high]]).tolist()
+        named = ("wave " if len(found) == 1 else "waves ") + ", ".join(str(w) for w in found)
+        return (
+            f"no respondent {shown(owner.value(i))} in this wave (that id is in {named}); "
+            "an incident belongs to the respondent of its id in its own wave"
+        )
+
+    return reason
+
+
+def _flag_contradictions(
+    rows: _Rows,
+    form_values: Cells,
+    form: NDArray[np.int8],
+    index: NDArray[np.intp],
+    counts: NDArray[np.int64],
+    ids: NDArray[Any],
+    waves: NDArray[Any],
+) -> None:
+    """Flag incidents of a form their respondent answered 0 incidents of."""
+    mask = contradictions(index, form, counts)
+
+    def reason(i: int) -> str:
+        code = FORMS[form[i]].value
+        return (
+            f"respondent {shown(ids[index[i]])} of wave {waves[index[i]]} answered 0 "
+            f"incidents of this form (incidents:{code}); correct the count in the respondents' "
+            "file, or remove this incident record"
+        )
+
+    rows.flag(mask, "form", form_values, reason)
+
+
+def contradictions(
+    owner: NDArray[np.intp], form: NDArray[np.int8], counts: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Incidents whose respondent (``owner``, -1 none) answered 0 incidents of their form."""
+    known = (owner >= 0) & (form >= 0)
+    count = np.full(owner.shape[0], -1, dtype=np.int64)
+    count[known] = counts[owner[known], form[known]]
+    return np.asarray(count == 0)
+
+
 def _incident_columns(
     rows: _Rows,
     incidents: Any,
     id_cells: Cells | None,
+    id_codes: NDArray[np.intp],
     ids: NDArray[Any],
     waves: NDArray[np.int64],
+    counts: NDArray[np.int64] | None = None,
 ) -> dict[str, Any]:
     if incidents is None:
         return {
@@ -866,22 +1010,27 @@ def _incident_columns(
         "severity, aftercare, consequence:<code>",
     )
     m = owner.n
-    index = _owners(owner, id_cells, ids)
-    rows.flag(index < 0, "respondent_id", owner, "no respondent has this id")
+    owner_codes = _owners(owner, id_cells, id_codes, ids)
+    rows.flag(owner_codes < 0, "respondent_id", owner, "no respondent has this id")
     wave_values = _column(incidents, "wave", m)
     assert wave_values is not None
     wave = _numbers(rows, wave_values, "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1])
+    # an incident belongs to the respondent of its id in its wave (ids are per wave)
+    respondent_waves = waves.astype(np.float64)
+    present = np.unique(respondent_waves[_valid_waves(respondent_waves)])
+    keys = _wave_keys(id_codes, respondent_waves, present)
+    index = _rows_of_keys(keys, _wave_keys(owner_codes, wave, present))
     linked = index >= 0
-    respondent_wave = np.full(m, -1, dtype=np.int64)
-    respondent_wave[linked] = waves[index[linked]]
-    rows.flag(
-        linked & ~np.isnan(wave) & (wave != respondent_wave),
-        "wave",
-        wave_values,
-        "differs from the respondent's wave",
-    )
+    elsewhere = (owner_codes >= 0) & _valid_waves(wave) & ~linked
+    if elsewhere.any():
+        rows.flag(
+            elsewhere, "wave", wave_values, _in_other_waves(owner, owner_codes, id_codes, waves)
+        )
     form_values = _column(incidents, "form", m)
     assert form_values is not None
+    form = _codes(rows, form_values, "form", FORMS, True)
+    if counts is not None:
+        _flag_contradictions(rows, form_values, form, index, counts, ids, waves)
     channel_values = _column(incidents, "channel", m)
     severity_values = _column(incidents, "severity", m)
     severity = (
@@ -897,7 +1046,7 @@ def _incident_columns(
     return {
         "respondent": np.maximum(index, 0),
         "wave": np.nan_to_num(wave, nan=0).astype(np.int64),
-        "form": _codes(rows, form_values, "form", FORMS, True),
+        "form": form,
         "channel": (
             np.full(m, -1, dtype=np.int8)
             if channel_values is None

@@ -188,9 +188,11 @@ class MonitorData:
         Parameters
         ----------
         respondents : iterable of Respondent
-            The respondents; identifiers must be unique.
+            The respondents; identifiers unique within a wave (a respondent is a pair
+            (wave, id): agencies number respondents afresh in each wave).
         incidents : iterable of Incident
-            Incidents; each must belong to a respondent of the same wave.
+            Incidents; each belongs to the respondent of its ``respondent_id`` in its
+            ``wave``, who must not have answered 0 incidents of its form.
         organisations : iterable of Organisation
             The organisation survey; identifiers unique within a wave.
         violations : iterable of Violation
@@ -205,8 +207,9 @@ class MonitorData:
         Raises
         ------
         MonitorDataError
-            Listing every duplicate identifier, incident of an unknown respondent, incident
-            whose wave differs from its respondent's, and design field given for some
+            Listing every identifier used twice in a wave, incident of an unknown
+            respondent (no respondent of its id in its wave), incident of a form its
+            respondent answered 0 incidents of, and design field given for some
             respondents but not others (up to 20 in the message; all in ``problems``).
         TypeError
             For an element that is not a record.
@@ -235,9 +238,9 @@ class MonitorData:
         Parameters
         ----------
         respondents : mapping or pandas.DataFrame
-            Columns ``id``, ``wave``, ``layer``, ``office`` (Dutch codes) and optionally
-            ``weight``, ``stratum``, ``cluster``, ``fpc``, ``fpc2``, ``aftercare``,
-            ``training``; one count column per form named ``incidents:<code>``
+            Columns ``id`` (unique within a wave), ``wave``, ``layer``, ``office`` (Dutch
+            codes) and optionally ``weight``, ``stratum``, ``cluster``, ``fpc``, ``fpc2``,
+            ``aftercare``, ``training``; one count column per form named ``incidents:<code>``
             (``incidents:verbaal``); and 0/1 columns ``channel:<code>``,
             ``consequence:<code>``, ``violation:<code>``. An empty cell (NaN or None) is an
             unanswered question; a column that is not there is a question that was not
@@ -245,7 +248,9 @@ class MonitorData:
         incidents : mapping or pandas.DataFrame, optional
             Columns ``respondent_id``, ``wave``, ``form`` and optionally ``channel``,
             ``reported_internally``, ``police_report``, ``registered``, ``severity``,
-            ``aftercare`` and ``consequence:<code>``.
+            ``aftercare`` and ``consequence:<code>``. An incident belongs to the
+            respondent with its id in its wave; one of a form its respondent answered 0
+            incidents of is refused.
         organisations : mapping or pandas.DataFrame, optional
             Columns ``id``, ``wave``, ``layer``, ``employees`` and optionally ``weight``,
             ``stratum``, ``fpc`` and 0/1 columns ``measure:<code>``.

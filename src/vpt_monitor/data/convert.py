@@ -1,7 +1,8 @@
 """Records to columns and back: the typed records of :mod:`vpt_monitor.records` as arrays.
 
-:func:`from_records` checks what no single record can (unique identifiers, incidents of
-known respondents in their wave, design fields given for all or none) and codes the records
+:func:`from_records` checks what no single record can (identifiers unique within a wave,
+incidents of known respondents in their wave and of a form the respondent did not answer 0
+incidents of, design fields given for all or none) and codes the records
 as the columns of :class:`~vpt_monitor.MonitorData`; :func:`to_records` is its inverse.
 """
 
@@ -39,6 +40,7 @@ from vpt_monitor.data.columns import (
     _Rows,
     attribute_column,
     attribute_value,
+    contradictions,
     empty_tables,
     supplied_tables,
 )
@@ -69,14 +71,17 @@ def from_records(
     events = check_records(incidents, Incident, "incidents")
     problems: list[str] = []
     attribute_columns, attribute_specs = _attribute_columns(people, declare(attributes), problems)
-    position: dict[str, int] = {}
+    position: dict[tuple[str, int], int] = {}  # ids are unique within a wave
+    waves_of: dict[str, list[int]] = {}
     for i, r in enumerate(people):
-        if r.id in position:
+        if (r.id, r.wave) in position:
             problems.append(
-                f"respondents[{i}]: id {r.id!r} is used already by respondents[{position[r.id]}]"
+                f"respondents[{i}]: id {r.id!r} in wave {r.wave} is used already by "
+                f"respondents[{position[r.id, r.wave]}]"
             )
         else:
-            position[r.id] = i
+            position[r.id, r.wave] = i
+            waves_of.setdefault(r.id, []).append(r.wave)
     for field in ("stratum", "cluster", "fpc", "fpc2"):
         given = [getattr(r, field) is not None for r in people]
         if any(given) and not all(given):
@@ -85,18 +90,29 @@ def from_records(
                 f"{field}: given for some respondents but not for {len(missing)} others "
                 f"(e.g. {missing[0]!r}); give it for all or none"
             )
-    index = np.empty(len(events), dtype=np.intp)
+    index = np.full(len(events), -1, dtype=np.intp)
     for j, e in enumerate(events):
-        found = position.get(e.respondent_id)
-        if found is None:
+        found = position.get((e.respondent_id, e.wave))
+        if found is not None:
+            index[j] = found
+        elif e.respondent_id not in waves_of:
             problems.append(f"incidents[{j}]: respondent_id {e.respondent_id!r} is unknown")
-            continue
-        if people[found].wave != e.wave:
+        else:
+            named = ", ".join(str(w) for w in sorted(waves_of[e.respondent_id]))
             problems.append(
-                f"incidents[{j}]: wave {e.wave} differs from respondent "
-                f"{e.respondent_id!r}'s wave {people[found].wave}"
+                f"incidents[{j}]: no respondent {e.respondent_id!r} in wave {e.wave} (that id "
+                f"is in wave {named}); an incident belongs to the respondent of its id in its "
+                "own wave"
             )
-        index[j] = found
+    counts = count_matrix([r.victimisations for r in people], FORMS)
+    forms = np.array([FORMS.index(e.form) for e in events], dtype=np.int8)
+    for j in np.flatnonzero(contradictions(index, forms, counts)).tolist():
+        e = events[j]
+        problems.append(
+            f"incidents[{j}]: respondent {e.respondent_id!r} of wave {e.wave} answered 0 "
+            f"incidents of the form {e.form.value!r} (victimisations); correct the count, or "
+            "remove this incident"
+        )
     orgs, viols = _organisation_columns(
         check_records(organisations or (), Organisation, "organisations"),
         check_records(violations or (), Violation, "violations"),
@@ -111,7 +127,7 @@ def from_records(
         "layer": np.array([LAYERS.index(r.layer) for r in people], dtype=np.int8),
         "office": np.array([OFFICES.index(r.office) for r in people], dtype=np.int8),
         "weight": np.array([r.weight for r in people], dtype=np.float64),
-        "victimisations": count_matrix([r.victimisations for r in people], FORMS),
+        "victimisations": counts,
         "channels": answer_matrix([r.channels for r in people], CHANNELS),
         "consequences": answer_matrix([r.consequences for r in people], CONSEQUENCES),
         "perceived_violations": answer_matrix([r.perceived_violations for r in people], VIOLATIONS),
@@ -128,7 +144,7 @@ def from_records(
     inc: dict[str, Any] = {
         "respondent": index,
         "wave": np.array([e.wave for e in events], dtype=np.int64),
-        "form": np.array([FORMS.index(e.form) for e in events], dtype=np.int8),
+        "form": forms,
         "channel": np.array(
             [-1 if e.channel is None else CHANNELS.index(e.channel) for e in events],
             dtype=np.int8,

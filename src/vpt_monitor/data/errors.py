@@ -72,11 +72,11 @@ class MonitorDataError(ValueError):
     --------
     >>> from vpt_monitor import MonitorData, MonitorDataError
     >>> try:
-    ...     MonitorData.from_columns({"id": ["a", "a"], "wave": [2016, 1990],
-    ...                               "layer": ["rijk", "rijk"], "office": ["ambtenaar"] * 2})
+    ...     MonitorData.from_columns({"id": ["a", "a"], "wave": [2016, 2016],
+    ...                               "layer": ["rijk", "rijk"], "office": ["ambtenaar", "cdk"]})
     ... except MonitorDataError as error:
     ...     print(error.total, error.problems[0])
-    3 respondents row 0: id='a': duplicate id
+    3 respondents row 0: id='a': duplicate id in wave 2016 (ids are unique within a wave)
     """
 
     def __init__(self, what: str, problems: Sequence[str], total: int | None = None) -> None:

@@ -131,6 +131,8 @@ class Source:
         self.is_text = is_text
         self.decimal = decimal
         self.delimiter = delimiter  # of a CSV file
+        #: value labels of a .sav file's columns: {column: {value: label}}
+        self.value_labels: dict[str, dict[Any, str]] = {}
 
     def separator_hint(self) -> str:
         """Say so when the file, read as one column, has its names split by another mark."""
@@ -783,11 +785,14 @@ def _read_binary(path: Path, label: str, kind: str) -> Source:
         raise ImportError(
             f"reading {path} needs pyreadstat: pip install 'vpt_monitor[spss]'"
         ) from None
-    frame, _ = _guarded(path, label, kind, lambda: pyreadstat.read_sav(str(path)))
+    frame, meta = _guarded(path, label, kind, lambda: pyreadstat.read_sav(str(path)))
     names = [str(c) for c in frame.columns]
     _refuse_repeated(path, label, names)
     columns = {str(name): _frame_column(frame[name]) for name in frame.columns}
-    return Source(path, label, columns, None)
+    source = Source(path, label, columns, None)
+    labels = getattr(meta, "variable_value_labels", None) or {}
+    source.value_labels = {str(k): dict(v) for k, v in labels.items() if isinstance(v, dict)}
+    return source
 
 
 def _guarded(path: Path, label: str, kind: str, read: Callable[[], Any]) -> Any:

@@ -23,7 +23,9 @@ from vpt_monitor.indicators._common import (
     By,
     NotMeasuredError,
     Unit,
+    _asked_per_questionnaire,
     _names,
+    _questionnaires,
     any_of,
     asked_in_wave,
     estimate,
@@ -129,7 +131,10 @@ def victimisation(
     group (employees, political office holders: their questionnaires differ) in a wave when
     anyone of that group and wave answered it; forms not asked are not read as "none", and
     a change between waves that asked different forms is not comparable
-    (:func:`~vpt_monitor.change` says so). The indicator is the design-based proportion
+    (:func:`~vpt_monitor.change` says so). The answers to the count questions decide, not
+    incident records: a respondent whose counts leave victimisation unknown is left out
+    here, and so out of the victims of :func:`reporting_propensity` as well. The indicator
+    is the design-based proportion
 
     .. math::
 
@@ -299,7 +304,8 @@ def incidence(
             limit = np.full(values.shape[1], float(cap))
         else:
             raise ValueError(f"'cap' must be a whole number >= 1 or 'p98'; got {cap!r}")
-        rows = wave_rows(unit, _names(by), wave)  # the notes describe the wave estimated
+        # the notes describe the wave estimated
+        rows = wave_rows(unit, _names(by, unit.allowed, unit.numbers), wave)
         counted = (answered if rows is None else answered & rows)[:, None]
         over = (values > limit[None, :]) & counted
         capped = np.minimum(values, limit[None, :])
@@ -374,6 +380,14 @@ def reporting_propensity(
     proportion :math:`\sum w_i 1[r_i > 0] / \sum w_i` among respondents with an incident
     record.
 
+    Both units are about the victims :func:`victimisation` counts, whose answers to the
+    count questions say so: a respondent with incident records whose counts leave
+    victimisation unknown (not answered), or who answered 0 to every form asked in the wave
+    and has records only of forms not asked there, is left out (counted in
+    ``notes["not_victims"]``). In a wave where no count was asked at all, every respondent
+    with a record is a victim. A record of a form whose count is 0 contradicts the answers
+    and is refused when the data are built.
+
     Examples
     --------
     >>> from vpt_monitor import Incident, MonitorData, Respondent, reporting_propensity
@@ -393,7 +407,13 @@ def reporting_propensity(
     unit = check_choice("unit", unit, ("incident", "victim"))
     method = check_choice("method", method, PROPORTION_METHODS)
     check_level(level)
-    reported, answered, described = _reported(data, to)
+    reported, answered, described, outside = _reported(data, to)
+    notes = None
+    if outside.any():
+        unit_of = Unit(data)
+        rows = wave_rows(unit_of, _names(by, unit_of.allowed, unit_of.numbers), wave)
+        left_out = int((outside if rows is None else outside & rows).sum())
+        notes = {"not_victims": left_out} if left_out else None
     if unit == "incident":
         shares = estimate(
             ratio,
@@ -403,6 +423,7 @@ def reporting_propensity(
             among=described,
             answered=answered > 0,
             wave=wave,
+            notes=notes,
             bounds=(0.0, 1.0),
         )
         return _as_share(shares, method, level)
@@ -414,6 +435,7 @@ def reporting_propensity(
         among=described,
         answered=answered > 0,
         wave=wave,
+        notes=notes,
         method=method,
         level=level,
     )
@@ -421,8 +443,12 @@ def reporting_propensity(
 
 def _reported(
     data: MonitorData, to: str
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-    """Per respondent: incidents reported, incidents answered, and whether any is described."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per respondent: incidents reported and answered, and who has a record.
+
+    Returns the reported and answered counts, the victims with a record, and the respondents
+    with a record whom the victimisation indicator does not count as victims.
+    """
     answers = data.incidents[_TARGETS[to]]
     single(answers, f"reporting ({_TARGETS[to]})")
     known = answers >= 0
@@ -431,18 +457,38 @@ def _reported(
     n = len(data)
     reported = np.bincount(owner, weights=answers[known] == 1, minlength=n).astype(np.float64)
     answered = np.bincount(owner, minlength=n).astype(np.float64)
-    described = np.asarray(np.bincount(every, minlength=n) > 0)  # victims with a record
-    return reported, answered, described
+    described = np.asarray(np.bincount(every, minlength=n) > 0)  # respondents with a record
+    victims = _counted_victims(data)
+    return reported, answered, described & victims, described & ~victims
+
+
+def _counted_victims(data: MonitorData) -> NDArray[np.bool_]:
+    """Respondents the victimisation indicator counts as victims (all, where not measured).
+
+    In a wave (and group) without any count of incidents (victimisation not measured there)
+    every respondent with an incident record is a victim; elsewhere only those the victimisation
+    indicator counts, so that "victims" mean the same in both.
+    """
+    counts = data.respondents["victimisations"]
+    known = np.asarray(counts >= 0)
+    if not known.any():
+        return np.ones(len(data), dtype=bool)
+    unit = Unit(data)
+    codes, _ = _questionnaires(unit)
+    measured = np.asarray(_asked_per_questionnaire(unit, known).any(axis=1))[codes]
+    yes, _, _, _ = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
+    return np.asarray(yes | ~measured)
 
 
 def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
     """Victims who reported at least one incident (to the employer or the police).
 
-    The population: victims with an incident record; known where one of their incidents has
-    an answer (see :func:`reporting_propensity` with ``unit="victim"``).
+    The population: victims (as :func:`victimisation` counts them) with an incident record;
+    known where one of their incidents has an answer (see :func:`reporting_propensity` with
+    ``unit="victim"``).
     """
     to = check_choice("to", to, tuple(_TARGETS))
-    reported, answered, described = _reported(data, to)
+    reported, answered, described, _ = _reported(data, to)
     return Answers(reported > 0, answered > 0, described, {})
 
 

@@ -66,6 +66,7 @@ from vpt_monitor.stats import (
     _distributions,
 )
 from vpt_monitor.stats._design_ci import t_quantile
+from vpt_monitor.stats._match import did_you_mean, match
 from vpt_monitor.stats._validation import check_choice, check_level
 from vpt_monitor.stats.design import factorize
 
@@ -172,6 +173,26 @@ class Comparison:
             "high": float(np.asarray(ci.high)[i]),
             "p_value": float(self.p_value[i]),
         }
+
+
+def domain_name(data: MonitorData, by: str) -> str:
+    """Return the domain variable ``by`` names, whatever its case (``"Province"``).
+
+    Raises
+    ------
+    ValueError
+        If ``by`` is not a domain variable of the respondents (or is ``"wave"``).
+    """
+    unit = Unit(data)
+    names = [n for n in unit.allowed if n != "wave" and n not in unit.numbers]
+    k = match(by, names) if isinstance(by, str) else -1
+    if k < 0:
+        valid = ", ".join(repr(n) for n in names)
+        hint = did_you_mean(by, names) if isinstance(by, str) else ""
+        raise ValueError(
+            f"'by' must name a domain variable of the respondents ({valid}); got {by!r}{hint}"
+        )
+    return names[k]
 
 
 def domain_values(data: MonitorData, by: str) -> tuple[Any, ...]:

@@ -34,7 +34,7 @@ from vpt_monitor.indicators import (
 from vpt_monitor.indicators._common import Unit
 from vpt_monitor.indicators.change import adjust_p_values, break_note
 from vpt_monitor.report import figures
-from vpt_monitor.report.compare import compare_with_national, domain_values
+from vpt_monitor.report.compare import compare_with_national, domain_name, domain_values
 from vpt_monitor.report.content import (
     Content,
     Figure,
@@ -312,6 +312,7 @@ def compute_factsheets(
             "national figures; give a respondents file (the headline report shows an "
             "organisations file alone)"
         )
+    by = domain_name(data, by)  # "Province" is "province"
     values = domain_values(data, by)
     if not values:
         raise ReportError(f"the data have no values of {by!r} to make factsheets of")
@@ -644,7 +645,8 @@ def build_factsheets(
         The monitor data.
     by : str, default "province"
         The domain variable: ``"province"``, ``"office"``, ``"group"``, ``"layer"``, any
-        attribute of the respondents (``"gender"``, ``"municipality_size"``, a declared one).
+        attribute of the respondents (``"gender"``, ``"municipality_size"``, a declared one),
+        in any case (``"Province"``).
     out : path
         Folder to create; it must not exist, unless ``force`` is true (and then it must be
         a report or factsheets folder, with ``index.html`` and ``summary.md``).

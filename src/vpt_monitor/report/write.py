@@ -177,7 +177,9 @@ def check_target(out: str | Path, *, force: bool, kind: str = "report") -> Path:
     holds nothing but the files of ``kind`` (see
     :data:`~vpt_monitor.report.write.FOLDER_KINDS`). ``force`` never deletes a folder of
     other files, such as the weighted data files of ``vpt-monitor weight`` under a report.
-    The current folder and the folders above it are never replaced.
+    The current folder and the folders above it are never replaced. A folder is made (and
+    removed) where ``out`` would go, so that a place that takes no new folder (no write
+    permission, a read-only disk) is refused before any work is done.
 
     Parameters
     ----------
@@ -206,6 +208,11 @@ def check_target(out: str | Path, *, force: bool, kind: str = "report") -> Path:
     >>> check_target(folder / "report", force=False) == (folder / "report").resolve()
     True
     """
+    return _target(out, force=force, kind=kind, probe=True)
+
+
+def _target(out: str | Path, *, force: bool, kind: str, probe: bool) -> Path:
+    """Check ``out`` as :func:`check_target`; ``probe``: also make a folder where it goes."""
     if kind not in FOLDER_KINDS:
         raise ValueError(
             f"'kind' must be one of {', '.join(map(repr, FOLDER_KINDS))}; got {kind!r}"
@@ -219,13 +226,38 @@ def check_target(out: str | Path, *, force: bool, kind: str = "report") -> Path:
     if not target.exists():
         if target.parent.exists() and not target.parent.is_dir():
             raise ReportError(f"cannot write {out}: {target.parent} is a file, not a folder")
+        if probe:
+            _check_writable(out, target)
         return target
     if not target.is_dir():
         raise ReportError(f"{out} exists and is not a folder; choose another --out")
     if not force:
         raise ReportError(f"{out} exists; choose another folder or pass force=True (--force)")
     _check_kind(out, target, kind)
+    if probe:
+        _check_writable(out, target)
     return target
+
+
+def _check_writable(out: str | Path, target: Path) -> None:
+    """Refuse ``out`` when no folder can be made beside it, before any work is done.
+
+    The report is written into a hidden folder beside ``target`` (in its parent, made if
+    need be); a folder is made and removed again in the nearest folder that exists, which
+    answers for every cause (permissions, a read-only or virtual file system) as root too.
+    """
+    place = target.parent
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if not place.is_dir():
+        raise ReportError(f"cannot write {out}: {place} is a file, not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".vpt-monitor-check-", dir=place))
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ReportError(
+            f"cannot write {out}: no folder can be made in {place} ({reason}); choose another --out"
+        ) from None
 
 
 class _Terminated(BaseException):
@@ -404,7 +436,7 @@ def _write_folder(
     outright (SIGKILL, power loss), which can leave one (never instead of the report at
     ``target``).
     """
-    check_target(target, force=force, kind=kind)
+    _target(target, force=force, kind=kind, probe=False)  # writing is the probe here
     target.parent.mkdir(parents=True, exist_ok=True)
     guard = _SignalGuard()
     try:
