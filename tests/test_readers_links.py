@@ -311,3 +311,36 @@ def test_capped_incidence_and_reporting_notes_take_attributes_as_domains(tmp_pat
     reporting = reporting_propensity(data, by="province")
     assert reporting.notes["not_victims"] == 1  # c: a record of a form not asked
     assert reporting["utrecht"].estimate == 1.0
+
+
+def test_a_count_the_sav_labels_weet_niet_is_not_read_as_incidents(tmp_path: Path) -> None:
+    # a tester's files: the count columns label 99 "weet niet / wil niet zeggen"; 99 is
+    # below the largest count read (730), so it was read as 99 incidents
+    pyreadstat = pytest.importorskip("pyreadstat")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "id": [1.0, 2.0, 3.0, 4.0],
+            "wave": [2016.0] * 4,
+            "layer": ["rijk"] * 4,
+            "office": ["ambtenaar"] * 4,
+            "incidents_verbaal": [0.0, 99.0, 2.0, 99.0],
+        }
+    )
+    path = tmp_path / "r.sav"
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        variable_value_labels={"incidents_verbaal": {99.0: "weet niet / wil niet zeggen"}},
+    )
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(path)
+    assert info.value.problems == [
+        f"r.sav row {row}: incidents:verbaal=99.0: a code for no answer, not a number of "
+        "incidents; the file labels 99 'weet niet / wil niet zeggen': declare it missing in "
+        "the codebook: missing = [99]"
+        for row in (2, 4)
+    ]
+    (tmp_path / "codebook.toml").write_text("[respondents]\nmissing = [99]\n")
+    data = read_monitor(path, codebook=tmp_path / "codebook.toml")
+    assert data.respondents["victimisations"][:, 0].tolist() == [0, -1, 2, -1]

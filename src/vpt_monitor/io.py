@@ -753,6 +753,8 @@ def _apply(
             emptied.append(f"{field} {count}")
             if blanked is not None:  # which cells, for the messages about them
                 blanked[field] = (values.missing() & ~renamed[field].missing(), renamed[field])
+        if labels and field.startswith("incidents:") and values.numeric:
+            _refuse_labelled_counts(table, field, values, labels, problems)
         if field in _LABEL_FIELDS:
             values = _labels(values)
         result[field] = values
@@ -761,6 +763,35 @@ def _apply(
             f"{source.label}: cells with a missing-value code read as empty: {', '.join(emptied)}"
         )
     return result
+
+
+def _refuse_labelled_counts(
+    table: str, field: str, values: Cells, labels: Mapping[Any, Any], problems: list[Flag]
+) -> None:
+    """Refuse counts that the ``.sav`` file labels as no answer ("weet niet" as 99).
+
+    Such a code is below the largest count read (730), so it would be read as 99 incidents.
+    Codes the codebook declares missing are empty by now and not refused.
+    """
+    coded = {
+        float(code): str(text)
+        for code, text in labels.items()
+        if isinstance(code, int | float | np.integer | np.floating)
+        and _DONT_KNOW.search(str(text))
+        and float(code) > 0
+    }
+    if not coded:
+        return
+    numbers = values.numbers()
+    hit = np.isin(numbers, np.fromiter(coded, dtype=np.float64)) & ~values.missing()
+    rows = np.flatnonzero(hit)
+    if rows.size:
+        why = {
+            code: f"{field}={code!r}: a code for no answer, not a number of incidents"
+            + missing_code_advice(f"{code:g}", text)
+            for code, text in coded.items()
+        }
+        problems.append(_fixed(table, rows, field, [why[float(v)] for v in numbers[rows]]))
 
 
 def _is_yes_no(table: str, field: str) -> bool:
