@@ -344,3 +344,35 @@ def test_a_count_the_sav_labels_weet_niet_is_not_read_as_incidents(tmp_path: Pat
     (tmp_path / "codebook.toml").write_text("[respondents]\nmissing = [99]\n")
     data = read_monitor(path, codebook=tmp_path / "codebook.toml")
     assert data.respondents["victimisations"][:, 0].tolist() == [0, -1, 2, -1]
+
+
+def test_a_group_column_must_agree_with_the_office_and_set_fields_are_not_columns(
+    tmp_path: Path,
+) -> None:
+    # a documentation writer's trial: a 'group' column with 'xx', and columns named after
+    # the library's set-valued fields ('channels'), were read without a word and ignored
+    header = "id,wave,layer,office,group,incidents:verbaal\n"
+    path = tmp_path / "respondents.csv"
+    path.write_text(
+        header
+        + "1,2016,gemeente,raadslid,politiek-ambtsdrager,0\n"
+        + "2,2016,gemeente,ambtenaar,politiek-ambtsdrager,1\n"
+        + "3,2016,gemeente,ambtenaar,xx,0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(path)
+    problems = "\n".join(info.value.problems)
+    assert "line 3: group='politiek-ambtsdrager': office 'ambtenaar' is in group" in problems
+    assert "'medewerker' (the group follows from the office; leave the column out)" in problems
+    assert "line 4: group='xx'" in problems
+    path.write_text(
+        header.replace(",group", "").replace("\n", ",channels\n", 1)
+        + "1,2016,gemeente,raadslid,0,sociale-media\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MonitorDataError, match="'channels': unknown respondent column"):
+        read_monitor(path)
+    # a group column that agrees is read (and the group is the office's)
+    path.write_text(header + "1,2016,gemeente,raadslid,politiek-ambtsdrager,0\n", encoding="utf-8")
+    assert read_monitor(path).respondents["group"].tolist() == [0]

@@ -28,6 +28,7 @@ from vpt_monitor._codes import (
     CONFIRMED,
     CONSEQUENCES,
     FORMS,
+    GROUPS,
     LAYERS,
     MEASURES,
     OFFICE_GROUP,
@@ -93,6 +94,15 @@ _ORGANISATION_COLUMNS = ("id", "wave", "layer", "employees", "weight", "stratum"
 _VIOLATION_COLUMNS = ("organisation_id", "wave", "kind", "status")
 
 
+#: Respondent fields made from one column per member, with the columns' prefix.
+_MADE_FROM_COLUMNS = {
+    "victimisations": "incidents:<form>",
+    "channels": "channel:<code>",
+    "consequences": "consequence:<code>",
+    "perceived_violations": "violation:<code>",
+}
+
+
 def known_columns(table: str, attributes: Iterable[str] = ()) -> frozenset[str]:
     """Return the column names of ``table`` (``"respondents"``, ...) the library reads.
 
@@ -101,7 +111,9 @@ def known_columns(table: str, attributes: Iterable[str] = ()) -> frozenset[str]:
     """
     if table == "respondents":
         return frozenset(
-            set(RESPONDENT_COLUMNS)
+            # the set-valued fields are made from their columns (incidents:<form>, ...),
+            # never read whole: a column named so is not the library's
+            (set(RESPONDENT_COLUMNS) - set(_MADE_FROM_COLUMNS))
             | {f"incidents:{f.value}" for f in FORMS}
             | {
                 f"{prefix}:{m.value}"
@@ -585,6 +597,21 @@ def check(
         return f"does not exist in layer {LAYERS[layer[i]].value!r} (only in {places})"
 
     rows.flag(mismatch, "office", office_values, where_office_is)
+    group_values = _column(respondents, "group", n)
+    if group_values is not None:  # the group follows from the office: a file's must agree
+        stated = _codes(rows, group_values, "group", GROUPS, False)
+        derived = OFFICE_GROUP[np.maximum(office, 0)]
+
+        def other_group(i: int) -> str:
+            return (
+                f"office {OFFICES[office[i]].value!r} is in group "
+                f"{GROUPS[derived[i]].value!r} (the group follows from the office; "
+                "leave the column out)"
+            )
+
+        rows.flag(
+            (stated >= 0) & (office >= 0) & (stated != derived), "group", group_values, other_group
+        )
     weight_values = _column(respondents, "weight", n)
     weight = (
         np.ones(n)
