@@ -84,7 +84,10 @@ def test_data_page_says_what_fpc2_a_one_stage_group_takes_and_a_file_confirms_it
     )
     blank = tmp_path / "blank.csv"
     blank.write_text(header + mayors.format(f="") + employees, encoding="utf-8")
-    with pytest.raises(MonitorDataError, match=r"fpc2=\(empty\) on 3 lines"):
+    with pytest.raises(
+        MonitorDataError,
+        match=r"fpc2=\(empty\) on 3 lines .*: missing; for people sampled in one stage .*, write 1",
+    ):
         read_monitor(blank)
     one = tmp_path / "one.csv"
     one.write_text(header + mayors.format(f="1") + employees, encoding="utf-8")

@@ -670,7 +670,19 @@ def check(
     for field in ("fpc", "fpc2"):
         fpc_values = _column(respondents, field, n)
         if fpc_values is not None:
-            fpc = _numbers(rows, fpc_values, field, whole=False, low=None)
+            fpc = _numbers(rows, fpc_values, field, whole=False, low=None, optional=True)
+            rows.flag(
+                fpc_values.missing(),
+                field,
+                fpc_values,
+                "missing"
+                + (
+                    "; for people sampled in one stage (each their own cluster, as office "
+                    "holders often are), write 1: the whole cluster is in the sample"
+                    if field == "fpc2"
+                    else ""
+                ),
+            )
             rows.flag(~np.isnan(fpc) & ~(fpc > 0), field, fpc_values, "must be > 0")
             resp[field] = fpc
 
