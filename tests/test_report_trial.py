@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from vpt_monitor.__main__ import main
+from vpt_monitor.attributes import declare
 from vpt_monitor.io import read_monitor
 from vpt_monitor.report import ReportError, build_factsheets, build_report
 
@@ -74,18 +75,8 @@ def _organisations_files(folder: Path) -> tuple[Path, Path]:
 
 
 #: Provinces of the respondents file written below: Zeeland is not among them.
-PROVINCES = (
-    "groningen",
-    "fryslan",
-    "drenthe",
-    "overijssel",
-    "flevoland",
-    "gelderland",
-    "utrecht",
-    "noord-holland",
-    "zuid-holland",
-    "noord-brabant",
-    "limburg",
+PROVINCES = tuple(
+    str(p.value) for p in declare(None)["province"].codes if str(p.value) != "zeeland"
 )
 
 
