@@ -308,3 +308,56 @@ def test_records_round_trip_keeps_missing_and_partial_answers() -> None:
     assert again[0].victimised is True
     assert again[1].victimised is None
     assert again[2].victimised is False
+
+
+def _one_stray_answer() -> MonitorData:
+    # a tester's file: 2014's questionnaire did not ask about physical violence, but one
+    # data-entry cell holds a 0 for it; 10 of 40 employees were verbally victimised
+    people = []
+    for wave in (2014, 2016):
+        for i in range(40):
+            physical = 0 if wave == 2016 or i == 39 else None
+            people.append(
+                Respondent(
+                    f"{i}",
+                    wave,
+                    "rijk",
+                    "ambtenaar",
+                    victimisations={"verbaal": int(i < 10), "fysiek": physical},
+                )
+            )
+    return MonitorData.from_records(people)
+
+
+def test_a_domain_mostly_without_answers_is_flagged_and_never_reliable() -> None:
+    # the stray 0 makes the form "asked" of 2014's employees: the 29 non-victims without it
+    # are left out, the 10 victims stay, and 2014 read 91% (n=11), marked reliable
+    table = victimisation(_one_stray_answer(), by="wave")
+    assert isinstance(table, EstimateTable)
+    shaky = table[2014]
+    assert shaky.n == 11
+    assert table.notes["missing_by_domain"] == {2014: 29}
+    assert "unanswered" in shaky.flags
+    reliable, reasons = shaky.reliability()
+    assert not reliable
+    assert reasons[0] == "more than 30% of the domain did not answer"
+    assert "unanswered" not in table[2016].flags
+    # one wave on its own (an Estimate) says the same
+    single = victimisation(_one_stray_answer(), wave=2014)
+    assert "unanswered" in single.flags
+    assert not single.reliable
+    # and a change from it is not called significant
+    from vpt_monitor import change
+
+    shift = change(table)
+    assert not shift.reliable[0]
+    assert "2014: more than 30% of the domain did not answer" in shift.reasons[0]
+
+
+def test_the_report_marks_a_domain_mostly_without_answers_in_dutch() -> None:
+    from vpt_monitor.report.content import estimate_rows
+
+    table = victimisation(_one_stray_answer(), by="wave")
+    rows = estimate_rows(table, "nl")
+    assert rows[0]["reliable"] is False
+    assert rows[0]["note"].startswith("meer dan 30% van het domein gaf geen antwoord; ")

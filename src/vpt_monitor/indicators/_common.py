@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from vpt_monitor import _format
 from vpt_monitor._codes import GROUPS, LAYERS, OFFICES
 from vpt_monitor.data import MonitorData
-from vpt_monitor.stats import Estimate, EstimateTable, proportion
+from vpt_monitor.stats import Estimate, EstimateTable, _reliability, proportion
 from vpt_monitor.stats._match import did_you_mean, match
 from vpt_monitor.stats.results import FLAGS
 
@@ -500,7 +500,10 @@ def _estimate(
     )
     if not names:  # a sub-population without domains: one estimate
         if selected.domains:
-            return selected["all"]
+            single = selected["all"]
+            if answered is not None and _too_few_answers(population.sum(), missing.sum()):
+                return attrs.evolve(single, flags=(*single.flags, "unanswered"))
+            return single
         return _empty(selected.kind, result_notes, not_measured=bool(population.any()))
     full = selected.reindex(universe(unit, names))
     if answered is None:
@@ -510,9 +513,20 @@ def _estimate(
     unasked = (rows > 0) & (answers == 0)
     flags[:, FLAGS.index("not_measured")] = unasked
     flags[:, FLAGS.index("empty")] &= ~unasked
+    flags[:, FLAGS.index("unanswered")] = ~unasked & _too_few_answers(rows, lacking)
     by_domain = {label: int(c) for label, c in zip(full.domains, lacking, strict=True) if c}
     result_notes["missing_by_domain"] = by_domain
     return attrs.evolve(full, flag_array=flags, notes=result_notes)
+
+
+def _too_few_answers(rows: Any, lacking: Any) -> Any:
+    """Whether more than 30% of a domain's rows lack an answer (elementwise).
+
+    The answers may then not stand for the others (a form asked of a few only, victims
+    answering where others did not); see ``stats._reliability.MAX_UNANSWERED``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(lacking) > _reliability.MAX_UNANSWERED * np.asarray(rows)
 
 
 def _empty(kind: str, notes: dict[str, Any], *, not_measured: bool = False) -> Estimate:

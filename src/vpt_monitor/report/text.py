@@ -598,6 +598,7 @@ _REASONS: Mapping[str, str] = {
     "fewer than 20 events": "minder dan 20 gebeurtenissen",
     "zero standard error": "standaardfout nul",
     "no standard error": "geen standaardfout",
+    "more than 30% of the domain did not answer": "meer dan 30% van het domein gaf geen antwoord",
 }
 
 #: Dutch for the estimators' explanations that follow a reason (``flag_detail``); the

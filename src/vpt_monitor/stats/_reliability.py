@@ -51,6 +51,10 @@ MAX_RELATIVE_WIDTH = 1.30
 MIN_DF = 8.0
 MAX_RSE = 0.30
 MIN_EVENTS = 20.0
+#: Largest share of a domain's rows without an answer that still makes a publishable
+#: estimate (the monitor's indicators flag more as ``"unanswered"``).
+MAX_UNANSWERED = 0.30
+UNANSWERED_REASON = "more than 30% of the domain did not answer"
 
 
 @attrs.frozen
@@ -181,13 +185,22 @@ def assess(
     n_kish: Any,
     zero_variance: Any = None,
     detail: Sequence[str] = (),
+    *,
+    unanswered: Any = None,
 ) -> tuple[NDArray[np.bool_], list[tuple[str, ...]]]:
-    """Reliable flags and the reasons per estimate."""
+    """Reliable flags and the reasons per estimate.
+
+    ``unanswered`` marks the estimates whose domains lack too many answers
+    (:data:`MAX_UNANSWERED`): unreliable, the first reason after an empty domain's.
+    """
     e, s, d, m, k = (
         np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (estimate, se, df, n, n_kish)
     )
     zero = None if zero_variance is None else np.atleast_1d(np.asarray(zero_variance, dtype=bool))
     broken = rules(kind, e, s, d, m, k, zero_variance=zero, detail=detail)
+    if unanswered is not None:
+        lacking = np.atleast_1d(np.asarray(unanswered, dtype=bool)) & (m > 0)
+        broken.insert(1, (lacking, UNANSWERED_REASON))
     size = e.shape[0]
     failed = np.zeros(size, dtype=bool)
     reasons: list[list[str]] = [[] for _ in range(size)]

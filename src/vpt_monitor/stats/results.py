@@ -40,7 +40,15 @@ IntervalFunction = Callable[[float, str | None], tuple[FloatArray, FloatArray, s
 #:   error are NaN;
 #: - ``"not_measured"``: the domain has rows but none answered the question (it was not
 #:   asked there); estimate and standard error are NaN.
-FLAGS = ("boundary", "no_df", "empty", "zero_variance", "zero_denominator", "not_measured")
+FLAGS = (
+    "boundary",
+    "no_df",
+    "empty",
+    "zero_variance",
+    "zero_denominator",
+    "not_measured",
+    "unanswered",
+)
 
 
 def _default_method(kind: str) -> str:
@@ -122,7 +130,9 @@ class Estimate:
         or a replicate that drops all the domain's PSUs: no interval), ``"empty"`` (no
         rows), ``"zero_variance"`` (a standard error of zero although the outcome varies:
         never reliable), ``"zero_denominator"`` (a ratio over a zero total: NaN) and
-        ``"not_measured"`` (rows but no answers: the question was not asked there).
+        ``"not_measured"`` (rows but no answers: the question was not asked there) and
+        ``"unanswered"`` (more than 30% of the domain's rows without an answer, set by the
+        monitor's indicators: the answers may not stand for the others; never reliable).
     method : str or None
         Interval method used when :meth:`confidence_interval` is not given one.
     level : float
@@ -189,7 +199,8 @@ class Estimate:
         degrees of freedom; for a rate at least 20 events and a relative standard error of
         at most 30%; for other estimates a relative standard error of at most 30% and 8 or
         more degrees of freedom. An estimate flagged ``"zero_variance"`` is never reliable,
-        whatever the other rules say: its reason gives the cause (``flag_detail``).
+        whatever the other rules say: its reason gives the cause (``flag_detail``); nor is
+        one flagged ``"unanswered"`` (more than 30% of its rows without an answer).
 
         Examples
         --------
@@ -209,6 +220,7 @@ class Estimate:
             self.n_effective,
             "zero_variance" in self.flags,
             (self.flag_detail,),
+            unanswered="unanswered" in self.flags,
         )
         return bool(ok[0]), reasons[0]
 
@@ -606,6 +618,7 @@ class EstimateTable:
             self.n_effective,
             self.flag_array[:, FLAGS.index("zero_variance")],
             self.flag_detail,
+            unanswered=self.flag_array[:, FLAGS.index("unanswered")],
         )
 
     def _flags_of(self, i: int) -> tuple[str, ...]:
