@@ -310,40 +310,43 @@ def test_records_round_trip_keeps_missing_and_partial_answers() -> None:
     assert again[2].victimised is False
 
 
-def _one_stray_answer() -> MonitorData:
+def _one_stray_answer(answered: int = 1, victims: int = 10) -> MonitorData:
     # a tester's file: 2014's questionnaire did not ask about physical violence, but one
-    # data-entry cell holds a 0 for it; 10 of 40 employees were verbally victimised
+    # data-entry cell holds a 0 for it; 10 of 40 employees were verbally victimised. With
+    # other `answered`, the last that many of 2014's 40 answered it
     people = []
     for wave in (2014, 2016):
         for i in range(40):
-            physical = 0 if wave == 2016 or i == 39 else None
+            physical = 0 if wave == 2016 or i >= 40 - answered else None
             people.append(
                 Respondent(
                     f"{i}",
                     wave,
                     "rijk",
                     "ambtenaar",
-                    victimisations={"verbaal": int(i < 10), "fysiek": physical},
+                    victimisations={"verbaal": int(i < victims), "fysiek": physical},
                 )
             )
     return MonitorData.from_records(people)
 
 
 def test_a_domain_mostly_without_answers_is_flagged_and_never_reliable() -> None:
-    # the stray 0 makes the form "asked" of 2014's employees: the 29 non-victims without it
-    # are left out, the 10 victims stay, and 2014 read 91% (n=11), marked reliable
-    table = victimisation(_one_stray_answer(), by="wave")
+    # physical violence asked in 2014 (20 of 40 answered) but the 16 non-victims among the
+    # other 20 did not answer: they are left out while the 4 victims stay, and the share
+    # reads 4 of 24 (17%) where the answers say 4 of 40 - 40% of the domain unanswered
+    data = _one_stray_answer(answered=20, victims=4)
+    table = victimisation(data, by="wave")
     assert isinstance(table, EstimateTable)
     shaky = table[2014]
-    assert shaky.n == 11
-    assert table.notes["missing_by_domain"] == {2014: 29}
+    assert shaky.n == 24
+    assert table.notes["missing_by_domain"] == {2014: 16}
     assert "unanswered" in shaky.flags
     reliable, reasons = shaky.reliability()
     assert not reliable
     assert reasons[0] == "more than 30% of the domain did not answer"
     assert "unanswered" not in table[2016].flags
     # one wave on its own (an Estimate) says the same
-    single = victimisation(_one_stray_answer(), wave=2014)
+    single = victimisation(data, wave=2014)
     assert "unanswered" in single.flags
     assert not single.reliable
     # and a change from it is not called significant
@@ -357,7 +360,21 @@ def test_a_domain_mostly_without_answers_is_flagged_and_never_reliable() -> None
 def test_the_report_marks_a_domain_mostly_without_answers_in_dutch() -> None:
     from vpt_monitor.report.content import estimate_rows
 
-    table = victimisation(_one_stray_answer(), by="wave")
+    table = victimisation(_one_stray_answer(answered=20, victims=4), by="wave")
     rows = estimate_rows(table, "nl")
     assert rows[0]["reliable"] is False
     assert rows[0]["note"].startswith("meer dan 30% van het domein gaf geen antwoord; ")
+
+
+def test_a_stray_answer_does_not_make_a_form_asked() -> None:
+    # the same file: one cell of 40 is not a question the 2014 questionnaire asked; the
+    # share is that of verbal aggression, 10 of 40, and the change is marked not comparable
+    from vpt_monitor import change
+
+    table = victimisation(_one_stray_answer(), by="wave")
+    assert isinstance(table, EstimateTable)
+    assert table[2014].estimate == pytest.approx(0.25)
+    assert table[2014].n == 40
+    assert "unanswered" not in table[2014].flags
+    assert table.notes["not_asked"] == {2014: ("fysiek",)}
+    assert change(table).reasons == ("2014: did not ask fysiek",)

@@ -266,16 +266,25 @@ def _questionnaires(unit: Unit) -> tuple[NDArray[np.intp], int]:
     return unit.column("wave") * groups + unit.column("group"), len(unit.waves) * groups
 
 
+#: An item is asked with a questionnaire when at least this share of the respondents who
+#: answered any item of the question answered it: a stray cell in a column the
+#: questionnaire left out does not make it asked.
+ASKED_SHARE = 0.5
+
+
 def _asked_per_questionnaire(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Questionnaires x items: whether anyone with it answered the item (``known`` rows x items)."""
+    """Questionnaires x items: whether the item was asked (``known`` rows x items).
+
+    Asked means answered by at least :data:`ASKED_SHARE` of the questionnaire's respondents
+    who answered any item of the question (for one item: by anyone).
+    """
     codes, count = _questionnaires(unit)
-    return np.stack(
-        [
-            np.bincount(codes, weights=known[:, k], minlength=count) > 0
-            for k in range(known.shape[1])
-        ],
+    answers = np.stack(
+        [np.bincount(codes, weights=known[:, k], minlength=count) for k in range(known.shape[1])],
         axis=1,
     ).reshape(count, known.shape[1])
+    anyone = np.bincount(codes, weights=known.any(axis=1), minlength=count)
+    return np.asarray((answers > 0) & (answers >= ASKED_SHARE * anyone[:, None]))
 
 
 def _unasked(
@@ -316,7 +325,8 @@ def any_of(
 
     ``matrix`` holds 1 yes, 0 no and -1 not answered, one column per member (or a count per
     form, where > 0 is yes). A member is part of the question for a group in a wave (its
-    questionnaire) when someone of that group and wave answered it; a row is "yes" when it
+    questionnaire) when at least half of those of that group and wave who answered any
+    member answered it (:func:`_asked_per_questionnaire`); a row is "yes" when it
     says yes to any member, "no" when it answered every member asked of it, and unanswered
     otherwise. Also returns the members not asked: per wave (of anyone), and per wave and
     group (see :func:`_unasked`).

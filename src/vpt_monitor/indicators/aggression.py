@@ -129,7 +129,8 @@ def victimisation(
     above 0, not victimised if every form asked was answered with 0, and left out (item
     non-response, counted in ``notes["missing"]``) otherwise. A form counts as asked of a
     group (employees, political office holders: their questionnaires differ) in a wave when
-    anyone of that group and wave answered it; forms not asked are not read as "none", and
+    at least half of that group and wave's respondents who answered any form answered it (a
+    stray cell does not make a form asked); forms not asked are not read as "none", and
     a change between waves that asked different forms is not comparable
     (:func:`~vpt_monitor.change` says so). The answers to the count questions decide, not
     incident records: a respondent whose counts leave victimisation unknown is left out
