@@ -64,7 +64,9 @@ def test_a_change_across_a_form_not_asked_is_not_comparable() -> None:
     # a table over both groups holds the councillors: not comparable either
     everyone = victimisation(_waves({2014: "fysiek"}), by="wave")
     assert isinstance(everyone, EstimateTable)
-    assert change(everyone, between=(2014, 2016)).reasons == ("2014: did not ask fysiek",)
+    assert change(everyone, between=(2014, 2016)).reasons == (
+        "2014: did not ask fysiek (politiek-ambtsdrager)",
+    )
     # the report's table of changes marks it and says why, in the report's language
     rows = change_rows(shift, "nl")
     assert [r["reliable"] for r in rows] == list(shift.reliable)
@@ -205,5 +207,64 @@ def test_a_decomposition_across_different_questionnaires_says_so() -> None:
     data = MonitorData.from_records(people)
     with pytest.warns(UserWarning, match="asked different forms"):
         parts = decompose_change(data, between=(2014, 2016), factor="contact")
-    assert parts.method_breaks == ("2014-2016: 2014: did not ask fysiek",)
+    assert parts.method_breaks == ("2014-2016: 2014: did not ask fysiek (politiek-ambtsdrager)",)
     assert "2014: niet gevraagd naar fysiek" in parts.to_string("nl")
+
+
+def test_two_groups_left_out_one_form_in_different_waves_do_not_cancel() -> None:
+    # a reviewer's trial: employees were not asked about physical violence in 2014, office
+    # holders not in 2016; merged over the groups, "fysiek not asked" in both waves looked
+    # like the same questionnaire, and the row of everyone was called comparable
+    people = []
+    for wave in (2014, 2016):
+        for i in range(200):
+            verbal, physical = (1, 0) if i % 10 < 2 else (0, 1) if i % 10 == 2 else (0, 0)
+            for office, skip in (("ambtenaar", 2014), ("raadslid", 2016)):
+                counts = {"verbaal": verbal, "fysiek": None if wave == skip else physical}
+                people.append(
+                    Respondent(
+                        f"{office}{wave}-{i}", wave, "gemeente", office, victimisations=counts
+                    )
+                )
+    data = MonitorData.from_records(people)
+    everyone = victimisation(data, by="wave")
+    assert isinstance(everyone, EstimateTable)
+    shift = change(everyone)
+    assert not shift.reliable[0]
+    assert shift.reasons[0] == (
+        "2014: did not ask fysiek (medewerker); 2016: did not ask fysiek (politiek-ambtsdrager)"
+    )
+    assert not trend(everyone, breaks={}).reliable[0]
+
+
+def test_other_questions_asked_differently_are_marked_too() -> None:
+    # a reviewer's trial: integrity perceptions and a single form recorded no questionnaire
+    # notes, so their changes across different questionnaires were called comparable
+    from vpt_monitor import integrity_perception
+
+    people = []
+    for wave in (2014, 2016):
+        for i in range(100):
+            seen = {"fraude"} if i % 5 == 0 else set()
+            perceived = {v: (v in seen) for v in ("fraude", "nevenfuncties")}
+            if wave == 2014:
+                perceived["nevenfuncties"] = None
+            physical = None if wave == 2014 else int(i % 7 == 0)
+            people.append(
+                Respondent(
+                    f"{wave}-{i}",
+                    wave,
+                    "gemeente",
+                    "raadslid",
+                    victimisations={"verbaal": int(i % 4 == 0), "fysiek": physical},
+                    perceived_violations=perceived,
+                )
+            )
+    data = MonitorData.from_records(people)
+    seen = integrity_perception(data, by="wave")
+    assert isinstance(seen, EstimateTable)
+    assert change(seen).reasons == ("2014: did not ask nevenfuncties (politiek-ambtsdrager)",)
+    physical = victimisation(data, form="fysiek", by="wave")
+    assert isinstance(physical, EstimateTable)
+    assert physical.flags[0] == ("not_measured",)
+    assert not change(physical).reliable[0]

@@ -32,7 +32,8 @@ def test_components_and_their_standard_errors_equal_r(
     with pytest.warns(UserWarning, match="2014: did not ask seksueel"):
         result = decompose_change(DATA, between=(2014, 2016), factor=factor, group=group)
     assert isinstance(result, Decomposition)
-    assert result.method_breaks == ("2014-2016: 2014: did not ask seksueel",)
+    assert result.method_breaks
+    assert all(b.startswith("2014-2016: 2014: did not ask seksueel") for b in result.method_breaks)
     for part in ("total", "composition", "rate"):
         estimate = getattr(result, part)
         assert_allclose(estimate.estimate, R[(key, part, "estimate")], rtol=1e-9)

@@ -377,4 +377,4 @@ def test_a_stray_answer_does_not_make_a_form_asked() -> None:
     assert table[2014].n == 40
     assert "unanswered" not in table[2014].flags
     assert table.notes["not_asked"] == {2014: ("fysiek",)}
-    assert change(table).reasons == ("2014: did not ask fysiek",)
+    assert change(table).reasons == ("2014: did not ask fysiek (medewerker)",)

@@ -342,6 +342,42 @@ def any_of(
     return yes, yes | complete, per_wave, per_group
 
 
+def unasked_notes(unit: Unit, known: NDArray[np.bool_], members: Sequence[Any]) -> dict[str, Any]:
+    """Return the notes of a question's members not asked, those that are not empty.
+
+    ``"not_asked"`` per wave, ``"not_asked_by_group"`` per wave and group. ``known``
+    marks the answers, rows x members (one column for a single question).
+    :func:`~vpt_monitor.change` reads ``"not_asked_by_group"`` to find waves that asked
+    different questions.
+    """
+    per_wave, per_group = _unasked(unit, _asked_per_questionnaire(unit, known), members)
+    notes: dict[str, Any] = {}
+    if per_wave:
+        notes["not_asked"] = per_wave
+    if per_group:
+        notes["not_asked_by_group"] = per_group
+    return notes
+
+
+def merge_unasked(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, Any]:
+    """Join two questions' :func:`unasked_notes` (a form and a channel asked together)."""
+    joined: dict[str, Any] = dict(first)
+    for key, table in second.items():
+        if key not in ("not_asked", "not_asked_by_group"):
+            continue
+        mine = {w: v for w, v in joined.get(key, {}).items()}
+        for wave, value in table.items():
+            if key == "not_asked":
+                mine[wave] = (*mine.get(wave, ()), *value)
+            else:
+                groups = dict(mine.get(wave, {}))
+                for group, forms in value.items():
+                    groups[group] = (*groups.get(group, ()), *forms)
+                mine[wave] = groups
+        joined[key] = mine
+    return joined
+
+
 def single(column: NDArray[Any], question: str) -> tuple[Mask, Mask]:
     """One question's "yes" (> 0) and answered (>= 0) masks; refuse it if nobody answered."""
     answered = np.asarray(column >= 0)

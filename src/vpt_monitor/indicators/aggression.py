@@ -29,8 +29,10 @@ from vpt_monitor.indicators._common import (
     any_of,
     asked_in_wave,
     estimate,
+    merge_unasked,
     share,
     single,
+    unasked_notes,
     wave_rows,
 )
 from vpt_monitor.stats import Estimate, EstimateTable, mean, proportion, ratio
@@ -190,6 +192,7 @@ def victimisation_answers(
     else:
         chosen, column = _form_column(data, form)
         y, answered = single(column, f"victimisation by {chosen.value!r} (incidents:{chosen})")
+        notes = unasked_notes(unit, np.asarray(column >= 0)[:, None], [chosen])
     if channel is not None:
         medium = Channel.parse(channel, field="channel")
         ways = data.respondents["channels"][:, CHANNELS.index(medium)]
@@ -200,6 +203,7 @@ def victimisation_answers(
         told = asked_in_wave(unit, ways >= 0)
         answered = answered & told & (~y | (ways >= 0))
         y = y & (ways == 1)
+        notes = merge_unasked(notes, unasked_notes(unit, np.asarray(ways >= 0)[:, None], [medium]))
     return Answers(y, answered, None, notes)
 
 
@@ -563,16 +567,18 @@ def consequence_answers(data: MonitorData, consequence: Consequence | str | None
     if consequence is None:
         adverse = [c for c in CONSEQUENCES if c.adverse]
         columns = [CONSEQUENCES.index(c) for c in adverse]
-        y, answered, _, _ = any_of(
+        y, answered, unasked, of_group = any_of(
             Unit(data), matrix[:, columns], "adverse consequences (consequence:<code>)", adverse
         )
+        notes: dict[str, Any] = {}
+        _note_unasked(notes, unasked, of_group)
     else:
         chosen = Consequence.parse(consequence, field="consequence")
-        y, answered = single(
-            matrix[:, CONSEQUENCES.index(chosen)], f"the consequence {chosen.value!r}"
-        )
+        column = matrix[:, CONSEQUENCES.index(chosen)]
+        y, answered = single(column, f"the consequence {chosen.value!r}")
+        notes = unasked_notes(Unit(data), np.asarray(column >= 0)[:, None], [chosen])
     victim, _ = _victims(data)
-    return Answers(y, answered, victim, {})
+    return Answers(y, answered, victim, notes)
 
 
 def aftercare_share(

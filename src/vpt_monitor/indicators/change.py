@@ -17,9 +17,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt_monitor import _format
+from vpt_monitor._codes import GROUPS
 from vpt_monitor.stats import ConfidenceInterval, EstimateTable, _distributions, _print
 from vpt_monitor.stats._design_ci import t_quantile
 from vpt_monitor.stats._validation import check_choice, check_level
+from vpt_monitor.vocab import Group, Office
 
 __all__ = [
     "ADJUSTMENTS",
@@ -657,21 +659,41 @@ def change(
     )
 
 
+def questionnaire_differences(
+    unasked: Mapping[int, Mapping[str, Sequence[str]]],
+    groups: Sequence[Group],
+    waves: Sequence[int],
+) -> str:
+    """Say which of ``waves`` did not ask forms another asked, group by group ("" if none).
+
+    ``unasked`` is an indicator's ``notes["not_asked_by_group"]`` (``{wave: {group:
+    forms}}``). Each group is compared with itself: employees not asked a form in 2014 and
+    office holders not asked it in 2016 are two differences, not none. With several groups
+    the group is named (``"2014: did not ask fysiek (medewerker)"``).
+    """
+    parts = []
+    for wave in waves:
+        for group in groups:
+            forms = {w: set(unasked.get(w, {}).get(group.value, ())) for w in waves}
+            everywhere = set.intersection(*forms.values())
+            left = sorted(forms[wave] - everywhere)
+            if left:
+                whose = f" ({group.value})" if len(groups) > 1 else ""
+                parts.append(f"{wave}{ASKED_NOT}{', '.join(left)}{whose}")
+    return "; ".join(parts)
+
+
 def _unlike_questions(
     table: EstimateTable, rows: Sequence[Hashable], waves: Sequence[int]
 ) -> list[str]:
     """Per row, the forms some of ``waves`` did not ask of the row's groups ("" if none).
 
-    Read from the table's notes ``"not_asked_by_group"`` (``{wave: {group: forms}}``, made by
-    the monitor's indicators; a table without them asked the same everywhere). A row names
-    its groups by ``group`` or ``office``; other rows hold both groups. An indicator over
-    "any form" then counts other forms in the waves, so their difference is partly a
-    difference of questionnaire, as across a method break. Each wave is named with the
-    forms that another of ``waves`` asked and it did not.
+    Read from the table's notes ``"not_asked_by_group"`` (made by the monitor's
+    indicators; a table without them asked the same everywhere). A row names its groups by
+    ``group`` or ``office``; other rows hold both groups. An indicator over "any form" then
+    counts other forms in the waves, so their difference is partly a difference of
+    questionnaire, as across a method break (see :func:`questionnaire_differences`).
     """
-    from vpt_monitor._codes import GROUPS
-    from vpt_monitor.vocab import Group, Office
-
     unasked = table.notes.get("not_asked_by_group") if table.notes else None
     if not unasked:
         return [""] * len(rows)
@@ -687,18 +709,7 @@ def _unlike_questions(
             groups = (office.group,)
         else:
             groups = GROUPS
-        forms = {
-            wave: {f for g in groups for f in unasked.get(wave, {}).get(g.value, ())}
-            for wave in waves
-        }
-        everywhere = set.intersection(*forms.values()) if forms else set()
-        result.append(
-            "; ".join(
-                f"{wave}{ASKED_NOT}{', '.join(sorted(forms[wave] - everywhere))}"
-                for wave in waves
-                if forms[wave] - everywhere
-            )
-        )
+        result.append(questionnaire_differences(unasked, groups, waves))
     return result
 
 

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from vpt_monitor._codes import GROUPS
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import Unit, _names
-from vpt_monitor.indicators.change import ASKED_NOT, break_note, method_breaks
+from vpt_monitor.indicators.change import break_note, method_breaks, questionnaire_differences
 from vpt_monitor.indicators.outcomes import OUTCOMES, outcome
 from vpt_monitor.stats import Estimate, EstimateTable, _print, contrast, total
 from vpt_monitor.stats._validation import warn
@@ -378,13 +378,11 @@ def decompose_change(
             "difference of method"
         )
     answers = outcome(data, name)
-    unasked: dict[int, dict[str, tuple[str, ...]]] = answers.notes.get("not_asked_by_group", {})
     groups = GROUPS if group is None else (Group.parse(group, field="group"),)
-    forms: list[set[str]] = [
-        {f for g in groups for f in unasked.get(w, {}).get(g.value, ())} for w in (first, last)
-    ]
-    only = ((first, forms[0] - forms[1]), (last, forms[1] - forms[0]))
-    unlike = [f"{wave}{ASKED_NOT}{', '.join(sorted(left))}" for wave, left in only if left]
+    differ = questionnaire_differences(
+        answers.notes.get("not_asked_by_group", {}), groups, (first, last)
+    )
+    unlike = differ.split("; ") if differ else []
     if unlike:  # another questionnaire: a break of its own
         crossed = (*crossed, *(f"{min(first, last)}-{max(first, last)}: {u}" for u in unlike))
         warn(

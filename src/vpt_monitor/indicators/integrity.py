@@ -2,6 +2,8 @@ r"""Integrity indicators: perceived violations and registered violations."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from vpt_monitor._codes import STATUSES, VIOLATIONS
@@ -15,6 +17,7 @@ from vpt_monitor.indicators._common import (
     any_of,
     domain_labels,
     single,
+    unasked_notes,
     universe,
     wave_rows,
 )
@@ -82,24 +85,40 @@ def integrity_perception(
     answers = perception_answers(data, kind)
     y, answered = answers.y, answers.answered
     return _estimate(
-        proportion, data, [y], by, answered=answered, wave=wave, method=method, level=level
+        proportion,
+        data,
+        [y],
+        by,
+        answered=answered,
+        wave=wave,
+        notes=dict(answers.notes) or None,
+        method=method,
+        level=level,
     )
 
 
 def perception_answers(data: MonitorData, kind: ViolationType | str | None = None) -> Answers:
     """Respondents who perceived a violation (of a type), as :func:`integrity_perception`."""
     matrix = data.respondents["perceived_violations"]
+    unit = Unit(data)
+    notes: dict[str, Any] = {}
     if kind is None:
-        y, answered, _, _ = any_of(
-            Unit(data), matrix, "perceived violations (violation:<type>)", VIOLATIONS
+        y, answered, per_wave, per_group = any_of(
+            unit, matrix, "perceived violations (violation:<type>)", VIOLATIONS
         )
+        notes = {
+            key: value
+            for key, value in (("not_asked", per_wave), ("not_asked_by_group", per_group))
+            if value
+        }
     else:
         chosen = ViolationType.parse(kind, field="kind")
+        column = matrix[:, VIOLATIONS.index(chosen)]
         y, answered = single(
-            matrix[:, VIOLATIONS.index(chosen)],
-            f"perceived violations of type {chosen.value!r} (violation:{chosen})",
+            column, f"perceived violations of type {chosen.value!r} (violation:{chosen})"
         )
-    return Answers(y, answered, None, {})
+        notes = unasked_notes(unit, np.asarray(column >= 0)[:, None], [chosen])
+    return Answers(y, answered, None, notes)
 
 
 VIOLATION_METHODS = ("design", "poisson")
