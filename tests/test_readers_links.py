@@ -376,3 +376,41 @@ def test_a_group_column_must_agree_with_the_office_and_set_fields_are_not_column
     # a group column that agrees is read (and the group is the office's)
     path.write_text(header + "1,2016,gemeente,raadslid,politiek-ambtsdrager,0\n", encoding="utf-8")
     assert read_monitor(path).respondents["group"].tolist() == [0]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Niet van toepassing",
+        "Weigert",
+        "w.n.",
+        "Zeg ik liever niet",
+        "Kan ik me niet herinneren",
+        "Geen opgave",
+        "Ontbreekt",  # no known words: a code of 90 or more with a label without digits
+    ],
+)
+def test_other_no_answer_labels_on_a_count_are_refused_too(tmp_path: Path, label: str) -> None:
+    # two reviewers' trials: these labels on 99 were still read as 99 incidents
+    pyreadstat = pytest.importorskip("pyreadstat")
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "id": [1.0, 2.0, 3.0],
+            "wave": [2016.0] * 3,
+            "layer": ["rijk"] * 3,
+            "office": ["ambtenaar"] * 3,
+            "incidents_verbaal": [0.0, 99.0, 2.0],
+        }
+    )
+    path = tmp_path / "r.sav"
+    labels = {2.0: "2 keer", 99.0: label}
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"incidents_verbaal": labels})
+    with pytest.raises(
+        MonitorDataError, match="declare it missing in the codebook: missing = \\[99\\]"
+    ):
+        read_monitor(path)
+    # a labelled count that is a count ("99 of meer") is read as one
+    labels[99.0] = "99 of meer"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"incidents_verbaal": labels})
+    assert read_monitor(path).respondents["victimisations"][:, 0].tolist() == [0, 99, 2]

@@ -771,14 +771,19 @@ def _refuse_labelled_counts(
     """Refuse counts that the ``.sav`` file labels as no answer ("weet niet" as 99).
 
     Such a code is below the largest count read (730), so it would be read as 99 incidents.
-    Codes the codebook declares missing are empty by now and not refused.
+    A label that reads as no answer marks a code, and so does any label without digits on a
+    code of 90 or more ("Weigert"). Codes the codebook declares missing are empty by now
+    and not refused.
     """
     coded = {
         float(code): str(text)
         for code, text in labels.items()
         if isinstance(code, int | float | np.integer | np.floating)
-        and _DONT_KNOW.search(str(text))
         and float(code) > 0
+        and (
+            _DONT_KNOW.search(str(text))
+            or (float(code) >= _CODE_FROM and not re.search(r"\d", str(text)))
+        )
     }
     if not coded:
         return
@@ -801,10 +806,15 @@ def _is_yes_no(table: str, field: str) -> bool:
 
 #: Value labels of codes for no answer: "weet niet", "n.v.t.", "onbekend", "don't know", ...
 _DONT_KNOW = re.compile(
-    r"weet\s*(ik\s*)?niet|\bn\.?\s*v\.?\s*t\b|onbekend|geen\s+(antwoord|mening|idee)|"
-    r"wil\s+(ik\s+)?niet|don'?t\s+know|not\s+applicable|unknown|refused|no\s+answer|missing",
+    r"weet\s*(ik\s*)?niet|\bn\.?\s*v\.?\s*t\b|onbekend|geen\s+(antwoord|mening|idee|opgave)|"
+    r"wil\s+(ik\s+)?niet|niet\s+van\s+toepassing|weiger|liever\s+niet|niet\s+zeggen|"
+    r"herinner|\bw\.?\s?n\.?(?=\s|$)|don'?t\s+know|not\s+applicable|unknown|refused|"
+    r"no\s+answer|missing|prefer\s+not",
     re.IGNORECASE,
 )
+#: A count column's labelled codes from this number on are codes for no answer when their
+#: label holds no digits (99 "Weigert"; a label "99 of meer" is a count).
+_CODE_FROM = 90
 _COMMA_DECIMALS = re.compile(r"[+-]?\d+,\d+")
 
 
