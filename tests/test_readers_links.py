@@ -364,8 +364,11 @@ def test_a_group_column_must_agree_with_the_office_and_set_fields_are_not_column
         read_monitor(path)
     problems = "\n".join(info.value.problems)
     assert "line 3: group='politiek-ambtsdrager': office 'ambtenaar' is in group" in problems
-    assert "'medewerker' (the group follows from the office; leave the column out)" in problems
-    assert "line 4: group='xx'" in problems
+    assert "'medewerker': the library derives the group from the office; leave the" in problems
+    assert (
+        "line 4: group='xx': not a group ('medewerker', 'politiek-ambtsdrager'): the library "
+        "derives the group from the office" in problems
+    )
     path.write_text(
         header.replace(",group", "").replace("\n", ",channels\n", 1)
         + "1,2016,gemeente,raadslid,0,sociale-media\n",

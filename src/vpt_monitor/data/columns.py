@@ -599,19 +599,26 @@ def check(
     rows.flag(mismatch, "office", office_values, where_office_is)
     group_values = _column(respondents, "group", n)
     if group_values is not None:  # the group follows from the office: a file's must agree
-        stated = _codes(rows, group_values, "group", GROUPS, False)
+        codes, distinct = group_values.encoded()
+        texts = [str(t) for t in np.asarray(distinct).astype(str)] if len(distinct) else []
+        stated = take(positions(texts, [str(g.value) for g in GROUPS]), codes, -1)
         derived = OFFICE_GROUP[np.maximum(office, 0)]
+        known_office = office >= 0
+        advice = (
+            "the library derives the group from the office; leave the column out (or list "
+            "it in the codebook's ignore = [...])"
+        )
 
         def other_group(i: int) -> str:
+            if stated[i] < 0:
+                return f"not a group ('medewerker', 'politiek-ambtsdrager'): {advice}"
             return (
                 f"office {OFFICES[office[i]].value!r} is in group "
-                f"{GROUPS[derived[i]].value!r} (the group follows from the office; "
-                "leave the column out)"
+                f"{GROUPS[derived[i]].value!r}: {advice}"
             )
 
-        rows.flag(
-            (stated >= 0) & (office >= 0) & (stated != derived), "group", group_values, other_group
-        )
+        disagree = ~group_values.missing() & known_office & (stated != derived)
+        rows.flag(disagree, "group", group_values, other_group)
     weight_values = _column(respondents, "weight", n)
     weight = (
         np.ones(n)
