@@ -268,3 +268,62 @@ def test_other_questions_asked_differently_are_marked_too() -> None:
     assert isinstance(physical, EstimateTable)
     assert physical.flags[0] == ("not_measured",)
     assert not change(physical).reliable[0]
+
+
+def test_changes_among_victims_of_different_questionnaires_are_marked() -> None:
+    # a tester's trial: reporting among victims compared 2014's victims of verbal
+    # aggression with 2016's victims of verbal and physical aggression, unmarked
+    from vpt_monitor import Incident, consequence_share, reporting_propensity
+
+    people, incidents = [], []
+    for wave in (2014, 2016):
+        for i in range(120):
+            verbal, physical = (1, 0) if i % 4 == 0 else (0, 1) if i % 4 == 1 else (0, 0)
+            counts = {"verbaal": verbal, "fysiek": None if wave == 2014 else physical}
+            victim = verbal or (physical and wave == 2016)
+            people.append(
+                Respondent(
+                    f"{i}",
+                    wave,
+                    "gemeente",
+                    "raadslid",
+                    victimisations=counts,
+                    consequences={"verzuim"}
+                    if victim and i % 3 == 0
+                    else (set() if victim else None),
+                )
+            )
+            if victim:
+                form = "verbaal" if verbal else "fysiek"
+                incidents.append(Incident(f"{i}", wave, form, reported_internally=i % 2 == 0))
+    data = MonitorData.from_records(people, incidents)
+    reported = reporting_propensity(data, by="wave", unit="victim")
+    assert isinstance(reported, EstimateTable)
+    assert change(reported).reasons[0].endswith("2014: did not ask fysiek (politiek-ambtsdrager)")
+    hurt = consequence_share(data, by="wave")
+    assert isinstance(hurt, EstimateTable)
+    assert "2014: did not ask fysiek" in change(hurt).reasons[0]
+
+
+def test_a_trend_through_a_wave_at_0_percent_has_no_interval() -> None:
+    # a tester's trial: the slope through a wave where no employee was victimised (0%, a
+    # standard error of 0) had an interval that excluded 0, from the other waves alone
+    people = [
+        Respondent(
+            f"{wave}-{i}",
+            wave,
+            "rijk",
+            "ambtenaar",
+            victimisations={"verbaal": 0 if wave == 2014 else int(i % (wave - 2010) == 0)},
+        )
+        for wave in (2014, 2016, 2018, 2020)
+        for i in range(80)
+    ]
+    table = victimisation(MonitorData.from_records(people), by="wave")
+    assert isinstance(table, EstimateTable)
+    assert "boundary" in table[2014].flags
+    slope = trend(table, breaks={})
+    assert np.isfinite(slope.slope[0])
+    assert np.isnan(slope.standard_error[0])
+    assert np.isnan(slope.confidence_interval().low[0])
+    assert not slope.reliable[0]

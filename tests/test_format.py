@@ -313,7 +313,9 @@ def test_trend_tables_print_and_convert(data: object) -> None:
     assert frame.index.name == "office"
     assert "mayor" in frame.index
     assert {"slope", "low", "high", "direction", "segments"} <= set(frame.columns)
-    assert (frame["low"] <= frame["slope"]).all()
+    known = frame["low"].notna()  # no interval through a wave at 0% or 100%
+    assert (frame.loc[known, "low"] <= frame.loc[known, "slope"]).all()
+    assert known.sum() >= len(frame) - 3
     assert result["mayor"]["slope"] == pytest.approx(frame.loc["mayor", "slope"])
     assert "e-0" not in repr(result)
     assert "points per year" in repr(result)

@@ -65,6 +65,18 @@ def _note_unasked(
         notes["not_asked_by_group"] = of_group
 
 
+def _victim_notes(data: MonitorData) -> dict[str, Any]:
+    """Return the forms not asked, per wave and group: who is a victim depends on them.
+
+    Indicators among victims (reporting, consequences, aftercare) carry them, so that a
+    change between waves that asked different forms - whose victims are other people - is
+    marked as not comparable.
+    """
+    counts = data.respondents["victimisations"]
+    known = np.asarray(counts >= 0)
+    return unasked_notes(Unit(data), known, FORMS) if known.any() else {}
+
+
 def _victims(data: MonitorData) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Who was victimised (any form asked in the wave), and whose answer is known."""
     yes, answered, _, _ = any_of(
@@ -413,12 +425,13 @@ def reporting_propensity(
     method = check_choice("method", method, PROPORTION_METHODS)
     check_level(level)
     reported, answered, described, outside = _reported(data, to)
-    notes = None
+    notes: dict[str, Any] | None = _victim_notes(data) or None
     if outside.any():
         unit_of = Unit(data)
         rows = wave_rows(unit_of, _names(by, unit_of.allowed, unit_of.numbers), wave)
         left_out = int((outside if rows is None else outside & rows).sum())
-        notes = {"not_victims": left_out} if left_out else None
+        if left_out:
+            notes = {**(notes or {}), "not_victims": left_out}
     if unit == "incident":
         shares = estimate(
             ratio,
@@ -494,7 +507,7 @@ def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
     """
     to = check_choice("to", to, tuple(_TARGETS))
     reported, answered, described, _ = _reported(data, to)
-    return Answers(reported > 0, answered > 0, described, {})
+    return Answers(reported > 0, answered > 0, described, _victim_notes(data))
 
 
 def _as_share(result: Result, method: str, level: float) -> Result:
@@ -578,7 +591,7 @@ def consequence_answers(data: MonitorData, consequence: Consequence | str | None
         y, answered = single(column, f"the consequence {chosen.value!r}")
         notes = unasked_notes(Unit(data), np.asarray(column >= 0)[:, None], [chosen])
     victim, _ = _victims(data)
-    return Answers(y, answered, victim, notes)
+    return Answers(y, answered, victim, merge_unasked(notes, _victim_notes(data)))
 
 
 def aftercare_share(
@@ -617,7 +630,7 @@ def aftercare_answers(data: MonitorData) -> Answers:
     """Victims offered aftercare, among victims who answered (see :func:`aftercare_share`)."""
     y, answered = single(data.respondents["aftercare"], "aftercare")
     victim, _ = _victims(data)
-    return Answers(y, answered, victim, {})
+    return Answers(y, answered, victim, _victim_notes(data))
 
 
 def decision_influence(

@@ -615,13 +615,9 @@ def change(
     # in one PSU) leaves the change's variance unknown: the other wave's alone would make its
     # interval look sure. (A census has no sampling error: its 0 stands.)
     flags = table.flags
-
-    def unknown_variance(i: int) -> bool:
-        return "boundary" in flags[i] or {"zero_variance", "no_df"} <= set(flags[i])
-
     unknown = np.array(
         [
-            ok and (unknown_variance(int(i)) or unknown_variance(int(j)))
+            ok and (_unknown_variance(flags[int(i)]) or _unknown_variance(flags[int(j)]))
             for ok, i, j in zip(present, a, b, strict=True)
         ],
         dtype=bool,
@@ -711,6 +707,15 @@ def _unlike_questions(
             groups = GROUPS
         result.append(questionnaire_differences(unasked, groups, waves))
     return result
+
+
+def _unknown_variance(flags: Sequence[str]) -> bool:
+    """Whether an estimate's standard error of 0 is not known to be right.
+
+    A share of 0% or 100% (``boundary``), or all its rows in one PSU (``zero_variance``
+    with ``no_df``); a census's 0 is right.
+    """
+    return "boundary" in flags or {"zero_variance", "no_df"} <= set(flags)
 
 
 #: Flags that leave a change without a test: no variance estimate to test with.
@@ -1057,8 +1062,10 @@ def trend(
     carry no information on the slope; with no segment of two waves there is no trend (NaN).
     Degrees of freedom are those of the domains involved. The publication rules are those
     of :func:`change`: a slope that rests on an estimate without a usable variance has no
-    test (p is NaN), and one that rests on an estimate breaking a rule is unreliable
-    (``reliable``, with ``reasons``) and never called up or down.
+    test (p is NaN) - and no standard error or interval where that estimate's 0 is not
+    known to be right (0% or 100%, one PSU) - and one that rests on an estimate breaking a
+    rule, or on waves that asked different forms, is unreliable (``reliable``, with
+    ``reasons``) and never called up or down.
 
     References
     ----------
@@ -1148,6 +1155,8 @@ def trend(
             reasons.append("no segment with two waves")
             continue
         used = [(w, i) for w, i in sorted(positions[row].items()) if i in involved[r]]
+        if any(_unknown_variance(flags[i]) for _, i in used):
+            se[r] = np.nan  # as change(): a wave's 0 that nobody believes
         usable, notes = _rules(flags, ok, why, used)
         for k in sorted({segment_of[w] for w, _ in used}):  # the forms asked within a segment
             unlike = _unlike_questions(table, [row], [w for w, _ in used if segment_of[w] == k])
