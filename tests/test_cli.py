@@ -539,3 +539,19 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_any_work(
         "or directory); choose another --out"
     ]
     assert loaded == []  # refused before the data were read
+
+
+@pytest.mark.parametrize("given", ["", "folder"])
+def test_a_folder_given_as_a_file_is_a_usage_error(tmp_path: Path, given: str) -> None:
+    # a tester's trial: --respondents "" read the current folder as a file of unknown type
+    # '' and exited 1, as if the data were refused
+    (tmp_path / "folder").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "vpt_monitor", "report", "--respondents", given, "--out", "out"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "a folder, not a file (a folder of files is read with --data)" in done.stderr

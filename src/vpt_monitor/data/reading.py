@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import functools
 import io
 from collections import Counter
@@ -181,6 +182,10 @@ def read_source(path: Path, label: str, options: Mapping[str, str | None]) -> So
     }
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist")
+    if path.is_dir():  # "" is the current folder
+        raise IsADirectoryError(
+            errno.EISDIR, "a folder, not a file (a folder of files is read with --data)", str(path)
+        )
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, label, options, tab=suffix == ".tsv")
@@ -191,8 +196,8 @@ def read_source(path: Path, label: str, options: Mapping[str, str | None]) -> So
     raise FileFormatError(
         path,
         [
-            f"{label}: unknown file type {suffix!r}; use .csv, .parquet or .sav (save a "
-            "spreadsheet as CSV first)"
+            f"{label}: unknown file type {suffix!r}; use .csv, .tsv, .txt, .parquet or .sav "
+            "(save a spreadsheet as CSV first)"
         ],
     )
 
