@@ -57,8 +57,8 @@ def test_a_change_across_a_form_not_asked_is_not_comparable() -> None:
     assert shift.reasons[councillors] == "2014: did not ask fysiek"
     assert shift.reliable[employees]  # employees were asked every form in both waves
     assert shift.estimate[employees] == pytest.approx(0.0)
-    assert "questionnaire: 2014: did not ask fysiek" in shift.to_string("en")
-    assert "vragenlijst: 2014: niet gevraagd naar fysiek" in shift.to_string("nl")
+    assert "questionnaire: 2014: did not ask physical violence" in shift.to_string("en")
+    assert "vragenlijst: 2014: niet gevraagd naar fysiek geweld" in shift.to_string("nl")
     # the waves that asked the same forms compare as usual
     assert all(change(table, between=(2016, 2018)).reliable)
     # a table over both groups holds the councillors: not comparable either
@@ -70,7 +70,7 @@ def test_a_change_across_a_form_not_asked_is_not_comparable() -> None:
     # the report's table of changes marks it and says why, in the report's language
     rows = change_rows(shift, "nl")
     assert [r["reliable"] for r in rows] == list(shift.reliable)
-    assert rows[councillors]["note"] == "2014: niet gevraagd naar fysiek"
+    assert rows[councillors]["note"] == "2014: niet gevraagd naar fysiek geweld"
 
 
 def test_the_same_forms_left_out_in_both_waves_are_comparable() -> None:
@@ -179,7 +179,7 @@ def test_the_summary_marks_a_change_that_is_not_comparable() -> None:
     shift = change(table, between=(2014, 2016))
     lines = summary_changes(change_rows(shift, "nl"), estimate_rows(table, "nl"), "nl")
     councillors = next(line for line in lines if "politieke ambtsdragers" in line)
-    assert councillors.endswith("† 2014: niet gevraagd naar fysiek")
+    assert councillors.endswith("† 2014: niet gevraagd naar fysiek geweld")
     employees = next(line for line in lines if "overheidsmedewerkers" in line)
     assert "†" not in employees
 
@@ -208,7 +208,7 @@ def test_a_decomposition_across_different_questionnaires_says_so() -> None:
     with pytest.warns(UserWarning, match="asked different forms"):
         parts = decompose_change(data, between=(2014, 2016), factor="contact")
     assert parts.method_breaks == ("2014-2016: 2014: did not ask fysiek (politiek-ambtsdrager)",)
-    assert "2014: niet gevraagd naar fysiek" in parts.to_string("nl")
+    assert "2014: niet gevraagd naar fysiek geweld" in parts.to_string("nl")
 
 
 def test_two_groups_left_out_one_form_in_different_waves_do_not_cancel() -> None:

@@ -73,11 +73,11 @@ def break_note(note: str, language: str | None = None) -> str:
     '2012-2014: veldwerk door een nieuw ond'
     """
     chosen = _format.check_language(language)
-    if chosen != "nl":
-        return note
     span, _, text = note.partition(": ")
     if ASKED_NOT in text:  # a wave that did not ask some forms (decompose_change)
         return f"{span}: {question_note(text, chosen)}"
+    if chosen != "nl":
+        return note
     for key, english in METHOD_BREAKS.items():
         if span == f"{key[0]}-{key[1]}" and text == english:
             return f"{span}: {METHOD_BREAKS_NL[key]}"
@@ -89,18 +89,39 @@ ASKED_NOT = ": did not ask "
 
 
 def question_note(note: str, language: str | None = None) -> str:
-    """Return a reason ``"2014: did not ask fysiek"`` in ``language`` ("en" or "nl").
+    """Return a reason ``"2014: did not ask fysiek"`` in words of ``language`` ("en", "nl").
+
+    The codes of the questions (forms, channels, consequences, violations) and of the
+    group are shown by their labels.
 
     Examples
     --------
     >>> from vpt_monitor.indicators.change import question_note
     >>> question_note("2014: did not ask fysiek, bedreiging", "nl")
-    '2014: niet gevraagd naar fysiek, bedreiging'
+    '2014: niet gevraagd naar fysiek geweld, bedreiging en intimidatie'
+    >>> question_note("2016: did not ask fysiek (medewerker)", "en")
+    '2016: did not ask physical violence (employees)'
     """
-    wave, _, forms = note.partition(ASKED_NOT)
-    if _format.check_language(language) == "nl":
-        return f"{wave}: niet gevraagd naar {forms}"
-    return note
+    chosen = _format.check_language(language)
+    wave, _, rest = note.partition(ASKED_NOT)
+    codes, _, group = rest.partition(" (")
+    words = ", ".join(_question_label(code, chosen) for code in codes.split(", "))
+    whose = f" ({_question_label(group.removesuffix(')'), chosen)})" if group else ""
+    if chosen == "nl":
+        return f"{wave}: niet gevraagd naar {words}{whose}"
+    return f"{wave}{ASKED_NOT}{words}{whose}"
+
+
+def _question_label(code: str, language: str) -> str:
+    """Return the label of a question's or group's code in ``language`` (the code if none)."""
+    from vpt_monitor.vocab import Channel, Consequence, Form, ViolationType
+
+    for kind in (Form, Channel, Consequence, ViolationType, Group):
+        try:
+            return _format.label(kind(code), language)
+        except ValueError:
+            continue
+    return code
 
 
 def _question_lines(reasons: Sequence[str], language: str) -> list[str]:

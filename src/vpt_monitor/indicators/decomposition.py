@@ -32,7 +32,12 @@ from numpy.typing import NDArray
 from vpt_monitor._codes import GROUPS
 from vpt_monitor.data import MonitorData
 from vpt_monitor.indicators._common import Unit, _names
-from vpt_monitor.indicators.change import break_note, method_breaks, questionnaire_differences
+from vpt_monitor.indicators.change import (
+    ASKED_NOT,
+    break_note,
+    method_breaks,
+    questionnaire_differences,
+)
 from vpt_monitor.indicators.outcomes import OUTCOMES, outcome
 from vpt_monitor.stats import Estimate, EstimateTable, _print, contrast, total
 from vpt_monitor.stats._validation import warn
@@ -173,17 +178,24 @@ class Decomposition:
             f"{len(self.classes)} classes)"
         )
         lines = [title]
-        lines += [
-            f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
-            + (
-                " - de metingen zijn verschillend gemeten: de verandering en haar delen zijn "
-                "deels een verschil in methode"
-                if nl
-                else " - the waves were measured differently: the change and its parts are "
-                "partly a difference of method"
-            )
-            for note in self.method_breaks
-        ]
+        for note in self.method_breaks:
+            if ASKED_NOT in note:  # another questionnaire, not another method
+                what = "vragenlijst" if nl else "questionnaire"
+                after = (
+                    " - de verandering en haar delen zijn deels een verschil in vragenlijst"
+                    if nl
+                    else " - the change and its parts are partly a difference of questionnaire"
+                )
+            else:
+                what = "methodebreuk" if nl else "method break"
+                after = (
+                    " - de metingen zijn verschillend gemeten: de verandering en haar delen "
+                    "zijn deels een verschil in methode"
+                    if nl
+                    else " - the waves were measured differently: the change and its parts "
+                    "are partly a difference of method"
+                )
+            lines.append(f"  {what}: {break_note(note, chosen)}{after}")
         parts = (
             ("verandering", "samenstelling", "binnen klassen")
             if nl
