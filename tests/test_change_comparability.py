@@ -21,6 +21,7 @@ from vpt_monitor import (
     victimisation,
 )
 from vpt_monitor.report.content import change_rows
+from vpt_monitor.vocab import Group
 
 
 def _waves(unasked: dict[int, str], waves: tuple[int, ...] = (2014, 2016, 2018)) -> MonitorData:
@@ -327,3 +328,17 @@ def test_a_trend_through_a_wave_at_0_percent_has_no_interval() -> None:
     assert np.isnan(slope.standard_error[0])
     assert np.isnan(slope.confidence_interval().low[0])
     assert not slope.reliable[0]
+
+
+def test_the_summary_says_a_change_without_interval_has_none() -> None:
+    # a tester: "-66.7 points (n/a; adjusted n/a)" for a change from 100%
+    from vpt_monitor.report.content import estimate_rows, summary_changes
+
+    table = _boundary_table()
+    shift = change(table)
+    rows = [{**row, "group": Group.POLITICAL} for row in change_rows(shift, "en")]
+    groups = [{**row, "group": Group.POLITICAL} for row in estimate_rows(table, "en")]
+    (line,) = summary_changes(rows, groups, "en")
+    assert line.startswith("Change 2014-2016, political office holders: -66.7 points (no interval")
+    assert "n/a" not in line
+    assert "† 2014: estimate at 0% or 100% (no variance to test with)" in line

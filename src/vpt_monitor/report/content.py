@@ -388,9 +388,10 @@ def summary_changes(
                 if part and not part.startswith(breaks)
             ]
             mark = f" † {'; '.join(why)}" if not row.get("reliable", True) and why else ""
+            tested = np.isfinite(row["low"]) and np.isfinite(row["p_adjusted"])
             lines.append(
                 text(
-                    "summary_change",
+                    "summary_change" if tested else "summary_change_untested",
                     language,
                     **words,
                     change=_format.signed(100 * row["change"], language),

@@ -213,6 +213,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Verandering {first}-{last}, {domain}: {change} procentpunt ({interval}; "
         "gecorrigeerde {p})",
     ),
+    "summary_change_untested": (
+        "Change {first}-{last}, {domain}: {change} points (no interval or test)",
+        "Verandering {first}-{last}, {domain}: {change} procentpunt (geen interval of toets)",
+    ),
     "summary_change_absent": (
         "Change {first}-{last}, {domain}: no estimate, as the data hold no {domain} in {waves}",
         "Verandering {first}-{last}, {domain}: geen schatting, want de gegevens bevatten geen "
