@@ -342,3 +342,65 @@ def test_the_summary_says_a_change_without_interval_has_none() -> None:
     assert line.startswith("Change 2014-2016, political office holders: -66.7 points (no interval")
     assert "n/a" not in line
     assert "† 2014: estimate at 0% or 100% (no variance to test with)" in line
+
+
+def test_a_small_groups_real_answer_is_never_passed_over() -> None:
+    # a reviewer's trial against a stricter rule (a form asked when half answered it):
+    # one of three mayors reported physical violence, two left it blank; the rule made the
+    # form "not asked" of them and the only victim came out not victimised (0%)
+    people = [
+        Respondent(f"e{i}", 2016, "gemeente", "ambtenaar", victimisations={"verbaal": 0})
+        for i in range(100)
+    ] + [
+        Respondent(
+            f"m{i}",
+            2016,
+            "gemeente",
+            "burgemeester",
+            victimisations={"verbaal": 0, "fysiek": 3 if i == 0 else None},
+        )
+        for i in range(3)
+    ]
+    table = victimisation(MonitorData.from_records(people), by="group")
+    assert isinstance(table, EstimateTable)
+    mayors = table["politiek-ambtsdrager"]
+    assert mayors.estimate == 1.0
+    assert mayors.n == 1
+    assert "unanswered" in mayors.flags  # 2 of 3 without an answer
+
+
+def test_a_question_never_asked_of_a_group_is_not_its_non_response() -> None:
+    # a reviewer's trial: councillors were not asked the integrity questions; the share of
+    # everyone was flagged "more than 30% did not answer", counting them as non-response
+    from vpt_monitor import aftercare_share, integrity_perception
+
+    people = []
+    for wave in (2014, 2016):
+        for i in range(400):
+            for office in ("ambtenaar", "raadslid"):
+                victim = i % 4 == 0
+                asked = office == "ambtenaar" or wave == 2016
+                people.append(
+                    Respondent(
+                        f"{office}{i}",
+                        wave,
+                        "gemeente",
+                        office,
+                        victimisations={"verbaal": int(victim)},
+                        perceived_violations=(
+                            ({"fraude"} if i % 5 == 0 else set()) if office == "ambtenaar" else None
+                        ),
+                        aftercare=(i % 8 == 0) if victim and asked else None,
+                    )
+                )
+    data = MonitorData.from_records(people)
+    seen = integrity_perception(data, by="wave")
+    assert isinstance(seen, EstimateTable)
+    assert "unanswered" not in seen.flags[0]
+    assert seen.notes["missing"] == 800  # the councillors of both waves, all the same
+    # aftercare asked of councillors in 2016 only: the change adds them to the question
+    care = aftercare_share(data, by="wave")
+    assert isinstance(care, EstimateTable)
+    shift = change(care)
+    assert not shift.reliable[0]
+    assert "2014: did not ask aftercare (politiek-ambtsdrager)" in shift.reasons[0]

@@ -554,4 +554,4 @@ def test_a_folder_given_as_a_file_is_a_usage_error(tmp_path: Path, given: str) -
         check=False,
     )
     assert done.returncode == 2
-    assert "a folder, not a file (a folder of files is read with --data)" in done.stderr
+    assert "a folder, not a file" in done.stderr

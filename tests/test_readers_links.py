@@ -390,7 +390,6 @@ def test_a_group_column_must_agree_with_the_office_and_set_fields_are_not_column
         "Zeg ik liever niet",
         "Kan ik me niet herinneren",
         "Geen opgave",
-        "Ontbreekt",  # no known words: a code of 90 or more with a label without digits
     ],
 )
 def test_other_no_answer_labels_on_a_count_are_refused_too(tmp_path: Path, label: str) -> None:
@@ -413,7 +412,9 @@ def test_other_no_answer_labels_on_a_count_are_refused_too(tmp_path: Path, label
         MonitorDataError, match="declare it missing in the codebook: missing = \\[99\\]"
     ):
         read_monitor(path)
-    # a labelled count that is a count ("99 of meer") is read as one
-    labels[99.0] = "99 of meer"
-    pyreadstat.write_sav(frame, str(path), variable_value_labels={"incidents_verbaal": labels})
-    assert read_monitor(path).respondents["victimisations"][:, 0].tolist() == [0, 99, 2]
+    # labels of counts are read as counts: "99 of meer", "dagelijks" (a reviewer found
+    # a rule on codes of 90 and more without digits refusing 365 'dagelijks')
+    for count_label in ("99 of meer", "dagelijks"):
+        labels[99.0] = count_label
+        pyreadstat.write_sav(frame, str(path), variable_value_labels={"incidents_verbaal": labels})
+        assert read_monitor(path).respondents["victimisations"][:, 0].tolist() == [0, 99, 2]

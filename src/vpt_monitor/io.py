@@ -771,19 +771,16 @@ def _refuse_labelled_counts(
     """Refuse counts that the ``.sav`` file labels as no answer ("weet niet" as 99).
 
     Such a code is below the largest count read (730), so it would be read as 99 incidents.
-    A label that reads as no answer marks a code, and so does any label without digits on a
-    code of 90 or more ("Weigert"). Codes the codebook declares missing are empty by now
-    and not refused.
+    A label that reads as no answer ("weet niet", "weigert", "n.v.t.") marks a code; labels
+    of counts ("dagelijks" on 365) do not. Codes the codebook declares missing are empty by
+    now and not refused.
     """
     coded = {
         float(code): str(text)
         for code, text in labels.items()
         if isinstance(code, int | float | np.integer | np.floating)
         and float(code) > 0
-        and (
-            _DONT_KNOW.search(str(text))
-            or (float(code) >= _CODE_FROM and not re.search(r"\d", str(text)))
-        )
+        and _DONT_KNOW.search(str(text))
     }
     if not coded:
         return
@@ -812,9 +809,7 @@ _DONT_KNOW = re.compile(
     r"no\s+answer|missing|prefer\s+not",
     re.IGNORECASE,
 )
-#: A count column's labelled codes from this number on are codes for no answer when their
-#: label holds no digits (99 "Weigert"; a label "99 of meer" is a count).
-_CODE_FROM = 90
+
 _COMMA_DECIMALS = re.compile(r"[+-]?\d+,\d+")
 
 

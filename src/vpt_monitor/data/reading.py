@@ -183,9 +183,7 @@ def read_source(path: Path, label: str, options: Mapping[str, str | None]) -> So
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist")
     if path.is_dir():  # "" is the current folder
-        raise IsADirectoryError(
-            errno.EISDIR, "a folder, not a file (a folder of files is read with --data)", str(path)
-        )
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, label, options, tab=suffix == ".tsv")

@@ -262,29 +262,28 @@ def _questionnaires(unit: Unit) -> tuple[NDArray[np.intp], int]:
     leave out different questions; a question is asked of a group in a wave when anyone of
     that group and wave answered it.
     """
+    if unit.organisations:  # one questionnaire a wave
+        return unit.column("wave"), len(unit.waves)
     groups = len(GROUPS)
     return unit.column("wave") * groups + unit.column("group"), len(unit.waves) * groups
 
 
-#: An item is asked with a questionnaire when at least this share of the respondents who
-#: answered any item of the question answered it: a stray cell in a column the
-#: questionnaire left out does not make it asked.
-ASKED_SHARE = 0.5
-
-
 def _asked_per_questionnaire(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Questionnaires x items: whether the item was asked (``known`` rows x items).
+    """Questionnaires x items: whether anyone with it answered the item (``known`` rows x items).
 
-    Asked means answered by at least :data:`ASKED_SHARE` of the questionnaire's respondents
-    who answered any item of the question (for one item: by anyone).
+    A lenient rule on purpose: a real answer is never passed over. A stray answer in a
+    column a questionnaire left out makes the item asked, and the respondents without it
+    then count as not answering; their domains are flagged ``"unanswered"`` (see
+    :func:`estimate`).
     """
     codes, count = _questionnaires(unit)
-    answers = np.stack(
-        [np.bincount(codes, weights=known[:, k], minlength=count) for k in range(known.shape[1])],
+    return np.stack(
+        [
+            np.bincount(codes, weights=known[:, k], minlength=count) > 0
+            for k in range(known.shape[1])
+        ],
         axis=1,
     ).reshape(count, known.shape[1])
-    anyone = np.bincount(codes, weights=known.any(axis=1), minlength=count)
-    return np.asarray((answers > 0) & (answers >= ASKED_SHARE * anyone[:, None]))
 
 
 def _unasked(
@@ -325,8 +324,8 @@ def any_of(
 
     ``matrix`` holds 1 yes, 0 no and -1 not answered, one column per member (or a count per
     form, where > 0 is yes). A member is part of the question for a group in a wave (its
-    questionnaire) when at least half of those of that group and wave who answered any
-    member answered it (:func:`_asked_per_questionnaire`); a row is "yes" when it
+    questionnaire) when someone of that group and wave answered it
+    (:func:`_asked_per_questionnaire`); a row is "yes" when it
     says yes to any member, "no" when it answered every member asked of it, and unanswered
     otherwise. Also returns the members not asked: per wave (of anyone), and per wave and
     group (see :func:`_unasked`).
@@ -547,19 +546,27 @@ def _estimate(
     if not names:  # a sub-population without domains: one estimate
         if selected.domains:
             single = selected["all"]
-            if answered is not None and _too_few_answers(population.sum(), missing.sum()):
+            asked = asked_in_wave(unit, keep) if answered is not None else None
+            if asked is not None and _too_few_answers(
+                (population & asked).sum(), (missing & asked).sum()
+            ):
                 return attrs.evolve(single, flags=(*single.flags, "unanswered"))
             return single
         return _empty(selected.kind, result_notes, not_measured=bool(population.any()))
     full = selected.reindex(universe(unit, names))
     if answered is None:
         return full
-    rows, answers, lacking = _cell_counts(unit, names, full.domains, [population, keep, missing])
+    # the share unanswered counts the rows whose questionnaire asked the question (someone
+    # of their wave and group answered): a group never asked is not non-response
+    asked = asked_in_wave(unit, keep)
+    rows, answers, lacking, asked_rows, asked_lacking = _cell_counts(
+        unit, names, full.domains, [population, keep, missing, population & asked, missing & asked]
+    )
     flags = np.array(full.flag_array, dtype=bool, copy=True)
     unasked = (rows > 0) & (answers == 0)
     flags[:, FLAGS.index("not_measured")] = unasked
     flags[:, FLAGS.index("empty")] &= ~unasked
-    flags[:, FLAGS.index("unanswered")] = ~unasked & _too_few_answers(rows, lacking)
+    flags[:, FLAGS.index("unanswered")] = ~unasked & _too_few_answers(asked_rows, asked_lacking)
     by_domain = {label: int(c) for label, c in zip(full.domains, lacking, strict=True) if c}
     result_notes["missing_by_domain"] = by_domain
     return attrs.evolve(full, flag_array=flags, notes=result_notes)

@@ -143,8 +143,9 @@ def victimisation(
     above 0, not victimised if every form asked was answered with 0, and left out (item
     non-response, counted in ``notes["missing"]``) otherwise. A form counts as asked of a
     group (employees, political office holders: their questionnaires differ) in a wave when
-    at least half of that group and wave's respondents who answered any form answered it (a
-    stray cell does not make a form asked); forms not asked are not read as "none", and
+    anyone of that group and wave answered it (a real answer is never passed over; where
+    many did not answer, the domain is flagged ``"unanswered"``); forms not asked are not
+    read as "none", and
     a change between waves that asked different forms is not comparable
     (:func:`~vpt_monitor.change` says so). The answers to the count questions decide, not
     incident records: a respondent whose counts leave victimisation unknown is left out
@@ -628,9 +629,11 @@ def aftercare_share(
 
 def aftercare_answers(data: MonitorData) -> Answers:
     """Victims offered aftercare, among victims who answered (see :func:`aftercare_share`)."""
-    y, answered = single(data.respondents["aftercare"], "aftercare")
+    column = data.respondents["aftercare"]
+    y, answered = single(column, "aftercare")
     victim, _ = _victims(data)
-    return Answers(y, answered, victim, _victim_notes(data))
+    own = unasked_notes(Unit(data), np.asarray(column >= 0)[:, None], ["aftercare"])
+    return Answers(y, answered, victim, merge_unasked(own, _victim_notes(data)))
 
 
 def decision_influence(
@@ -670,10 +673,12 @@ def decision_influence(
 
 def influence_answers(data: MonitorData) -> Answers:
     """Political office holders whose decisions aggression influenced (decision_influence)."""
-    column = CONSEQUENCES.index(Consequence.DECISION_INFLUENCE)
+    values = data.respondents["consequences"][:, CONSEQUENCES.index(Consequence.DECISION_INFLUENCE)]
     y, answered = single(
-        data.respondents["consequences"][:, column],
-        f"decision influence (consequence:{Consequence.DECISION_INFLUENCE})",
+        values, f"decision influence (consequence:{Consequence.DECISION_INFLUENCE})"
     )
     political = np.asarray(data.respondents["group"] == GROUPS.index(Group.POLITICAL))
-    return Answers(y, answered, political, {})
+    notes = unasked_notes(
+        Unit(data), np.asarray(values >= 0)[:, None], [Consequence.DECISION_INFLUENCE]
+    )
+    return Answers(y, answered, political, notes)
