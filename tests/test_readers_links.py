@@ -33,6 +33,19 @@ RESPONDENTS = (
 )
 
 
+def _sav_frame(**columns: list[float]):  # type: ignore[no-untyped-def]
+    """A .sav-shaped frame of respondents (numbers as SPSS stores them) with ``columns``."""
+    pd = pytest.importorskip("pandas")
+    n = len(next(iter(columns.values())))
+    base = {
+        "id": [float(i + 1) for i in range(n)],
+        "wave": [2016.0] * n,
+        "layer": ["rijk"] * n,
+        "office": ["ambtenaar"] * n,
+    }
+    return pd.DataFrame({**base, **columns})
+
+
 def _write(folder: Path, respondents: str, incidents: str | None = None) -> tuple[Path, Path]:
     r, i = folder / "respondents.csv", folder / "incidents.csv"
     r.write_text(respondents, encoding="utf-8")
@@ -247,17 +260,7 @@ def test_weet_niet_codes_in_yes_no_questions_get_advice(tmp_path: Path) -> None:
 
 def test_a_sav_value_labelled_weet_niet_gets_advice(tmp_path: Path) -> None:
     pyreadstat = pytest.importorskip("pyreadstat")
-    pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame(
-        {
-            "id": [1.0, 2.0, 3.0],
-            "wave": [2016.0] * 3,
-            "layer": ["rijk"] * 3,
-            "office": ["ambtenaar"] * 3,
-            "aftercare": [1.0, 7.0, 0.0],
-            "training": [5.0, 0.0, 1.0],
-        }
-    )
+    frame = _sav_frame(aftercare=[1.0, 7.0, 0.0], training=[5.0, 0.0, 1.0])
     path = tmp_path / "r.sav"
     labels = {0.0: "nee", 1.0: "ja"}
     pyreadstat.write_sav(
@@ -317,16 +320,7 @@ def test_a_count_the_sav_labels_weet_niet_is_not_read_as_incidents(tmp_path: Pat
     # a tester's files: the count columns label 99 "weet niet / wil niet zeggen"; 99 is
     # below the largest count read (730), so it was read as 99 incidents
     pyreadstat = pytest.importorskip("pyreadstat")
-    pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame(
-        {
-            "id": [1.0, 2.0, 3.0, 4.0],
-            "wave": [2016.0] * 4,
-            "layer": ["rijk"] * 4,
-            "office": ["ambtenaar"] * 4,
-            "incidents_verbaal": [0.0, 99.0, 2.0, 99.0],
-        }
-    )
+    frame = _sav_frame(incidents_verbaal=[0.0, 99.0, 2.0, 99.0])
     path = tmp_path / "r.sav"
     pyreadstat.write_sav(
         frame,
@@ -395,16 +389,7 @@ def test_a_group_column_must_agree_with_the_office_and_set_fields_are_not_column
 def test_other_no_answer_labels_on_a_count_are_refused_too(tmp_path: Path, label: str) -> None:
     # two reviewers' trials: these labels on 99 were still read as 99 incidents
     pyreadstat = pytest.importorskip("pyreadstat")
-    pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame(
-        {
-            "id": [1.0, 2.0, 3.0],
-            "wave": [2016.0] * 3,
-            "layer": ["rijk"] * 3,
-            "office": ["ambtenaar"] * 3,
-            "incidents_verbaal": [0.0, 99.0, 2.0],
-        }
-    )
+    frame = _sav_frame(incidents_verbaal=[0.0, 99.0, 2.0])
     path = tmp_path / "r.sav"
     labels = {2.0: "2 keer", 99.0: label}
     pyreadstat.write_sav(frame, str(path), variable_value_labels={"incidents_verbaal": labels})
