@@ -296,7 +296,7 @@ def _unasked(
     """
     codes, count = _questionnaires(unit)
     present = np.bincount(codes, minlength=count) > 0
-    groups = len(GROUPS)
+    groups = 1 if unit.organisations else len(GROUPS)  # organisations: a wave, no groups
     per_wave: dict[int, tuple[str, ...]] = {}
     per_group: dict[int, dict[str, tuple[str, ...]]] = {}
     for k, wave in enumerate(unit.waves):
@@ -310,6 +310,7 @@ def _unasked(
                 str(m) for j, m in enumerate(members) if not asked[c, j]
             )
             for c in held
+            if not unit.organisations
         }
         missing = {g: forms for g, forms in missing.items() if forms}
         if missing:
