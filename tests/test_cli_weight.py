@@ -450,3 +450,44 @@ def test_respondents_numbered_per_wave_are_weighted_by_id_and_wave(tmp_path: Pat
     assert _margins(weighted, 2022) == _margins(original, 2022)
     for office, count in _margins(weighted, 2024).items():
         assert count == pytest.approx(TARGET[office], rel=1e-7)
+
+
+def test_a_sav_delivery_with_a_codebook_naming_no_files_reads_back(tmp_path: Path) -> None:
+    # a tester's trial: the codebook (columns and codes only) was not copied, "as it names
+    # files under other names" - it names none - and the weighted folder did not read
+    pyreadstat = pytest.importorskip("pyreadstat")
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    frame = _frame()
+    sav = pd.DataFrame(
+        {
+            "respnr": frame["id"],
+            "jaar": frame["wave"].astype(float),
+            "laag": 3.0,
+            "functie": frame["office"].map(
+                {"burgemeester": 2.0, "wethouder": 3.0, "raadslid": 4.0}
+            ),
+            "gewicht": frame["weight"],
+            "incidents_verbaal": frame["incidents:verbaal"].astype(float),
+        }
+    )
+    pyreadstat.write_sav(sav, str(folder / "respondents.sav"))
+    (folder / "codebook.toml").write_text(
+        '[respondents.columns]\nid = "respnr"\nwave = "jaar"\nlayer = "laag"\n'
+        'office = "functie"\nweight = "gewicht"\n'
+        '[respondents.codes.layer]\n3 = "gemeente"\n'
+        '[respondents.codes.office]\n2 = "burgemeester"\n3 = "wethouder"\n4 = "raadslid"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    assert _run(
+        "--data", str(folder), "--population", str(tmp_path / "counts.csv"),
+        "--out", str(out), "--wave", "2024",
+    ) == 0  # fmt: skip
+    assert (out / "codebook.toml").read_bytes() == (folder / "codebook.toml").read_bytes()
+    weighted = read_monitor(out / "respondents.csv", codebook=out / "codebook.toml")
+    for office, count in _margins(weighted, 2024).items():
+        assert count == pytest.approx(TARGET[office], rel=1e-6)
+    # and the folder reads as the input did, as the guide says
+    assert main(["report", "--data", str(out), "--out", str(tmp_path / "rapport")]) == 0

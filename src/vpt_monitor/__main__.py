@@ -432,15 +432,18 @@ def _weighted_files(args: argparse.Namespace, plan: _Plan, weighting: Any) -> di
             add(path.name, path.read_bytes(), path)
     book = plan.codebook
     if book is not None and book.path is not None:
-        renamed = any(origin[n].name != n for n in origin)
+        # a codebook that names files must name those written; one that names none finds
+        # them by their usual names (a .sav written as .csv among them) and is copied
+        renamed = bool(book.files) and any(origin[n].name != n for n in origin)
         elsewhere = [
             p for p in book.files.values() if p.parent.resolve() != book.path.parent.resolve()
         ]
         if renamed or elsewhere:
+            why = "in other folders" if elsewhere else "under other names than those written"
             notes.append(
-                f"the codebook {book.path} is not copied: it names files in other folders or "
-                "under other names than those written; read the weighted files with the "
-                "file options (--respondents ...) and a codebook adapted to them"
+                f"the codebook {book.path} is not copied: it names files {why}; read the "
+                "weighted files with the file options (--respondents ...) and a codebook "
+                "adapted to them"
             )
         else:
             add("codebook.toml", book.path.read_bytes(), book.path)
