@@ -568,9 +568,8 @@ def irls(
         beta, eta, now = new_beta, new_eta, new
         converged = change < tolerance
         current = False
-    if not current:
-        # the information of the final coefficients, unless the last step was too small to
-        # change it (then the last iteration's is the same to ~1e-9)
+    if not current:  # the information of the final coefficients (a negligible last step
+        # returned above with the last iteration's, the same to ~1e-9)
         information = products(now.working)
     return Fit(beta, eta, now.mu(), information, now.deviance, iterations, converged)
 
