@@ -21,7 +21,7 @@ from vpt_monitor._codes import GROUPS
 from vpt_monitor.stats import ConfidenceInterval, EstimateTable, _distributions, _print
 from vpt_monitor.stats._design_ci import t_quantile
 from vpt_monitor.stats._validation import check_choice, check_level
-from vpt_monitor.vocab import Group, Office
+from vpt_monitor.vocab import Channel, Consequence, Form, Group, Office, ViolationType
 
 __all__ = [
     "ADJUSTMENTS",
@@ -114,8 +114,6 @@ def question_note(note: str, language: str | None = None) -> str:
 
 def _question_label(code: str, language: str) -> str:
     """Return the label of a question's or group's code in ``language`` (the code if none)."""
-    from vpt_monitor.vocab import Channel, Consequence, Form, ViolationType
-
     for kind in (Form, Channel, Consequence, ViolationType, Group):
         try:
             return _format.label(kind(code), language)
