@@ -320,7 +320,7 @@ def _unasked(
 
 def any_of(
     unit: Unit, matrix: NDArray[Any], question: str, members: Sequence[Any]
-) -> tuple[Mask, Mask, dict[int, tuple[str, ...]], dict[int, dict[str, tuple[str, ...]]]]:
+) -> tuple[Mask, Mask, dict[str, Any]]:
     """Return "yes to any member" of a set-valued question, with its answered mask.
 
     ``matrix`` holds 1 yes, 0 no and -1 not answered, one column per member (or a count per
@@ -328,8 +328,7 @@ def any_of(
     questionnaire) when someone of that group and wave answered it
     (:func:`_asked_per_questionnaire`); a row is "yes" when it
     says yes to any member, "no" when it answered every member asked of it, and unanswered
-    otherwise. Also returns the members not asked: per wave (of anyone), and per wave and
-    group (see :func:`_unasked`).
+    otherwise. Also returns the notes of the members not asked (:func:`unasked_notes`).
     """
     known = np.asarray(matrix >= 0)
     per_cell = _asked_per_questionnaire(unit, known)
@@ -338,8 +337,7 @@ def any_of(
     asked = per_cell[_questionnaires(unit)[0]]
     yes = np.asarray(((matrix > 0) & asked).any(axis=1))
     complete = np.asarray((known | ~asked).all(axis=1) & asked.any(axis=1))
-    per_wave, per_group = _unasked(unit, per_cell, members)
-    return yes, yes | complete, per_wave, per_group
+    return yes, yes | complete, _unasked_notes(unit, per_cell, members)
 
 
 def unasked_notes(unit: Unit, known: NDArray[np.bool_], members: Sequence[Any]) -> dict[str, Any]:
@@ -350,7 +348,12 @@ def unasked_notes(unit: Unit, known: NDArray[np.bool_], members: Sequence[Any]) 
     :func:`~vpt_monitor.change` reads ``"not_asked_by_group"`` to find waves that asked
     different questions.
     """
-    per_wave, per_group = _unasked(unit, _asked_per_questionnaire(unit, known), members)
+    return _unasked_notes(unit, _asked_per_questionnaire(unit, known), members)
+
+
+def _unasked_notes(unit: Unit, asked: NDArray[np.bool_], members: Sequence[Any]) -> dict[str, Any]:
+    """:func:`unasked_notes` from the questionnaires x members table of what was asked."""
+    per_wave, per_group = _unasked(unit, asked, members)
     notes: dict[str, Any] = {}
     if per_wave:
         notes["not_asked"] = per_wave

@@ -23,9 +23,7 @@ from vpt_monitor.indicators._common import (
     By,
     NotMeasuredError,
     Unit,
-    _asked_per_questionnaire,
     _names,
-    _questionnaires,
     any_of,
     asked_in_wave,
     estimate,
@@ -53,36 +51,16 @@ __all__ = [
 Result = Estimate | EstimateTable
 
 
-def _note_unasked(
-    notes: dict[str, Any],
-    unasked: dict[int, tuple[str, ...]],
-    of_group: dict[int, dict[str, tuple[str, ...]]],
-) -> None:
-    """Record the forms not asked: per wave, and per wave and group (when any)."""
-    if unasked:
-        notes["not_asked"] = unasked
-    if of_group:
-        notes["not_asked_by_group"] = of_group
+def _victims(data: MonitorData) -> tuple[NDArray[np.bool_], NDArray[np.bool_], dict[str, Any]]:
+    """Return who was victimised, whose answer is known, and the notes of forms not asked.
 
-
-def _victim_notes(data: MonitorData) -> dict[str, Any]:
-    """Return the forms not asked, per wave and group: who is a victim depends on them.
-
-    Indicators among victims (reporting, consequences, aftercare) carry them, so that a
-    change between waves that asked different forms - whose victims are other people - is
-    marked as not comparable.
+    The notes are :func:`unasked_notes`'s. Indicators among victims (reporting,
+    consequences, aftercare) carry them: victims of waves that asked different forms are
+    other people, so a change between such waves is marked as not comparable.
     """
-    counts = data.respondents["victimisations"]
-    known = np.asarray(counts >= 0)
-    return unasked_notes(Unit(data), known, FORMS) if known.any() else {}
-
-
-def _victims(data: MonitorData) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Who was victimised (any form asked in the wave), and whose answer is known."""
-    yes, answered, _, _ = any_of(
+    return any_of(
         Unit(data), data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
     )
-    return yes, answered
 
 
 def _form_column(data: MonitorData, form: Form | str) -> tuple[Form, NDArray[np.int64]]:
@@ -198,10 +176,9 @@ def victimisation_answers(
     unit = Unit(data)
     notes: dict[str, Any] = {}
     if form is None:
-        y, answered, unasked, of_group = any_of(
+        y, answered, notes = any_of(
             unit, data.respondents["victimisations"], "victimisations (incidents:<form>)", FORMS
         )
-        _note_unasked(notes, unasked, of_group)
     else:
         chosen, column = _form_column(data, form)
         y, answered = single(column, f"victimisation by {chosen.value!r} (incidents:{chosen})")
@@ -293,10 +270,8 @@ def incidence(
     notes: dict[str, Any] = {}
     if form is None:
         columns = list(range(len(FORMS)))
-        _, answered, unasked, of_group = any_of(
-            unit, counts, "victimisations (incidents:<form>)", FORMS
-        )
-        _note_unasked(notes, unasked, of_group)
+        _, answered, found = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
+        notes.update(found)
         known = counts >= 0
         asked = np.stack([asked_in_wave(unit, known[:, k]) for k in columns], axis=1)
         answered = np.asarray((known | ~asked).all(axis=1) & asked.any(axis=1))
@@ -425,8 +400,8 @@ def reporting_propensity(
     unit = check_choice("unit", unit, ("incident", "victim"))
     method = check_choice("method", method, PROPORTION_METHODS)
     check_level(level)
-    reported, answered, described, outside = _reported(data, to)
-    notes: dict[str, Any] | None = _victim_notes(data) or None
+    reported, answered, described, outside, victim_notes = _reported(data, to)
+    notes: dict[str, Any] | None = victim_notes or None
     if outside.any():
         unit_of = Unit(data)
         rows = wave_rows(unit_of, _names(by, unit_of.allowed, unit_of.numbers), wave)
@@ -462,11 +437,14 @@ def reporting_propensity(
 
 def _reported(
     data: MonitorData, to: str
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+) -> tuple[
+    NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_], dict[str, Any]
+]:
     """Per respondent: incidents reported and answered, and who has a record.
 
-    Returns the reported and answered counts, the victims with a record, and the respondents
-    with a record whom the victimisation indicator does not count as victims.
+    Returns the reported and answered counts, the victims with a record, the respondents
+    with a record whom the victimisation indicator does not count as victims, and the notes
+    of the forms not asked (see :func:`_victims`).
     """
     answers = data.incidents[_TARGETS[to]]
     single(answers, f"reporting ({_TARGETS[to]})")
@@ -477,26 +455,24 @@ def _reported(
     reported = np.bincount(owner, weights=answers[known] == 1, minlength=n).astype(np.float64)
     answered = np.bincount(owner, minlength=n).astype(np.float64)
     described = np.asarray(np.bincount(every, minlength=n) > 0)  # respondents with a record
-    victims = _counted_victims(data)
-    return reported, answered, described & victims, described & ~victims
+    victims, notes = _counted_victims(data)
+    return reported, answered, described & victims, described & ~victims, notes
 
 
-def _counted_victims(data: MonitorData) -> NDArray[np.bool_]:
+def _counted_victims(data: MonitorData) -> tuple[NDArray[np.bool_], dict[str, Any]]:
     """Respondents the victimisation indicator counts as victims (all, where not measured).
 
     In a wave (and group) without any count of incidents (victimisation not measured there)
     every respondent with an incident record is a victim; elsewhere only those the victimisation
-    indicator counts, so that "victims" mean the same in both.
+    indicator counts, so that "victims" mean the same in both. Also the notes of
+    :func:`_victims`.
     """
-    counts = data.respondents["victimisations"]
-    known = np.asarray(counts >= 0)
+    known = np.asarray(data.respondents["victimisations"] >= 0)
     if not known.any():
-        return np.ones(len(data), dtype=bool)
-    unit = Unit(data)
-    codes, _ = _questionnaires(unit)
-    measured = np.asarray(_asked_per_questionnaire(unit, known).any(axis=1))[codes]
-    yes, _, _, _ = any_of(unit, counts, "victimisations (incidents:<form>)", FORMS)
-    return np.asarray(yes | ~measured)
+        return np.ones(len(data), dtype=bool), {}
+    yes, _, notes = _victims(data)
+    measured = asked_in_wave(Unit(data), np.asarray(known.any(axis=1)))
+    return np.asarray(yes | ~measured), notes
 
 
 def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
@@ -507,8 +483,8 @@ def reporting_answers(data: MonitorData, to: str = "employer") -> Answers:
     ``unit="victim"``).
     """
     to = check_choice("to", to, tuple(_TARGETS))
-    reported, answered, described, _ = _reported(data, to)
-    return Answers(reported > 0, answered > 0, described, _victim_notes(data))
+    reported, answered, described, _, notes = _reported(data, to)
+    return Answers(reported > 0, answered > 0, described, notes)
 
 
 def _as_share(result: Result, method: str, level: float) -> Result:
@@ -581,18 +557,16 @@ def consequence_answers(data: MonitorData, consequence: Consequence | str | None
     if consequence is None:
         adverse = [c for c in CONSEQUENCES if c.adverse]
         columns = [CONSEQUENCES.index(c) for c in adverse]
-        y, answered, unasked, of_group = any_of(
+        y, answered, notes = any_of(
             Unit(data), matrix[:, columns], "adverse consequences (consequence:<code>)", adverse
         )
-        notes: dict[str, Any] = {}
-        _note_unasked(notes, unasked, of_group)
     else:
         chosen = Consequence.parse(consequence, field="consequence")
         column = matrix[:, CONSEQUENCES.index(chosen)]
         y, answered = single(column, f"the consequence {chosen.value!r}")
         notes = unasked_notes(Unit(data), np.asarray(column >= 0)[:, None], [chosen])
-    victim, _ = _victims(data)
-    return Answers(y, answered, victim, merge_unasked(notes, _victim_notes(data)))
+    victim, _, victim_notes = _victims(data)
+    return Answers(y, answered, victim, merge_unasked(notes, victim_notes))
 
 
 def aftercare_share(
@@ -631,9 +605,9 @@ def aftercare_answers(data: MonitorData) -> Answers:
     """Victims offered aftercare, among victims who answered (see :func:`aftercare_share`)."""
     column = data.respondents["aftercare"]
     y, answered = single(column, "aftercare")
-    victim, _ = _victims(data)
+    victim, _, victim_notes = _victims(data)
     own = unasked_notes(Unit(data), np.asarray(column >= 0)[:, None], ["aftercare"])
-    return Answers(y, answered, victim, merge_unasked(own, _victim_notes(data)))
+    return Answers(y, answered, victim, merge_unasked(own, victim_notes))
 
 
 def decision_influence(

@@ -103,14 +103,9 @@ def perception_answers(data: MonitorData, kind: ViolationType | str | None = Non
     unit = Unit(data)
     notes: dict[str, Any] = {}
     if kind is None:
-        y, answered, per_wave, per_group = any_of(
+        y, answered, notes = any_of(
             unit, matrix, "perceived violations (violation:<type>)", VIOLATIONS
         )
-        notes = {
-            key: value
-            for key, value in (("not_asked", per_wave), ("not_asked_by_group", per_group))
-            if value
-        }
     else:
         chosen = ViolationType.parse(kind, field="kind")
         column = matrix[:, VIOLATIONS.index(chosen)]
