@@ -404,3 +404,30 @@ def test_a_question_never_asked_of_a_group_is_not_its_non_response() -> None:
     shift = change(care)
     assert not shift.reliable[0]
     assert "2014: did not ask aftercare (politiek-ambtsdrager)" in shift.reasons[0]
+
+
+def test_the_summary_of_a_census_change_gives_its_interval_and_no_test() -> None:
+    from vpt_monitor.report.content import estimate_rows, summary_changes
+
+    people = [
+        Respondent(
+            f"{wave}-{p}-{i}",
+            wave,
+            "provincie",
+            "statenlid",
+            stratum="provincies",
+            cluster=f"prov{p}",
+            fpc=12,
+            victimisations={"verbaal": int((i + p + wave) % 5 == 0)},
+        )
+        for wave in (2014, 2016)
+        for p in range(12)
+        for i in range(15)
+    ]
+    table = victimisation(MonitorData.from_records(people), by=("wave", "group"))
+    assert isinstance(table, EstimateTable)
+    rows = change_rows(change(table), "en")
+    (line,) = summary_changes(rows, estimate_rows(table, "en"), "en")
+    assert "points (" in line
+    assert line.split("points (")[1].startswith(("-", "+", "0"))  # the interval, width 0
+    assert "; no test) † 2014: zero variance" in line

@@ -388,10 +388,15 @@ def summary_changes(
                 if part and not part.startswith(breaks)
             ]
             mark = f" † {'; '.join(why)}" if not row.get("reliable", True) and why else ""
-            tested = np.isfinite(row["low"]) and np.isfinite(row["p_adjusted"])
+            if not np.isfinite(row["low"]):
+                key = "summary_change_untested"
+            else:  # a census's exact change has an interval (of width 0) but no test
+                key = (
+                    "summary_change" if np.isfinite(row["p_adjusted"]) else "summary_change_no_test"
+                )
             lines.append(
                 text(
-                    "summary_change" if tested else "summary_change_untested",
+                    key,
                     language,
                     **words,
                     change=_format.signed(100 * row["change"], language),

@@ -213,6 +213,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Verandering {first}-{last}, {domain}: {change} procentpunt ({interval}; "
         "gecorrigeerde {p})",
     ),
+    "summary_change_no_test": (
+        "Change {first}-{last}, {domain}: {change} points ({interval}; no test)",
+        "Verandering {first}-{last}, {domain}: {change} procentpunt ({interval}; geen toets)",
+    ),
     "summary_change_untested": (
         "Change {first}-{last}, {domain}: {change} points (no interval or test)",
         "Verandering {first}-{last}, {domain}: {change} procentpunt (geen interval of toets)",
