@@ -381,6 +381,12 @@ def reporting_propensity(
     with a record is a victim. A record of a form whose count is 0 contradicts the answers
     and is refused when the data are built.
 
+    References
+    ----------
+    .. [1] Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed. Wiley. Chapter 6: the
+       ratio estimator and its linearised variance.
+    .. [2] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor import Incident, MonitorData, Respondent, reporting_propensity
@@ -535,6 +541,11 @@ def consequence_share(
     consequence" is yes when one is reported and no when every adverse consequence asked in
     the wave was answered "no".
 
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Korn, E. L., and Graubard, B. I. (1999). *Analysis of Health Surveys*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Respondent, consequence_share
@@ -584,6 +595,11 @@ def aftercare_share(
     A proportion among victims with a known answer,
     :math:`\sum w_i 1[\text{aftercare}_i] / \sum w_i` over victims in the domain.
 
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Korn, E. L., and Graubard, B. I. (1999). *Analysis of Health Surveys*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Respondent, aftercare_share
@@ -627,6 +643,11 @@ def decision_influence(
     A proportion among political office holders (victims or not), estimated as a domain of
     the full design: :math:`\sum_{i \in P \cap d} w_i 1[\text{influence}_i] /
     \sum_{i \in P \cap d} w_i`.
+
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Korn, E. L., and Graubard, B. I. (1999). *Analysis of Health Surveys*. Wiley.
 
     Examples
     --------

@@ -71,6 +71,11 @@ def integrity_perception(
     type asked in the wave was answered "no"; waves without the questions are flagged
     ``"not_measured"`` (the integrity questions were not asked in every wave).
 
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    .. [2] Korn, E. L., and Graubard, B. I. (1999). *Analysis of Health Surveys*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Respondent, integrity_perception

@@ -358,6 +358,12 @@ def detectable_change(
     design-based standard error (its finite-population correction included). A domain
     flagged ``"zero_variance"`` or without a standard error detects nothing (NaN).
 
+    References
+    ----------
+    .. [1] Valliant, R., Dever, J. A. and Kreuter, F. (2018). *Practical Tools for Designing
+       and Weighting Survey Samples*, 2nd ed. Springer. Chapter 4: power calculations and
+       sample sizes.
+
     Examples
     --------
     >>> from vpt_monitor import detectable_change

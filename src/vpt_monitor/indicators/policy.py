@@ -329,6 +329,11 @@ def policy_maturity(
     provinces answering, most of the uncertainty is gone. The Student-t interval is clipped
     to the score's range, 0 to 100.
 
+    References
+    ----------
+    .. [1] Nardo, M. et al. (2008). *Handbook on Constructing Composite Indicators*. OECD/JRC.
+    .. [2] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor import MonitorData, Organisation, policy_maturity, AGGRESSION_SCHEME
@@ -388,6 +393,11 @@ def cronbach_alpha(
     several) that answered every item. Values above about 0.7
     are read as items measuring one underlying policy effort (Cronbach 1951); low values warn
     that a single score hides distinct dimensions.
+
+    References
+    ----------
+    .. [1] Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+       *Psychometrika* 16, 297-334.
 
     Examples
     --------

@@ -185,6 +185,13 @@ def total(
     :math:`\hat Y_d = \sum_{i \in d} w_i y_i`, linearised values :math:`z_i = w_i y_i` in the
     domain (R's ``svytotal``).
 
+    References
+    ----------
+    .. [1] Horvitz, D. G. and Thompson, D. J. (1952). A generalization of sampling without
+       replacement from a finite universe. *Journal of the American Statistical Association*
+       47, 663-685.
+    .. [2] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
     Examples
     --------
     >>> from vpt_monitor.stats import SurveyDesign, total
@@ -229,6 +236,12 @@ def ratio(
     :math:`z_i = w_i (y_i - \hat R_d x_i) / \hat X_d` (R's ``svyratio``). Because the
     variance is computed between PSUs, several incidents of one person are not treated as
     independent when a person is the unit of ``numerator`` and ``denominator``.
+
+    References
+    ----------
+    .. [1] Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed. Wiley. Chapter 6: the
+       ratio estimator and its linearised variance.
+    .. [2] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
 
     Examples
     --------
