@@ -77,6 +77,24 @@ class Decomposition:
         The method breaks between the two waves (``"2012-2014: ..."``; see
         :data:`~vpt_monitor.METHOD_BREAKS`): the waves were measured differently, so the
         change and both its parts are partly a difference of method. Printed, and warned of.
+
+    Examples
+    --------
+    Made by :func:`~vpt_monitor.decompose_change`. The classes' contributions add up to
+    the two parts, and the parts to the change:
+
+    >>> import numpy as np
+    >>> from vpt_monitor import decompose_change
+    >>> from vpt_monitor.synth import simulate
+    >>> parts = decompose_change(simulate(waves=(2014, 2016)), factor="contact",
+    ...                          group="medewerker")
+    >>> bool(np.isclose(sum(c.estimate for c in parts.class_rate), parts.rate.estimate))
+    True
+    >>> bool(np.isclose(parts.composition.estimate + parts.rate.estimate,
+    ...                 parts.total.estimate))
+    True
+    >>> parts.shares.shape == (2, len(parts.classes))
+    True
     """
 
     outcome: str

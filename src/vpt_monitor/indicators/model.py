@@ -109,7 +109,16 @@ def model(
     The fit is on the full design: respondents outside the outcome's population (victims,
     political office holders), without an answer, outside ``wave`` or with an unknown value
     of a variable are left out as a domain (weight zero; R's ``na.omit`` on a subset of the
-    design), so the standard errors still see every PSU. The coefficients of a logistic model
+    design), so the standard errors still see every PSU. With the default family the model
+    is
+
+    .. math::
+
+        \operatorname{logit} P(y_i = 1) = x_i^\top \beta,
+        \qquad \sum_i w_i\, x_i \left(y_i - \operatorname{expit}(x_i^\top \hat\beta)\right) = 0,
+
+    the coefficients solving the weighted score equations, with the design-based (sandwich)
+    covariance of :func:`vpt_monitor.stats.glm`. The coefficients of a logistic model
     are log odds ratios: ``exp`` of the coefficient of ``gender[T.v]`` is the odds of women's
     victimisation relative to men's, other terms held fixed.
 
