@@ -194,3 +194,50 @@ def test_without_domains_the_plan_is_for_everyone() -> None:
     everyone = plan_sample(data, by=None, margin=0.05)
     assert everyone.domains == ("all",)
     assert everyone.needed[0] > 0
+
+
+def test_a_small_office_is_reachable_by_a_census_whatever_its_weights_sum_to() -> None:
+    # Ten commissioners answered with weight 1.19 each (the weights of an agency that
+    # estimates twelve): the population is 11.9, the margin needs all twelve. Inviting
+    # everyone with full response is a census, whose margin is 0: the target is met. The
+    # plan compared the rounded-up need (12) with the fractional 11.9 and said it was not.
+    people = [
+        Respondent(
+            f"k{i}",
+            2016,
+            "provincie",
+            "cdk",
+            weight=1.19,
+            stratum="k",
+            victimisations={"verbaal": 1} if i < 5 else {},
+        )
+        for i in range(10)
+    ]
+    data = MonitorData.from_records(people)
+    plan = plan_sample(data, margin=0.01, by="office")
+    row = plan.domains.index("cdk")
+    assert plan.population[row] == pytest.approx(11.9)
+    assert plan.needed[row] == 12
+    assert plan.reachable[row]
+    # with half responding, six of twelve answer: short of the need
+    half = plan_sample(data, margin=0.01, by="office", response_rate=0.5)
+    assert not half.reachable[half.domains.index("cdk")]
+
+
+def test_an_office_without_respondents_is_printed_as_such_not_as_unreachable() -> None:
+    plan = plan_sample(_wave(), margin=0.05, by="office", response_rate=0.6)
+    commissioner = next(line for line in str(plan).splitlines() if "King's Commissioner" in line)
+    assert "(no respondents)" in commissioner
+    assert "not reachable" not in commissioner
+
+
+def test_a_plan_prints_in_the_chosen_language_with_its_decimal_mark() -> None:
+    plan = plan_sample(_wave(), margin=0.05, by="office", response_rate=0.3)
+    dutch = plan.to_string("nl")
+    assert dutch.startswith("PlanTable(jaar 2016, 10 domeinen, marge 0,05)")
+    assert "nodig" in dutch and "needed" not in dutch
+    mayor = next(line for line in dutch.splitlines() if line.strip().startswith("burgemeester"))
+    assert "0,20" in mayor and "(niet haalbaar)" in mayor
+    assert "(geen respondenten)" in dutch
+    english = plan.to_string("en")
+    assert "margin 0.05" in english and "0.20" in english and "(not reachable)" in english

@@ -54,7 +54,9 @@ class PlanTable:
         the whole population (then ``reachable`` says whether that is enough).
     reachable : numpy.ndarray of bool
         Whether the target can be met: the respondents needed are at most the population
-        times the response rate (a census of a small office may still fall short).
+        (rounded up to whole people) times the response rate (a census of a small office
+        with less than full response may fall short). False for a domain without
+        respondents, which is printed as such.
     detectable : numpy.ndarray
         The smallest change between this wave and a next one of the same size that a test
         at ``level`` detects with the given power.
@@ -123,13 +125,27 @@ class PlanTable:
         labels = [_format.label(domain) for domain in self.domains]
         return _print.notebook(self, self.to_pandas, labels=(_format.variable("label"), labels))
 
-    def __repr__(self) -> str:
-        what = f"margin {self.target:g}" if self.target is not None else "detectable change"
-        lines = [f"PlanTable(wave {self.wave}, {len(self.domains)} domains, {what})"]
+    def to_string(self, language: str | None = None) -> str:
+        """Return the table as printed, labels and numbers in ``language`` ("en" or "nl")."""
+        chosen = _format.check_language(language)
+        nl = chosen == "nl"
+        if self.target is not None:
+            margin = _format.number(self.target, chosen, digits=None)
+            what = f"marge {margin}" if nl else f"margin {margin}"
+        else:
+            what = "aantoonbaar verschil" if nl else "detectable change"
+        lines = [
+            f"PlanTable({'jaar' if nl else 'wave'} {self.wave}, {len(self.domains)} "
+            f"{'domeinen' if nl else 'domains'}, {what})"
+        ]
         # fixed notation (see vpt_monitor.stats._print): shares to 3 significant digits,
         # the detectable change to 4
-        heads = ("N", "n", "p", "deff", "needed", "invite", "detect")
-        cells = [
+        heads = (
+            ("N", "n", "p", "deff", "nodig", "uitnodigen", "aantoonbaar")
+            if nl
+            else ("N", "n", "p", "deff", "needed", "invite", "detect")
+        )
+        columns = [
             _print.fixed(self.population, 1),
             [str(int(v)) for v in self.n],
             _print.fixed(self.estimate, 3),
@@ -138,24 +154,30 @@ class PlanTable:
             _print.fixed(self.invite, 1),
             _print.fixed(self.detectable),
         ]
+        cells = [[_format._localise(cell, chosen) for cell in column] for column in columns]
         widths = [
             max(len(h), *(len(c) for c in column)) + 2
             for h, column in zip(heads, cells, strict=True)
         ]
-        texts = [_format.label(label)[:40] for label in self.domains]
-        first = max([len("domain"), *map(len, texts)]) + 2
+        texts = [_format.label(label, chosen)[:40] for label in self.domains]
+        title = _format.variable("domain", chosen)
+        first = max([len(title), *map(len, texts)]) + 2
         lines.append(
-            f"  {'domain':<{first}}"
-            + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
+            f"  {title:<{first}}" + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))
         )
+        none = "  (geen respondenten)" if nl else "  (no respondents)"
+        short = "  (niet haalbaar)" if nl else "  (not reachable)"
         for i, text in enumerate(texts):
-            mark = "" if self.reachable[i] else "  (not reachable)"
+            mark = none if self.n[i] == 0 else "" if self.reachable[i] else short
             lines.append(
                 f"  {text:<{first}}"
                 + "".join(f"{c[i]:>{w}}" for c, w in zip(cells, widths, strict=True))
                 + mark
             )
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.to_string()
 
 
 def _current(
@@ -267,7 +289,8 @@ def plan_sample(
     :func:`~vpt_monitor.stats.sample_size_proportion`,
     :math:`n = d\,a\,z^2 p(1-p) / (e^2 + d\,z^2 p(1-p)/(N-1))` with :math:`a = N/(N-1)`,
     rounded up; the number to invite is :math:`n / r` for response rate :math:`r`. A domain
-    is not reachable when :math:`n > N r`: even inviting everyone would leave it short.
+    is not reachable when :math:`n > \lceil N \rceil r`: even inviting everyone would leave
+    it short (without a response rate, a census always meets the margin).
 
     References
     ----------
@@ -303,7 +326,10 @@ def plan_sample(
     needed = np.where(population > 0, np.minimum(needed, np.ceil(population)), np.nan)
     rates = _rates(response_rate, table.domains, table.n)
     invite = np.minimum(np.ceil(needed / rates), np.ceil(population))  # never beyond everyone
-    reachable = np.where(np.isnan(rates), needed <= population, needed <= population * rates)
+    # everyone is a whole number of people: a census of the 11.9 an office's weights add up
+    # to invites 12 (needed is at most that, so without a rate every domain is reachable)
+    everyone = np.ceil(population)
+    reachable = needed <= everyone * np.where(np.isnan(rates), 1.0, rates)
     return PlanTable(
         domains=table.domains,
         wave=chosen,
