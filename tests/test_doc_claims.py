@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 import warnings
 from pathlib import Path
 from typing import Any
@@ -281,3 +282,15 @@ def test_planning_page_states_the_design_effects_behind_the_detectable_changes()
     assert round(2 * times) / 2 == 2.5
     assert "two and a half times as large" in flat
     assert f"some {round(plan.loc['medewerker', 'population'], -4):,.0f} employees" in flat
+
+
+# -- index.md: the extras ----------------------------------------------------------------------
+
+
+def test_index_page_names_every_extra_the_package_declares() -> None:
+    project = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = set(project["project"]["optional-dependencies"])
+    flat = _flat((DOCS / "index.md").read_text(encoding="utf-8"))
+    section = flat[flat.index("The extras:") : flat.index("for developers.")]
+    named = set(re.findall(r"`([a-z]+)`", section))
+    assert named == extras, f"extras not on the start page: {extras - named}"
