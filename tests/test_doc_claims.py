@@ -158,6 +158,12 @@ def test_waves_tutorial_counts_the_offices_tested() -> None:
     assert f"all {_WORDS[commissioners.n]} respondents of 2014 were victimised" in flat
     chairs = (by_office[(2014, "dijkgraaf")].n, by_office[(2016, "dijkgraaf")].n)
     assert f"water-board chairs ({chairs[0]} and {chairs[1]} respondents)" in flat
+    # the other adjustments the page names are values that change() takes
+    sentence = flat[flat.index("Holm's method (") : flat.index("choose another)")]
+    named = re.findall(r'"([a-z-]+)"', sentence)
+    assert named == ["bonferroni", "benjamini-hochberg", "none"]
+    for adjust in named:
+        assert ns["change"](ns["by_wave"], between=(2014, 2016), adjust=adjust).adjust == adjust
 
 
 def test_headline_tutorial_shows_reliable_as_booleans_and_the_reasons() -> None:
