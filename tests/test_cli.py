@@ -555,3 +555,16 @@ def test_a_folder_given_as_a_file_is_a_usage_error(tmp_path: Path, given: str) -
     )
     assert done.returncode == 2
     assert "a folder, not a file" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["report", "factsheets", "weight"])
+def test_help_shows_the_decimal_marks_readably(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "{.,,}" not in out  # argparse's rendering of the two choices
+    assert "--decimal MARK" in out
+    assert "'.' or ','" in " ".join(out.split())

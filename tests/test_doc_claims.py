@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 import warnings
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vpt_monitor import MonitorDataError, victimisation
+from vpt_monitor import MonitorDataError, detectable_change, victimisation
 from vpt_monitor.attributes import BUILT_IN_ATTRIBUTES
 from vpt_monitor.data.columns import known_columns
 from vpt_monitor.indicators.decomposition import Decomposition
 from vpt_monitor.indicators.model import FIELDS
 from vpt_monitor.indicators.outcomes import OUTCOMES
 from vpt_monitor.io import read_monitor
+from vpt_monitor.report import MARKER
 from vpt_monitor.stats import SurveyDesign, _reliability, proportion
+from vpt_monitor.stats.design import LONELY_PSU_POLICIES
 from vpt_monitor.synth import simulate
 
 DOCS = Path(__file__).parents[1] / "docs"
@@ -44,6 +47,9 @@ def _run_cells(page: Path) -> tuple[str, dict[str, Any]]:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 # -- data.md ---------------------------------------------------------------------------------
@@ -144,6 +150,20 @@ def test_waves_tutorial_counts_the_offices_tested() -> None:
     significant = set(offices.index[offices["significant"]])
     assert significant == {"burgemeester", "raadslid"}
     assert not offices.loc["dijkgraaf", "reliable"]
+    # the numbers the prose quotes beside the table
+    assert f"{100 * alderman['change']:+.1f} points with p =" in flat
+    by_office = victimisation(ns["data"], by=("wave", "office"))
+    commissioners = by_office[(2014, "cdk")]
+    assert commissioners.estimate == 1.0
+    assert f"all {_WORDS[commissioners.n]} respondents of 2014 were victimised" in flat
+    chairs = (by_office[(2014, "dijkgraaf")].n, by_office[(2016, "dijkgraaf")].n)
+    assert f"water-board chairs ({chairs[0]} and {chairs[1]} respondents)" in flat
+    # the other adjustments the page names are values that change() takes
+    sentence = flat[flat.index("Holm's method (") : flat.index("choose another)")]
+    named = re.findall(r'"([a-z-]+)"', sentence)
+    assert named == ["bonferroni", "benjamini-hochberg", "none"]
+    for adjust in named:
+        assert ns["change"](ns["by_wave"], between=(2014, 2016), adjust=adjust).adjust == adjust
 
 
 def test_headline_tutorial_shows_reliable_as_booleans_and_the_reasons() -> None:
@@ -156,7 +176,36 @@ def test_headline_tutorial_shows_reliable_as_booleans_and_the_reasons() -> None:
     assert all(unreliable)  # every unreliable row says why
     assert "effective sample size below 30" not in unreliable["cdk"]
     assert "effective sample size below 30" in unreliable["dijkgraaf"]
-    assert "Korn-Graubard effective sample size 32" in _flat(text)
+    flat = _flat(text)
+    assert "Korn-Graubard effective sample size 32" in flat
+    cdk, chairs = latest.loc["cdk"], latest.loc["dijkgraaf"]
+    assert f"The King's Commissioners ({cdk['n']} respondents) and the water-board chairs" in flat
+    assert f"chairs ({chairs['n']}) are tiny" in flat
+    assert f"{cdk['n']} of the 12 commissioners are in the sample" in flat
+    assert min(cdk["high"] - cdk["low"], chairs["high"] - chairs["low"]) > 0.30
+    flags = ns["frame"].loc[2016, "flags"]
+    assert flags["cdk"] == flags["dijkgraaf"] == ""
+    # the published figures the intervals miss, as the prose after the table names them
+    table, published = ns["table"], ns["PUBLISHED"]
+    missed = []
+    for (wave, group), estimate in table:
+        truth = published["political" if group.value == "politiek-ambtsdrager" else "employee"]
+        ci = estimate.confidence_interval()
+        if not ci.low <= truth[wave] <= ci.high:
+            missed.append((wave, group.value, estimate.estimate, ci))
+    assert len(table.domains) == 8
+    assert "a table of eight" in flat
+    assert "(1 - 0.95^8 = 34%)" in flat
+    assert [(wave, group) for wave, group, *_ in missed] == [(2010, "medewerker")]
+    _, _, share, ci = missed[0]
+    assert (
+        f"the employees' estimate of 2010, {100 * share:.1f}% "
+        f"({100 * ci.low:.1f}-{100 * ci.high:.1f})"
+    ) in flat
+    assert "the other seven figures lie within their intervals" in flat
+    # the README's quick start counts the same simulation's respondents
+    readme = _flat((DOCS.parent / "README.md").read_text(encoding="utf-8"))
+    assert f"four synthetic waves, {len(ns['data']):,} respondents" in readme
 
 
 # -- integrity.md: the publication rule's effective sample size ------------------------------
@@ -200,3 +249,54 @@ def test_models_page_documents_every_outcome_and_field_of_model() -> None:
     for claim in ("wave=2016", '"quasibinomial"', 'notes["missing"]', 'notes["outside"]'):
         assert claim in flat
     assert 'notes["categories_without_rows"]' in flat
+
+
+# -- designs.md and weighting.md: options the command line offers --------------------------
+
+
+def test_designs_page_lists_every_lonely_psu_policy_the_design_and_command_accept() -> None:
+    # report.md and the README send `--lonely-psu average` readers to designs.md
+    text = (DOCS / "user" / "designs.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| `lonely_psu` |"))
+    assert set(re.findall(r'`"([a-z]+)"`', row)) == set(LONELY_PSU_POLICIES)
+    edge = next(line for line in text.splitlines() if line.startswith("| a stratum with one PSU"))
+    for policy in LONELY_PSU_POLICIES:
+        assert f'`"{policy}"`' in edge
+
+
+def test_weighting_page_says_which_folders_weight_force_replaces() -> None:
+    flat = _flat((DOCS / "user" / "weighting.md").read_text(encoding="utf-8"))
+    # the folder's marker decides, not its index.html and summary.md (a report has both)
+    assert "(one with `index.html` and `summary.md`)" not in flat
+    assert f"only a folder that `vpt-monitor weight` wrote (marked with `{MARKER}`" in flat
+
+
+# -- planning.md -------------------------------------------------------------------------------
+
+
+def test_planning_page_states_the_design_effects_behind_the_detectable_changes() -> None:
+    flat = _flat((DOCS / "user" / "planning.md").read_text(encoding="utf-8"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = simulate(waves=(2016,))
+        groups = victimisation(data, by="group")
+        plan = detectable_change(data, by="group").to_pandas()
+    employees, holders = groups["medewerker"], groups["politiek-ambtsdrager"]
+    assert f"(design effect {employees.deff:.1f})" in flat
+    assert holders.deff < 1.5  # "the office holders' is not" clustered
+    times = plan.loc["medewerker", "detectable"] / plan.loc["politiek-ambtsdrager", "detectable"]
+    assert round(2 * times) / 2 == 2.5
+    assert "two and a half times as large" in flat
+    assert f"some {round(plan.loc['medewerker', 'population'], -4):,.0f} employees" in flat
+
+
+# -- index.md: the extras ----------------------------------------------------------------------
+
+
+def test_index_page_names_every_extra_the_package_declares() -> None:
+    project = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = set(project["project"]["optional-dependencies"])
+    flat = _flat((DOCS / "index.md").read_text(encoding="utf-8"))
+    section = flat[flat.index("The extras:") : flat.index("for developers.")]
+    named = set(re.findall(r"`([a-z]+)`", section))
+    assert named == extras, f"extras not on the start page: {extras - named}"

@@ -649,7 +649,9 @@ def _data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--decimal",
         choices=[".", ","],
-        help="decimal mark of CSV files (default ',' in ';'-separated files, else '.')",
+        # argparse would show the choices as {.,,}, which reads as three marks
+        metavar="MARK",
+        help="decimal mark of CSV files, '.' or ',' (default ',' in ';'-separated files, else '.')",
     )
     command.add_argument(
         "--lonely-psu",
