@@ -300,3 +300,16 @@ def test_index_page_names_every_extra_the_package_declares() -> None:
     section = flat[flat.index("The extras:") : flat.index("for developers.")]
     named = set(re.findall(r"`([a-z]+)`", section))
     assert named == extras, f"extras not on the start page: {extras - named}"
+
+
+def test_intervals_page_describes_what_the_demo_command_prints() -> None:
+    from vpt_monitor.__main__ import _demo
+
+    page = (DOCS / "user" / "intervals.md").read_text(encoding="utf-8")
+    assert "`vpt-monitor demo`" in page
+    assert "81 of 263" in page
+    assert "0 of 20" in page
+    printed = _demo()
+    assert "81 of 263 office holders, and 0 of 20 in a small cell" in printed
+    wald = next(line for line in printed.splitlines() if line.strip().startswith("wald"))
+    assert wald.rstrip().endswith("0.0000 - 0.0000")  # the page's "0 - 0 for 0 of 20"

@@ -235,9 +235,13 @@ def test_a_plan_prints_in_the_chosen_language_with_its_decimal_mark() -> None:
     plan = plan_sample(_wave(), margin=0.05, by="office", response_rate=0.3)
     dutch = plan.to_string("nl")
     assert dutch.startswith("PlanTable(jaar 2016, 10 domeinen, marge 0,05)")
-    assert "nodig" in dutch and "needed" not in dutch
+    assert "nodig" in dutch
+    assert "needed" not in dutch
     mayor = next(line for line in dutch.splitlines() if line.strip().startswith("burgemeester"))
-    assert "0,20" in mayor and "(niet haalbaar)" in mayor
+    assert "0,20" in mayor
+    assert "(niet haalbaar)" in mayor
     assert "(geen respondenten)" in dutch
     english = plan.to_string("en")
-    assert "margin 0.05" in english and "0.20" in english and "(not reachable)" in english
+    assert "margin 0.05" in english
+    assert "0.20" in english
+    assert "(not reachable)" in english
