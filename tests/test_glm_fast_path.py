@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import warnings
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from vpt_monitor.stats import SurveyDesign, _formula, _glm, glm
@@ -377,3 +380,32 @@ def test_a_category_whose_rows_all_have_one_outcome_is_flagged_as_separated() ->
         fit = model(simulate(waves=(2014,)), "victimised ~ office", wave=2014)
     assert "separation" in fit.flags
     assert "office[T.cdk]" in fit.flag_detail
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(-40.0, 40.0), min_size=1, max_size=30),
+    st.sampled_from(["quasibinomial", "poisson"]),
+    st.booleans(),
+)
+def test_suspicious_judged_on_the_linear_predictor_is_the_means_rule(
+    etas: list[float], name: str, some_unweighted: bool
+) -> None:
+    # the rule as written on the means: a row with weight fitted within EDGE of 0 (or 1)
+    eta = np.array(etas)
+    family = _glm.family(name)
+    # a predictor within rounding of the edge may fall either side in either form
+    edges = [np.log(_glm.EDGE / (1 - _glm.EDGE)), -np.log(_glm.EDGE / (1 - _glm.EDGE))]
+    edges = edges if family.base == "binomial" else [np.log(_glm.EDGE)]
+    assume(all(np.min(np.abs(eta - edge)) > 1e-9 for edge in edges))
+    mu = family.mean(eta)
+    w = np.ones(len(eta))
+    if some_unweighted:
+        w[::2] = 0.0
+    used = w > 0
+    near = (mu[used] < _glm.EDGE).any()
+    if family.base == "binomial":
+        near = near or (mu[used] > 1 - _glm.EDGE).any()
+    fit = _glm.Fit(np.zeros(1), eta, mu, np.eye(1), 0.0, 3, True)
+    assert _glm.suspicious(fit, family, w) == bool(near)
+    assert _glm.suspicious(attrs.evolve(fit, converged=False), family, w)

@@ -18,6 +18,7 @@ linear programme of Konis (2007) when the iterations show its signs.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Protocol
 
@@ -667,13 +668,23 @@ def _r_start(y: FloatArray, w: FloatArray, fam: Family) -> tuple[FloatArray, Flo
 
 
 def suspicious(fit: Fit, fam: Family, w: FloatArray) -> bool:
-    """Whether the fit shows the signs of an estimate that does not exist."""
+    """Whether the fit shows the signs of an estimate that does not exist.
+
+    It did not converge, or a fitted mean of a row with weight lies within :data:`EDGE` of
+    0 (or of 1, binomial). Judged on the linear predictor, where the mean is monotone: two
+    reductions over the rows rather than a copy of the means of the rows with weight.
+    """
     if fam.base == "gaussian":
         return False
-    used = w > 0
-    near_zero = fit.mu[used] < EDGE
-    near_one = fit.mu[used] > 1.0 - EDGE if fam.base == "binomial" else np.zeros(1, bool)
-    return (not fit.converged) or bool(near_zero.any() or near_one.any())
+    if not fit.converged:
+        return True
+    eta = fit.eta if bool(np.all(w > 0)) else fit.eta[w > 0]
+    if eta.size == 0:
+        return False
+    if fam.base == "binomial":
+        edge = math.log(EDGE / (1.0 - EDGE))  # the logit of EDGE; of 1 - EDGE, its negative
+        return bool(eta.min() < edge or eta.max() > -edge)
+    return bool(eta.min() < math.log(EDGE))
 
 
 def separation(
