@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -536,3 +537,32 @@ def test_weights_are_written_to_ten_significant_digits_with_the_files_marks(
     )
     for office, count in _margins(weighted, 2024).items():
         assert count == pytest.approx(TARGET[office], rel=1e-7)
+
+
+def test_every_progress_line_shows_the_time_since_the_command_began(
+    delivery: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a tester's trial: the time a slow step took came on a line of its own without the
+    # '[  0.0s]' the others have, and the clock started again after the data were read
+    import types
+
+    import vpt_monitor.__main__ as command
+    import vpt_monitor.report.content as content
+
+    ticks = iter(np.arange(0.0, 1000.0, 1.5))  # every look at the clock: 1.5 s later
+    clock = types.SimpleNamespace(perf_counter=lambda: float(next(ticks)))
+    monkeypatch.setattr(content, "time", clock)
+    monkeypatch.setattr(command, "time", clock, raising=False)
+    args = ["--data", str(delivery), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(tmp_path / "gewogen"), "--wave", "2024") == 0
+    lines = capsys.readouterr().err.splitlines()
+    progress = [line for line in lines if not line.startswith("vpt-monitor: ")]
+    for line in progress:
+        assert re.match(r"\[ *\d+\.\ds\] \S", line), line
+    assert any(": took " in line for line in progress), progress  # a slow step's own line
+    seconds = [float(line[1 : line.index("s]")]) for line in progress]
+    assert seconds == sorted(seconds)
+    assert seconds[1] > 0  # the reading counts: the weighting does not start at 0.0s
