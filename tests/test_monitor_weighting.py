@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -208,6 +209,35 @@ def test_a_refused_count_is_the_only_problem_reported(tmp_path: Path) -> None:
         _data().weight(_write(tmp_path, text), wave=2024)
     assert len(caught.value.problems) == 1
     assert "counts.csv:4: the count of office 'raadslid' must be a number >= 0" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (  # a count of 0 for a category with respondents: its line is there
+            "variable,category,count\nlayer,gemeente,9900\noffice,burgemeester,0\n"
+            "office,wethouder,1400\noffice,raadslid,8500\n",
+            r"counts.csv:3: office 'burgemeester' has \d+ respondents in wave 2024 but a "
+            r"population count of 0; correct the count",
+        ),
+        (  # a stratum of the population absent from the sample: its people are counted
+            "variable,category,count\nlayer,gemeente,10242\noffice,burgemeester,342\n"
+            "office,wethouder,1400\noffice,raadslid,8000\noffice,ambtenaar,500\n",
+            r"counts.csv:6: office 'ambtenaar' has a population count \(500\) but no "
+            r"respondent in wave 2024; merge it",
+        ),
+    ],
+)
+def test_a_refused_category_does_not_bring_false_problems(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    # a tester's trial: the count of 0 also brought "no population count; add a line for it"
+    # (the line was there), the absent category "the margins add up to different
+    # populations" (they did, with its line)
+    with pytest.raises(PopulationError) as caught:
+        _data().weight(_write(tmp_path, text), wave=2024)
+    assert len(caught.value.problems) == 1, caught.value.problems
+    assert re.search(problem, caught.value.problems[0]), caught.value.problems
 
 
 def test_respondents_without_a_value_get_the_ways_forward(tmp_path: Path) -> None:

@@ -395,6 +395,11 @@ def weight(
         codes = codes_of[line.variable]
         x = (in_wave & (codes == position)).astype(np.float64)
         sampled = int(x.sum())
+        # the line is there and its count is read: it counts toward its margin's population
+        # and covers its category, even when refused below - else the margins' sums and the
+        # categories without a line would be reported wrong as well
+        totals.setdefault(line.variable, []).append((line.where, count))
+        covered.setdefault(line.variable, set()).add(position)
         if sampled == 0 and count > 0:
             problems.append(
                 f"{line.where}: {line.variable} {line.category!r} has a population count "
@@ -405,11 +410,10 @@ def weight(
         if sampled > 0 and count == 0:
             problems.append(
                 f"{line.where}: {line.variable} {line.category!r} has {sampled} respondents "
-                f"in wave {wave} but a population count of 0"
+                f"in wave {wave} but a population count of 0; correct the count (people "
+                "were sampled, so the population has some)"
             )
             continue
-        totals.setdefault(line.variable, []).append((line.where, count))
-        covered.setdefault(line.variable, set()).add(position)
         if sampled == 0:
             continue
         columns.append(x)
