@@ -333,3 +333,58 @@ def test_the_weighting_report_draws_g_weights_that_are_all_one(tmp_path: Path) -
     figure = _figure(result, "nl")
     assert figure is not None
     assert figure.png.startswith(b"\x89PNG")
+
+
+def _provinces() -> MonitorData:
+    n = 120
+    return MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(OFFICES)[np.arange(n) % 3],
+            # as a data file may write them: the official spelling, capitals
+            "province": np.array(["Fryslân", "ZUID-HOLLAND", "noord-brabant"])[
+                (np.arange(n) // 3) % 3
+            ],
+        }
+    )
+
+
+def test_population_categories_match_as_the_data_files_cells_do(tmp_path: Path) -> None:
+    # a tester's trial: 'Fryslân' in the respondents file is Fryslan, but in the population
+    # counts it was "unknown category 'Fryslân' (did you mean 'fryslan'?)"
+    data = _provinces()
+    text = (
+        "variabele;categorie;aantal\nprovince;Fryslân;1000\nprovince;Zuid-Holland;5000\n"
+        "province;NOORD-BRABANT;4242\n"
+    )
+    result = data.weight(_write(tmp_path, text))
+    assert [m["after"] for m in result.margins] == pytest.approx([1000, 5000, 4242], rel=1e-7)
+    twice = text + "province;fryslan;1000\n"
+    with pytest.raises(PopulationError, match=r"counts.csv:5: province 'fryslan' is given twice"):
+        data.weight(_write(tmp_path, twice))
+
+
+def test_counts_no_weights_can_meet_name_the_contradiction(tmp_path: Path) -> None:
+    # a tester's trial: every respondent of one province is a mayor, yet the province has
+    # more people than there are mayors; the message said "raise max_iter or widen the bounds"
+    n = 90
+    data = MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(OFFICES)[np.arange(n) % 3],
+            "province": np.where(np.arange(n) % 3 == 0, "fryslan", "utrecht"),
+        }
+    )
+    text = COUNTS + "province,fryslan,1000\nprovince,utrecht,9242\n"
+    with pytest.raises(ValueError, match="no weights >= 0 meet all margins") as caught:
+        data.weight(_write(tmp_path, text))
+    message = str(caught.value)
+    assert (
+        "total 'province=fryslan', total 1000, has only respondents who are also in total "
+        "'office=burgemeester', total 342" in message
+    )
+    assert "max_iter" not in message

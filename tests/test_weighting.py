@@ -87,6 +87,9 @@ def test_non_convergence_is_an_error_as_in_r() -> None:
 def test_negative_greg_weights_are_refused() -> None:
     design = SurveyDesign(weights=[1.0, 1.0, 1.0, 1.0])
     with pytest.raises(ValueError, match="linear calibration gives weights <= 0"):
+        calibrate(design, totals={"x": ([1.0, 2.0, 3.0, 4.0], 5.0), "one": ([1.0] * 4, 4.0)})
+    # a mean of x below its smallest value: no positive weights at all, and no bounds help
+    with pytest.raises(ValueError, match="no weights >= 0 meet all margins and totals"):
         calibrate(design, totals={"x": ([1.0, 2.0, 3.0, 4.0], 1.0), "one": ([1.0] * 4, 4.0)})
 
 
@@ -381,3 +384,27 @@ def test_calibrating_to_another_population_than_the_fpcs_warns(how: str) -> None
     ):
         result = calibrations[how]()
     assert result.weights.sum() == pytest.approx(500.0)  # calibrated all the same
+
+
+@pytest.mark.parametrize(
+    ("method", "bounds"), [("raking", None), ("linear", None), ("logit", (0.01, 100.0))]
+)
+def test_totals_no_positive_weights_can_meet_are_named_not_blamed_on_iterations(
+    method: str, bounds: tuple[float, float] | None
+) -> None:
+    # a tester's trial: every respondent of 'y' is also a 'q', yet y's total is the larger;
+    # the messages said "raise max_iter or widen the bounds", or "give bounds", or "widen
+    # the bounds" - none of which can help
+    n = 60
+    a = np.array(["x", "y"])[np.arange(n) % 2]
+    b = np.where(np.arange(n) % 4 == 0, "p", "q")
+    margins = {"a": (a, {"x": 100.0, "y": 900.0}), "b": (b, {"p": 500.0, "q": 500.0})}
+    with pytest.raises(ValueError, match="no weights >= 0 meet all margins") as caught:
+        calibrate(SurveyDesign(weights=np.ones(n)), margins, method=method, bounds=bounds)
+    message = str(caught.value)
+    assert (
+        "margin 'a' category 'y', total 900, has only respondents who are also in margin 'b' "
+        "category 'q', total 500" in message
+    )
+    assert "max_iter" not in message
+    assert "widen" not in message

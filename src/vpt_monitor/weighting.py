@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 from vpt_monitor.data.cells import shown
 from vpt_monitor.stats import WeightDiagnostics, weight_diagnostics
 from vpt_monitor.stats._calmodel import METHODS, Model
+from vpt_monitor.stats._match import match
 from vpt_monitor.stats._validation import check_choice
 from vpt_monitor.stats.calibration import _against_fpc, _check_bounds, calibrate_model
 from vpt_monitor.stats.design import SurveyDesign
@@ -348,11 +349,12 @@ def weight(
         wanted = line.category.lower()
         if isinstance(labels[0], bool | np.bool_):
             position = {False: 0, True: 1}.get(BOOLEAN.get(wanted), -1)  # type: ignore[arg-type]
-        elif wanted in texts:
-            position = texts.index(wanted)
-        else:  # a code written 2.0 (a spreadsheet, a float column) is the code 2, and back
-            plain = [_code_text(text) for text in texts]
-            position = plain.index(_code_text(wanted)) if _code_text(wanted) in plain else -1
+        else:  # as the data files' cells match: exactly, else ignoring case and accents
+            written = [str(label) for label in labels]
+            position = match(line.category, written)
+            if position < 0:  # a code written 2.0 (a spreadsheet, a float column) is 2
+                plain = [_code_text(text) for text in written]
+                position = match(_code_text(line.category.strip()), plain)
         if position < 0:
             problems.append(
                 f"{line.where}: unknown category {line.category!r} of {line.variable!r}"
@@ -382,7 +384,7 @@ def weight(
             )
             refused.add(line.variable)
             continue
-        key = (line.variable, texts[position])
+        key = (line.variable, str(position))
         if key in seen:
             problems.append(
                 f"{line.where}: {line.variable} {line.category!r} is given twice "
