@@ -408,3 +408,27 @@ def test_totals_no_positive_weights_can_meet_are_named_not_blamed_on_iterations(
     )
     assert "max_iter" not in message
     assert "widen" not in message
+
+
+def test_bounded_raking_that_stalls_as_r_does_says_to_use_logit() -> None:
+    # a tester's trial: --bounds 0.2,3 with raking, g-weights of 0.26, 0.34 and 1.77 needed,
+    # all within the bounds: "Raise max_iter or widen the bounds", neither of which helps
+    weights = np.array([1.5, 2.0, 2.7, 2.5, 3.0]) * 10242 / 11.7
+    office = np.array(["mayor", "alderman", "alderman", "councillor", "councillor"])
+    margins = {"office": (office, {"mayor": 342.0, "alderman": 1400.0, "councillor": 8500.0})}
+    design = SurveyDesign(weights=weights)
+    with pytest.raises(ValueError, match="did not converge") as caught:
+        calibrate(design, margins, method="raking", bounds=(0.2, 3.0), max_iter=200)
+    message = str(caught.value)
+    assert "Weights within bounds=(0.2, 3) that meet every total exist" in message
+    assert "below exp(L - 1) = 0.449; use method='logit' with the same bounds" in message
+    assert "max_iter" not in message
+    logit = calibrate(design, margins, method="logit", bounds=(0.2, 3.0))
+    assert_allclose(
+        logit.weights / weights,
+        [0.26045694, 0.34027596, 0.34027596, 1.76545774, 1.76545774],
+        rtol=1e-6,
+    )
+    # without bounds the advice has no bounds to widen
+    with pytest.raises(ValueError, match=r"Raise max_iter$"):
+        calibrate(design, margins, method="raking", max_iter=1)

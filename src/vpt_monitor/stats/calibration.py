@@ -633,7 +633,7 @@ def _check_reachable(model: Model, weights: FloatArray, bounds: Bounds, method: 
         )
 
 
-def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any) -> str:
+def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any, method: str) -> str:
     names = model.column_names()
     relative = np.abs(solution.misfit) / (1.0 + np.abs(model.targets))
     k = int(np.argmax(relative))
@@ -656,10 +656,21 @@ def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any) -
             f"inconsistent with the sample: {inconsistent}. Check the totals (a count of "
             "another population, a misread thousands separator) rather than raising max_iter"
         )
-    return (
+    failed = (
         f"calibration did not converge in {solution.iterations} iterations (largest relative "
-        f"misfit {solution.max_error:.3g}); {where}. Raise max_iter or widen the bounds"
+        f"misfit {solution.max_error:.3g}); {where}"
     )
+    if method == "raking" and bounds.finite:
+        # R's bounded cal.raking takes the derivative of g = exp(u) as 0 where u < L - 1
+        # (the linear method's rule), so Newton's steps stop moving a g-weight once it is
+        # below exp(L - 1), within the bounds though it is (exp(U - 1) >= U never binds)
+        return (
+            f"{failed}. Weights within bounds=({bounds.lower:g}, {bounds.upper:g}) that meet "
+            "every total exist, but bounded raking (as R's cal.raking) stops adjusting a "
+            f"g-weight that falls below exp(L - 1) = {np.exp(bounds.lower - 1.0):.3g}; use "
+            "method='logit' with the same bounds"
+        )
+    return f"{failed}. Raise max_iter" + (" or widen the bounds" if bounds.finite else "")
 
 
 DIVERGED = 1.0  # a relative misfit above this is no slow convergence but a divergence
@@ -949,7 +960,7 @@ def calibrate_model(
     checked = bounds
     solution = _calibrate_weights(part, w_part, method, checked, max_iter, tol)
     if not solution.converged:
-        raise ValueError(_failure(part, w_part, checked, solution))
+        raise ValueError(_failure(part, w_part, checked, solution, method))
     solution = attrs.evolve(solution, g=solution.g * prescale, rescale=solution.rescale * prescale)
     g = solution.g
     if rows is not None:
