@@ -388,3 +388,15 @@ def test_counts_no_weights_can_meet_name_the_contradiction(tmp_path: Path) -> No
         "'office=burgemeester', total 342" in message
     )
     assert "max_iter" not in message
+
+
+def test_a_wave_given_as_text_is_refused_as_such(tmp_path: Path) -> None:
+    # a tester's trial: wave="2024" said "wave '2024' is not in the data (waves: 2022, 2024)"
+    with pytest.raises(
+        TypeError,
+        match=r"'wave' must be a whole number, the wave's year; got "
+        r"'2024' \(str; waves: 2022, 2024\)",
+    ):
+        _data().weight(_write(tmp_path, COUNTS), wave="2024")  # type: ignore[arg-type]
+    result = _data().weight(_write(tmp_path, COUNTS), wave=np.int64(2024))
+    assert result.wave == 2024

@@ -308,6 +308,12 @@ def weight(
                 "with wave= (--wave)"
             )
         wave = waves[0]
+    if isinstance(wave, bool) or not isinstance(wave, int | np.integer):
+        # '2024' would be "not in the data (waves: 2024)": say what is wrong
+        raise TypeError(
+            f"'wave' must be a whole number, the wave's year; got {wave!r} "
+            f"({type(wave).__name__}; waves: {', '.join(map(str, waves))})"
+        )
     if wave not in waves:
         raise ValueError(f"wave {wave!r} is not in the data (waves: {', '.join(map(str, waves))})")
     if isinstance(codebook, str | Path):
