@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -82,9 +83,11 @@ def test_weighted_files_read_back_to_the_population(
     assert text.splitlines()[0] == (delivery / "respondents.csv").read_text().splitlines()[0]
     weighted = read_monitor(out / "respondents.csv", organisations=out / "organisations.csv")
     original = read_monitor(delivery / "respondents.csv")
-    # exactly the weights the calibration gave, hence its margins
+    # the weights the calibration gave, to the 10 significant digits written, hence its margins
     expected = original.weight(tmp_path / "counts.csv", wave=2024).data
-    np.testing.assert_array_equal(weighted.respondents["weight"], expected.respondents["weight"])
+    np.testing.assert_allclose(
+        weighted.respondents["weight"], expected.respondents["weight"], rtol=5e-10, atol=0
+    )
     for office, count in _margins(weighted, 2024).items():
         assert count == pytest.approx(TARGET[office], rel=1e-7)
     assert _margins(weighted, 2022) == _margins(original, 2022)  # the other wave untouched
@@ -446,7 +449,9 @@ def test_respondents_numbered_per_wave_are_weighted_by_id_and_wave(tmp_path: Pat
     weighted = read_monitor(out / "respondents.csv")
     original = read_monitor(folder / "respondents.csv")
     expected = original.weight(tmp_path / "counts.csv", wave=2024).data
-    np.testing.assert_array_equal(weighted.respondents["weight"], expected.respondents["weight"])
+    np.testing.assert_allclose(
+        weighted.respondents["weight"], expected.respondents["weight"], rtol=5e-10, atol=0
+    )
     assert _margins(weighted, 2022) == _margins(original, 2022)
     for office, count in _margins(weighted, 2024).items():
         assert count == pytest.approx(TARGET[office], rel=1e-7)
@@ -491,3 +496,73 @@ def test_a_sav_delivery_with_a_codebook_naming_no_files_reads_back(tmp_path: Pat
         assert count == pytest.approx(TARGET[office], rel=1e-6)
     # and the folder reads as the input did, as the guide says
     assert main(["report", "--data", str(out), "--out", str(tmp_path / "rapport")]) == 0
+
+
+@pytest.mark.parametrize(("delimiter", "decimal"), [(";", ","), (",", ".")])
+def test_weights_are_written_to_ten_significant_digits_with_the_files_marks(
+    tmp_path: Path, delimiter: str, decimal: str
+) -> None:
+    # a tester's trial: a decimal-comma file came back with '342,00000001308297' - the noise
+    # of the calibration's last digits, written as if it were precision
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    rows = [
+        f"r{i}{delimiter}2024{delimiter}gemeente{delimiter}{OFFICES[i % 3]}{delimiter}"
+        + f"{1 + (i % 7) / 3:.3f}".replace(".", decimal)
+        for i in range(60)
+    ]
+    header = delimiter.join(["id", "wave", "layer", "office", "weight"])
+    (folder / "respondents.csv").write_text(header + "\n" + "\n".join(rows) + "\n")
+    (tmp_path / "counts.csv").write_text(
+        "variabele;categorie;aantal\noffice;burgemeester;342\n"
+        "office;wethouder;1400\noffice;raadslid;8500\n"
+    )
+    out = tmp_path / "gewogen"
+    args = ["--data", str(folder), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(out)) == 0
+    lines = (out / "respondents.csv").read_text().splitlines()
+    assert lines[0] == header
+    cells = [line.split(delimiter)[4] for line in lines[1:]]
+    other = "." if decimal == "," else ","
+    assert not any(other in c or "e" in c.lower() for c in cells), cells
+    digits = [len(c.replace(decimal, "").lstrip("0")) for c in cells]
+    assert max(digits) <= 10, cells
+    assert max(digits) == 10  # not rounded further than the ten digits either
+    weighted = read_monitor(out / "respondents.csv", decimal=decimal)
+    exact = read_monitor(folder / "respondents.csv", decimal=decimal).weight(
+        tmp_path / "counts.csv"
+    )
+    np.testing.assert_allclose(
+        weighted.respondents["weight"], exact.data.respondents["weight"], rtol=5e-10, atol=0
+    )
+    for office, count in _margins(weighted, 2024).items():
+        assert count == pytest.approx(TARGET[office], rel=1e-7)
+
+
+def test_every_progress_line_shows_the_time_since_the_command_began(
+    delivery: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a tester's trial: the time a slow step took came on a line of its own without the
+    # '[  0.0s]' the others have, and the clock started again after the data were read
+    import types
+
+    import vpt_monitor.__main__ as command
+    import vpt_monitor.report.content as content
+
+    ticks = iter(np.arange(0.0, 1000.0, 1.5))  # every look at the clock: 1.5 s later
+    clock = types.SimpleNamespace(perf_counter=lambda: float(next(ticks)))
+    monkeypatch.setattr(content, "time", clock)
+    monkeypatch.setattr(command, "time", clock, raising=False)
+    args = ["--data", str(delivery), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(tmp_path / "gewogen"), "--wave", "2024") == 0
+    lines = capsys.readouterr().err.splitlines()
+    progress = [line for line in lines if not line.startswith("vpt-monitor: ")]
+    for line in progress:
+        assert re.match(r"\[ *\d+\.\ds\] \S", line), line
+    assert any(": took " in line for line in progress), progress  # a slow step's own line
+    seconds = [float(line[1 : line.index("s]")]) for line in progress]
+    assert seconds == sorted(seconds)
+    assert seconds[1] > 0  # the reading counts: the weighting does not start at 0.0s

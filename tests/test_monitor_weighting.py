@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -210,6 +211,35 @@ def test_a_refused_count_is_the_only_problem_reported(tmp_path: Path) -> None:
     assert "counts.csv:4: the count of office 'raadslid' must be a number >= 0" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (  # a count of 0 for a category with respondents: its line is there
+            "variable,category,count\nlayer,gemeente,9900\noffice,burgemeester,0\n"
+            "office,wethouder,1400\noffice,raadslid,8500\n",
+            r"counts.csv:3: office 'burgemeester' has \d+ respondents in wave 2024 but a "
+            r"population count of 0; correct the count",
+        ),
+        (  # a stratum of the population absent from the sample: its people are counted
+            "variable,category,count\nlayer,gemeente,10242\noffice,burgemeester,342\n"
+            "office,wethouder,1400\noffice,raadslid,8000\noffice,ambtenaar,500\n",
+            r"counts.csv:6: office 'ambtenaar' has a population count \(500\) but no "
+            r"respondent in wave 2024; merge it",
+        ),
+    ],
+)
+def test_a_refused_category_does_not_bring_false_problems(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    # a tester's trial: the count of 0 also brought "no population count; add a line for it"
+    # (the line was there), the absent category "the margins add up to different
+    # populations" (they did, with its line)
+    with pytest.raises(PopulationError) as caught:
+        _data().weight(_write(tmp_path, text), wave=2024)
+    assert len(caught.value.problems) == 1, caught.value.problems
+    assert re.search(problem, caught.value.problems[0]), caught.value.problems
+
+
 def test_respondents_without_a_value_get_the_ways_forward(tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
     n = 300
@@ -303,3 +333,70 @@ def test_the_weighting_report_draws_g_weights_that_are_all_one(tmp_path: Path) -
     figure = _figure(result, "nl")
     assert figure is not None
     assert figure.png.startswith(b"\x89PNG")
+
+
+def _provinces() -> MonitorData:
+    n = 120
+    return MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(OFFICES)[np.arange(n) % 3],
+            # as a data file may write them: the official spelling, capitals
+            "province": np.array(["Fryslân", "ZUID-HOLLAND", "noord-brabant"])[
+                (np.arange(n) // 3) % 3
+            ],
+        }
+    )
+
+
+def test_population_categories_match_as_the_data_files_cells_do(tmp_path: Path) -> None:
+    # a tester's trial: 'Fryslân' in the respondents file is Fryslan, but in the population
+    # counts it was "unknown category 'Fryslân' (did you mean 'fryslan'?)"
+    data = _provinces()
+    text = (
+        "variabele;categorie;aantal\nprovince;Fryslân;1000\nprovince;Zuid-Holland;5000\n"
+        "province;NOORD-BRABANT;4242\n"
+    )
+    result = data.weight(_write(tmp_path, text))
+    assert [m["after"] for m in result.margins] == pytest.approx([1000, 5000, 4242], rel=1e-7)
+    twice = text + "province;fryslan;1000\n"
+    with pytest.raises(PopulationError, match=r"counts.csv:5: province 'fryslan' is given twice"):
+        data.weight(_write(tmp_path, twice))
+
+
+def test_counts_no_weights_can_meet_name_the_contradiction(tmp_path: Path) -> None:
+    # a tester's trial: every respondent of one province is a mayor, yet the province has
+    # more people than there are mayors; the message said "raise max_iter or widen the bounds"
+    n = 90
+    data = MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(OFFICES)[np.arange(n) % 3],
+            "province": np.where(np.arange(n) % 3 == 0, "fryslan", "utrecht"),
+        }
+    )
+    text = COUNTS + "province,fryslan,1000\nprovince,utrecht,9242\n"
+    with pytest.raises(ValueError, match="no weights >= 0 meet all margins") as caught:
+        data.weight(_write(tmp_path, text))
+    message = str(caught.value)
+    assert (
+        "total 'province=fryslan', total 1000, has only respondents who are also in total "
+        "'office=burgemeester', total 342" in message
+    )
+    assert "max_iter" not in message
+
+
+def test_a_wave_given_as_text_is_refused_as_such(tmp_path: Path) -> None:
+    # a tester's trial: wave="2024" said "wave '2024' is not in the data (waves: 2022, 2024)"
+    with pytest.raises(
+        TypeError,
+        match=r"'wave' must be a whole number, the wave's year; got "
+        r"'2024' \(str; waves: 2022, 2024\)",
+    ):
+        _data().weight(_write(tmp_path, COUNTS), wave="2024")  # type: ignore[arg-type]
+    result = _data().weight(_write(tmp_path, COUNTS), wave=np.int64(2024))
+    assert result.wave == 2024

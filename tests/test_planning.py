@@ -85,6 +85,47 @@ def test_planning_refuses_bad_arguments() -> None:
         detectable_difference(0.02, power=1.0)
 
 
+def test_planning_errors_name_the_argument_and_its_value() -> None:
+    # a tester's trial: "got np.float64(1.5) at index 0" for a plain 1.5, and "standard
+    # errors must be >= 0" without the argument or the value
+    with pytest.raises(ValueError, match=r"^'p' must be in \(0, 1\); got 1\.5$"):
+        sample_size_proportion(1.5, 0.05)
+    with pytest.raises(ValueError, match=r"^'p' must be in \(0, 1\); got -0\.2 at index 1$"):
+        sample_size_proportion(np.array([0.3, -0.2]), 0.05)
+    with pytest.raises(ValueError, match=r"^'margin' must be in \(0, 1\); got -0\.05$"):
+        sample_size_proportion(0.3, -0.05)
+    with pytest.raises(ValueError, match=r"^'population' must be > 1; got 0\.0 at index 1$"):
+        sample_size_proportion(0.3, 0.05, population=[390, 0])
+    with pytest.raises(ValueError, match=r"^'standard_error' must be >= 0; got -0\.01$"):
+        detectable_difference(-0.01)
+    with pytest.raises(ValueError, match=r"^'other' must be >= 0; got -0\.02 at index 0$"):
+        detectable_difference([0.01], [-0.02])
+    assert np.isnan(detectable_difference([np.nan])[0])  # a domain without an estimate
+
+
+def test_plan_sample_refuses_weights_that_add_up_to_less_than_the_sample() -> None:
+    # a tester's trial: weights normalised to the sample (here 0.5 each) made the population
+    # of 100 respondents 50, and the plan said 45 were needed and the office out of reach
+    n = 300
+    data = MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(["burgemeester", "wethouder", "raadslid"])[np.arange(n) % 3],
+            "weight": np.full(n, 0.5),
+            "incidents:verbaal": np.arange(n) % 2,
+        }
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"the weights of wave 2024 add up to fewer people than respondents in 3 "
+        r"domain\(s\) \('burgemeester': 50 for 100 respondents, ",
+    ) as caught:
+        plan_sample(data, margin=0.05)
+    assert "Weight the wave to population counts first" in str(caught.value)
+
+
 def test_detectable_difference() -> None:
     z = Z + scipy_stats.norm.ppf(0.8)
     assert_allclose(detectable_difference(0.02), z * np.sqrt(2) * 0.02)

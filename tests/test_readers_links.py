@@ -236,6 +236,50 @@ def test_yes_no_with_decimal_commas_in_a_dutch_csv(tmp_path: Path) -> None:
     ]
 
 
+def test_yes_no_cells_follow_the_decimal_mark_as_count_cells_do(tmp_path: Path) -> None:
+    # a tester's trial: in a file with decimal commas a count '1.00' was refused and a yes/no
+    # '1.00' taken for 1 - and '1.000' too, which there may well be a thousand
+    from vpt_monitor.attributes import Attribute
+
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "id;wave;layer;office;incidents:verbaal;aftercare;fulltime;channel:sociale-media\n"
+        "1;2016;gemeente;raadslid;1.00;1.00;1.000;ja\n"
+        "2;2016;gemeente;raadslid;0;0,00;WAAR;0.0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(path, attributes=[Attribute("fulltime", kind="boolean")])
+    advice = (
+        "not a number; the file is read with decimal ','. Is the '.' a thousands separator "
+        "(remove it) or the decimal mark (pass decimal='.', --decimal .)?"
+    )
+    assert sorted(info.value.problems) == [
+        f"r.csv line 2: aftercare='1.00': {advice}",
+        f"r.csv line 2: fulltime='1.000': {advice}",
+        f"r.csv line 2: incidents:verbaal='1.00': {advice}",
+        f"r.csv line 3: channel:sociale-media='0.0': {advice}",
+    ]
+    # and the other way round: a decimal comma in a file read with decimal '.'
+    path.write_text(
+        'id,wave,layer,office,incidents:verbaal,aftercare\n1,2016,gemeente,raadslid,1,"1,00"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(path)
+    assert info.value.problems[0].startswith(
+        "r.csv line 2: aftercare='1,00': not a number; a decimal comma? pass decimal=','"
+    )
+    # read with the decimal mark it has, both kinds of cell read alike
+    path.write_text(
+        "id;wave;layer;office;incidents:verbaal;aftercare\n1;2016;gemeente;raadslid;1.00;1.00\n",
+        encoding="utf-8",
+    )
+    data = read_monitor(path, decimal=".")
+    assert data.respondents["aftercare"].tolist() == [1]
+    assert data.respondents["victimisations"][:, 0].tolist() == [1]
+
+
 def test_weet_niet_codes_in_yes_no_questions_get_advice(tmp_path: Path) -> None:
     r, _ = _write(
         tmp_path,

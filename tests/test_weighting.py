@@ -87,6 +87,9 @@ def test_non_convergence_is_an_error_as_in_r() -> None:
 def test_negative_greg_weights_are_refused() -> None:
     design = SurveyDesign(weights=[1.0, 1.0, 1.0, 1.0])
     with pytest.raises(ValueError, match="linear calibration gives weights <= 0"):
+        calibrate(design, totals={"x": ([1.0, 2.0, 3.0, 4.0], 5.0), "one": ([1.0] * 4, 4.0)})
+    # a mean of x below its smallest value: no positive weights at all, and no bounds help
+    with pytest.raises(ValueError, match="no weights >= 0 meet all margins and totals"):
         calibrate(design, totals={"x": ([1.0, 2.0, 3.0, 4.0], 1.0), "one": ([1.0] * 4, 4.0)})
 
 
@@ -381,3 +384,51 @@ def test_calibrating_to_another_population_than_the_fpcs_warns(how: str) -> None
     ):
         result = calibrations[how]()
     assert result.weights.sum() == pytest.approx(500.0)  # calibrated all the same
+
+
+@pytest.mark.parametrize(
+    ("method", "bounds"), [("raking", None), ("linear", None), ("logit", (0.01, 100.0))]
+)
+def test_totals_no_positive_weights_can_meet_are_named_not_blamed_on_iterations(
+    method: str, bounds: tuple[float, float] | None
+) -> None:
+    # a tester's trial: every respondent of 'y' is also a 'q', yet y's total is the larger;
+    # the messages said "raise max_iter or widen the bounds", or "give bounds", or "widen
+    # the bounds" - none of which can help
+    n = 60
+    a = np.array(["x", "y"])[np.arange(n) % 2]
+    b = np.where(np.arange(n) % 4 == 0, "p", "q")
+    margins = {"a": (a, {"x": 100.0, "y": 900.0}), "b": (b, {"p": 500.0, "q": 500.0})}
+    with pytest.raises(ValueError, match="no weights >= 0 meet all margins") as caught:
+        calibrate(SurveyDesign(weights=np.ones(n)), margins, method=method, bounds=bounds)
+    message = str(caught.value)
+    assert (
+        "margin 'a' category 'y', total 900, has only respondents who are also in margin 'b' "
+        "category 'q', total 500" in message
+    )
+    assert "max_iter" not in message
+    assert "widen" not in message
+
+
+def test_bounded_raking_that_stalls_as_r_does_says_to_use_logit() -> None:
+    # a tester's trial: --bounds 0.2,3 with raking, g-weights of 0.26, 0.34 and 1.77 needed,
+    # all within the bounds: "Raise max_iter or widen the bounds", neither of which helps
+    weights = np.array([1.5, 2.0, 2.7, 2.5, 3.0]) * 10242 / 11.7
+    office = np.array(["mayor", "alderman", "alderman", "councillor", "councillor"])
+    margins = {"office": (office, {"mayor": 342.0, "alderman": 1400.0, "councillor": 8500.0})}
+    design = SurveyDesign(weights=weights)
+    with pytest.raises(ValueError, match="did not converge") as caught:
+        calibrate(design, margins, method="raking", bounds=(0.2, 3.0), max_iter=200)
+    message = str(caught.value)
+    assert "Weights within bounds=(0.2, 3) that meet every total exist" in message
+    assert "below exp(L - 1) = 0.449; use method='logit' with the same bounds" in message
+    assert "max_iter" not in message
+    logit = calibrate(design, margins, method="logit", bounds=(0.2, 3.0))
+    assert_allclose(
+        logit.weights / weights,
+        [0.26045694, 0.34027596, 0.34027596, 1.76545774, 1.76545774],
+        rtol=1e-6,
+    )
+    # without bounds the advice has no bounds to widen
+    with pytest.raises(ValueError, match=r"Raise max_iter$"):
+        calibrate(design, margins, method="raking", max_iter=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -483,6 +484,7 @@ def _weight(args: argparse.Namespace) -> int:
         )
         target = check_target(out, force=args.force, kind="weight")
         stage = "read the data"
+        began = time.perf_counter()  # the progress lines' clock runs on from the reading
         data = _load(args, plan)
         if len(data) == 0:
             raise _UsageError(
@@ -491,7 +493,7 @@ def _weight(args: argparse.Namespace) -> int:
             )
         _check_wave(args.wave, data.waves)
         stage = "weight the data"
-        steps = Steps(_progress)
+        steps = Steps(_progress, start=began)
         steps(f"weighting to {population} ({args.method})")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

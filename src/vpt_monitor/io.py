@@ -742,8 +742,8 @@ def _apply(
         recode = book.codes.get(table, {}).get(field)
         if recode:
             values = _recoded(values, recode)
-        if source.is_text and source.decimal == "," and yes_no:
-            values = _decimal_commas(values)  # 1,00 is 1 (as 2,0 in a count column is 2)
+        if source.is_text and yes_no:  # 1,00 is 1 (as 2,0 in a count column is 2)
+            values = _yes_no_numbers(table, field, values, source.decimal, problems)
         if source.is_text and numeric:
             values = _numbers_in_text(table, field, values, source.decimal, problems)
             if codes:
@@ -810,23 +810,39 @@ _DONT_KNOW = re.compile(
     re.IGNORECASE,
 )
 
-_COMMA_DECIMALS = re.compile(r"[+-]?\d+,\d+")
+
+def _number_like(value: Any) -> bool:
+    """Whether a cell is text written as a number with either decimal mark (not a word)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(_DOT_NUMBER.fullmatch(text) or _COMMA_NUMBER.fullmatch(text))
 
 
-def _decimal_commas(cells: Cells) -> Cells:
-    """Read numbers with a decimal comma (``1,00``) as numbers with a point; others as they are.
+def _yes_no_numbers(
+    table: str, field: str, cells: Cells, decimal: str, problems: list[Flag]
+) -> Cells:
+    """Read the numbers of a yes/no column of a CSV file with its decimal mark; words as they are.
 
-    Messages show the cells as the file wrote them.
+    A number is held to the rules of a number column (:func:`_read_number`): ``1,00`` is 1 in
+    a file with decimal commas, and ``1.00`` there is refused with the same advice as a count
+    ``1.00`` (``1.000`` may be a thousand). A refused cell is missing for the checks that
+    follow. Messages show the cells as the file wrote them.
     """
     codes, distinct = _raw(cells)
-    texts = [
-        v.replace(",", ".") if isinstance(v, str) and _COMMA_DECIMALS.fullmatch(v) else v
-        for v in distinct.tolist()
+    given = distinct.tolist()
+    read = [
+        _read_number(field, v.strip(), decimal) if _number_like(v) else (v, None) for v in given
     ]
-    if texts == distinct.tolist():
+    if all(r[1] is None and r[0] == v for r, v in zip(read, given, strict=True)):
         return cells
-    values = np.empty(len(texts), dtype=object)
-    values[:] = texts
+    bad = np.array([r[1] is not None for r in read], dtype=bool)
+    rows = np.flatnonzero(take(bad, codes, False))
+    if rows.size:
+        why = [r[1] for r in read]
+        problems.append(_fixed(table, rows, field, [str(why[c]) for c in codes[rows].tolist()]))
+    values = np.empty(len(read), dtype=object)
+    values[:] = [r[0] for r in read]
     return EncodedCells(codes, values, display=distinct)
 
 

@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 from vpt_monitor.data.cells import shown
 from vpt_monitor.stats import WeightDiagnostics, weight_diagnostics
 from vpt_monitor.stats._calmodel import METHODS, Model
+from vpt_monitor.stats._match import match
 from vpt_monitor.stats._validation import check_choice
 from vpt_monitor.stats.calibration import _against_fpc, _check_bounds, calibrate_model
 from vpt_monitor.stats.design import SurveyDesign
@@ -307,6 +308,12 @@ def weight(
                 "with wave= (--wave)"
             )
         wave = waves[0]
+    if isinstance(wave, bool) or not isinstance(wave, int | np.integer):
+        # '2024' would be "not in the data (waves: 2024)": say what is wrong
+        raise TypeError(
+            f"'wave' must be a whole number, the wave's year; got {wave!r} "
+            f"({type(wave).__name__}; waves: {', '.join(map(str, waves))})"
+        )
     if wave not in waves:
         raise ValueError(f"wave {wave!r} is not in the data (waves: {', '.join(map(str, waves))})")
     if isinstance(codebook, str | Path):
@@ -348,11 +355,12 @@ def weight(
         wanted = line.category.lower()
         if isinstance(labels[0], bool | np.bool_):
             position = {False: 0, True: 1}.get(BOOLEAN.get(wanted), -1)  # type: ignore[arg-type]
-        elif wanted in texts:
-            position = texts.index(wanted)
-        else:  # a code written 2.0 (a spreadsheet, a float column) is the code 2, and back
-            plain = [_code_text(text) for text in texts]
-            position = plain.index(_code_text(wanted)) if _code_text(wanted) in plain else -1
+        else:  # as the data files' cells match: exactly, else ignoring case and accents
+            written = [str(label) for label in labels]
+            position = match(line.category, written)
+            if position < 0:  # a code written 2.0 (a spreadsheet, a float column) is 2
+                plain = [_code_text(text) for text in written]
+                position = match(_code_text(line.category.strip()), plain)
         if position < 0:
             problems.append(
                 f"{line.where}: unknown category {line.category!r} of {line.variable!r}"
@@ -382,7 +390,7 @@ def weight(
             )
             refused.add(line.variable)
             continue
-        key = (line.variable, texts[position])
+        key = (line.variable, str(position))
         if key in seen:
             problems.append(
                 f"{line.where}: {line.variable} {line.category!r} is given twice "
@@ -395,6 +403,11 @@ def weight(
         codes = codes_of[line.variable]
         x = (in_wave & (codes == position)).astype(np.float64)
         sampled = int(x.sum())
+        # the line is there and its count is read: it counts toward its margin's population
+        # and covers its category, even when refused below - else the margins' sums and the
+        # categories without a line would be reported wrong as well
+        totals.setdefault(line.variable, []).append((line.where, count))
+        covered.setdefault(line.variable, set()).add(position)
         if sampled == 0 and count > 0:
             problems.append(
                 f"{line.where}: {line.variable} {line.category!r} has a population count "
@@ -405,11 +418,10 @@ def weight(
         if sampled > 0 and count == 0:
             problems.append(
                 f"{line.where}: {line.variable} {line.category!r} has {sampled} respondents "
-                f"in wave {wave} but a population count of 0"
+                f"in wave {wave} but a population count of 0; correct the count (people "
+                "were sampled, so the population has some)"
             )
             continue
-        totals.setdefault(line.variable, []).append((line.where, count))
-        covered.setdefault(line.variable, set()).add(position)
         if sampled == 0:
             continue
         columns.append(x)

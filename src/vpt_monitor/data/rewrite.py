@@ -10,8 +10,12 @@ mark and line ending; a Parquet file as Parquet with the weight column as float6
 ``.sav`` file as CSV (this library does not write ``.sav``), with a note. A file without a
 weight column gets one, named as the codebook maps ``weight`` (else ``weight``).
 
-Weights are written with every digit (Python's shortest exact representation), so that the
-file read back gives the calibrated weights exactly.
+Weights are written rounded to :data:`WEIGHT_DIGITS` (10) significant digits, in plain
+notation (``342``, ``595,7446809``, never ``3.4e+02``). The calibration stops when every
+margin is met to a relative 1e-7, and a relative change of at most 5e-10 per weight leaves
+every total and estimate the same to the digits any report prints; the full representation
+(``342,00000001308297``) reads as noise and claims a precision the weights do not have.
+A Parquet file holds float64 and keeps every digit.
 """
 
 from __future__ import annotations
@@ -27,12 +31,17 @@ from numpy.typing import NDArray
 
 from vpt_monitor.data.reading import _records, _sniff, plain_column, read_source
 
-__all__ = ["reweighted_file"]
+__all__ = ["WEIGHT_DIGITS", "reweighted_file"]
+
+#: Significant digits of a weight written to a text file.
+WEIGHT_DIGITS = 10
 
 
 def _text(value: float, decimal: str) -> str:
-    """Write a weight with all its digits, and the file's decimal mark."""
-    written = repr(float(value))
+    """Write a weight to :data:`WEIGHT_DIGITS` significant digits, with the file's decimal mark."""
+    written = np.format_float_positional(
+        float(value), precision=WEIGHT_DIGITS, unique=True, fractional=False, trim="-"
+    )
     return written.replace(".", ",") if decimal == "," else written
 
 

@@ -241,6 +241,34 @@ def _rates(
     return values
 
 
+def _domain(label: Hashable) -> str:
+    parts = label if isinstance(label, tuple) else (label,)
+    return repr(", ".join(str(part) for part in parts))
+
+
+def _check_population(population: FloatArray, table: EstimateTable, wave: int) -> None:
+    """Refuse domains whose weights add up to fewer people than they have respondents.
+
+    The population of a domain is the sum of its weights; weights normalised to the sample
+    (mean 1, as agencies often deliver them) make it the sample's size or less, and a plan
+    on that would say that a few more respondents make a census.
+    """
+    short = np.flatnonzero(population < table.n * (1.0 - 1e-9))
+    if short.size == 0:
+        return
+    listed = ", ".join(
+        f"{_domain(table.domains[k])}: {population[k]:.6g} for {table.n[k]} respondents"
+        for k in short[:5].tolist()
+    )
+    raise ValueError(
+        f"the weights of wave {wave} add up to fewer people than respondents in "
+        f"{short.size} domain(s) ({listed}); plan_sample takes each domain's population from "
+        "its weights, so they must add up to the population (these look normalised to the "
+        "sample). Weight the wave to population counts first (MonitorData.weight, "
+        "vpt-monitor weight)"
+    )
+
+
 def plan_sample(
     data: MonitorData,
     *,
@@ -315,6 +343,7 @@ def plan_sample(
     if p is not None and not 0.0 < p < 1.0:
         raise ValueError(f"'p' must be in (0, 1); got {p!r}")
     chosen, table, population = _current(data, by, wave, level)
+    _check_population(population, table, chosen)
     share = table.estimate if p is None else np.full(len(table), p)
     share = np.where((share > 0) & (share < 1), share, 0.5)
     effect = table.deff if deff is None else np.full(len(table), deff)

@@ -232,31 +232,38 @@ class Content:
 
 
 class Steps:
-    """Announce each step of a long computation; report its time when over a second."""
+    """Announce each step of a long computation; report its time when over a second.
 
-    def __init__(self, progress: Progress | None) -> None:
+    Every line starts with the time since ``start`` (by default, now), as ``[  1.2s]``; a
+    command that read its data first passes the time it began, so the clock runs on.
+    """
+
+    def __init__(self, progress: Progress | None, start: float | None = None) -> None:
         self.progress = progress
-        self.start = time.perf_counter()
+        self.start = time.perf_counter() if start is None else start
         self.current: tuple[str, float] | None = None
+
+    def _say(self, now: float, message: str) -> None:
+        if self.progress:
+            self.progress(f"[{now - self.start:5.1f}s] {message}")
 
     def __call__(self, name: str) -> None:
         self.finish()
-        self.current = (name, time.perf_counter())
-        if self.progress:
-            self.progress(f"[{time.perf_counter() - self.start:5.1f}s] {name} ...")
+        now = time.perf_counter()
+        self.current = (name, now)
+        self._say(now, f"{name} ...")
 
     def finish(self) -> None:
-        if self.current and self.progress:
+        if self.current:
             name, began = self.current
-            took = time.perf_counter() - began
-            if took > 1.0:
-                self.progress(f"        {name}: {took:.1f}s")
+            now = time.perf_counter()
+            if now - began > 1.0:
+                self._say(now, f"{name}: took {now - began:.1f}s")
         self.current = None
 
     def done(self, message: str) -> None:
         self.finish()
-        if self.progress:
-            self.progress(f"[{time.perf_counter() - self.start:5.1f}s] {message}")
+        self._say(time.perf_counter(), message)
 
 
 def estimate_rows(

@@ -20,6 +20,7 @@ Newton steps on :math:`\eta` with a generalised inverse (Deville and Särndal 19
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 import attrs
 import numpy as np
@@ -222,10 +223,9 @@ def rescale_factor(model: Model, weights: FloatArray) -> float:
     return 1.0
 
 
-def feasible(model: Model, weights: FloatArray, bounds: Bounds) -> bool:
-    """Whether some g-weights within ``bounds`` meet every total (a linear programme)."""
+def weighted_matrix(model: Model, weights: FloatArray) -> Any:
+    """Return the sparse matrix of weighted values, one row per total: ``A g = totals``."""
     from scipy import sparse
-    from scipy.optimize import linprog
 
     n = weights.shape[0]
     rows, cols, data = [], [], []
@@ -240,10 +240,18 @@ def feasible(model: Model, weights: FloatArray, bounds: Bounds) -> bool:
         cols.append(np.arange(n))
         data.append(weights * model.numeric[:, c])
         start += 1
-    matrix = sparse.csr_array(
+    return sparse.csr_array(
         (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
         shape=(model.n_columns, n),
     )
+
+
+def feasible(model: Model, weights: FloatArray, bounds: Bounds) -> bool:
+    """Whether some g-weights within ``bounds`` meet every total (a linear programme)."""
+    from scipy.optimize import linprog
+
+    n = weights.shape[0]
+    matrix = weighted_matrix(model, weights)
     lower = None if not np.isfinite(bounds.lower) else bounds.lower
     upper = None if not np.isfinite(bounds.upper) else bounds.upper
     result = linprog(

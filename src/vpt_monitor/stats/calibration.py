@@ -633,12 +633,15 @@ def _check_reachable(model: Model, weights: FloatArray, bounds: Bounds, method: 
         )
 
 
-def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any) -> str:
+def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any, method: str) -> str:
     names = model.column_names()
     relative = np.abs(solution.misfit) / (1.0 + np.abs(model.targets))
     k = int(np.argmax(relative))
     reached = model.targets[k] - solution.misfit[k]
     where = f"{names[k]} has population total {model.targets[k]:g} but reached {reached:.6g}"
+    contradiction = _contradiction(model, weights)
+    if contradiction:
+        return f"{contradiction}; the largest miss: {where}. Check the totals, or merge categories"
     if bounds.finite and not _calmodel.feasible(model, weights * solution.rescale, bounds):
         return (
             f"infeasible bounds: no g-weights within bounds=({bounds.lower:g}, "
@@ -653,13 +656,72 @@ def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any) -
             f"inconsistent with the sample: {inconsistent}. Check the totals (a count of "
             "another population, a misread thousands separator) rather than raising max_iter"
         )
-    return (
+    failed = (
         f"calibration did not converge in {solution.iterations} iterations (largest relative "
-        f"misfit {solution.max_error:.3g}); {where}. Raise max_iter or widen the bounds"
+        f"misfit {solution.max_error:.3g}); {where}"
     )
+    if method == "raking" and bounds.finite:
+        # R's bounded cal.raking takes the derivative of g = exp(u) as 0 where u < L - 1
+        # (the linear method's rule), so Newton's steps stop moving a g-weight once it is
+        # below exp(L - 1), within the bounds though it is (exp(U - 1) >= U never binds)
+        return (
+            f"{failed}. Weights within bounds=({bounds.lower:g}, {bounds.upper:g}) that meet "
+            "every total exist, but bounded raking (as R's cal.raking) stops adjusting a "
+            f"g-weight that falls below exp(L - 1) = {np.exp(bounds.lower - 1.0):.3g}; use "
+            "method='logit' with the same bounds"
+        )
+    return f"{failed}. Raise max_iter" + (" or widen the bounds" if bounds.finite else "")
 
 
 DIVERGED = 1.0  # a relative misfit above this is no slow convergence but a divergence
+
+
+def _contradiction(model: Model, weights: FloatArray) -> str:
+    """Say so when no weights >= 0 meet the totals (no method or bounds can), else ``""``.
+
+    Calibrated weights must be positive; when not even weights >= 0 meet every total, the
+    totals contradict the sample - say, every respondent of one category also belongs to
+    another, whose total is smaller - and neither more iterations nor wider bounds help.
+    """
+    if _calmodel.feasible(model, weights, _calmodel.Bounds(0.0, np.inf)):
+        return ""
+    return (
+        "no weights >= 0 meet all margins and totals at once, whatever the method or bounds: "
+        f"the population totals contradict the sample ({_nested(model, weights)})"
+    )
+
+
+def _nested(model: Model, weights: FloatArray) -> str:
+    """Name a category whose respondents all belong to another with a smaller total.
+
+    Only totals of 0/1 indicators (the categories of margins) are compared; the overlap of
+    every pair is one sparse product.
+    """
+    matrix = _calmodel.weighted_matrix(model, np.ones_like(weights))
+    values = matrix.data
+    names = model.column_names()
+    binary = np.ones(model.n_columns, dtype=bool)
+    rows = np.repeat(np.arange(model.n_columns), np.diff(matrix.indptr))
+    np.logical_and.at(binary, rows, (values == 0) | (values == 1))
+    indicator = (matrix != 0).astype(np.float64)
+    overlap = (indicator @ indicator.T).toarray()
+    counts = np.diag(overlap)
+    targets = model.targets
+    inside = (
+        (overlap == counts[:, None])
+        & (counts[:, None] > 0)
+        & binary[:, None]
+        & binary[None, :]
+        & (targets[:, None] > targets[None, :] * (1 + 1e-9))
+    )
+    np.fill_diagonal(inside, False)
+    if not inside.any():
+        return "such as a category whose respondents all belong to another with a smaller total"
+    k, j = (int(a[0]) for a in np.nonzero(inside))
+    return (
+        f"{names[k]}, total {targets[k]:g}, has only respondents who are also in {names[j]}, "
+        f"total {targets[j]:g}"
+    )
 
 
 def _inconsistent(model: Model, weights: FloatArray) -> str:
@@ -898,7 +960,7 @@ def calibrate_model(
     checked = bounds
     solution = _calibrate_weights(part, w_part, method, checked, max_iter, tol)
     if not solution.converged:
-        raise ValueError(_failure(part, w_part, checked, solution))
+        raise ValueError(_failure(part, w_part, checked, solution, method))
     solution = attrs.evolve(solution, g=solution.g * prescale, rescale=solution.rescale * prescale)
     g = solution.g
     if rows is not None:
@@ -908,6 +970,9 @@ def calibrate_model(
     weights = w0 * solution.g
     if np.any(weights <= 0):
         i = int(np.argmin(weights))
+        contradiction = _contradiction(part, w_part)
+        if contradiction:
+            raise ValueError(f"{contradiction}. Check the totals, or merge categories")
         raise ValueError(
             f"{method} calibration gives weights <= 0 (g-weight {solution.g[i]:.4g} at index "
             f"{i}), which a design cannot hold; give bounds=(L, U) with L > 0, or use "

@@ -24,12 +24,18 @@ __all__ = ["detectable_difference", "sample_size_proportion"]
 FloatArray = NDArray[np.float64]
 
 
+def _refuse(name: str, rule: str, array: FloatArray, bad: NDArray[np.bool_]) -> None:
+    """Raise for the first bad value: its number, and its index when ``array`` has several."""
+    if not bad.any():
+        return
+    i = int(np.argmax(bad.ravel()))
+    where = f" at index {i}" if array.ndim else ""
+    raise ValueError(f"'{name}' must be {rule}; got {float(array.ravel()[i])!r}{where}")
+
+
 def _in_open_unit(name: str, value: ArrayLike) -> FloatArray:
     array = np.asarray(value, dtype=np.float64)
-    bad = ~((array > 0) & (array < 1))
-    if bad.any():
-        i = int(np.argmax(bad.ravel()))
-        raise ValueError(f"'{name}' must be in (0, 1); got {array.ravel()[i]!r} at index {i}")
+    _refuse(name, "in (0, 1)", array, ~((array > 0) & (array < 1)))
     return array
 
 
@@ -102,11 +108,9 @@ def sample_size_proportion(
     share = _in_open_unit("p", p)
     half = _in_open_unit("margin", margin)
     size = np.asarray(population, dtype=np.float64)
-    if np.any(~(size > 1)):
-        raise ValueError(f"'population' must be > 1; got {population!r}")
+    _refuse("population", "> 1", size, ~(size > 1))
     effect = np.asarray(deff, dtype=np.float64)
-    if np.any(~(np.isfinite(effect) & (effect > 0))):
-        raise ValueError(f"'deff' must be finite and > 0; got {deff!r}")
+    _refuse("deff", "finite and > 0", effect, ~(np.isfinite(effect) & (effect > 0)))
     z = -special.ndtri((1.0 - level) / 2.0)
     spread = (1.0 - share) / share if relative else share * (1.0 - share)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -166,8 +170,8 @@ def detectable_difference(
         raise ValueError(f"'power' must be in (0, 1); got {power!r}")
     first = np.asarray(standard_error, dtype=np.float64)
     second = first if other is None else np.asarray(other, dtype=np.float64)
-    if np.any(first < 0) or np.any(second < 0):
-        raise ValueError("standard errors must be >= 0")
+    _refuse("standard_error", ">= 0", first, first < 0)  # NaN (no estimate) gives NaN
+    _refuse("other", ">= 0", second, second < 0)
     z = -special.ndtri((1.0 - level) / 2.0) + special.ndtri(power)
     result: FloatArray = z * np.sqrt(first**2 + second**2)
     return result
