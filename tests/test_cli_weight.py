@@ -566,3 +566,25 @@ def test_every_progress_line_shows_the_time_since_the_command_began(
     seconds = [float(line[1 : line.index("s]")]) for line in progress]
     assert seconds == sorted(seconds)
     assert seconds[1] > 0  # the reading counts: the weighting does not start at 0.0s
+
+
+def test_calibration_advice_names_the_commands_options_and_max_iter_is_one(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A tester's trial: a bounded weighting that fails said "bounds=(0.5, 2)" and "Raise
+    # max_iter", a Python spelling and an option the command did not have.
+    counts = str(tmp_path / "counts.csv")
+    args = ["--data", str(delivery), "--population", counts, "--wave", "2024"]
+    out = str(tmp_path / "x")
+    assert _run(*args, "--out", out, "--method", "logit", "--bounds", "0.5,2") == 1
+    err = capsys.readouterr().err
+    assert "--bounds 0.5,2" in err
+    assert "bounds=(" not in err
+    # one iteration cannot meet the counts: the advice is the command's option
+    assert _run(*args, "--out", out, "--max-iter", "1") == 1
+    err = capsys.readouterr().err
+    assert "--max-iter" in err
+    assert "max_iter" not in err
+    assert _run(*args, "--out", out, "--max-iter", "200") == 0
+    assert _run(*args, "--out", str(tmp_path / "y"), "--max-iter", "0") == 2
+    assert "--max-iter 0" in capsys.readouterr().err

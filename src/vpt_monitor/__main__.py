@@ -11,6 +11,7 @@ the monitor's own examples. Reports and factsheets are in Dutch unless ``--langu
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 import warnings
@@ -285,7 +286,9 @@ def _option_words(message: str) -> str:
     """Return a library message with the command's spelling of its options."""
     for python, command in _SPELLINGS:
         message = message.replace(python, command)
-    return message
+    # the values the library names: bounds=(0.5, 2) is --bounds 0.5,2; max_iter is --max-iter
+    message = re.sub(r"\bbounds=\(([^,()]+), ([^()]+)\)", r"--bounds \1,\2", message)
+    return re.sub(r"\bmax_iter\b", "--max-iter", message)
 
 
 def _failed(error: Exception, stage: str) -> int:
@@ -467,6 +470,11 @@ def _weight(args: argparse.Namespace) -> int:
     stage = "find the data"
     try:
         bounds = _checked_bounds(args.bounds, args.method)
+        if args.max_iter < 1:
+            raise _UsageError(
+                f"--max-iter {args.max_iter}: give the iterations the calibration may take, "
+                "a whole number of at least 1 (default 50)"
+            )
         plan = _plan(args)
         if plan.simulate:
             raise _UsageError(
@@ -502,6 +510,7 @@ def _weight(args: argparse.Namespace) -> int:
                 wave=args.wave,
                 method=args.method,
                 bounds=bounds,
+                max_iter=args.max_iter,
                 codebook=plan.codebook,
             )
             stage = "write the weighted data"
@@ -599,6 +608,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="calibration: raking (default), linear (GREG) or logit (bounded)",
     )
     weight.add_argument("--bounds", help="lowest and highest g-weight, as L,U (for example 0.3,3)")
+    weight.add_argument(
+        "--max-iter",
+        type=int,
+        default=50,
+        help="iterations the calibration may take (default 50)",
+    )
     weight.add_argument(
         "--force", action="store_true", help="replace an existing folder written by weight"
     )
