@@ -588,3 +588,47 @@ def test_calibration_advice_names_the_commands_options_and_max_iter_is_one(
     assert _run(*args, "--out", out, "--max-iter", "200") == 0
     assert _run(*args, "--out", str(tmp_path / "y"), "--max-iter", "0") == 2
     assert "--max-iter 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_file_without_weights_gets_a_column_matched_by_number_ids(
+    tmp_path: Path, kind: str
+) -> None:
+    # ids written as numbers (1..45 in each wave, as an agency numbers them), rows shuffled,
+    # no weight column: the weighted wave's rows get their new weights by (id, wave), the
+    # other wave's rows weight 1, every other cell as delivered
+    if kind == "parquet":
+        pytest.importorskip("pyarrow")
+    frame = _frame().drop(columns="weight")
+    frame["id"] = np.concatenate([np.arange(1, 46), np.arange(1, 46)])
+    frame = frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    name = f"respondents.{kind}"
+    if kind == "csv":
+        frame.to_csv(folder / name, index=False)
+    else:
+        frame.to_parquet(folder / name, index=False)
+    (tmp_path / "counts.csv").write_text(COUNTS, encoding="utf-8")
+    out = tmp_path / "gewogen"
+    args = ["--respondents", str(folder / name), "--population", str(tmp_path / "counts.csv")]
+    assert _run(*args, "--out", str(out), "--wave", "2024") == 0
+    written = (
+        pd.read_csv(out / name, dtype={"id": str}) if kind == "csv" else pd.read_parquet(out / name)
+    )
+    assert list(written.columns) == [*frame.columns, "weight"]
+    np.testing.assert_array_equal(written["office"], frame["office"])
+    assert (written.loc[written["wave"] == 2022, "weight"] == 1.0).all()
+    expected = read_monitor(folder / name).weight(tmp_path / "counts.csv", wave=2024).data
+    new = {
+        (str(i), int(w)): float(x)
+        for i, w, x in zip(
+            expected.respondents["id"], expected.respondents["wave"],
+            expected.respondents["weight"], strict=True,
+        )
+    }  # fmt: skip
+    for i, w, x in zip(written["id"], written["wave"], written["weight"], strict=True):
+        assert x == pytest.approx(new[(str(i), int(w))], rel=5e-10)
+    margins = written[written["wave"] == 2024].groupby("office")["weight"].sum()
+    for office, count in TARGET.items():
+        assert margins[office] == pytest.approx(count, rel=1e-7)  # calibration tolerance

@@ -628,7 +628,7 @@ def _records(
     try:
         for record in reader:
             start, last = last + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():  # one call per row, not one per cell
                 continue  # a blank line, or a row of empty cells (spreadsheets write them)
             if header_line == 0:
                 header_line = start

@@ -45,8 +45,23 @@ def _text(value: float, decimal: str) -> str:
     return written.replace(".", ",") if decimal == "," else written
 
 
-def _keys(path: Path, book: Any, options: dict[str, str | None]) -> tuple[Any, NDArray[Any]]:
-    """Return the file's source and its (id, wave) per row, as :func:`read_monitor` reads them."""
+def _texts(values: NDArray[np.float64], decimal: str) -> NDArray[np.str_]:
+    """:func:`_text` of every value at once.
+
+    C's ``%.10g`` writes what :func:`_text` does wherever it does not switch to an exponent
+    (weights below 1e-4 or of 1e10 and more); those few are written one by one.
+    """
+    texts = np.char.mod(f"%.{WEIGHT_DIGITS}g", values)
+    for i in np.flatnonzero(np.char.find(texts, "e") >= 0):
+        texts[i] = _text(float(values[i]), ".")
+    return np.char.replace(texts, ".", ",") if decimal == "," else texts
+
+
+Keys = tuple[NDArray[np.str_], NDArray[np.int64]]
+
+
+def _keys(path: Path, book: Any, options: dict[str, str | None]) -> tuple[Any, Keys]:
+    """Return the file's source and its ids and waves per row, as ``read_monitor`` reads them."""
     from vpt_monitor.io import _apply
 
     source = read_source(path, path.name, options)
@@ -54,11 +69,26 @@ def _keys(path: Path, book: Any, options: dict[str, str | None]) -> tuple[Any, N
     applied = _apply(
         "respondents", source, book, [], known=frozenset(), ignore_unknown=False, notes=notes
     )
-    ids = plain_column(applied["id"])
-    waves = plain_column(applied["wave"])
-    keys = np.empty(len(ids), dtype=object)
-    keys[:] = [(_id(i), _wave(w)) for i, w in zip(ids, waves, strict=True)]
-    return source, keys
+    return source, (_ids(plain_column(applied["id"])), _waves(plain_column(applied["wave"])))
+
+
+#: The wave of a row whose wave cell is not a whole number (no wave has it).
+NO_WAVE = np.iinfo(np.int64).min
+
+
+def _ids(values: Any) -> NDArray[np.str_]:
+    """Ids as text, as the library keys respondents: 7.0 is ``"7"``, spaces dropped."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iu":
+        return array.astype(str)
+    if array.dtype.kind == "f":
+        whole = np.isfinite(array) & (np.floor(array) == array)
+        texts = array.astype(str).astype(object)
+        texts[whole] = array[whole].astype(np.int64).astype(str)
+        return texts.astype(str)
+    if array.dtype.kind == "O" and not all(isinstance(v, str) for v in array.tolist()):
+        return np.array([_id(v) for v in array.tolist()], dtype=str)  # numbers among text
+    return np.char.strip(array.astype(str))
 
 
 def _id(value: Any) -> str:
@@ -67,37 +97,71 @@ def _id(value: Any) -> str:
     return str(value).strip()
 
 
-def _wave(value: Any) -> int | None:
+def _waves(values: Any) -> NDArray[np.int64]:
+    """Waves as whole numbers (:data:`NO_WAVE` where a cell is not one)."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iuf":
+        numbers = array.astype(np.float64)
+    else:
+        numbers = np.array([_number(v) for v in array.tolist()], dtype=np.float64)
+    finite = np.isfinite(numbers)
+    waves = np.full(len(numbers), NO_WAVE, dtype=np.int64)
+    waves[finite] = numbers[finite].astype(np.int64)  # truncated, as int(float(cell))
+    return waves
+
+
+def _number(value: Any) -> float:
     try:
-        return int(float(value))
+        return float(value)
     except (TypeError, ValueError):
-        return None
+        return float("nan")
 
 
-def _new_weights(data: Any, wave: int, keys: NDArray[Any], label: str) -> NDArray[Any]:
-    """Return the new weight of each row of the file (None for rows of other waves)."""
-    ids = data.respondents["id"]
-    waves = data.respondents["wave"]
-    weights = data.respondents["weight"]
-    index = {
-        (_id(i), int(w)): float(x) for i, w, x in zip(ids, waves, weights, strict=True) if w == wave
-    }
-    out = np.full(len(keys), None, dtype=object)
-    unmatched = []
-    for row, key in enumerate(keys):
-        if key[1] != wave:
-            continue
-        found = index.pop(key, None)
-        if found is None:
-            unmatched.append(row + 1)
-        out[row] = found
-    if unmatched or index:
+def _match(keys: Keys, ids: NDArray[np.str_], waves: NDArray[np.int64]) -> NDArray[np.intp]:
+    """Position of each row's (id, wave) among the pairs ``ids``, ``waves`` (-1: none).
+
+    The pairs are unique (the data's respondents); a sort and a binary search, not a
+    dictionary lookup per row.
+    """
+
+    def joined(i: NDArray[np.str_], w: NDArray[np.int64]) -> NDArray[np.str_]:
+        return np.char.add(np.char.add(w.astype(str), "\x1f"), i)
+
+    wanted = joined(*keys)
+    known = joined(ids, waves)
+    order = np.argsort(known, kind="stable")
+    ranked = known[order]
+    at = np.minimum(np.searchsorted(ranked, wanted), max(len(ranked) - 1, 0))
+    hit = ranked[at] == wanted if len(ranked) else np.zeros(len(wanted), dtype=bool)
+    return np.where(hit, order[at] if len(ranked) else 0, -1).astype(np.intp)
+
+
+def _respondents(data: Any) -> tuple[NDArray[np.str_], NDArray[np.int64], NDArray[np.float64]]:
+    frame = data.respondents
+    waves = np.asarray(frame["wave"], dtype=np.int64)
+    return _ids(frame["id"]), waves, np.asarray(frame["weight"], dtype=np.float64)
+
+
+def _new_weights(
+    data: Any, wave: int, keys: Keys, label: str
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Return the new weight of each row of the file and which rows are of ``wave``."""
+    ids, waves, weights = _respondents(data)
+    in_wave = keys[1] == wave
+    found = _match(keys, ids, waves)
+    found[~in_wave] = -1
+    unmatched = int(np.count_nonzero(in_wave & (found < 0)))
+    matched = found[found >= 0]
+    left = int(np.count_nonzero(waves == wave)) - len(np.unique(matched))
+    if unmatched or left or len(np.unique(matched)) != len(matched):
         raise ValueError(
             f"{label}: cannot match the rows of wave {wave} to the weighted data by id and "
-            f"wave ({len(unmatched)} rows of the file without a match, {len(index)} weighted "
+            f"wave ({unmatched} rows of the file without a match, {left} weighted "
             "respondents without a row); was the file changed while it was read?"
         )
-    return out
+    new = np.full(len(in_wave), np.nan)
+    new[in_wave] = weights[found[in_wave]]
+    return new, in_wave
 
 
 def reweighted_file(
@@ -143,12 +207,12 @@ def reweighted_file(
         key: value or book.options.get("respondents", {}).get(key) for key, value in given.items()
     }
     source, keys = _keys(path, book, options)
-    new = _new_weights(data, wave, keys, path.name)
+    new, weighted = _new_weights(data, wave, keys, path.name)
     column = book.columns.get("respondents", {}).get("weight", "weight")
     notes: list[str] = []
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return path.name, _parquet(path, column, new, data, keys, notes), notes
+        return path.name, _parquet(path, column, new, weighted, data, keys, notes), notes
     if suffix == ".sav":
         name = path.with_suffix(".csv").name
         notes.append(
@@ -161,9 +225,9 @@ def reweighted_file(
             [_cell(v) for v in values]
             for values in zip(*(plain_column(c) for c in source.columns.values()), strict=True)
         ]
-        content = _csv_bytes(header, rows, column, new, data, keys, ",", ".", "\n", notes)
+        content = _csv_bytes(header, rows, column, new, weighted, data, keys, ",", ".", "\n", notes)
         return name, content.encode("utf-8"), notes
-    return path.name, _csv_file(path, options, column, new, data, keys, notes), notes
+    return path.name, _csv_file(path, options, column, new, weighted, data, keys, notes), notes
 
 
 def _cell(value: Any) -> str:
@@ -174,27 +238,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _old_weight(data: Any, keys: NDArray[Any]) -> list[float]:
+def _old_weight(data: Any, keys: Keys) -> NDArray[np.float64]:
     """Return the data's weight of each row (for a column the file did not have)."""
-    index = {
-        (_id(i), int(w)): float(x)
-        for i, w, x in zip(
-            data.respondents["id"],
-            data.respondents["wave"],
-            data.respondents["weight"],
-            strict=True,
-        )
-    }
-    return [index.get(key, 1.0) for key in keys]
+    ids, waves, weights = _respondents(data)
+    found = _match(keys, ids, waves)
+    return np.where(found >= 0, weights[np.maximum(found, 0)], 1.0)
 
 
 def _csv_bytes(
     header: list[str],
     rows: list[list[str]],
     column: str,
-    new: NDArray[Any],
+    new: NDArray[np.float64],
+    weighted: NDArray[np.bool_],
     data: Any,
-    keys: NDArray[Any],
+    keys: Keys,
     delimiter: str,
     decimal: str,
     newline: str,
@@ -202,15 +260,15 @@ def _csv_bytes(
 ) -> str:
     if column in header:
         at = header.index(column)
-        for row, value in zip(rows, new, strict=True):
-            if value is not None:
-                row[at] = _text(value, decimal)
+        chosen = np.flatnonzero(weighted)
+        for row, text in zip(chosen.tolist(), _texts(new[chosen], decimal).tolist(), strict=True):
+            rows[row][at] = text
     else:
         notes.append(f"the respondents file had no weight column; added {column!r}")
         header = [*header, column]
-        old = _old_weight(data, keys)
-        for row, value, before in zip(rows, new, old, strict=True):
-            row.append(_text(before if value is None else value, decimal))
+        texts = _texts(np.where(weighted, new, _old_weight(data, keys)), decimal).tolist()
+        for cells, text in zip(rows, texts, strict=True):
+            cells.append(text)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
     writer.writerow(header)
@@ -222,9 +280,10 @@ def _csv_file(
     path: Path,
     options: dict[str, str | None],
     column: str,
-    new: NDArray[Any],
+    new: NDArray[np.float64],
+    weighted: NDArray[np.bool_],
     data: Any,
-    keys: NDArray[Any],
+    keys: Keys,
     notes: list[str],
 ) -> bytes:
     raw = path.read_bytes()
@@ -238,33 +297,37 @@ def _csv_file(
     newline = "\r\n" if "\r\n" in text else "\n"
     records, _, _, _ = _records(text, path.name, delimiter)
     header = [name.strip() for name in records[0]]
-    rows = [list(r) for r in records[1:]]
-    content = _csv_bytes(header, rows, column, new, data, keys, delimiter, decimal, newline, notes)
+    rows = records[1:]  # the reader's own lists, changed in place
+    content = _csv_bytes(
+        header, rows, column, new, weighted, data, keys, delimiter, decimal, newline, notes
+    )
     return (codecs.BOM_UTF8 if bom else b"") + content.encode("utf-8" if utf8 else encoding)
 
 
 def _parquet(
     path: Path,
     column: str,
-    new: NDArray[Any],
+    new: NDArray[np.float64],
+    weighted: NDArray[np.bool_],
     data: Any,
-    keys: NDArray[Any],
+    keys: Keys,
     notes: list[str],
 ) -> bytes:
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
     if column in table.column_names:
-        old = table.column(column).cast(pa.float64()).to_pylist()
+        old = table.column(column).cast(pa.float64())
+        kept = pa.array(np.where(weighted, new, np.nan), pa.float64(), mask=~weighted)
+        values = pa.chunked_array([pc.if_else(pa.array(weighted), kept, old)])
         at = table.column_names.index(column)
-        values = [o if v is None else float(v) for o, v in zip(old, new, strict=True)]
-        table = table.set_column(at, pa.field(column, pa.float64()), pa.array(values, pa.float64()))
+        table = table.set_column(at, pa.field(column, pa.float64()), values)
     else:
         notes.append(f"the respondents file had no weight column; added {column!r}")
-        old_w = _old_weight(data, keys)
-        values = [o if v is None else float(v) for o, v in zip(old_w, new, strict=True)]
-        table = table.append_column(pa.field(column, pa.float64()), pa.array(values, pa.float64()))
+        values = pa.array(np.where(weighted, new, _old_weight(data, keys)), pa.float64())
+        table = table.append_column(pa.field(column, pa.float64()), values)
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     return buffer.getvalue()
