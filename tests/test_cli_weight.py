@@ -632,3 +632,22 @@ def test_a_file_without_weights_gets_a_column_matched_by_number_ids(
     margins = written[written["wave"] == 2024].groupby("office")["weight"].sum()
     for office, count in TARGET.items():
         assert margins[office] == pytest.approx(count, rel=1e-7)  # calibration tolerance
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("0.3,3", (0.3, 3.0)), ("0.3 3", (0.3, 3.0)), ("0,3;3", (0.3, 3.0)), ("0,5; 2,5", (0.5, 2.5))],
+)
+def test_bounds_as_written_in_either_decimal_mark(written: str, read: tuple[float, float]) -> None:
+    from vpt_monitor.__main__ import _bounds
+
+    assert _bounds(written) == read
+
+
+def test_bounds_with_a_decimal_comma_and_no_upper_bound_are_refused_with_the_dutch_way(
+    delivery: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counts = str(tmp_path / "counts.csv")
+    args = ["--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")]
+    assert _run(*args, "--wave", "2024", "--bounds", "0,3,3") == 2
+    assert "--bounds '0,3;3'" in capsys.readouterr().err

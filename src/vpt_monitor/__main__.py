@@ -356,17 +356,20 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
 
 
 def _bounds(value: str | None) -> tuple[float, float] | None:
-    """Read ``--bounds L,U`` (also ``L;U`` or ``L U``)."""
+    """Read ``--bounds L,U`` (also ``L U``, or ``L;U`` with decimal commas: ``0,3;3``)."""
     if value is None:
         return None
-    parts = value.replace(";", ",").replace(" ", ",").split(",")
+    if ";" in value:  # a Dutch list: the numbers may have decimal commas
+        parts = [p.strip().replace(",", ".") for p in value.split(";")]
+    else:
+        parts = value.replace(" ", ",").split(",")
     parts = [p for p in parts if p]
     try:
         low, high = (float(p) for p in parts)
     except ValueError:
         raise _UsageError(
             f"--bounds {value!r}: give two numbers, the lowest and highest g-weight, as L,U "
-            "(for example --bounds 0.3,3)"
+            "(for example --bounds 0.3,3), or with decimal commas as L;U (--bounds '0,3;3')"
         ) from None
     return low, high
 
@@ -607,7 +610,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=["linear", "raking", "logit"],
         help="calibration: raking (default), linear (GREG) or logit (bounded)",
     )
-    weight.add_argument("--bounds", help="lowest and highest g-weight, as L,U (for example 0.3,3)")
+    weight.add_argument(
+        "--bounds",
+        help="lowest and highest g-weight, as L,U (for example 0.3,3) or L;U ('0,3;3')",
+    )
     weight.add_argument(
         "--max-iter",
         type=int,
