@@ -146,11 +146,26 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "fs_change_all": ("every change", "alle veranderingen"),
     "fs_continued": ("continued", "vervolg"),
     "fs_change_rules": (
-        "{count} change(s) rest on an estimate that breaks the publication rules or has no "
+        "{count} changes rest on an estimate that breaks the publication rules or has no "
         "variance, and are not marked; the reasons are on the HTML page and in the tables.",
-        "{count} verandering(en) rusten op een schatting die niet aan de publicatieregels "
+        "{count} veranderingen rusten op een schatting die niet aan de publicatieregels "
         "voldoet of geen variantie heeft, en zijn niet gemarkeerd; de redenen staan op de "
         "HTML-pagina en in de tabellen.",
+    ),
+    "fs_change_rules_one": (
+        "1 change rests on an estimate that breaks the publication rules or has no "
+        "variance, and is not marked; the reason is on the HTML page and in the tables.",
+        "1 verandering rust op een schatting die niet aan de publicatieregels voldoet of "
+        "geen variantie heeft, en is niet gemarkeerd; de reden staat op de HTML-pagina en in "
+        "de tabellen.",
+    ),
+    "fs_change_unasked": (
+        "{note}: {count} changes are not comparable and are not marked.",
+        "{note}: {count} veranderingen zijn niet vergelijkbaar en niet gemarkeerd.",
+    ),
+    "fs_change_unasked_one": (
+        "{note}: 1 change is not comparable and is not marked.",
+        "{note}: 1 verandering is niet vergelijkbaar en niet gemarkeerd.",
     ),
     "no_variance_to_test": ("no variance to test with", "geen variantie om mee te toetsen"),
     "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
