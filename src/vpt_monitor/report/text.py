@@ -624,6 +624,12 @@ _REASONS: Mapping[str, str] = {
     "more than 30% of the domain did not answer": "meer dan 30% van het domein gaf geen antwoord",
 }
 
+#: The report's English for the reasons that :mod:`vpt_monitor.stats` words for shares as
+#: fractions: the report prints shares in per cent, so a width of 0.30 is 30 points.
+_REASONS_EN: Mapping[str, str] = {
+    "interval wider than 0.30": "interval wider than 30 points",
+}
+
 #: Dutch for the estimators' explanations that follow a reason (``flag_detail``); the
 #: longer phrase first where one begins another.
 _DETAILS: tuple[tuple[str, str], ...] = (
@@ -673,8 +679,13 @@ def reason(english: str, language: str) -> str:
     'effectieve steekproefomvang kleiner dan 30'
     >>> reason("zero standard error: all its rows lie in one PSU", "nl")
     'standaardfout nul: al haar rijen liggen in één PSU'
+    >>> reason("interval wider than 0.30", "en")
+    'interval wider than 30 points'
     """
     if check_language(language) == "en":
+        for known, words in _REASONS_EN.items():
+            if english == known:
+                return words
         return english
     for known, dutch in _REASONS.items():
         if english == known or english.startswith(known + ":"):
