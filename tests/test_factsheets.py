@@ -483,3 +483,28 @@ def test_the_pdf_says_why_a_change_is_not_marked_as_the_page_does(language: str)
         assert _change_notes(rows[3:4], language)[0].startswith(
             "\u2020 1 change rests on an estimate that breaks"
         )
+
+
+def test_page_names_are_portable_to_windows(tmp_path: Path) -> None:
+    # a declared attribute's codes name the pages; "con.html" or "nul.html" cannot be
+    # opened or copied on Windows (reserved device names, whatever the extension)
+    from vpt_monitor.attributes import Attribute
+
+    data = simulate(waves=(2016,), scale=0.2, seed=2)
+    frame = data.to_pandas()
+    frame["contract"] = np.random.default_rng(0).choice(["con", "nul", "com1"], size=len(frame))
+    declared = MonitorData.from_columns(
+        frame,
+        data.to_pandas("incidents"),
+        attributes=[Attribute("contract", codes=("con", "nul", "com1"))],
+        lonely_psu="adjust",
+    )
+    folder = build_factsheets(declared, by="contract", out=tmp_path / "c", pdf=False)
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    assert pages == ["com1-page.html", "con-page.html", "index.html", "nul-page.html"]
+    assert 'href="con-page.html"' in (folder / "index.html").read_text()
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == [
+        "com1-page.png",
+        "con-page.png",
+        "nul-page.png",
+    ]
