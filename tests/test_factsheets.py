@@ -431,3 +431,80 @@ def test_the_factsheets_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert "--by shoe_size: 'by' must name a domain variable" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_pdf_says_why_a_change_is_not_marked_as_the_page_does(language: str) -> None:
+    # An agency delivery whose 2014 wave did not ask about discrimination: the PDF said
+    # that such a change "rests on an estimate that breaks the publication rules", where
+    # the HTML page, from the same rows, says the wave did not ask the form
+    from vpt_monitor.report.pdf import _change_notes
+    from vpt_monitor.report.text import change_reason
+
+    unasked = change_reason("2014: did not ask discriminatie", language)
+    rule = change_reason("2016: interval wider than 130% of the estimate", language)
+
+    def row(label: str, note: str) -> dict[str, Any]:
+        return {
+            "indicator_label": label,
+            "previous_wave": 2014,
+            "change_reliable": False,
+            "change_note": note,
+            "change_breaks": "",
+        }
+
+    rows = [
+        row("a", unasked),
+        row("b", unasked),
+        row("c", f"{rule}; {unasked}"),
+        row("d", rule),
+        {**row("e", ""), "change_reliable": True},
+    ]
+    notes = _change_notes(rows, language)
+    assert len(notes) == 2
+    rules, asked = notes
+    if language == "nl":
+        assert rules.startswith("\u2020 2 veranderingen rusten op een schatting die niet")
+        assert asked == (
+            "\u2020 2014: niet gevraagd naar discriminatie: 3 veranderingen zijn niet "
+            "vergelijkbaar en niet gemarkeerd."
+        )
+        one = _change_notes(rows[:1], language)
+        assert one == [
+            "\u2020 2014: niet gevraagd naar discriminatie: 1 verandering is niet "
+            "vergelijkbaar en niet gemarkeerd."
+        ]
+    else:
+        assert rules.startswith("\u2020 2 changes rest on an estimate that breaks")
+        assert asked == (
+            "\u2020 2014: did not ask discrimination: 3 changes are not comparable and are "
+            "not marked."
+        )
+        assert _change_notes(rows[3:4], language)[0].startswith(
+            "\u2020 1 change rests on an estimate that breaks"
+        )
+
+
+def test_page_names_are_portable_to_windows(tmp_path: Path) -> None:
+    # a declared attribute's codes name the pages; "con.html" or "nul.html" cannot be
+    # opened or copied on Windows (reserved device names, whatever the extension)
+    from vpt_monitor.attributes import Attribute
+
+    data = simulate(waves=(2016,), scale=0.2, seed=2)
+    frame = data.to_pandas()
+    frame["contract"] = np.random.default_rng(0).choice(["con", "nul", "com1"], size=len(frame))
+    declared = MonitorData.from_columns(
+        frame,
+        data.to_pandas("incidents"),
+        attributes=[Attribute("contract", codes=("con", "nul", "com1"))],
+        lonely_psu="adjust",
+    )
+    folder = build_factsheets(declared, by="contract", out=tmp_path / "c", pdf=False)
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    assert pages == ["com1-page.html", "con-page.html", "index.html", "nul-page.html"]
+    assert 'href="con-page.html"' in (folder / "index.html").read_text()
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == [
+        "com1-page.png",
+        "con-page.png",
+        "nul-page.png",
+    ]

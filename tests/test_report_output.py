@@ -75,6 +75,18 @@ def test_english_on_request_keeps_points_and_never_x_minus_minus_y(english: Path
     assert not re.search(r"\de[-+]\d", text)
 
 
+def test_the_width_rule_is_said_in_the_points_the_page_shows(english: Path) -> None:
+    # English pages said "interval wider than 0.30" beside intervals printed in per cent
+    # (17.4-54.3), where the Dutch ones say "30 procentpunt"
+    page = _visible_text((english / "index.html").read_text())
+    assert "interval wider than 30 points" in page
+    assert "wider than 0.30" not in page
+    frame = pd.read_csv(english / "tables" / "victimisation_by_office_2016.csv")
+    notes = " ".join(frame["note"].dropna())
+    assert "interval wider than 30 points" in notes
+    assert "wider than 0.30" not in notes
+
+
 def test_csv_tables_are_tidy_with_codes_and_labels(dutch: Path, data: Any) -> None:
     frame = pd.read_csv(dutch / "tables" / "victimisation_by_wave_group.csv")
     assert list(frame.columns) == [

@@ -86,6 +86,8 @@ def break_note(note: str, language: str | None = None) -> str:
 
 #: How a change's reason says that a wave did not ask some forms (``"2014: did not ask ..."``).
 ASKED_NOT = ": did not ask "
+#: The same in Dutch, as :func:`question_note` writes it (``"2014: niet gevraagd naar ..."``).
+ASKED_NOT_NL = ": niet gevraagd naar "
 
 
 def question_note(note: str, language: str | None = None) -> str:
@@ -108,7 +110,7 @@ def question_note(note: str, language: str | None = None) -> str:
     words = ", ".join(_question_label(code, chosen) for code in codes.split(", "))
     whose = f" ({_question_label(group.removesuffix(')'), chosen)})" if group else ""
     if chosen == "nl":
-        return f"{wave}: niet gevraagd naar {words}{whose}"
+        return f"{wave}{ASKED_NOT_NL}{words}{whose}"
     return f"{wave}{ASKED_NOT}{words}{whose}"
 
 

@@ -85,10 +85,18 @@ ASKED_OF: Mapping[str, Group] = {"decision_influence": Group.POLITICAL}
 ALPHA = 0.05
 
 
+#: Names a page cannot have: the folder's own files, and the device names Windows reserves
+#: whatever the extension (``con.html`` cannot be opened or copied there).
+_RESERVED = frozenset(
+    {"index", "summary", "tables", "factsheets", "figures", "con", "prn", "aux", "nul"}
+    | {f"{device}{k}" for device in ("com", "lpt") for k in range(10)}
+)
+
+
 def _slug(value: Any, taken: set[str]) -> str:
     raw = value.value if hasattr(value, "value") else value
     base = re.sub(r"[^a-z0-9]+", "-", str(raw).lower()).strip("-") or "domain"
-    if base in {"index", "summary", "tables", "factsheets"}:
+    if base in _RESERVED:
         base = f"{base}-page"
     slug, k = base, 2
     while slug in taken:

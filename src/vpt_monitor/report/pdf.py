@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from vpt_monitor import _format
+from vpt_monitor.indicators.change import ASKED_NOT, ASKED_NOT_NL
 from vpt_monitor.report import figures
 from vpt_monitor.report.content import Content
 from vpt_monitor.report.factsheets import change_footnotes
@@ -58,16 +59,32 @@ def _change_notes(rows: Sequence[Mapping[str, Any]], language: str) -> list[str]
     """Return the footnotes of the change column, short enough for the page.
 
     A method break is said once; the changes from estimates that break the rules are
-    counted in one line (their reasons are on the HTML page and in the tables), so that
-    the notes leave room for the figure and the method note.
+    counted in one line (their reasons are on the HTML page and in the tables), and the
+    changes from a wave that did not ask some forms in one line per such wave, which says
+    so, as the page does: not as a publication rule, so that the notes leave room for the
+    figure and the method note.
     """
     notes = []
     marked = change_footnotes(rows, language)
     change = text("fs_change", language)
-    rules = [label for label, _ in marked if label.endswith(f"({change})")]
-    notes += [f"\u2020 {label}: {note}" for label, note in marked if label not in rules]
+    own = [note for label, note in marked if label.endswith(f"({change})")]
+    notes += [
+        f"\u2020 {label}: {note}" for label, note in marked if not label.endswith(f"({change})")
+    ]
+    unasked: dict[str, int] = {}
+    rules = 0
+    for note in own:
+        parts = note.split("; ")
+        asked_not = [part for part in parts if ASKED_NOT in part or ASKED_NOT_NL in part]
+        for part in asked_not:
+            unasked[part] = unasked.get(part, 0) + 1
+        rules += len(asked_not) < len(parts)
     if rules:
-        notes.append("\u2020 " + text("fs_change_rules", language, count=len(rules)))
+        key = "fs_change_rules_one" if rules == 1 else "fs_change_rules"
+        notes.append("\u2020 " + text(key, language, count=rules))
+    for part, count in sorted(unasked.items()):
+        key = "fs_change_unasked_one" if count == 1 else "fs_change_unasked"
+        notes.append("\u2020 " + text(key, language, note=part, count=count))
     return notes
 
 

@@ -146,11 +146,26 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "fs_change_all": ("every change", "alle veranderingen"),
     "fs_continued": ("continued", "vervolg"),
     "fs_change_rules": (
-        "{count} change(s) rest on an estimate that breaks the publication rules or has no "
+        "{count} changes rest on an estimate that breaks the publication rules or has no "
         "variance, and are not marked; the reasons are on the HTML page and in the tables.",
-        "{count} verandering(en) rusten op een schatting die niet aan de publicatieregels "
+        "{count} veranderingen rusten op een schatting die niet aan de publicatieregels "
         "voldoet of geen variantie heeft, en zijn niet gemarkeerd; de redenen staan op de "
         "HTML-pagina en in de tabellen.",
+    ),
+    "fs_change_rules_one": (
+        "1 change rests on an estimate that breaks the publication rules or has no "
+        "variance, and is not marked; the reason is on the HTML page and in the tables.",
+        "1 verandering rust op een schatting die niet aan de publicatieregels voldoet of "
+        "geen variantie heeft, en is niet gemarkeerd; de reden staat op de HTML-pagina en in "
+        "de tabellen.",
+    ),
+    "fs_change_unasked": (
+        "{note}: {count} changes are not comparable and are not marked.",
+        "{note}: {count} veranderingen zijn niet vergelijkbaar en niet gemarkeerd.",
+    ),
+    "fs_change_unasked_one": (
+        "{note}: 1 change is not comparable and is not marked.",
+        "{note}: 1 verandering is niet vergelijkbaar en niet gemarkeerd.",
     ),
     "no_variance_to_test": ("no variance to test with", "geen variantie om mee te toetsen"),
     "not_asked": ("not asked in this wave", "niet gevraagd in deze meting"),
@@ -609,6 +624,12 @@ _REASONS: Mapping[str, str] = {
     "more than 30% of the domain did not answer": "meer dan 30% van het domein gaf geen antwoord",
 }
 
+#: The report's English for the reasons that :mod:`vpt_monitor.stats` words for shares as
+#: fractions: the report prints shares in per cent, so a width of 0.30 is 30 points.
+_REASONS_EN: Mapping[str, str] = {
+    "interval wider than 0.30": "interval wider than 30 points",
+}
+
 #: Dutch for the estimators' explanations that follow a reason (``flag_detail``); the
 #: longer phrase first where one begins another.
 _DETAILS: tuple[tuple[str, str], ...] = (
@@ -658,8 +679,13 @@ def reason(english: str, language: str) -> str:
     'effectieve steekproefomvang kleiner dan 30'
     >>> reason("zero standard error: all its rows lie in one PSU", "nl")
     'standaardfout nul: al haar rijen liggen in één PSU'
+    >>> reason("interval wider than 0.30", "en")
+    'interval wider than 30 points'
     """
     if check_language(language) == "en":
+        for known, words in _REASONS_EN.items():
+            if english == known:
+                return words
         return english
     for known, dutch in _REASONS.items():
         if english == known or english.startswith(known + ":"):
