@@ -309,3 +309,24 @@ def test_an_empty_cell_of_a_recoded_column_is_not_called_unmapped(tmp_path: Path
     )
     assert empty.endswith("; in the file functie=(empty)")
     assert "does not map" not in empty
+
+
+def test_the_files_a_codebook_names_are_recorded_as_the_codebook_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A checker's trial: the report's data note (data.source) gave the codebook as the user
+    # wrote it (levering/codebook.toml) and its files as absolute paths, which put the
+    # analyst's home folder into a page meant for publication.
+    folder = tmp_path / "levering"
+    folder.mkdir()
+    (folder / "respondenten.csv").write_text(
+        "id,wave,layer,office\n1,2016,gemeente,wethouder\n", encoding="utf-8"
+    )
+    (folder / "codebook.toml").write_text(
+        '[respondents]\nfile = "respondenten.csv"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    data = read_monitor(codebook="levering/codebook.toml")
+    assert "respondents='levering/respondenten.csv'" in data.source
+    assert "codebook='levering/codebook.toml'" in data.source
+    assert str(tmp_path) not in data.source

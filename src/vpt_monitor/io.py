@@ -1485,11 +1485,24 @@ def read_monitor(
         supplied=tables.supplied,
         attributes=tables.attributes,
     )
-    data.source = "read_monitor(" + ", ".join(f"{t}={str(p)!r}" for t, p in paths.items())
+    data.source = "read_monitor(" + ", ".join(f"{t}={_recorded(p)!r}" for t, p in paths.items())
     if book.path is not None:
-        data.source += f", codebook={str(book.path)!r}"
+        data.source += f", codebook={_recorded(book.path)!r}"
     data.source += ")" + "".join(f"; {note}" for note in notes)
     return data
+
+
+def _recorded(path: str | Path) -> str:
+    """Write a path as ``data.source`` records it: relative to the working folder if inside.
+
+    A codebook's files are found as absolute paths; recorded so, a report made from the data
+    would carry the analyst's home folder into a page meant for publication, beside the
+    codebook as the user wrote it.
+    """
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 def _rows_of(source: Source) -> int:
