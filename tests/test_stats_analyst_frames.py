@@ -16,7 +16,15 @@ import polars as pl
 import pytest
 from numpy.testing import assert_allclose
 
-from vpt_monitor.stats import ReplicateDesign, SurveyDesign, mean, poststratify, rake, total
+from vpt_monitor.stats import (
+    ReplicateDesign,
+    SurveyDesign,
+    glm,
+    mean,
+    poststratify,
+    rake,
+    total,
+)
 
 RTOL = 1e-10
 
@@ -176,3 +184,49 @@ def test_rake_replicate_design_refuses_what_rake_refuses() -> None:
         rake(design, MARGINS, tol=0)
     with pytest.raises(ValueError, match="calibrated already"):
         rake(poststratify(design, "grp", MARGINS["grp"]), MARGINS)
+
+
+# R: d$x <- c(1.25, 2.5, 3.75, 1.5, 2.25, 4.0, 3.5, 1.75, 2.75, 3.25, 4.5, 2.0)
+#    svyglm(y ~ x + grp, des)
+X = [1.25, 2.5, 3.75, 1.5, 2.25, 4.0, 3.5, 1.75, 2.75, 3.25, 4.5, 2.0]
+R_GLM = (3.18492426023259, 0.312016185327033, 0.243961127045412)
+R_GLM_SE = (0.738369214439565, 0.28256675995902, 0.835418637131249)
+
+
+@pytest.mark.parametrize("kind", ["objects", "arrow"])
+def test_glm_reads_a_decimal_covariate_as_a_number(kind: str) -> None:
+    # a pandas column of Decimals entered the model as a category per value (x[T.1.5], ...)
+    if kind == "objects":
+        x: Any = _decimals(X)
+    else:
+        pa = pytest.importorskip("pyarrow")
+        x = pd.Series(_decimals(X), dtype=pd.ArrowDtype(pa.decimal128(6, 2)))
+    fit = glm("y ~ x + grp", None, _design(_tiny(x=x)))
+    assert fit.names == ("Intercept", "x", "grp[T.b]")
+    assert_allclose(fit.params, R_GLM, rtol=1e-10)
+    assert_allclose(fit.standard_errors, R_GLM_SE, rtol=1e-10)
+    predicted = fit.predict(pd.DataFrame({"x": _decimals([2.0]), "grp": ["a"]}))
+    assert_allclose(predicted.estimate, [R_GLM[0] + 2.0 * R_GLM[1]], rtol=1e-10)
+
+
+def test_glm_object_column_of_labels_stays_categorical() -> None:
+    # numbers mixed with text are labels, as everywhere else
+    labels = np.array([1, "1a"] * 6, dtype=object)
+    fit = glm("y ~ lab", None, _design(_tiny(lab=labels)))
+    assert fit.names == ("Intercept", "lab[T.1a]")
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars", "mapping"])
+def test_predict_names_newdata_when_a_column_is_missing(library: str) -> None:
+    fit = glm("y ~ x + grp", None, _design(_tiny(x=X)))
+    newdata: Any = {"x": [2.0, 3.0]}
+    if library == "pandas":
+        newdata = pd.DataFrame(newdata)
+    elif library == "polars":
+        newdata = pl.DataFrame(newdata)
+    with pytest.raises(ValueError, match=r"^'newdata' has no column 'grp'") as caught:
+        fit.predict(newdata)
+    message = str(caught.value)
+    assert "'formula'" not in message
+    assert "'data'" not in message
+    assert message.endswith("its columns: 'x'")

@@ -235,6 +235,22 @@ def _arrow_decimal(dtype: Any) -> bool:
     return str(getattr(dtype, "pyarrow_dtype", "")).startswith("decimal")
 
 
+def holds_numbers(series: Any) -> bool:
+    """Whether a pandas column whose dtype is not numeric holds numbers all the same.
+
+    A column of Decimals (dtype object, as ``pandas.read_sql`` reads NUMERIC) or of pyarrow
+    decimals; an object column with any text, or nothing but missing values, does not.
+    """
+    dtype = series.dtype
+    if _arrow_decimal(dtype):
+        return True
+    if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+        return False
+    values = series.to_numpy()
+    kinds = np.fromiter((_kind(v) for v in values), dtype=np.int8, count=len(values))
+    return bool(np.all((kinds == NUMBER) | (kinds == MISSING)) and np.any(kinds == NUMBER))
+
+
 def numbers(series: Any, role: str) -> NDArray[Any]:
     """Read a numeric (or boolean) column as a numpy array, NaN where a value is missing.
 

@@ -679,6 +679,15 @@ def _coefficient_influence(state: _State) -> FloatArray:
 
 
 def _read_new(state: _State, data: Any, size: int, where: str) -> dict[str, _formula.Variable]:
+    columns = [str(c) for c in _formula.column_names(data)]
+    absent = [name for name in state.spec.variables if name not in columns]
+    if absent:
+        listed = ", ".join(repr(c) for c in columns[:40])
+        used = ", ".join(repr(v) for v in state.spec.variables)
+        raise ValueError(
+            f"{where!r} has no column {absent[0]!r}, which the model uses; every variable of "
+            f"the model ({used}) needs a column to predict at; its columns: {listed}"
+        )
     variables: dict[str, _formula.Variable] = {}
     for name in state.spec.variables:
         variable = _formula.read(data, name, categorical=name in state.spec.levels)
