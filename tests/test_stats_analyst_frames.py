@@ -230,3 +230,59 @@ def test_predict_names_newdata_when_a_column_is_missing(library: str) -> None:
     assert "'formula'" not in message
     assert "'data'" not in message
     assert message.endswith("its columns: 'x'")
+
+
+R_ZERO_PSU = (4.21537558685446, 0.172113579670988)
+R_ZERO_PSU_DF = 3
+
+
+def _zero_psu(library: str) -> Any:
+    # the survey's second PSU of 'noord' (rows 2 and 3) holds only out-of-scope cases
+    weights = list(TINY["w"])
+    weights[2] = weights[3] = 0.0
+    data = {**TINY, "w": weights}
+    return pd.DataFrame(data) if library == "pandas" else pl.DataFrame(data)
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_zero_weight_says_how_to_keep_the_psu(library: str) -> None:
+    with pytest.raises(ValueError, match=r"got 0\.0 at row 2; a row of weight 0") as caught:
+        _design(_zero_psu(library))
+    assert "design.subset(" in str(caught.value)
+    with pytest.raises(ValueError, match=r"got weights=0\.0 at index 2; a row of weight 0"):
+        SurveyDesign(weights=_zero_psu(library)["w"].to_numpy())
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_the_advice_for_zero_weights_gives_r_numbers(library: str) -> None:
+    # R: z <- d; z$w[3:4] <- 0
+    #    zd <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = z, nest = TRUE)
+    #    svymean(~y, zd); degf(zd)
+    frame = _zero_psu(library)
+    positive = (frame["w"] > 0).to_numpy()
+    if library == "pandas":
+        frame = frame.assign(w=np.where(positive, frame["w"], 1.0))
+    else:
+        frame = frame.with_columns(w=pl.Series(np.where(positive, frame["w"].to_numpy(), 1.0)))
+    est = mean("y", _design(frame).subset(positive))
+    assert_allclose([est.estimate, est.standard_error], R_ZERO_PSU, rtol=RTOL)
+    assert est.df == R_ZERO_PSU_DF
+
+
+def test_negative_weight_says_what_a_weight_is() -> None:
+    weights = list(TINY["w"])
+    weights[5] = -8.25
+    with pytest.raises(ValueError, match=r"got -8\.25 at row 5; a weight is the number of"):
+        _design(_tiny(w=weights))
+
+
+def test_one_psu_without_strata_is_not_called_stratum_0() -> None:
+    # R: svydesign(ids = ~1, weights = ~w, data = d[1, ]) stops with "Design has only one
+    # primary sampling unit"; the message named a "stratum 0" the analyst never gave
+    with pytest.raises(ValueError, match=r"^the design has only one PSU") as caught:
+        SurveyDesign.from_frame(_tiny().iloc[:1], weights="w")
+    assert "stratum 0" not in str(caught.value)
+    with pytest.raises(ValueError, match=r"^the design has only one PSU \(cluster 1\)"):
+        SurveyDesign.from_frame(_tiny().iloc[:2], weights="w", clusters="psu")
+    with pytest.raises(ValueError, match=r"^stratum 'zuid' has only one PSU \(cluster 1\)"):
+        _design(_tiny().iloc[:8])
