@@ -286,3 +286,14 @@ def test_one_psu_without_strata_is_not_called_stratum_0() -> None:
         SurveyDesign.from_frame(_tiny().iloc[:2], weights="w", clusters="psu")
     with pytest.raises(ValueError, match=r"^stratum 'zuid' has only one PSU \(cluster 1\)"):
         _design(_tiny().iloc[:8])
+
+
+def test_glm_print_keeps_columns_apart_for_a_perfect_fit() -> None:
+    # two rows, a line through both: se ~1e-15 and t ~1e14 ran into the se column
+    # ("  Intercept   1   0281474976710653.562   nan")
+    two = pd.DataFrame({"w": [10.0, 20.0], "y": [3.0, 5.0], "x": [1.0, 2.0]})
+    fit = glm("y ~ x", None, SurveyDesign.from_frame(two, weights="w"))
+    for line in repr(fit).splitlines()[2:]:
+        fields = line.split()
+        assert len(fields) == 5, line
+        assert fields[2] == "0", line
