@@ -114,6 +114,12 @@ def check_quoting(formula: str, data: object) -> None:
             )
 
 
+def column_names(data: object) -> list[Hashable]:
+    """Return the column names of a pandas or polars frame or of a mapping of columns."""
+    kind = _frame_kind(data)
+    return list(data) if kind == "mapping" else list(data.columns)  # type: ignore[attr-defined, call-overload]
+
+
 def data_length(data: object) -> int:
     """Count the rows of ``data``; a mapping must have columns of one length."""
     kind = _frame_kind(data)
@@ -162,6 +168,8 @@ def read(data: object, name: str, *, categorical: bool | None = None) -> Variabl
             is_text = not (isinstance(dtype, np.dtype) and dtype.kind in "biuf") and not (
                 getattr(dtype, "kind", "O") in "biuf" and type(dtype).__name__ != "CategoricalDtype"
             )
+            if is_text and categorical is None and _frames.holds_numbers(value):
+                is_text = False  # Decimals (read_sql's NUMERIC, pyarrow decimals) are numbers
         else:
             is_text = not (dtype.is_numeric() or str(dtype) == "Boolean")
         if categorical or (categorical is None and is_text):

@@ -230,6 +230,27 @@ def _comma_hint(value: Any, series: Any) -> str:
     return f": a number with a decimal comma, read as text. Read the file with {reader}"
 
 
+def _arrow_decimal(dtype: Any) -> bool:
+    """Whether a pandas dtype is ``ArrowDtype`` of a pyarrow decimal (pyarrow not imported)."""
+    return str(getattr(dtype, "pyarrow_dtype", "")).startswith("decimal")
+
+
+def holds_numbers(series: Any) -> bool:
+    """Whether a pandas column whose dtype is not numeric holds numbers all the same.
+
+    A column of Decimals (dtype object, as ``pandas.read_sql`` reads NUMERIC) or of pyarrow
+    decimals; an object column with any text, or nothing but missing values, does not.
+    """
+    dtype = series.dtype
+    if _arrow_decimal(dtype):
+        return True
+    if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+        return False
+    values = series.to_numpy()
+    kinds = np.fromiter((_kind(v) for v in values), dtype=np.int8, count=len(values))
+    return bool(np.all((kinds == NUMBER) | (kinds == MISSING)) and np.any(kinds == NUMBER))
+
+
 def numbers(series: Any, role: str) -> NDArray[Any]:
     """Read a numeric (or boolean) column as a numpy array, NaN where a value is missing.
 
@@ -252,7 +273,8 @@ def numbers(series: Any, role: str) -> NDArray[Any]:
                 f"{what} is categorical; {needs}. For the share in one category pass a "
                 "boolean column, such as frame['office'] == 'mayor'"
             )
-        if getattr(dtype, "kind", "O") in "biuf":  # nullable integers, floats and booleans
+        if getattr(dtype, "kind", "O") in "biuf" or _arrow_decimal(dtype):
+            # nullable integers, floats and booleans; pyarrow decimals (read_parquet, read_sql)
             return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan))
         raise TypeError(f"{what} has dtype {dtype}; {needs}{_text_sample(series)}")
     pl = _polars()

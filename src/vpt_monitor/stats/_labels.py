@@ -12,6 +12,7 @@ recognised by their type names.
 
 from __future__ import annotations
 
+import decimal
 import numbers
 from typing import Any
 
@@ -43,6 +44,8 @@ def _kind(value: Any) -> int:
         return TEXT  # str subclasses such as StrEnum members
     if isinstance(value, numbers.Real | np.bool_):
         return NUMBER
+    if isinstance(value, decimal.Decimal):  # a database's NUMERIC column, not a numbers.Real
+        return MISSING if value.is_nan() else NUMBER
     if isinstance(value, bytes):
         return BYTES
     return OTHER

@@ -12,7 +12,7 @@ the uncalibrated one, and a count of a post-stratum has no sampling variance at 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -165,15 +165,33 @@ def _check_uncalibrated(design: object) -> None:
         )
 
 
+@overload
 def poststratify(
     design: SurveyDesign, labels: ArrayLike | str, population: Mapping[Hashable, float]
-) -> SurveyDesign:
+) -> SurveyDesign: ...
+
+
+@overload
+def poststratify(
+    design: ReplicateDesign, labels: ArrayLike | str, population: Mapping[Hashable, float]
+) -> ReplicateDesign: ...
+
+
+def poststratify(
+    design: SurveyDesign | ReplicateDesign,
+    labels: ArrayLike | str,
+    population: Mapping[Hashable, float],
+) -> SurveyDesign | ReplicateDesign:
     r"""Post-stratify the weights to known population counts of cells.
 
     Parameters
     ----------
-    design : SurveyDesign
-        The design to calibrate.
+    design : SurveyDesign or ReplicateDesign
+        The design to calibrate. For a replicate design (replicate weights made by
+        :meth:`SurveyDesign.replicate` or supplied in a file), the full-sample weights and
+        every replicate's weights are post-stratified, as R's ``postStratify`` of a
+        ``svrepdesign``; its degrees of freedom are then the rank of the post-stratified
+        replicate weights minus one, as R's ``degf``.
     labels : array_like or str
         Post-stratum of each row (for example office, or office crossed with layer coded as
         one label), or the name of a column of the design's frame.
@@ -184,10 +202,13 @@ def poststratify(
 
     Returns
     -------
-    SurveyDesign
+    SurveyDesign or ReplicateDesign
         The design with weights :math:`w_i N_g / \hat N_g` for row :math:`i` in cell
         :math:`g`, and a :class:`~vpt_monitor.stats.calibration.PostStratification` step in
-        ``design.calibration``.
+        ``design.calibration`` (for a replicate design a
+        :class:`~vpt_monitor.stats.calibration.Calibration` step in
+        ``design.base.calibration``: linear calibration to the cells' counts, which is
+        post-stratification).
 
     Notes
     -----
@@ -217,6 +238,11 @@ def poststratify(
     >>> round(total([1, 0, 1, 1], calibrated).standard_error, 2)  # as R survey
     159.22
     """
+    if isinstance(design, ReplicateDesign):
+        name = labels if isinstance(labels, str) else "labels"
+        return _calibrate_replicate_design(
+            design, {name: (labels, population)}, "linear", max_iter=50, tol=1e-10
+        )
     _check_uncalibrated(design)
     codes, cell_labels, counts = _cells("labels", labels, population, design)
     estimated = np.bincount(codes, weights=design.weights, minlength=len(cell_labels))
@@ -225,21 +251,40 @@ def poststratify(
     return _against_fpc(design.with_weights(weights, calibration_step=step))
 
 
+RakeMargins = Mapping[
+    str, tuple[ArrayLike | str, Mapping[Hashable, float]] | Mapping[Hashable, float]
+]
+
+
+@overload
 def rake(
-    design: SurveyDesign,
-    margins: Mapping[
-        str, tuple[ArrayLike | str, Mapping[Hashable, float]] | Mapping[Hashable, float]
-    ],
+    design: SurveyDesign, margins: RakeMargins, *, tol: float = ..., max_iter: int = ...
+) -> SurveyDesign: ...
+
+
+@overload
+def rake(
+    design: ReplicateDesign, margins: RakeMargins, *, tol: float = ..., max_iter: int = ...
+) -> ReplicateDesign: ...
+
+
+def rake(
+    design: SurveyDesign | ReplicateDesign,
+    margins: RakeMargins,
     *,
     tol: float = 1e-10,
     max_iter: int = 100,
-) -> SurveyDesign:
+) -> SurveyDesign | ReplicateDesign:
     r"""Rake the weights to several population margins by iterative proportional fitting.
 
     Parameters
     ----------
-    design : SurveyDesign
-        The design to calibrate.
+    design : SurveyDesign or ReplicateDesign
+        The design to calibrate. For a replicate design the full-sample weights and every
+        replicate's weights are raked to the margins, as R's ``rake`` of a ``svrepdesign``
+        (by :func:`calibrate` with ``method="raking"``, whose solution is the same), and
+        its degrees of freedom are the rank of the raked replicate weights minus one, as
+        R's ``degf``.
     margins : mapping
         ``{name: (labels, {label: population count})}``, one entry per margin, for example
         ``{"office": (office, office_counts), "layer": (layer, layer_counts)}``; ``labels``
@@ -255,10 +300,11 @@ def rake(
 
     Returns
     -------
-    SurveyDesign
+    SurveyDesign or ReplicateDesign
         The raked design; its last ``calibration`` step is a
-        :class:`~vpt_monitor.stats.calibration.Raking` that reports
-        ``iterations``, ``converged`` and ``max_error``.
+        :class:`~vpt_monitor.stats.calibration.Raking` (for a replicate design a
+        :class:`~vpt_monitor.stats.calibration.Calibration` in ``design.base.calibration``)
+        that reports ``iterations``, ``converged`` and ``max_error``.
 
     Warns
     -----
@@ -300,13 +346,17 @@ def rake(
     >>> round(float(raked.weights[[0, 2]].sum()), 6)
     45.0
     """
-    _check_uncalibrated(design)
+    _check_uncalibrated(design.base if isinstance(design, ReplicateDesign) else design)
     if not isinstance(margins, Mapping) or len(margins) == 0:
         raise TypeError("'margins' must be a non-empty mapping {name: (labels, population)}")
     if not (isinstance(tol, float | int) and tol > 0):
         raise ValueError(f"'tol' must be a number > 0; got {tol!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise ValueError(f"'max_iter' must be a whole number >= 1; got {max_iter!r}")
+    if isinstance(design, ReplicateDesign):
+        return _calibrate_replicate_design(
+            design, margins, "raking", max_iter=max_iter, tol=float(tol)
+        )
     names = tuple(str(k) for k in margins)
     cells = []
     for name, value in margins.items():
@@ -889,7 +939,32 @@ def calibrate(
     if not replicated:
         return calibrated
     assert isinstance(design, ReplicateDesign)
-    return _calibrate_replicates(design, calibrated, model, method, checked, max_iter, tol)
+    # R's regcalibrate recomputes degf (the rank of the replicate weights minus one); its
+    # other calibrations keep the design's
+    recount = method == "linear" and not checked.finite
+    return _calibrate_replicates(
+        design, calibrated, model, method, checked, max_iter, tol, recount_df=recount
+    )
+
+
+def _calibrate_replicate_design(
+    design: ReplicateDesign, margins: Margins, method: str, *, max_iter: int, tol: float
+) -> ReplicateDesign:
+    """:func:`poststratify` and :func:`rake` of a replicate design: every replicate on its own.
+
+    R's ``postStratify`` and ``rake`` of a ``svrepdesign`` recount the degrees of freedom
+    (the rank of the calibrated replicate weights minus one), so they are recounted here too.
+    """
+    base = design.base
+    _check_uncalibrated(base)
+    bounds = Bounds()
+    model = _model(margins, None, base)
+    calibrated = _against_fpc(
+        calibrate_model(base, model, method=method, bounds=bounds, max_iter=max_iter, tol=tol)
+    )
+    return _calibrate_replicates(
+        design, calibrated, model, method, bounds, max_iter, tol, recount_df=True
+    )
 
 
 #: Relative difference between the calibrated weights' total and the fpc's population
@@ -1012,8 +1087,14 @@ def _calibrate_replicates(
     bounds: Bounds,
     max_iter: int,
     tol: float,
+    *,
+    recount_df: bool,
 ) -> ReplicateDesign:
-    """Calibrate every replicate's weights on its own; rows become the PSUs of the base."""
+    """Calibrate every replicate's weights on its own; rows become the PSUs of the base.
+
+    ``recount_df``: the degrees of freedom become the rank of the calibrated replicate
+    weights minus one (as R's ``degf``) instead of the design's.
+    """
     replicate_weights = design.replicate_weights()
     multipliers = np.empty_like(replicate_weights)
     names = model.column_names()
@@ -1043,9 +1124,7 @@ def _calibrate_replicates(
     rows._frame = calibrated._frame
     rows._calibration = calibrated._calibration
     df = design.df
-    if method == "linear" and not bounds.finite:
-        # R's regcalibrate recomputes degf (the rank of the replicate weights minus one);
-        # its other calibrations keep the design's
+    if recount_df:
         analysis = multipliers * rows.weights[:, None]
         df = qr_rank(analysis.T @ analysis) - 1
     return design.with_row_multipliers(rows, multipliers, df=df)

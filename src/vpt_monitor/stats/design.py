@@ -35,11 +35,34 @@ BoolArray = NDArray[np.bool_]
 Where = ArrayLike | str | Callable[[Any], Any] | Any
 
 
+def _weight_advice(value: float) -> str:
+    """Say what to do about a weight that is not finite and positive (ends the message)."""
+    if value == 0:
+        return (
+            "; a row of weight 0 stands for nobody. To keep its PSU in the design, as R's "
+            "svydesign does with zero weights, give it any positive weight and leave it out "
+            "of the estimates with design.subset(...), which keeps the row with weight 0 for "
+            "the variance; otherwise drop the row"
+        )
+    if value < 0:
+        return (
+            "; a weight is the number of population members a row stands for and cannot be "
+            "negative: check the column (a sign lost or added, a code for 'no weight')"
+        )
+    return ""
+
+
 def _check_weights(weights: ArrayLike) -> FloatArray:
     w = as_float_array("weights", weights)
     if w.ndim != 1:
         raise ValueError(f"'weights' must be one-dimensional; got shape {w.shape}")
-    w = as_positive("weights", w)
+    bad = ~(np.isfinite(w) & (w > 0))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"'weights' must be finite and > 0; got weights={w[i].item()!r} at index {i}"
+            f"{_weight_advice(float(w[i]))}"
+        )
     if w.shape[0] == 0:
         raise ValueError("'weights' is empty: a design needs at least one row")
     return w
@@ -303,7 +326,7 @@ class SurveyDesign:
             series = source.column(weights, "weights")
             raise ValueError(
                 f"{_frames.describe('weights', series)} must be finite and > 0; got "
-                f"{w[i].item()!r} at {_frames.row(series, i)}"
+                f"{w[i].item()!r} at {_frames.row(series, i)}{_weight_advice(float(w[i]))}"
             )
         design = cls.__new__(cls)
         design._setup(
@@ -434,9 +457,21 @@ class SurveyDesign:
             problem = lonely & (fraction < 1)
             if problem.any():
                 h = int(np.argmax(problem))
+                alone = int(np.flatnonzero(psu_stratum == h)[0])
+                what = (
+                    f"cluster {show(psu_labels[alone])}"
+                    if clusters is not None
+                    else f"row {int(np.flatnonzero(psu == alone)[0])}"
+                )
+                where = (
+                    "the design has only one PSU"
+                    if strata is None
+                    else f"stratum {show(strata_labels[h])} has only one PSU"
+                )
                 raise ValueError(
-                    f"stratum {show(strata_labels[h])} has only one PSU, so its variance cannot be "
-                    "estimated; choose lonely_psu='adjust', 'certainty', 'remove' or 'average'"
+                    f"{where} ({what}), so its variance cannot be estimated; choose "
+                    "lonely_psu='adjust', 'certainty', 'remove' or 'average'"
+                    + (" (R's svydesign refuses a design of one PSU)" if strata is None else "")
                 )
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(

@@ -326,18 +326,20 @@ class GLMResult:
         # its own 5 (se 4) significant digits, as coefficients differ in scale
         params = [_print.fixed_one(b, 5) for b in self.params]
         errors = [_print.fixed_one(se) for se in self.standard_errors]
+        statistics = [f"{t:.3f}" for t in self.statistics]
         first = max([12, *(len(b) + 2 for b in params)])
         second = max([11, *(len(se) + 2 for se in errors)])
+        third = max([9, *(len(t) + 2 for t in statistics)])  # a perfect fit's t of 1e14
         rows = [
             header,
-            f"  {'term':<{width}}{'estimate':>{first}}{'se':>{second}}{'t':>9}{'p':>10}",
+            f"  {'term':<{width}}{'estimate':>{first}}{'se':>{second}}{'t':>{third}}{'p':>10}",
         ]
         for name, b, se, t, p in zip(
-            self.names, params, errors, self.statistics, self.p_values, strict=True
+            self.names, params, errors, statistics, self.p_values, strict=True
         ):
             shown = _print.p_value(p)
             rows.append(
-                f"  {name[: width - 1]:<{width}}{b:>{first}}{se:>{second}}{t:9.3f}{shown:>10}"
+                f"  {name[: width - 1]:<{width}}{b:>{first}}{se:>{second}}{t:>{third}}{shown:>10}"
             )
         return "\n".join(rows)
 
@@ -679,6 +681,15 @@ def _coefficient_influence(state: _State) -> FloatArray:
 
 
 def _read_new(state: _State, data: Any, size: int, where: str) -> dict[str, _formula.Variable]:
+    columns = [str(c) for c in _formula.column_names(data)]
+    absent = [name for name in state.spec.variables if name not in columns]
+    if absent:
+        listed = ", ".join(repr(c) for c in columns[:40])
+        used = ", ".join(repr(v) for v in state.spec.variables)
+        raise ValueError(
+            f"{where!r} has no column {absent[0]!r}, which the model uses; every variable of "
+            f"the model ({used}) needs a column to predict at; its columns: {listed}"
+        )
     variables: dict[str, _formula.Variable] = {}
     for name in state.spec.variables:
         variable = _formula.read(data, name, categorical=name in state.spec.levels)
