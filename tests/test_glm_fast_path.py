@@ -409,3 +409,34 @@ def test_suspicious_judged_on_the_linear_predictor_is_the_means_rule(
     fit = _glm.Fit(np.zeros(1), eta, mu, np.eye(1), 0.0, 3, True)
     assert _glm.suspicious(fit, family, w) == bool(near)
     assert _glm.suspicious(attrs.evolve(fit, converged=False), family, w)
+
+
+def test_a_replicate_that_separates_a_category_is_flagged() -> None:
+    # An analyst's trial: 4 strata of 2 PSUs, BRR. Every "no" of category b lies in one PSU,
+    # so each half-sample that drops that PSU has b = "yes" throughout: its refit has no
+    # estimate (the coefficient runs off), and the replicate variance built on it means
+    # nothing (R's fit there ran to 62; its SE of b 20.4, ours 23.7, neither meaningful).
+    # The full sample is fine, and the fit carried no flag.
+    rng = np.random.default_rng(5)
+    strata = np.repeat(np.arange(4), 40)
+    psu = np.repeat(np.arange(8), 20)
+    g = np.where(rng.random(160) < 0.3, "b", "a")
+    y = (rng.random(160) < 0.4).astype(float)
+    b_rows = np.flatnonzero(g == "b")
+    y[b_rows] = 1.0
+    y[b_rows[psu[b_rows] == 0][:3]] = 0.0  # the only "no" answers of b, all in PSU 0
+    data = {"y": y, "g": g}
+    design = SurveyDesign(weights=np.ones(160), strata=strata, clusters=psu).replicate("brr")
+    with pytest.warns(UserWarning, match="replicate"):
+        fit = glm("y ~ g", data, design, family="quasibinomial")
+    assert fit.converged
+    assert "separation" not in fit.flags  # the full sample has an estimate
+    assert "replicate_separation" in fit.flags
+    assert "g[T.b]" in fit.flag_detail
+    # a design whose replicates all have estimates carries no such flag
+    y2 = y.copy()
+    y2[b_rows[psu[b_rows] != 0][:8]] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clean = glm("y ~ g", {"y": y2, "g": g}, design, family="quasibinomial")
+    assert "replicate_separation" not in clean.flags

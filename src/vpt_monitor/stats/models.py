@@ -42,6 +42,7 @@ MODEL_FLAGS = (
     "no_df",
     "empty_category",
     "replicate_aliased",
+    "replicate_separation",
 )
 PREDICTION_TYPES = ("response", "link")
 
@@ -69,19 +70,27 @@ class _State:
         full = self.spec.matrix(variables, n)
         return full if len(self.kept) == full.shape[1] else np.asfortranarray(full[:, self.kept])
 
-    def refit(self, x: FloatArray | _glm.Products, weights: FloatArray) -> FloatArray:
+    def refit(
+        self,
+        x: FloatArray | _glm.Products,
+        weights: FloatArray,
+        troubled: list[FloatArray] | None = None,
+    ) -> FloatArray:
         """Coefficients with other weights (a replicate), from the full-sample fit.
 
         ``x`` is the model matrix of the kept columns, or its products (see
-        :func:`_glm.irls`).
+        :func:`_glm.irls`). ``troubled`` collects the weights of a refit that shows the
+        signs of an estimate that does not exist (:func:`_glm.suspicious`: separation in
+        the replicate, or no convergence).
         """
         used = weights > 0
         if not used.any():
             return np.full(len(self.beta), np.nan)
         products = _glm.Dense(x) if isinstance(x, np.ndarray) else x
-        fit = _glm.irls(
-            products, self.y, weights / weights[used].mean(), self.family, start=self.beta
-        )
+        scaled = weights / weights[used].mean()
+        fit = _glm.irls(products, self.y, scaled, self.family, start=self.beta)
+        if troubled is not None and _glm.suspicious(fit, self.family, scaled):
+            troubled.append(scaled)
         # a column without weight in this replicate (its category's rows all lie in the
         # PSUs it leaves out) has no estimate here, as R's glm reports NA
         return np.where(np.diag(fit.information) > 0, fit.coefficients, np.nan)
@@ -142,7 +151,11 @@ class GLMResult:
         degree of freedom: no t statistics), ``"empty_category"`` (a category without rows
         in use, left out of the coefficients), ``"replicate_aliased"`` (a coefficient whose
         rows all lie in the PSUs some replicates leave out: those refits cannot estimate
-        it, and its standard error is NaN; the others are estimated as usual).
+        it, and its standard error is NaN; the others are estimated as usual),
+        ``"replicate_separation"`` (the full sample has an estimate, but some replicates'
+        refits do not: a category has one outcome only among the PSUs a replicate keeps,
+        and the standard errors built on those refits are unreliable; ``flag_detail``
+        names the coefficients and counts the replicates).
     flag_detail : str
         The flags in words.
     level : float
@@ -890,6 +903,38 @@ def _diagnose(
             )
 
 
+def _replicate_separation(
+    troubled: list[FloatArray],
+    x: Callable[[], FloatArray],
+    y: FloatArray,
+    fam: _glm.Family,
+    names: list[str],
+    design: AnyDesign,
+    flags: list[str],
+    details: list[str],
+) -> None:
+    """Flag (and warn of) replicates whose refit has no estimate, naming the coefficients."""
+    found = _glm.separation(x(), y, troubled[0], fam)
+    affected = (
+        ", ".join(names[j] for j in np.flatnonzero(found[0]))
+        if found is not None
+        else "some coefficients"
+    )
+    total = design.replicates if isinstance(design, ReplicateDesign) else len(troubled)
+    flags.append("replicate_separation")
+    details.append(
+        f"in {len(troubled)} of {total} replicates the refit has no estimate (separation "
+        f"within the replicate: the coefficients of {affected} run off to infinity there), "
+        "so the replicate variance rests on values that do not exist: the standard errors "
+        "are unreliable"
+    )
+    warn(
+        f"{len(troubled)} of {total} replicates separate the data (the coefficients of "
+        f"{affected} run off to infinity there): the standard errors are unreliable; see "
+        "the result's flag_detail"
+    )
+
+
 def glm(
     formula: str,
     data: Any,
@@ -1121,15 +1166,20 @@ def glm(
     kept_products = _glm.restricted(products, kept)
 
     without: list[FloatArray] = []  # per replicate refit, which coefficients it lacks
+    troubled: list[FloatArray] = []  # the weights of refits without an estimate
 
     def replicates(rep: ReplicateDesign) -> FloatArray:
         estimates = variance.reestimate(
-            rep, lambda weights: state.refit(kept_products, weights[rows])
+            rep, lambda weights: state.refit(kept_products, weights[rows], troubled)
         )
         without.append(np.isnan(estimates).sum(axis=0))
         return estimates
 
     cov_kept = variance.covariance(design, fit.coefficients, influence, replicates).full()
+    if troubled and "separation" not in flags and "not_converged" not in flags:
+        _replicate_separation(
+            troubled, x, y, fam, [spec.names[j] for j in kept], design, flags, details
+        )
     if without and without[0].any():
         lacking = np.flatnonzero(without[0])
         named = ", ".join(
