@@ -14,7 +14,7 @@ import pytest
 
 from vpt_monitor import detectable_change, plan_sample
 from vpt_monitor._format import language
-from vpt_monitor.stats import SurveyDesign, glm, mean, total, weight_diagnostics
+from vpt_monitor.stats import SurveyDesign, glm, mean, proportion, total, weight_diagnostics
 from vpt_monitor.stats._print import decimals, fixed, fixed_one
 from vpt_monitor.synth import simulate
 
@@ -206,3 +206,25 @@ def test_the_monitors_tables_name_their_domains_in_a_notebook() -> None:
     assert "employee" in shown or "state" in shown  # labels beside the codes
     # a chance of ranking first is a share, not a p-value: never "<0.0001"
     assert "&lt;0.0001" not in shown
+
+
+def test_an_estimate_converts_to_a_frame_with_a_tables_columns() -> None:
+    # An analyst's trial: EstimateTable had to_pandas and to_polars, a single Estimate
+    # neither, so an overall figure could not be put beside the domains' with concat.
+    pd = pytest.importorskip("pandas")
+    design = SurveyDesign(weights=[1.0, 2.0, 1.0, 3.0, 2.0], strata=[1, 1, 2, 2, 2])
+    y = [1, 0, 1, 1, 0]
+    overall = proportion(y, design)
+    table = proportion(y, design, by=["a", "a", "b", "b", "b"])
+    one = overall.to_pandas(level=0.9)
+    assert list(one.columns) == list(table.to_pandas().columns)
+    ci = overall.confidence_interval(level=0.9)
+    assert one.loc[0, "low"] == ci.low
+    assert one.loc[0, "high"] == ci.high
+    assert one.loc[0, "estimate"] == overall.estimate
+    assert one.loc[0, "n"] == 5
+    both = pd.concat([table.to_pandas().reset_index(), one.assign(domain="all")])
+    assert both["domain"].tolist() == ["a", "b", "all"]
+    pl = pytest.importorskip("polars")
+    assert overall.to_polars().columns == list(one.columns)
+    assert isinstance(overall.to_polars(), pl.DataFrame)

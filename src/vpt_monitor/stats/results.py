@@ -230,6 +230,49 @@ class Estimate:
         with np.errstate(divide="ignore", invalid="ignore"):
             return float(np.float64(self.standard_error) / abs(self.estimate))
 
+    def to_records(
+        self, level: float | None = None, method: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the estimate as one dictionary, as :meth:`EstimateTable.to_records` does."""
+        ci = self.confidence_interval(level, method)
+        return [
+            {
+                "estimate": self.estimate,
+                "standard_error": self.standard_error,
+                "low": float(ci.low),
+                "high": float(ci.high),
+                "df": self.df,
+                "n": self.n,
+                "deff": self.deff,
+                "reliable": self.reliable,
+                "flags": ",".join(self.flags),
+            }
+        ]
+
+    def to_pandas(self, level: float | None = None, method: str | None = None) -> Any:
+        """Return the estimate as a one-row :class:`pandas.DataFrame` (needs pandas).
+
+        The columns of :meth:`EstimateTable.to_pandas`, so that an estimate and a table of
+        them can be put together with ``pandas.concat``.
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, proportion
+        >>> est = proportion([1, 0, 1, 1], SurveyDesign(weights=[1.0, 2.0, 1.0, 3.0]))
+        >>> est.to_pandas()[["estimate", "n", "reliable"]].round(4)
+           estimate  n  reliable
+        0    0.7143  4     False
+        """
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_records(level, method))
+
+    def to_polars(self, level: float | None = None, method: str | None = None) -> Any:
+        """Return the estimate as a one-row ``polars.DataFrame`` (needs polars)."""
+        import polars as pl
+
+        return pl.DataFrame(self.to_records(level, method))
+
     def confidence_interval(
         self, level: float | None = None, method: str | None = None
     ) -> ConfidenceInterval:
