@@ -431,3 +431,29 @@ def test_the_summary_of_a_census_change_gives_its_interval_and_no_test() -> None
     assert "points (" in line
     assert line.split("points (")[1].startswith(("-", "+", "0"))  # the interval, width 0
     assert "; no test) † 2014: zero variance" in line
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "2014: niet gevraagd naar fysiek geweld (politieke ambtsdragers)"),
+        ("en", "2014: did not ask physical violence (political office holders)"),
+    ],
+)
+def test_the_trend_section_says_which_wave_left_a_form_out(language: str, said: str) -> None:
+    # A checker's trial: the change table marked the 2014-2016 change, but the table and
+    # figure of victimisation by wave, where a reader compares the waves directly, said
+    # nothing of 2014 counting fewer forms.
+    from vpt_monitor.report.content import Paragraph, compute_report
+
+    content = compute_report(_waves({2014: "fysiek"}), language=language)
+    trend = next(s for s in content.sections if s.anchor == "aggression")
+    texts = [b.text for b in trend.blocks if isinstance(b, Paragraph)]
+    assert any(said in t for t in texts)
+    assert any(said in line for line in content.summary)
+    # data whose waves asked the same say nothing of it
+    same = compute_report(_waves({}), language=language)
+    trend = next(s for s in same.sections if s.anchor == "aggression")
+    assert not any(
+        "fysiek" in b.text or "physical" in b.text for b in trend.blocks if isinstance(b, Paragraph)
+    )

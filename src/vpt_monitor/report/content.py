@@ -34,7 +34,14 @@ from vpt_monitor.indicators import (
     victimisation,
     violation_rate,
 )
-from vpt_monitor.indicators.change import METHOD_BREAKS, ChangeTable, break_note, method_breaks
+from vpt_monitor.indicators.change import (
+    METHOD_BREAKS,
+    ChangeTable,
+    break_note,
+    method_breaks,
+    question_note,
+    questionnaire_differences,
+)
 from vpt_monitor.report import figures
 from vpt_monitor.report.text import change_reason, reason, text
 from vpt_monitor.report.write import ReportError
@@ -667,6 +674,16 @@ def _respondent_sections(parts: _Parts, step: Steps) -> str:
     # page and in the summary alike
     notes = "; ".join(break_note(b, lang) for b in shown_breaks)
     said_breaks = [text("trend_breaks", lang, notes=notes)] if shown_breaks else []
+    # waves that left forms out of a group's questionnaire count fewer forms (the change
+    # table marks the changes; the table and figure by wave are compared by eye as well)
+    differences = questionnaire_differences(
+        by_group.notes.get("not_asked_by_group") or {},
+        sorted({row["group"] for row in group_rows}, key=list(Group).index),
+        waves,
+    )
+    if differences:
+        asked = "; ".join(question_note(part, lang) for part in differences.split("; "))
+        said_breaks.append(text("trend_questions", lang, notes=asked))
     trend_blocks += [Paragraph(said, "breaks") for said in said_breaks]
     trend_blocks += [FigureRef("trend"), TableRef("victimisation_by_wave_group")]
     parts.sections.append(Section(trend_title, trend_blocks, "aggression"))

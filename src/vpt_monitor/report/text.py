@@ -132,6 +132,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Methodebreuken: {notes}. De twee metingen zijn verschillend gemeten, dus hun verschil "
         "is geen verandering: geen rij heet significant.",
     ),
+    "trend_questions": (
+        "Not every wave asked the same forms of aggression ({notes}): victimisation in such a "
+        "wave counts fewer forms, so a difference with another wave is partly a difference "
+        "of questionnaire.",
+        "Niet elke meting vroeg naar dezelfde vormen van agressie ({notes}): het slachtofferschap "
+        "in zo'n meting telt minder vormen mee, dus een verschil met een andere meting is "
+        "deels een verschil in vragenlijst.",
+    ),
     "trend_breaks": (
         "Not all waves shown are comparable; the method changed in between ({notes}). The "
         "lines in the figure are broken there: a difference across a break is partly a "
