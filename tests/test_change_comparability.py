@@ -457,3 +457,47 @@ def test_the_trend_section_says_which_wave_left_a_form_out(language: str, said: 
     assert not any(
         "fysiek" in b.text or "physical" in b.text for b in trend.blocks if isinstance(b, Paragraph)
     )
+
+
+def test_a_change_of_shares_has_an_interval_within_the_range_shares_can_change() -> None:
+    # A checker's trial: a marked factsheet row with a handful of respondents printed a
+    # change of "-4,8 tot 163,0" points; a share cannot rise by more than 100 points.
+    import attrs
+
+    table = victimisation(_waves({}), by=("wave", "group"))
+    assert isinstance(table, EstimateTable)
+    shift = change(table, between=(2014, 2016))
+    wide = attrs.evolve(shift, standard_error=np.full(len(shift.rows), 0.6))
+    ci = wide.confidence_interval()
+    assert np.all(np.asarray(ci.low) >= -1.0)
+    assert np.all(np.asarray(ci.high) <= 1.0)
+    assert np.any(np.asarray(ci.high) == 1.0)  # the Wald bound went beyond it
+    # an interval inside the range is the t interval, unchanged
+    plain = shift.confidence_interval()
+    from vpt_monitor.stats._design_ci import t_quantile
+
+    q = t_quantile(0.95, shift.df)
+    assert np.allclose(plain.low, shift.estimate - q * shift.standard_error)
+
+
+def test_a_domains_difference_from_the_nation_stays_within_what_its_share_can_reach() -> None:
+    import attrs
+
+    from vpt_monitor.report.compare import compare_with_national
+
+    people = [
+        Respondent(f"r{i}", 2016, "gemeente", "raadslid", victimisations={"verbaal": int(i < 40)},
+                   attributes={"province": "utrecht" if i < 3 else "gelderland"})
+        for i in range(100)
+    ]  # fmt: skip
+    data = MonitorData.from_records(people)
+    compared = compare_with_national(data, victimisation, by="province", wave=2016)
+    wide = attrs.evolve(compared, standard_error=np.full(len(compared.domains), 0.9))
+    ci = wide.confidence_interval()
+    present = np.isfinite(compared.difference)  # provinces with respondents
+    assert present.sum() == 2
+    low, high = np.asarray(ci.low)[present], np.asarray(ci.high)[present]
+    national = compared.national[present]
+    assert np.all(low >= -national - 1e-15)
+    assert np.all(high <= 1.0 - national + 1e-15)
+    assert np.any(low == -national)  # the Wald bound went beyond it

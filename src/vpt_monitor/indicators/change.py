@@ -281,7 +281,11 @@ class ChangeTable:
             object.__setattr__(self, "reasons", ("",) * len(self.rows))
 
     def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
-        """Student-t intervals of the changes; for ratios on the log scale, then exponentiated."""
+        """Student-t intervals of the changes; for ratios on the log scale, then exponentiated.
+
+        A change of a share lies between -1 and 1 (-100 and +100 points): its interval is
+        clipped to that range, where a small domain's wide interval would pass it.
+        """
         chosen = self.level if level is None else check_level(level)
         q = t_quantile(chosen, self.df)
         if self.kind == "ratio":
@@ -289,12 +293,11 @@ class ChangeTable:
                 half = q * self.standard_error / self.estimate
                 log = np.log(self.estimate)
             return ConfidenceInterval(np.exp(log - half), np.exp(log + half), chosen, "log")
-        return ConfidenceInterval(
-            self.estimate - q * self.standard_error,
-            self.estimate + q * self.standard_error,
-            chosen,
-            "t",
-        )
+        low = self.estimate - q * self.standard_error
+        high = self.estimate + q * self.standard_error
+        if self.estimate_kind == "proportion":
+            low, high = np.maximum(low, -1.0), np.minimum(high, 1.0)
+        return ConfidenceInterval(low, high, chosen, "t")
 
     def significant(self, alpha: float | None = None) -> NDArray[np.bool_]:
         """Rows whose adjusted p-value is below ``alpha`` (by default ``1 - level``).
@@ -555,8 +558,11 @@ def change(
         - \frac{2 v_{12}}{\hat\theta_{w_1}\hat\theta_{w_2}}\right),
 
     and its interval is :math:`\exp(\log r \pm t\,\mathrm{se}(r)/r)`, which stays positive.
-    The tests are Student's t on the degrees of freedom of the two domains compared (PSUs
-    minus strata among their rows, as for a single domain), not the whole design's.
+    The interval of a difference of shares is :math:`d \pm t\,\mathrm{se}(d)`, clipped to
+    :math:`[-1, 1]`, the range such a difference can take (R's ``svycontrast`` does not clip;
+    only small domains' intervals reach it). The tests are Student's t on the degrees of
+    freedom of the two domains compared (PSUs minus strata among their rows, as for a single
+    domain), not the whole design's.
 
     References
     ----------

@@ -106,6 +106,10 @@ class Comparison:
         rest of the country, the share held fixed); see :mod:`vpt_monitor.report.compare`.
     level : float
         Default confidence level.
+    shares : bool
+        Whether the indicator is a share: a domain's share lies in [0, 1], so its difference
+        from the national one in [-national, 1 - national], and the intervals are clipped
+        to that range.
     """
 
     domains: tuple[Hashable, ...]
@@ -122,13 +126,20 @@ class Comparison:
     p_value: FloatArray
     method: str = "stacked"
     level: float = 0.95
+    shares: bool = False
 
     def confidence_interval(self, level: float | None = None) -> ConfidenceInterval:
-        """Student-t intervals of the differences from the national figure."""
+        """Student-t intervals of the differences from the national figure.
+
+        For a share, clipped to the differences a domain's share can make (see ``shares``).
+        """
         chosen = self.level if level is None else check_level(level)
         with np.errstate(invalid="ignore"):
             half = t_quantile(chosen, self.df) * self.standard_error
-        return ConfidenceInterval(self.difference - half, self.difference + half, chosen, "t")
+        low, high = self.difference - half, self.difference + half
+        if self.shares:
+            low, high = np.maximum(low, -self.national), np.minimum(high, 1.0 - self.national)
+        return ConfidenceInterval(low, high, chosen, "t")
 
     def to_pandas(self, level: float | None = None, *, labels: str | None = None) -> Any:
         """Return the comparison as a :class:`pandas.DataFrame`, one row per domain.
@@ -499,6 +510,7 @@ def compare_with_national(
         p_value=p,
         method="stacked",
         level=level,
+        shares=table.kind == "proportion",
     )
 
 
@@ -518,9 +530,11 @@ def _through_rest(
         whole = indicator(data, wave=wave, **options)
         assert isinstance(whole, Estimate)
         nationals = {None: whole.estimate}
+        kind = whole.kind
     else:
         per_class = indicator(data, by=within, wave=wave, **options)
         assert isinstance(per_class, EstimateTable)
+        kind = per_class.kind
         nationals = {
             g: float(per_class.estimate[per_class.index(g)]) if g in per_class.domains else np.nan
             for g in classes
@@ -581,4 +595,5 @@ def _through_rest(
         p_value=p,
         method="rest",
         level=level,
+        shares=kind == "proportion",
     )
