@@ -297,3 +297,22 @@ def test_glm_print_keeps_columns_apart_for_a_perfect_fit() -> None:
         fields = line.split()
         assert len(fields) == 5, line
         assert fields[2] == "0", line
+
+
+def test_arrays_of_decimals_are_numbers_as_columns_of_them_are() -> None:
+    # An analyst's trial: SurveyDesign(weights=[Decimal(...)]) was refused with "must be
+    # numeric; got an array of dtype object", where a frame's column of Decimals was read
+    from decimal import Decimal
+
+    from vpt_monitor.stats import SurveyDesign, mean
+
+    weights = [Decimal("1.5"), Decimal("2"), Decimal("1")]
+    values = [Decimal("1"), Decimal("2"), Decimal("NaN")]
+    as_objects = mean(values, SurveyDesign(weights=weights), na="domain")
+    as_floats = mean([1.0, 2.0, np.nan], SurveyDesign(weights=[1.5, 2.0, 1.0]), na="domain")
+    assert as_objects.estimate == as_floats.estimate
+    assert as_objects.standard_error == as_floats.standard_error
+    with pytest.raises(TypeError, match="'weights' must be numeric; it holds 'x' at index 1"):
+        SurveyDesign(weights=[Decimal("1.5"), "x", 1])
+    with pytest.raises(TypeError, match="it holds True at index 0"):
+        SurveyDesign(weights=np.array([True, Decimal("2")], dtype=object))

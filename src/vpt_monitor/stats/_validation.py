@@ -54,13 +54,39 @@ def _first(values: NDArray[Any], mask: NDArray[np.bool_]) -> Any:
 
 
 def as_float_array(name: str, value: ArrayLike) -> FloatArray:
-    """Convert ``value`` to a float array, refusing non-numeric input with a `TypeError`."""
+    """Convert ``value`` to a float array, refusing non-numeric input with a `TypeError`.
+
+    An array of Python objects that are all numbers (a database's ``Decimal`` values; None
+    or a NaN where missing) is read as floats; one holding anything else names it.
+    """
     array = np.asarray(value)
+    if array.dtype == object:
+        return _object_floats(name, array)
     if array.dtype == np.bool_ or not (
         np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
     ):
         raise TypeError(f"'{name}' must be numeric; got an array of dtype {array.dtype}")
     return array.astype(np.float64, copy=False)
+
+
+def _object_floats(name: str, array: NDArray[Any]) -> FloatArray:
+    from vpt_monitor.stats._labels import MISSING, NUMBER, _kind
+
+    flat = array.ravel()
+    kinds = np.fromiter((_kind(v) for v in flat.tolist()), dtype=np.int8, count=flat.size)
+    other = ((kinds != NUMBER) & (kinds != MISSING)) | np.fromiter(
+        (isinstance(v, bool | np.bool_) for v in flat.tolist()), dtype=bool, count=flat.size
+    )
+    if other.any():
+        i = int(np.argmax(other))
+        raise TypeError(
+            f"'{name}' must be numeric; it holds {flat[i]!r} at index {i} (an array of "
+            "Python objects: convert it to numbers first)"
+        )
+    result = np.full(flat.size, np.nan)
+    present = kinds == NUMBER
+    result[present] = [float(v) for v in flat[present].tolist()]
+    return result.reshape(array.shape)
 
 
 def as_counts(name: str, value: ArrayLike) -> FloatArray:
