@@ -316,3 +316,26 @@ def test_arrays_of_decimals_are_numbers_as_columns_of_them_are() -> None:
         SurveyDesign(weights=[Decimal("1.5"), "x", 1])
     with pytest.raises(TypeError, match="it holds True at index 0"):
         SurveyDesign(weights=np.array([True, Decimal("2")], dtype=object))
+
+
+def test_design_effects_of_weights_scaled_to_the_sample_are_rs_with_replacement() -> None:
+    # An analyst's trial: weights scaled to mean 1 (as agencies deliver them) gave every
+    # design effect as NaN (R's deff=TRUE: Inf), and a domain whose weights average just
+    # over 1 a meaningless large one. Such weights have no population size: the comparison
+    # is with SRS with replacement, R's deff="replace" (tests/reference/deff_scaled_weights.R).
+    from pathlib import Path
+
+    from vpt_monitor.stats import SurveyDesign, mean, total
+
+    x = pd.read_csv(Path(__file__).parent / "reference" / "deff_scaled_weights_data.csv")
+    y, g = x["y"].to_numpy(float), x["g"].to_numpy()
+    for scale in (1.0, 1e-12):
+        d = SurveyDesign(weights=x["w"].to_numpy() * scale, strata=x["s"].to_numpy())
+        assert_allclose(mean(y, d).deff, 1.11086069586554, rtol=1e-12)
+        assert_allclose(total(y, d).deff, 0.96029287524641, rtol=1e-12)
+        assert_allclose(mean(y, d, by=g).deff, [0.747581636470526, 1.051605622242742], rtol=1e-12)
+        assert_allclose(total(y, d, by=g).deff, [0.727272727272727, 2.685185185185186], rtol=1e-12)
+    # population weights keep R's deff=TRUE (without replacement): 100 times the weights
+    d = SurveyDesign(weights=x["w"].to_numpy() * 100, strata=x["s"].to_numpy())
+    n, big = 12, 100 * 12.0
+    assert_allclose(mean(y, d).deff, 1.11086069586554 * big / (big - n), rtol=1e-12)

@@ -222,7 +222,8 @@ def _design_effect_parts(
     """SRS variance, zero-variance reference and whether the values vary, each ``m x d``.
 
     The design effect is against SRS without replacement of the same number of rows (R's
-    ``deff=TRUE``): the domain's element variance times the SRS factor.
+    ``deff=TRUE``): the domain's element variance times the SRS factor; with replacement
+    (R's ``deff="replace"``) where the domain's weights add up to no more than its rows.
     """
     table, w = sums.table, design._weights
     weight_sum, y_sum, x_sum = sums.weight_sum, sums.y_sum, sums.x_sum
@@ -243,8 +244,17 @@ def _design_effect_parts(
             spread_sum = np.vstack(rows)
         if request.denominator is Denominator.WEIGHTS:
             srs_factor = (weight_sum - count) / (weight_sum * count)
+            replaced = 1.0 / count
         else:
             srs_factor = weight_sum * (weight_sum - count) / count
+            replaced = weight_sum**2 / count
+        # weights that add up to no more than the rows are scaled to the sample, not to a
+        # population (mean 1, or 1e-12): no population size, so SRS with replacement (R's
+        # deff="replace"), where R's deff=TRUE gives Inf, NA or, in a domain whose weights
+        # average just over 1, a large number that means nothing. Judged on the whole
+        # design, so that every domain of it is compared alike.
+        scaled = float(np.sum(w)) <= len(w) * (1.0 + 1e-9)
+        srs_factor = replaced if scaled else np.where(weight_sum > count, srs_factor, replaced)
         element_var = count / (count - 1.0) * spread_sum / weight_sum
         # zero variance although the outcome varies: compare with the variance the same
         # values would have with every row its own PSU (with replacement, one stratum)

@@ -116,7 +116,10 @@ class Estimate:
         Number of sample rows in the estimate's domain.
     deff : float
         Design effect against simple random sampling without replacement of the same number
-        of rows (R's ``deff=TRUE``); NaN where it does not apply.
+        of rows (R's ``deff=TRUE``); where the domain's weights add up to no more than its
+        rows (weights scaled to the sample, such as to mean 1, rather than to a population),
+        against sampling with replacement (R's ``deff="replace"``; R's ``deff=TRUE`` gives
+        Inf or NA there). NaN where it does not apply.
     n_effective : float
         Kish's effective sample size of the domain, :math:`(\sum w)^2 / \sum w^2`.
     kind : str
