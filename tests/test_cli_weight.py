@@ -651,3 +651,40 @@ def test_bounds_with_a_decimal_comma_and_no_upper_bound_are_refused_with_the_dut
     args = ["--data", str(delivery), "--population", counts, "--out", str(tmp_path / "x")]
     assert _run(*args, "--wave", "2024", "--bounds", "0,3,3") == 2
     assert "--bounds '0,3;3'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["report", "factsheets"])
+def test_the_report_commands_clock_runs_on_from_the_reading(
+    delivery: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    # a tester's trial: after "[  3.0s] reading ..." the report's own steps began again
+    # at 0.0s (weight's clock already ran on)
+    import types
+
+    import vpt_monitor.__main__ as cli
+    import vpt_monitor.report.content as content
+
+    now = [0.0]
+    clock = types.SimpleNamespace(perf_counter=lambda: now[0])
+    monkeypatch.setattr(content, "time", clock)
+    monkeypatch.setattr(cli, "time", clock, raising=False)
+    load = cli._load
+
+    def slow_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        now[0] += 100.0  # the reading takes 100 s
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "_load", slow_load)
+    extra = ["--by", "group", "--no-pdf"] if command == "factsheets" else []
+    out = str(tmp_path / "uit")
+    assert main([command, "--data", str(delivery), "--out", out, *extra]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    progress = [line for line in lines if re.match(r"\[ *\d+\.\ds\]", line)]
+    seconds = [float(line[1 : line.index("s]")]) for line in progress]
+    assert len(seconds) > 2
+    assert seconds[0] == 0.0  # "reading ..."
+    assert all(s == 100.0 for s in seconds[1:])  # every later step counts the reading

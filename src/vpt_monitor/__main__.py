@@ -241,7 +241,14 @@ def _report(args: argparse.Namespace) -> int:
     from vpt_monitor.report import build_report
 
     def build(data: Any, out: Path) -> None:
-        build_report(data, out, force=args.force, progress=_progress, language=args.language)
+        build_report(
+            data,
+            out,
+            force=args.force,
+            progress=_progress,
+            language=args.language,
+            started=args.began,
+        )
 
     return _write(args, build, "report")
 
@@ -259,6 +266,7 @@ def _factsheets(args: argparse.Namespace) -> int:
                 force=args.force,
                 pdf=not args.no_pdf,
                 progress=_progress,
+                started=args.began,
             )
         except ValueError as error:
             if "'by' must name" in str(error):
@@ -334,6 +342,7 @@ def _write(args: argparse.Namespace, build: Any, what: str) -> int:
         _check_out(out, plan.inputs, plan.data_folder)
         check_target(out, force=args.force, kind=what)
         stage = "read the data"
+        args.began = time.perf_counter()  # the progress lines' clock runs on from the reading
         data = _load(args, plan)
         stage = f"write the {what}"
         with warnings.catch_warnings(record=True) as caught:

@@ -73,6 +73,7 @@ def build_report(
     progress: Progress | None = None,
     title: str | None = None,
     language: str = "nl",
+    started: float | None = None,
 ) -> Path:
     """Write the headline report of ``data`` into the folder ``out``.
 
@@ -93,6 +94,10 @@ def build_report(
     language : {"nl", "en"}, default "nl"
         Language of the page, the summary, the figures and the label columns of the
         tables: Dutch labels and numbers (``26,0%``, ``25,1–27,0``) or English ones.
+    started : float, optional
+        The ``time.perf_counter()`` from which the progress lines count (``[  4.2s]``):
+        a caller that read the data first passes when it began, so the clock runs on.
+        By default, now.
 
     Returns
     -------
@@ -136,7 +141,7 @@ def build_report(
     True
     """
     target = check_target(out, force=force)
-    steps = Steps(progress)
+    steps = Steps(progress, start=started)
     content = compute_report(data, language=language, title=title, steps=steps)
     steps("writing the report")
     files = report_files(content)

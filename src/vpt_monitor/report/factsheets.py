@@ -644,6 +644,7 @@ def build_factsheets(
     force: bool = False,
     pdf: bool = True,
     progress: Progress | None = None,
+    started: float | None = None,
 ) -> Path:
     r"""Write one factsheet per value of ``by`` into the folder ``out``.
 
@@ -667,6 +668,9 @@ def build_factsheets(
         Also write ``factsheets.pdf``, a page per domain, drawn with matplotlib.
     progress : callable, optional
         Called with a line of text for each step.
+    started : float, optional
+        The ``time.perf_counter()`` from which the progress lines count (see
+        :func:`~vpt_monitor.report.build_report`); by default, now.
 
     Returns
     -------
@@ -716,7 +720,7 @@ def build_factsheets(
     ['index.html', 'medewerker.html', 'politiek-ambtsdrager.html']
     """
     target = check_target(out, force=force, kind="factsheets")
-    steps = Steps(progress)
+    steps = Steps(progress, start=started)
     index, sheets = compute_factsheets(data, by=by, language=language, steps=steps)
     steps("writing the factsheets")
     files = factsheet_files(index, sheets, pdf=pdf)
