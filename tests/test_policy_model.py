@@ -290,3 +290,20 @@ def test_reliability_rules() -> None:
     assert not reliable[empty]
     assert why[empty] == ("no observations",)
     assert "reliable" in table.to_pandas().columns
+
+
+def test_sensitivity_frame_is_indexed_by_its_domain_variables() -> None:
+    # a new user's trial: the sensitivity table's index was named 'domain' where every
+    # other table of the maturity tutorial names it 'layer', and domains by wave and layer
+    # were strings such as "(2014, <Layer.STATE: 'rijk'>)"
+    from vpt_monitor import AGGRESSION_SCHEME, maturity_sensitivity
+    from vpt_monitor.synth import simulate
+
+    data = simulate(waves=(2014, 2016), scale=0.3)
+    by_layer = maturity_sensitivity(data, AGGRESSION_SCHEME, wave=2016, draws=50).to_pandas()
+    assert by_layer.index.name == "layer"
+    assert list(by_layer.index) == ["rijk", "provincie", "gemeente", "waterschap"]
+    both = maturity_sensitivity(data, AGGRESSION_SCHEME, by=("wave", "layer"), draws=50)
+    frame = both.to_pandas()
+    assert list(frame.index.names) == ["wave", "layer"]
+    assert frame.index[0] == (2014, "rijk")

@@ -430,6 +430,21 @@ def cronbach_alpha(
     return float(k / (k - 1) * (1 - variance(items).sum() / total))
 
 
+def _domain_index(domains: tuple[Hashable, ...], by: tuple[str, ...]) -> Any:
+    """Return a pandas index of domains by their codes, one level per domain variable."""
+    import pandas as pd
+
+    def code(value: Any) -> Any:
+        return getattr(value, "value", value)
+
+    rows = [d for d in domains if isinstance(d, tuple)]
+    if len(by) > 1 and len(rows) == len(domains):
+        return pd.MultiIndex.from_tuples(
+            [tuple(code(v) for v in row) for row in rows], names=list(by)
+        )
+    return pd.Index([str(code(d)) for d in domains], name=by[0] if by else "domain")
+
+
 @attrs.frozen(eq=False, repr=False)
 class SensitivityResult:
     """Uncertainty and sensitivity of a maturity score across domains (layers).
@@ -452,6 +467,8 @@ class SensitivityResult:
         ``items x domains``: mean score with one item left out.
     items : tuple of Measure
         The items, in the order of ``drop_one``.
+    by : tuple of str
+        The domain variables (``("layer",)``); they name the index of :meth:`to_pandas`.
 
     Examples
     --------
@@ -482,6 +499,7 @@ class SensitivityResult:
     sampling_only: NDArray[np.float64]
     drop_one: NDArray[np.float64]
     items: tuple[Measure, ...]
+    by: tuple[str, ...] = ("layer",)
 
     def interval(self, level: float = 0.90) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Central ``level`` range of the scores per domain."""
@@ -512,7 +530,7 @@ class SensitivityResult:
                 "median_rank": np.median(self.ranks, axis=0),
                 "p_rank_1": probabilities[:, 0],
             },
-            index=pd.Index([str(d) for d in self.domains], name="domain"),
+            index=_domain_index(self.domains, self.by),
         )
         return frame
 
@@ -702,4 +720,5 @@ def maturity_sensitivity(
         sampling_only=sampling.std(axis=0),
         drop_one=drop,
         items=scheme.items,
+        by=(by,) if isinstance(by, str) else tuple(by or ()),
     )
