@@ -688,3 +688,15 @@ def test_the_report_commands_clock_runs_on_from_the_reading(
     assert len(seconds) > 2
     assert seconds[0] == 0.0  # "reading ..."
     assert all(s == 100.0 for s in seconds[1:])  # every later step counts the reading
+
+
+def test_weights_far_from_one_are_written_whole() -> None:
+    # a reviewer's trial: a weight below 1e-4 (or of 1e10 and more) was cut to the width
+    # of the other weights' text ('0.00001' for 1.2e-05, '2500000' for 2.5e10)
+    from vpt_monitor.data.rewrite import _text, _texts
+
+    values = np.array([342.0, 1.2e-5, 5.0, 2.5e10, 6.230465359e-5])
+    written = _texts(values, ".").tolist()
+    assert written == ["342", "0.000012", "5", "25000000000", "0.00006230465359"]
+    assert written == [_text(v, ".") for v in values]
+    assert _texts(values, ",").tolist()[1] == "0,000012"

@@ -52,8 +52,12 @@ def _texts(values: NDArray[np.float64], decimal: str) -> NDArray[np.str_]:
     (weights below 1e-4 or of 1e10 and more); those few are written one by one.
     """
     texts = np.char.mod(f"%.{WEIGHT_DIGITS}g", values)
-    for i in np.flatnonzero(np.char.find(texts, "e") >= 0):
-        texts[i] = _text(float(values[i]), ".")
+    odd = np.flatnonzero(np.char.find(texts, "e") >= 0)
+    if odd.size:  # longer in plain notation: the array's text width would cut them
+        texts = texts.astype(object)
+        for i in odd.tolist():
+            texts[i] = _text(float(values[i]), ".")
+        texts = texts.astype(str)
     return np.char.replace(texts, ".", ",") if decimal == "," else texts
 
 
