@@ -440,3 +440,28 @@ def test_a_replicate_that_separates_a_category_is_flagged() -> None:
         warnings.simplefilter("error")
         clean = glm("y ~ g", {"y": y2, "g": g}, design, family="quasibinomial")
     assert "replicate_separation" not in clean.flags
+
+
+def test_replicates_of_a_fit_near_the_edge_without_separation_are_not_flagged() -> None:
+    # a reviewer's trial: y ~ x with x from -10 to 10 (fitted means down to 1e-9, no
+    # separation) was flagged replicate_separation in 30 of 30 jackknife replicates, "the
+    # coefficients of some coefficients run off to infinity"
+    rng = np.random.default_rng(4)
+    n = 600
+    x = np.linspace(-10, 10, n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-2 * x))).astype(float)
+    data = {"y": y, "x": x}
+    design = SurveyDesign(
+        weights=rng.uniform(1, 3, n), strata=np.arange(n) % 30 // 10, clusters=np.arange(n) % 30
+    )
+    taylor = glm("y ~ x", data, design, family="quasibinomial")
+    assert taylor.flags == ()
+    for replicated in (
+        design.replicate("jkn"),
+        design.replicate("bootstrap", replicates=40, seed=1),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fit = glm("y ~ x", data, replicated, family="quasibinomial")
+        assert fit.flags == ()
+        assert_allclose(fit.params, taylor.params)

@@ -913,25 +913,28 @@ def _replicate_separation(
     flags: list[str],
     details: list[str],
 ) -> None:
-    """Flag (and warn of) replicates whose refit has no estimate, naming the coefficients."""
+    """Flag (and warn of) replicates whose refit has no estimate, naming the coefficients.
+
+    ``troubled`` holds the weights of the refits that show the signs (fitted means within
+    :data:`_glm.EDGE` of 0 or 1, or no convergence); the first is checked for separation
+    by the linear programme, and nothing is flagged when it finds none.
+    """
     found = _glm.separation(x(), y, troubled[0], fam)
-    affected = (
-        ", ".join(names[j] for j in np.flatnonzero(found[0]))
-        if found is not None
-        else "some coefficients"
-    )
+    if found is None:
+        return
+    affected = ", ".join(names[j] for j in np.flatnonzero(found[0]))
     total = design.replicates if isinstance(design, ReplicateDesign) else len(troubled)
     flags.append("replicate_separation")
     details.append(
-        f"in {len(troubled)} of {total} replicates the refit has no estimate (separation "
-        f"within the replicate: the coefficients of {affected} run off to infinity there), "
-        "so the replicate variance rests on values that do not exist: the standard errors "
-        "are unreliable"
+        f"in {len(troubled)} of {total} replicates the refit reaches fitted means of 0 or 1; "
+        f"in the first of them the data separate (the coefficients of {affected} run off "
+        "to infinity there), so the replicate variance rests on values that do not exist: "
+        "the standard errors are unreliable"
     )
     warn(
-        f"{len(troubled)} of {total} replicates separate the data (the coefficients of "
-        f"{affected} run off to infinity there): the standard errors are unreliable; see "
-        "the result's flag_detail"
+        f"{len(troubled)} of {total} replicates reach fitted means of 0 or 1, and the first "
+        f"separates the data (the coefficients of {affected} run off to infinity there): "
+        "the standard errors are unreliable; see the result's flag_detail"
     )
 
 
@@ -1176,7 +1179,9 @@ def glm(
         return estimates
 
     cov_kept = variance.covariance(design, fit.coefficients, influence, replicates).full()
-    if troubled and "separation" not in flags and "not_converged" not in flags:
+    # a fit with means near 0 or 1 (a wide covariate) has replicates like it, which
+    # are no sign of separation: the replicates are judged where the full fit is not
+    if troubled and fit.converged and not _glm.suspicious(fit, fam, w):
         _replicate_separation(
             troubled, x, y, fam, [spec.names[j] for j in kept], design, flags, details
         )
