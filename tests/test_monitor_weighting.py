@@ -400,3 +400,30 @@ def test_a_wave_given_as_text_is_refused_as_such(tmp_path: Path) -> None:
         _data().weight(_write(tmp_path, COUNTS), wave="2024")  # type: ignore[arg-type]
     result = _data().weight(_write(tmp_path, COUNTS), wave=np.int64(2024))
     assert result.wave == 2024
+
+
+def test_categories_that_differ_only_in_accents_are_each_matched_in_any_case(
+    tmp_path: Path,
+) -> None:
+    # a reviewer's trial: a declared region holding both Fryslân and Fryslan; population
+    # lines 'fryslân' and 'FRYSLAN' were refused ("did you mean 'fryslân' or 'fryslan'?",
+    # the categories listed in lower case) where the lines matched by case before
+    n = 90
+    regions = np.array(["Fryslân", "Fryslan", "Groningen"])[np.arange(n) % 3]
+    data = MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": ["raadslid"] * n,
+            "regio": regions,
+        },
+        attributes=["regio"],
+    )
+    text = "variable,category,count\nregio,fryslân,100\nregio,FRYSLAN,200\nregio,groningen,300\n"
+    result = data.weight(_write(tmp_path, text))
+    assert [m["after"] for m in result.margins] == pytest.approx([100, 200, 300], rel=1e-7)
+    wrong = "variable,category,count\nregio,Frieslan,100\nregio,Fryslan,200\nregio,Groningen,300\n"
+    with pytest.raises(PopulationError) as caught:
+        data.weight(_write(tmp_path, wrong))
+    assert "(categories: Fryslan, Fryslân, Groningen)" in str(caught.value)

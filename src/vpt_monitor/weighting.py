@@ -362,9 +362,10 @@ def weight(
                 plain = [_code_text(text) for text in written]
                 position = match(_code_text(line.category.strip()), plain)
         if position < 0:
+            held = [str(label) for label in labels]  # as the data hold them
             problems.append(
                 f"{line.where}: unknown category {line.category!r} of {line.variable!r}"
-                f"{line.said}{_suggest(wanted, texts)} (categories: {', '.join(texts)})"
+                f"{line.said}{_suggest(line.category, held)} (categories: {', '.join(held)})"
             )
             refused.add(line.variable)
             continue

@@ -3,9 +3,11 @@
 A file may spell a province ``DRENTHE`` or ``Drenthe`` where the vocabulary's code is
 ``drenthe``, an office ``Burgemeester`` for ``burgemeester``, or use the official spelling
 ``Fryslân`` where the code is ``fryslan``. Such a value is the code when exactly one code
-equals it ignoring case, accents (Unicode NFKD decomposition without the combining marks)
-and surrounding spaces; when two codes differ only in case or accents (declared attribute
-codes ``"A"`` and ``"a"``) only the exact spelling matches.
+equals it ignoring case and surrounding spaces, else when exactly one equals it ignoring
+accents too (Unicode NFKD decomposition without the combining marks): codes that differ
+only in accents (``Fryslân`` and ``Fryslan``) are each matched in any case, and when two
+codes differ only in case (declared attribute codes ``"A"`` and ``"a"``) only the exact
+spelling matches.
 A value that matches nothing gets the closest code as a suggestion (:mod:`difflib`).
 Readers call :func:`positions` once per distinct value of a column, never per row.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,16 +31,21 @@ def fold(text: str) -> str:
     return plain.casefold()
 
 
-def _folded(allowed: Sequence[str]) -> dict[str, int]:
+def _folded(allowed: Sequence[str], key: Callable[[str], str] = fold) -> dict[str, int]:
     """Folded code -> position, for the codes whose folded form is unique."""
     seen: dict[str, int] = {}
     clash: set[str] = set()
     for k, code in enumerate(allowed):
-        key = fold(code)
-        if key in seen:
-            clash.add(key)
-        seen[key] = k
-    return {key: k for key, k in seen.items() if key not in clash}
+        folded = key(code)
+        if folded in seen:
+            clash.add(folded)
+        seen[folded] = k
+    return {folded: k for folded, k in seen.items() if folded not in clash}
+
+
+def _case(text: str) -> str:
+    """Return ``text`` without surrounding spaces and case (accents kept)."""
+    return text.strip().casefold()
 
 
 def positions(texts: Sequence[str], allowed: Sequence[str]) -> NDArray[np.intp]:
@@ -51,12 +58,17 @@ def positions(texts: Sequence[str], allowed: Sequence[str]) -> NDArray[np.intp]:
     array([ 1,  1,  1, -1])
     >>> positions(["Fryslân", "FRYSLAN"], ["fryslan"])
     array([0, 0])
+    >>> positions(["fryslân", "FRYSLAN", "fryslan"], ["Fryslân", "Fryslan"])
+    array([0, 1, 1])
     """
     exact = {code: k for k, code in enumerate(allowed)}
+    cased = _folded(allowed, _case)
     folded = _folded(allowed)
     out = np.full(len(texts), -1, dtype=np.intp)
     for i, text in enumerate(texts):
         k = exact.get(text)
+        if k is None:
+            k = cased.get(_case(text))
         if k is None:
             k = folded.get(fold(text), -1)
         out[i] = k
