@@ -339,3 +339,19 @@ def test_design_effects_of_weights_scaled_to_the_sample_are_rs_with_replacement(
     d = SurveyDesign(weights=x["w"].to_numpy() * 100, strata=x["s"].to_numpy())
     n, big = 12, 100 * 12.0
     assert_allclose(mean(y, d).deff, 1.11086069586554 * big / (big - n), rtol=1e-12)
+
+
+def test_poststratify_refuses_a_replicate_design_in_the_words_it_uses_for_a_taylor_one() -> None:
+    # a reviewer's trial: the replicate path said "margin 'labels': ...", though
+    # poststratify has no margins
+    from vpt_monitor.stats import SurveyDesign, poststratify
+
+    design = SurveyDesign(weights=np.ones(8), strata=np.repeat([1, 2], 4), clusters=np.arange(8))
+    labels = np.array(list("aabbaabb"))
+    messages = []
+    for chosen in (design, design.replicate("jkn")):
+        with pytest.raises(ValueError, match="cell 'b'") as caught:
+            poststratify(chosen, labels, {"a": 10})
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[1].startswith("labels: ")

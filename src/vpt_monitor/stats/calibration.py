@@ -239,6 +239,8 @@ def poststratify(
     159.22
     """
     if isinstance(design, ReplicateDesign):
+        _check_uncalibrated(design.base)
+        _cells("labels", labels, population, design.base)  # refused as for a SurveyDesign
         name = labels if isinstance(labels, str) else "labels"
         return _calibrate_replicate_design(
             design, {name: (labels, population)}, "linear", max_iter=50, tol=1e-10
@@ -296,7 +298,11 @@ def rake(
         population total of their targets.
     max_iter : int, default 100
         Largest number of full passes over the margins; a `UserWarning` is given if the
-        weights have not converged by then.
+        weights have not converged by then. A replicate design is raked as
+        :func:`calibrate` with ``method="raking"`` rakes (R's ``calibrate(calfun="raking")``,
+        the same weights at convergence; R's ``rake`` of a ``svrepdesign`` stops its
+        replicates earlier): ``max_iter`` counts its Newton steps, and weights that do not
+        converge raise a `ValueError`, as :func:`calibrate`'s do.
 
     Returns
     -------
