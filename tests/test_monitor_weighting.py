@@ -427,3 +427,45 @@ def test_categories_that_differ_only_in_accents_are_each_matched_in_any_case(
     with pytest.raises(PopulationError) as caught:
         data.weight(_write(tmp_path, wrong))
     assert "(categories: Fryslan, Fryslân, Groningen)" in str(caught.value)
+
+
+def test_contradicting_counts_with_bounds_are_named_as_such_not_as_bounds(
+    tmp_path: Path,
+) -> None:
+    # a reviewer's trial: with --bounds 0.5,3 the nested totals said "infeasible bounds ...
+    # widen the bounds", which no bounds can help
+    n = 90
+    data = MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(OFFICES)[np.arange(n) % 3],
+            "province": np.where(np.arange(n) % 3 == 0, "fryslan", "utrecht"),
+        }
+    )
+    text = COUNTS + "province,fryslan,1000\nprovince,utrecht,9242\n"
+    with pytest.raises(ValueError, match="no weights >= 0 meet all margins") as caught:
+        data.weight(_write(tmp_path, text), bounds=(0.5, 3.0))
+    assert "widen the bounds" not in str(caught.value)
+
+
+def test_one_iteration_is_not_called_a_divergence(tmp_path: Path) -> None:
+    # a reviewer's trial: max_iter=1 on consistent counts said the calibration "diverged"
+    # and the totals were "probably inconsistent with the sample"
+    n = 90
+    data = MonitorData.from_columns(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(OFFICES)[np.arange(n) % 3],
+            "weight": np.linspace(1.0, 3.0, n),
+        }
+    )
+    text = COUNTS  # 342, 1400 and 8500 people for 30 respondents each: far apart, consistent
+    assert data.weight(_write(tmp_path, text)).margins  # converges by default
+    with pytest.raises(ValueError, match="did not converge in 1 iterations") as caught:
+        data.weight(_write(tmp_path, text), max_iter=1)
+    assert "inconsistent" not in str(caught.value)
+    assert "diverged" not in str(caught.value)

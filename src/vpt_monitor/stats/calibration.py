@@ -676,6 +676,9 @@ def _check_reachable(model: Model, weights: FloatArray, bounds: Bounds, method: 
         else (needed < bounds.lower) | (needed > bounds.upper)
     )
     if outside.any():
+        contradiction = _contradiction(model, weights)
+        if contradiction:  # no bounds can help: say that rather than to widen them
+            raise ValueError(f"{contradiction}. Check the totals, or merge categories")
         k = int(np.argmax(outside))
         raise ValueError(
             f"infeasible bounds: {names[k]} needs g-weights of {needed[k]:.4g} on average to "
@@ -705,7 +708,8 @@ def _failure(model: Model, weights: FloatArray, bounds: Bounds, solution: Any, m
             "Widen the bounds or merge categories"
         )
     inconsistent = _inconsistent(model, weights)
-    if inconsistent and not (solution.max_error <= DIVERGED):
+    # a large misfit after a step or two (max_iter=1) is no sign of divergence yet
+    if inconsistent and solution.iterations >= 3 and not (solution.max_error <= DIVERGED):
         return (
             f"calibration diverged in {solution.iterations} iterations (largest relative "
             f"misfit {solution.max_error:.3g}); {where}. The population totals are probably "
