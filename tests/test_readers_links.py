@@ -238,7 +238,9 @@ def test_yes_no_with_decimal_commas_in_a_dutch_csv(tmp_path: Path) -> None:
 
 def test_yes_no_cells_follow_the_decimal_mark_as_count_cells_do(tmp_path: Path) -> None:
     # a tester's trial: in a file with decimal commas a count '1.00' was refused and a yes/no
-    # '1.00' taken for 1 - and '1.000' too, which there may well be a thousand
+    # '1.000' taken for 1, which there may well be a thousand. A reviewer's: '1.0' and
+    # '1.00' in a yes/no column (pandas' to_csv of floats, SPSS) cannot be a thousand and
+    # are 0 or 1 in a file of either decimal mark.
     from vpt_monitor.attributes import Attribute
 
     path = tmp_path / "r.csv"
@@ -255,21 +257,29 @@ def test_yes_no_cells_follow_the_decimal_mark_as_count_cells_do(tmp_path: Path) 
         "(remove it) or the decimal mark (pass decimal='.', --decimal .)?"
     )
     assert sorted(info.value.problems) == [
-        f"r.csv line 2: aftercare='1.00': {advice}",
         f"r.csv line 2: fulltime='1.000': {advice}",
         f"r.csv line 2: incidents:verbaal='1.00': {advice}",
-        f"r.csv line 3: channel:sociale-media='0.0': {advice}",
     ]
+    # the yes/no cells 1.00 and 0.0 are read there
+    path.write_text(
+        "id;wave;layer;office;incidents:verbaal;aftercare;channel:sociale-media\n"
+        "1;2016;gemeente;raadslid;1;1.00;ja\n2;2016;gemeente;raadslid;0;0,00;0.0\n",
+        encoding="utf-8",
+    )
+    data = read_monitor(path)
+    assert data.respondents["aftercare"].tolist() == [1, 0]
     # and the other way round: a decimal comma in a file read with decimal '.'
     path.write_text(
-        'id,wave,layer,office,incidents:verbaal,aftercare\n1,2016,gemeente,raadslid,1,"1,00"\n',
+        "id,wave,layer,office,incidents:verbaal,aftercare,training\n"
+        '1,2016,gemeente,raadslid,"1,5","1,00","1,000"\n',
         encoding="utf-8",
     )
     with pytest.raises(MonitorDataError) as info:
         read_monitor(path)
-    assert info.value.problems[0].startswith(
-        "r.csv line 2: aftercare='1,00': not a number; a decimal comma? pass decimal=','"
-    )
+    problems = sorted(info.value.problems)
+    assert len(problems) == 2
+    assert problems[0].startswith("r.csv line 2: incidents:verbaal='1,5': not a number;")
+    assert problems[1].startswith("r.csv line 2: training='1,000': not a number; a decimal")
     # read with the decimal mark it has, both kinds of cell read alike
     path.write_text(
         "id;wave;layer;office;incidents:verbaal;aftercare\n1;2016;gemeente;raadslid;1.00;1.00\n",

@@ -811,6 +811,12 @@ _DONT_KNOW = re.compile(
 )
 
 
+#: 0 or 1 with one or two zero decimals, either mark (``1.0`` as pandas writes a column of
+#: floats, ``1,00`` as SPSS does): no thousands grouping takes fewer than three digits, so
+#: the cell is 0 or 1 whatever the file's decimal mark (``1.000`` is held to the mark).
+_ZERO_ONE = re.compile(r"[01][.,]0{1,2}")
+
+
 def _number_like(value: Any) -> bool:
     """Whether a cell is text written as a number with either decimal mark (not a word)."""
     if not isinstance(value, str):
@@ -824,15 +830,21 @@ def _yes_no_numbers(
 ) -> Cells:
     """Read the numbers of a yes/no column of a CSV file with its decimal mark; words as they are.
 
-    A number is held to the rules of a number column (:func:`_read_number`): ``1,00`` is 1 in
-    a file with decimal commas, and ``1.00`` there is refused with the same advice as a count
-    ``1.00`` (``1.000`` may be a thousand). A refused cell is missing for the checks that
-    follow. Messages show the cells as the file wrote them.
+    ``0`` or ``1`` with one or two zero decimals (``1.0``, ``1,00``) is read in a file of
+    either decimal mark (see :data:`_ZERO_ONE`); another number is held to the rules of a
+    number column (:func:`_read_number`): ``1.000`` in a file with decimal commas is refused
+    with the same advice as a count ``1.000`` (it may be a thousand). A refused cell is
+    missing for the checks that follow. Messages show the cells as the file wrote them.
     """
     codes, distinct = _raw(cells)
     given = distinct.tolist()
     read = [
-        _read_number(field, v.strip(), decimal) if _number_like(v) else (v, None) for v in given
+        (float(v.strip()[0]), None)
+        if isinstance(v, str) and _ZERO_ONE.fullmatch(v.strip())
+        else _read_number(field, v.strip(), decimal)
+        if _number_like(v)
+        else (v, None)
+        for v in given
     ]
     if all(r[1] is None and r[0] == v for r, v in zip(read, given, strict=True)):
         return cells
