@@ -501,3 +501,27 @@ def test_a_domains_difference_from_the_nation_stays_within_what_its_share_can_re
     assert np.all(low >= -national - 1e-15)
     assert np.all(high <= 1.0 - national + 1e-15)
     assert np.any(low == -national)  # the Wald bound went beyond it
+
+
+def test_a_form_left_out_of_every_groups_questionnaire_is_said_once() -> None:
+    # a reviewer's trial: "2014: did not ask sexual intimidation (political office holders);
+    # 2014: did not ask sexual intimidation (employees)"
+    from vpt_monitor.report.content import Paragraph, compute_report
+
+    people = []
+    for wave in (2014, 2016):
+        for i in range(200):
+            verbal = 1 if i % 10 < 2 else 0
+            counts: dict[str, int | None] = {"verbaal": verbal, "fysiek": int(i % 10 == 2)}
+            if wave == 2014:
+                counts["fysiek"] = None
+            for office, tag in (("ambtenaar", "e"), ("raadslid", "p")):
+                people.append(
+                    Respondent(f"{tag}{wave}-{i}", wave, "gemeente", office, victimisations=counts)
+                )
+    content = compute_report(MonitorData.from_records(people), language="en")
+    trend = next(s for s in content.sections if s.anchor == "aggression")
+    said = [b.text for b in trend.blocks if isinstance(b, Paragraph) and "physical" in b.text]
+    assert len(said) == 1
+    assert said[0].count("2014: did not ask physical violence") == 1
+    assert "(employees)" not in said[0]

@@ -676,13 +676,22 @@ def _respondent_sections(parts: _Parts, step: Steps) -> str:
     said_breaks = [text("trend_breaks", lang, notes=notes)] if shown_breaks else []
     # waves that left forms out of a group's questionnaire count fewer forms (the change
     # table marks the changes; the table and figure by wave are compared by eye as well)
+    groups = sorted({row["group"] for row in group_rows}, key=list(Group).index)
     differences = questionnaire_differences(
-        by_group.notes.get("not_asked_by_group") or {},
-        sorted({row["group"] for row in group_rows}, key=list(Group).index),
-        waves,
+        by_group.notes.get("not_asked_by_group") or {}, groups, waves
     )
     if differences:
-        asked = "; ".join(question_note(part, lang) for part in differences.split("; "))
+        # one mention of a wave's forms left out of every group's questionnaire
+        whose: dict[str, list[str]] = {}
+        for part in differences.split("; "):
+            what, _, group = part.partition(" (")
+            whose.setdefault(what, []).append(group)
+        mentions = [
+            what if len(found) == len(groups) or not found[0] else f"{what} ({group}"
+            for what, found in whose.items()
+            for group in (found[:1] if len(found) == len(groups) else found)
+        ]
+        asked = "; ".join(question_note(part, lang) for part in mentions)
         said_breaks.append(text("trend_questions", lang, notes=asked))
     trend_blocks += [Paragraph(said, "breaks") for said in said_breaks]
     trend_blocks += [FigureRef("trend"), TableRef("victimisation_by_wave_group")]
