@@ -126,7 +126,21 @@ class PlanTable:
         return _print.notebook(self, self.to_pandas, labels=(_format.variable("label"), labels))
 
     def to_string(self, language: str | None = None) -> str:
-        """Return the table as printed, labels and numbers in ``language`` ("en" or "nl")."""
+        """Return the table as printed, labels and numbers in ``language`` ("en" or "nl").
+
+        Parameters
+        ----------
+        language : {"en", "nl"}, optional
+            By default the session's (:func:`~vpt_monitor.set_language`).
+
+        Examples
+        --------
+        >>> from vpt_monitor import plan_sample
+        >>> from vpt_monitor.synth import simulate
+        >>> plan = plan_sample(simulate(waves=(2016,)), margin=0.05, by="group")
+        >>> print(plan.to_string("nl").splitlines()[0])
+        PlanTable(jaar 2016, 2 domeinen, marge 0,05)
+        """
         chosen = _format.check_language(language)
         nl = chosen == "nl"
         if self.target is not None:

@@ -247,7 +247,10 @@ def holds_numbers(series: Any) -> bool:
     if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
         return False
     values = series.to_numpy()
-    kinds = np.fromiter((_kind(v) for v in values), dtype=np.int8, count=len(values))
+    head = [_kind(v) for v in values[:64].tolist()]  # a text column is told by its first rows
+    if any(kind not in (NUMBER, MISSING) for kind in head):
+        return False
+    kinds = np.fromiter((_kind(v) for v in values.tolist()), dtype=np.int8, count=len(values))
     return bool(np.all((kinds == NUMBER) | (kinds == MISSING)) and np.any(kinds == NUMBER))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -107,13 +107,20 @@ def as_counts(name: str, value: ArrayLike) -> FloatArray:
     return array
 
 
-def as_positive(name: str, value: ArrayLike) -> FloatArray:
-    """Check that ``value`` holds finite numbers > 0; return them as floats."""
+def as_positive(
+    name: str, value: ArrayLike, advice: Callable[[float], str] | None = None
+) -> FloatArray:
+    """Check that ``value`` holds finite numbers > 0; return them as floats.
+
+    ``advice`` writes what to do about the first bad value (appended to the message).
+    """
     array = as_float_array(name, value)
     bad = ~(np.isfinite(array) & (array > 0))
     if bad.any():
+        first = _first(array, bad)
         raise ValueError(
-            f"'{name}' must be finite and > 0; got {name}={_first(array, bad)}{_where(bad)}"
+            f"'{name}' must be finite and > 0; got {name}={first}{_where(bad)}"
+            f"{advice(float(first)) if advice is not None else ''}"
         )
     return array
 

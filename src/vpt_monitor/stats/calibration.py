@@ -140,7 +140,7 @@ def _cells(
         i = int(np.argmax(bad))
         raise ValueError(
             f"{name}: population count of cell {show(sample_labels[i])} must be finite and > 0; "
-            f"got {counts[i]!r}"
+            f"got {counts[i].item()!r}"
         )
     return codes, sample_labels, counts
 

@@ -56,13 +56,7 @@ def _check_weights(weights: ArrayLike) -> FloatArray:
     w = as_float_array("weights", weights)
     if w.ndim != 1:
         raise ValueError(f"'weights' must be one-dimensional; got shape {w.shape}")
-    bad = ~(np.isfinite(w) & (w > 0))
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(
-            f"'weights' must be finite and > 0; got weights={w[i].item()!r} at index {i}"
-            f"{_weight_advice(float(w[i]))}"
-        )
+    as_positive("weights", w, _weight_advice)
     if w.shape[0] == 0:
         raise ValueError("'weights' is empty: a design needs at least one row")
     return w
@@ -1049,7 +1043,7 @@ class ReplicateDesign:
                     )
                 i = int(np.argmax(bad & ~np.isnan(values)))
                 raise ValueError(
-                    f"{what} must be finite; got {values[i]!r} at {_frames.row(series, i)}"
+                    f"{what} must be finite; got {values[i].item()!r} at {_frames.row(series, i)}"
                 )
             matrix[:, r] = values
         count = len(names)

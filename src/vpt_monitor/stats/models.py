@@ -694,10 +694,11 @@ def _coefficient_influence(state: _State) -> FloatArray:
 
 
 def _read_new(state: _State, data: Any, size: int, where: str) -> dict[str, _formula.Variable]:
-    columns = [str(c) for c in _formula.column_names(data)]
+    given = list(_formula.column_names(data))
+    columns = [str(c) for c in given]
     absent = [name for name in state.spec.variables if name not in columns]
     if absent:
-        listed = ", ".join(repr(c) for c in columns[:40])
+        listed = ", ".join(repr(c) for c in given[:40])  # as the frame names them (0, not '0')
         used = ", ".join(repr(v) for v in state.spec.variables)
         raise ValueError(
             f"{where!r} has no column {absent[0]!r}, which the model uses; every variable of "

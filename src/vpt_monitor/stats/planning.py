@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from vpt_monitor.stats._validation import check_level
+from vpt_monitor.stats._validation import _first, _where, check_level
 
 __all__ = ["detectable_difference", "sample_size_proportion"]
 
@@ -26,11 +26,8 @@ FloatArray = NDArray[np.float64]
 
 def _refuse(name: str, rule: str, array: FloatArray, bad: NDArray[np.bool_]) -> None:
     """Raise for the first bad value: its number, and its index when ``array`` has several."""
-    if not bad.any():
-        return
-    i = int(np.argmax(bad.ravel()))
-    where = f" at index {i}" if array.ndim else ""
-    raise ValueError(f"'{name}' must be {rule}; got {float(array.ravel()[i])!r}{where}")
+    if bad.any():
+        raise ValueError(f"'{name}' must be {rule}; got {_first(array, bad)!r}{_where(bad)}")
 
 
 def _in_open_unit(name: str, value: ArrayLike) -> FloatArray:

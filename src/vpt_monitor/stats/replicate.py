@@ -224,7 +224,9 @@ def supplied_scales(
     bad = ~(np.isfinite(factors) & (factors >= 0))
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"'rscales' must be finite and >= 0; got {factors[i]!r} at index {i}")
+        raise ValueError(
+            f"'rscales' must be finite and >= 0; got {factors[i].item()!r} at index {i}"
+        )
     return value, factors
 
 

@@ -236,7 +236,20 @@ class Estimate:
     def to_records(
         self, level: float | None = None, method: str | None = None
     ) -> list[dict[str, Any]]:
-        """Return the estimate as one dictionary, as :meth:`EstimateTable.to_records` does."""
+        """Return the estimate as one dictionary, as :meth:`EstimateTable.to_records` does.
+
+        Parameters
+        ----------
+        level, method : optional
+            The interval's level and method (by default the estimate's own).
+
+        Examples
+        --------
+        >>> from vpt_monitor.stats import SurveyDesign, mean
+        >>> record = mean([1.0, 2.0, 4.0], SurveyDesign(weights=[1.0, 1.0, 2.0])).to_records()[0]
+        >>> sorted(record)[:4], record["estimate"]
+        (['deff', 'df', 'estimate', 'flags'], 2.75)
+        """
         ci = self.confidence_interval(level, method)
         return [
             {
@@ -271,7 +284,10 @@ class Estimate:
         return pd.DataFrame.from_records(self.to_records(level, method))
 
     def to_polars(self, level: float | None = None, method: str | None = None) -> Any:
-        """Return the estimate as a one-row ``polars.DataFrame`` (needs polars)."""
+        """Return the estimate as a one-row ``polars.DataFrame`` (needs polars).
+
+        The columns of :meth:`to_pandas`; ``level`` and ``method`` choose the interval.
+        """
         import polars as pl
 
         return pl.DataFrame(self.to_records(level, method))
