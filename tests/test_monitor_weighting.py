@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -366,20 +367,29 @@ def test_population_categories_match_as_the_data_files_cells_do(tmp_path: Path) 
         data.weight(_write(tmp_path, twice))
 
 
-def test_counts_no_weights_can_meet_name_the_contradiction(tmp_path: Path) -> None:
-    # a tester's trial: every respondent of one province is a mayor, yet the province has
-    # more people than there are mayors; the message said "raise max_iter or widen the bounds"
-    n = 90
-    data = MonitorData.from_columns(
+def _offices(columns: dict[str, Any], n: int = 90) -> MonitorData:
+    """Ninety councillors' respondents of 2024, a third each of the three offices."""
+    return MonitorData.from_columns(
         {
             "id": [f"r{i}" for i in range(n)],
             "wave": [2024] * n,
             "layer": ["gemeente"] * n,
             "office": np.array(OFFICES)[np.arange(n) % 3],
-            "province": np.where(np.arange(n) % 3 == 0, "fryslan", "utrecht"),
+            **columns,
         }
     )
-    text = COUNTS + "province,fryslan,1000\nprovince,utrecht,9242\n"
+
+
+def _mayors_of_fryslan() -> tuple[MonitorData, str]:
+    """Every respondent of Fryslân a mayor, and Fryslân more people than the mayors."""
+    data = _offices({"province": np.where(np.arange(90) % 3 == 0, "fryslan", "utrecht")})
+    return data, COUNTS + "province,fryslan,1000\nprovince,utrecht,9242\n"
+
+
+def test_counts_no_weights_can_meet_name_the_contradiction(tmp_path: Path) -> None:
+    # a tester's trial: every respondent of one province is a mayor, yet the province has
+    # more people than there are mayors; the message said "raise max_iter or widen the bounds"
+    data, text = _mayors_of_fryslan()
     with pytest.raises(ValueError, match="no weights >= 0 meet all margins") as caught:
         data.weight(_write(tmp_path, text))
     message = str(caught.value)
@@ -434,17 +444,7 @@ def test_contradicting_counts_with_bounds_are_named_as_such_not_as_bounds(
 ) -> None:
     # a reviewer's trial: with --bounds 0.5,3 the nested totals said "infeasible bounds ...
     # widen the bounds", which no bounds can help
-    n = 90
-    data = MonitorData.from_columns(
-        {
-            "id": [f"r{i}" for i in range(n)],
-            "wave": [2024] * n,
-            "layer": ["gemeente"] * n,
-            "office": np.array(OFFICES)[np.arange(n) % 3],
-            "province": np.where(np.arange(n) % 3 == 0, "fryslan", "utrecht"),
-        }
-    )
-    text = COUNTS + "province,fryslan,1000\nprovince,utrecht,9242\n"
+    data, text = _mayors_of_fryslan()
     with pytest.raises(ValueError, match="no weights >= 0 meet all margins") as caught:
         data.weight(_write(tmp_path, text), bounds=(0.5, 3.0))
     assert "widen the bounds" not in str(caught.value)
@@ -453,16 +453,7 @@ def test_contradicting_counts_with_bounds_are_named_as_such_not_as_bounds(
 def test_one_iteration_is_not_called_a_divergence(tmp_path: Path) -> None:
     # a reviewer's trial: max_iter=1 on consistent counts said the calibration "diverged"
     # and the totals were "probably inconsistent with the sample"
-    n = 90
-    data = MonitorData.from_columns(
-        {
-            "id": [f"r{i}" for i in range(n)],
-            "wave": [2024] * n,
-            "layer": ["gemeente"] * n,
-            "office": np.array(OFFICES)[np.arange(n) % 3],
-            "weight": np.linspace(1.0, 3.0, n),
-        }
-    )
+    data = _offices({"weight": np.linspace(1.0, 3.0, 90)})
     text = COUNTS  # 342, 1400 and 8500 people for 30 respondents each: far apart, consistent
     assert data.weight(_write(tmp_path, text)).margins  # converges by default
     with pytest.raises(ValueError, match="did not converge in 1 iterations") as caught:
