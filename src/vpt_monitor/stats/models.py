@@ -128,8 +128,10 @@ class GLMResult:
         Their design-based covariance matrix (R's ``vcov``); NaN rows and columns for
         aliased coefficients.
     df_residual : float
-        Residual degrees of freedom: the design's degrees of freedom plus one minus the
-        number of (non-aliased) coefficients, as R's ``svyglm``.
+        Residual degrees of freedom: the design's degrees of freedom among the rows used
+        plus one minus the number of (non-aliased) coefficients, as R's ``svyglm`` on a
+        subset (for a replicate design, the rank of those rows' replicate weights minus
+        one, R's ``degf``).
     n : int
         Rows used in the fit.
     design_df : float
@@ -1116,7 +1118,10 @@ def glm(
     bread = _glm.inverse(fit.information)
 
     if isinstance(design, ReplicateDesign):
-        design_df = float(design.df)
+        # R's svyglm on subset(<svrepdesign>, ...): degf of the rows fitted, the rank of
+        # their replicate weights minus one (a domain of one wave touches its PSUs only)
+        every = base.n if inside is None else int(inside.sum())
+        design_df = float(design.df if len(rows) == every else design.subset(use).df)
     elif inside is None and len(rows) == base.n:
         design_df = float(base.df)
     else:
