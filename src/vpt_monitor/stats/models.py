@@ -879,7 +879,20 @@ def _diagnose(
         found = _glm.separation(x(), y, w, fam)
         if found is not None:
             direction, predicted = found
-            affected = ", ".join(names[j] for j in np.flatnonzero(direction))
+            # the sparsest direction names one way of separating; a second, independent
+            # one (another category all "yes") shows once the rows predicted are set aside,
+            # and runs off too: d1 * M + d2 separates the full data for large M
+            running = direction != 0
+            for _ in range(len(names)):
+                rest = np.where(predicted, 0.0, w)
+                if not (rest > 0).any():  # every row predicted: nothing left to separate
+                    break
+                more = _glm.separation(x(), y, rest, fam)
+                if more is None or not (more[0] != 0)[~running].any():
+                    break
+                running |= more[0] != 0
+                predicted = predicted | more[1]
+            affected = ", ".join(names[j] for j in np.flatnonzero(running))
             what = (
                 "perfect or quasi-complete separation"
                 if fam.base == "binomial"
