@@ -335,3 +335,30 @@ def test_terms_of_backticked_names_are_tested_by_their_labels() -> None:
     assert fit.wald_test("g").df == 2
     assert fit.wald_test("`channel:sociale-media`:g").df == 2
     assert fit.wald_test("g:channel:sociale-media").df == 2
+
+
+def test_two_independent_separations_are_both_named() -> None:
+    # an agency's file: nobody who never meets citizens was victimised, and the two
+    # respondents of gender "x" both were; both coefficients run off (here to -30 and +60,
+    # printed with t = -118 and 60), and the warning named gender[T.x] only
+    rng = np.random.default_rng(1)
+    n = 200
+    frame = pd.DataFrame(
+        {
+            "organisation": np.repeat(np.arange(20), 10),
+            "contact": rng.choice(["daily", "weekly", "never"], n),
+            "gender": rng.choice(["m", "v"], n),
+            "weight": 1.0,
+        }
+    )
+    frame.loc[:3, "gender"] = "x"
+    victim = rng.random(n) < 0.4
+    victim[frame["contact"] == "never"] = False
+    victim[frame["gender"] == "x"] = True
+    frame["victim"] = victim
+    design = SurveyDesign.from_frame(frame, weights="weight", clusters="organisation")
+    with pytest.warns(UserWarning, match=r"contact\[T.never\], gender\[T.x\] run off"):
+        fit = glm("victim ~ contact + gender", None, design, family="binomial")
+    assert fit.flags == ("separation",)
+    assert "contact[T.never], gender[T.x] run off" in fit.flag_detail
+    assert "77 rows are predicted exactly" in fit.flag_detail

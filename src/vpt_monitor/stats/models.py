@@ -128,8 +128,10 @@ class GLMResult:
         Their design-based covariance matrix (R's ``vcov``); NaN rows and columns for
         aliased coefficients.
     df_residual : float
-        Residual degrees of freedom: the design's degrees of freedom plus one minus the
-        number of (non-aliased) coefficients, as R's ``svyglm``.
+        Residual degrees of freedom: the design's degrees of freedom among the rows used
+        plus one minus the number of (non-aliased) coefficients, as R's ``svyglm`` on a
+        subset (for a replicate design, the rank of those rows' replicate weights minus
+        one, R's ``degf``).
     n : int
         Rows used in the fit.
     design_df : float
@@ -878,7 +880,20 @@ def _diagnose(
         found = _glm.separation(x(), y, w, fam)
         if found is not None:
             direction, predicted = found
-            affected = ", ".join(names[j] for j in np.flatnonzero(direction))
+            # the sparsest direction names one way of separating; a second, independent
+            # one (another category all "yes") shows once the rows predicted are set aside,
+            # and runs off too: d1 * M + d2 separates the full data for large M
+            running = direction != 0
+            for _ in range(len(names)):
+                rest = np.where(predicted, 0.0, w)
+                if not (rest > 0).any():  # every row predicted: nothing left to separate
+                    break
+                more = _glm.separation(x(), y, rest, fam)
+                if more is None or not (more[0] != 0)[~running].any():
+                    break
+                running |= more[0] != 0
+                predicted = predicted | more[1]
+            affected = ", ".join(names[j] for j in np.flatnonzero(running))
             what = (
                 "perfect or quasi-complete separation"
                 if fam.base == "binomial"
@@ -1120,7 +1135,10 @@ def glm(
     bread = _glm.inverse(fit.information)
 
     if isinstance(design, ReplicateDesign):
-        design_df = float(design.df)
+        # R's svyglm on subset(<svrepdesign>, ...): degf of the rows fitted, the rank of
+        # their replicate weights minus one (a domain of one wave touches its PSUs only)
+        every = base.n if inside is None else int(inside.sum())
+        design_df = float(design.df if len(rows) == every else design.subset(use).df)
     elif inside is None and len(rows) == base.n:
         design_df = float(base.df)
     else:
