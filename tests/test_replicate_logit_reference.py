@@ -74,16 +74,22 @@ def test_whole_sample(name: str, method: str, level: float) -> None:
 @pytest.mark.parametrize("method", ["logit", "xlogit"])
 @pytest.mark.parametrize("name", DESIGNS)
 def test_domains(name: str, method: str) -> None:
-    # R: svyby(~b, ~g, subset(d, g != "d"), svyciprop, vartype="ci", method=method,
-    #          df=degf(d))
+    # R: svyby(~b, ~g, subset(d, g != "d"), svyciprop, vartype="ci", method=method), each
+    # domain on its own degrees of freedom: degf(subset(d, g == label)), the rank of its
+    # rows' replicate weights minus one (the whole design's was used before)
     make, data = DESIGNS[name]
-    table = proportion(data["b"], make(), by=data["g"], method=method)
+    design = make()
+    table = proportion(data["b"], design, by=data["g"], method=method)
     assert isinstance(table, EstimateTable)
     ci = table.confidence_interval()
     for label in ("a", "b", "c"):
         i = table.index(label)
+        assert table.df[i] == R[(name, "domain_df", label, "value")]
         key = (name, f"proportion_{method}_0.95", label)
         assert_allclose([ci.low[i], ci.high[i]], [R[(*key, "low")], R[(*key, "high")]], rtol=RTOL)
+    # two domains together: the rank of their rows' replicate weights, as a subset of both
+    both = design.subset(np.isin(data["g"], ["a", "b"]))
+    assert table.degrees_of_freedom(["a", "b"]) == both.df
 
 
 @pytest.mark.parametrize("name", DESIGNS)
@@ -123,3 +129,54 @@ def test_replicate_share_of_zero_gives_the_whole_unit_interval() -> None:
     ci = est.confidence_interval(method="logit")
     assert (ci.low, ci.high) == (0.0, 1.0)
     assert est.confidence_interval(method="xlogit").low > 0
+
+
+@pytest.mark.parametrize("method", ["jk1", "jkn", "brr", "bootstrap"])
+def test_domains_and_their_unions_take_the_degrees_of_freedom_of_their_subset(method: str) -> None:
+    # An analyst's trial: on a replicate design every domain and every change had the whole
+    # design's degrees of freedom (42), where R's degf of the domain's subset gives 4 and a
+    # Taylor design 4 too; a change resting on 4 PSUs passed the rule of 8 df.
+    rng = np.random.default_rng(3)
+    n = 240
+    clusters = np.repeat(np.arange(24), 10)
+    strata = {"jk1": None, "brr": clusters // 2}.get(method, clusters // 4)
+    design = SurveyDesign(weights=rng.uniform(1, 3, n), strata=strata, clusters=clusters)
+    replicated = (
+        design.replicate(method, replicates=30, seed=1)
+        if method == "bootstrap"
+        else design.replicate(method)
+    )
+    g = np.array(["small", "medium", "large", "rest"])[np.minimum(clusters // 4, 3)]
+    g[clusters >= 16] = "rest"
+    y = rng.random(n) < 0.3
+    table = proportion(y, replicated, by=g)
+    assert isinstance(table, EstimateTable)
+    for label in ("small", "medium", "large", "rest"):
+        alone = replicated.subset(g == label)
+        assert table.df[table.index(label)] == alone.df
+        assert proportion(y, alone).df == alone.df
+    for pair in (("small", "medium"), ("medium", "rest"), ("small", "large")):
+        together = replicated.subset(np.isin(g, pair))
+        assert table.degrees_of_freedom(pair) == together.df
+    assert table.df[table.index("small")] < replicated.df
+
+
+def test_the_fast_rank_of_domains_is_rs_column_rule_on_exact_ranks() -> None:
+    # the domains' ranks take a pivoted Cholesky factorisation (milliseconds) where the
+    # design's own takes R's column-by-column rule: on exactly deficient matrices, as a
+    # jackknife domain's whole strata make them, the two agree
+    from vpt_monitor.stats._incidence import _rank
+    from vpt_monitor.stats.replicate import qr_rank
+
+    rng = np.random.default_rng(8)
+    for _ in range(40):
+        k, r, true = (int(v) for v in rng.integers(2, 60, 3))
+        low = rng.normal(size=(k, min(true, k, r))) @ rng.normal(size=(min(true, k, r), r))
+        low *= rng.uniform(0.1, 10.0, k)[:, None]
+        for gram in (low @ low.T, low.T @ low):
+            assert _rank(gram) == qr_rank(gram) == np.linalg.matrix_rank(low)
+    design = SurveyDesign(
+        weights=np.ones(60), strata=np.repeat(np.arange(6), 10), clusters=np.arange(60)
+    ).replicate("jkn")
+    rows = design.multipliers[:35]  # three whole strata and half of the fourth
+    assert _rank(rows @ rows.T) == qr_rank(rows.T @ rows) == 35 - 3 + 1

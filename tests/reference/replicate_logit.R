@@ -5,7 +5,8 @@
 #       svyglm(b ~ 1, family=quasibinomial) on every replicate, so its standard error is the
 #       replicate spread of the log-odds; "xlogit" is the delta method on the proportion.
 #       Only deterministic replicate types (no bootstrap). Domains: svyby(..., svyciprop)
-#       with df=degf(design), the whole design's degrees of freedom. svyglm stops at glm's
+#       with svyciprop's own df, degf of each domain's subset (the rank of its rows'
+#       replicate weights minus one), as the library gives a domain. svyglm stops at glm's
 #       convergence tolerance, so "logit_exact" also gives the same interval from the exact
 #       log-odds of each replicate's share, through R's own svrVar.
 # Output lines: design,estimator,domain,quantity,value
@@ -49,8 +50,9 @@ for (name in names(make)) {
   ci <- plogis(qlogis(p) + c(-1, 1) * qt(0.975, degf(d)) * sqrt(as.numeric(v)))
   out(name, "proportion_logit_exact_0.95", "", "low", ci[1])
   out(name, "proportion_logit_exact_0.95", "", "high", ci[2])
+  for (lev in c("a", "b", "c")) out(name, "domain_df", lev, "value", degf(subset(d, dom == lev)))
   for (method in c("logit", "xlogit")) {
-    cp <- svyby(~b, ~dom, subset(d, dom != "d"), svyciprop, vartype = "ci", method = method, df = degf(d))
+    cp <- svyby(~b, ~dom, subset(d, dom != "d"), svyciprop, vartype = "ci", method = method)
     for (lev in c("a", "b", "c")) {
       out(name, paste0("proportion_", method, "_0.95"), lev, "low", cp[lev, "ci_l"])
       out(name, paste0("proportion_", method, "_0.95"), lev, "high", cp[lev, "ci_u"])

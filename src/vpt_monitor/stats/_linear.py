@@ -308,6 +308,8 @@ def estimate(
         psu=None if table.dense else table.psu,
         column=None if table.dense else table.domain,
         fixed_df=float(design.df) if replicated else None,
+        multipliers=design.multipliers if isinstance(design, ReplicateDesign) else None,
+        squares=table.sum(base._weights * base._weights) if replicated else None,
     )
     flags = np.zeros((m, d, len(FLAGS)), dtype=bool)
     detail = np.full((m, d), "", dtype=object)
@@ -324,7 +326,10 @@ def estimate(
         if isinstance(design, ReplicateDesign):
             assert cov.replicates is not None
             thetas = cov.replicates
-            df = np.full(d, float(design.df))
+            # each domain's own: the rank of its rows' replicate weights minus one (R's
+            # degf of its subset), as a Taylor domain counts its own PSUs and strata
+            df = np.zeros(d)  # the rows left out (the last domain, if any) are dropped
+            df[:kept] = psus.degrees_of_freedom_of_sets(np.arange(kept), np.arange(kept), kept)
             df_all = np.tile(df, (m, 1))
             # a replicate without an estimate (it drops all the domain's PSUs, or its
             # denominator) leaves the domain without a replicate variance

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import solve_triangular
+from scipy.linalg import lapack, solve_triangular
 
 from vpt_monitor.stats import _frames
 from vpt_monitor.stats._arrays import read_only
@@ -128,6 +128,14 @@ def qr_rank(gram: FloatArray, tol: float = 1e-5) -> int:
     2
     """
     size = gram.shape[0]
+    diagonal = np.diag(gram)
+    if size and np.all(diagonal > 0):
+        # full rank, the common case, in one factorisation: scaled to unit diagonal, the
+        # squared pivot of column j is the share of its norm orthogonal to those before it
+        scale = 1.0 / np.sqrt(diagonal)
+        whole, info = lapack.dpotrf(gram * np.outer(scale, scale), lower=1, clean=0)
+        if info == 0 and np.all(np.diag(whole) ** 2 > tol * tol):
+            return int(size)
     factor = np.zeros((size, size))
     kept: list[int] = []
     for j in range(size):

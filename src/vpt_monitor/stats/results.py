@@ -111,7 +111,8 @@ class Estimate:
         Its Taylor-linearised (or replicate) standard error.
     df : float
         Degrees of freedom for intervals: PSUs minus strata among the rows that take part
-        (R's ``degf`` of the domain's subset design).
+        (R's ``degf`` of the domain's subset design); for a replicate design the rank of
+        those rows' replicate weights minus one.
     n : int
         Number of sample rows in the estimate's domain.
     deff : float
@@ -609,7 +610,8 @@ class EstimateTable:
         For a Taylor design, the PSUs minus the strata among the rows of the union of those
         domains: R's ``degf(subset(design, domain %in% labels))``. This is the df for a
         contrast of those domains, such as the change between two waves. For a replicate
-        design, the replicate design's degrees of freedom. A table built by hand, without
+        design, the rank of those rows' replicate weights minus one (R's ``degf`` of their
+        subset, as :meth:`ReplicateDesign.subset` gives). A table built by hand, without
         the record of which PSUs its domains touch, answers ``design_df``.
 
         Parameters
