@@ -34,7 +34,12 @@ from vpt_monitor.indicators import (
 from vpt_monitor.indicators._common import Unit
 from vpt_monitor.indicators.change import adjust_p_values, break_note
 from vpt_monitor.report import figures
-from vpt_monitor.report.compare import compare_with_national, domain_name, domain_values
+from vpt_monitor.report.compare import (
+    compare_with_national,
+    domain_name,
+    domain_values,
+    reusing_stacks,
+)
 from vpt_monitor.report.content import (
     Content,
     Figure,
@@ -340,37 +345,40 @@ def compute_factsheets(
     per_value: dict[Any, list[dict[str, Any]]] = {v: [] for v in values}
     national: list[dict[str, Any]] = []
     absent: list[str] = []
-    for key, function, options in HEADLINES:
-        step(f"comparing {key} by {by} with the national figure")
-        try:
-            rows = _indicator_rows(data, key, function, options, by=by, pairs=pairs, language=lang)
-        except NotMeasuredError:
-            absent.append(indicator_name(key, lang))
-            continue
-        for row in rows:
-            per_value[row[by]].append(row)
-        # Holm over the domains within a group: the claims "this province differs from the
-        # nation" that one indicator makes for the group's people
-        by_group: dict[Any, list[dict[str, Any]]] = {}
-        for row in rows:
-            by_group.setdefault(row.get(within) if within else None, []).append(row)
-        for group, group_rows in by_group.items():
-            _adjust(group_rows)
-            first = group_rows[0]
-            national.append(
-                {
-                    **({within: group} if within else {}),
-                    "indicator": key,
-                    "indicator_label": first["indicator_label"],
-                    "wave": last,
-                    "estimate": first["national"],
-                    "low": first["national_low"],
-                    "high": first["national_high"],
-                    "n": _national_n(data, function, options, last, within, group),
-                    "reliable": True,
-                    "note": "",
-                }
-            )
+    with reusing_stacks():  # every indicator compares on the same stacked data
+        for key, function, options in HEADLINES:
+            step(f"comparing {key} by {by} with the national figure")
+            try:
+                rows = _indicator_rows(
+                    data, key, function, options, by=by, pairs=pairs, language=lang
+                )
+            except NotMeasuredError:
+                absent.append(indicator_name(key, lang))
+                continue
+            for row in rows:
+                per_value[row[by]].append(row)
+            # Holm over the domains within a group: the claims "this province differs from the
+            # nation" that one indicator makes for the group's people
+            by_group: dict[Any, list[dict[str, Any]]] = {}
+            for row in rows:
+                by_group.setdefault(row.get(within) if within else None, []).append(row)
+            for group, group_rows in by_group.items():
+                _adjust(group_rows)
+                first = group_rows[0]
+                national.append(
+                    {
+                        **({within: group} if within else {}),
+                        "indicator": key,
+                        "indicator_label": first["indicator_label"],
+                        "wave": last,
+                        "estimate": first["national"],
+                        "low": first["national_low"],
+                        "high": first["national_high"],
+                        "n": _national_n(data, function, options, last, within, group),
+                        "reliable": True,
+                        "note": "",
+                    }
+                )
     if not national:
         raise ReportError("the data measure none of the factsheets' headline indicators")
     metadata = base_metadata(
