@@ -259,6 +259,24 @@ def test_reusing_stacks_gives_the_same_comparisons_and_never_mixes_two_data() ->
     assert not alone[0].equals(alone[8])  # the other weights change the comparison
 
 
+@pytest.mark.parametrize("by", ["province", "group"])
+def test_the_national_rows_count_the_respondents_the_indicator_uses(by: str) -> None:
+    from vpt_monitor.report.factsheets import compute_factsheets
+
+    index, _ = compute_factsheets(DATA, by=by, language="en")
+    rows = index.tables["national"].rows
+    functions = {key: (function, options) for key, function, options in HEADLINES}
+    assert len(rows) >= 10
+    for row in rows:
+        function, options = functions[row["indicator"]]
+        if by == "group":  # the nation as a whole
+            expected = function(DATA, wave=2016, **options).n
+        else:  # the nation's people of the row's group
+            expected = function(DATA, by="group", wave=2016, **options)[row["group"]].n
+        assert row["n"] == expected
+        assert isinstance(row["n"], int)
+
+
 def test_the_split_keeps_the_design_and_puts_unknown_values_in_the_rest() -> None:
     parts, name = split(DATA, "province", Province.UTRECHT)
     assert parts.design is DATA.design

@@ -170,17 +170,19 @@ def _indicator_rows(
     by: str,
     pairs: Sequence[tuple[Any, Any]],
     language: str,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], dict[Any, int]]:
     """One row per (domain value, group) for one indicator (before Holm's adjustment).
 
     An indicator asked of one group only (:data:`ASKED_OF`) has no rows for the other.
+    Also returns the national figure's respondents in the latest wave per group (None
+    without ``within``), from the table by wave the rows take the national figure from.
     """
     within = _within(by)
     only = ASKED_OF.get(key)
     if only is not None:  # a pair's group is its class, or the domain itself (by="group")
         pairs = [(v, g) for v, g in pairs if (v if within is None else g) is only]
         if not pairs:
-            return []
+            return [], {}
     waves = data.waves
     last = waves[-1]
     previous = waves[-2] if len(waves) > 1 else None
@@ -204,10 +206,12 @@ def _indicator_rows(
         changes = change(domain_table, between=(previous, last), adjust="none")
         change_ci = changes.confidence_interval()
     rows = []
+    national_n: dict[Any, int] = {}
     for value, group in pairs:
         label: Any = value if within is None else (value, group)
         i = compared.domains.index(label)
         j = national_table.index(last if within is None else (last, group))
+        national_n[group if within else None] = int(national_table.n[j])
         base = domain_rows[(value, group)]
         name = indicator_name(key, language)
         row: dict[str, Any] = {
@@ -262,7 +266,7 @@ def _indicator_rows(
                 change_breaks="",
             )
         rows.append(row)
-    return rows
+    return rows, national_n
 
 
 def _without_breaks(reasons: str) -> str:
@@ -349,7 +353,7 @@ def compute_factsheets(
         for key, function, options in HEADLINES:
             step(f"comparing {key} by {by} with the national figure")
             try:
-                rows = _indicator_rows(
+                rows, national_n = _indicator_rows(
                     data, key, function, options, by=by, pairs=pairs, language=lang
                 )
             except NotMeasuredError:
@@ -374,7 +378,7 @@ def compute_factsheets(
                         "estimate": first["national"],
                         "low": first["national_low"],
                         "high": first["national_high"],
-                        "n": _national_n(data, function, options, last, within, group),
+                        "n": national_n[group],
                         "reliable": True,
                         "note": "",
                     }
@@ -524,19 +528,6 @@ def _left_out(
             )
         )
     return said
-
-
-def _national_n(
-    data: MonitorData,
-    function: Indicator,
-    options: Mapping[str, Any],
-    wave: int,
-    within: str | None,
-    group: Any,
-) -> int:
-    if within is None:
-        return int(function(data, wave=wave, **options).n)
-    return int(function(data, by=within, wave=wave, **options)[group].n)
 
 
 def _lead(rows: Sequence[Mapping[str, Any]], domain: str, language: str) -> str:
