@@ -219,6 +219,64 @@ def test_stacking_counts_every_respondent_in_their_province_and_in_the_nation() 
     assert national.df == plain.df
 
 
+def test_reusing_stacks_gives_the_same_comparisons_and_never_mixes_two_data() -> None:
+    from vpt_monitor.report.compare import _stack, reusing_stacks
+    from vpt_monitor.stats import SurveyDesign, poststratify
+
+    own = DATA.design
+    one_stage = SurveyDesign(weights=own.weights, strata=own.strata, clusters=own.psu)
+    cells = DATA.respondents["wave"] * 10 + DATA.respondents["group"]
+    totals = {int(c): 1.1 * own.weights[cells == c].sum() for c in np.unique(cells)}
+    calibrated = DATA.with_design(poststratify(one_stage, cells, totals))
+    # another delivery of the same shape: every other respondent of 2016 weighs twice as much
+    frame = DATA.to_pandas()
+    doubled = (frame["wave"] == 2016).to_numpy() & (np.arange(len(frame)) % 2 == 0)
+    frame["weight"] = frame["weight"] * np.where(doubled, 2.0, 1.0)
+    other = MonitorData.from_columns(frame, DATA.to_pandas("incidents"), lonely_psu=DATA.lonely_psu)
+    asked = [
+        (data, function, options, by)
+        for data in (DATA, calibrated, other)
+        for function, options in ((victimisation, {}), (decision_influence, {}))
+        for by in ("province", "office")
+    ]
+    alone = [
+        compare_with_national(data, function, by=by, wave=2016, **options).to_pandas()
+        for data, function, options, by in asked
+    ]
+    with reusing_stacks():
+        first = _stack(DATA, "province", (Province.UTRECHT,))
+        assert first is not None
+        assert _stack(DATA, "province", (Province.UTRECHT,))[0] is first[0]  # type: ignore[index]
+        assert _stack(DATA, "office", ())[0] is not first[0]  # type: ignore[index]
+        assert _stack(other, "province", ())[0] is not first[0]  # type: ignore[index]
+        assert _stack(calibrated, "province", ()) is None  # the rest of the country
+        reused = [
+            compare_with_national(data, function, by=by, wave=2016, **options).to_pandas()
+            for data, function, options, by in asked * 2
+        ]
+    for i, frame in enumerate(reused):
+        pd.testing.assert_frame_equal(frame, alone[i % len(alone)], check_exact=True)
+    assert not alone[0].equals(alone[8])  # the other weights change the comparison
+
+
+@pytest.mark.parametrize("by", ["province", "group"])
+def test_the_national_rows_count_the_respondents_the_indicator_uses(by: str) -> None:
+    from vpt_monitor.report.factsheets import compute_factsheets
+
+    index, _ = compute_factsheets(DATA, by=by, language="en")
+    rows = index.tables["national"].rows
+    functions = {key: (function, options) for key, function, options in HEADLINES}
+    assert len(rows) >= 10
+    for row in rows:
+        function, options = functions[row["indicator"]]
+        if by == "group":  # the nation as a whole
+            expected = function(DATA, wave=2016, **options).n
+        else:  # the nation's people of the row's group
+            expected = function(DATA, by="group", wave=2016, **options)[row["group"]].n
+        assert row["n"] == expected
+        assert isinstance(row["n"], int)
+
+
 def test_the_split_keeps_the_design_and_puts_unknown_values_in_the_rest() -> None:
     parts, name = split(DATA, "province", Province.UTRECHT)
     assert parts.design is DATA.design

@@ -48,7 +48,9 @@ fixture (``tests/reference/factsheets.R``) checks both routes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+import contextlib
+import contextvars
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -57,6 +59,7 @@ from numpy.typing import NDArray
 
 from vpt_monitor.attributes import Attribute
 from vpt_monitor.data import MonitorData
+from vpt_monitor.data.container import Fresh
 from vpt_monitor.indicators._common import Unit
 from vpt_monitor.stats import (
     ConfidenceInterval,
@@ -278,12 +281,11 @@ def _paired(
     return np.asarray(wave_codes.astype(np.int64) * max(len(labels), 1) + codes)
 
 
-def _design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, copies: int) -> SurveyDesign:
-    """Build the design the data build from their columns, for ``copies`` copies of each row.
+Labels = tuple[NDArray[Any], NDArray[Any] | None]
 
-    The copies of a respondent share the weight, stratum, PSU and second-stage unit, so the
-    design has the same strata, PSUs and units as the data's own.
-    """
+
+def _labels(columns: Mapping[str, NDArray[Any]]) -> Labels:
+    """Codes of the strata and clusters (None: none given) the data's columns build, per wave."""
     n = columns["wave"].shape[0]
     wave_codes, _ = factorize("wave", columns["wave"], n)
     strata = (
@@ -294,6 +296,20 @@ def _design(columns: Mapping[str, NDArray[Any]], lonely_psu: str, copies: int) -
     clusters = (
         _paired(wave_codes, columns["cluster"], n, "cluster") if "cluster" in columns else None
     )
+    return strata, clusters
+
+
+def _design(
+    columns: Mapping[str, NDArray[Any]], lonely_psu: str, copies: int, labels: Labels
+) -> SurveyDesign:
+    """Build the design the data build from their columns, for ``copies`` copies of each row.
+
+    ``labels`` are :func:`_labels` of the columns. The copies of a respondent share the
+    weight, stratum, PSU and second-stage unit, so the design has the same strata, PSUs and
+    units as the data's own.
+    """
+    n = columns["wave"].shape[0]
+    strata, clusters = labels
     fpc2 = columns.get("fpc2")
 
     def copied(values: NDArray[Any] | None) -> NDArray[Any] | None:
@@ -325,6 +341,29 @@ def _same(one: SurveyDesign, other: SurveyDesign) -> bool:
     )
 
 
+#: Stacked data kept by :func:`reusing_stacks`: (id of the data, by) -> (data, stacked).
+_STACKS: contextvars.ContextVar[
+    dict[tuple[int, str], tuple[MonitorData, tuple[MonitorData, str, tuple[Any, ...]] | None]]
+    | None
+] = contextvars.ContextVar("_STACKS", default=None)
+
+
+@contextlib.contextmanager
+def reusing_stacks() -> Iterator[None]:
+    """Within the block, stack each data and domain variable once for all indicators.
+
+    :func:`compare_with_national` enters every respondent twice (a copy of every column and
+    the design built again from the labels); a caller comparing many indicators on the same
+    data and domain variable (the factsheets) does that once. The stacked data are dropped
+    when the block ends.
+    """
+    token = _STACKS.set({})
+    try:
+        yield
+    finally:
+        _STACKS.reset(token)
+
+
 def _stack(
     data: MonitorData, by: str, values: tuple[Any, ...]
 ) -> tuple[MonitorData, str, tuple[str, ...]] | None:
@@ -334,26 +373,45 @@ def _stack(
     ``values`` in it; None when the data's design is not the one their columns build
     (calibrated or given), which the stacked design could not repeat.
     """
+    kept = _STACKS.get()
+    found = None if kept is None else kept.get((id(data), by))
+    if found is not None and found[0] is data:
+        stacked = found[1]
+    else:
+        stacked = _stacked(data, by)
+        if kept is not None:
+            kept[(id(data), by)] = (data, stacked)
+    if stacked is None:
+        return None
+    both, name, known = stacked
+    position = {value: k for k, value in enumerate(known)}
+    return both, name, tuple(str(position[v]) for v in values)
+
+
+def _stacked(data: MonitorData, by: str) -> tuple[MonitorData, str, tuple[Any, ...]] | None:
+    """Return the stacked data of :func:`_stack`, its domain variable and the values of ``by``."""
     own = data.design
     if not isinstance(own, SurveyDesign):
         return None
     columns = data.respondents
     try:
-        if not _same(own, _design(columns, data.lonely_psu, 1)):
+        labels = _labels(columns)  # once for both designs: text labels take a sort
+        if not _same(own, _design(columns, data.lonely_psu, 1, labels)):
             return None
-        design = _design(columns, data.lonely_psu, 2)
+        design = _design(columns, data.lonely_psu, 2, labels)
     except (ValueError, KeyError):
         return None
     unit = Unit(data)
     known = tuple(unit.labels(by))
-    position = {value: k for k, value in enumerate(known)}
-    codes = tuple(str(position[v]) for v in values)
     column = unit.column(by).astype(np.int32)  # -1: unknown, in no domain
     name = _free_name(data)
     n = len(data)
-    stacked = {key: np.concatenate([array, array]) for key, array in columns.items()}
+    # columns made here for the stacked data alone: kept without another copy
+    stacked = Fresh({key: np.concatenate([array, array]) for key, array in columns.items()})
     stacked[name] = np.concatenate([column, np.full(n, len(known), dtype=np.int32)])
-    incidents = {key: np.concatenate([array, array]) for key, array in data.incidents.items()}
+    incidents = Fresh(
+        {key: np.concatenate([array, array]) for key, array in data.incidents.items()}
+    )
     incidents["respondent"] = np.concatenate(
         [data.incidents["respondent"], data.incidents["respondent"] + n]
     )
@@ -374,7 +432,7 @@ def _stack(
         supplied=data.supplied,
         attributes={**data.attributes, name: spec},
     )
-    return both, name, codes
+    return both, name, known
 
 
 def compare_with_national(

@@ -34,7 +34,12 @@ from vpt_monitor.indicators import (
 from vpt_monitor.indicators._common import Unit
 from vpt_monitor.indicators.change import adjust_p_values, break_note
 from vpt_monitor.report import figures
-from vpt_monitor.report.compare import compare_with_national, domain_name, domain_values
+from vpt_monitor.report.compare import (
+    compare_with_national,
+    domain_name,
+    domain_values,
+    reusing_stacks,
+)
 from vpt_monitor.report.content import (
     Content,
     Figure,
@@ -165,17 +170,19 @@ def _indicator_rows(
     by: str,
     pairs: Sequence[tuple[Any, Any]],
     language: str,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], dict[Any, int]]:
     """One row per (domain value, group) for one indicator (before Holm's adjustment).
 
     An indicator asked of one group only (:data:`ASKED_OF`) has no rows for the other.
+    Also returns the national figure's respondents in the latest wave per group (None
+    without ``within``), from the table by wave the rows take the national figure from.
     """
     within = _within(by)
     only = ASKED_OF.get(key)
     if only is not None:  # a pair's group is its class, or the domain itself (by="group")
         pairs = [(v, g) for v, g in pairs if (v if within is None else g) is only]
         if not pairs:
-            return []
+            return [], {}
     waves = data.waves
     last = waves[-1]
     previous = waves[-2] if len(waves) > 1 else None
@@ -199,10 +206,12 @@ def _indicator_rows(
         changes = change(domain_table, between=(previous, last), adjust="none")
         change_ci = changes.confidence_interval()
     rows = []
+    national_n: dict[Any, int] = {}
     for value, group in pairs:
         label: Any = value if within is None else (value, group)
         i = compared.domains.index(label)
         j = national_table.index(last if within is None else (last, group))
+        national_n[group if within else None] = int(national_table.n[j])
         base = domain_rows[(value, group)]
         name = indicator_name(key, language)
         row: dict[str, Any] = {
@@ -257,7 +266,7 @@ def _indicator_rows(
                 change_breaks="",
             )
         rows.append(row)
-    return rows
+    return rows, national_n
 
 
 def _without_breaks(reasons: str) -> str:
@@ -340,37 +349,40 @@ def compute_factsheets(
     per_value: dict[Any, list[dict[str, Any]]] = {v: [] for v in values}
     national: list[dict[str, Any]] = []
     absent: list[str] = []
-    for key, function, options in HEADLINES:
-        step(f"comparing {key} by {by} with the national figure")
-        try:
-            rows = _indicator_rows(data, key, function, options, by=by, pairs=pairs, language=lang)
-        except NotMeasuredError:
-            absent.append(indicator_name(key, lang))
-            continue
-        for row in rows:
-            per_value[row[by]].append(row)
-        # Holm over the domains within a group: the claims "this province differs from the
-        # nation" that one indicator makes for the group's people
-        by_group: dict[Any, list[dict[str, Any]]] = {}
-        for row in rows:
-            by_group.setdefault(row.get(within) if within else None, []).append(row)
-        for group, group_rows in by_group.items():
-            _adjust(group_rows)
-            first = group_rows[0]
-            national.append(
-                {
-                    **({within: group} if within else {}),
-                    "indicator": key,
-                    "indicator_label": first["indicator_label"],
-                    "wave": last,
-                    "estimate": first["national"],
-                    "low": first["national_low"],
-                    "high": first["national_high"],
-                    "n": _national_n(data, function, options, last, within, group),
-                    "reliable": True,
-                    "note": "",
-                }
-            )
+    with reusing_stacks():  # every indicator compares on the same stacked data
+        for key, function, options in HEADLINES:
+            step(f"comparing {key} by {by} with the national figure")
+            try:
+                rows, national_n = _indicator_rows(
+                    data, key, function, options, by=by, pairs=pairs, language=lang
+                )
+            except NotMeasuredError:
+                absent.append(indicator_name(key, lang))
+                continue
+            for row in rows:
+                per_value[row[by]].append(row)
+            # Holm over the domains within a group: the claims "this province differs from the
+            # nation" that one indicator makes for the group's people
+            by_group: dict[Any, list[dict[str, Any]]] = {}
+            for row in rows:
+                by_group.setdefault(row.get(within) if within else None, []).append(row)
+            for group, group_rows in by_group.items():
+                _adjust(group_rows)
+                first = group_rows[0]
+                national.append(
+                    {
+                        **({within: group} if within else {}),
+                        "indicator": key,
+                        "indicator_label": first["indicator_label"],
+                        "wave": last,
+                        "estimate": first["national"],
+                        "low": first["national_low"],
+                        "high": first["national_high"],
+                        "n": national_n[group],
+                        "reliable": True,
+                        "note": "",
+                    }
+                )
     if not national:
         raise ReportError("the data measure none of the factsheets' headline indicators")
     metadata = base_metadata(
@@ -516,19 +528,6 @@ def _left_out(
             )
         )
     return said
-
-
-def _national_n(
-    data: MonitorData,
-    function: Indicator,
-    options: Mapping[str, Any],
-    wave: int,
-    within: str | None,
-    group: Any,
-) -> int:
-    if within is None:
-        return int(function(data, wave=wave, **options).n)
-    return int(function(data, by=within, wave=wave, **options)[group].n)
 
 
 def _lead(rows: Sequence[Mapping[str, Any]], domain: str, language: str) -> str:
