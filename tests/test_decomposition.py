@@ -218,3 +218,35 @@ def test_a_decomposition_across_a_method_break_says_so() -> None:
     assert "2012-2014: fieldwork by a new research agency" in (parts._repr_html_() or "")
     assert decompose_change(simulate(waves=(2014, 2016), scale=0.3), factor="contact",
                             group="medewerker").method_breaks == ()  # fmt: skip
+
+
+def test_a_class_without_victims_in_a_wave_is_not_shown_as_exact() -> None:
+    # an analyst's trial: "nooit" had 0 of 13 and 0 of 14 victims; its composition and rate
+    # parts came out 0.00 with standard error 0, interval 0 to 0, and no flag
+    people = []
+    for wave in (2014, 2016):
+        for i in range(300):
+            contact = ("dagelijks", "wekelijks", "nooit")[i % 3] if i < 40 else "dagelijks"
+            victim = contact != "nooit" and (i * 7 + wave) % 4 == 0
+            people.append(
+                Respondent(
+                    f"{wave}-{i}",
+                    wave,
+                    "gemeente",
+                    "ambtenaar",
+                    victimisations={"verbaal": int(victim)},
+                    attributes={"contact": contact},
+                )
+            )
+    parts = decompose_change(MonitorData.from_records(people), factor="contact")
+    never = [k for k, c in enumerate(parts.classes) if getattr(c, "value", c) == "nooit"][0]
+    assert parts.class_rate[never].standard_error == 0.0
+    assert "zero_variance" in parts.class_rate[never].flags
+    assert not parts.class_rate[never].reliable
+    assert parts.class_composition[never].flag_detail.startswith("the class's rate is 0% in")
+    others = [k for k in range(len(parts.classes)) if k != never]
+    assert all(parts.class_rate[k].flags == () for k in others)
+    frame = parts.to_pandas()
+    assert not frame.loc[frame["class"].astype(str).str.contains("nooit"), "reliable"].any()
+    assert "(unreliable: rate 0 or 100%)" in parts.to_string("en")
+    assert "(onbetrouwbaar: percentage 0 of 100)" in parts.to_string("nl")

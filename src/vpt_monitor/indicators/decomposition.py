@@ -128,7 +128,9 @@ class Decomposition:
         -------
         pandas.DataFrame
             Columns ``part``, ``class``, ``estimate``, ``standard_error``, ``low``,
-            ``high``, ``df``, and per class its share and rate in both waves.
+            ``high``, ``df``, ``reliable`` (False for the parts of a class whose rate is 0%
+            or 100% in a wave: their standard error of 0 is not believed), and per class
+            its share and rate in both waves.
         """
         import pandas as pd
 
@@ -252,9 +254,19 @@ class Decomposition:
             )
             composition = _format.signed(100 * self.class_composition[k].estimate, chosen, digits=2)
             within = _format.signed(100 * self.class_rate[k].estimate, chosen, digits=2)
+            exact = "zero_variance" in self.class_rate[k].flags
+            mark = (
+                (
+                    "  (onbetrouwbaar: percentage 0 of 100)"
+                    if nl
+                    else "  (unreliable: rate 0 or 100%)"
+                )
+                if exact
+                else ""
+            )
             lines.append(
                 f"  {text:<{first_width}}{share:>15}{rate:>15}{composition:>{effect}}"
-                f"{within:>{effect}}"
+                f"{within:>{effect}}{mark}"
             )
         if self.left_out:
             lines.append(f"  ({self._left_out_note(chosen)})")
@@ -300,6 +312,7 @@ def _row(part: str, label: Hashable, estimate: Estimate) -> dict[str, Any]:
         "low": ci.low,
         "high": ci.high,
         "df": estimate.df,
+        "reliable": estimate.reliable,
     }
 
 
@@ -484,6 +497,23 @@ def decompose_change(
     by_class_rate = tuple(delta(lambda p, j=j: p[3][j]) for j in range(used.size))
     values = np.array([table[label].estimate for label in order])
     share, rates, _, _ = parts(values)
+    # a class whose rate is 0% or 100% in a wave (no victims among 13) has a linearised
+    # standard error of 0 there: its parts look exact, which nobody believes
+    at_bound = (rates <= 0) | (rates >= 1)
+
+    def bounded(estimate: Estimate, j: int) -> Estimate:
+        if not at_bound[j].any():
+            return estimate
+        waves = [str((first, last)[w]) for w in (0, 1) if at_bound[j, w]]
+        detail = (
+            f"the class's rate is {100 * rates[j, at_bound[j].argmax()]:.0f}% in "
+            f"{' and '.join(waves)}: its standard error of 0 there understates the "
+            "uncertainty of its part"
+        )
+        return attrs.evolve(estimate, flags=(*estimate.flags, "zero_variance"), flag_detail=detail)
+
+    by_class_composition = tuple(bounded(e, j) for j, e in enumerate(by_class_composition))
+    by_class_rate = tuple(bounded(e, j) for j, e in enumerate(by_class_rate))
     return Decomposition(
         outcome=name,
         factor=factor_name,
