@@ -239,7 +239,7 @@ def test_a_class_without_victims_in_a_wave_is_not_shown_as_exact() -> None:
                 )
             )
     parts = decompose_change(MonitorData.from_records(people), factor="contact")
-    never = [k for k, c in enumerate(parts.classes) if getattr(c, "value", c) == "nooit"][0]
+    never = next(k for k, c in enumerate(parts.classes) if getattr(c, "value", c) == "nooit")
     assert parts.class_rate[never].standard_error == 0.0
     assert "zero_variance" in parts.class_rate[never].flags
     assert not parts.class_rate[never].reliable
