@@ -243,7 +243,9 @@ def test_a_class_without_victims_in_a_wave_is_not_shown_as_exact() -> None:
     assert parts.class_rate[never].standard_error == 0.0
     assert "zero_variance" in parts.class_rate[never].flags
     assert not parts.class_rate[never].reliable
-    assert parts.class_composition[never].flag_detail.startswith("the class's rate is 0% in")
+    assert parts.class_composition[never].flag_detail.startswith(
+        "the class's rate is 0% in 2014 and 0% in 2016:"
+    )
     others = [k for k in range(len(parts.classes)) if k != never]
     assert all(parts.class_rate[k].flags == () for k in others)
     frame = parts.to_pandas()

@@ -15,7 +15,14 @@ from conftest import read_reference_csv
 from numpy.testing import assert_allclose
 from test_design_reference import DATA
 
-from vpt_monitor.stats import Estimate, EstimateTable, ReplicateDesign, SurveyDesign, proportion
+from vpt_monitor.stats import (
+    Estimate,
+    EstimateTable,
+    ReplicateDesign,
+    SurveyDesign,
+    mean,
+    proportion,
+)
 
 # R reaches the replicate log-odds by iterating glm.fit to its convergence tolerance, which
 # leaves errors up to about 8e-9 in its bounds (see the exact check below)
@@ -180,3 +187,36 @@ def test_the_fast_rank_of_domains_is_rs_column_rule_on_exact_ranks() -> None:
     ).replicate("jkn")
     rows = design.multipliers[:35]  # three whole strata and half of the fourth
     assert _rank(rows @ rows.T) == qr_rank(rows.T @ rows) == 35 - 3 + 1
+
+
+def test_supplied_replicate_weights_give_domains_their_own_degrees_of_freedom() -> None:
+    # a reviewer's trial: with replicate weights supplied with the data every row is a PSU
+    # of its own, so a domain of 8,000 rows took the bound for large domains, the whole
+    # design's 40 df, where R's degf of its subset (and the same weights made by the
+    # library) give 17 and 3
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(5)
+    strata = np.repeat(np.arange(40), 400)
+    clusters = np.repeat(np.arange(80), 200)
+    n = strata.size
+    frame = pd.DataFrame({"w": rng.uniform(1, 3, n), "y": rng.normal(size=n)})
+    small = np.where(strata < 3, "s3", np.where(strata < 23, "s20", "rest"))
+    made = SurveyDesign(weights=frame["w"], strata=strata, clusters=clusters).replicate("jkn")
+    weights = made.replicate_weights()
+    columns = pd.DataFrame(weights, columns=[f"rep{i + 1}" for i in range(weights.shape[1])])
+    supplied = ReplicateDesign.from_frame(
+        pd.concat([frame, columns], axis=1),
+        weights="w",
+        replicate_weights="rep",
+        method="jkn",
+        rscales=np.full(weights.shape[1], 0.5),
+    )
+    for design in (made, supplied):
+        table = mean(frame["y"].to_numpy(), design, by=small)
+        assert isinstance(table, EstimateTable)
+        assert {label: table[label].df for label in table.domains} == {
+            "rest": 17.0,
+            "s20": 20.0,
+            "s3": 3.0,
+        }
+        assert table.degrees_of_freedom(["s3", "s20"]) == design.subset(small != "rest").df

@@ -504,11 +504,10 @@ def decompose_change(
     def bounded(estimate: Estimate, j: int) -> Estimate:
         if not at_bound[j].any():
             return estimate
-        waves = [str((first, last)[w]) for w in (0, 1) if at_bound[j, w]]
+        said = [f"{100 * rates[j, w]:.0f}% in {(first, last)[w]}" for w in (0, 1) if at_bound[j, w]]
         detail = (
-            f"the class's rate is {100 * rates[j, at_bound[j].argmax()]:.0f}% in "
-            f"{' and '.join(waves)}: its standard error of 0 there understates the "
-            "uncertainty of its part"
+            f"the class's rate is {' and '.join(said)}: its standard error of 0 there "
+            "understates the uncertainty of its part"
         )
         return attrs.evolve(estimate, flags=(*estimate.flags, "zero_variance"), flag_detail=detail)
 

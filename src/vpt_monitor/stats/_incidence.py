@@ -76,6 +76,10 @@ class DomainPSUs:
     squares : numpy.ndarray or None
         Sum of the squared weights in every occupied cell, laid out as the occupancy
         (``present``'s shape, or aligned with ``psu`` and ``column``).
+    pattern : numpy.ndarray of int or None
+        For each PSU, its row of ``multipliers`` when those are the distinct rows only
+        (replicate weights supplied with the data make every row a PSU of its own, and the
+        rows of one sampled PSU share a row of multipliers); None when they are per PSU.
     """
 
     psu_stratum: IntArray = attrs.field(converter=read_only_view)
@@ -86,6 +90,7 @@ class DomainPSUs:
     fixed_df: float | None = None
     multipliers: FloatArray | None = None
     squares: FloatArray | None = None
+    pattern: IntArray | None = None
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -139,6 +144,8 @@ class DomainPSUs:
             per_psu = np.bincount(
                 self.psu[mine], weights=self.squares[mine], minlength=len(self.psu_stratum)
             )
+        if self.pattern is not None:  # PSUs with the same replicate factors add up
+            per_psu = np.bincount(self.pattern, weights=per_psu, minlength=len(self.multipliers))
         used = np.flatnonzero(per_psu)
         k, r = used.size, self.multipliers.shape[1]
         if k == 0:
