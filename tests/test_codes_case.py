@@ -138,3 +138,19 @@ def test_a_column_in_two_cases_is_refused(tmp_path: Path) -> None:
     path.write_text("id,ID,wave,layer,office,weight\na,a,2016,rijk,ambtenaar,1\n", encoding="utf-8")
     with pytest.raises(MonitorDataError, match="another case of 'id'"):
         read_monitor(path, lonely_psu="adjust")
+
+
+def test_a_tables_domains_are_looked_up_as_codes_match() -> None:
+    # a reviewer's trial: with domains Fryslân and Fryslan, t["fryslan"] and t["FRYSLÂN"]
+    # raised KeyError (one fold of case and accents found both), and t["a"] beside "A"
+    # too, though the spelling was exact
+    from vpt_monitor.stats import SurveyDesign, mean
+
+    design = SurveyDesign(weights=[1.0] * 6)
+    table = mean([1.0, 2, 3, 4, 5, 6], design, by=["Fryslân", "Fryslan", "A", "a", "x", "x"])
+    assert table["fryslan"].estimate == 2.0
+    assert table["FRYSLÂN"].estimate == 1.0
+    assert table["a"].estimate == 4.0
+    assert table["X"].estimate == 5.5
+    with pytest.raises(KeyError):
+        table["Fryslän"]  # differs from both in accents only: ambiguous

@@ -100,26 +100,40 @@ def _parts(label: object) -> tuple[object, ...]:
     return label if isinstance(label, tuple) else (label,)
 
 
-def _same(part: object, wanted: object) -> bool:
+def _same(part: object, wanted: object, key: Callable[[str], str] | None) -> bool:
     if part == wanted:
         return True
-    return isinstance(wanted, str) and isinstance(part, str) and fold(part) == fold(wanted)
+    if key is None or not (isinstance(wanted, str) and isinstance(part, str)):
+        return False
+    return key(part) == key(wanted)
 
 
 def find_label(domains: Sequence[object], label: object) -> int:
-    """Return the position of ``label`` among ``domains`` matching text parts ignoring case.
+    """Return the position of ``label`` among ``domains`` matching text parts as codes match.
 
-    A tuple label is matched part by part. Returns -1 when no domain, or more than one,
-    matches (domains that differ only in case are matched exactly only).
+    A tuple label is matched part by part: exactly, else ignoring case, else ignoring
+    accents too, each when exactly one domain matches (see :func:`positions`). Returns -1
+    when no domain, or more than one, matches at every step.
+
+    Examples
+    --------
+    >>> from vpt_monitor.stats._match import find_label
+    >>> find_label(["Fryslân", "Fryslan"], "FRYSLÂN"), find_label(["Fryslân"], "fryslan")
+    (0, 0)
     """
     wanted = _parts(label)
-    hits = [
-        k
-        for k, domain in enumerate(domains)
-        if len(_parts(domain)) == len(wanted)
-        and all(_same(p, w) for p, w in zip(_parts(domain), wanted, strict=True))
-    ]
-    return hits[0] if len(hits) == 1 else -1
+    for key in (None, _case, fold):
+        hits = [
+            k
+            for k, domain in enumerate(domains)
+            if len(_parts(domain)) == len(wanted)
+            and all(_same(p, w, key) for p, w in zip(_parts(domain), wanted, strict=True))
+        ]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            return -1
+    return -1
 
 
 def closest_label(domains: Sequence[object], label: object) -> str:
