@@ -144,10 +144,9 @@ def test_the_reports_table_of_changes_marks_and_explains_unreliable_rows() -> No
     assert "n/a" in page  # no interval
 
 
-def test_a_census_change_keeps_its_zero_and_is_marked() -> None:
-    # a tester's trial: every province sampled (fpc = 12, no second stage): the change has
-    # no sampling error, and the report showed "-2,2 tot -2,2" with no mark and no reason
-    people = [
+def _census_of_provinces() -> list[Respondent]:
+    """Provincial councillors of all twelve provinces (fpc = 12), 15 each, 2014 and 2016."""
+    return [
         Respondent(
             f"{wave}-{p}-{i}",
             wave,
@@ -162,6 +161,12 @@ def test_a_census_change_keeps_its_zero_and_is_marked() -> None:
         for p in range(12)
         for i in range(15)
     ]
+
+
+def test_a_census_change_keeps_its_zero_and_is_marked() -> None:
+    # a tester's trial: every province sampled (fpc = 12, no second stage): the change has
+    # no sampling error, and the report showed "-2,2 tot -2,2" with no mark and no reason
+    people = _census_of_provinces()
     table = victimisation(MonitorData.from_records(people), by="wave")
     assert isinstance(table, EstimateTable)
     assert "zero_variance" in table.flags[0]
@@ -409,21 +414,7 @@ def test_a_question_never_asked_of_a_group_is_not_its_non_response() -> None:
 def test_the_summary_of_a_census_change_gives_its_interval_and_no_test() -> None:
     from vpt_monitor.report.content import estimate_rows, summary_changes
 
-    people = [
-        Respondent(
-            f"{wave}-{p}-{i}",
-            wave,
-            "provincie",
-            "statenlid",
-            stratum="provincies",
-            cluster=f"prov{p}",
-            fpc=12,
-            victimisations={"verbaal": int((i + p + wave) % 5 == 0)},
-        )
-        for wave in (2014, 2016)
-        for p in range(12)
-        for i in range(15)
-    ]
+    people = _census_of_provinces()
     table = victimisation(MonitorData.from_records(people), by=("wave", "group"))
     assert isinstance(table, EstimateTable)
     rows = change_rows(change(table), "en")
