@@ -150,6 +150,8 @@ class DomainPSUs:
         k, r = used.size, self.multipliers.shape[1]
         if k == 0:
             return 0.0
+        if k == len(self.multipliers) and self.fixed_df is not None:
+            return float(self.fixed_df)  # rows in every PSU: the design's own rank
         if min(k, r) ** 2 * max(k, r) > RANK_BUDGET:
             # a domain of many PSUs in a design of many replicates: its rank would take
             # seconds; its degrees of freedom are then at most this (exact when its PSUs'

@@ -276,29 +276,6 @@ def _design_effect_parts(
     return element_var * srs_factor, reference, varies
 
 
-def _replicate_rows(design: SurveyDesign | ReplicateDesign) -> dict[str, Any]:
-    """Return the multipliers a domain's rank is taken from: per PSU, or their distinct rows.
-
-    With more PSUs than replicates (replicate weights supplied with the data make every row
-    a PSU) the rows of one sampled PSU repeat one row of factors: the distinct rows, and
-    each PSU's, keep a domain's rank to the number of sampled PSUs it holds.
-    """
-    if not isinstance(design, ReplicateDesign):
-        return {}
-    multipliers = design.multipliers
-    if multipliers.shape[0] <= multipliers.shape[1]:
-        return {"multipliers": multipliers}
-    # rows grouped by a random projection (a sort of one number per row, where sorting the
-    # rows themselves takes twenty times as long), then checked to be the same row
-    key = multipliers @ np.random.default_rng(0).normal(size=multipliers.shape[1])
-    _, first, pattern = np.unique(key, return_index=True, return_inverse=True)
-    pattern = pattern.reshape(-1)
-    if not np.array_equal(multipliers[first][pattern], multipliers):
-        distinct, pattern = np.unique(multipliers, axis=0, return_inverse=True)
-        return {"multipliers": distinct, "pattern": pattern.reshape(-1).astype(np.intp)}
-    return {"multipliers": multipliers[first], "pattern": pattern.astype(np.intp)}
-
-
 def estimate(
     request: Request,
     design: SurveyDesign | ReplicateDesign,
@@ -331,7 +308,8 @@ def estimate(
         psu=None if table.dense else table.psu,
         column=None if table.dense else table.domain,
         fixed_df=float(design.df) if replicated else None,
-        **_replicate_rows(design),
+        multipliers=design.distinct_rows()[0] if isinstance(design, ReplicateDesign) else None,
+        pattern=design.distinct_rows()[1] if isinstance(design, ReplicateDesign) else None,
         squares=table.sum(base._weights * base._weights) if replicated else None,
     )
     flags = np.zeros((m, d, len(FLAGS)), dtype=bool)

@@ -873,7 +873,7 @@ class ReplicateDesign:
     12.6491
     """
 
-    __slots__ = ("base", "df", "method", "mse", "multipliers", "rscales", "scale")
+    __slots__ = ("_distinct", "base", "df", "method", "mse", "multipliers", "rscales", "scale")
 
     def __init__(
         self,
@@ -908,6 +908,31 @@ class ReplicateDesign:
     def replicates(self) -> int:
         """Number of replicates ``R``."""
         return int(self.multipliers.shape[1])
+
+    def distinct_rows(self) -> tuple[FloatArray, IntArray | None]:
+        """Return the distinct rows of ``multipliers`` and each PSU's (None: all distinct).
+
+        With more PSUs than replicates (replicate weights supplied with the data make every
+        row a PSU) the rows of one sampled PSU repeat one row of factors. Rows are grouped
+        by a random projection (a sort of one number per row, where sorting the rows takes
+        twenty times as long), checked to be the same row, and kept for later calls.
+        """
+        known = getattr(self, "_distinct", None)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
+        rows = self.multipliers
+        found: tuple[FloatArray, IntArray | None] = (rows, None)
+        if rows.shape[0] > rows.shape[1]:
+            key = rows @ np.random.default_rng(0).normal(size=rows.shape[1])
+            _, first, pattern = np.unique(key, return_index=True, return_inverse=True)
+            pattern = pattern.reshape(-1).astype(np.intp)
+            if np.array_equal(rows[first][pattern], rows):
+                found = (rows[first], pattern)
+            else:
+                distinct, again = np.unique(rows, axis=0, return_inverse=True)
+                found = (distinct, again.reshape(-1).astype(np.intp))
+        self._distinct = found
+        return found
 
     def replicate_weights(self) -> FloatArray:
         """Return the ``n x R`` matrix of replicate weights (materialised on request)."""
