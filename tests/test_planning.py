@@ -286,3 +286,24 @@ def test_a_plan_prints_in_the_chosen_language_with_its_decimal_mark() -> None:
     assert "margin 0.05" in english
     assert "0.20" in english
     assert "(not reachable)" in english
+
+
+def test_a_share_of_zero_in_a_small_office_detects_nothing_not_every_change() -> None:
+    # a user's trial: 0 of 4 dike-reeves victimised; its standard error of 0 gave a
+    # detectable change of 0.000, in plan_sample and detectable_change alike
+    people = [
+        Respondent(f"d{i}", 2016, "waterschap", "dijkgraaf", weight=1.75, stratum="d",
+                   victimisations={"verbaal": 0})
+        for i in range(4)
+    ] + [
+        Respondent(f"r{i}", 2016, "gemeente", "raadslid", weight=10.0, stratum="r",
+                   victimisations={"verbaal": int(i % 4 == 0)})
+        for i in range(80)
+    ]  # fmt: skip
+    data = MonitorData.from_records(people)
+    for plan in (plan_sample(data, margin=0.05), detectable_change(data, by="office")):
+        reeves = plan.domains.index("dijkgraaf")
+        assert plan.estimate[reeves] == 0.0
+        assert np.isnan(plan.detectable[reeves])
+        councillors = plan.domains.index("raadslid")
+        assert 0 < plan.detectable[councillors] < 1

@@ -194,6 +194,22 @@ class PlanTable:
         return self.to_string()
 
 
+def _believed_se(table: EstimateTable) -> FloatArray:
+    """Return the standard errors a detectable change can rest on (NaN: not believed).
+
+    A share of 0% or 100% (flagged ``"boundary"``: 0 dike-reeves of 4 victimised) and a
+    zero variance although the outcome varies (``"zero_variance"``) have a standard error
+    of 0 that would detect any change; a census of a varying share keeps its 0 (it detects
+    every change).
+    """
+    assert table.flag_array is not None
+    doubted = (
+        table.flag_array[:, FLAGS.index("zero_variance")]
+        | table.flag_array[:, FLAGS.index("boundary")]
+    )
+    return np.where(doubted, np.nan, table.standard_error)
+
+
 def _current(
     data: MonitorData, by: By, wave: int | None, level: float
 ) -> tuple[int, EstimateTable, FloatArray]:
@@ -384,7 +400,7 @@ def plan_sample(
         needed=needed,
         invite=invite,
         reachable=np.asarray(reachable, dtype=bool),
-        detectable=detectable_difference(table.standard_error, level=level, power=power),
+        detectable=detectable_difference(_believed_se(table), level=level, power=power),
         level=level,
         target=margin,
     )
@@ -425,7 +441,9 @@ def detectable_change(
     (the same design, size and share) the smallest detectable change is
     :math:`(z_{1-\alpha/2} + z_{\text{power}})\sqrt{2}\,\mathrm{se}`, with the current,
     design-based standard error (its finite-population correction included). A domain
-    flagged ``"zero_variance"`` or without a standard error detects nothing (NaN).
+    flagged ``"zero_variance"`` or ``"boundary"`` (a share of 0% or 100%) or without a
+    standard error detects nothing (NaN); a census of a varying share detects every change
+    (0).
 
     References
     ----------
@@ -442,9 +460,7 @@ def detectable_change(
     [0.02, 0.05]
     """
     chosen, table, population = _current(data, by, wave, level)
-    assert table.flag_array is not None
-    flat = table.flag_array[:, FLAGS.index("zero_variance")]
-    se = np.where(flat, np.nan, table.standard_error)
+    se = _believed_se(table)
     nan = np.full(len(table), np.nan)
     return PlanTable(
         domains=table.domains,
