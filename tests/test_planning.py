@@ -307,3 +307,77 @@ def test_a_share_of_zero_in_a_small_office_detects_nothing_not_every_change() ->
         assert np.isnan(plan.detectable[reeves])
         councillors = plan.domains.index("raadslid")
         assert 0 < plan.detectable[councillors] < 1
+
+
+def _unweighted(n: int = 90) -> MonitorData:
+    """A wave delivered without weights (as a file without a weight column reads)."""
+    return MonitorData.from_columns(
+        {
+            "id": [str(i) for i in range(1, n + 1)],
+            "wave": [2024] * n,
+            "layer": ["gemeente"] * n,
+            "office": np.array(["burgemeester", "wethouder", "raadslid"])[np.arange(n) % 3],
+            "incidents:verbaal": (np.arange(n) % 5 == 0).astype(int),
+        }
+    )
+
+
+def test_an_unweighted_wave_is_refused_rather_than_planned_as_a_census() -> None:
+    # a wave without weights read every office as a census of its 30 respondents: the plan
+    # said 30 mayors were needed for a margin of 3 points, of some 340 in the country
+    data = _unweighted()
+    assert np.all(np.asarray(data.respondents["weight"]) == 1.0)
+    with pytest.raises(ValueError, match=r"^the weights of wave 2024 are all 1 ") as caught:
+        plan_sample(data, margin=0.03)
+    assert "population={domain: N}" in str(caught.value)
+    assert "vpt-monitor weight" in str(caught.value)
+
+
+def test_given_population_sizes_are_planned_with_by_hand() -> None:
+    data = _unweighted()
+    sizes = {"burgemeester": 342, "wethouder": 1400.0, "raadslid": np.int64(8900)}
+    plan = plan_sample(data, margin=0.05, population=sizes)
+    for office, size in sizes.items():
+        row = plan.domains.index(office)
+        assert plan.population[row] == float(size)
+        share = plan.estimate[row]  # 6 of 30: an unweighted SRS, design effect 1
+        assert share == pytest.approx(0.2)
+        effect = plan.deff[row]
+        z2pq = Z**2 * share * (1 - share)
+        expected = np.ceil(
+            effect * size / (size - 1) * z2pq / (0.05**2 + effect * z2pq / (size - 1))
+        )
+        assert plan.needed[row] == expected
+    # an office of the plan without respondents and without a size plans nothing
+    assert np.isnan(plan.needed[plan.domains.index("cdk")])
+    # a census given as such: the plan needs at most everyone
+    census = plan_sample(
+        data, margin=0.01, population={"burgemeester": 30, "wethouder": 30, "raadslid": 30}
+    )
+    assert census.needed[census.domains.index("burgemeester")] == 30
+    assert census.reachable[census.domains.index("burgemeester")]
+    everyone = plan_sample(data, by=None, margin=0.05, population={"all": 10_642})
+    assert everyone.population[0] == 10_642
+
+
+def test_population_sizes_are_checked_against_the_plan() -> None:
+    data = _unweighted()
+    full = {"burgemeester": 342, "wethouder": 1400, "raadslid": 8900}
+    with pytest.raises(ValueError, match=r"^'population' has no size for 'raadslid'; give"):
+        plan_sample(data, population={"burgemeester": 342, "wethouder": 1400})
+    with pytest.raises(ValueError, match=r"^'population' names 'mayor', which is not a domain"):
+        plan_sample(data, population={**full, "mayor": 342})
+    with pytest.raises(
+        ValueError,
+        match=r"^'population' of 'wethouder' must be a number of people at least its 30 "
+        r"respondents; got 12$",
+    ):
+        plan_sample(data, population={**full, "wethouder": 12})
+    with pytest.raises(ValueError, match=r"got 'veel'$"):
+        plan_sample(data, population={**full, "wethouder": "veel"})
+    with pytest.raises(ValueError, match=r"got nan$"):
+        plan_sample(data, population={**full, "wethouder": float("nan")})
+    with pytest.raises(
+        TypeError, match=r"^'population' must be a mapping \{domain: size\}; got list"
+    ):
+        plan_sample(data, population=[342, 1400, 8900])  # type: ignore[arg-type]

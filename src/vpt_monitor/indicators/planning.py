@@ -260,7 +260,7 @@ def _rates(
         missing = [d for d, k in zip(domains, n, strict=True) if k > 0 and d not in rate]
         if missing:
             raise ValueError(
-                f"'response_rate' has no rate for {missing[0]!r}; give every domain with "
+                f"'response_rate' has no rate for {_domain(missing[0])}; give every domain with "
                 "respondents"
             )
         values = np.array([float(rate.get(d, np.nan)) for d in domains])
@@ -274,6 +274,58 @@ def _rates(
 def _domain(label: Hashable) -> str:
     parts = label if isinstance(label, tuple) else (label,)
     return repr(", ".join(str(part) for part in parts))
+
+
+def _check_weights(data: MonitorData, wave: int) -> None:
+    """Refuse a wave delivered unweighted: its weights (all 1) would make a census of it."""
+    rows = np.asarray(data.respondents["wave"] == wave)
+    weights = np.asarray(data.respondents["weight"])[rows]
+    if weights.size and bool(np.all(weights == 1.0)):
+        raise ValueError(
+            f"the weights of wave {wave} are all 1 (a file without weights, or weights "
+            "not yet made): plan_sample takes each domain's population from its weights, "
+            "and these would make every domain a census of its respondents. Give each "
+            "domain's population size with population={domain: N}, or weight the wave to "
+            "population counts first (MonitorData.weight, vpt-monitor weight)"
+        )
+
+
+def _given_population(population: Mapping[Hashable, float], table: EstimateTable) -> FloatArray:
+    """Return the domains' population sizes from a mapping, checked against respondents."""
+    if not isinstance(population, Mapping):
+        raise TypeError(
+            f"'population' must be a mapping {{domain: size}}; got {type(population).__name__}"
+        )
+    known = set(table.domains)
+    strange = [d for d in population if d not in known]
+    if strange:
+        raise ValueError(
+            f"'population' names {strange[0]!r}, which is not a domain of the plan; "
+            f"domains: {', '.join(_domain(d) for d in table.domains)}"
+        )
+    missing = [
+        d for d, k in zip(table.domains, table.n, strict=True) if k > 0 and d not in population
+    ]
+    if missing:
+        raise ValueError(
+            f"'population' has no size for {_domain(missing[0])}; give every domain with "
+            "respondents"
+        )
+    sizes = np.full(len(table.domains), np.nan)
+    for k, domain in enumerate(table.domains):
+        if domain in population:
+            value = population[domain]
+            try:
+                size = float(value)
+            except (TypeError, ValueError):
+                size = np.nan
+            if not (np.isfinite(size) and size >= table.n[k] and size > 0):
+                raise ValueError(
+                    f"'population' of {_domain(domain)} must be a number of people at least its "
+                    f"{table.n[k]} respondents; got {value!r}"
+                )
+            sizes[k] = size
+    return sizes
 
 
 def _check_population(population: FloatArray, table: EstimateTable, wave: int) -> None:
@@ -310,6 +362,7 @@ def plan_sample(
     p: float | None = None,
     wave: int | None = None,
     power: float = 0.8,
+    population: Mapping[Hashable, float] | None = None,
 ) -> PlanTable:
     r"""Respondents each domain needs for a victimisation share within ``margin``.
 
@@ -335,6 +388,12 @@ def plan_sample(
         The wave to base the plan on; the last one by default.
     power : float, default 0.8
         Power for the ``detectable`` column (see :func:`detectable_change`).
+    population : mapping, optional
+        Each domain's population size, ``{domain: N}`` (``{"all": N}`` with ``by=None``);
+        every domain with respondents needs one. By default each domain's weights' sum in
+        the wave, which needs weights that stand for the population: a wave whose weights
+        are all 1 (delivered unweighted) is refused without ``population``, since its
+        weights would make every domain a census of its respondents.
 
     Returns
     -------
@@ -342,8 +401,8 @@ def plan_sample(
 
     Notes
     -----
-    Per domain with population :math:`N` (its weights' sum), share :math:`p` and design
-    effect :math:`d`, the respondents needed are
+    Per domain with population :math:`N` (its weights' sum, or ``population``), share
+    :math:`p` and design effect :math:`d`, the respondents needed are
     :func:`~vpt_monitor.stats.sample_size_proportion`,
     :math:`n = d\,a\,z^2 p(1-p) / (e^2 + d\,z^2 p(1-p)/(N-1))` with :math:`a = N/(N-1)`,
     rounded up; the number to invite is :math:`n / r` for response rate :math:`r`. A domain
@@ -372,27 +431,32 @@ def plan_sample(
         raise ValueError(f"'deff' must be finite and > 0; got {deff!r}")
     if p is not None and not 0.0 < p < 1.0:
         raise ValueError(f"'p' must be in (0, 1); got {p!r}")
-    chosen, table, population = _current(data, by, wave, level)
-    _check_population(population, table, chosen)
+    chosen, table, sums = _current(data, by, wave, level)
+    if population is None:
+        _check_weights(data, chosen)
+        _check_population(sums, table, chosen)
+        sizes = sums
+    else:
+        sizes = _given_population(population, table)
     share = table.estimate if p is None else np.full(len(table), p)
     share = np.where((share > 0) & (share < 1), share, 0.5)
     effect = table.deff if deff is None else np.full(len(table), deff)
     effect = np.where(np.isfinite(effect) & (effect > 0), effect, 1.0)
-    size = np.where(population > 1, population, 2.0)
+    size = np.where(sizes > 1, sizes, 2.0)
     needed = np.ceil(
         sample_size_proportion(share, margin, level=level, population=size, deff=effect)
     )
-    needed = np.where(population > 0, np.minimum(needed, np.ceil(population)), np.nan)
+    needed = np.where(sizes > 0, np.minimum(needed, np.ceil(sizes)), np.nan)
     rates = _rates(response_rate, table.domains, table.n)
-    invite = np.minimum(np.ceil(needed / rates), np.ceil(population))  # never beyond everyone
+    invite = np.minimum(np.ceil(needed / rates), np.ceil(sizes))  # never beyond everyone
     # everyone is a whole number of people: a census of the 11.9 an office's weights add up
     # to invites 12 (needed is at most that, so without a rate every domain is reachable)
-    everyone = np.ceil(population)
+    everyone = np.ceil(sizes)
     reachable = needed <= everyone * np.where(np.isnan(rates), 1.0, rates)
     return PlanTable(
         domains=table.domains,
         wave=chosen,
-        population=population,
+        population=sizes,
         n=table.n,
         estimate=table.estimate,
         standard_error=table.standard_error,
