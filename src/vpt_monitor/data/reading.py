@@ -854,7 +854,9 @@ def _arrow_column(column: Any, numpy_type: str) -> Cells:
         return ArrowCells(clean_arrow_text(column), clean=True)
     if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
         combined = contiguous(column)
-        codes = np.asarray(combined.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+        # indices of any integer type (polars writes uint32 and uint8), -1 where missing
+        indices = combined.indices.cast(pa.int64()).fill_null(-1)
+        codes = np.asarray(indices.to_numpy(zero_copy_only=False))
         distinct = combined.dictionary.to_numpy(zero_copy_only=False)
         return stripped(codes.astype(np.intp), np.asarray(distinct, dtype=object))
     numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)

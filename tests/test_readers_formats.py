@@ -1,0 +1,66 @@
+"""Readers on the other formats agencies deliver: Parquet written by polars or pyarrow, frames.
+
+Each test writes the small file (or frame) a user could bring and checks the numbers read
+against a count of its own, or the located message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vpt_monitor import MonitorData, MonitorDataError, victimisation
+from vpt_monitor.io import read_monitor
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+OFFICES = ["wethouder", "raadslid", "wethouder", "raadslid", "wethouder", "raadslid"]
+VERBAL = [0, 1, 2, None, 1, 0]
+
+
+def _respondents(**columns: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": ["a", "b", "c", "d", "e", "f"],
+        "wave": [2016] * 6,
+        "layer": ["gemeente"] * 6,
+        "office": OFFICES,
+        "incidents:verbaal": VERBAL,
+    }
+    base.update(columns)
+    return base
+
+
+def _problems(*args: object, **kwargs: object) -> list[str]:
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(*args, **kwargs)  # type: ignore[arg-type]
+    return info.value.problems
+
+
+# ---- Parquet columns of every Arrow type a writer uses ----------------------------------
+
+
+@pytest.mark.parametrize("index_type", ["uint8", "uint16", "uint32", "int8", "int64"])
+def test_dictionary_columns_with_any_index_type_read_as_their_codes(
+    tmp_path: Path, index_type: str
+) -> None:
+    # polars writes a Categorical with uint32 indices and an Enum with uint8: reading them
+    # raised OverflowError (filling a null index with -1), exit status 3 on the command line
+    offices = pa.DictionaryArray.from_arrays(
+        pa.array([0, 1, 0, 1, 0, None], type=getattr(pa, index_type)()),
+        pa.array(["wethouder", "raadslid"]),
+    )
+    table = pa.table(_respondents(office=offices, layer=pa.array(["gemeente"] * 6)))
+    pq.write_table(table, tmp_path / "r.parquet")
+    problems = _problems(tmp_path / "r.parquet", lonely_psu="adjust")
+    assert problems == ["r.parquet row 6: office=(empty): missing"]
+    table = pa.table(_respondents(office=offices.fill_null("raadslid")))
+    pq.write_table(table, tmp_path / "r.parquet")
+    data = read_monitor(tmp_path / "r.parquet", lonely_psu="adjust")
+    offices_read = data.to_pandas()["office"].astype(str).tolist()
+    assert offices_read == OFFICES
+    table = victimisation(data, by="office")
+    assert table["wethouder"].estimate == pytest.approx(2 / 3)  # 0, 2, 1: two of three
+    assert table["raadslid"].n == 2  # 1, None (not answered), 0
