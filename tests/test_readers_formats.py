@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from vpt_monitor import MonitorData, MonitorDataError, victimisation
@@ -64,3 +63,46 @@ def test_dictionary_columns_with_any_index_type_read_as_their_codes(
     table = victimisation(data, by="office")
     assert table["wethouder"].estimate == pytest.approx(2 / 3)  # 0, 2, 1: two of three
     assert table["raadslid"].n == 2  # 1, None (not answered), 0
+
+
+# ---- frames: MonitorData.from_columns takes polars and Arrow tables as it takes pandas ------
+
+
+def _check_frame_read(data: MonitorData) -> None:
+    assert data.to_pandas()["office"].astype(str).tolist() == OFFICES
+    counts = data.to_pandas()["incidents:verbaal"]
+    assert counts.isna().tolist() == [False, False, False, True, False, False]
+    table = victimisation(data, by="office")
+    assert table["wethouder"].estimate == pytest.approx(2 / 3)
+    assert table["raadslid"].n == 2
+    assert data.n_incidents == 2
+
+
+def test_a_polars_frame_of_every_kind_of_column_is_read_as_its_values() -> None:
+    # iterating over a polars frame yields its columns, not their names: from_columns raised
+    # polars' TypeError "the truth value of a Series is ambiguous"
+    pl = pytest.importorskip("polars")
+    respondents = pl.DataFrame(_respondents()).with_columns(
+        pl.col("office").cast(pl.Categorical),
+        pl.col("layer").cast(pl.Enum(["rijk", "gemeente"])),
+        pl.col("incidents:verbaal").cast(pl.Int8),
+        pl.col("wave").cast(pl.UInt16),
+        pl.lit(1.5, dtype=pl.Float32).alias("weight"),
+    )
+    incidents = pl.DataFrame(
+        {"respondent_id": ["b", "c"], "wave": ["2016", "2016"], "form": ["verbaal"] * 2}
+    )
+    data = MonitorData.from_columns(respondents, incidents, lonely_psu="adjust")
+    _check_frame_read(data)
+    with pytest.raises(TypeError, match=r"'respondents' is a polars LazyFrame; collect it first"):
+        MonitorData.from_columns(respondents.lazy())
+
+
+def test_an_arrow_table_is_read_as_its_columns() -> None:
+    # an Arrow table cannot be iterated: every required column was said to be absent
+    respondents = pa.table(_respondents(office=pa.array(OFFICES).dictionary_encode()))
+    incidents = pa.table(
+        {"respondent_id": ["b", "c"], "wave": [2016, 2016], "form": ["verbaal"] * 2}
+    )
+    data = MonitorData.from_columns(respondents, incidents, lonely_psu="adjust")
+    _check_frame_read(data)

@@ -56,6 +56,7 @@ from vpt_monitor.data.cells import (
 )
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import MAX_INCIDENTS, WAVE_RANGE
+from vpt_monitor.stats._frames import POLARS, frame_library
 from vpt_monitor.stats._match import did_you_mean, positions
 
 __all__ = [
@@ -535,9 +536,10 @@ def check(
     that is absent or a column of the wrong shape.
     """
     declared = declare(attributes)
-    respondents = _canonical("respondents", respondents)
-    incidents = _canonical("incidents", incidents)
-    organisations = _canonical("organisations", organisations)
+    respondents = _canonical("respondents", _by_name("respondents", respondents))
+    incidents = _canonical("incidents", _by_name("incidents", incidents))
+    organisations = _canonical("organisations", _by_name("organisations", organisations))
+    violations = _by_name("violations", violations)
     absent = []
     for table, source in (
         ("respondents", respondents),
@@ -937,6 +939,27 @@ def _owners(
     else:
         codes, per = distinct_map(owner, lambda v: position.get(_id_text(v) or "", -1), np.intp)
     return take(per, codes, -1).astype(np.intp)
+
+
+def _by_name(table: str, source: Any) -> Any:
+    """Return a polars DataFrame or an Arrow table as a mapping of its columns by name.
+
+    Iterating over either does not give the column names (a polars frame yields its columns,
+    an Arrow table cannot be iterated), so each is read through its own accessor; a pandas
+    DataFrame or a mapping is returned as it is.
+    """
+    if source is None or isinstance(source, Mapping):
+        return source
+    library = frame_library(source)
+    if library == POLARS:
+        return {str(name): source.get_column(name) for name in source.columns}
+    kind = type(source)
+    module = kind.__module__.split(".", 1)[0]
+    if module == "pyarrow" and kind.__name__ in ("Table", "RecordBatch"):
+        return {str(name): source.column(name) for name in source.column_names}
+    if module == POLARS and kind.__name__ == "LazyFrame":
+        raise TypeError(f"{table!r} is a polars LazyFrame; collect it first ({table}.collect())")
+    return source
 
 
 def _canonical(table: str, source: Any) -> Any:
