@@ -106,3 +106,18 @@ def test_an_arrow_table_is_read_as_its_columns() -> None:
     )
     data = MonitorData.from_columns(respondents, incidents, lonely_psu="adjust")
     _check_frame_read(data)
+
+
+def test_a_named_pandas_index_in_a_parquet_file_is_a_column(tmp_path: Path) -> None:
+    # frame.set_index("id").to_parquet() stores id as a column that pandas' metadata calls
+    # the index; it was passed over, and the file refused: "respondent column 'id' is required"
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(_respondents())
+    frame.set_index(["wave", "id"]).to_parquet(tmp_path / "r.parquet")
+    data = read_monitor(tmp_path / "r.parquet", lonely_psu="adjust")
+    assert data.respondents["id"].tolist() == ["a", "b", "c", "d", "e", "f"]
+    assert victimisation(data, by="office")["wethouder"].estimate == pytest.approx(2 / 3)
+    # an unnamed index is row labels, not data: not a column (and so not an unknown one)
+    frame.iloc[::-1].to_parquet(tmp_path / "r.parquet")
+    data = read_monitor(tmp_path / "r.parquet", lonely_psu="adjust")
+    assert data.respondents["id"].tolist() == ["f", "e", "d", "c", "b", "a"]

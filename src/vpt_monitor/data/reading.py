@@ -20,6 +20,7 @@ import csv
 import errno
 import functools
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -834,7 +835,13 @@ def _unreadable(label: str, kind: str, error: Exception) -> str:
 def _from_arrow(path: Path, label: str, table: Any) -> Source:
     """Return the columns of a Parquet file as pandas would have given them to the checks."""
     meta = table.schema.pandas_metadata or {}
-    index = {name for name in meta.get("index_columns", []) if isinstance(name, str)}
+    # pandas stores an unnamed index (row labels) as __index_level_0__: not data. A named
+    # index (frame.set_index("id").to_parquet()) is a column of the file and read as one.
+    index = {
+        name
+        for name in meta.get("index_columns", [])
+        if isinstance(name, str) and re.fullmatch(r"__index_level_\d+__", name)
+    }
     nullable = {
         str(entry.get("name")): str(entry.get("numpy_type", ""))
         for entry in meta.get("columns", [])
