@@ -121,3 +121,23 @@ def test_a_named_pandas_index_in_a_parquet_file_is_a_column(tmp_path: Path) -> N
     frame.iloc[::-1].to_parquet(tmp_path / "r.parquet")
     data = read_monitor(tmp_path / "r.parquet", lonely_psu="adjust")
     assert data.respondents["id"].tolist() == ["f", "e", "d", "c", "b", "a"]
+
+
+def test_a_parquet_column_of_bytes_is_read_as_its_text(tmp_path: Path) -> None:
+    # ids stored as Arrow binary were read as "b'a'", so no incident file's id matched them
+    ids = pa.array([x.encode() for x in "abcdef"], pa.binary())
+    table = pa.table(_respondents(id=ids, office=pa.array([o.encode() for o in OFFICES])))
+    pq.write_table(table, tmp_path / "r.parquet")
+    incidents = tmp_path / "i.csv"
+    incidents.write_text("respondent_id,wave,form\nb,2016,verbaal\nc,2016,verbaal\n")
+    data = read_monitor(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
+    assert data.respondents["id"].tolist() == list("abcdef")
+    _check_frame_read(data)
+    latin = pa.array([b"caf\xe9"] * 6, pa.large_binary())
+    pq.write_table(pa.table(_respondents(stratum=latin)), tmp_path / "r.parquet")
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(tmp_path / "r.parquet")
+    assert info.value.problems == [
+        "r.parquet (columns): column 'stratum' holds bytes that are not UTF-8 text; write it "
+        "as a text (string) column"
+    ]

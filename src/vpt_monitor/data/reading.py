@@ -848,8 +848,36 @@ def _from_arrow(path: Path, label: str, table: Any) -> Source:
     }
     names = [name for name in table.column_names if name not in index]
     _refuse_repeated(path, label, names)
-    columns = {name: _arrow_column(table.column(name), nullable.get(name, "")) for name in names}
+    columns = {
+        name: _arrow_column(
+            _text_of_bytes(path, label, name, table.column(name)), nullable.get(name, "")
+        )
+        for name in names
+    }
     return Source(path, label, columns, None)
+
+
+def _text_of_bytes(path: Path, label: str, name: str, column: Any) -> Any:
+    """Return a column of bytes (Arrow ``binary``, as some writers store text) as UTF-8 text.
+
+    Read as Python objects, the bytes would become text such as ``"b'007'"``: ids that
+    match no other file's and codes that are never valid.
+    """
+    import pyarrow as pa
+
+    kind = column.type
+    if not (pa.types.is_binary(kind) or pa.types.is_large_binary(kind)):
+        return column
+    try:
+        return column.cast(pa.large_string() if pa.types.is_large_binary(kind) else pa.string())
+    except pa.ArrowInvalid:
+        raise FileFormatError(
+            path,
+            [
+                f"{label} (columns): column {name!r} holds bytes that are not UTF-8 text; "
+                "write it as a text (string) column"
+            ],
+        ) from None
 
 
 def _arrow_column(column: Any, numpy_type: str) -> Cells:
