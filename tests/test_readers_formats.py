@@ -141,3 +141,24 @@ def test_a_parquet_column_of_bytes_is_read_as_its_text(tmp_path: Path) -> None:
         "r.parquet (columns): column 'stratum' holds bytes that are not UTF-8 text; write it "
         "as a text (string) column"
     ]
+
+
+def test_ids_written_as_numbers_in_one_file_and_with_zeros_in_the_other_are_named(
+    tmp_path: Path,
+) -> None:
+    # a .sav or Parquet file of numeric ids (7.0 is read as '7') beside a CSV file of '007':
+    # every incident was "no respondent has this id", with no word on why
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(_respondents(id=[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))
+    frame.to_parquet(tmp_path / "r.parquet")
+    incidents = tmp_path / "i.csv"
+    incidents.write_text(
+        "respondent_id,wave,form\n002,2016,verbaal\n3,2016,verbaal\nx,2016,verbaal\n"
+    )
+    problems = _problems(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
+    assert problems == [
+        "i.csv line 2: respondent_id='002': no respondent has this id, but respondent '2' has "
+        "the same number; ids are compared as text ('002' and '2' are two ids): write them "
+        "alike in both files (with or without leading zeros, as text or as whole numbers)",
+        "i.csv line 4: respondent_id='x': no respondent has this id",
+    ]

@@ -995,6 +995,41 @@ def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], li
         raise MonitorDataError("MonitorData.from_columns", problems)
 
 
+#: An id that is a whole number, perhaps with leading zeros or a decimal point: "007", "7.0".
+_NUMBERED_ID = re.compile(r"0*(\d+)(?:\.0*)?")
+
+
+def _unknown_owner(owner: Cells, ids: NDArray[Any]) -> Callable[[int], str]:
+    """Say that no respondent has an incident's id; name one with the same number if any.
+
+    Ids are text (``"007"`` stays ``"007"``), so ``"007"`` in one file and ``7`` in another
+    (a number column of Parquet or SPSS, or a spreadsheet that dropped the zeros) are two ids.
+    """
+
+    @functools.cache
+    def numbered() -> dict[str, str]:  # made once, when there is a problem to describe
+        found: dict[str, str] = {}
+        for text in dict.fromkeys(ids.tolist()):  # each distinct id once
+            match = _NUMBERED_ID.fullmatch(text) if isinstance(text, str) else None
+            if match is not None:
+                found.setdefault(match[1], text)
+        return found
+
+    def reason(i: int) -> str:
+        text = _id_text(owner.value(i)) or ""
+        match = _NUMBERED_ID.fullmatch(text)
+        other = numbered().get(match[1]) if match is not None else None
+        if other is None:
+            return "no respondent has this id"
+        return (
+            f"no respondent has this id, but respondent {other!r} has the same number; ids "
+            f"are compared as text ({text!r} and {other!r} are two ids): write them alike in "
+            "both files (with or without leading zeros, as text or as whole numbers)"
+        )
+
+    return reason
+
+
 def _in_other_waves(
     owner: Cells, owner_codes: NDArray[np.intp], id_codes: NDArray[np.intp], waves: NDArray[Any]
 ) -> Callable[[int], str]:
@@ -1080,7 +1115,7 @@ def _incident_columns(
     )
     m = owner.n
     owner_codes = _owners(owner, id_cells, id_codes, ids)
-    rows.flag(owner_codes < 0, "respondent_id", owner, "no respondent has this id")
+    rows.flag(owner_codes < 0, "respondent_id", owner, _unknown_owner(owner, ids))
     wave_values = _column(incidents, "wave", m)
     assert wave_values is not None
     wave = _numbers(rows, wave_values, "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1])
