@@ -162,3 +162,68 @@ def test_ids_written_as_numbers_in_one_file_and_with_zeros_in_the_other_are_name
         "alike in both files (with or without leading zeros, as text or as whole numbers)",
         "i.csv line 4: respondent_id='x': no respondent has this id",
     ]
+
+
+# ---- SPSS .sav: value labels name what a refused code means -----------------------------
+
+
+def test_a_refused_code_that_a_sav_file_labels_says_how_to_map_it(tmp_path: Path) -> None:
+    # office 3 labelled 'Wethouder' and aftercare 2 labelled 'nee' (SPSS's usual 1 = ja,
+    # 2 = nee) were refused with no word on the labels that say what the codes mean
+    pd = pytest.importorskip("pandas")
+    pyreadstat = pytest.importorskip("pyreadstat")
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "wave": [2016.0] * 3,
+            "layer": ["gemeente"] * 3,
+            "office": [3.0, 4.0, 3.0],
+            "aftercare": [1.0, 2.0, 9.0],
+            "gender": [1.0, 2.0, 1.0],
+        }
+    )
+    labels = {
+        "office": {3.0: "Wethouder", 4.0: "Raadslid"},
+        "aftercare": {1.0: "ja", 2.0: "nee", 9.0: "weet niet"},
+        "gender": {1.0: "man", 2.0: "vrouw"},
+    }
+    pyreadstat.write_sav(frame, str(tmp_path / "r.sav"), variable_value_labels=labels)
+    problems = _problems(tmp_path / "r.sav", lonely_psu="adjust")
+    mapping = "map the file's codes to the library's in the codebook"
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "r.sav row 1",
+        "r.sav row 1",
+        "r.sav row 2",
+        "r.sav row 2",
+        "r.sav row 2",
+        "r.sav row 3",
+        "r.sav row 3",
+        "r.sav row 3",
+    ]
+    assert problems[0].endswith(
+        "; the file labels 3 'Wethouder': "
+        + mapping
+        + ', [respondents.codes.office] 3 = "wethouder"'
+    )
+    assert problems[1].endswith(
+        "; the file labels 1 'man': "
+        + mapping
+        + ", [respondents.codes.gender] 1 = one of the codes"
+    )
+    assert (
+        "r.sav row 2: aftercare=2.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
+        "the file labels 2 'nee': " + mapping + ', [respondents.codes.aftercare] 2 = "nee"'
+    ) in problems
+    assert (
+        "r.sav row 3: aftercare=9.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
+        "the file labels 9 'weet niet': declare it missing in the codebook: missing = [9]"
+    ) in problems
+    # the advice, followed, reads the file
+    (tmp_path / "codebook.toml").write_text(
+        'missing = [9]\n[respondents]\nfile = "r.sav"\n'
+        '[respondents.codes.office]\n3 = "wethouder"\n4 = "raadslid"\n'
+        '[respondents.codes.aftercare]\n1 = "ja"\n2 = "nee"\n'
+        '[respondents.codes.gender]\n1 = "m"\n2 = "v"\n'
+    )
+    data = read_monitor(codebook=tmp_path / "codebook.toml", lonely_psu="adjust")
+    assert data.to_pandas()["aftercare"].tolist() == [True, False, pd.NA]
