@@ -227,3 +227,17 @@ def test_a_refused_code_that_a_sav_file_labels_says_how_to_map_it(tmp_path: Path
     )
     data = read_monitor(codebook=tmp_path / "codebook.toml", lonely_psu="adjust")
     assert data.to_pandas()["aftercare"].tolist() == [True, False, pd.NA]
+
+
+def test_a_refused_wave_is_one_problem_not_one_per_incident(tmp_path: Path) -> None:
+    # a wave stored as a date refused the respondent, and then each of its incidents was
+    # "no respondent 'b' in this wave (that id is in wave 0)"
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(_respondents())
+    frame["wave"] = pd.to_datetime(["2016-01-01"] * 6)
+    frame.to_parquet(tmp_path / "r.parquet")
+    incidents = tmp_path / "i.csv"
+    incidents.write_text("respondent_id,wave,form\nb,2016,verbaal\nc,2016,verbaal\n")
+    problems = _problems(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
+    assert len(problems) == 6
+    assert all("wave=Timestamp('2016-01-01 00:00:00'): not a number" in p for p in problems)

@@ -1125,7 +1125,11 @@ def _incident_columns(
     keys = _wave_keys(id_codes, respondent_waves, present)
     index = _rows_of_keys(keys, _wave_keys(owner_codes, wave, present))
     linked = index >= 0
-    elsewhere = (owner_codes >= 0) & _valid_waves(wave) & ~linked
+    # an id whose respondent has a refused wave (a date, text) is in no wave: that row's
+    # problem is reported, and its incidents are not said to be "in wave 0" as well
+    unwaved = np.zeros(int(id_codes.max(initial=-1)) + 2, dtype=bool)
+    unwaved[id_codes[~_valid_waves(respondent_waves) & (id_codes >= 0)]] = True
+    elsewhere = (owner_codes >= 0) & _valid_waves(wave) & ~linked & ~unwaved[owner_codes]
     if elsewhere.any():
         rows.flag(
             elsewhere, "wave", wave_values, _in_other_waves(owner, owner_codes, id_codes, waves)
