@@ -40,6 +40,7 @@ installed (the ``parquet`` extra); Parquet needs pyarrow and ``.sav`` pyreadstat
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import sys
 import tomllib
@@ -718,14 +719,11 @@ def _apply(
         kind = (kinds or {}).get(field) if table == "respondents" else None
         yes_no = kind == "boolean" or _is_yes_no(table, field)
         labels = value_labels.get(id(values))
-        if labelled is not None and yes_no and labels:
-            dont_know = {
-                _code_key(code): str(text)
-                for code, text in labels.items()
-                if _DONT_KNOW.search(str(text)) and _code_key(code) not in ("0", "1")
-            }
-            if dont_know:
-                labelled[field] = (values, dont_know)
+        if labelled is not None and labels:  # to advise on a labelled code that is refused
+            labelled[field] = (
+                values,
+                {_code_key(code): str(text) for code, text in labels.items()},
+            )
         codes = book.missing_codes(table, field)
         numeric = (
             field in _NUMERIC_FIELDS
@@ -1646,20 +1644,61 @@ def _emptied(
     return result
 
 
+#: The words a yes/no cell may hold (a value label that is one of them names the answer).
+_YES_NO_WORDS = frozenset(("ja", "nee", "yes", "no", "waar", "onwaar", "true", "false"))
+#: Why a code is refused (``not a valid code``, ``not a code of 'gender'``).
+_NOT_A_CODE = re.compile(r"not a (valid )?code\b")
+
+
+def _toml_key(name: str) -> str:
+    """Write a key as TOML needs it: bare (``office``), else quoted (``"incidents:verbaal"``)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
 def _labelled(
-    texts: list[str], rows: NDArray[np.intp], cells: Cells, labels: Mapping[str, str]
+    texts: list[str],
+    rows: NDArray[np.intp],
+    cells: Cells,
+    labels: Mapping[str, str],
+    section: str,
 ) -> list[str]:
-    """Advise declaring a code missing where the file labels it "weet niet" (or the like)."""
+    """Advise on a refused code that the file labels (a ``.sav`` file's value labels).
+
+    A yes/no code labelled "weet niet" (or the like) is to be declared missing; a code
+    labelled with an answer or a category ("nee", "Wethouder") is to be mapped in the
+    codebook's ``section`` (``[respondents.codes.office]``).
+    """
     codes, distinct = _raw(cells)
     result = []
     for text, row in zip(texts, rows.tolist(), strict=True):
         value = distinct[codes[row]] if codes[row] >= 0 else None
         key = "" if value is None else _code_key(value)
         reason = text.split(": ", 1)
-        if key in labels and len(reason) == 2 and reason[1].startswith(YES_NO_REFUSAL):
-            number = to_float(key)
-            code = f"{number:g}" if np.isfinite(number) else repr(key)
-            text = f"{reason[0]}: {YES_NO_REFUSAL}" + missing_code_advice(code, labels[key])
+        if key not in labels or len(reason) != 2:
+            result.append(text)
+            continue
+        label = labels[key]
+        number = to_float(key)
+        code = f"{number:g}" if np.isfinite(number) else repr(key)
+        source_code = code if np.isfinite(number) else _toml_key(key)
+        mapping = (
+            f"; the file labels {code} {label!r}: map the file's codes to the library's in "
+            f'the codebook, {section} {source_code} = "{label.strip().lower()}"'
+        )
+        if reason[1].startswith(YES_NO_REFUSAL):
+            if _DONT_KNOW.search(label) and key not in ("0", "1"):
+                text = f"{reason[0]}: {YES_NO_REFUSAL}" + missing_code_advice(code, label)
+            elif label.strip().lower() in _YES_NO_WORDS:
+                text = f"{reason[0]}: {YES_NO_REFUSAL}" + mapping
+        elif _NOT_A_CODE.match(reason[1]) and not _DONT_KNOW.search(label):
+            valid = re.findall(r"'([^']*)'", reason[1].split(" codes are ", 1)[-1])
+            if label.strip().lower() in valid:
+                text += mapping
+            else:  # 'vrouw' is not the code 'v': the mapping is the user's to write
+                text += (
+                    f"; the file labels {code} {label!r}: map the file's codes to the "
+                    f"library's in the codebook, {section} {source_code} = one of the codes"
+                )
         result.append(text)
     return result
 
@@ -1741,9 +1780,10 @@ def _located_rows(
             found_texts = _with_origin(
                 found_texts, picked, flag.column, origins.get(flag.table, {})
             )
-            dont_know = labelled.get(flag.table, {}).get(flag.column)
-            if dont_know is not None:
-                found_texts = _labelled(found_texts, picked, *dont_know)
+            file_labels = labelled.get(flag.table, {}).get(flag.column)
+            if file_labels is not None:
+                section = f"[{flag.table}.codes.{_toml_key(flag.column)}]"
+                found_texts = _labelled(found_texts, picked, *file_labels, section)
             emptied = blanked.get(flag.table, {}).get(flag.column)
             texts[part] = (
                 found_texts if emptied is None else _emptied(found_texts, picked, *emptied)

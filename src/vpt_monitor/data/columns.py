@@ -56,6 +56,7 @@ from vpt_monitor.data.cells import (
 )
 from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import MAX_INCIDENTS, WAVE_RANGE
+from vpt_monitor.stats._frames import POLARS, frame_library
 from vpt_monitor.stats._match import did_you_mean, positions
 
 __all__ = [
@@ -535,9 +536,10 @@ def check(
     that is absent or a column of the wrong shape.
     """
     declared = declare(attributes)
-    respondents = _canonical("respondents", respondents)
-    incidents = _canonical("incidents", incidents)
-    organisations = _canonical("organisations", organisations)
+    respondents = _canonical("respondents", _by_name("respondents", respondents))
+    incidents = _canonical("incidents", _by_name("incidents", incidents))
+    organisations = _canonical("organisations", _by_name("organisations", organisations))
+    violations = _by_name("violations", violations)
     absent = []
     for table, source in (
         ("respondents", respondents),
@@ -939,6 +941,27 @@ def _owners(
     return take(per, codes, -1).astype(np.intp)
 
 
+def _by_name(table: str, source: Any) -> Any:
+    """Return a polars DataFrame or an Arrow table as a mapping of its columns by name.
+
+    Iterating over either does not give the column names (a polars frame yields its columns,
+    an Arrow table cannot be iterated), so each is read through its own accessor; a pandas
+    DataFrame or a mapping is returned as it is.
+    """
+    if source is None or isinstance(source, Mapping):
+        return source
+    library = frame_library(source)
+    if library == POLARS:
+        return {str(name): source.get_column(name) for name in source.columns}
+    kind = type(source)
+    module = kind.__module__.split(".", 1)[0]
+    if module == "pyarrow" and kind.__name__ in ("Table", "RecordBatch"):
+        return {str(name): source.column(name) for name in source.column_names}
+    if module == POLARS and kind.__name__ == "LazyFrame":
+        raise TypeError(f"{table!r} is a polars LazyFrame; collect it first ({table}.collect())")
+    return source
+
+
 def _canonical(table: str, source: Any) -> Any:
     """Read SPSS-safe column names as the library's (see :func:`canonical_names`).
 
@@ -970,6 +993,41 @@ def _refuse_unknown(table: str, columns: Iterable[Any], known: Iterable[str], li
         )
     if problems:
         raise MonitorDataError("MonitorData.from_columns", problems)
+
+
+#: An id that is a whole number, perhaps with leading zeros or a decimal point: "007", "7.0".
+_NUMBERED_ID = re.compile(r"0*(\d+)(?:\.0*)?")
+
+
+def _unknown_owner(owner: Cells, ids: NDArray[Any]) -> Callable[[int], str]:
+    """Say that no respondent has an incident's id; name one with the same number if any.
+
+    Ids are text (``"007"`` stays ``"007"``), so ``"007"`` in one file and ``7`` in another
+    (a number column of Parquet or SPSS, or a spreadsheet that dropped the zeros) are two ids.
+    """
+
+    @functools.cache
+    def numbered() -> dict[str, str]:  # made once, when there is a problem to describe
+        found: dict[str, str] = {}
+        for text in dict.fromkeys(ids.tolist()):  # each distinct id once
+            match = _NUMBERED_ID.fullmatch(text) if isinstance(text, str) else None
+            if match is not None:
+                found.setdefault(match[1], text)
+        return found
+
+    def reason(i: int) -> str:
+        text = _id_text(owner.value(i)) or ""
+        match = _NUMBERED_ID.fullmatch(text)
+        other = numbered().get(match[1]) if match is not None else None
+        if other is None:
+            return "no respondent has this id"
+        return (
+            f"no respondent has this id, but respondent {other!r} has the same number; ids "
+            f"are compared as text ({text!r} and {other!r} are two ids): write them alike in "
+            "both files (with or without leading zeros, as text or as whole numbers)"
+        )
+
+    return reason
 
 
 def _in_other_waves(
@@ -1057,7 +1115,7 @@ def _incident_columns(
     )
     m = owner.n
     owner_codes = _owners(owner, id_cells, id_codes, ids)
-    rows.flag(owner_codes < 0, "respondent_id", owner, "no respondent has this id")
+    rows.flag(owner_codes < 0, "respondent_id", owner, _unknown_owner(owner, ids))
     wave_values = _column(incidents, "wave", m)
     assert wave_values is not None
     wave = _numbers(rows, wave_values, "wave", whole=True, low=WAVE_RANGE[0], high=WAVE_RANGE[1])
@@ -1067,7 +1125,11 @@ def _incident_columns(
     keys = _wave_keys(id_codes, respondent_waves, present)
     index = _rows_of_keys(keys, _wave_keys(owner_codes, wave, present))
     linked = index >= 0
-    elsewhere = (owner_codes >= 0) & _valid_waves(wave) & ~linked
+    # an id whose respondent has a refused wave (a date, text) is in no wave: that row's
+    # problem is reported, and its incidents are not said to be "in wave 0" as well
+    unwaved = np.zeros(int(id_codes.max(initial=-1)) + 2, dtype=bool)
+    unwaved[id_codes[~_valid_waves(respondent_waves) & (id_codes >= 0)]] = True
+    elsewhere = (owner_codes >= 0) & _valid_waves(wave) & ~linked & ~unwaved[owner_codes]
     if elsewhere.any():
         rows.flag(
             elsewhere, "wave", wave_values, _in_other_waves(owner, owner_codes, id_codes, waves)

@@ -235,9 +235,12 @@ class MonitorData:
     ) -> MonitorData:
         """Build the data from columns (a mapping of arrays or a DataFrame), row checks vectorised.
 
+        A table is a mapping of column names to arrays (numpy, pandas, polars or Arrow), a
+        pandas or polars DataFrame, or an Arrow table.
+
         Parameters
         ----------
-        respondents : mapping or pandas.DataFrame
+        respondents : mapping or DataFrame
             Columns ``id`` (unique within a wave), ``wave``, ``layer``, ``office`` (Dutch
             codes) and optionally ``weight``, ``stratum``, ``cluster``, ``fpc``, ``fpc2``,
             ``aftercare``, ``training``; one count column per form named ``incidents:<code>``
@@ -245,16 +248,16 @@ class MonitorData:
             ``consequence:<code>``, ``violation:<code>``. An empty cell (NaN or None) is an
             unanswered question; a column that is not there is a question that was not
             asked (not measured), never "no".
-        incidents : mapping or pandas.DataFrame, optional
+        incidents : mapping or DataFrame, optional
             Columns ``respondent_id``, ``wave``, ``form`` and optionally ``channel``,
             ``reported_internally``, ``police_report``, ``registered``, ``severity``,
             ``aftercare`` and ``consequence:<code>``. An incident belongs to the
             respondent with its id in its wave; one of a form its respondent answered 0
             incidents of is refused.
-        organisations : mapping or pandas.DataFrame, optional
+        organisations : mapping or DataFrame, optional
             Columns ``id``, ``wave``, ``layer``, ``employees`` and optionally ``weight``,
             ``stratum``, ``fpc`` and 0/1 columns ``measure:<code>``.
-        violations : mapping or pandas.DataFrame, optional
+        violations : mapping or DataFrame, optional
             Columns ``organisation_id``, ``wave``, ``kind`` and optionally ``status``.
         lonely_psu : str, default "fail"
             Lonely-PSU policy of the design.

@@ -20,6 +20,7 @@ import csv
 import errno
 import functools
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -834,15 +835,49 @@ def _unreadable(label: str, kind: str, error: Exception) -> str:
 def _from_arrow(path: Path, label: str, table: Any) -> Source:
     """Return the columns of a Parquet file as pandas would have given them to the checks."""
     meta = table.schema.pandas_metadata or {}
-    index = {name for name in meta.get("index_columns", []) if isinstance(name, str)}
+    # pandas stores an unnamed index (row labels) as __index_level_0__: not data. A named
+    # index (frame.set_index("id").to_parquet()) is a column of the file and read as one.
+    index = {
+        name
+        for name in meta.get("index_columns", [])
+        if isinstance(name, str) and re.fullmatch(r"__index_level_\d+__", name)
+    }
     nullable = {
         str(entry.get("name")): str(entry.get("numpy_type", ""))
         for entry in meta.get("columns", [])
     }
     names = [name for name in table.column_names if name not in index]
     _refuse_repeated(path, label, names)
-    columns = {name: _arrow_column(table.column(name), nullable.get(name, "")) for name in names}
+    columns = {
+        name: _arrow_column(
+            _text_of_bytes(path, label, name, table.column(name)), nullable.get(name, "")
+        )
+        for name in names
+    }
     return Source(path, label, columns, None)
+
+
+def _text_of_bytes(path: Path, label: str, name: str, column: Any) -> Any:
+    """Return a column of bytes (Arrow ``binary``, as some writers store text) as UTF-8 text.
+
+    Read as Python objects, the bytes would become text such as ``"b'007'"``: ids that
+    match no other file's and codes that are never valid.
+    """
+    import pyarrow as pa
+
+    kind = column.type
+    if not (pa.types.is_binary(kind) or pa.types.is_large_binary(kind)):
+        return column
+    try:
+        return column.cast(pa.large_string() if pa.types.is_large_binary(kind) else pa.string())
+    except pa.ArrowInvalid:
+        raise FileFormatError(
+            path,
+            [
+                f"{label} (columns): column {name!r} holds bytes that are not UTF-8 text; "
+                "write it as a text (string) column"
+            ],
+        ) from None
 
 
 def _arrow_column(column: Any, numpy_type: str) -> Cells:
@@ -854,7 +889,9 @@ def _arrow_column(column: Any, numpy_type: str) -> Cells:
         return ArrowCells(clean_arrow_text(column), clean=True)
     if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
         combined = contiguous(column)
-        codes = np.asarray(combined.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+        # indices of any integer type (polars writes uint32 and uint8), -1 where missing
+        indices = combined.indices.cast(pa.int64()).fill_null(-1)
+        codes = np.asarray(indices.to_numpy(zero_copy_only=False))
         distinct = combined.dictionary.to_numpy(zero_copy_only=False)
         return stripped(codes.astype(np.intp), np.asarray(distinct, dtype=object))
     numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)

@@ -1,0 +1,243 @@
+"""Readers on the other formats agencies deliver: Parquet written by polars or pyarrow, frames.
+
+Each test writes the small file (or frame) a user could bring and checks the numbers read
+against a count of its own, or the located message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vpt_monitor import MonitorData, MonitorDataError, victimisation
+from vpt_monitor.io import read_monitor
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+OFFICES = ["wethouder", "raadslid", "wethouder", "raadslid", "wethouder", "raadslid"]
+VERBAL = [0, 1, 2, None, 1, 0]
+
+
+def _respondents(**columns: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": ["a", "b", "c", "d", "e", "f"],
+        "wave": [2016] * 6,
+        "layer": ["gemeente"] * 6,
+        "office": OFFICES,
+        "incidents:verbaal": VERBAL,
+    }
+    base.update(columns)
+    return base
+
+
+def _problems(*args: object, **kwargs: object) -> list[str]:
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(*args, **kwargs)  # type: ignore[arg-type]
+    return info.value.problems
+
+
+# ---- Parquet columns of every Arrow type a writer uses ----------------------------------
+
+
+@pytest.mark.parametrize("index_type", ["uint8", "uint16", "uint32", "int8", "int64"])
+def test_dictionary_columns_with_any_index_type_read_as_their_codes(
+    tmp_path: Path, index_type: str
+) -> None:
+    # polars writes a Categorical with uint32 indices and an Enum with uint8: reading them
+    # raised OverflowError (filling a null index with -1), exit status 3 on the command line
+    offices = pa.DictionaryArray.from_arrays(
+        pa.array([0, 1, 0, 1, 0, None], type=getattr(pa, index_type)()),
+        pa.array(["wethouder", "raadslid"]),
+    )
+    table = pa.table(_respondents(office=offices, layer=pa.array(["gemeente"] * 6)))
+    pq.write_table(table, tmp_path / "r.parquet")
+    problems = _problems(tmp_path / "r.parquet", lonely_psu="adjust")
+    assert problems == ["r.parquet row 6: office=(empty): missing"]
+    table = pa.table(_respondents(office=offices.fill_null("raadslid")))
+    pq.write_table(table, tmp_path / "r.parquet")
+    data = read_monitor(tmp_path / "r.parquet", lonely_psu="adjust")
+    offices_read = data.to_pandas()["office"].astype(str).tolist()
+    assert offices_read == OFFICES
+    table = victimisation(data, by="office")
+    assert table["wethouder"].estimate == pytest.approx(2 / 3)  # 0, 2, 1: two of three
+    assert table["raadslid"].n == 2  # 1, None (not answered), 0
+
+
+# ---- frames: MonitorData.from_columns takes polars and Arrow tables as it takes pandas ------
+
+
+def _check_frame_read(data: MonitorData) -> None:
+    assert data.to_pandas()["office"].astype(str).tolist() == OFFICES
+    counts = data.to_pandas()["incidents:verbaal"]
+    assert counts.isna().tolist() == [False, False, False, True, False, False]
+    table = victimisation(data, by="office")
+    assert table["wethouder"].estimate == pytest.approx(2 / 3)
+    assert table["raadslid"].n == 2
+    assert data.n_incidents == 2
+
+
+def test_a_polars_frame_of_every_kind_of_column_is_read_as_its_values() -> None:
+    # iterating over a polars frame yields its columns, not their names: from_columns raised
+    # polars' TypeError "the truth value of a Series is ambiguous"
+    pl = pytest.importorskip("polars")
+    respondents = pl.DataFrame(_respondents()).with_columns(
+        pl.col("office").cast(pl.Categorical),
+        pl.col("layer").cast(pl.Enum(["rijk", "gemeente"])),
+        pl.col("incidents:verbaal").cast(pl.Int8),
+        pl.col("wave").cast(pl.UInt16),
+        pl.lit(1.5, dtype=pl.Float32).alias("weight"),
+    )
+    incidents = pl.DataFrame(
+        {"respondent_id": ["b", "c"], "wave": ["2016", "2016"], "form": ["verbaal"] * 2}
+    )
+    data = MonitorData.from_columns(respondents, incidents, lonely_psu="adjust")
+    _check_frame_read(data)
+    with pytest.raises(TypeError, match=r"'respondents' is a polars LazyFrame; collect it first"):
+        MonitorData.from_columns(respondents.lazy())
+
+
+def test_an_arrow_table_is_read_as_its_columns() -> None:
+    # an Arrow table cannot be iterated: every required column was said to be absent
+    respondents = pa.table(_respondents(office=pa.array(OFFICES).dictionary_encode()))
+    incidents = pa.table(
+        {"respondent_id": ["b", "c"], "wave": [2016, 2016], "form": ["verbaal"] * 2}
+    )
+    data = MonitorData.from_columns(respondents, incidents, lonely_psu="adjust")
+    _check_frame_read(data)
+
+
+def test_a_named_pandas_index_in_a_parquet_file_is_a_column(tmp_path: Path) -> None:
+    # frame.set_index("id").to_parquet() stores id as a column that pandas' metadata calls
+    # the index; it was passed over, and the file refused: "respondent column 'id' is required"
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(_respondents())
+    frame.set_index(["wave", "id"]).to_parquet(tmp_path / "r.parquet")
+    data = read_monitor(tmp_path / "r.parquet", lonely_psu="adjust")
+    assert data.respondents["id"].tolist() == ["a", "b", "c", "d", "e", "f"]
+    assert victimisation(data, by="office")["wethouder"].estimate == pytest.approx(2 / 3)
+    # an unnamed index is row labels, not data: not a column (and so not an unknown one)
+    frame.iloc[::-1].to_parquet(tmp_path / "r.parquet")
+    data = read_monitor(tmp_path / "r.parquet", lonely_psu="adjust")
+    assert data.respondents["id"].tolist() == ["f", "e", "d", "c", "b", "a"]
+
+
+def test_a_parquet_column_of_bytes_is_read_as_its_text(tmp_path: Path) -> None:
+    # ids stored as Arrow binary were read as "b'a'", so no incident file's id matched them
+    ids = pa.array([x.encode() for x in "abcdef"], pa.binary())
+    table = pa.table(_respondents(id=ids, office=pa.array([o.encode() for o in OFFICES])))
+    pq.write_table(table, tmp_path / "r.parquet")
+    incidents = tmp_path / "i.csv"
+    incidents.write_text("respondent_id,wave,form\nb,2016,verbaal\nc,2016,verbaal\n")
+    data = read_monitor(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
+    assert data.respondents["id"].tolist() == list("abcdef")
+    _check_frame_read(data)
+    latin = pa.array([b"caf\xe9"] * 6, pa.large_binary())
+    pq.write_table(pa.table(_respondents(stratum=latin)), tmp_path / "r.parquet")
+    with pytest.raises(MonitorDataError) as info:
+        read_monitor(tmp_path / "r.parquet")
+    assert info.value.problems == [
+        "r.parquet (columns): column 'stratum' holds bytes that are not UTF-8 text; write it "
+        "as a text (string) column"
+    ]
+
+
+def test_ids_written_as_numbers_in_one_file_and_with_zeros_in_the_other_are_named(
+    tmp_path: Path,
+) -> None:
+    # a .sav or Parquet file of numeric ids (7.0 is read as '7') beside a CSV file of '007':
+    # every incident was "no respondent has this id", with no word on why
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(_respondents(id=[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))
+    frame.to_parquet(tmp_path / "r.parquet")
+    incidents = tmp_path / "i.csv"
+    incidents.write_text(
+        "respondent_id,wave,form\n002,2016,verbaal\n3,2016,verbaal\nx,2016,verbaal\n"
+    )
+    problems = _problems(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
+    assert problems == [
+        "i.csv line 2: respondent_id='002': no respondent has this id, but respondent '2' has "
+        "the same number; ids are compared as text ('002' and '2' are two ids): write them "
+        "alike in both files (with or without leading zeros, as text or as whole numbers)",
+        "i.csv line 4: respondent_id='x': no respondent has this id",
+    ]
+
+
+# ---- SPSS .sav: value labels name what a refused code means -----------------------------
+
+
+def test_a_refused_code_that_a_sav_file_labels_says_how_to_map_it(tmp_path: Path) -> None:
+    # office 3 labelled 'Wethouder' and aftercare 2 labelled 'nee' (SPSS's usual 1 = ja,
+    # 2 = nee) were refused with no word on the labels that say what the codes mean
+    pd = pytest.importorskip("pandas")
+    pyreadstat = pytest.importorskip("pyreadstat")
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "wave": [2016.0] * 3,
+            "layer": ["gemeente"] * 3,
+            "office": [3.0, 4.0, 3.0],
+            "aftercare": [1.0, 2.0, 9.0],
+            "gender": [1.0, 2.0, 1.0],
+        }
+    )
+    labels = {
+        "office": {3.0: "Wethouder", 4.0: "Raadslid"},
+        "aftercare": {1.0: "ja", 2.0: "nee", 9.0: "weet niet"},
+        "gender": {1.0: "man", 2.0: "vrouw"},
+    }
+    pyreadstat.write_sav(frame, str(tmp_path / "r.sav"), variable_value_labels=labels)
+    problems = _problems(tmp_path / "r.sav", lonely_psu="adjust")
+    mapping = "map the file's codes to the library's in the codebook"
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "r.sav row 1",
+        "r.sav row 1",
+        "r.sav row 2",
+        "r.sav row 2",
+        "r.sav row 2",
+        "r.sav row 3",
+        "r.sav row 3",
+        "r.sav row 3",
+    ]
+    assert problems[0].endswith(
+        "; the file labels 3 'Wethouder': "
+        + mapping
+        + ', [respondents.codes.office] 3 = "wethouder"'
+    )
+    assert problems[1].endswith(
+        "; the file labels 1 'man': "
+        + mapping
+        + ", [respondents.codes.gender] 1 = one of the codes"
+    )
+    assert (
+        "r.sav row 2: aftercare=2.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
+        "the file labels 2 'nee': " + mapping + ', [respondents.codes.aftercare] 2 = "nee"'
+    ) in problems
+    assert (
+        "r.sav row 3: aftercare=9.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
+        "the file labels 9 'weet niet': declare it missing in the codebook: missing = [9]"
+    ) in problems
+    # the advice, followed, reads the file
+    (tmp_path / "codebook.toml").write_text(
+        'missing = [9]\n[respondents]\nfile = "r.sav"\n'
+        '[respondents.codes.office]\n3 = "wethouder"\n4 = "raadslid"\n'
+        '[respondents.codes.aftercare]\n1 = "ja"\n2 = "nee"\n'
+        '[respondents.codes.gender]\n1 = "m"\n2 = "v"\n'
+    )
+    data = read_monitor(codebook=tmp_path / "codebook.toml", lonely_psu="adjust")
+    assert data.to_pandas()["aftercare"].tolist() == [True, False, pd.NA]
+
+
+def test_a_refused_wave_is_one_problem_not_one_per_incident(tmp_path: Path) -> None:
+    # a wave stored as a date refused the respondent, and then each of its incidents was
+    # "no respondent 'b' in this wave (that id is in wave 0)"
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(_respondents())
+    frame["wave"] = pd.to_datetime(["2016-01-01"] * 6)
+    frame.to_parquet(tmp_path / "r.parquet")
+    incidents = tmp_path / "i.csv"
+    incidents.write_text("respondent_id,wave,form\nb,2016,verbaal\nc,2016,verbaal\n")
+    problems = _problems(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
+    assert len(problems) == 6
+    assert all("wave=Timestamp('2016-01-01 00:00:00'): not a number" in p for p in problems)
