@@ -1,0 +1,67 @@
+"""The Dutch of what the library prints and writes, as a BZK reader checks it.
+
+Each test looks at one text (a label, a heading, a number format) on small hand-made data,
+and at its English counterpart, so that a fix in one language leaves the other right.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vpt_monitor import (
+    Measure,
+    MonitorData,
+    Office,
+    Respondent,
+    ViolationType,
+    set_language,
+    victimisation,
+)
+from vpt_monitor._format import label
+
+
+def _people() -> MonitorData:
+    """Provincial office holders of two waves, as a delivery has them (weights, strata)."""
+    rows = []
+    for wave in (2014, 2016):
+        for i in range(40):
+            office = "cdk" if i < 4 else "statenlid"
+            rows.append(
+                Respondent(
+                    f"r{wave}-{i}",
+                    wave,
+                    "provincie",
+                    office,
+                    weight=3.0 if office == "cdk" else 14.25,
+                    stratum=office,
+                    victimisations={"verbaal": 1} if i % 3 == 0 else {},
+                )
+            )
+    return MonitorData.from_records(rows)
+
+
+@pytest.fixture
+def dutch():
+    before = set_language("nl")
+    yield
+    set_language(before)
+
+
+def test_offices_and_measures_are_spelled_as_the_groene_boekje_has_them() -> None:
+    # a function name is written in lower case ("de commissaris van de Koning", as the
+    # Rijksoverheid writes it and as burgemeester, wethouder and dijkgraaf are here);
+    # "financiële" has its diaeresis; the gifts item names the invitations as well
+    assert label(Office.KINGS_COMMISSIONER, "nl") == "commissaris van de Koning"
+    assert label(Measure.FINANCIAL_INTERESTS, "nl") == "melding financiële belangen"
+    assert label(ViolationType.GIFTS, "nl") == "aannemen van geschenken of uitnodigingen"
+    assert label(Measure.INCIDENT_REGISTRATION, "nl") == "incidenten altijd geregistreerd"
+    # English unchanged; labels still find their domains
+    assert label(Office.KINGS_COMMISSIONER, "en") == "King's Commissioner"
+    assert Office.parse("Commissaris van de Koning") is Office.KINGS_COMMISSIONER
+    assert Measure.parse("melding financiele belangen") is Measure.FINANCIAL_INTERESTS
+
+
+def test_a_table_by_office_prints_the_commissioner_in_lower_case(dutch: None) -> None:
+    table = victimisation(_people(), by=("wave", "office"))
+    assert "2016, commissaris van de Koning" in repr(table)
+    assert "Commissaris" not in repr(table)
