@@ -18,6 +18,7 @@ from vpt_monitor import (
     victimisation,
 )
 from vpt_monitor._format import label
+from vpt_monitor.attributes import Attribute
 
 
 def _people() -> MonitorData:
@@ -65,3 +66,50 @@ def test_a_table_by_office_prints_the_commissioner_in_lower_case(dutch: None) ->
     table = victimisation(_people(), by=("wave", "office"))
     assert "2016, commissaris van de Koning" in repr(table)
     assert "Commissaris" not in repr(table)
+
+
+def test_an_estimate_table_prints_its_title_and_flags_in_dutch(dutch: None) -> None:
+    # no commissioner victimised in 2014: a share of 0% (flag "boundary")
+    rows = [
+        Respondent(
+            f"r{i}",
+            2014,
+            "provincie",
+            "cdk" if i < 4 else "statenlid",
+            victimisations={"verbaal": 1} if i >= 4 and i % 2 else {},
+        )
+        for i in range(12)
+    ]
+    table = victimisation(MonitorData.from_records(rows), by="office", wave=2014)
+    text = repr(table)
+    title = text.splitlines()[0]
+    assert title == "EstimateTable(aandeel, 10 domeinen, 95%-intervallen (logit))"
+    assert "commissaris van de Koning" in text
+    assert "[0% of 100%]" in text
+    assert "[leeg]" in text  # the offices without respondents
+    for english in ("proportion", "domains", "intervals", "boundary", "empty"):
+        assert english not in text
+    set_language("en")
+    text = repr(table)
+    assert text.splitlines()[0] == "EstimateTable(proportion, 10 domains, logit 95% intervals)"
+    assert "[boundary]" in text
+    assert "[empty]" in text
+
+
+def test_a_table_of_one_domain_says_domain_not_domains(dutch: None) -> None:
+    rows = [
+        Respondent(
+            f"r{i}",
+            2016,
+            "provincie",
+            "statenlid",
+            attributes={"team": "noord"},
+            victimisations={"verbaal": i % 2},
+        )
+        for i in range(10)
+    ]
+    data = MonitorData.from_records(rows, attributes=[Attribute("team", codes=("noord",))])
+    one = victimisation(data, by="team", wave=2016)
+    assert repr(one).startswith("EstimateTable(aandeel, 1 domein, ")
+    set_language("en")
+    assert repr(one).startswith("EstimateTable(proportion, 1 domain, ")
