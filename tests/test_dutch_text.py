@@ -14,7 +14,9 @@ from vpt_monitor import (
     Office,
     Respondent,
     ViolationType,
+    change,
     set_language,
+    trend,
     victimisation,
 )
 from vpt_monitor._format import label
@@ -113,3 +115,51 @@ def test_a_table_of_one_domain_says_domain_not_domains(dutch: None) -> None:
     assert repr(one).startswith("EstimateTable(aandeel, 1 domein, ")
     set_language("en")
     assert repr(one).startswith("EstimateTable(proportion, 1 domain, ")
+
+
+def test_change_and_trend_name_holm_and_write_95_percent_interval_as_dutch_does(
+    dutch: None,
+) -> None:
+    table = victimisation(_people(), by=("wave", "office"))
+    changes = change(table)
+    text = repr(changes)
+    # Holm is a name; "95%-interval" with a hyphen, as the report writes it
+    assert "p gecorrigeerd met Holm)" in text.splitlines()[0]
+    assert "95%-interval" in text
+    assert "holm" not in text
+    trends = trend(table)
+    assert "p gecorrigeerd met Holm)" in repr(trends).splitlines()[0]
+    assert "p niet gecorrigeerd)" in repr(change(table, adjust="none")).splitlines()[0]
+    set_language("en")
+    assert "p adjusted by Holm)" in repr(changes).splitlines()[0]
+    assert "95% interval" in repr(changes)
+    assert "p not adjusted)" in repr(change(table, adjust="none")).splitlines()[0]
+
+
+def test_a_change_of_one_row_says_rij(dutch: None) -> None:
+    rows = [
+        Respondent(
+            f"r{wave}-{i}",
+            wave,
+            "provincie",
+            "statenlid",
+            victimisations={"verbaal": 1} if i % 3 == 0 else {},
+            attributes={"team": "noord"},
+        )
+        for wave in (2014, 2016)
+        for i in range(20)
+    ]
+    data = MonitorData.from_records(rows, attributes=[Attribute("team", codes=("noord",))])
+    table = victimisation(data, by=("wave", "team"))
+    assert ", 1 rij," in repr(change(table)).splitlines()[0]
+    set_language("en")
+    assert ", 1 row," in repr(change(table)).splitlines()[0]
+
+
+def test_the_maturity_sensitivity_writes_90_percent_range_as_one_word(dutch: None) -> None:
+    from vpt_monitor import maturity_sensitivity
+    from vpt_monitor.synth import simulate
+
+    result = maturity_sensitivity(simulate(waves=(2016,), scale=0.2), by="layer", draws=50)
+    assert "90%-bereik" in result.to_string("nl").splitlines()[1]
+    assert "90% range" in result.to_string("en").splitlines()[1]
