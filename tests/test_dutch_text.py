@@ -163,3 +163,30 @@ def test_the_maturity_sensitivity_writes_90_percent_range_as_one_word(dutch: Non
     result = maturity_sensitivity(simulate(waves=(2016,), scale=0.2), by="layer", draws=50)
     assert "90%-bereik" in result.to_string("nl").splitlines()[1]
     assert "90% range" in result.to_string("en").splitlines()[1]
+
+
+def test_a_sample_plan_groups_thousands_and_writes_no_nan(dutch: None) -> None:
+    from vpt_monitor import detectable_change, plan_sample
+
+    rows = [
+        Respondent(
+            f"r{i}",
+            2016,
+            "provincie",
+            "cdk" if i < 4 else "statenlid",
+            weight=3.0 if i < 4 else 1250.0,  # 12 commissioners, 45,000 councillors
+            victimisations={"verbaal": 1} if i % 3 == 0 else {},
+        )
+        for i in range(40)
+    ]
+    data = MonitorData.from_records(rows)
+    plan = plan_sample(data, margin=0.05, response_rate=0.5)
+    line = next(row for row in plan.to_string("nl").splitlines() if "Statenlid" in row)
+    assert "45.000" in line
+    line = next(row for row in plan.to_string("en").splitlines() if "provincial councillor" in row)
+    assert "45,000" in line
+    detect = detectable_change(data)
+    assert "nan" not in detect.to_string("nl")
+    assert "n.b." in detect.to_string("nl")
+    assert "nan" not in detect.to_string("en")
+    assert "n/a" in detect.to_string("en")
