@@ -190,3 +190,16 @@ def test_a_sample_plan_groups_thousands_and_writes_no_nan(dutch: None) -> None:
     assert "n.b." in detect.to_string("nl")
     assert "nan" not in detect.to_string("en")
     assert "n/a" in detect.to_string("en")
+
+
+def test_a_decomposition_names_its_outcome_in_dutch(dutch: None) -> None:
+    from vpt_monitor import decompose_change
+    from vpt_monitor.indicators.decomposition import _OUTCOMES_NL
+    from vpt_monitor.indicators.outcomes import OUTCOMES
+
+    assert set(_OUTCOMES_NL) == set(OUTCOMES)  # every outcome has its Dutch name
+    result = decompose_change(_people(), factor="office")
+    title = result.to_string("nl").splitlines()[0]
+    assert title.startswith("Decompositie(slachtofferschap 2016 - 2014, naar functie")
+    assert "victimised" not in result.to_string("nl")
+    assert result.to_string("en").startswith("Decomposition(victimised 2016 - 2014, by office")
