@@ -203,3 +203,36 @@ def test_a_decomposition_names_its_outcome_in_dutch(dutch: None) -> None:
     assert title.startswith("Decompositie(slachtofferschap 2016 - 2014, naar functie")
     assert "victimised" not in result.to_string("nl")
     assert result.to_string("en").startswith("Decomposition(victimised 2016 - 2014, by office")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    from vpt_monitor.report import build_report
+    from vpt_monitor.synth import simulate
+
+    data = simulate(waves=(2014, 2016), scale=0.2, seed=3)
+    return {
+        lang: (
+            build_report(data, tmp_path_factory.mktemp(lang) / "r", language=lang) / "index.html"
+        ).read_text()
+        for lang in ("nl", "en")
+    }
+
+
+def test_the_reports_headings_begin_with_a_capital(pages: dict[str, str]) -> None:
+    import re
+
+    for lang, page in pages.items():
+        headings = re.findall(r"<h[1-4][^>]*>([^<]*)</h[1-4]>", page)
+        assert headings, lang
+        assert all(h[:1].isupper() or h[:1].isdigit() for h in headings), (lang, headings)
+    assert "<h3>Gemeld binnen de organisatie, 2016</h3>" in pages["nl"]
+    assert "<h3>Aangifte bij de politie, 2016</h3>" in pages["nl"]
+    assert "<h3>Reported internally, 2016</h3>" in pages["en"]
+
+
+def test_the_maturity_headings_say_what_is_mature(pages: dict[str, str]) -> None:
+    # "Volwassenheid, integriteit, 2016" left the reader to guess whose maturity
+    assert "<h3>Volwassenheid van het beleid: integriteit, 2016</h3>" in pages["nl"]
+    assert "<h3>Volwassenheid van het beleid: agressie en geweld, 2016</h3>" in pages["nl"]
+    assert "<h3>Maturity, integrity scheme, 2016</h3>" in pages["en"]

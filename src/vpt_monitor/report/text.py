@@ -96,7 +96,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Coverage of measures named in the 2016 letter, {wave}",
         "Maatregelen uit de brief van 2016: aandeel organisaties, {wave}",
     ),
-    "section_maturity": ("Maturity, {scheme} scheme, {wave}", "Volwassenheid, {scheme}, {wave}"),
+    "section_maturity": (
+        "Maturity, {scheme} scheme, {wave}",
+        "Volwassenheid van het beleid: {scheme}, {wave}",
+    ),
     "section_violations": (
         "Registered violations per 1,000 employees, {wave}",
         "Geregistreerde schendingen per 1.000 medewerkers, {wave}",
