@@ -236,3 +236,18 @@ def test_the_maturity_headings_say_what_is_mature(pages: dict[str, str]) -> None
     assert "<h3>Volwassenheid van het beleid: integriteit, 2016</h3>" in pages["nl"]
     assert "<h3>Volwassenheid van het beleid: agressie en geweld, 2016</h3>" in pages["nl"]
     assert "<h3>Maturity, integrity scheme, 2016</h3>" in pages["en"]
+
+
+def test_no_factsheet_indicator_has_a_second_pair_of_parentheses() -> None:
+    # a factsheet row is "<indicator> (<group>)": an indicator name with parentheses of its
+    # own made "negatieve gevolgen (slachtoffers) (politieke ambtsdragers)"
+    from vpt_monitor.report.text import INDICATORS
+
+    for key, (english, dutch) in INDICATORS.items():
+        if key != "decision_influence":  # asked of one group: no group is added
+            assert "(" not in english, key
+            assert "(" not in dutch, key
+    assert INDICATORS["adverse"] == (
+        "adverse consequences among victims",
+        "negatieve gevolgen bij slachtoffers",
+    )
