@@ -77,9 +77,9 @@ class PlanTable:
     >>> plan = plan_sample(data, by="group", margin=0.04, response_rate=0.4)
     >>> plan
     PlanTable(wave 2016, 2 domains, margin 0.04)
-      domain                        N    n      p  deff  needed  invite   detect
-      political office holders   2408  909  0.260  0.94     368     920  0.04368
-      employees                 58400  693  0.225  1.77     733    1833  0.08318
+      domain                           N    n      p  deff  needed  invite   detect
+      political office holders     2,408  909  0.260  0.94     368     920  0.04368
+      employees                   58,400  693  0.225  1.77     733   1,833  0.08318
     >>> employees = plan.domains.index(Group.EMPLOYEE)
     >>> int(plan.needed[employees]), bool(plan.reachable[employees])
     (733, True)
