@@ -149,7 +149,9 @@ def test_the_classes_are_labelled_in_the_sessions_language() -> None:
         assert "dagelijks" in (parts._repr_html_() or "")
         # headings, notes and numbers in Dutch too (a tester found English headings here)
         text = repr(parts)
-        assert text.startswith("Decompositie(victimised 2016 - 2014, naar contact met burgers")
+        assert text.startswith(
+            "Decompositie(slachtofferschap 2016 - 2014, naar contact met burgers"
+        )
         for word in ("verandering", "samenstelling", "binnen klassen", "aandeel %", "%-punt"):
             assert word in text
         for word in ("change", "composition", "rate", "points", "class", "left out"):

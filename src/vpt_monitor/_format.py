@@ -53,6 +53,7 @@ __all__ = [
     "percent",
     "set_language",
     "signed",
+    "table_words",
     "variable",
 ]
 
@@ -159,6 +160,73 @@ VARIABLES: Mapping[str, tuple[str, str]] = {
     "high": ("high", "boven"),
     "n": ("n", "n"),
 }
+
+
+#: The words of a printed estimate table (``repr`` of an indicator's
+#: :class:`~vpt_monitor.stats.EstimateTable`): its kind, its flags, its title line.
+KINDS: Mapping[str, tuple[str, str]] = {
+    "proportion": ("proportion", "aandeel"),
+    "mean": ("mean", "gemiddelde"),
+    "total": ("total", "totaal"),
+    "ratio": ("ratio", "verhouding"),
+    "rate": ("rate", "frequentie"),
+    "quantile": ("quantile", "kwantiel"),
+    "variance": ("variance", "variantie"),
+    "coefficient": ("coefficient", "coëfficiënt"),
+    "contrast": ("contrast", "contrast"),
+    "prediction": ("prediction", "voorspelling"),
+}
+
+#: The flags of :data:`vpt_monitor.stats.results.FLAGS` as a printed table shows them.
+FLAG_WORDS: Mapping[str, tuple[str, str]] = {
+    "boundary": ("boundary", "0% of 100%"),
+    "no_df": ("no_df", "geen vrijheidsgraden"),
+    "empty": ("empty", "leeg"),
+    "zero_variance": ("zero_variance", "variantie nul"),
+    "zero_denominator": ("zero_denominator", "noemer nul"),
+    "not_measured": ("not_measured", "niet gemeten"),
+    "unanswered": ("unanswered", "niet beantwoord"),
+}
+
+
+def table_words(key: str, language: str | None = None, **values: Any) -> str:
+    """Return a phrase of a printed estimate table in ``language``.
+
+    ``key`` is ``"title"`` (fields ``kind``, ``count``, ``method``, ``level``), ``"more"``
+    (``count``: the domains not shown) or ``"flags"`` (``flags``: a tuple of flags). English
+    keeps the flags' codes, as ``EstimateTable.flags`` holds them.
+
+    Examples
+    --------
+    >>> from vpt_monitor._format import table_words
+    >>> table_words("title", "nl", kind="proportion", count=1, method="logit", level=0.95)
+    'EstimateTable(aandeel, 1 domein, 95%-intervallen (logit))'
+    >>> table_words("title", "en", kind="mean", count=4, method="t", level=0.95)
+    'EstimateTable(mean, 4 domains, t 95% intervals)'
+    >>> table_words("flags", "nl", flags=("boundary",)), table_words("more", "nl", count=10)
+    ('[0% of 100%]', '... nog 10 domeinen')
+    """
+    chosen = check_language(language)
+    nl = chosen == "nl"
+    if key == "flags":
+        flags = values["flags"]
+        if not nl:
+            return "[" + ",".join(flags) + "]"
+        return "[" + ", ".join(_pick(FLAG_WORDS.get(f, (f, f)), chosen) for f in flags) + "]"
+    count = int(values["count"])
+    if nl:
+        domains = "domein" if count == 1 else "domeinen"
+    else:
+        domains = "domain" if count == 1 else "domains"
+    if key == "more":
+        return f"... nog {count} {domains}" if nl else f"... {count} more {domains}"
+    kind = str(values["kind"])
+    level = f"{float(values['level']):.0%}"
+    if nl:
+        kind = _pick(KINDS.get(kind, (kind, kind)), chosen)
+        level = number(100 * float(values["level"]), chosen, digits=None) + "%"
+        return f"EstimateTable({kind}, {count} {domains}, {level}-intervallen ({values['method']}))"
+    return f"EstimateTable({kind}, {count} {domains}, {values['method']} {level} intervals)"
 
 
 def _pick(pair: tuple[str, str], chosen: str) -> str:

@@ -400,7 +400,7 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
     Office.MAYOR: ("mayor", "burgemeester"),
     Office.ALDERMAN: ("alderman", "wethouder"),
     Office.COUNCILLOR: ("municipal councillor", "gemeenteraadslid"),
-    Office.KINGS_COMMISSIONER: ("King's Commissioner", "Commissaris van de Koning"),
+    Office.KINGS_COMMISSIONER: ("King's Commissioner", "commissaris van de Koning"),
     Office.PROVINCIAL_EXECUTIVE: ("provincial executive", "gedeputeerde"),
     Office.PROVINCIAL_COUNCILLOR: ("provincial councillor", "Statenlid"),
     Office.WATER_BOARD_CHAIR: ("water board chair", "dijkgraaf"),
@@ -433,7 +433,10 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
         "acting as adviser in a dispute with the organisation",
         "optreden als adviseur in een geschil met de organisatie",
     ),
-    ViolationType.GIFTS: ("accepting gifts or invitations", "aannemen van geschenken"),
+    ViolationType.GIFTS: (
+        "accepting gifts or invitations",
+        "aannemen van geschenken of uitnodigingen",
+    ),
     ViolationType.SIDE_JOBS: ("undeclared side jobs", "niet gemelde nevenfuncties"),
     ViolationType.FRAUD: ("fraud or theft", "fraude of diefstal"),
     ViolationType.MISUSE_OF_RESOURCES: ("misuse of resources", "misbruik van middelen"),
@@ -492,7 +495,7 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
         "verklaring omtrent het gedrag (VOG)",
     ),
     Measure.SIDE_JOBS_REGISTER: ("side jobs registered", "registratie nevenwerkzaamheden"),
-    Measure.FINANCIAL_INTERESTS: ("financial interests reported", "melding financiele belangen"),
+    Measure.FINANCIAL_INTERESTS: ("financial interests reported", "melding financiële belangen"),
     Measure.CONFIDENTIAL_ADVISER: ("confidential adviser", "vertrouwenspersoon"),
     Measure.REPORTING_PROCEDURE: ("procedure for reporting misconduct", "meldprocedure"),
     Measure.VIOLATION_REGISTRATION: (
@@ -502,7 +505,10 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
     Measure.INTEGRITY_TRAINING: ("integrity training", "training integriteit"),
     Measure.AGGRESSION_POLICY: ("aggression policy in place", "beleid agressie en geweld"),
     Measure.NORM_COMMUNICATED: ("norm set and communicated", "norm gesteld en gecommuniceerd"),
-    Measure.INCIDENT_REGISTRATION: ("incidents always registered", "incidenten altijd registreren"),
+    Measure.INCIDENT_REGISTRATION: (
+        "incidents always registered",
+        "incidenten altijd geregistreerd",
+    ),
     Measure.EMPLOYER_POLICE_REPORT: (
         "employer reports serious cases to the police",
         "aangifte door de werkgever",

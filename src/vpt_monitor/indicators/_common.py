@@ -202,6 +202,10 @@ class DomainLabels:
         """Return the decimal mark of the language printed in ("," in Dutch)."""
         return "," if _format.get_language() == "nl" else "."
 
+    def words(self, key: str, **values: Any) -> str:
+        """Return the title line, flags or "more domains" of a printed table (Dutch or English)."""
+        return _format.table_words(key, **values)
+
     def heading(self, name: str) -> str:
         """Return the title of a printed column (``"estimate"`` is "schatting" in Dutch)."""
         return _format.variable(name)

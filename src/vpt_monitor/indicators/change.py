@@ -252,7 +252,7 @@ class ChangeTable:
     political office holders   0.046           0.007  9079.0
     employees                 -0.007           0.018   360.0
     >>> result
-    ChangeTable(2016 - 2014, 2 rows, p adjusted by holm)
+    ChangeTable(2016 - 2014, 2 rows, p adjusted by Holm)
       domain                       change (points)          95% interval     p (adj.)
       political office holders                +4.6               3.2–5.9      < 0.001
       employees                               -0.7           -4.2 to 2.9        0.705
@@ -378,11 +378,10 @@ class ChangeTable:
         points = self.kind == "difference" and self.estimate_kind == "proportion"
         scale = 100.0 if points else 1.0
         digits = 1 if points else _decimals(self.estimate)
-        rows = "rijen" if nl else "rows"
-        adjusted = "p gecorrigeerd met" if nl else "p adjusted by"
+        rows = _row_count(len(self.rows), nl)
         lines = [
-            f"ChangeTable({self.between[1]} {sign} {self.between[0]}, {len(self.rows)} {rows}, "
-            f"{adjusted} {self.adjust})"
+            f"ChangeTable({self.between[1]} {sign} {self.between[0]}, {rows}, "
+            f"{_adjusted(self.adjust, nl)})"
         ]
         lines += [
             f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
@@ -399,7 +398,7 @@ class ChangeTable:
             )
         else:
             what = "verhouding" if nl else "ratio"
-        interval_title = f"{self.level:.0%} interval"
+        interval_title = f"{self.level:.0%}-interval" if nl else f"{self.level:.0%} interval"
         lines.append(
             f"  {_format.variable('domain', chosen):<{width}}{what:>18}"
             f"{interval_title:>22}{'p (gecorr.)' if nl else 'p (adj.)':>13}"
@@ -1000,9 +999,8 @@ class TrendTable:
             "no clear trend": "geen duidelijke trend" if nl else "no clear trend",
         }
         lines = [
-            f"TrendTable({'segmenten' if nl else 'segments'} {self._spans()}, {len(self.rows)} "
-            f"{'rijen' if nl else 'rows'}, {'p gecorrigeerd met' if nl else 'p adjusted by'} "
-            f"{self.adjust})"
+            f"TrendTable({'segmenten' if nl else 'segments'} {self._spans()}, "
+            f"{_row_count(len(self.rows), nl)}, {_adjusted(self.adjust, nl)})"
         ]
         lines += [
             f"  {'methodebreuk' if nl else 'method break'}: {break_note(note, chosen)}"
@@ -1039,6 +1037,29 @@ class TrendTable:
 
     def __repr__(self) -> str:
         return self.to_string()
+
+
+#: The adjustments of p-values by the names of their authors, as printed.
+_ADJUSTMENT_NAMES = {
+    "holm": "Holm",
+    "bonferroni": "Bonferroni",
+    "benjamini-hochberg": "Benjamini-Hochberg",
+}
+
+
+def _adjusted(adjust: str, nl: bool) -> str:
+    """Say how the p-values are adjusted: "p adjusted by Holm", "p niet gecorrigeerd"."""
+    if adjust == "none":
+        return "p niet gecorrigeerd" if nl else "p not adjusted"
+    name = _ADJUSTMENT_NAMES.get(adjust, adjust)
+    return f"p gecorrigeerd met {name}" if nl else f"p adjusted by {name}"
+
+
+def _row_count(count: int, nl: bool) -> str:
+    """Count rows: "1 rij", "2 rijen"; "1 row", "2 rows"."""
+    if nl:
+        return f"{count} {'rij' if count == 1 else 'rijen'}"
+    return f"{count} {'row' if count == 1 else 'rows'}"
 
 
 def _segments(

@@ -190,9 +190,9 @@ class Decomposition:
         nl = chosen == "nl"
         first, last = self.between
         factor = _format.variable(self.factor, chosen, attribute=self.attribute)
+        outcome = _OUTCOMES_NL.get(self.outcome, self.outcome) if nl else self.outcome
         title = (
-            f"Decompositie({self.outcome} {last} - {first}, naar {factor}: "
-            f"{len(self.classes)} klassen)"
+            f"Decompositie({outcome} {last} - {first}, naar {factor}: {len(self.classes)} klassen)"
             if nl
             else f"Decomposition({self.outcome} {last} - {first}, by {factor}: "
             f"{len(self.classes)} classes)"
@@ -317,6 +317,22 @@ def _row(part: str, label: Hashable, estimate: Estimate) -> dict[str, Any]:
 
 
 _ALIASES = {"victimisation": "victimised"}
+
+
+#: The outcomes (:data:`~vpt_monitor.indicators.outcomes.OUTCOMES`) by their Dutch names, for
+#: the title of a decomposition printed in Dutch; English prints the outcome's own name.
+_OUTCOMES_NL = {
+    "victimised": "slachtofferschap",
+    "victimised_social_media": "slachtofferschap via sociale media",
+    "threatened": "bedreiging en intimidatie",
+    "physical_violence": "fysiek geweld",
+    "reported": "gemeld binnen de organisatie",
+    "police_report": "aangifte bij de politie",
+    "adverse_consequences": "negatieve gevolgen",
+    "aftercare": "nazorg aangeboden",
+    "decision_influence": "besluitvorming beïnvloed",
+    "perceived_violation": "waargenomen integriteitsschendingen",
+}
 
 
 def decompose_change(

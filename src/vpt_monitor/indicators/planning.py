@@ -77,9 +77,9 @@ class PlanTable:
     >>> plan = plan_sample(data, by="group", margin=0.04, response_rate=0.4)
     >>> plan
     PlanTable(wave 2016, 2 domains, margin 0.04)
-      domain                        N    n      p  deff  needed  invite   detect
-      political office holders   2408  909  0.260  0.94     368     920  0.04368
-      employees                 58400  693  0.225  1.77     733    1833  0.08318
+      domain                           N    n      p  deff  needed  invite   detect
+      political office holders     2,408  909  0.260  0.94     368     920  0.04368
+      employees                   58,400  693  0.225  1.77     733   1,833  0.08318
     >>> employees = plan.domains.index(Group.EMPLOYEE)
     >>> int(plan.needed[employees]), bool(plan.reachable[employees])
     (733, True)
@@ -159,16 +159,28 @@ class PlanTable:
             if nl
             else ("N", "n", "p", "deff", "needed", "invite", "detect")
         )
+
+        # counts of people with thousands grouped (292.000, 292,000); no value is
+        # "n.b." / "n/a" as in the report, not Python's "nan"
+        def people(values: Any) -> list[str]:
+            return [_format.integer(v, chosen) for v in np.asarray(values, dtype=np.float64)]
+
+        def missing(column: list[str]) -> list[str]:
+            return [_format.MISSING[chosen] if c == "nan" else c for c in column]
+
         columns = [
-            _print.fixed(self.population, 1),
-            [str(int(v)) for v in self.n],
-            _print.fixed(self.estimate, 3),
-            _print.fixed(self.deff, 3),
-            _print.fixed(self.needed, 1),
-            _print.fixed(self.invite, 1),
-            _print.fixed(self.detectable),
+            people(self.population),
+            people(self.n),
+            missing(_print.fixed(self.estimate, 3)),
+            missing(_print.fixed(self.deff, 3)),
+            people(self.needed),
+            people(self.invite),
+            missing(_print.fixed(self.detectable)),
         ]
-        cells = [[_format._localise(cell, chosen) for cell in column] for column in columns]
+        cells = [
+            [_format._localise(c, chosen) if i not in (0, 1, 4, 5) else c for c in column]
+            for i, column in enumerate(columns)
+        ]
         widths = [
             max(len(h), *(len(c) for c in column)) + 2
             for h, column in zip(heads, cells, strict=True)

@@ -552,11 +552,12 @@ class SensitivityResult:
             if nl
             else ("range", "sd weights", "sd sampling", "median rank", "P(rank 1)")
         )
+        range_title = f"{level:.0%}" + ("-" if nl else " ") + titles[0]  # "90%-bereik"
         lines = [
             f"SensitivityResult({self.scores.shape[0]} {'trekkingen' if nl else 'draws'}, "
             f"{len(self.domains)} {'domeinen' if nl else 'domains'}, {len(self.items)} items)",
             f"  {_format.variable('domain', chosen):<{width}}{'score':>8}"
-            f"{f'{level:.0%} ' + titles[0]:>15}{titles[1]:>14}{titles[2]:>15}{titles[3]:>14}"
+            f"{range_title:>15}{titles[1]:>14}{titles[2]:>15}{titles[3]:>14}"
             f"{titles[4]:>11}",
         ]
         for j, name in enumerate(names):

@@ -782,10 +782,11 @@ def _respondent_sections(parts: _Parts, step: Steps) -> str:
         if result is not None:
             rows = estimate_rows(result, lang, where={"wave": last})
             reporting[what] = rows
-            name = parts.add(
-                Table(f"reporting_{to}_{last}", f"{what}, {last}", ("wave", "group"), rows)
-            )
-            reporting_blocks += [Heading(f"{what}, {last}"), TableRef(name)]
+            # a heading begins with a capital, as every other heading of the page does; the
+            # figure's legend keeps the label as it is
+            title = f"{what[:1].upper()}{what[1:]}, {last}"
+            name = parts.add(Table(f"reporting_{to}_{last}", title, ("wave", "group"), rows))
+            reporting_blocks += [Heading(title), TableRef(name)]
     if reporting:
         parts.figure(
             "reporting",

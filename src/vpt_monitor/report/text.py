@@ -96,7 +96,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "Coverage of measures named in the 2016 letter, {wave}",
         "Maatregelen uit de brief van 2016: aandeel organisaties, {wave}",
     ),
-    "section_maturity": ("Maturity, {scheme} scheme, {wave}", "Volwassenheid, {scheme}, {wave}"),
+    "section_maturity": (
+        "Maturity, {scheme} scheme, {wave}",
+        "Volwassenheid van het beleid: {scheme}, {wave}",
+    ),
     "section_violations": (
         "Registered violations per 1,000 employees, {wave}",
         "Geregistreerde schendingen per 1.000 medewerkers, {wave}",
@@ -602,7 +605,9 @@ INDICATORS: Mapping[str, tuple[str, str]] = {
     "threat": ("threats and intimidation", "bedreiging en intimidatie"),
     "physical": ("physical violence", "fysiek geweld"),
     "social_media": ("aggression via social media", "agressie via sociale media"),
-    "adverse": ("adverse consequences (victims)", "negatieve gevolgen (slachtoffers)"),
+    # "among victims", not "(victims)": the row adds its group in parentheses, and
+    # "negatieve gevolgen (slachtoffers) (politieke ambtsdragers)" read as two asides
+    "adverse": ("adverse consequences among victims", "negatieve gevolgen bij slachtoffers"),
     "reported_internally": (
         "incidents reported internally",
         "incidenten gemeld binnen de organisatie",

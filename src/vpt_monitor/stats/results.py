@@ -1000,10 +1000,17 @@ class EstimateTable:
             ``labeller``, else ``str`` (parts of a tuple joined by ", ").
         """
         ci = self.confidence_interval()
-        header = (
-            f"EstimateTable({self.kind}, {len(self)} domains, {ci.method} {ci.level:.0%} intervals)"
-        )
         name = labeller if labeller is not None else self.labeller
+        # a labeller may give the words of the title line, flags and the rows not shown in
+        # its language (the indicators' tables print Dutch after set_language("nl"))
+        words = getattr(name, "words", None)
+        domains = "domain" if len(self) == 1 else "domains"
+        header = (
+            words("title", kind=self.kind, count=len(self), method=ci.method, level=ci.level)
+            if callable(words)
+            else f"EstimateTable({self.kind}, {len(self)} {domains}, {ci.method} "
+            f"{ci.level:.0%} intervals)"
+        )
         texts = [
             name(label)
             if name is not None
@@ -1044,14 +1051,22 @@ class EstimateTable:
         ]
         flags = self.flags
         for i, text in enumerate(texts):
-            note = f"  [{','.join(flags[i])}]" if flags[i] else ""
+            shown_flags = (
+                words("flags", flags=flags[i]) if callable(words) else f"[{','.join(flags[i])}]"
+            )
+            note = f"  {shown_flags}" if flags[i] else ""
             rows.append(
                 f"  {text[: width - 1]:<{width}}"
                 + "".join(f"{c[i]:>{w}}" for c, w in zip(cells, widths, strict=True))
                 + note
             )
         if len(self) > 30:
-            rows.append(f"  ... {len(self) - 30} more domains")
+            rest = len(self) - 30
+            rows.append(
+                f"  {words('more', count=rest)}"
+                if callable(words)
+                else f"  ... {rest} more {'domain' if rest == 1 else 'domains'}"
+            )
         return "\n".join(rows)
 
     def __repr__(self) -> str:
