@@ -58,6 +58,10 @@ def test_offices_and_measures_are_spelled_as_the_groene_boekje_has_them() -> Non
     assert label(Measure.FINANCIAL_INTERESTS, "nl") == "melding financiële belangen"
     assert label(ViolationType.GIFTS, "nl") == "aannemen van geschenken of uitnodigingen"
     assert label(Measure.INCIDENT_REGISTRATION, "nl") == "incidenten altijd geregistreerd"
+    # "always", as the English and the letter have it ("meldingen ... altijd registreren"):
+    # an organisation that registers some violations does not have the measure
+    assert label(Measure.VIOLATION_REGISTRATION, "nl") == "schendingen altijd geregistreerd"
+    assert Measure.parse("schendingen altijd geregistreerd") is Measure.VIOLATION_REGISTRATION
     # English unchanged; labels still find their domains
     assert label(Office.KINGS_COMMISSIONER, "en") == "King's Commissioner"
     assert Office.parse("Commissaris van de Koning") is Office.KINGS_COMMISSIONER

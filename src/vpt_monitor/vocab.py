@@ -500,7 +500,7 @@ _LABELS: dict[StrEnum, tuple[str, str]] = {
     Measure.REPORTING_PROCEDURE: ("procedure for reporting misconduct", "meldprocedure"),
     Measure.VIOLATION_REGISTRATION: (
         "violations always registered",
-        "registratie van schendingen",
+        "schendingen altijd geregistreerd",
     ),
     Measure.INTEGRITY_TRAINING: ("integrity training", "training integriteit"),
     Measure.AGGRESSION_POLICY: ("aggression policy in place", "beleid agressie en geweld"),
