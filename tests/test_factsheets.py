@@ -566,3 +566,98 @@ def test_page_names_are_portable_to_windows(tmp_path: Path) -> None:
         "con-page.png",
         "nul-page.png",
     ]
+
+
+def _longest_labels(language: str) -> list[str]:
+    """The factsheets' indicator labels with their group, as the PDF's first column has them."""
+    from vpt_monitor.report.text import INDICATORS
+
+    groups = {"en": ("political office holders", "employees")}.get(
+        language, ("politieke ambtsdragers", "overheidsmedewerkers")
+    )
+    names = [pair[0 if language == "en" else 1] for pair in INDICATORS.values()]
+    return [f"{name} ({group})" for name in names for group in groups]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_pdf_wraps_an_indicator_label_rather_than_cut_it_at_the_column(language: str) -> None:
+    # A BZK reader's review: "slachtoffer in de afgelopen 12 maanden (politieke amb" - the
+    # label ran past its column and was cut, leaving the two groups' rows alike
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vpt_monitor.report.pdf import A4, LABEL_PAD, _fit_labels
+
+    labels = _longest_labels(language)
+    fig = plt.figure(figsize=A4)
+    try:
+        ax = fig.add_axes((0.04, 0.1, 0.92, 0.8))
+        ax.axis("off")
+        drawn = ax.table(
+            cellText=[[label, "26,1%"] for label in labels],
+            colLabels=["indicator", "x"],
+            colWidths=[0.38, 0.10],
+        )
+        drawn.auto_set_font_size(False)
+        drawn.set_fontsize(7)
+        for (i, j), cell in drawn.get_celld().items():
+            if i and j == 0:
+                cell.get_text().set_horizontalalignment("left")
+                cell.PAD = LABEL_PAD
+        _fit_labels(fig, drawn)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        cells = drawn.get_celld()
+        wrapped = 0
+        for i in range(1, len(labels) + 1):
+            cell = cells[i, 0]
+            box = cell.get_window_extent(renderer)
+            text = cell.get_text()
+            inked = text.get_window_extent(renderer)
+            assert box.x0 <= inked.x0, text.get_text()
+            assert inked.x1 <= box.x1, text.get_text()
+            assert box.y0 <= inked.y0, text.get_text()
+            assert inked.y1 <= box.y1, text.get_text()
+            assert " ".join(text.get_text().split()) == labels[i - 1]  # every word kept
+            wrapped += "\n" in text.get_text()
+            assert cells[i, 1].get_height() == cell.get_height()  # the row grows as one
+        assert wrapped > 0  # the longest labels needed a second line
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_figures_labels_take_two_lines_at_most(language: str) -> None:
+    # three lines of 10 points ran into the next row's label on a factsheet's page
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vpt_monitor.report.figures import draw_comparison
+
+    labels = _longest_labels(language)
+    rows = [
+        {
+            "indicator": "x",
+            "indicator_label": label,
+            "estimate": 0.2,
+            "low": 0.1,
+            "high": 0.3,
+            "national": 0.25,
+            "national_low": 0.2,
+            "national_high": 0.3,
+            "reliable": True,
+        }
+        for label in labels
+    ]
+    fig, ax = plt.subplots()
+    try:
+        draw_comparison(ax, rows, title="t", language=language)
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        assert len(ticks) == len(labels)
+        assert max(t.count("\n") for t in ticks) == 1
+    finally:
+        plt.close(fig)

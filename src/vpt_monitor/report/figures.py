@@ -277,8 +277,12 @@ def draw_comparison(ax: Any, rows: Sequence[Row], *, title: str, language: str) 
             face = colour if r["reliable"] else "white"
             ax.hlines(yk + 0.15, 100 * r["low"], 100 * r["high"], color=colour, lw=2)
             ax.plot(100 * r["estimate"], yk + 0.15, marker="o", color=colour, mfc=face, ms=7)
-    names = [textwrap.fill(str(r.get("indicator_label", r["indicator"])), 30) for r in shown]
+    # two lines at most at 8 points: three lines of 10 points ran into the next row's label
+    # on a factsheet's page ("slachtoffer in de afgelopen 12 maanden (politieke
+    # ambtsdragers)" wraps to two lines of 38)
+    names = [textwrap.fill(str(r.get("indicator_label", r["indicator"])), 38) for r in shown]
     ax.set_yticks(y, names)
+    ax.tick_params(axis="y", labelsize=8)
     ax.set_xlim(left=0)
     ax.set_xlabel("%")
     axis_numbers(ax, language, "x")

@@ -30,6 +30,9 @@ A4 = (8.27, 11.69)
 #: Height of a page's figure (a share of the page): room for the labels of every row.
 FIGURE_HEIGHT = 0.36
 GREY = "#8a8a8a"
+#: Margin of the indicators' labels in their cells, a share of the column's width (matplotlib's
+#: 0.1 on each side leaves a fifth of the widest column empty).
+LABEL_PAD = 0.02
 
 
 def _cells(row: Mapping[str, Any], language: str) -> list[str]:
@@ -53,6 +56,46 @@ def _cells(row: Mapping[str, Any], language: str) -> list[str]:
         _format.p_value(row["p_adjusted"], language, prefix=False),
         change,
     ]
+
+
+def _fit_labels(fig: Any, drawn: Any) -> None:
+    """Wrap the indicators' labels that are wider than their column; their rows grow.
+
+    "slachtoffer in de afgelopen 12 maanden (politieke ambtsdragers)" was cut at the
+    column's edge, leaving the two groups' rows of an indicator alike.
+    """
+    renderer = fig.canvas.get_renderer()
+    cells = drawn.get_celld()
+    columns = 1 + max(j for _, j in cells)
+    for (i, j), cell in list(cells.items()):
+        if i == 0 or j != 0:
+            continue
+        label = cell.get_text()
+        room = cell.get_window_extent(renderer).width * (1.0 - 2 * LABEL_PAD)
+        wide = label.get_window_extent(renderer).width
+        if wide <= room:
+            continue
+        words = label.get_text()
+        chars = max(10, int(len(words) * room / wide))
+        wrapped = textwrap.fill(words, chars)
+        while chars > 10 and _width(label, wrapped, renderer) > room:
+            chars -= 2
+            wrapped = textwrap.fill(words, chars)
+        label.set_text(wrapped)
+        lines = wrapped.count("\n") + 1
+        for k in range(columns):
+            other = cells[i, k]
+            other.set_height(other.get_height() * (1.0 + 0.75 * (lines - 1)))
+
+
+def _width(label: Any, value: str, renderer: Any) -> float:
+    """Return the width on the page of ``label`` if it said ``value``."""
+    before = label.get_text()
+    label.set_text(value)
+    try:
+        return float(label.get_window_extent(renderer).width)
+    finally:
+        label.set_text(before)
 
 
 def _change_notes(rows: Sequence[Mapping[str, Any]], language: str) -> list[str]:
@@ -158,6 +201,8 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
                 cell.get_text().set_horizontalalignment("left")
                 cell._loc = "left"  # type: ignore[attr-defined]  # no public setter
             row = rows[i - 1]
+            if j == 0:
+                cell.PAD = LABEL_PAD  # the label's own margin (a class attribute by default)
             if not row["reliable"]:
                 cell.set_facecolor("#f4f4f4")
                 cell.get_text().set_color(GREY)
@@ -167,6 +212,7 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
             elif j == 6 and row.get("change_significant"):
                 cell.get_text().set_color("#a35200" if row["change"] > 0 else "#0072B2")
                 cell.get_text().set_fontweight("bold")
+        _fit_labels(fig, drawn)
         extent = drawn.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
         top = extent.y0 / fig.bbox.height - 0.012
         notes = [f"\u2020 {r['indicator_label']}: {r['note']}" for r in rows if not r["reliable"]]
