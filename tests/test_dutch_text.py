@@ -255,3 +255,14 @@ def test_no_factsheet_indicator_has_a_second_pair_of_parentheses() -> None:
         "adverse consequences among victims",
         "negatieve gevolgen bij slachtoffers",
     )
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_synthetic_banner_fits_a_factsheet_as_well_as_the_report(language: str) -> None:
+    # the factsheets carry the report's banner: "elk cijfer in dit rapport" on a factsheet
+    from vpt_monitor.report.text import text
+
+    banner = text("synthetic", language, source="simulate()")
+    assert "rapport" not in banner.split(";")[0].replace("rapportage", "")
+    assert "report" not in banner.split(";")[0].replace("reporting", "")
+    assert ("elk cijfer hier" if language == "nl" else "every figure here") in banner

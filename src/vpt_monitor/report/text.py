@@ -63,11 +63,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "In {wave} bevatten de gegevens geen respondenten van de twee groepen.",
     ),
     "synthetic": (
-        "Synthetic data: every figure in this report is computed from simulated respondents "
-        "({source}), not from a survey. The report shows what the monitor's report looks "
+        # said on the report and on every factsheet alike: "here", not "in this report"
+        "Synthetic data: every figure here is computed from simulated respondents "
+        "({source}), not from a survey. It shows what the monitor's reporting looks "
         "like; do not quote its numbers as findings.",
-        "Synthetische gegevens: elk cijfer in dit rapport is berekend op gesimuleerde "
-        "respondenten ({source}), niet op een enquête. Het rapport laat zien hoe de "
+        "Synthetische gegevens: elk cijfer hier is berekend op gesimuleerde "
+        "respondenten ({source}), niet op een enquête. Het laat zien hoe de "
         "rapportage van de monitor eruitziet; citeer de cijfers niet als uitkomsten.",
     ),
     "data_source": ("Data: {source}.", "Gegevens: {source}."),
