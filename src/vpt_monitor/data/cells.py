@@ -178,8 +178,30 @@ def take(per: NDArray[Any], codes: NDArray[np.intp], fill: Any) -> NDArray[Any]:
     return extended[codes]
 
 
+#: Most rows of text factorised by a sort rather than by importing pandas (a third of a
+#: second) to hash them: the simulated report's labels, not a million rows.
+_SORTED_TEXT_LIMIT = 200_000
+
+
+def _first_appearance_sorted(
+    values: NDArray[Any],
+) -> tuple[NDArray[np.intp], NDArray[Any]] | None:
+    """pandas.factorize of text without a missing value, by a sort; None for anything else."""
+    if set(map(type, values.tolist())) != {str}:
+        return None
+    distinct, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # the distinct values in order of appearance
+    rank = np.empty(order.shape[0], dtype=np.intp)
+    rank[order] = np.arange(order.shape[0], dtype=np.intp)
+    return rank[inverse.reshape(-1)], np.asarray(distinct[order], dtype=object)
+
+
 def factorize_text(values: NDArray[Any]) -> tuple[NDArray[np.intp], NDArray[Any]]:
     """Codes (``-1`` for None, NaN, NA) and distinct values of an object array of text."""
+    if "pandas" not in sys.modules and values.shape[0] <= _SORTED_TEXT_LIMIT:
+        found = _first_appearance_sorted(values)
+        if found is not None:
+            return found
     pandas = _pandas()
     if pandas is not None:
         codes, distinct = pandas.factorize(values)
@@ -277,14 +299,14 @@ def _flavour(values: NDArray[Any]) -> str:
     """Say what an object array holds: "text" or "number" (and missing values), or "" (a mix)."""
     if values.shape[0] == 0:
         return "text"
+    types = set(map(type, values.tolist()))
+    if types <= {str, type(None)}:  # labels as read: text without importing pandas
+        return "text"
     pandas = _pandas()
     if pandas is not None:
         kind = pandas.api.types.infer_dtype(values, skipna=True)
         # skipna skips None, NaN and pandas.NA only: exactly the missing values of these
         return "text" if kind in _TEXT_KINDS else "number" if kind in _NUMBER_KINDS else ""
-    types = set(map(type, values.tolist()))
-    if types <= {str, type(None)}:
-        return "text"
     return ""
 
 

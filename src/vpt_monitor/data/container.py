@@ -9,7 +9,7 @@ waves as independent samples. The indicators work on these arrays.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -99,8 +99,10 @@ class MonitorData:
     """
 
     __slots__ = (
+        "_derived",
         "_design",
         "_organisation_design",
+        "_waves",
         "attributes",
         "incidents",
         "lonely_psu",
@@ -165,6 +167,8 @@ class MonitorData:
                 raise ValueError(f"attribute {name!r} has no column in 'respondents'")
         self._design = design
         self._organisation_design = organisation_design
+        self._waves: tuple[int, ...] | None = None  # found once: the columns are read-only
+        self._derived: dict[Hashable, Any] = {}  # the same, for the indicators' codes
         if design is not None and design.n != len(self):
             raise ValueError(
                 f"'design' has {design.n} rows but the data has {len(self)} respondents"
@@ -306,7 +310,22 @@ class MonitorData:
     @property
     def waves(self) -> tuple[int, ...]:
         """Waves present, in order."""
-        return tuple(int(w) for w in np.unique(self.respondents["wave"]))
+        if self._waves is None:  # every indicator asks; a sort of a million rows each time
+            self._waves = tuple(int(w) for w in np.unique(self.respondents["wave"]))
+        return self._waves
+
+    def _derived_value(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """Return ``make()``, made once per ``key``: a value derived from the read-only columns.
+
+        The indicators ask for the same codes (each row's wave and group, ...) many times
+        over the same data; an array made here is read-only, like the columns.
+        """
+        if key not in self._derived:
+            value = make()
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+            self._derived[key] = value
+        return self._derived[key]
 
     @property
     def design(self) -> SurveyDesign:

@@ -174,6 +174,13 @@ class Unit:
         return self._values[name]
 
     def column(self, name: str) -> NDArray[np.intp]:
+        """Each row's code of ``name`` (read-only; made once per data and name)."""
+        made: NDArray[np.intp] = self._data._derived_value(
+            ("column", self.organisations, name), lambda: self._column(name)
+        )
+        return made
+
+    def _column(self, name: str) -> NDArray[np.intp]:
         if name == "wave":
             return np.searchsorted(np.asarray(self.waves), self.columns["wave"]).astype(np.intp)
         values = np.asarray(self.columns[name])
@@ -269,7 +276,10 @@ def _questionnaires(unit: Unit) -> tuple[NDArray[np.intp], int]:
     if unit.organisations:  # one questionnaire a wave
         return unit.column("wave"), len(unit.waves)
     groups = len(GROUPS)
-    return unit.column("wave") * groups + unit.column("group"), len(unit.waves) * groups
+    codes: NDArray[np.intp] = unit._data._derived_value(
+        ("questionnaires",), lambda: unit.column("wave") * groups + unit.column("group")
+    )
+    return codes, len(unit.waves) * groups
 
 
 def _asked_per_questionnaire(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -281,11 +291,9 @@ def _asked_per_questionnaire(unit: Unit, known: NDArray[np.bool_]) -> NDArray[np
     :func:`estimate`).
     """
     codes, count = _questionnaires(unit)
+    # the codes of the rows that answered, one member at a time (a loop over the members)
     return np.stack(
-        [
-            np.bincount(codes, weights=known[:, k], minlength=count) > 0
-            for k in range(known.shape[1])
-        ],
+        [np.bincount(codes[known[:, k]], minlength=count) > 0 for k in range(known.shape[1])],
         axis=1,
     ).reshape(count, known.shape[1])
 
@@ -338,9 +346,17 @@ def any_of(
     per_cell = _asked_per_questionnaire(unit, known)
     if not per_cell.any():
         raise NotMeasuredError(f"{question} are not measured in these data: {_HINT}")
-    asked = per_cell[_questionnaires(unit)[0]]
-    yes = np.asarray(((matrix > 0) & asked).any(axis=1))
-    complete = np.asarray((known | ~asked).all(axis=1) & asked.any(axis=1))
+    codes = _questionnaires(unit)[0]
+    # a member at a time: numpy's reductions along the short rows of an n x k matrix are
+    # several times slower than k passes down its columns
+    n = matrix.shape[0]
+    yes, every, some = np.zeros(n, dtype=bool), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    for k in range(matrix.shape[1]):
+        asked = per_cell[codes, k]
+        yes |= (matrix[:, k] > 0) & asked
+        every &= known[:, k] | ~asked
+        some |= asked
+    complete = every & some
     return yes, yes | complete, _unasked_notes(unit, per_cell, members)
 
 

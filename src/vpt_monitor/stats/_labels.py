@@ -116,6 +116,8 @@ def _objects(
     name: str, array: NDArray[Any], allow_missing: bool = False
 ) -> tuple[IntArray, NDArray[Any]]:
     """Codes for an object array: refuse missing labels, never compare across kinds."""
+    if set(map(type, array.tolist())) == {str}:  # text alone: no label is missing
+        return _sorted_codes(array)
     kinds = np.fromiter((_kind(v) for v in array), dtype=np.int8, count=len(array))
     missing = kinds == MISSING
     if missing.any():
