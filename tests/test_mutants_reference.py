@@ -19,6 +19,7 @@ from vpt_monitor.stats import (
     EstimateTable,
     ReplicateDesign,
     SurveyDesign,
+    glm,
     mean,
     total,
 )
@@ -109,3 +110,53 @@ def test_default_scales_of_supplied_replicate_weights(key: str, make: object) ->
     whole = np.isfinite(se)
     assert whole[:2].all()
     assert_allclose(se[:2], [R[(key, f"dom_se{i}")] for i in (1, 2)], rtol=1e-8)
+
+
+@pytest.mark.parametrize("policy", ["adjust", "certainty"])
+def test_domain_missing_one_psu_of_a_jackknife(policy: str) -> None:
+    # R's degf(subset(<JKn>, !(stratum == "Noord" & psu == "1")))
+    design = _design(policy).replicate("jkn")
+    outside = ~((DATA["stratum"] == "Noord") & (DATA["psu"] == "1")).to_numpy()
+    table = mean("y", design, by=outside)
+    assert isinstance(table, EstimateTable)
+    assert table[True].df == R[(f"{policy}_jkn", "df_without_noord1")]
+
+
+def test_domain_missing_one_psu_of_an_unstratified_jk1() -> None:
+    # kills: a domain in all PSUs but one taking the design's df (_incidence.py), where R's
+    # degf of its subset is one less (its replicate weights have rank k = 18 for 19 PSUs)
+    frame = DATA.assign(pw=DATA["stratum"] + " " + DATA["psu"])
+    design = SurveyDesign.from_frame(frame, weights="weight", clusters="pw").replicate("jk1")
+    assert design.df == R[("jk1_psus", "df")]
+    table = mean("y", design, by=(frame["pw"] != "Noord 1").to_numpy())
+    assert isinstance(table, EstimateTable)
+    assert table[True].df == R[("jk1_psus", "df_without_noord1")]
+    assert table[False].df == 0.0  # one PSU
+
+
+@pytest.mark.parametrize("policy", ["adjust", "certainty"])
+def test_model_on_a_subset_that_drops_a_stratum(policy: str) -> None:
+    # svyglm(y ~ x, subset(design, stratum != "Zuid"), family = quasibinomial()): residual df
+    # degf(subset) - p + 1 = 7; kills the model taking the whole design's df (models.py)
+    design = _design(policy).subset((DATA["stratum"] != "Zuid").to_numpy())
+    fit = glm("y ~ x", None, design, family="quasibinomial")
+    key = f"{policy}_glm_subset"
+    assert fit.df_residual == R[(key, "df_residual")]
+    assert_allclose(fit.params, [R[(key, "coef1")], R[(key, "coef2")]], rtol=1e-7)
+    assert_allclose(fit.standard_errors, [R[(key, "se1")], R[(key, "se2")]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("policy", ["adjust", "certainty"])
+def test_model_whose_missing_answers_empty_a_stratum(policy: str) -> None:
+    # the answers of "Zuid" missing (a question not asked there): svyglm drops the rows, so
+    # its fit and df are those of the subset above; kills the model taking the whole
+    # design's df when rows are left out as missing (models.py)
+    frame = DATA.assign(y=DATA["y"].where(DATA["stratum"] != "Zuid"))
+    design = SurveyDesign.from_frame(
+        frame, weights="weight", strata="stratum", clusters="psu", fpc="fpc", nest=True,
+        lonely_psu=policy,
+    )  # fmt: skip
+    fit = glm("y ~ x", None, design, family="quasibinomial", na="domain")
+    key = f"{policy}_glm_subset"
+    assert fit.df_residual == R[(key, "df_residual")]
+    assert_allclose(fit.standard_errors, [R[(key, "se1")], R[(key, "se2")]], rtol=1e-6)

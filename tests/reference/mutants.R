@@ -57,3 +57,27 @@ report("bootstrap", svrepdesign(weights = ~weight, repweights = "boot_[0-9]+",
                                 type = "bootstrap", data = dat, combined.weights = TRUE))
 report("jk1", svrepdesign(weights = ~weight, repweights = "boot_[0-9]+", type = "JK1",
                           data = dat, combined.weights = TRUE))
+
+# degrees of freedom of a domain that misses one PSU of a replicate design: R's degf of its
+# subset (the rank of its rows' replicate weights minus one), not the design's
+for (policy in c("adjust", "certainty")) {
+  options(survey.lonely.psu = policy)
+  one <- svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~weight, data = dat,
+                   nest = TRUE)
+  jk <- as.svrepdesign(one, type = "JKn")
+  put(paste0(policy, "_jkn"), "df_without_noord1",
+      degf(subset(jk, !(stratum == "Noord" & psu == "1"))))
+  # a model on a subset that drops a whole stratum: residual df = degf(subset) - p + 1
+  g <- svyglm(y ~ x, subset(one, stratum != "Zuid"), family = quasibinomial(),
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  put(paste0(policy, "_glm_subset"), "coef", coef(g))
+  put(paste0(policy, "_glm_subset"), "se", SE(g))
+  put(paste0(policy, "_glm_subset"), "df_residual", g$df.residual)
+}
+
+# JK1 on the PSUs without strata: a domain that misses one PSU has rank one below the design's
+options(survey.lonely.psu = "fail")
+dat$pw <- paste(dat$stratum, dat$psu)
+jk1 <- as.svrepdesign(svydesign(ids = ~pw, weights = ~weight, data = dat), type = "JK1")
+put("jk1_psus", "df", degf(jk1))
+put("jk1_psus", "df_without_noord1", degf(subset(jk1, pw != "Noord 1")))
