@@ -206,13 +206,15 @@ def test_a_refused_code_that_a_sav_file_labels_says_how_to_map_it(tmp_path: Path
         + ', [respondents.codes.office] 3 = "wethouder"'
     )
     assert problems[1].endswith(
-        "; the file labels 1 'man': "
-        + mapping
-        + ", [respondents.codes.gender] 1 = one of the codes"
+        "; the file labels 1 'man': map it to one of those codes in the codebook's "
+        "[respondents.codes.gender] (1 = the code)"
     )
+    # every answer's code at once: 2 = "nee" alone would be right here, but not where the
+    # file codes 1 = nee (below)
     assert (
         "r.sav row 2: aftercare=2.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
-        "the file labels 2 'nee': " + mapping + ', [respondents.codes.aftercare] 2 = "nee"'
+        "the file labels 2 'nee': map the file's codes in the codebook, "
+        '[respondents.codes.aftercare] 1 = "ja", 2 = "nee"'
     ) in problems
     assert (
         "r.sav row 3: aftercare=9.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
@@ -227,6 +229,52 @@ def test_a_refused_code_that_a_sav_file_labels_says_how_to_map_it(tmp_path: Path
     )
     data = read_monitor(codebook=tmp_path / "codebook.toml", lonely_psu="adjust")
     assert data.to_pandas()["aftercare"].tolist() == [True, False, pd.NA]
+
+
+def test_a_sav_file_coding_1_as_nee_is_refused_not_read_as_yes(tmp_path: Path) -> None:
+    # A reviewer's trial: labels 1 = 'nee', 2 = 'ja'. The 1s were read as yes without a
+    # word, the 2s refused with the advice 2 = "ja"; following it made every answer yes
+    pd = pytest.importorskip("pandas")
+    pyreadstat = pytest.importorskip("pyreadstat")
+    frame = pd.DataFrame(_respondents()).drop(columns="incidents:verbaal")  # no ':' in SPSS
+    frame["aftercare"] = [1.0, 2.0, 2.0, 2.0, 1.0, None]
+    frame["training"] = [1.0, 0.0, 1.0, 0.0, 1.0, 0.0]
+    labels = {
+        "aftercare": {1.0: "nee", 2.0: "ja"},
+        "training": {0.0: "Nee", 1.0: "Ja"},  # 0/1 as they read: nothing to say
+    }
+    pyreadstat.write_sav(frame, str(tmp_path / "r.sav"), variable_value_labels=labels)
+    problems = _problems(tmp_path / "r.sav", lonely_psu="adjust")
+    lines = '[respondents.codes.aftercare] 1 = "nee", 2 = "ja"'
+    nee = (
+        "aftercare=1.0: the file labels 1 'nee', but 1 reads as yes; map the file's codes in "
+        f"the codebook, {lines}"
+    )
+    ja = (
+        "aftercare=2.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; the file "
+        f"labels 2 'ja': map the file's codes in the codebook, {lines}"
+    )
+    assert problems == [
+        f"r.sav row 1: {nee}",
+        f"r.sav row 2: {ja}",
+        f"r.sav row 3: {ja}",
+        f"r.sav row 4: {ja}",
+        f"r.sav row 5: {nee}",
+    ]
+    # the advice, followed, reads the answers as the labels say
+    (tmp_path / "codebook.toml").write_text(
+        '[respondents]\nfile = "r.sav"\n[respondents.codes.aftercare]\n1 = "nee"\n2 = "ja"\n'
+    )
+    data = read_monitor(codebook=tmp_path / "codebook.toml", lonely_psu="adjust")
+    frame_read = data.to_pandas()
+    assert frame_read["aftercare"].tolist() == [False, True, True, True, False, pd.NA]
+    assert frame_read["training"].tolist() == [True, False, True, False, True, False]
+    # mapping only the code the first version advised is refused again, not read as yes
+    (tmp_path / "codebook.toml").write_text(
+        '[respondents]\nfile = "r.sav"\n[respondents.codes.aftercare]\n2 = "ja"\n'
+    )
+    with pytest.raises(MonitorDataError, match=r"the file labels 1 'nee', but 1 reads as yes"):
+        read_monitor(codebook=tmp_path / "codebook.toml", lonely_psu="adjust")
 
 
 def test_a_refused_wave_is_one_problem_not_one_per_incident(tmp_path: Path) -> None:

@@ -738,6 +738,8 @@ def _apply(
         elif codes:
             values, count = _missing_as_text(values, codes)
         recode = book.codes.get(table, {}).get(field)
+        if labels and yes_no:
+            _refuse_contradicting_labels(table, field, values, labels, recode or {}, problems)
         if recode:
             values = _recoded(values, recode)
         if source.is_text and yes_no:  # 1,00 is 1 (as 2,0 in a count column is 2)
@@ -792,6 +794,73 @@ def _refuse_labelled_counts(
             for code, text in coded.items()
         }
         problems.append(_fixed(table, rows, field, [why[float(v)] for v in numbers[rows]]))
+
+
+#: What a yes/no answer's words mean (a cell, or a ``.sav`` file's label of a code).
+_YES_NO_MEANING = {
+    "1": True,
+    "true": True,
+    "ja": True,
+    "yes": True,
+    "waar": True,
+    "0": False,
+    "false": False,
+    "nee": False,
+    "no": False,
+    "onwaar": False,
+}
+
+
+def _refuse_contradicting_labels(
+    table: str,
+    field: str,
+    values: Cells,
+    labels: Mapping[Any, Any],
+    recode: Mapping[str, Any],
+    problems: list[Flag],
+) -> None:
+    """Refuse the codes 0 and 1 where the ``.sav`` file labels them as the other answer.
+
+    SPSS files often code 1 = ja, 2 = nee, and some 1 = nee, 2 = ja: read as 0/1, a 1
+    labelled "nee" would be a yes. Codes the codebook maps are read as it says. The message
+    gives the codebook lines for every code the file labels with an answer.
+    """
+    said = {
+        _code_key(code): _YES_NO_MEANING.get(str(text).strip().lower())
+        for code, text in labels.items()
+    }
+    wrong = [
+        key
+        for key in ("0", "1")
+        if said.get(key) is not None and key not in recode and said[key] != (key == "1")
+    ]
+    if not wrong:
+        return
+    codes, distinct = _raw(values)
+    keys = np.array([_code_key(v) for v in distinct] + [""], dtype=object)
+    hit = np.isin(keys, np.array(wrong, dtype=object))
+    rows = np.flatnonzero(hit[np.where(codes >= 0, codes, len(distinct))])
+    if rows.size == 0:
+        return
+    texts = {_code_key(code): str(text) for code, text in labels.items()}
+    lines = _answer_lines(texts)
+    section = f"[{table}.codes.{_toml_key(field)}]"
+    why = [
+        f"{field}={value}: the file labels {key} {texts.get(key, '')!r}, but {key} reads as "
+        f"{'yes' if key == '1' else 'no'}; map the file's codes in the codebook, "
+        f"{section} {lines}"
+        for value, key in zip(distinct.tolist(), keys[:-1].tolist(), strict=True)
+    ]
+    problems.append(_fixed(table, rows, field, [why[codes[r]] for r in rows.tolist()]))
+
+
+def _answer_lines(texts: Mapping[str, str]) -> str:
+    """Return the codebook lines that map the codes a file labels with an answer (ja/nee)."""
+    return ", ".join(
+        f'{key if re.fullmatch(r"-?[0-9]+", key) else json.dumps(key)} = "{text.strip().lower()}"'
+        for key, text in texts.items()
+        if text.strip().lower() in _YES_NO_MEANING
+    )
 
 
 def _is_yes_no(table: str, field: str) -> bool:
@@ -1644,8 +1713,6 @@ def _emptied(
     return result
 
 
-#: The words a yes/no cell may hold (a value label that is one of them names the answer).
-_YES_NO_WORDS = frozenset(("ja", "nee", "yes", "no", "waar", "onwaar", "true", "false"))
 #: Why a code is refused (``not a valid code``, ``not a code of 'gender'``).
 _NOT_A_CODE = re.compile(r"not a (valid )?code\b")
 
@@ -1688,16 +1755,20 @@ def _labelled(
         if reason[1].startswith(YES_NO_REFUSAL):
             if _DONT_KNOW.search(label) and key not in ("0", "1"):
                 text = f"{reason[0]}: {YES_NO_REFUSAL}" + missing_code_advice(code, label)
-            elif label.strip().lower() in _YES_NO_WORDS:
-                text = f"{reason[0]}: {YES_NO_REFUSAL}" + mapping
+            elif label.strip().lower() in _YES_NO_MEANING:  # every answer's code at once:
+                # mapping 2 = "ja" alone would leave a 1 labelled "nee" read as yes
+                text = (
+                    f"{reason[0]}: {YES_NO_REFUSAL}; the file labels {code} {label!r}: map "
+                    f"the file's codes in the codebook, {section} {_answer_lines(labels)}"
+                )
         elif _NOT_A_CODE.match(reason[1]) and not _DONT_KNOW.search(label):
             valid = re.findall(r"'([^']*)'", reason[1].split(" codes are ", 1)[-1])
             if label.strip().lower() in valid:
                 text += mapping
             else:  # 'vrouw' is not the code 'v': the mapping is the user's to write
                 text += (
-                    f"; the file labels {code} {label!r}: map the file's codes to the "
-                    f"library's in the codebook, {section} {source_code} = one of the codes"
+                    f"; the file labels {code} {label!r}: map it to one of those codes in "
+                    f"the codebook's {section} ({source_code} = the code)"
                 )
         result.append(text)
     return result
