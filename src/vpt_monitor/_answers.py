@@ -8,11 +8,12 @@ of its vocabulary.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from vpt_monitor._frozen import FrozenMap
 
 #: Code of a missing answer in every answer and count column.
 MISSING = -1
@@ -50,9 +51,7 @@ def answers_of(row: NDArray[np.int8], members: tuple[Any, ...]) -> Any:
         return None
     if (row >= 0).all():
         return frozenset(members[k] for k in np.flatnonzero(row == 1))
-    return MappingProxyType(
-        {members[k]: (None if row[k] < 0 else True) for k in np.flatnonzero(row != 0)}
-    )
+    return FrozenMap({members[k]: (None if row[k] < 0 else True) for k in np.flatnonzero(row != 0)})
 
 
 def count_matrix(counts: Sequence[Mapping[Any, int | None] | None], forms: tuple[Any, ...]) -> Any:

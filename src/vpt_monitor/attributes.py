@@ -30,12 +30,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from vpt_monitor._codes import RESPONDENT_FIELDS
+from vpt_monitor._frozen import FrozenMap
 from vpt_monitor.vocab import AgeBand, ContactFrequency, Gender, MunicipalitySize, Province
 
 __all__ = ["ATTRIBUTE_KINDS", "BUILT_IN_ATTRIBUTES", "Attribute", "declare"]
@@ -57,7 +57,7 @@ def _titles(value: Any) -> tuple[str, str]:
 
 
 def _code_labels(value: Any) -> Mapping[str, tuple[str, str]]:
-    return MappingProxyType({str(k): _titles(v) for k, v in dict(value or {}).items()})
+    return FrozenMap({str(k): _titles(v) for k, v in dict(value or {}).items()})
 
 
 def code_text(value: Any) -> str | None:
@@ -216,7 +216,7 @@ def _built_in(name: str, vocabulary: type[StrEnum], title: tuple[str, str]) -> A
 
 
 #: The attributes every data set knows, by name.
-BUILT_IN_ATTRIBUTES: Mapping[str, Attribute] = MappingProxyType(
+BUILT_IN_ATTRIBUTES: Mapping[str, Attribute] = FrozenMap(
     {
         "gender": _built_in("gender", Gender, ("gender", "geslacht")),
         "age_band": _built_in("age_band", AgeBand, ("age", "leeftijd")),

@@ -26,11 +26,11 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
 
+from vpt_monitor._frozen import FrozenMap
 from vpt_monitor.vocab import (
     Channel,
     Consequence,
@@ -123,7 +123,7 @@ def _to_enum_set(kind: type[E]) -> Callable[[Any], Any]:
         if value is None or isinstance(value, str):
             return value
         if isinstance(value, Mapping):
-            return MappingProxyType({convert(k): _to_answer(v) for k, v in value.items()})
+            return FrozenMap({convert(k): _to_answer(v) for k, v in value.items()})
         if not isinstance(value, Iterable):
             return value
         return frozenset(convert(v) for v in value)
@@ -187,7 +187,7 @@ def _to_counts(value: Any) -> Any:
     if not isinstance(value, Mapping):
         return value
     convert = _to_enum(Form)
-    return MappingProxyType({convert(k): _to_whole(v) for k, v in value.items()})
+    return FrozenMap({convert(k): _to_whole(v) for k, v in value.items()})
 
 
 def _to_id(value: Any) -> Any:
@@ -207,7 +207,7 @@ def _to_attributes(value: Any) -> Any:
 
     value = plain(value)
     if value is None:
-        return MappingProxyType({})
+        return FrozenMap({})
     if not isinstance(value, Mapping):
         return value
     result = {}
@@ -218,7 +218,7 @@ def _to_attributes(value: Any) -> Any:
             with contextlib.suppress(ValueError):  # the validator says what is wrong
                 item = built_in.parse(item)
         result[key] = item
-    return MappingProxyType(result)
+    return FrozenMap(result)
 
 
 # ---- validators: judge, naming the record, the field and the value ---------------------
@@ -529,7 +529,7 @@ class Respondent:
         counts = self.victimisations
         if counts is not None and any(count == 0 for count in counts.values()):
             kept = {f: c for f, c in counts.items() if c != 0}
-            object.__setattr__(self, "victimisations", MappingProxyType(kept))
+            object.__setattr__(self, "victimisations", FrozenMap(kept))
 
     def __hash__(self) -> int:
         return hash((self.id, self.wave, self.layer, self.office))

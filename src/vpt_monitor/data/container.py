@@ -10,12 +10,12 @@ waves as independent samples. The indicators work on these arrays.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt_monitor._frozen import FrozenMap
 from vpt_monitor.attributes import Attribute
 from vpt_monitor.data import columns, convert, frames
 from vpt_monitor.data.cells import ArrayCells, prepare
@@ -41,7 +41,7 @@ class Fresh(dict[str, Any]):
 def _columns(values: Mapping[str, ArrayLike]) -> Mapping[str, NDArray[Any]]:
     """Read-only arrays in a read-only mapping (copies, unless the columns are fresh)."""
     copy = not isinstance(values, Fresh)
-    return MappingProxyType({k: _frozen(v, copy) for k, v in values.items()})
+    return FrozenMap({k: _frozen(v, copy) for k, v in values.items()})
 
 
 class MonitorData:
@@ -161,7 +161,7 @@ class MonitorData:
             if supplied is None
             else frozenset(supplied)
         )
-        self.attributes: Mapping[str, Attribute] = MappingProxyType(dict(attributes or {}))
+        self.attributes: Mapping[str, Attribute] = FrozenMap(dict(attributes or {}))
         for name in self.attributes:
             if name not in self.respondents:
                 raise ValueError(f"attribute {name!r} has no column in 'respondents'")
@@ -173,6 +173,21 @@ class MonitorData:
             raise ValueError(
                 f"'design' has {design.n} rows but the data has {len(self)} respondents"
             )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Return the state that pickles: the columns and settings, not the caches."""
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["_derived"] = {}
+        state["_waves"] = None
+        return state
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        """Restore a pickled copy, its columns read-only again (pickle makes them writable)."""
+        for name, value in state.items():
+            setattr(self, name, value)
+        for table in (self.respondents, self.incidents, self.organisations, self.violations):
+            for array in table.values():
+                array.setflags(write=False)
 
     # ---- construction ----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Mapping, Sequence
-from types import MappingProxyType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import attrs
@@ -34,6 +34,7 @@ from vpt_monitor._codes import (
     STATUSES,
     VIOLATIONS,
 )
+from vpt_monitor._frozen import FrozenMap
 from vpt_monitor.attributes import Attribute
 from vpt_monitor.data.cells import ArrayCells, prepare
 from vpt_monitor.data.columns import attribute_value
@@ -183,7 +184,7 @@ def _answers_of(members: tuple[Any, ...]) -> Callable[[list[int]], Any]:
             return None
         if all(v >= 0 for v in row):
             return frozenset(m for m, v in zip(members, row, strict=True) if v == 1)
-        return MappingProxyType(
+        return FrozenMap(
             {m: (None if v < 0 else True) for m, v in zip(members, row, strict=True) if v != 0}
         )
 
@@ -198,9 +199,7 @@ def _counts(row: list[int]) -> Any:
     """
     if all(v < 0 for v in row):
         return None
-    return MappingProxyType(
-        {f: (None if v < 0 else v) for f, v in zip(FORMS, row, strict=True) if v != 0}
-    )
+    return FrozenMap({f: (None if v < 0 else v) for f, v in zip(FORMS, row, strict=True) if v != 0})
 
 
 def _by_value(
@@ -352,7 +351,7 @@ def _attributes(
     names = [name for name, _ in specs]
     per = np.empty(first.size, dtype=object)
     per[:] = [
-        MappingProxyType(
+        FrozenMap(
             {
                 name: item
                 for name, found, key in zip(names, items, keys, strict=True)

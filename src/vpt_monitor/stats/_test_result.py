@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 import numpy as np
 
+from vpt_monitor._frozen import FrozenMap
 from vpt_monitor.stats import _design_ci, _print
 from vpt_monitor.stats._interval import ConfidenceInterval
 from vpt_monitor.stats._validation import check_level
@@ -21,7 +21,7 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+    return FrozenMap(dict(value))
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt_monitor._frozen import FrozenMap
 from vpt_monitor.stats import _design_ci, _print, _reliability
 from vpt_monitor.stats._arrays import read_only
 from vpt_monitor.stats._incidence import DomainPSUs
@@ -56,7 +56,7 @@ def _default_method(kind: str) -> str:
 
 
 def _readonly_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+    return FrozenMap(dict(value))
 
 
 def _optional_codes(value: Any) -> NDArray[np.intp] | None:
