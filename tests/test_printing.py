@@ -228,3 +228,22 @@ def test_an_estimate_converts_to_a_frame_with_a_tables_columns() -> None:
     pl = pytest.importorskip("polars")
     assert overall.to_polars().columns == list(one.columns)
     assert isinstance(overall.to_polars(), pl.DataFrame)
+
+
+@pytest.mark.parametrize("chosen", ["en", "nl"])
+def test_a_level_of_99_5_percent_prints_as_such_not_as_100(chosen: str) -> None:
+    # a reviewer's trial: level=0.995 printed "logit 100% intervals" (':.0%' rounds)
+    from vpt_monitor import change, victimisation
+
+    data = simulate(waves=(2014, 2016), scale=0.1)
+    with language(chosen):
+        table = victimisation(data, by=("wave", "group"), level=0.995)
+        title = str(table).splitlines()[0]
+        heading = str(change(table, between=(2014, 2016))).splitlines()[1]
+    shown = "99,5%" if chosen == "nl" else "99.5%"
+    assert shown in title
+    assert (f"{shown}-interval" if chosen == "nl" else f"{shown} interval") in heading
+    assert "100%" not in title + heading
+    assert "90% intervals" in str(  # a whole level keeps no decimals
+        proportion([0, 1, 1, 0], SurveyDesign(weights=[1.0] * 4), by=[0, 0, 1, 1], level=0.9)
+    )

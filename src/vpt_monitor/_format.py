@@ -221,7 +221,7 @@ def table_words(key: str, language: str | None = None, **values: Any) -> str:
     if key == "more":
         return f"... nog {count} {domains}" if nl else f"... {count} more {domains}"
     kind = str(values["kind"])
-    level = f"{float(values['level']):.0%}"
+    level = f"{round(100 * float(values['level']), 6):g}%"  # 99.5%, not 100%
     if nl:
         kind = _pick(KINDS.get(kind, (kind, kind)), chosen)
         level = number(100 * float(values["level"]), chosen, digits=None) + "%"

@@ -398,7 +398,8 @@ class ChangeTable:
             )
         else:
             what = "verhouding" if nl else "ratio"
-        interval_title = f"{self.level:.0%}-interval" if nl else f"{self.level:.0%} interval"
+        shown = _print.level(self.level, "," if nl else ".")  # 95%, 99.5% (not 100%)
+        interval_title = f"{shown}-interval" if nl else f"{shown} interval"
         lines.append(
             f"  {_format.variable('domain', chosen):<{width}}{what:>18}"
             f"{interval_title:>22}{'p (gecorr.)' if nl else 'p (adj.)':>13}"

@@ -552,7 +552,8 @@ class SensitivityResult:
             if nl
             else ("range", "sd weights", "sd sampling", "median rank", "P(rank 1)")
         )
-        range_title = f"{level:.0%}" + ("-" if nl else " ") + titles[0]  # "90%-bereik"
+        shown = _print.level(level, "," if nl else ".")
+        range_title = shown + ("-" if nl else " ") + titles[0]  # "90%-bereik"
         lines = [
             f"SensitivityResult({self.scores.shape[0]} {'trekkingen' if nl else 'draws'}, "
             f"{len(self.domains)} {'domeinen' if nl else 'domains'}, {len(self.items)} items)",

@@ -109,6 +109,17 @@ def fixed_one(value: Any, significant: int = 4) -> str:
     return "0" if text == "-0" else text
 
 
+def level(value: float, decimal: str = ".") -> str:
+    """Write a confidence level as a percentage with the digits it has (95%, 99.5%).
+
+    Examples
+    --------
+    >>> level(0.95), level(0.995), level(0.9), level(0.995, decimal=",")
+    ('95%', '99.5%', '90%', '99,5%')
+    """
+    return f"{round(100 * float(value), 6):g}".replace(".", decimal) + "%"
+
+
 def count(value: Any) -> str:
     """Write degrees of freedom or a count: whole numbers whole (``49``), others to 4 digits."""
     number = float(value)

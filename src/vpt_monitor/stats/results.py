@@ -1009,7 +1009,7 @@ class EstimateTable:
             words("title", kind=self.kind, count=len(self), method=ci.method, level=ci.level)
             if callable(words)
             else f"EstimateTable({self.kind}, {len(self)} {domains}, {ci.method} "
-            f"{ci.level:.0%} intervals)"
+            f"{_print.level(ci.level)} intervals)"
         )
         texts = [
             name(label)
