@@ -72,6 +72,9 @@ class _Labelled(StrEnum):
             for member in cls:
                 if wanted in (fold(member.value), fold(member.label), fold(member.dutch)):
                     return member
+            for member in cls:  # labels of earlier versions, in code and notebooks still
+                if wanted in (fold(old) for old in _FORMER_LABELS.get(member, ())):
+                    return member
         codes = ", ".join(repr(m.value) for m in cls)
         raise ValueError(f"{field}: {value!r} is not a {cls.__name__}; valid codes are {codes}")
 
@@ -530,4 +533,13 @@ _OFFICE_LAYERS: dict[Office, frozenset[Layer]] = {
     Office.WATER_BOARD_CHAIR: frozenset({Layer.WATER_BOARD}),
     Office.WATER_BOARD_EXECUTIVE: frozenset({Layer.WATER_BOARD}),
     Office.WATER_BOARD_MEMBER: frozenset({Layer.WATER_BOARD}),
+}
+
+
+#: Dutch labels that earlier versions gave, still read by ``parse`` (a label is an input too:
+#: ``policy_coverage(measure="registratie van schendingen")`` in an analyst's notebook).
+_FORMER_LABELS: dict[_Labelled, tuple[str, ...]] = {
+    Measure.VIOLATION_REGISTRATION: ("registratie van schendingen",),
+    Measure.INCIDENT_REGISTRATION: ("incidenten altijd registreren",),
+    ViolationType.GIFTS: ("aannemen van geschenken",),
 }
