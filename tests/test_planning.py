@@ -309,17 +309,19 @@ def test_a_share_of_zero_in_a_small_office_detects_nothing_not_every_change() ->
         assert 0 < plan.detectable[councillors] < 1
 
 
+def _unweighted_columns(n: int = 90) -> dict[str, object]:
+    return {
+        "id": [str(i) for i in range(1, n + 1)],
+        "wave": [2024] * n,
+        "layer": ["gemeente"] * n,
+        "office": np.array(["burgemeester", "wethouder", "raadslid"])[np.arange(n) % 3],
+        "incidents:verbaal": (np.arange(n) % 5 == 0).astype(int),
+    }
+
+
 def _unweighted(n: int = 90) -> MonitorData:
     """A wave delivered without weights (as a file without a weight column reads)."""
-    return MonitorData.from_columns(
-        {
-            "id": [str(i) for i in range(1, n + 1)],
-            "wave": [2024] * n,
-            "layer": ["gemeente"] * n,
-            "office": np.array(["burgemeester", "wethouder", "raadslid"])[np.arange(n) % 3],
-            "incidents:verbaal": (np.arange(n) % 5 == 0).astype(int),
-        }
-    )
+    return MonitorData.from_columns(_unweighted_columns(n))
 
 
 def test_an_unweighted_wave_is_refused_rather_than_planned_as_a_census() -> None:
@@ -331,6 +333,10 @@ def test_an_unweighted_wave_is_refused_rather_than_planned_as_a_census() -> None
         plan_sample(data, margin=0.03)
     assert "population={domain: N}" in str(caught.value)
     assert "vpt-monitor weight" in str(caught.value)
+    # weights of 1 written with a rounding error are as unweighted
+    nearly = MonitorData.from_columns({**_unweighted_columns(), "weight": np.full(90, 1 + 1e-12)})
+    with pytest.raises(ValueError, match=r"^the weights of wave 2024 are all 1 "):
+        plan_sample(nearly, margin=0.03)
 
 
 def test_given_population_sizes_are_planned_with_by_hand() -> None:
@@ -381,3 +387,19 @@ def test_population_sizes_are_checked_against_the_plan() -> None:
         TypeError, match=r"^'population' must be a mapping \{domain: size\}; got list"
     ):
         plan_sample(data, population=[342, 1400, 8900])  # type: ignore[arg-type]
+
+
+def test_population_sizes_as_a_series_and_named_as_a_table_names_its_domains() -> None:
+    pd = pytest.importorskip("pandas")
+    data = _unweighted()
+    series = pd.Series({"Burgemeester": 342, "wethouder": 1400, "RAADSLID": 8900})
+    plan = plan_sample(data, margin=0.05, population=series)
+    assert plan.population[plan.domains.index("burgemeester")] == 342
+    assert plan.population[plan.domains.index("raadslid")] == 8900
+    with pytest.raises(ValueError, match=r"^'population' gives 'burgemeester' twice$"):
+        plan_sample(data, population={**series.to_dict(), "burgemeester": 342})
+    # a size for an office without respondents plans it at p = 0.5 and design effect 1
+    with_cdk = plan_sample(data, margin=0.1, population={**series.to_dict(), "cdk": 12})
+    row = with_cdk.domains.index("cdk")
+    z2 = Z**2 * 0.25
+    assert with_cdk.needed[row] == np.ceil(12 / 11 * z2 / (0.1**2 + z2 / 11))

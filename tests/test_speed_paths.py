@@ -55,6 +55,20 @@ def test_an_indicators_codes_are_made_once_per_data_and_read_only() -> None:
     assert _common.Unit(data).column("group").tolist() == [0, 0, 1, 1] * 2
 
 
+def test_a_table_set_anew_forgets_what_was_derived_from_the_old_one() -> None:
+    # a reviewer: data.respondents is an attribute a caller can set; the waves and codes
+    # kept from the old table would have described rows that are no longer there
+    data = _delivery()
+    assert data.waves == (2014, 2016)
+    assert _common.Unit(data).column("wave").tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
+    later = {**data.respondents, "wave": np.full(len(data), 2018)}
+    data.respondents = later  # type: ignore[misc]
+    assert data.waves == (2018,)
+    assert _common.Unit(data).column("wave").tolist() == [0] * 8
+    data.source = "a note"  # any other attribute keeps them
+    assert data.waves is data.waves
+
+
 def test_any_of_is_the_matrix_rule_member_by_member() -> None:
     data = _delivery()
     unit = _common.Unit(data)

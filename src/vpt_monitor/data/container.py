@@ -44,6 +44,12 @@ def _columns(values: Mapping[str, ArrayLike]) -> Mapping[str, NDArray[Any]]:
     return FrozenMap({k: _frozen(v, copy) for k, v in values.items()})
 
 
+#: What the cached values of a MonitorData are derived from.
+_TABLES_AND_ATTRIBUTES = frozenset(
+    ("respondents", "incidents", "organisations", "violations", "attributes")
+)
+
+
 class MonitorData:
     """Respondents, incidents and organisations as read-only columns, with their designs.
 
@@ -173,6 +179,13 @@ class MonitorData:
             raise ValueError(
                 f"'design' has {design.n} rows but the data has {len(self)} respondents"
             )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set an attribute; a table or the attributes set anew forget what was derived."""
+        object.__setattr__(self, name, value)
+        if name in _TABLES_AND_ATTRIBUTES and hasattr(self, "_derived"):
+            object.__setattr__(self, "_derived", {})
+            object.__setattr__(self, "_waves", None)
 
     def __getstate__(self) -> dict[str, Any]:
         """Return the state that pickles: the columns and settings, not the caches."""

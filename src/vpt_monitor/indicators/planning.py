@@ -292,7 +292,7 @@ def _check_weights(data: MonitorData, wave: int) -> None:
     """Refuse a wave delivered unweighted: its weights (all 1) would make a census of it."""
     rows = np.asarray(data.respondents["wave"] == wave)
     weights = np.asarray(data.respondents["weight"])[rows]
-    if weights.size and bool(np.all(weights == 1.0)):
+    if weights.size and bool(np.all(np.abs(weights - 1.0) <= 1e-9)):  # 1 + rounding too
         raise ValueError(
             f"the weights of wave {wave} are all 1 (a file without weights, or weights "
             "not yet made): plan_sample takes each domain's population from its weights, "
@@ -303,40 +303,44 @@ def _check_weights(data: MonitorData, wave: int) -> None:
 
 
 def _given_population(population: Mapping[Hashable, float], table: EstimateTable) -> FloatArray:
-    """Return the domains' population sizes from a mapping, checked against respondents."""
+    """Return the domains' population sizes from a mapping, checked against respondents.
+
+    Domains are found as a table finds them (``"Burgemeester"`` is ``"burgemeester"``); a
+    pandas Series is read as the mapping it holds.
+    """
+    if not isinstance(population, Mapping) and callable(getattr(population, "to_dict", None)):
+        population = population.to_dict()  # a pandas Series {domain: size}
     if not isinstance(population, Mapping):
         raise TypeError(
             f"'population' must be a mapping {{domain: size}}; got {type(population).__name__}"
         )
-    known = set(table.domains)
-    strange = [d for d in population if d not in known]
-    if strange:
-        raise ValueError(
-            f"'population' names {strange[0]!r}, which is not a domain of the plan; "
-            f"domains: {', '.join(_domain(d) for d in table.domains)}"
-        )
-    missing = [
-        d for d, k in zip(table.domains, table.n, strict=True) if k > 0 and d not in population
-    ]
-    if missing:
-        raise ValueError(
-            f"'population' has no size for {_domain(missing[0])}; give every domain with "
-            "respondents"
-        )
     sizes = np.full(len(table.domains), np.nan)
-    for k, domain in enumerate(table.domains):
-        if domain in population:
-            value = population[domain]
-            try:
-                size = float(value)
-            except (TypeError, ValueError):
-                size = np.nan
-            if not (np.isfinite(size) and size >= table.n[k] and size > 0):
-                raise ValueError(
-                    f"'population' of {_domain(domain)} must be a number of people at least its "
-                    f"{table.n[k]} respondents; got {value!r}"
-                )
-            sizes[k] = size
+    for key, value in population.items():
+        try:
+            k = table.index(key)
+        except KeyError:
+            raise ValueError(
+                f"'population' names {key!r}, which is not a domain of the plan; "
+                f"domains: {', '.join(_domain(d) for d in table.domains)}"
+            ) from None
+        if not np.isnan(sizes[k]):
+            raise ValueError(f"'population' gives {_domain(table.domains[k])} twice")
+        try:
+            size = float(value)
+        except (TypeError, ValueError):
+            size = np.nan
+        if not (np.isfinite(size) and size >= table.n[k] and size > 0):
+            raise ValueError(
+                f"'population' of {_domain(table.domains[k])} must be a number of people at "
+                f"least its {table.n[k]} respondents; got {value!r}"
+            )
+        sizes[k] = size
+    missing = np.flatnonzero(np.isnan(sizes) & (table.n > 0))
+    if missing.size:
+        raise ValueError(
+            f"'population' has no size for {_domain(table.domains[missing[0]])}; give every "
+            "domain with respondents"
+        )
     return sizes
 
 
@@ -401,11 +405,14 @@ def plan_sample(
     power : float, default 0.8
         Power for the ``detectable`` column (see :func:`detectable_change`).
     population : mapping, optional
-        Each domain's population size, ``{domain: N}`` (``{"all": N}`` with ``by=None``);
-        every domain with respondents needs one. By default each domain's weights' sum in
-        the wave, which needs weights that stand for the population: a wave whose weights
-        are all 1 (delivered unweighted) is refused without ``population``, since its
-        weights would make every domain a census of its respondents.
+        Each domain's population size, ``{domain: N}`` (``{"all": N}`` with ``by=None``;
+        a pandas Series too), domains named as a table of the plan's names them; every
+        domain with respondents needs one. A domain without respondents given a size is
+        planned with :math:`p = 0.5` and a design effect of 1. By default each domain's
+        weights' sum in the wave, which needs weights that stand for the population: a
+        wave whose weights are all 1 (delivered unweighted) is refused without
+        ``population``, since its weights would make every domain a census of its
+        respondents.
 
     Returns
     -------
