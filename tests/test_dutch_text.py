@@ -270,3 +270,13 @@ def test_the_synthetic_banner_fits_a_factsheet_as_well_as_the_report(language: s
     assert "rapport" not in banner.split(";")[0].replace("rapportage", "")
     assert "report" not in banner.split(";")[0].replace("reporting", "")
     assert ("elk cijfer hier" if language == "nl" else "every figure here") in banner
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_plan_of_one_domain_says_domain(language: str) -> None:
+    from vpt_monitor import plan_sample
+    from vpt_monitor.synth import simulate
+
+    plan = plan_sample(simulate(waves=(2016,), scale=0.1), by=None, margin=0.05)
+    title = plan.to_string(language).splitlines()[0]
+    assert (", 1 domein," if language == "nl" else ", 1 domain,") in title

@@ -661,3 +661,13 @@ def test_the_figures_labels_take_two_lines_at_most(language: str) -> None:
         assert max(t.count("\n") for t in ticks) == 1
     finally:
         plt.close(fig)
+
+
+def test_the_pdf_headings_keep_a_domains_name_whole() -> None:
+    # a reviewer: "burgemeester" was broken into "burgemeeste" / "r" in the domain's column
+    from vpt_monitor.report.pdf import _headings
+
+    wrapped = _headings(["indicator", "burgemeester", "95%-interval", "verschil met landelijk"])
+    assert wrapped[1] == "burgemeester"
+    assert wrapped[3] == "verschil met\nlandelijk"
+    assert _headings(["indicator", "Noord-Brabant"])[1] == "Noord-\nBrabant"

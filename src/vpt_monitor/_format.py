@@ -214,10 +214,7 @@ def table_words(key: str, language: str | None = None, **values: Any) -> str:
             return "[" + ",".join(flags) + "]"
         return "[" + ", ".join(_pick(FLAG_WORDS.get(f, (f, f)), chosen) for f in flags) + "]"
     count = int(values["count"])
-    if nl:
-        domains = "domein" if count == 1 else "domeinen"
-    else:
-        domains = "domain" if count == 1 else "domains"
+    domains = domains_word(count, nl)
     if key == "more":
         return f"... nog {count} {domains}" if nl else f"... {count} more {domains}"
     kind = str(values["kind"])
@@ -227,6 +224,13 @@ def table_words(key: str, language: str | None = None, **values: Any) -> str:
         level = number(100 * float(values["level"]), chosen, digits=None) + "%"
         return f"EstimateTable({kind}, {count} {domains}, {level}-intervallen ({values['method']}))"
     return f"EstimateTable({kind}, {count} {domains}, {values['method']} {level} intervals)"
+
+
+def domains_word(count: int, dutch: bool) -> str:
+    """Return "domain" or "domains" (Dutch: "domein", "domeinen") for ``count`` of them."""
+    if dutch:
+        return "domein" if count == 1 else "domeinen"
+    return "domain" if count == 1 else "domains"
 
 
 def _pick(pair: tuple[str, str], chosen: str) -> str:

@@ -150,7 +150,7 @@ class PlanTable:
             what = "aantoonbaar verschil" if nl else "detectable change"
         lines = [
             f"PlanTable({'jaar' if nl else 'wave'} {self.wave}, {len(self.domains)} "
-            f"{'domeinen' if nl else 'domains'}, {what})"
+            f"{_format.domains_word(len(self.domains), nl)}, {what})"
         ]
         # fixed notation (see vpt_monitor.stats._print): shares to 3 significant digits,
         # the detectable change to 4

@@ -556,7 +556,8 @@ class SensitivityResult:
         range_title = shown + ("-" if nl else " ") + titles[0]  # "90%-bereik"
         lines = [
             f"SensitivityResult({self.scores.shape[0]} {'trekkingen' if nl else 'draws'}, "
-            f"{len(self.domains)} {'domeinen' if nl else 'domains'}, {len(self.items)} items)",
+            f"{len(self.domains)} {_format.domains_word(len(self.domains), nl)}, "
+            f"{len(self.items)} items)",
             f"  {_format.variable('domain', chosen):<{width}}{'score':>8}"
             f"{range_title:>15}{titles[1]:>14}{titles[2]:>15}{titles[3]:>14}"
             f"{titles[4]:>11}",

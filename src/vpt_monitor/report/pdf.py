@@ -58,6 +58,18 @@ def _cells(row: Mapping[str, Any], language: str) -> list[str]:
     ]
 
 
+def _headings(headers: Sequence[str]) -> list[str]:
+    """Return the table's headings wrapped to their columns, words whole.
+
+    The domain's column wraps at 11 characters, the others at 16; a longer word stays
+    whole ("burgemeester" was broken into "burgemeeste" and "r").
+    """
+    return [
+        textwrap.fill(h, 11 if k == 1 else 16, break_long_words=False)
+        for k, h in enumerate(headers)
+    ]
+
+
 def _fit_labels(fig: Any, drawn: Any) -> None:
     """Wrap the indicators' labels that are wider than their column; their rows grow.
 
@@ -174,7 +186,7 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
                 else text("fs_no_previous", lang)
             ),
         ]
-        headers = [textwrap.fill(h, 11 if k == 1 else 16) for k, h in enumerate(headers)]
+        headers = _headings(headers)
         height = 0.028 * (len(rows) + 1.6)
         ax = fig.add_axes((0.04, top - height, 0.92, height))
         ax.axis("off")
