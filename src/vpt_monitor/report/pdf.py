@@ -33,6 +33,8 @@ GREY = "#8a8a8a"
 #: Margin of the indicators' labels in their cells, a share of the column's width (matplotlib's
 #: 0.1 on each side leaves a fifth of the widest column empty).
 LABEL_PAD = 0.02
+#: Height of a line of the notes (7 points), a share of the page's height.
+NOTE_LINE = 0.0115
 
 
 def _cells(row: Mapping[str, Any], language: str) -> list[str]:
@@ -56,6 +58,24 @@ def _cells(row: Mapping[str, Any], language: str) -> list[str]:
         _format.p_value(row["p_adjusted"], language, prefix=False),
         change,
     ]
+
+
+def _split_notes(notes: Sequence[str], top: float, bottom: float) -> tuple[list[str], list[str]]:
+    """Return the notes' lines that fit between ``top`` and ``bottom``, and the rest.
+
+    A note is wrapped to lines of 130 characters and never split between pages; the
+    heights are shares of the page, :data:`NOTE_LINE` a line.
+    """
+    room = int((top - bottom - 0.01) / NOTE_LINE)
+    here: list[str] = []
+    later: list[str] = []
+    for note in notes:
+        lines = textwrap.fill(note, 130).split("\n")
+        if not later and len(here) + len(lines) <= room:
+            here += lines
+        else:
+            later += lines
+    return here, later
 
 
 def _headings(headers: Sequence[str]) -> list[str]:
@@ -229,22 +249,25 @@ def _page(pdf: Any, slug: str, content: Content) -> None:
         top = extent.y0 / fig.bbox.height - 0.012
         notes = [f"\u2020 {r['indicator_label']}: {r['note']}" for r in rows if not r["reliable"]]
         notes += _change_notes(rows, lang)
-        if notes:
-            block = "\n".join(textwrap.fill(n, 130) for n in notes)
-            fig.text(0.06, top, block, fontsize=7, va="top", color="#555")
-            top -= 0.0115 * (block.count("\n") + 1) + 0.01
         note = textwrap.fill(content.method_note, 135)
         bottom = 0.035 + 0.0105 * (note.count("\n") + 1) + 0.01  # above the method note
-        if top - bottom < FIGURE_HEIGHT:
-            # the notes leave no room for the figure: it continues on a page of its own,
-            # rather than be drawn over the notes and the method note
+        here, later = _split_notes(notes, top, bottom)
+        if here:
+            fig.text(0.06, top, "\n".join(here), fontsize=7, va="top", color="#555")
+            top -= NOTE_LINE * len(here) + 0.01
+        if later or top - bottom < FIGURE_HEIGHT:
+            # the notes that do not fit, and the figure, continue on a page of their own,
+            # rather than run off the page or be drawn over the method note
             pdf.savefig(fig)
             plt.close(fig)
             fig = plt.figure(figsize=A4)
             continued = f"{content.title} ({text('fs_continued', lang)})"
             fig.text(0.06, 0.965, continued, fontsize=14, weight="bold", va="top")
             top = 0.92
-            height = top - bottom - 0.03  # the whole page: room for the rows' labels
+            if later:
+                fig.text(0.06, top, "\n".join(later), fontsize=7, va="top", color="#555")
+                top -= NOTE_LINE * len(later) + 0.01
+            height = top - bottom - 0.03  # the rest of the page: room for the rows' labels
         else:
             height = FIGURE_HEIGHT
         ax = fig.add_axes((0.36, top - height, 0.58, height - 0.04))
