@@ -435,6 +435,18 @@ def _stacked(data: MonitorData, by: str) -> tuple[MonitorData, str, tuple[Any, .
     return both, name, known
 
 
+def _untestable(table: EstimateTable, label: Hashable) -> bool:
+    """Whether a domain's estimate has no variance to test a difference with.
+
+    A share of 0% or 100% (flagged ``boundary``) and a zero standard error of an outcome
+    that varies (``zero_variance``) leave only the national figure's variance: 0 victims
+    of 9 would differ from the nation's 10% at p < 0.001. Such a difference has no
+    standard error, interval or test, as a change from such an estimate has none.
+    """
+    flags = table.flags[table.index(label)]
+    return "boundary" in flags or "zero_variance" in flags
+
+
 def compare_with_national(
     data: MonitorData,
     indicator: Indicator,
@@ -546,6 +558,8 @@ def compare_with_national(
             continue
         cov = table.covariance_of([key(code, group), whole])
         estimate[i] = table.estimate[table.index(key(code, group))]
+        if _untestable(table, key(code, group)):
+            continue  # no standard error, interval or test (see _untestable)
         error[i] = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
         df[i] = table.degrees_of_freedom([key(code, group), whole])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -620,8 +634,9 @@ def _through_rest(
             cov = table.covariance_of(labels)
             out["estimate"][i], out["rest"][i] = estimates[0], estimates[1]
             out["contrast"][i] = estimates[0] - estimates[1]
-            out["error"][i] = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
-            out["df"][i] = table.degrees_of_freedom(labels)
+            if not _untestable(table, labels[0]):  # else no standard error or test
+                out["error"][i] = np.sqrt(max(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], 0.0))
+                out["df"][i] = table.degrees_of_freedom(labels)
             with np.errstate(invalid="ignore", divide="ignore"):
                 fallback = rows[0] / rows.sum()
             gap = out["contrast"][i]
