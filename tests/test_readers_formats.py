@@ -218,7 +218,8 @@ def test_a_refused_code_that_a_sav_file_labels_says_how_to_map_it(tmp_path: Path
     ) in problems
     assert (
         "r.sav row 3: aftercare=9.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
-        "the file labels 9 'weet niet': declare it missing in the codebook: missing = [9]"
+        "the file labels 9 'weet niet': declare it missing for this column in the codebook: "
+        "[respondents.missing] aftercare = [9]"
     ) in problems
     # the advice, followed, reads the file
     (tmp_path / "codebook.toml").write_text(
@@ -289,3 +290,51 @@ def test_a_refused_wave_is_one_problem_not_one_per_incident(tmp_path: Path) -> N
     problems = _problems(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
     assert len(problems) == 6
     assert all("wave=Timestamp('2016-01-01 00:00:00'): not a number" in p for p in problems)
+
+
+def test_a_file_wide_missing_code_that_a_column_uses_as_an_answer_is_refused(
+    tmp_path: Path,
+) -> None:
+    # An analyst's trial: the advice for a yes/no 9 ('weet niet') was "missing = [9]";
+    # written before the first section, it emptied every 9 of the file: the province coded
+    # 9 ('Zuid-Holland', mapped by the codebook) lost its 156 respondents, in silence
+    from vpt_monitor.io import CodebookError
+
+    pd = pytest.importorskip("pandas")
+    pyreadstat = pytest.importorskip("pyreadstat")
+    frame = pd.DataFrame(_respondents()).drop(columns="incidents:verbaal")
+    frame["province"] = [9.0, 3.0, 9.0, 3.0, 9.0, 3.0]
+    frame["training"] = [1.0, 0.0, 9.0, 1.0, 0.0, 1.0]
+    labels = {
+        "province": {3.0: "Drenthe", 9.0: "Zuid-Holland"},
+        "training": {0.0: "nee", 1.0: "ja", 9.0: "weet niet"},
+    }
+    pyreadstat.write_sav(frame, str(tmp_path / "r.sav"), variable_value_labels=labels)
+    problems = _problems(tmp_path / "r.sav", lonely_psu="adjust")
+    assert (
+        "r.sav row 3: training=9.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; "
+        "the file labels 9 'weet niet': declare it missing for this column in the codebook: "
+        "[respondents.missing] training = [9]"
+    ) in problems
+    codes = '[respondents.codes.province]\n3 = "drenthe"\n9 = "zuid-holland"\n'
+    book = tmp_path / "codebook.toml"
+    book.write_text('missing = [9]\n[respondents]\nfile = "r.sav"\n' + codes)
+    with pytest.raises(CodebookError) as caught:
+        read_monitor(codebook=book, lonely_psu="adjust")
+    assert caught.value.problems == [
+        "codebook.toml: missing code 9 would empty the respondents' column 'province', but "
+        "the codebook's [respondents.codes.province] maps 9 = 'zuid-holland'; declare 9 "
+        "missing for the columns that use it as one ([respondents.missing] column = [...]) "
+        "rather than for the whole file or table"
+    ]
+    # without the mapping, the file's own label says 9 is an answer
+    book.write_text('[respondents]\nfile = "r.sav"\nmissing = [9]\n')
+    with pytest.raises(CodebookError, match=r"but the file labels 9 'Zuid-Holland'; declare"):
+        read_monitor(codebook=book, lonely_psu="adjust")
+    # the advice as given reads the file, every Zuid-Holland respondent kept
+    book.write_text(
+        '[respondents]\nfile = "r.sav"\n[respondents.missing]\ntraining = [9]\n' + codes
+    )
+    read = read_monitor(codebook=book, lonely_psu="adjust").to_pandas()
+    assert (read["province"] == "zuid-holland").sum() == 3
+    assert read["training"].tolist() == [True, False, pd.NA, True, False, True]

@@ -302,9 +302,11 @@ def test_weet_niet_codes_in_yes_no_questions_get_advice(tmp_path: Path) -> None:
     assert info.value.problems == [
         f"respondents.csv line 2: aftercare='2': {refused}",
         f"respondents.csv line 2: training='9': {refused}; if 9 is a code for 'weet niet' or "
-        "the like, declare it missing in the codebook: missing = [9]",
+        "the like, declare it missing for this column in the codebook: "
+        "[respondents.missing] training = [9]",
         f"respondents.csv line 3: training='98': {refused}; if 98 is a code for 'weet niet' or "
-        "the like, declare it missing in the codebook: missing = [98]",
+        "the like, declare it missing for this column in the codebook: "
+        "[respondents.missing] training = [98]",
     ]
     (tmp_path / "codebook.toml").write_text("[respondents.missing]\ntraining = [9, 98]\n")
     with pytest.raises(MonitorDataError) as info:
@@ -329,9 +331,11 @@ def test_a_sav_value_labelled_weet_niet_gets_advice(tmp_path: Path) -> None:
         read_monitor(path)
     assert info.value.problems == [
         "r.sav row 1: training=5.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; the "
-        "file labels 5 'n.v.t.': declare it missing in the codebook: missing = [5]",
+        "file labels 5 'n.v.t.': declare it missing for this column in the codebook: "
+        "[respondents.missing] training = [5]",
         "r.sav row 2: aftercare=7.0: must be 0, 1, true/false, ja/nee or yes/no, or missing; the "
-        "file labels 7 'Weet ik niet': declare it missing in the codebook: missing = [7]",
+        "file labels 7 'Weet ik niet': declare it missing for this column in the codebook: "
+        "[respondents.missing] aftercare = [7]",
     ]
     (tmp_path / "codebook.toml").write_text("[respondents]\nmissing = [5, 7]\n")
     data = read_monitor(path, codebook=tmp_path / "codebook.toml")
@@ -385,8 +389,8 @@ def test_a_count_the_sav_labels_weet_niet_is_not_read_as_incidents(tmp_path: Pat
         read_monitor(path)
     assert info.value.problems == [
         f"r.sav row {row}: incidents:verbaal=99.0: a code for no answer, not a number of "
-        "incidents; the file labels 99 'weet niet / wil niet zeggen': declare it missing in "
-        "the codebook: missing = [99]"
+        "incidents; the file labels 99 'weet niet / wil niet zeggen': declare it missing for "
+        'this column in the codebook: [respondents.missing] "incidents:verbaal" = [99]'
         for row in (2, 4)
     ]
     (tmp_path / "codebook.toml").write_text("[respondents]\nmissing = [99]\n")
@@ -448,7 +452,9 @@ def test_other_no_answer_labels_on_a_count_are_refused_too(tmp_path: Path, label
     labels = {2.0: "2 keer", 99.0: label}
     pyreadstat.write_sav(frame, str(path), variable_value_labels={"incidents_verbaal": labels})
     with pytest.raises(
-        MonitorDataError, match="declare it missing in the codebook: missing = \\[99\\]"
+        MonitorDataError,
+        match='declare it missing for this column in the codebook: '
+        '\\[respondents.missing\\] "incidents:verbaal" = \\[99\\]',
     ):
         read_monitor(path)
     # labels of counts are read as counts: "99 of meer", "dagelijks" (a reviewer found

@@ -714,6 +714,7 @@ def _apply(
         notes.append(f"{source.label}: columns not read: {', '.join(dropped)}")
     result: dict[str, Cells] = {}
     emptied: list[str] = []
+    contradicted: list[str] = []
     value_labels = {id(source.columns[c]): v for c, v in source.value_labels.items()}
     for field, values in renamed.items():
         kind = (kinds or {}).get(field) if table == "respondents" else None
@@ -725,6 +726,7 @@ def _apply(
                 {_code_key(code): str(text) for code, text in labels.items()},
             )
         codes = book.missing_codes(table, field)
+        contradicted += _missing_conflicts(where, table, field, codes, book, labels)
         numeric = (
             field in _NUMERIC_FIELDS
             or field.startswith(_NUMERIC_PREFIXES)
@@ -758,11 +760,48 @@ def _apply(
         if field in _LABEL_FIELDS:
             values = _labels(values)
         result[field] = values
+    if contradicted:
+        raise CodebookError(book.path or source.path, contradicted)
     if emptied:
         notes.append(
             f"{source.label}: cells with a missing-value code read as empty: {', '.join(emptied)}"
         )
     return result
+
+
+def _missing_conflicts(
+    where: str,
+    table: str,
+    field: str,
+    codes: Sequence[Any],
+    book: Codebook,
+    labels: Mapping[Any, Any] | None,
+) -> list[str]:
+    """Name the missing codes of a column that the codebook or the file says are answers.
+
+    A file-wide ``missing = [9]`` (as a yes/no column's "weet niet" suggests) also empties
+    the 9s of every other column: a province the codebook maps ``9 = "zuid-holland"``, or
+    that a ``.sav`` file labels "Zuid-Holland", would silently have no respondents.
+    """
+    if not codes:
+        return []
+    recode = book.codes.get(table, {}).get(field, {})
+    said = {_code_key(code): str(text) for code, text in (labels or {}).items()}
+    found = []
+    for code in codes:
+        key = _code_key(code)
+        if key in recode:
+            why = f"the codebook's [{table}.codes.{_toml_key(field)}] maps {key} = {recode[key]!r}"
+        elif key in said and not _DONT_KNOW.search(said[key]):
+            why = f"the file labels {key} {said[key]!r}"
+        else:
+            continue
+        found.append(
+            f"{where}: missing code {key} would empty the {table}' column {field!r}, but {why}; "
+            f"declare {key} missing for the columns that use it as one ([{table}.missing] "
+            "column = [...]) rather than for the whole file or table"
+        )
+    return found
 
 
 def _refuse_labelled_counts(
@@ -790,7 +829,7 @@ def _refuse_labelled_counts(
     if rows.size:
         why = {
             code: f"{field}={code!r}: a code for no answer, not a number of incidents"
-            + missing_code_advice(f"{code:g}", text)
+            + missing_code_advice(f"{code:g}", text, table=table, column=field)
             for code, text in coded.items()
         }
         problems.append(_fixed(table, rows, field, [why[float(v)] for v in numbers[rows]]))
@@ -1727,7 +1766,8 @@ def _labelled(
     rows: NDArray[np.intp],
     cells: Cells,
     labels: Mapping[str, str],
-    section: str,
+    table: str,
+    column: str,
 ) -> list[str]:
     """Advise on a refused code that the file labels (a ``.sav`` file's value labels).
 
@@ -1735,6 +1775,7 @@ def _labelled(
     labelled with an answer or a category ("nee", "Wethouder") is to be mapped in the
     codebook's ``section`` (``[respondents.codes.office]``).
     """
+    section = f"[{table}.codes.{_toml_key(column)}]"
     codes, distinct = _raw(cells)
     result = []
     for text, row in zip(texts, rows.tolist(), strict=True):
@@ -1754,7 +1795,9 @@ def _labelled(
         )
         if reason[1].startswith(YES_NO_REFUSAL):
             if _DONT_KNOW.search(label) and key not in ("0", "1"):
-                text = f"{reason[0]}: {YES_NO_REFUSAL}" + missing_code_advice(code, label)
+                text = f"{reason[0]}: {YES_NO_REFUSAL}" + missing_code_advice(
+                    code, label, table=table, column=column
+                )
             elif label.strip().lower() in _YES_NO_MEANING:  # every answer's code at once:
                 # mapping 2 = "ja" alone would leave a 1 labelled "nee" read as yes
                 text = (
@@ -1853,8 +1896,7 @@ def _located_rows(
             )
             file_labels = labelled.get(flag.table, {}).get(flag.column)
             if file_labels is not None:
-                section = f"[{flag.table}.codes.{_toml_key(flag.column)}]"
-                found_texts = _labelled(found_texts, picked, *file_labels, section)
+                found_texts = _labelled(found_texts, picked, *file_labels, flag.table, flag.column)
             emptied = blanked.get(flag.table, {}).get(flag.column)
             texts[part] = (
                 found_texts if emptied is None else _emptied(found_texts, picked, *emptied)

@@ -395,26 +395,32 @@ def _yes_no_value(value: Any) -> tuple[float, bool]:
 DONT_KNOW_CODES = (8.0, 9.0, 98.0, 99.0)
 
 
-def missing_code_advice(code: str, label: str | None = None) -> str:
-    """Advise declaring a code of a yes/no column missing, in the codebook's own syntax.
+def missing_code_advice(code: str, label: str | None = None, *, table: str, column: str) -> str:
+    """Advise declaring a code of one column missing, in the codebook's own syntax.
 
-    ``label`` is the code's value label in the file (``"weet niet"``), when it has one.
+    ``label`` is the code's value label in the file (``"weet niet"``), when it has one. The
+    advice names the column: a file-wide ``missing = [9]`` would empty every 9 of the file,
+    a province coded 9 and a count of 9 incidents among them.
     """
     why = (
         f"if {code} is a code for 'weet niet' or the like,"
         if label is None
         else f"the file labels {code} {label!r}:"
     )
-    return f"; {why} declare it missing in the codebook: missing = [{code}]"
+    key = column if re.fullmatch(r"[A-Za-z0-9_-]+", column) else f'"{column}"'
+    return (
+        f"; {why} declare it missing for this column in the codebook: "
+        f"[{table}.missing] {key} = [{code}]"
+    )
 
 
 #: Why a yes/no cell is refused (advice may follow).
 YES_NO_REFUSAL = "must be 0, 1, true/false, ja/nee or yes/no, or missing"
 
 
-def _yes_no_refusal(numbers: NDArray[np.float64], i: int) -> str:
+def _yes_no_refusal(numbers: NDArray[np.float64], table: str, column: str, i: int) -> str:
     if numbers[i] in DONT_KNOW_CODES:
-        return YES_NO_REFUSAL + missing_code_advice(f"{numbers[i]:g}")
+        return YES_NO_REFUSAL + missing_code_advice(f"{numbers[i]:g}", table=table, column=column)
     return YES_NO_REFUSAL
 
 
@@ -434,7 +440,7 @@ def _yes_no(rows: _Rows, values: Cells | None, column: str, n: int) -> NDArray[n
         numbers = take(np.array([r[0] for r in read], dtype=np.float64), codes, np.nan)
         missing = take(np.array([r[1] for r in read], dtype=bool), codes, True)
     bad = (~np.isnan(numbers) & (numbers != 0) & (numbers != 1)) | (np.isnan(numbers) & ~missing)
-    rows.flag(bad, column, values, functools.partial(_yes_no_refusal, numbers))
+    rows.flag(bad, column, values, functools.partial(_yes_no_refusal, numbers, rows.table, column))
     return np.where(np.isnan(numbers) | bad, -1, numbers).astype(np.int8)
 
 
