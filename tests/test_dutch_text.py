@@ -280,3 +280,38 @@ def test_a_plan_of_one_domain_says_domain(language: str) -> None:
     plan = plan_sample(simulate(waves=(2016,), scale=0.1), by=None, margin=0.05)
     title = plan.to_string(language).splitlines()[0]
     assert (", 1 domein," if language == "nl" else ", 1 domain,") in title
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_method_note_names_a_wave_delivered_without_weights(language: str) -> None:
+    # An analyst's trial: 2016 came without weights (set to 1 to read it) beside a weighted
+    # 2014; the report said its estimates respected "weights and strata" and printed a
+    # change of +5.2 points where weighting 2016 gave +1.7
+    import numpy as np
+
+    from vpt_monitor import MonitorData
+    from vpt_monitor.report.content import design_words
+
+    n = 40
+    k = np.arange(n)
+    data = MonitorData.from_columns(
+        {
+            "id": [str(i % 20 + 1) for i in range(n)],
+            "wave": np.where(k < 20, 2014, 2016),
+            "layer": ["gemeente"] * n,
+            "office": np.array(["burgemeester", "raadslid"])[k % 2],
+            "weight": np.where(k < 20, 2.0 + k % 3, 1.0),
+            "stratum": np.array(["Noord", "Zuid"])[k % 2],
+            "incidents:verbaal": k % 3,
+        }
+    )
+    words = design_words(data, language)
+    expected = (
+        "ongewogen in 2016: elke respondent van die meting telt één keer"
+        if language == "nl"
+        else "unweighted in 2016: every respondent of that wave counts once"
+    )
+    assert words.endswith(expected)
+    assert words.startswith("gewichten" if language == "nl" else "weights")
+    weighted = MonitorData.from_columns({**data.to_pandas(), "weight": 2.0 + k % 3})
+    assert "2016" not in design_words(weighted, language)

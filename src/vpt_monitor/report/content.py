@@ -492,9 +492,22 @@ def design_words(data: MonitorData, language: str) -> str:
     if len(held) == 1:
         listed = held[0]
     if weighted:
-        return listed
+        flat = _unweighted_waves(data) if len(data) else []
+        if not flat:
+            return listed
+        # a wave delivered without weights (all 1) beside weighted ones: its estimates,
+        # and the changes from or to it, do not stand for the population as the others do
+        shown = text("design_and", language).join(str(w) for w in flat)
+        return f"{listed}; {text('design_unweighted_waves', language, waves=shown)}"
     unweighted = text("design_unweighted", language)
     return f"{unweighted}; {listed}" if listed else unweighted  # the note stands apart
+
+
+def _unweighted_waves(data: MonitorData) -> list[int]:
+    """Return the waves whose respondents' weights are all 1 (delivered unweighted)."""
+    waves = np.asarray(data.respondents["wave"])
+    ones = np.abs(np.asarray(data.design.weights) - 1.0) <= 1e-9
+    return [w for w in data.waves if bool(np.all(ones[waves == w]))]
 
 
 def synthetic_note(data: MonitorData, language: str) -> str:

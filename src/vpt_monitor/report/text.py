@@ -197,6 +197,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "unweighted: every respondent counts once",
         "ongewogen: elke respondent telt één keer",
     ),
+    "design_unweighted_waves": (
+        "unweighted in {waves}: every respondent of that wave counts once",
+        "ongewogen in {waves}: elke respondent van die meting telt één keer",
+    ),
     "design_strata": ("strata", "strata"),
     "design_clusters": ("clusters", "clusters"),
     "design_fpc": ("finite-population corrections", "eindige-populatiecorrecties"),
