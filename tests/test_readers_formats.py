@@ -338,3 +338,30 @@ def test_a_file_wide_missing_code_that_a_column_uses_as_an_answer_is_refused(
     read = read_monitor(codebook=book, lonely_psu="adjust").to_pandas()
     assert (read["province"] == "zuid-holland").sum() == 3
     assert read["training"].tolist() == [True, False, pd.NA, True, False, True]
+
+
+def test_a_wave_delivered_before_weighting_reads_as_unweighted(tmp_path: Path) -> None:
+    # An analyst's trial: 2016's weight cells were all empty (the wave not yet weighted);
+    # the file was refused, 560 rows "missing", with no way forward but writing 1s by hand
+    rows = ["id;wave;layer;office;weegfactor;incidents:verbaal"]
+    rows += [f"{i};2014;gemeente;raadslid;{1 + i % 3},75;{i % 2}" for i in range(1, 7)]
+    rows += [f"{i};2016;gemeente;raadslid;;{i % 3}" for i in range(1, 7)]
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="cp1252")
+    options = {"delimiter": ";", "decimal": ",", "encoding": "cp1252", "lonely_psu": "adjust"}
+    book = tmp_path / "codebook.toml"
+    book.write_text('[respondents]\nfile = "r.csv"\n[respondents.columns]\nweight = "weegfactor"\n')
+    data = read_monitor(codebook=book, **options)  # type: ignore[arg-type]
+    weights = data.respondents["weight"]
+    assert weights[:6].tolist() == [2.75, 3.75, 1.75, 2.75, 3.75, 1.75]
+    assert weights[6:].tolist() == [1.0] * 6
+    # an empty weight within a weighted wave is still refused, saying how many have one
+    rows[8] = "2;2016;gemeente;raadslid;2,5;1"
+    path.write_text("\n".join(rows) + "\n", encoding="cp1252")
+    problems = _problems(codebook=book, **options)
+    why = (
+        "weight=(empty): missing (1 of 6 respondents of wave 2016 have a weight: weight every "
+        "respondent of a wave, or none, as a wave delivered before weighting, which reads as "
+        "unweighted) (column 'weegfactor' of the file)"
+    )
+    assert problems == [f"r.csv line {line}: {why}" for line in (8, 10, 11, 12, 13)]

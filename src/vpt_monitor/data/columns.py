@@ -326,6 +326,35 @@ def _codes(
     return result
 
 
+def _unweighted_waves(
+    rows: _Rows, values: Cells, weight: NDArray[np.float64], wave: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Read a wave without any weight as unweighted (1), as a file without the column.
+
+    Agencies deliver waves together in one file, one of them at times before it is
+    weighted: its weight cells are all empty. That wave counts every respondent once, which
+    the report's method note says; an empty weight within a weighted wave is refused.
+    """
+    empty = values.missing()
+    if not empty.any():
+        return weight
+    codes = np.unique(np.nan_to_num(wave, nan=-1.0), return_inverse=True)[1]
+    filled = np.bincount(codes, weights=~empty, minlength=codes.max() + 1)
+    whole = (filled == 0)[codes] & ~np.isnan(wave)
+    partial = empty & ~whole
+    counts = np.bincount(codes, minlength=codes.max() + 1)
+
+    def why(i: int) -> str:
+        return (
+            f"missing ({int(filled[codes[i]])} of {int(counts[codes[i]])} respondents of wave "
+            f"{wave[i]:g} have a weight: weight every respondent of a wave, or none, as a "
+            "wave delivered before weighting, which reads as unweighted)"
+        )
+
+    rows.flag(partial, "weight", values, why)
+    return np.where(whole, 1.0, weight)
+
+
 def _numbers(
     rows: _Rows,
     values: Cells | None,
@@ -628,18 +657,16 @@ def check(
         disagree = ~group_values.missing() & known_office & (stated != derived)
         rows.flag(disagree, "group", group_values, other_group)
     weight_values = _column(respondents, "weight", n)
-    weight = (
-        np.ones(n)
-        if weight_values is None
-        else _numbers(rows, weight_values, "weight", whole=False, low=None)
-    )
+    weight = np.ones(n)
     if weight_values is not None:
+        weight = _numbers(rows, weight_values, "weight", whole=False, low=None, optional=True)
         rows.flag(
             ~(np.isfinite(weight) & (weight > 0)) & ~np.isnan(weight),
             "weight",
             weight_values,
             "must be finite and > 0",
         )
+        weight = _unweighted_waves(rows, weight_values, weight, wave)
     # a question the file does not hold is not measured: missing, never "none"
     counts_matrix = np.full((n, len(FORMS)), MISSING, dtype=np.int64)
     for k, form in enumerate(FORMS):
