@@ -453,8 +453,8 @@ def test_other_no_answer_labels_on_a_count_are_refused_too(tmp_path: Path, label
     pyreadstat.write_sav(frame, str(path), variable_value_labels={"incidents_verbaal": labels})
     with pytest.raises(
         MonitorDataError,
-        match='declare it missing for this column in the codebook: '
-        '\\[respondents.missing\\] "incidents:verbaal" = \\[99\\]',
+        match=r"declare it missing for this column in the codebook: "
+        r'\[respondents.missing\] "incidents:verbaal" = \[99\]',
     ):
         read_monitor(path)
     # labels of counts are read as counts: "99 of meer", "dagelijks" (a reviewer found

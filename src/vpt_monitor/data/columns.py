@@ -58,6 +58,7 @@ from vpt_monitor.data.errors import MonitorDataError
 from vpt_monitor.records import MAX_INCIDENTS, WAVE_RANGE
 from vpt_monitor.stats._frames import POLARS, frame_library
 from vpt_monitor.stats._match import did_you_mean, positions
+from vpt_monitor.stats._validation import warn
 
 __all__ = [
     "MAX_EMPLOYEES",
@@ -352,6 +353,13 @@ def _unweighted_waves(
         )
 
     rows.flag(partial, "weight", values, why)
+    if whole.any():
+        listed = ", ".join(f"{w:g}" for w in np.unique(wave[whole]))
+        warn(
+            f"respondents: wave {listed} has no weights (every weight cell empty): read as "
+            "unweighted, every respondent counting once; weight it to population counts "
+            "(MonitorData.weight, vpt-monitor weight) before comparing it with weighted waves"
+        )
     return np.where(whole, 1.0, weight)
 
 
