@@ -478,7 +478,7 @@ def test_a_domains_difference_from_the_nation_stays_within_what_its_share_can_re
 
     people = [
         Respondent(f"r{i}", 2016, "gemeente", "raadslid", victimisations={"verbaal": int(i < 40)},
-                   attributes={"province": "utrecht" if i < 3 else "gelderland"})
+                   attributes={"province": "utrecht" if i in (0, 1, 99) else "gelderland"})
         for i in range(100)
     ]  # fmt: skip
     data = MonitorData.from_records(people)

@@ -353,6 +353,7 @@ def test_a_wave_delivered_before_weighting_reads_as_unweighted(tmp_path: Path) -
     book.write_text('[respondents]\nfile = "r.csv"\n[respondents.columns]\nweight = "weegfactor"\n')
     with pytest.warns(UserWarning, match=r"^respondents: wave 2016 has no weights \(every"):
         data = read_monitor(codebook=book, **options)  # type: ignore[arg-type]
+    assert data.source.endswith("; read as unweighted: wave 2016")
     weights = data.respondents["weight"]
     assert weights[:6].tolist() == [2.75, 3.75, 1.75, 2.75, 3.75, 1.75]
     assert weights[6:].tolist() == [1.0] * 6

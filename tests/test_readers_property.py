@@ -39,7 +39,9 @@ JUNK = {
     "wave": ["", "20x6", "1e30", "inf", "1899", "2016.5", "nan"],
     "layer": ["rijkk", "", "RIJKK", "rijk-"],  # "RIJK" is "rijk" (codes ignore case)
     "office": ["koning", "", "Ambtenaren"],
-    "weight": ["-1", "0", "abc", "inf", "nan", "1_0", ""],
+    # an empty weight is junk only beside weights in its wave (a wave with none reads as
+    # unweighted): tested in test_readers_formats
+    "weight": ["-1", "0", "abc", "inf", "nan", "1_0"],
     "incidents:verbaal": ["-1", "1.5", "1e30", "inf", "9223372036854775807", "x", "100001"],
     "training": ["misschien", "2", "-1", "jaa"],
 }

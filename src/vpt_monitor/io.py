@@ -78,6 +78,7 @@ from vpt_monitor.data.columns import (
     format_flags,
     known_columns,
     missing_code_advice,
+    warn_unweighted,
 )
 from vpt_monitor.data.container import Fresh, MonitorData
 from vpt_monitor.data.errors import MonitorDataError
@@ -1606,7 +1607,10 @@ def read_monitor(
     data.source = "read_monitor(" + ", ".join(f"{t}={_recorded(p)!r}" for t, p in paths.items())
     if book.path is not None:
         data.source += f", codebook={_recorded(book.path)!r}"
+    if tables.unweighted:
+        notes.append("read as unweighted: wave " + ", ".join(map(str, tables.unweighted)))
     data.source += ")" + "".join(f"; {note}" for note in notes)
+    warn_unweighted(tables.unweighted)
     return data
 
 

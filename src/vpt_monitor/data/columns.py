@@ -194,6 +194,8 @@ class Tables(NamedTuple):
     violations: dict[str, Any]
     supplied: frozenset[str]
     attributes: dict[str, Attribute] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    #: waves read as unweighted, their weight cells all empty (warned of once read)
+    unweighted: tuple[int, ...] = ()
 
 
 def empty_tables() -> Tables:
@@ -329,7 +331,7 @@ def _codes(
 
 def _unweighted_waves(
     rows: _Rows, values: Cells, weight: NDArray[np.float64], wave: NDArray[np.float64]
-) -> NDArray[np.float64]:
+) -> tuple[NDArray[np.float64], tuple[int, ...]]:
     """Read a wave without any weight as unweighted (1), as a file without the column.
 
     Agencies deliver waves together in one file, one of them at times before it is
@@ -338,7 +340,7 @@ def _unweighted_waves(
     """
     empty = values.missing()
     if not empty.any():
-        return weight
+        return weight, ()
     codes = np.unique(np.nan_to_num(wave, nan=-1.0), return_inverse=True)[1]
     filled = np.bincount(codes, weights=~empty, minlength=codes.max() + 1)
     whole = (filled == 0)[codes] & ~np.isnan(wave)
@@ -353,14 +355,18 @@ def _unweighted_waves(
         )
 
     rows.flag(partial, "weight", values, why)
-    if whole.any():
-        listed = ", ".join(f"{w:g}" for w in np.unique(wave[whole]))
+    return np.where(whole, 1.0, weight), tuple(int(w) for w in np.unique(wave[whole]))
+
+
+def warn_unweighted(waves: tuple[int, ...]) -> None:
+    """Warn of waves read as unweighted because their weight cells were all empty."""
+    if waves:
+        listed = ", ".join(str(w) for w in waves)
         warn(
             f"respondents: wave {listed} has no weights (every weight cell empty): read as "
             "unweighted, every respondent counting once; weight it to population counts "
             "(MonitorData.weight, vpt-monitor weight) before comparing it with weighted waves"
         )
-    return np.where(whole, 1.0, weight)
 
 
 def _numbers(
@@ -545,6 +551,7 @@ def build(
     tables, flags, total = check(respondents, incidents, organisations, violations, attributes)
     if total:
         raise MonitorDataError("MonitorData.from_columns", format_flags(flags), total)
+    warn_unweighted(tables.unweighted)
     return tables
 
 
@@ -666,6 +673,7 @@ def check(
         rows.flag(disagree, "group", group_values, other_group)
     weight_values = _column(respondents, "weight", n)
     weight = np.ones(n)
+    unweighted: tuple[int, ...] = ()
     if weight_values is not None:
         weight = _numbers(rows, weight_values, "weight", whole=False, low=None, optional=True)
         rows.flag(
@@ -674,7 +682,7 @@ def check(
             weight_values,
             "must be finite and > 0",
         )
-        weight = _unweighted_waves(rows, weight_values, weight, wave)
+        weight, unweighted = _unweighted_waves(rows, weight_values, weight, wave)
     # a question the file does not hold is not measured: missing, never "none"
     counts_matrix = np.full((n, len(FORMS)), MISSING, dtype=np.int64)
     for k, form in enumerate(FORMS):
@@ -758,7 +766,7 @@ def check(
     every = (rows, inc_rows, org_rows, viol_rows)
     flags = [flag for table in every for flag in table.flags]
     total = sum(table.total for table in every)
-    return Tables(resp, inc, orgs, viols, supplied, found), flags, total
+    return Tables(resp, inc, orgs, viols, supplied, found, unweighted), flags, total
 
 
 def supplied_tables(organisations: bool, violations: bool) -> frozenset[str]:
