@@ -338,6 +338,15 @@ def test_a_file_wide_missing_code_that_a_column_uses_as_an_answer_is_refused(
     read = read_monitor(codebook=book, lonely_psu="adjust").to_pandas()
     assert (read["province"] == "zuid-holland").sum() == 3
     assert read["training"].tolist() == [True, False, pd.NA, True, False, True]
+    # a code declared for the column itself is the user's word on it, whatever its label;
+    # a code for every column labelled as no answer ("niet gevraagd") is no conflict
+    frame["training"] = [1.0, 0.0, -1.0, 1.0, 0.0, 1.0]
+    labels["training"] = {0.0: "nee", 1.0: "ja", -1.0: "Niet gevraagd"}
+    pyreadstat.write_sav(frame, str(tmp_path / "r.sav"), variable_value_labels=labels)
+    for declared in ("[respondents.missing]\ntraining = [-1]\n", "missing = [-1]\n"):
+        book.write_text('[respondents]\nfile = "r.sav"\n' + declared + codes)
+        read = read_monitor(codebook=book, lonely_psu="adjust").to_pandas()
+        assert read["training"].tolist() == [True, False, pd.NA, True, False, True]
 
 
 def test_a_wave_delivered_before_weighting_reads_as_unweighted(tmp_path: Path) -> None:

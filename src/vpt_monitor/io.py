@@ -788,12 +788,22 @@ def _missing_conflicts(
         return []
     recode = book.codes.get(table, {}).get(field, {})
     said = {_code_key(code): str(text) for code, text in (labels or {}).items()}
+    # codes declared for this very column are the user's word on it ("niet gevraagd" on -1);
+    # only a code declared for every column is checked against the file's labels
+    wide, own = (
+        {
+            _code_key(code)
+            for where_ in (EVERY, table)
+            for code in book.missing.get(where_, {}).get(key, ())
+        }
+        for key in (EVERY, field)
+    )
     found = []
     for code in codes:
         key = _code_key(code)
         if key in recode:
             why = f"the codebook's [{table}.codes.{_toml_key(field)}] maps {key} = {recode[key]!r}"
-        elif key in said and not _DONT_KNOW.search(said[key]):
+        elif key in said and key in wide - own and not _DONT_KNOW.search(said[key]):
             why = f"the file labels {key} {said[key]!r}"
         else:
             continue
@@ -913,7 +923,7 @@ _DONT_KNOW = re.compile(
     r"weet\s*(ik\s*)?niet|\bn\.?\s*v\.?\s*t\b|onbekend|geen\s+(antwoord|mening|idee|opgave)|"
     r"wil\s+(ik\s+)?niet|niet\s+van\s+toepassing|weiger|liever\s+niet|niet\s+zeggen|"
     r"herinner|\bw\.?\s?n\.?(?=\s|$)|don'?t\s+know|not\s+applicable|unknown|refused|"
-    r"no\s+answer|missing|prefer\s+not",
+    r"no\s+answer|missing|prefer\s+not|niet\s+gevraagd|not\s+asked|sysmis",
     re.IGNORECASE,
 )
 
