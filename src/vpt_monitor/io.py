@@ -71,6 +71,7 @@ from vpt_monitor.data.cells import (
 )
 from vpt_monitor.data.columns import (
     YES_NO_REFUSAL,
+    YES_NO_WORDS,
     Flag,
     MissingColumnsError,
     canonical_names,
@@ -847,18 +848,7 @@ def _refuse_labelled_counts(
 
 
 #: What a yes/no answer's words mean (a cell, or a ``.sav`` file's label of a code).
-_YES_NO_MEANING = {
-    "1": True,
-    "true": True,
-    "ja": True,
-    "yes": True,
-    "waar": True,
-    "0": False,
-    "false": False,
-    "nee": False,
-    "no": False,
-    "onwaar": False,
-}
+_YES_NO_MEANING = {word: value == 1.0 for word, value in YES_NO_WORDS.items()}
 
 
 def _refuse_contradicting_labels(

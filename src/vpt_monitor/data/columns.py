@@ -412,7 +412,7 @@ def _numbers(
 
 
 #: Words accepted for yes and no (any case): Dutch, English, and Dutch Excel's WAAR/ONWAAR.
-_YES_NO_WORDS = {
+YES_NO_WORDS = {
     "1": 1.0,
     "true": 1.0,
     "ja": 1.0,
@@ -430,7 +430,7 @@ def _yes_no_value(value: Any) -> tuple[float, bool]:
     """Read one yes/no cell (a word, a number or its text): its number, and if it is missing."""
     if isinstance(value, str):
         text = value.strip()
-        value = None if not text else _YES_NO_WORDS.get(text.lower(), value)
+        value = None if not text else YES_NO_WORDS.get(text.lower(), value)
     return to_float(value), is_missing(value)
 
 
