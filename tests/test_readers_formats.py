@@ -376,3 +376,35 @@ def test_a_wave_delivered_before_weighting_reads_as_unweighted(tmp_path: Path) -
         "unweighted) (column 'weegfactor' of the file)"
     )
     assert problems == [f"r.csv line {line}: {why}" for line in (8, 10, 11, 12, 13)]
+
+
+def test_a_nested_parquet_column_is_named_with_its_rows_and_type(tmp_path: Path) -> None:
+    # a list or struct per cell gave "read_monitor: 1 problem / setting an array element
+    # with a sequence", with no file, row or column
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    n = 6
+    base = _respondents()
+    table = pa.table(
+        {
+            **{k: v for k, v in base.items() if k != "office"},
+            "office": pa.array([[o] for o in OFFICES[:5]] + [None]),
+            "training": pa.array([{"a": 1}] * (n - 1) + [None]),
+        }
+    )
+    pq.write_table(table, tmp_path / "r.parquet")
+    problems = _problems(tmp_path / "r.parquet", lonely_psu="adjust")
+    for row in range(1, n):
+        assert (
+            f"r.parquet row {row}: office='[list<element: string>]': not a valid code; valid "
+            "codes are 'ambtenaar', "
+        ) in "\n".join(problems)
+        assert (
+            f"r.parquet row {row}: training='[struct<a: int64>]': must be 0, 1, true/false, "
+            "ja/nee or yes/no, or missing"
+        ) in problems
+    # a nested column the library does not read is passed over as any other
+    plain = pa.table({**base, "remarks": pa.array([["x"], None, ["y", "z"], [], None, ["w"]])})
+    pq.write_table(plain, tmp_path / "p.parquet")
+    data = read_monitor(tmp_path / "p.parquet", lonely_psu="adjust", ignore_unknown=True)
+    assert len(data) == n

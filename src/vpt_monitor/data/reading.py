@@ -894,6 +894,14 @@ def _arrow_column(column: Any, numpy_type: str) -> Cells:
         codes = np.asarray(indices.to_numpy(zero_copy_only=False))
         distinct = combined.dictionary.to_numpy(zero_copy_only=False)
         return stripped(codes.astype(np.intp), np.asarray(distinct, dtype=object))
+    if pa.types.is_nested(kind):
+        # a list or a record per cell holds no value the library reads: shown as its type
+        # (office='[list<item: string>]': not a valid code), never handed to numpy as rows
+        # of sequences ("setting an array element with a sequence", with no cell named)
+        empty = np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        shown = np.full(len(empty), f"[{kind}]", dtype=object)
+        shown[empty] = None
+        return text_cells(shown)
     numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
     if numeric and column.null_count == 0:
         return ArrayCells(np.asarray(column.to_numpy()))
