@@ -133,6 +133,11 @@ def test_a_parquet_column_of_bytes_is_read_as_its_text(tmp_path: Path) -> None:
     data = read_monitor(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
     assert data.respondents["id"].tolist() == list("abcdef")
     _check_frame_read(data)
+    # ids of a fixed width (Arrow fixed_size_binary) likewise (a reviewer: read as "b'a'")
+    fixed = pa.array([x.encode() for x in "abcdef"], pa.binary(1))
+    pq.write_table(pa.table(_respondents(id=fixed)), tmp_path / "r.parquet")
+    data = read_monitor(tmp_path / "r.parquet", incidents, lonely_psu="adjust")
+    assert data.respondents["id"].tolist() == list("abcdef")
     latin = pa.array([b"caf\xe9"] * 6, pa.large_binary())
     pq.write_table(pa.table(_respondents(stratum=latin)), tmp_path / "r.parquet")
     with pytest.raises(MonitorDataError) as info:

@@ -866,7 +866,11 @@ def _text_of_bytes(path: Path, label: str, name: str, column: Any) -> Any:
     import pyarrow as pa
 
     kind = column.type
-    if not (pa.types.is_binary(kind) or pa.types.is_large_binary(kind)):
+    if not (
+        pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+        or pa.types.is_fixed_size_binary(kind)
+    ):
         return column
     try:
         return column.cast(pa.large_string() if pa.types.is_large_binary(kind) else pa.string())
