@@ -315,3 +315,12 @@ def test_the_method_note_names_a_wave_delivered_without_weights(language: str) -
     assert words.startswith("gewichten" if language == "nl" else "weights")
     weighted = MonitorData.from_columns({**data.to_pandas(), "weight": 2.0 + k % 3})
     assert "2016" not in design_words(weighted, language)
+    both = MonitorData.from_columns(
+        {**data.to_pandas(), "wave": np.where(k < 20, 2014, np.where(k < 30, 2016, 2018))}
+    )
+    plural = (
+        "ongewogen in 2016 en 2018: elke respondent van die metingen telt één keer"
+        if language == "nl"
+        else "unweighted in 2016 and 2018: every respondent of those waves counts once"
+    )
+    assert design_words(both, language).endswith(plural)

@@ -327,14 +327,29 @@ def test_a_file_wide_missing_code_that_a_column_uses_as_an_answer_is_refused(
     with pytest.raises(CodebookError) as caught:
         read_monitor(codebook=book, lonely_psu="adjust")
     assert caught.value.problems == [
-        "codebook.toml: missing code 9 would empty the respondents' column 'province', but "
-        "the codebook's [respondents.codes.province] maps 9 = 'zuid-holland'; declare 9 "
-        "missing for the columns that use it as one ([respondents.missing] column = [...]) "
-        "rather than for the whole file or table"
+        "codebook.toml: missing code 9, declared for every column, would empty the cells 9 "
+        "of r.sav's column 'province', which the codebook's [respondents.codes.province] "
+        "maps to 'zuid-holland'; declare 9 missing only for the columns that use it as one "
+        "([respondents.missing] province = [...] for each)"
     ]
-    # without the mapping, the file's own label says 9 is an answer
+    # without the mapping, the file's own label says 9 may be an answer: warned of (agencies
+    # word "no answer" in many ways; a reviewer found a refusal of good files)
     book.write_text('[respondents]\nfile = "r.sav"\nmissing = [9]\n')
-    with pytest.raises(CodebookError, match=r"but the file labels 9 'Zuid-Holland'; declare"):
+    with (
+        pytest.warns(
+            UserWarning,
+            match=r"^r\.sav: missing code 9, declared for every column, "
+            r"empties the cells 9 of column 'province', which the file labels "
+            r"'Zuid-Holland'; if that is an answer",
+        ),
+        pytest.raises(MonitorDataError),  # province 3 is not mapped without the codebook
+    ):
+        read_monitor(codebook=book, lonely_psu="adjust")
+    # a code the codebook maps for the column and declares missing for it is the user's word
+    book.write_text(
+        '[respondents]\nfile = "r.sav"\n[respondents.missing]\nprovince = [9]\n' + codes
+    )
+    with pytest.raises(MonitorDataError, match=r"training=9\.0"):  # only training's 9 left
         read_monitor(codebook=book, lonely_psu="adjust")
     # the advice as given reads the file, every Zuid-Holland respondent kept
     book.write_text(
@@ -381,6 +396,13 @@ def test_a_wave_delivered_before_weighting_reads_as_unweighted(tmp_path: Path) -
         "unweighted) (column 'weegfactor' of the file)"
     )
     assert problems == [f"r.csv line {line}: {why}" for line in (8, 10, 11, 12, 13)]
+    # a row without a wave is refused for its wave, not also for a weight "of wave nan"
+    rows[8] = "2;;gemeente;raadslid;;1"
+    path.write_text("\n".join(rows) + "\n", encoding="cp1252")
+    problems = _problems(codebook=book, **options)
+    assert [p for p in problems if p.startswith("r.csv line 9:")] == [
+        "r.csv line 9: wave=(empty): missing"
+    ]
 
 
 def test_a_nested_parquet_column_is_named_with_its_rows_and_type(tmp_path: Path) -> None:
@@ -413,3 +435,27 @@ def test_a_nested_parquet_column_is_named_with_its_rows_and_type(tmp_path: Path)
     pq.write_table(plain, tmp_path / "p.parquet")
     data = read_monitor(tmp_path / "p.parquet", lonely_psu="adjust", ignore_unknown=True)
     assert len(data) == n
+
+
+@pytest.mark.parametrize("no", ["Nee, nooit", "Neen", "Nee.", "NEE"])
+def test_a_yes_no_label_is_read_by_its_first_word(tmp_path: Path, no: str) -> None:
+    # a reviewer: labels {1: "Nee, nooit", 2: "Ja"} let every 1 read as yes, and the advice
+    # (2 = "ja" alone) made the whole column yes
+    pd = pytest.importorskip("pandas")
+    pyreadstat = pytest.importorskip("pyreadstat")
+    frame = pd.DataFrame(_respondents()).drop(columns="incidents:verbaal")
+    frame["training"] = [1.0, 2.0, 1.0, 2.0, 1.0, 1.0]
+    labels = {"training": {1.0: no, 2.0: "Ja, zeker"}}
+    pyreadstat.write_sav(frame, str(tmp_path / "r.sav"), variable_value_labels=labels)
+    problems = _problems(tmp_path / "r.sav", lonely_psu="adjust")
+    lines = '[respondents.codes.training] 1 = "nee", 2 = "ja"'
+    assert (
+        f"r.sav row 1: training=1.0: the file labels 1 {no!r}, but 1 reads as yes; map the "
+        f"file's codes in the codebook, {lines}" in problems
+    )
+    book = tmp_path / "codebook.toml"
+    book.write_text(
+        '[respondents]\nfile = "r.sav"\n[respondents.codes.training]\n1 = "nee"\n2 = "ja"\n'
+    )
+    read = read_monitor(codebook=book, lonely_psu="adjust").to_pandas()
+    assert read["training"].tolist() == [False, True, False, True, False, False]

@@ -728,7 +728,7 @@ def _apply(
                 {_code_key(code): str(text) for code, text in labels.items()},
             )
         codes = book.missing_codes(table, field)
-        contradicted += _missing_conflicts(where, table, field, codes, book, labels)
+        contradicted += _missing_conflicts(where, source, table, field, values, codes, book, labels)
         numeric = (
             field in _NUMERIC_FIELDS
             or field.startswith(_NUMERIC_PREFIXES)
@@ -773,24 +773,25 @@ def _apply(
 
 def _missing_conflicts(
     where: str,
+    source: Source,
     table: str,
     field: str,
+    values: Cells,
     codes: Sequence[Any],
     book: Codebook,
     labels: Mapping[Any, Any] | None,
 ) -> list[str]:
-    """Name the missing codes of a column that the codebook or the file says are answers.
+    """Name the file-wide missing codes that a column's cells hold as answers.
 
-    A file-wide ``missing = [9]`` (as a yes/no column's "weet niet" suggests) also empties
-    the 9s of every other column: a province the codebook maps ``9 = "zuid-holland"``, or
-    that a ``.sav`` file labels "Zuid-Holland", would silently have no respondents.
+    A file-wide ``missing = [9]`` also empties the 9s of every other column: a province
+    the codebook maps ``9 = "zuid-holland"`` would silently have no respondents. A code the
+    codebook maps for the column, and cells of the column hold, is refused; one the file
+    labels with words that are not a known wording of no answer is warned of (agencies word
+    "no answer" in many ways). Codes declared for the column itself are the user's word on
+    it and never checked.
     """
     if not codes:
         return []
-    recode = book.codes.get(table, {}).get(field, {})
-    said = {_code_key(code): str(text) for code, text in (labels or {}).items()}
-    # codes declared for this very column are the user's word on it ("niet gevraagd" on -1);
-    # only a code declared for every column is checked against the file's labels
     wide, own = (
         {
             _code_key(code)
@@ -799,20 +800,29 @@ def _missing_conflicts(
         }
         for key in (EVERY, field)
     )
+    checked = wide - own
+    if not checked:
+        return []
+    held = {_code_key(v) for v in _raw(values)[1].tolist()} & checked
+    recode = book.codes.get(table, {}).get(field, {})
+    said = {_code_key(code): str(text) for code, text in (labels or {}).items()}
     found = []
-    for code in codes:
-        key = _code_key(code)
+    for key in sorted(held):
+        line = f"[{table}.missing] {_toml_key(field)} = [...]"
         if key in recode:
-            why = f"the codebook's [{table}.codes.{_toml_key(field)}] maps {key} = {recode[key]!r}"
-        elif key in said and key in wide - own and not _DONT_KNOW.search(said[key]):
-            why = f"the file labels {key} {said[key]!r}"
-        else:
-            continue
-        found.append(
-            f"{where}: missing code {key} would empty the {table}' column {field!r}, but {why}; "
-            f"declare {key} missing for the columns that use it as one ([{table}.missing] "
-            "column = [...]) rather than for the whole file or table"
-        )
+            found.append(
+                f"{where}: missing code {key}, declared for every column, would empty the "
+                f"cells {key} of {source.label}'s column {field!r}, which the codebook's "
+                f"[{table}.codes.{_toml_key(field)}] maps to {recode[key]!r}; declare {key} "
+                f"missing only for the columns that use it as one ({line} for each)"
+            )
+        elif key in said and not _DONT_KNOW.search(said[key]):
+            warn(
+                f"{source.label}: missing code {key}, declared for every column, empties the "
+                f"cells {key} of column {field!r}, which the file labels {said[key]!r}; if "
+                f"that is an answer, declare {key} missing only for the columns that use it "
+                "as one"
+            )
     return found
 
 
@@ -865,10 +875,7 @@ def _refuse_contradicting_labels(
     labelled "nee" would be a yes. Codes the codebook maps are read as it says. The message
     gives the codebook lines for every code the file labels with an answer.
     """
-    said = {
-        _code_key(code): _YES_NO_MEANING.get(str(text).strip().lower())
-        for code, text in labels.items()
-    }
+    said = {_code_key(code): _label_meaning(str(text)) for code, text in labels.items()}
     wrong = [
         key
         for key in ("0", "1")
@@ -894,12 +901,30 @@ def _refuse_contradicting_labels(
     problems.append(_fixed(table, rows, field, [why[codes[r]] for r in rows.tolist()]))
 
 
+def _label_meaning(text: str) -> bool | None:
+    """Return what a yes/no label means: True (ja), False (nee), None (neither, no answer).
+
+    A label is read by its first word, as agencies word them: "Nee, nooit", "Neen",
+    "Ja." and "Nee" alike; a label of no answer ("No answer", "weet niet") means neither.
+    """
+    if _DONT_KNOW.search(text):
+        return None
+    whole = _YES_NO_MEANING.get(text.strip().lower())
+    if whole is not None:
+        return whole
+    first = re.match(r"\s*([^\W\d_]+)", text.lower())
+    word = first.group(1) if first else ""
+    return {"ja": True, "yes": True, "nee": False, "neen": False, "no": False}.get(word)
+
+
 def _answer_lines(texts: Mapping[str, str]) -> str:
     """Return the codebook lines that map the codes a file labels with an answer (ja/nee)."""
+    meant = {key: _label_meaning(text) for key, text in texts.items()}
     return ", ".join(
-        f'{key if re.fullmatch(r"-?[0-9]+", key) else json.dumps(key)} = "{text.strip().lower()}"'
-        for key, text in texts.items()
-        if text.strip().lower() in _YES_NO_MEANING
+        f"{key if re.fullmatch(r'-?[0-9]+', key) else json.dumps(key)} = "
+        f'"{"ja" if said else "nee"}"'
+        for key, said in meant.items()
+        if said is not None
     )
 
 
@@ -1802,7 +1827,7 @@ def _labelled(
                 text = f"{reason[0]}: {YES_NO_REFUSAL}" + missing_code_advice(
                     code, label, table=table, column=column
                 )
-            elif label.strip().lower() in _YES_NO_MEANING:  # every answer's code at once:
+            elif _label_meaning(label) is not None:  # every answer's code at once:
                 # mapping 2 = "ja" alone would leave a 1 labelled "nee" read as yes
                 text = (
                     f"{reason[0]}: {YES_NO_REFUSAL}; the file labels {code} {label!r}: map "

@@ -344,7 +344,7 @@ def _unweighted_waves(
     codes = np.unique(np.nan_to_num(wave, nan=-1.0), return_inverse=True)[1]
     filled = np.bincount(codes, weights=~empty, minlength=codes.max() + 1)
     whole = (filled == 0)[codes] & ~np.isnan(wave)
-    partial = empty & ~whole
+    partial = empty & ~whole & ~np.isnan(wave)  # a row without a wave is flagged for it
     counts = np.bincount(codes, minlength=codes.max() + 1)
 
     def why(i: int) -> str:

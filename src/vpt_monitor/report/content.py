@@ -498,7 +498,8 @@ def design_words(data: MonitorData, language: str) -> str:
         # a wave delivered without weights (all 1) beside weighted ones: its estimates,
         # and the changes from or to it, do not stand for the population as the others do
         shown = text("design_and", language).join(str(w) for w in flat)
-        return f"{listed}; {text('design_unweighted_waves', language, waves=shown)}"
+        key = "design_unweighted_waves" + ("_many" if len(flat) > 1 else "")
+        return f"{listed}; {text(key, language, waves=shown)}"
     unweighted = text("design_unweighted", language)
     return f"{unweighted}; {listed}" if listed else unweighted  # the note stands apart
 

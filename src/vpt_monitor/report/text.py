@@ -201,6 +201,10 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "unweighted in {waves}: every respondent of that wave counts once",
         "ongewogen in {waves}: elke respondent van die meting telt één keer",
     ),
+    "design_unweighted_waves_many": (
+        "unweighted in {waves}: every respondent of those waves counts once",
+        "ongewogen in {waves}: elke respondent van die metingen telt één keer",
+    ),
     "design_strata": ("strata", "strata"),
     "design_clusters": ("clusters", "clusters"),
     "design_fpc": ("finite-population corrections", "eindige-populatiecorrecties"),
