@@ -800,12 +800,12 @@ def _missing_conflicts(
         }
         for key in (EVERY, field)
     )
-    checked = wide - own
-    if not checked:
-        return []
-    held = {_code_key(v) for v in _raw(values)[1].tolist()} & checked
     recode = book.codes.get(table, {}).get(field, {})
     said = {_code_key(code): str(text) for code, text in (labels or {}).items()}
+    checked = (wide - own) & (set(recode) | set(said))
+    if not checked:  # the common case: nothing to look for in the cells
+        return []
+    held = {_code_key(v) for v in _raw(values)[1].tolist()} & checked
     found = []
     for key in sorted(held):
         line = f"[{table}.missing] {_toml_key(field)} = [...]"
