@@ -198,16 +198,22 @@ def test_the_share_held_fixed_is_close_to_the_full_linearisation_but_not_equal()
     assert min(ratios[True]) < 0.6
 
 
-def test_stacking_needs_the_design_of_the_columns() -> None:
+def _calibrated() -> MonitorData:
+    """DATA with weights post-stratified to population counts by wave and group.
+
+    On a one-stage design: calibration does not take a second-stage fpc.
+    """
     from vpt_monitor.stats import SurveyDesign, poststratify
 
-    # weights post-stratified to population counts by wave and group, on a one-stage design
-    # (calibration does not take a second-stage fpc)
     own = DATA.design
     one_stage = SurveyDesign(weights=own.weights, strata=own.strata, clusters=own.psu)
     cells = DATA.respondents["wave"] * 10 + DATA.respondents["group"]
     totals = {int(c): 1.1 * own.weights[cells == c].sum() for c in np.unique(cells)}
-    calibrated = DATA.with_design(poststratify(one_stage, cells, totals))
+    return DATA.with_design(poststratify(one_stage, cells, totals))
+
+
+def test_stacking_needs_the_design_of_the_columns() -> None:
+    calibrated = _calibrated()
     result = compare_with_national(calibrated, victimisation, by="province", wave=2016)
     assert result.method == "rest"
     with pytest.raises(ValueError, match="method='stacked' needs the design"):
@@ -241,13 +247,8 @@ def test_stacking_counts_every_respondent_in_their_province_and_in_the_nation() 
 
 def test_reusing_stacks_gives_the_same_comparisons_and_never_mixes_two_data() -> None:
     from vpt_monitor.report.compare import _stack, reusing_stacks
-    from vpt_monitor.stats import SurveyDesign, poststratify
 
-    own = DATA.design
-    one_stage = SurveyDesign(weights=own.weights, strata=own.strata, clusters=own.psu)
-    cells = DATA.respondents["wave"] * 10 + DATA.respondents["group"]
-    totals = {int(c): 1.1 * own.weights[cells == c].sum() for c in np.unique(cells)}
-    calibrated = DATA.with_design(poststratify(one_stage, cells, totals))
+    calibrated = _calibrated()
     # another delivery of the same shape: every other respondent of 2016 weighs twice as much
     frame = DATA.to_pandas()
     doubled = (frame["wave"] == 2016).to_numpy() & (np.arange(len(frame)) % 2 == 0)
