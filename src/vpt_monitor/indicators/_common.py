@@ -232,6 +232,17 @@ def domain_labels(unit: Unit, names: tuple[str, ...]) -> DomainLabels:
     return DomainLabels(tuple(unit.attributes.get(name) for name in names))
 
 
+def unweighted_waves(data: MonitorData) -> list[int]:
+    """Return the waves whose respondents' weights are all 1 (delivered unweighted).
+
+    Weights of 1 with a rounding error count too. Planning refuses such a wave (its
+    weights would make every domain a census); the report names it in its method note.
+    """
+    waves = np.asarray(data.respondents["wave"])
+    ones = np.abs(np.asarray(data.respondents["weight"]) - 1.0) <= 1e-9
+    return [w for w in data.waves if bool(np.all(ones[waves == w]))]
+
+
 def wave_rows(
     unit: Unit, names: tuple[str, ...], wave: int | None, *, formula: bool = False
 ) -> Mask | None:

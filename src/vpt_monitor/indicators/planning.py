@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from vpt_monitor import _format
 from vpt_monitor.data import MonitorData
-from vpt_monitor.indicators._common import By, Unit, wave_rows
+from vpt_monitor.indicators._common import By, Unit, unweighted_waves, wave_rows
 from vpt_monitor.indicators.aggression import victimisation
 from vpt_monitor.stats import EstimateTable, _print
 from vpt_monitor.stats.planning import detectable_difference, sample_size_proportion
@@ -290,9 +290,7 @@ def _domain(label: Hashable) -> str:
 
 def _check_weights(data: MonitorData, wave: int) -> None:
     """Refuse a wave delivered unweighted: its weights (all 1) would make a census of it."""
-    rows = np.asarray(data.respondents["wave"] == wave)
-    weights = np.asarray(data.respondents["weight"])[rows]
-    if weights.size and bool(np.all(np.abs(weights - 1.0) <= 1e-9)):  # 1 + rounding too
+    if wave in unweighted_waves(data):
         raise ValueError(
             f"the weights of wave {wave} are all 1 (a file without weights, or weights "
             "not yet made): plan_sample takes each domain's population from its weights, "

@@ -34,6 +34,7 @@ from vpt_monitor.indicators import (
     victimisation,
     violation_rate,
 )
+from vpt_monitor.indicators._common import unweighted_waves
 from vpt_monitor.indicators.change import (
     METHOD_BREAKS,
     ChangeTable,
@@ -492,7 +493,7 @@ def design_words(data: MonitorData, language: str) -> str:
     if len(held) == 1:
         listed = held[0]
     if weighted:
-        flat = _unweighted_waves(data) if len(data) else []
+        flat = unweighted_waves(data) if len(data) else []
         if not flat:
             return listed
         # a wave delivered without weights (all 1) beside weighted ones: its estimates,
@@ -502,13 +503,6 @@ def design_words(data: MonitorData, language: str) -> str:
         return f"{listed}; {text(key, language, waves=shown)}"
     unweighted = text("design_unweighted", language)
     return f"{unweighted}; {listed}" if listed else unweighted  # the note stands apart
-
-
-def _unweighted_waves(data: MonitorData) -> list[int]:
-    """Return the waves whose respondents' weights are all 1 (delivered unweighted)."""
-    waves = np.asarray(data.respondents["wave"])
-    ones = np.abs(np.asarray(data.design.weights) - 1.0) <= 1e-9
-    return [w for w in data.waves if bool(np.all(ones[waves == w]))]
 
 
 def synthetic_note(data: MonitorData, language: str) -> str:
